@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+
+/** Clock ticks per second for /proc/<pid>/stat times (100 on every common Linux; asked once). */
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+export interface ProcSample {
+  /** When it was taken (ms, wall clock). */
+  at: number;
+  rssBytes: number;
+  /** Peak RSS since the process started (VmHWM). */
+  peakRssBytes: number;
+  /** User + system CPU time since the process started. */
+  cpuSeconds: number;
+}
+
+/**
+ * Reads another process's memory and CPU from /proc, so the measured process runs unmodified and
+ * pays nothing for being measured. CPU has CLK_TCK resolution (10 ms), fine over phases of seconds.
+ */
+export async function sampleProcess(pid: number): Promise<ProcSample> {
+  const [status, stat] = await Promise.all([readFile(`/proc/${pid}/status`, 'utf8'), readFile(`/proc/${pid}/stat`, 'utf8')]);
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  // The command name (field 2) may contain spaces and parentheses: split after its closing one.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return { at: Date.now(), rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), cpuSeconds: (utime + stime) / CLK_TCK };
+}
+
+/** CPU and wall time between two samples, and the share of one core that makes. */
+export function cpuBetween(a: ProcSample, b: ProcSample): { cpuSeconds: number; wallSeconds: number; corePercent: number } {
+  const cpuSeconds = b.cpuSeconds - a.cpuSeconds;
+  const wallSeconds = (b.at - a.at) / 1000;
+  return { cpuSeconds, wallSeconds, corePercent: wallSeconds > 0 ? (100 * cpuSeconds) / wallSeconds : 0 };
+}
+
+/** Samples several processes at once (missing ones, e.g. already exited, are skipped). */
+export async function sampleAll(pids: readonly number[]): Promise<ProcSample[]> {
+  const samples = await Promise.allSettled(pids.map(sampleProcess));
+  return samples.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+}
+
+export const sumCpu = (samples: readonly ProcSample[]) => samples.reduce((sum, s) => sum + s.cpuSeconds, 0);
+export const mib = (bytes: number) => bytes / (1024 * 1024);

@@ -1,0 +1,29 @@
+import type { BenchRow } from './benchmark.ts';
+
+function formatValue(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  if (Number.isInteger(value) || Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+/** A plain-text table: one line per row, columns padded, the target and whether it is met at the end. */
+export function formatTable(rows: readonly BenchRow[]): string {
+  const header = ['bench', 'metric', 'value', 'unit', 'target', '', 'note'];
+  const lines = rows.map((r) => [
+    r.bench,
+    r.metric,
+    formatValue(r.value),
+    r.unit,
+    r.target ?? '',
+    r.met === undefined ? '' : r.met ? 'ok' : 'MISSED',
+    r.note ?? '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const render = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 2 ? c.padStart(widths[i]) : i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n');
+}

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench [-- --companions 500 --messages 5000 …]`: runs the benchmarks and prints one table.
+ *
+ * Each benchmark is a module returning rows; add the gateway's own (memory, throughput) to
+ * BENCHMARKS. Options come from flags or BENCH_* environment variables (flags win); progress goes
+ * to stderr, the table to stdout. Exit code 1 when a benchmark failed, not when a target is missed:
+ * the table says that, and a slow CI box should not turn numbers into a red build.
+ */
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Benchmark, BenchOptions, BenchRow } from './lib/benchmark.ts';
+import { formatTable } from './lib/table.ts';
+import { sandboxBenchmark } from './sandbox.bench.ts';
+
+const BENCHMARKS: Benchmark[] = [sandboxBenchmark];
+
+const USAGE = `usage: npm run bench -- [options]
+  --only <name>            run one benchmark (${BENCHMARKS.map((b) => b.name).join(', ')})
+  --companions <n>         Baileys companions to link            BENCH_COMPANIONS   (default 500)
+  --messages <n>           messages per direction                 BENCH_MESSAGES     (default 5000)
+  --workers <n>            companion worker processes             BENCH_WORKERS      (default 2)
+  --window <n>             control-API sends in flight            BENCH_WINDOW       (default 64)
+  --link-concurrency <n>   pairings in flight per worker          BENCH_LINK_CONCURRENCY (default 8)
+  --paced-rate <n>         msgs/s of the latency probe            BENCH_PACED_RATE   (default 200)
+  --timeout <s>            limit for the whole run                BENCH_TIMEOUT_S    (default 600)
+  --sandbox-state <s>      memory (default) | disk = npm run sandbox  BENCH_SANDBOX_STATE
+  --cpu-prof <dir>         profile the sandbox child into <dir>   BENCH_CPU_PROF`;
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function readOptions(): { options: BenchOptions; only: string | undefined } {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      companions: { type: 'string' },
+      messages: { type: 'string' },
+      workers: { type: 'string' },
+      window: { type: 'string' },
+      'link-concurrency': { type: 'string' },
+      'paced-rate': { type: 'string' },
+      timeout: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      'sandbox-state': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const int = (flag: keyof typeof values, env: string, fallback: number, min: number, max: number): number => {
+    const raw = (values[flag] as string | undefined) ?? process.env[env];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) fail(`--${flag} / ${env} must be an integer from ${min} to ${max}, got "${raw}"`);
+    return n;
+  };
+  const only = values.only ?? process.env.BENCH_ONLY;
+  if (only && !BENCHMARKS.some((b) => b.name === only)) fail(`unknown benchmark "${only}"`);
+  const sandboxState = values['sandbox-state'] ?? (process.env.BENCH_SANDBOX_STATE || 'memory');
+  if (sandboxState !== 'memory' && sandboxState !== 'disk') fail(`--sandbox-state must be memory or disk, got "${sandboxState}"`);
+  return {
+    only,
+    options: {
+      companions: int('companions', 'BENCH_COMPANIONS', 500, 1, 5_000),
+      messages: int('messages', 'BENCH_MESSAGES', 5_000, 1, 1_000_000),
+      workers: int('workers', 'BENCH_WORKERS', 2, 1, 16),
+      window: int('window', 'BENCH_WINDOW', 64, 1, 1_024),
+      linkConcurrency: int('link-concurrency', 'BENCH_LINK_CONCURRENCY', 8, 1, 256),
+      pacedRate: int('paced-rate', 'BENCH_PACED_RATE', 200, 1, 100_000),
+      timeoutMs: int('timeout', 'BENCH_TIMEOUT_S', 600, 10, 3_600) * 1000,
+      sandboxState,
+      cpuProfDir: (values['cpu-prof'] as string | undefined) ?? (process.env.BENCH_CPU_PROF || undefined),
+    },
+  };
+}
+
+const { options, only } = readOptions();
+const controller = new AbortController();
+const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+// Ctrl-C or the run's time limit: abort, so every phase stops and the `finally` blocks clean up.
+const deadline = setTimeout(() => controller.abort(new Error(`the run exceeded ${options.timeoutMs / 1000} s`)), options.timeoutMs);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping…`);
+    controller.abort(new Error(`interrupted (${signal})`));
+  });
+}
+
+const rows: BenchRow[] = [];
+let failed = false;
+for (const bench of BENCHMARKS.filter((b) => !only || b.name === only)) {
+  log(`${bench.name}…`);
+  try {
+    rows.push(...(await bench.run({ options, signal: controller.signal, log })));
+  } catch (err) {
+    failed = true;
+    log(`${bench.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+  if (controller.signal.aborted) break;
+}
+clearTimeout(deadline);
+
+const o = options;
+process.stdout.write(
+  [
+    '',
+    `wamux bench · node ${process.version} · ${cpus().length} cores · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · ${new Date().toISOString()}`,
+    `companions=${o.companions} messages=${o.messages} workers=${o.workers} window=${o.window} link-concurrency=${o.linkConcurrency} paced-rate=${o.pacedRate} sandbox-state=${o.sandboxState}`,
+    '',
+    rows.length ? formatTable(rows) : '(no results)',
+    '',
+  ].join('\n'),
+);
+process.exitCode = failed ? 1 : 0;

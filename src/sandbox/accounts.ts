@@ -1,0 +1,146 @@
+import { randomInt } from 'node:crypto';
+import { SignalParty, type SignalPartyState } from './signal-party.ts';
+import type { BinaryNode } from './wa.ts';
+
+/** A linked device (a Baileys client) as the server knows it: the keys it registered and uploaded. */
+export interface Companion {
+  phoneNumber: string;
+  deviceId: number;
+  keyIndex: number;
+  noiseKey: Buffer;
+  identityKey: Buffer;
+  registrationId: number;
+  signedPreKey: { keyId: number; publicKey: Buffer; signature: Buffer };
+  /** One-time pre-keys uploaded by the companion, consumed by bundle fetches. */
+  preKeys: Map<number, Buffer>;
+  platform: string;
+  linkedAt: number;
+  lastLoginAt?: number;
+  /** Stanzas for this companion while it is not connected; delivered (in order) at its next login. */
+  queue: BinaryNode[];
+  /** Phone numbers whose presence this companion subscribed to (while connected). */
+  presenceSubscriptions: Set<string>;
+  /** Whether the phone already pushed the initial history sync to it. */
+  historySynced?: boolean;
+}
+
+export interface ReceivedMessage {
+  id: string;
+  /** Sender's phone number. */
+  from: string;
+  /** Device of the sender that sent it (0 = the sender's phone). */
+  fromDevice: number;
+  type: string;
+  text?: string;
+  caption?: string;
+  mimeType?: string;
+  fileName?: string;
+  timestamp: number;
+  /** The decrypted protobuf, kept so media can be downloaded and tests can look deeper. */
+  message: unknown;
+}
+
+export interface ReceiptRecord {
+  messageId: string;
+  /** Who sent the receipt (phone number). */
+  from: string;
+  fromDevice: number;
+  type: 'delivery' | 'read' | 'played' | 'inactive' | string;
+  timestamp: number;
+}
+
+export interface PresenceRecord {
+  from: string;
+  fromDevice: number;
+  kind: 'presence' | 'chatstate';
+  state: string;
+  timestamp: number;
+}
+
+const INBOX_LIMIT = 1_000;
+
+/** A fake phone: the account's primary device, with its own Signal identity as device 0. */
+export class Phone {
+  readonly phoneNumber: string;
+  readonly lid: string;
+  pushName: string;
+  readonly signal: SignalParty;
+  readonly companions = new Map<number, Companion>();
+  nextDeviceId: number;
+  readonly inbox: ReceivedMessage[] = [];
+  readonly receipts: ReceiptRecord[] = [];
+  readonly presences: PresenceRecord[] = [];
+
+  constructor(init: { phoneNumber: string; lid: string; pushName: string; signal?: SignalPartyState; nextDeviceId?: number }) {
+    this.phoneNumber = init.phoneNumber;
+    this.lid = init.lid;
+    this.pushName = init.pushName;
+    this.signal = new SignalParty(init.signal);
+    this.nextDeviceId = init.nextDeviceId ?? 1;
+  }
+
+  get jid(): string {
+    return `${this.phoneNumber}@s.whatsapp.net`;
+  }
+
+  get lidJid(): string {
+    return `${this.lid}@lid`;
+  }
+
+  record<T>(list: T[], item: T): void {
+    list.push(item);
+    if (list.length > INBOX_LIMIT) list.splice(0, list.length - INBOX_LIMIT);
+  }
+}
+
+export function parsePhoneNumber(input: string): string | undefined {
+  const digits = input.replace(/[\s\-()+]/g, '');
+  return /^\d{6,15}$/.test(digits) ? digits : undefined;
+}
+
+/** The sandbox's account registry and its one PN <-> LID table. */
+export class Directory {
+  private readonly byNumber = new Map<string, Phone>();
+  private readonly byLid = new Map<string, Phone>();
+
+  add(phone: Phone): Phone {
+    this.byNumber.set(phone.phoneNumber, phone);
+    this.byLid.set(phone.lid, phone);
+    return phone;
+  }
+
+  create(phoneNumber: string, pushName: string): Phone {
+    let lid: string;
+    do lid = String(randomInt(10_000_000, 99_999_999)) + String(randomInt(1_000_000, 9_999_999));
+    while (this.byLid.has(lid));
+    return this.add(new Phone({ phoneNumber, lid, pushName }));
+  }
+
+  get(phoneNumber: string): Phone | undefined {
+    return this.byNumber.get(phoneNumber);
+  }
+
+  all(): Phone[] {
+    return [...this.byNumber.values()];
+  }
+
+  /** Resolves any user JID form (`123@s.whatsapp.net`, `123:4@s.whatsapp.net`, `987@lid`, `987:4@lid`). */
+  resolve(jid: string | undefined): { phone: Phone; device: number | undefined; server: 'pn' | 'lid' } | undefined {
+    if (!jid) return undefined;
+    const match = /^(\d+)(?:_\d+)?(?::(\d+))?@(s\.whatsapp\.net|lid|c\.us)$/.exec(jid);
+    if (!match) return undefined;
+    const [, user, device, server] = match;
+    const phone = server === 'lid' ? this.byLid.get(user!) : this.byNumber.get(user!);
+    if (!phone) return undefined;
+    return { phone, device: device === undefined ? undefined : Number(device), server: server === 'lid' ? 'lid' : 'pn' };
+  }
+
+  findCompanion(phoneNumber: string, deviceId: number): Companion | undefined {
+    return this.byNumber.get(phoneNumber)?.companions.get(deviceId);
+  }
+}
+
+/** Signal address used by sandbox phones for a device: always keyed by LID so PN- and LID-addressed traffic share sessions. */
+export function signalAddress(phone: Phone, device: number): string {
+  return `${phone.lid}_1.${device}`;
+}

@@ -1,0 +1,111 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { Phone, ReceivedMessage } from './accounts.ts';
+import { SandboxError } from './errors.ts';
+import type { WhatsAppSandbox } from './sandbox.ts';
+
+const phoneBody = z.object({ phoneNumber: z.union([z.string(), z.number()]).transform(String), pushName: z.string().max(64).optional() });
+const mediaBody = z.object({
+  kind: z.enum(['image', 'video', 'audio', 'voice', 'document', 'sticker']),
+  base64: z.string().min(1).optional(),
+  url: z.string().url().optional(),
+  mimeType: z.string().min(3),
+  fileName: z.string().max(255).optional(),
+  caption: z.string().max(4096).optional(),
+}).refine((m) => !!m.base64 !== !!m.url, { message: 'give exactly one of base64 or url' });
+const messageBody = z.union([
+  z.object({ to: z.string().min(1), text: z.string().min(1).max(65_536) }),
+  z.object({ to: z.string().min(1), media: mediaBody }),
+]);
+const faultBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('drop'), phoneNumber: z.string().optional() }),
+  z.object({ kind: z.literal('stream-error'), code: z.number().int().optional(), phoneNumber: z.string().optional() }),
+  z.object({ kind: z.literal('refuse-logins'), code: z.number().int().optional(), seconds: z.number().optional() }),
+  z.object({ kind: z.literal('delay'), ms: z.number().optional(), seconds: z.number().optional() }),
+  z.object({ kind: z.literal('clear') }),
+]);
+
+const phoneView = (p: Phone) => ({ phoneNumber: p.phoneNumber, lid: p.lid, pushName: p.pushName, devices: p.companions.size });
+const messageView = ({ message: _raw, ...m }: ReceivedMessage) => m;
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) {
+    const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+    throw new SandboxError('INVALID_REQUEST', detail);
+  }
+  return result.data;
+}
+
+/**
+ * The sandbox's HTTP JSON control API: what a person clicking through a demo, or a test in another
+ * process, does with the fake phones. Mount it with a prefix (`/sandbox`).
+ */
+export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }> = async (app: FastifyInstance, { sandbox }) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (err instanceof SandboxError) return reply.status(err.status).send({ error: { code: err.code, message: err.message } });
+    if (err.statusCode && err.statusCode < 500) {
+      return reply.status(err.statusCode).send({ error: { code: err.code ?? 'BAD_REQUEST', message: err.message } });
+    }
+    app.log.error({ err }, 'sandbox control API failed');
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal sandbox error' } });
+  });
+
+  app.get('/info', async () => sandbox.info);
+
+  app.post('/phones', async (req, reply) => {
+    const body = parse(phoneBody, req.body);
+    const existed = sandbox.phones().some((p) => p.phoneNumber === body.phoneNumber.replace(/\D/g, ''));
+    const phone = sandbox.createPhone(body);
+    return reply.status(existed ? 200 : 201).send({ phoneNumber: phone.phoneNumber, lid: phone.lid, pushName: phone.pushName });
+  });
+
+  app.get('/phones', async () => sandbox.phones().map(phoneView));
+
+  app.get<{ Params: { phone: string } }>('/phones/:phone/devices', async (req) => sandbox.devices(req.params.phone));
+
+  app.post<{ Params: { phone: string } }>('/phones/:phone/scan', async (req) => {
+    const { qr } = parse(z.object({ qr: z.string().min(1) }), req.body);
+    const companion = await sandbox.scanQr(req.params.phone, qr);
+    return { deviceId: companion.deviceId };
+  });
+
+  app.post<{ Params: { phone: string } }>('/phones/:phone/pairing-code', async (req) => {
+    const { code } = parse(z.object({ code: z.string().min(1) }), req.body);
+    const companion = await sandbox.enterPairingCode(req.params.phone, code);
+    return { deviceId: companion.deviceId };
+  });
+
+  app.post<{ Params: { phone: string } }>('/phones/:phone/messages', async (req, reply) => {
+    const body = parse(messageBody, req.body);
+    const id = 'text' in body ? await sandbox.sendText(req.params.phone, body.to, body.text) : await sandbox.sendMedia(req.params.phone, body.to, body.media);
+    return reply.status(201).send({ id });
+  });
+
+  app.get<{ Params: { phone: string } }>('/phones/:phone/messages', async (req) => sandbox.messages(req.params.phone).map(messageView));
+
+  app.get<{ Params: { phone: string; id: string } }>('/phones/:phone/messages/:id/media', async (req, reply) => {
+    const { bytes, mimeType } = await sandbox.downloadMedia(req.params.phone, req.params.id);
+    return reply.type(mimeType).send(bytes);
+  });
+
+  app.get<{ Params: { phone: string } }>('/phones/:phone/receipts', async (req) => sandbox.receipts(req.params.phone));
+
+  app.post<{ Params: { phone: string } }>('/phones/:phone/read', async (req) => {
+    const { messageIds } = parse(z.object({ messageIds: z.array(z.string().min(1)).min(1) }), req.body);
+    return { read: sandbox.markRead(req.params.phone, messageIds) };
+  });
+
+  app.post<{ Params: { phone: string } }>('/phones/:phone/presence', async (req) => {
+    const { state, to } = parse(z.object({ state: z.string(), to: z.string().optional() }), req.body);
+    sandbox.sendPresence(req.params.phone, state, to);
+    return { ok: true };
+  });
+
+  app.post<{ Params: { phone: string } }>('/phones/:phone/unlink', async (req) => {
+    const { deviceId } = parse(z.object({ deviceId: z.number().int().positive().optional() }), req.body);
+    return { unlinked: sandbox.unlink(req.params.phone, deviceId) };
+  });
+
+  app.post('/faults', async (req) => sandbox.fault(parse(faultBody, req.body)));
+};

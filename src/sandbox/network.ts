@@ -1,0 +1,121 @@
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { Directory, type Companion, type Phone } from './accounts.ts';
+import type { Connection } from './connection.ts';
+import type { BinaryNode } from './wa.ts';
+
+export const S_WHATSAPP_NET = 's.whatsapp.net';
+
+export interface NetworkEvents {
+  message: [phone: Phone, messageId: string];
+  receipt: [phone: Phone];
+  presence: [phone: Phone];
+  linked: [phone: Phone, companion: Companion];
+  unlinked: [phone: Phone, deviceId: number];
+  login: [phone: Phone, companion: Companion];
+  pairingCodeRequested: [phoneNumber: string];
+}
+
+export interface Faults {
+  /** Until this time (ms epoch), logins are refused with `refuseCode`. */
+  refuseLoginsUntil: number;
+  refuseCode: number;
+  /** Latency added to every stanza the server sends. */
+  delayMs: number;
+}
+
+/**
+ * Shared state of the fake network that the protocol handlers work on: accounts, who is online,
+ * pending QR refs, faults. Handlers are plain functions over this object, one file per job.
+ */
+export class Network {
+  readonly directory = new Directory();
+  /** `${phoneNumber}:${deviceId}` -> the companion's live connection. */
+  readonly online = new Map<string, Connection>();
+  readonly connections = new Set<Connection>();
+  readonly qrRefs = new Map<string, Connection>();
+  readonly events = new EventEmitter<NetworkEvents>();
+  readonly faults: Faults = { refuseLoginsUntil: 0, refuseCode: 503, delayMs: 0 };
+  /** Server-initiated iqs waiting for the client's result, by id. */
+  readonly pendingIqs = new Map<string, (node: BinaryNode) => void>();
+  mediaHost: (() => { hostname: string; authToken: string; maxBytes: number }) | undefined;
+  /** How long a phone takes to send its automatic delivery receipt. */
+  phoneReceiptDelayMs = 150;
+  decryptFailures = 0;
+  lastDecryptError: unknown;
+  private readonly onChange: () => void;
+
+  constructor(onChange: () => void) {
+    this.onChange = onChange;
+    this.events.setMaxListeners(0);
+  }
+
+  /** Something persistent changed (accounts, links, keys, queues). */
+  changed(): void {
+    this.onChange();
+  }
+
+  connectionOf(companion: Companion): Connection | undefined {
+    return this.online.get(`${companion.phoneNumber}:${companion.deviceId}`);
+  }
+
+  /** Sends to a companion now, or queues it for its next login (WhatsApp drops nothing for an offline device). */
+  deliver(companion: Companion, node: BinaryNode): void {
+    const conn = this.connectionOf(companion);
+    if (conn?.open) {
+      void conn.send(node);
+    } else {
+      companion.queue.push(node);
+      this.changed();
+    }
+  }
+
+  /** Delivers to every linked companion of a phone. */
+  deliverToCompanions(phone: Phone, build: (companion: Companion) => BinaryNode | undefined): void {
+    for (const companion of phone.companions.values()) {
+      const node = build(companion);
+      if (node) this.deliver(companion, node);
+    }
+  }
+
+  sendIq(conn: Connection, node: BinaryNode, timeoutMs = 15_000): Promise<BinaryNode> {
+    const id = node.attrs.id ?? newStanzaId();
+    node.attrs.id = id;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingIqs.delete(id);
+        reject(new Error(`no answer to iq ${id}`));
+      }, timeoutMs);
+      this.pendingIqs.set(id, (reply) => {
+        clearTimeout(timer);
+        this.pendingIqs.delete(id);
+        resolve(reply);
+      });
+      void conn.send(node);
+    });
+  }
+}
+
+export const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+export const newStanzaId = () => randomBytes(8).toString('hex').toUpperCase();
+/** Message ids in WhatsApp's style for messages the fake phones send. */
+export const newMessageId = () => '3EB0' + randomBytes(9).toString('hex').toUpperCase();
+
+export function iqResult(request: BinaryNode, content?: BinaryNode[]): BinaryNode {
+  return { tag: 'iq', attrs: { from: S_WHATSAPP_NET, type: 'result', id: request.attrs.id! }, content };
+}
+
+export function iqError(request: BinaryNode, code: number, text: string): BinaryNode {
+  return {
+    tag: 'iq',
+    attrs: { from: S_WHATSAPP_NET, type: 'error', id: request.attrs.id! },
+    content: [{ tag: 'error', attrs: { code: String(code), text } }],
+  };
+}
+
+export function childBuffer(node: BinaryNode | undefined): Buffer | undefined {
+  const content = node?.content;
+  if (content instanceof Uint8Array) return Buffer.from(content);
+  if (typeof content === 'string') return Buffer.from(content, 'utf8');
+  return undefined;
+}

@@ -1,0 +1,69 @@
+import { onAppStateIq } from './app-state.ts';
+import type { Connection } from './connection.ts';
+import { onClientChatstate, onClientMessage, onClientPresence, onClientReceipt } from './messaging.ts';
+import { iqResult, Network } from './network.ts';
+import { onCompanionFinish, onCompanionHello } from './pairing.ts';
+import { onEncryptIq } from './prekeys.ts';
+import { onRemoveCompanionDevice } from './unlink.ts';
+import { onUsyncIq } from './usync.ts';
+import { getBinaryNodeChild, type BinaryNode } from './wa.ts';
+
+/** Dispatches every stanza a client sends. Every iq gets an answer: Baileys waits 60 s for an unanswered one. */
+export async function routeNode(net: Network, conn: Connection, node: BinaryNode): Promise<void> {
+  switch (node.tag) {
+    case 'iq':
+      return routeIq(net, conn, node);
+    case 'message':
+      if (conn.companion) await onClientMessage(net, conn, node);
+      return;
+    case 'receipt':
+      if (conn.companion) onClientReceipt(net, conn, node);
+      return;
+    case 'presence':
+      if (conn.companion) onClientPresence(net, conn, node);
+      return;
+    case 'chatstate':
+      if (conn.companion) onClientChatstate(net, conn, node);
+      return;
+    default:
+      // ack, ib (telemetry), call: nothing to answer.
+      return;
+  }
+}
+
+function routeIq(net: Network, conn: Connection, iq: BinaryNode): void {
+  const { type, xmlns, id } = iq.attrs;
+  if (type === 'result' || type === 'error') {
+    const waiter = id ? net.pendingIqs.get(id) : undefined;
+    waiter?.(iq);
+    return;
+  }
+  const first = Array.isArray(iq.content) ? iq.content[0] : undefined;
+  switch (xmlns) {
+    case 'encrypt':
+      return onEncryptIq(net, conn, iq);
+    case 'usync':
+      return onUsyncIq(net, conn, iq);
+    case 'w:sync:app:state':
+      return onAppStateIq(conn, iq);
+    case 'md':
+      if (first?.tag === 'remove-companion-device') return onRemoveCompanionDevice(net, conn, iq, first);
+      if (first?.tag === 'link_code_companion_reg') {
+        if (first.attrs.stage === 'companion_hello') return onCompanionHello(net, conn, iq, first);
+        if (first.attrs.stage === 'companion_finish') return onCompanionFinish(conn, iq, first);
+      }
+      break;
+    case 'w:m':
+      if (getBinaryNodeChild(iq, 'media_conn') && net.mediaHost) {
+        const { hostname, authToken, maxBytes } = net.mediaHost();
+        void conn.send(iqResult(iq, [{
+          tag: 'media_conn',
+          attrs: { auth: authToken, ttl: '3600', auth_ttl: '21600', max_buckets: '12' },
+          content: [{ tag: 'host', attrs: { hostname, maxContentLengthBytes: String(maxBytes) } }],
+        }]));
+        return;
+      }
+      break;
+  }
+  void conn.send(iqResult(iq));
+}

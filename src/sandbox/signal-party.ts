@@ -1,0 +1,143 @@
+import { createRequire } from 'node:module';
+import type * as LibSignal from 'libsignal';
+import { Curve, generateRegistrationId, generateSignalPubKey, signedKeyPair, type KeyPair } from './wa.ts';
+
+// libsignal is CommonJS; its named exports are not statically analysable from ESM.
+const libsignal = createRequire(import.meta.url)('libsignal') as typeof LibSignal;
+
+export interface SignedPreKey {
+  keyId: number;
+  keyPair: KeyPair;
+  signature: Uint8Array;
+}
+
+/** What another party needs to start a Signal session with a device (`encrypt` `<key>` result). */
+export interface PreKeyBundle {
+  registrationId: number;
+  identityKey: Uint8Array; // 32 bytes, no type prefix
+  signedPreKey: { keyId: number; publicKey: Uint8Array; signature: Uint8Array };
+  preKey?: { keyId: number; publicKey: Uint8Array };
+}
+
+export interface SignalPartyState {
+  identity: KeyPair;
+  registrationId: number;
+  signedPreKey: SignedPreKey;
+  preKeys: Record<number, KeyPair>;
+  nextPreKeyId: number;
+  /** address -> libsignal's serialised SessionRecord (a JSON-safe object, despite its typings). */
+  sessions: Record<string, unknown>;
+}
+
+/**
+ * A full Signal participant (a fake phone's device 0). Sessions live in memory as libsignal records
+ * and are serialised only when the sandbox persists its state.
+ */
+export class SignalParty {
+  readonly identity: KeyPair;
+  readonly registrationId: number;
+  signedPreKey: SignedPreKey;
+  private readonly preKeys = new Map<number, KeyPair>();
+  private nextPreKeyId: number;
+  private readonly sessions = new Map<string, LibSignal.SessionRecord>();
+  private readonly storage: LibSignal.SignalStorage;
+
+  constructor(state?: SignalPartyState) {
+    this.identity = state?.identity ?? Curve.generateKeyPair();
+    this.registrationId = state?.registrationId ?? generateRegistrationId();
+    this.signedPreKey = state?.signedPreKey ?? signedKeyPair(this.identity, 1);
+    this.nextPreKeyId = state?.nextPreKeyId ?? 1;
+    for (const [id, pair] of Object.entries(state?.preKeys ?? {})) this.preKeys.set(Number(id), pair);
+    for (const [address, record] of Object.entries(state?.sessions ?? {})) {
+      this.sessions.set(address, libsignal.SessionRecord.deserialize(record as Uint8Array));
+    }
+    const identity = this.identity;
+    const signed = () => this.signedPreKey;
+    this.storage = {
+      loadSession: async (id) => this.sessions.get(id),
+      storeSession: async (id, record) => {
+        this.sessions.set(id, record);
+      },
+      isTrustedIdentity: () => true,
+      loadPreKey: async (id) => {
+        const pair = this.preKeys.get(Number(id));
+        return pair ? { privKey: Buffer.from(pair.private), pubKey: Buffer.from(pair.public) } : undefined;
+      },
+      removePreKey: (id) => {
+        this.preKeys.delete(Number(id));
+      },
+      loadSignedPreKey: () => ({
+        privKey: Buffer.from(signed().keyPair.private),
+        pubKey: Buffer.from(signed().keyPair.public),
+      }),
+      getOurRegistrationId: () => this.registrationId,
+      getOurIdentity: () => ({
+        privKey: Buffer.from(identity.private),
+        pubKey: Buffer.from(generateSignalPubKey(identity.public)),
+      }),
+    };
+  }
+
+  /** Hands out a bundle with a fresh one-time pre-key (a real server consumes one per fetch). */
+  takeBundle(): PreKeyBundle {
+    const keyId = this.nextPreKeyId++;
+    const pair = Curve.generateKeyPair();
+    this.preKeys.set(keyId, pair);
+    return {
+      registrationId: this.registrationId,
+      identityKey: this.identity.public,
+      signedPreKey: {
+        keyId: this.signedPreKey.keyId,
+        publicKey: this.signedPreKey.keyPair.public,
+        signature: this.signedPreKey.signature,
+      },
+      preKey: { keyId, publicKey: pair.public },
+    };
+  }
+
+  hasSession(address: string): boolean {
+    return this.sessions.get(address)?.haveOpenSession() ?? false;
+  }
+
+  async encrypt(address: string, plaintext: Uint8Array, bundle?: () => PreKeyBundle | undefined): Promise<{ type: 'pkmsg' | 'msg'; ciphertext: Buffer }> {
+    const addr = toAddress(address);
+    if (!this.hasSession(address)) {
+      const b = bundle?.();
+      if (!b) throw new Error(`no Signal session with ${address} and no pre-key bundle to start one`);
+      await new libsignal.SessionBuilder(this.storage, addr).initOutgoing({
+        registrationId: b.registrationId,
+        identityKey: generateSignalPubKey(b.identityKey),
+        signedPreKey: { ...b.signedPreKey, publicKey: generateSignalPubKey(b.signedPreKey.publicKey) },
+        preKey: b.preKey ? { ...b.preKey, publicKey: generateSignalPubKey(b.preKey.publicKey) } : undefined!,
+      });
+    }
+    const { type, body } = await new libsignal.SessionCipher(this.storage, addr).encrypt(plaintext);
+    return { type: type === 3 ? 'pkmsg' : 'msg', ciphertext: Buffer.from(body, 'binary') };
+  }
+
+  async decrypt(address: string, type: string, ciphertext: Uint8Array): Promise<Buffer> {
+    const cipher = new libsignal.SessionCipher(this.storage, toAddress(address));
+    if (type === 'pkmsg') return cipher.decryptPreKeyWhisperMessage(ciphertext);
+    if (type === 'msg') return cipher.decryptWhisperMessage(ciphertext);
+    throw new Error(`unsupported enc type ${type}`);
+  }
+
+  toState(): SignalPartyState {
+    const sessions: Record<string, unknown> = {};
+    for (const [address, record] of this.sessions) sessions[address] = record.serialize();
+    return {
+      identity: this.identity,
+      registrationId: this.registrationId,
+      signedPreKey: this.signedPreKey,
+      preKeys: Object.fromEntries(this.preKeys),
+      nextPreKeyId: this.nextPreKeyId,
+      sessions,
+    };
+  }
+}
+
+/** Sandbox-wide Signal address of a device: `<user>.<device>` (always the LID user, so PN and LID addressing meet). */
+function toAddress(address: string): LibSignal.ProtocolAddress {
+  const dot = address.lastIndexOf('.');
+  return new libsignal.ProtocolAddress(address.slice(0, dot), Number(address.slice(dot + 1)));
+}

@@ -1,0 +1,87 @@
+/** A message as a sandbox phone received it (the control API's view). */
+export interface PhoneMessage {
+  id: string;
+  from: string;
+  fromDevice: number;
+  type: string;
+  text?: string;
+  caption?: string;
+  timestamp: number;
+}
+
+export interface PhoneDevice {
+  deviceId: number;
+  platform: string;
+  connected: boolean;
+}
+
+export type Fault =
+  | { kind: 'drop'; phoneNumber?: string }
+  | { kind: 'stream-error'; code?: number; phoneNumber?: string }
+  | { kind: 'refuse-logins'; code?: number; seconds?: number }
+  | { kind: 'delay'; ms?: number }
+  | { kind: 'clear' };
+
+/**
+ * The sandbox's HTTP control API as a gateway in sandbox mode exposes it (`/sandbox`): what a person
+ * trying wamux does with the fake phones, and what the e2e tests do.
+ */
+export class SandboxClient {
+  readonly baseUrl: string;
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const json = (await res.json()) as T & { error?: { code: string; message: string } };
+    if (!res.ok) throw new Error(`sandbox ${method} ${path} answered ${res.status}: ${json.error?.code} ${json.error?.message}`);
+    return json;
+  }
+
+  createPhone(phoneNumber: string, pushName?: string): Promise<{ phoneNumber: string; lid: string; pushName: string }> {
+    return this.call('POST', '/phones', { phoneNumber, ...(pushName ? { pushName } : {}) });
+  }
+
+  scan(phoneNumber: string, qr: string): Promise<{ deviceId: number }> {
+    return this.call('POST', `/phones/${phoneNumber}/scan`, { qr });
+  }
+
+  enterPairingCode(phoneNumber: string, code: string): Promise<{ deviceId: number }> {
+    return this.call('POST', `/phones/${phoneNumber}/pairing-code`, { code });
+  }
+
+  async sendText(from: string, to: string, text: string): Promise<string> {
+    return (await this.call<{ id: string }>('POST', `/phones/${from}/messages`, { to, text })).id;
+  }
+
+  messages(phoneNumber: string): Promise<PhoneMessage[]> {
+    return this.call('GET', `/phones/${phoneNumber}/messages`);
+  }
+
+  devices(phoneNumber: string): Promise<PhoneDevice[]> {
+    return this.call('GET', `/phones/${phoneNumber}/devices`);
+  }
+
+  unlink(phoneNumber: string, deviceId?: number): Promise<{ unlinked: number[] }> {
+    return this.call('POST', `/phones/${phoneNumber}/unlink`, deviceId === undefined ? {} : { deviceId });
+  }
+
+  fault(fault: Fault): Promise<{ affected: number }> {
+    return this.call('POST', '/faults', fault);
+  }
+
+  /** Polls the phone's inbox (the control API has no push) until a message matches. */
+  async waitForMessage(phoneNumber: string, match: (m: PhoneMessage) => boolean, timeoutMs = 10_000): Promise<PhoneMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = (await this.messages(phoneNumber)).find(match);
+      if (hit) return hit;
+      if (Date.now() >= deadline) throw new Error(`timed out waiting for a message on ${phoneNumber}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
