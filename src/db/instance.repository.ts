@@ -1,0 +1,149 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { AuthCreds } from './auth-creds.entity.ts';
+import { Instance, type InstanceStatus } from './instance.entity.ts';
+import type { Orm } from './orm.ts';
+
+/** A detached copy of an instance row; changing it changes nothing in the database. */
+export type InstanceRecord = Readonly<{
+  id: string;
+  name: string;
+  status: InstanceStatus;
+  phoneNumber: string | null;
+  jid: string | null;
+  lid: string | null;
+  pushName: string | null;
+  lastError: string | null;
+  connectedAt: Date | null;
+  ownerId: string | null;
+  groupLabel: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}>;
+
+export type CreateInstanceInput = {
+  name: string;
+  /** Lets a caller reserve the id before the row exists; a UUID is generated otherwise. */
+  id?: string;
+  ownerId?: string | null;
+  groupLabel?: string | null;
+};
+
+export type InstancePatch = Partial<Omit<InstanceRecord, 'id' | 'createdAt' | 'updatedAt'>>;
+
+export type FindInstancesFilter = { ownerId?: string };
+
+export class InstanceNameTaken extends Error {
+  readonly instanceName: string;
+
+  constructor(name: string) {
+    super(`An instance named "${name}" already exists`);
+    this.name = 'InstanceNameTaken';
+    this.instanceName = name;
+  }
+}
+
+/**
+ * Instance persistence for the services. Each verb runs on a fresh `em.fork()` and returns plain
+ * records, so callers in socket handlers and background jobs never share a unit of work.
+ */
+export class InstanceRepository {
+  readonly #orm: Orm;
+
+  constructor(orm: Orm) {
+    this.#orm = orm;
+  }
+
+  async create(input: CreateInstanceInput): Promise<InstanceRecord> {
+    const em = this.#orm.em.fork();
+    const instance = em.create(Instance, {
+      ...(input.id === undefined ? {} : { id: input.id }),
+      name: input.name,
+      status: 'CREATED',
+      ownerId: input.ownerId ?? null,
+      groupLabel: input.groupLabel ?? null,
+    });
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException && error.message.includes('instance_name_unique')) {
+        throw new InstanceNameTaken(input.name);
+      }
+      throw error;
+    }
+    return toRecord(instance);
+  }
+
+  async findById(id: string): Promise<InstanceRecord | null> {
+    const instance = await this.#orm.em.fork().findOne(Instance, { id });
+    return instance && toRecord(instance);
+  }
+
+  async findByName(name: string): Promise<InstanceRecord | null> {
+    const instance = await this.#orm.em.fork().findOne(Instance, { name });
+    return instance && toRecord(instance);
+  }
+
+  async findAll(filter: FindInstancesFilter = {}): Promise<InstanceRecord[]> {
+    const where = filter.ownerId === undefined ? {} : { ownerId: filter.ownerId };
+    const instances = await this.#orm.em.fork().find(Instance, where, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    return instances.map(toRecord);
+  }
+
+  /** Instances with stored creds: the ones worth reconnecting when the gateway boots. */
+  async listWithCreds(): Promise<InstanceRecord[]> {
+    const em = this.#orm.em.fork();
+    const withCreds = em.createQueryBuilder(AuthCreds, 'c').select('c.instance');
+    const instances = await em.find(
+      Instance,
+      { id: { $in: withCreds } },
+      { orderBy: { createdAt: 'asc', id: 'asc' } },
+    );
+    return instances.map(toRecord);
+  }
+
+  /** Returns the updated record, or null when the instance does not exist (any more). */
+  async patch(id: string, changes: InstancePatch): Promise<InstanceRecord | null> {
+    const em = this.#orm.em.fork();
+    const instance = await em.findOne(Instance, { id });
+    if (!instance) return null;
+    em.assign(instance, changes);
+    try {
+      await em.flush();
+    } catch (error) {
+      if (changes.name !== undefined && error instanceof UniqueConstraintViolationException) {
+        throw new InstanceNameTaken(changes.name);
+      }
+      throw error;
+    }
+    return toRecord(instance);
+  }
+
+  /** `lastError` is left as it was unless given, so a later state does not erase why the last one failed. */
+  updateStatus(id: string, status: InstanceStatus, details: { lastError?: string | null } = {}): Promise<InstanceRecord | null> {
+    return this.patch(id, { status, ...details });
+  }
+
+  /** Deletes the instance with its creds and keys (cascading foreign keys). False if it was not there. */
+  async delete(id: string): Promise<boolean> {
+    const deleted = await this.#orm.em.fork().nativeDelete(Instance, { id });
+    return deleted > 0;
+  }
+}
+
+function toRecord(instance: Instance): InstanceRecord {
+  return {
+    id: instance.id,
+    name: instance.name,
+    status: instance.status,
+    phoneNumber: instance.phoneNumber ?? null,
+    jid: instance.jid ?? null,
+    lid: instance.lid ?? null,
+    pushName: instance.pushName ?? null,
+    lastError: instance.lastError ?? null,
+    connectedAt: instance.connectedAt ?? null,
+    ownerId: instance.ownerId ?? null,
+    groupLabel: instance.groupLabel ?? null,
+    createdAt: instance.createdAt,
+    updatedAt: instance.updatedAt,
+  };
+}

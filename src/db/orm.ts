@@ -1,0 +1,73 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { MikroORM, Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
+import { MikroORM as PostgreSqlMikroORM, type AbstractSqlDriver, type SqlEntityManager } from '@mikro-orm/postgresql';
+import type { DatabaseConfig } from '../config.ts';
+import { entities } from './entities.ts';
+
+/** The ORM as the rest of the app sees it: the same SQL API whichever driver is underneath. */
+export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
+
+export type CreateOrmOptions = {
+  /** Logs every SQL statement. */
+  debug?: boolean;
+  /** Where MikroORM's own lines (applied migrations, warnings) go; the console by default. */
+  logger?: (message: string) => void;
+};
+
+// Resolved from this file, not the working directory, so the gateway finds its migrations
+// wherever it is started from.
+export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** Database name inside the embedded PGlite cluster (see stack notes: named-database mode). */
+const PGLITE_DB_NAME = 'wamux';
+
+/**
+ * Connects to the configured database and applies pending migrations before anything can use it.
+ * The caller owns the result and must `close()` it: a PGlite or pg pool otherwise keeps the
+ * process alive.
+ */
+export async function createOrm(database: DatabaseConfig, opts: CreateOrmOptions = {}): Promise<Orm> {
+  const orm = await initOrm(database, opts);
+  try {
+    await orm.migrator.up();
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+  return orm;
+}
+
+/** Connects without migrating: for the migration script and for admin statements in tests. */
+export async function initOrm(database: DatabaseConfig, opts: CreateOrmOptions = {}): Promise<Orm> {
+  const common = {
+    entities,
+    extensions: [Migrator],
+    debug: opts.debug ?? false,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    migrations: {
+      path: MIGRATIONS_DIR,
+      pathTs: MIGRATIONS_DIR,
+      emit: 'ts',
+      // The generated SQL is the schema of record; a snapshot file would be rewritten on every
+      // boot (into the source tree) and could drift from it. New migrations diff against a
+      // database migrated to head instead (scripts/create-migration.ts).
+      snapshot: false,
+      snapshotOnMigrate: false,
+    },
+  } satisfies Partial<Options>;
+
+  if (database.kind === 'pglite') {
+    await mkdir(database.dataDir, { recursive: true });
+    // With a real `dataDir` MikroORM treats `dbName` as a database inside that cluster, which
+    // the migrator creates on first start.
+    return await PgliteMikroORM.init({
+      ...common,
+      dbName: PGLITE_DB_NAME,
+      driverOptions: { dataDir: database.dataDir },
+    });
+  }
+  return await PostgreSqlMikroORM.init({ ...common, clientUrl: database.url });
+}

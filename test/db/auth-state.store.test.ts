@@ -1,0 +1,318 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { proto, type AuthenticationCreds, type SignalDataSet } from '@whiskeysockets/baileys';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { AuthCreds } from '../../src/db/auth-creds.entity.ts';
+import { AuthKey } from '../../src/db/auth-key.entity.ts';
+import { createDbAuthState } from '../../src/db/auth-state.store.ts';
+import { InstanceRepository } from '../../src/db/instance.repository.ts';
+import type { Orm } from '../../src/db/orm.ts';
+import { createTestOrm, type TestOrm } from '../helpers/db.ts';
+
+let db: TestOrm;
+let orm: Orm;
+let instances: InstanceRepository;
+const queries: string[] = [];
+
+beforeAll(async () => {
+  // Query logging is on so tests can count the statements a store call issues.
+  db = await createTestOrm({ debug: true, logger: (line) => queries.push(stripAnsi(line)) });
+  orm = db.orm;
+  instances = new InstanceRepository(orm);
+});
+afterAll(() => db?.close());
+
+async function newInstanceId(): Promise<string> {
+  return (await instances.create({ name: `auth-${randomUUID()}` })).id;
+}
+
+/** Runs `work` and returns the SQL statements it sent that touch `table`. */
+async function statementsOn(table: string, work: () => Promise<unknown>): Promise<string[]> {
+  const from = queries.length;
+  await work();
+  return queries.slice(from).filter((line) => line.includes(`"${table}"`));
+}
+
+const countKeys = (instanceId: string) => orm.em.fork().count(AuthKey, { instance: instanceId });
+const countCreds = (instanceId: string) => orm.em.fork().count(AuthCreds, { instance: instanceId });
+
+const stripAnsi = (line: string) => line.replace(/\x1b\[[0-9;]*m/g, '');
+const bytes = (n: number) => new Uint8Array(randomBytes(n));
+
+describe('creds', () => {
+  test('a new instance gets fresh Baileys creds and nothing is stored until saveCreds', async () => {
+    const id = await newInstanceId();
+    const { state } = await createDbAuthState(orm, id);
+
+    expect(state.creds.registered).toBe(false);
+    expect(state.creds.noiseKey.private).toHaveLength(32);
+    expect(state.creds.signedPreKey.keyId).toBe(1);
+    expect(await countCreds(id)).toBe(0);
+  });
+
+  test('saved creds load back equal, Buffers and Uint8Arrays included', async () => {
+    const id = await newInstanceId();
+    const first = await createDbAuthState(orm, id);
+    const creds: AuthenticationCreds = first.state.creds;
+    creds.registered = true;
+    creds.me = { id: '15551234567:3@s.whatsapp.net', lid: '123456789012345:3@lid', name: 'Ada' };
+    creds.account = {
+      details: bytes(40),
+      accountSignatureKey: bytes(32),
+      accountSignature: bytes(64),
+      deviceSignature: bytes(64),
+    };
+    creds.routingInfo = Buffer.from(bytes(12));
+    creds.signalIdentities = [
+      { identifier: { name: '15551234567:3@s.whatsapp.net', deviceId: 0 }, identifierKey: bytes(33) },
+    ];
+    creds.nextPreKeyId = 31;
+    await first.saveCreds();
+
+    const reloaded = await createDbAuthState(orm, id);
+    expect(normalise(reloaded.state.creds)).toEqual(normalise(creds));
+    expect(Buffer.isBuffer(reloaded.state.creds.noiseKey.private)).toBe(true);
+    expect(Buffer.isBuffer(reloaded.state.creds.account?.details)).toBe(true);
+  });
+
+  test('the latest state wins when saves overlap', async () => {
+    const id = await newInstanceId();
+    const { state, saveCreds } = await createDbAuthState(orm, id);
+    const saves: Promise<void>[] = [];
+    for (let n = 1; n <= 10; n++) {
+      state.creds.nextPreKeyId = n;
+      saves.push(saveCreds());
+    }
+    await Promise.all(saves);
+
+    expect((await createDbAuthState(orm, id)).state.creds.nextPreKeyId).toBe(10);
+  });
+
+  test('saving creds for an unknown instance fails and stores nothing', async () => {
+    const id = randomUUID();
+    const { saveCreds } = await createDbAuthState(orm, id);
+
+    await expect(saveCreds()).rejects.toThrow(/foreign key/i);
+    expect(await countCreds(id)).toBe(0);
+  });
+});
+
+describe('keys', () => {
+  // One value of every Signal data type Baileys stores, with binary fields as it produces them.
+  function everyKeyType() {
+    return {
+      'pre-key': { '1': { public: bytes(33), private: bytes(32) } },
+      session: { '15551234567.0': bytes(200) },
+      'sender-key': { '120363000000000000@g.us::15551234567::0': bytes(120) },
+      'sender-key-memory': { '120363000000000000@g.us': { '15551234567:0@s.whatsapp.net': true } },
+      'app-state-sync-key': {
+        AAAAAFyZ: {
+          keyData: bytes(32),
+          fingerprint: { rawId: 7, currentIndex: 2, deviceIndexes: [0, 1] },
+          timestamp: 1_700_000_000_000,
+        },
+      },
+      'app-state-sync-version': {
+        critical_block: { version: 3, hash: Buffer.from(bytes(128)), indexValueMap: { 'aW5kZXg=': { valueMac: bytes(32) } } },
+      },
+      'lid-mapping': { '15551234567': '123456789012345', '123456789012345_reverse': '15551234567' },
+      'device-list': { '15551234567': ['0', '3', '12'] },
+      tctoken: { '15551234567@s.whatsapp.net': { token: Buffer.from(bytes(24)), timestamp: '1700000000', senderTimestamp: 42 } },
+      'identity-key': { '15551234567.0': bytes(33) },
+    } satisfies SignalDataSet;
+  }
+
+  test('every key type round-trips through one set call', async () => {
+    const id = await newInstanceId();
+    const { state } = await createDbAuthState(orm, id);
+    const written = everyKeyType();
+
+    await state.keys.set(written);
+
+    for (const [type, entries] of Object.entries(written)) {
+      const read = await state.keys.get(type as keyof typeof written, Object.keys(entries));
+      // Baileys' own stores hand app-state keys back as protobuf messages (Long timestamps).
+      const expected =
+        type === 'app-state-sync-key'
+          ? Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, proto.Message.AppStateSyncKeyData.fromObject(v)]))
+          : entries;
+      expect(normalise(read), type).toEqual(normalise(expected));
+    }
+  });
+
+  test('app-state-sync-key values come back as protobuf messages', async () => {
+    const id = await newInstanceId();
+    const { state } = await createDbAuthState(orm, id);
+    const { 'app-state-sync-key': written } = everyKeyType();
+    await state.keys.set({ 'app-state-sync-key': written });
+
+    const { AAAAAFyZ: key } = await state.keys.get('app-state-sync-key', ['AAAAAFyZ']);
+    expect(key).toBeInstanceOf(proto.Message.AppStateSyncKeyData);
+    expect(Buffer.from(key!.keyData!)).toEqual(Buffer.from(written.AAAAAFyZ.keyData));
+    expect(key!.fingerprint?.deviceIndexes).toEqual([0, 1]);
+  });
+
+  test('get leaves out ids that are not stored', async () => {
+    const id = await newInstanceId();
+    const { state } = await createDbAuthState(orm, id);
+    await state.keys.set({ session: { a: bytes(4) } });
+
+    expect(Object.keys(await state.keys.get('session', ['a', 'b', 'c']))).toEqual(['a']);
+    expect(await state.keys.get('session', [])).toEqual({});
+  });
+
+  test('get reads all requested ids in one query', async () => {
+    const id = await newInstanceId();
+    const { state } = await createDbAuthState(orm, id);
+    const sessions = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`1555000${i}.0`, bytes(16)]));
+    await state.keys.set({ session: sessions });
+
+    let read: Record<string, Uint8Array> = {};
+    const statements = await statementsOn('auth_key', async () => {
+      read = await state.keys.get('session', [...Object.keys(sessions), 'missing']);
+    });
+
+    expect(Object.keys(read)).toHaveLength(50);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/"key_id" in \(/);
+  });
+
+  test('set overwrites existing values and deletes null ones', async () => {
+    const id = await newInstanceId();
+    const { state } = await createDbAuthState(orm, id);
+    await state.keys.set({ session: { a: bytes(4), b: bytes(4), c: bytes(4) }, 'lid-mapping': { x: '1' } });
+
+    const replacement = bytes(8);
+    await state.keys.set({ session: { a: replacement, b: null }, 'lid-mapping': { x: null } });
+
+    const sessions = await state.keys.get('session', ['a', 'b', 'c']);
+    expect(Object.keys(sessions).sort()).toEqual(['a', 'c']);
+    expect(Buffer.from(sessions.a!)).toEqual(Buffer.from(replacement));
+    expect(await state.keys.get('lid-mapping', ['x'])).toEqual({});
+  });
+
+  test('a large batch is written in one transaction and read back in one query', async () => {
+    const id = await newInstanceId();
+    const { state } = await createDbAuthState(orm, id);
+    const preKeys = Object.fromEntries(
+      Array.from({ length: 2_500 }, (_, i) => [String(i + 1), { public: bytes(33), private: bytes(32) }]),
+    );
+
+    const from = queries.length;
+    await state.keys.set({ 'pre-key': preKeys });
+    const written = queries.slice(from);
+    expect(written.filter((q) => /\] begin/.test(q))).toHaveLength(1);
+    expect(written.filter((q) => /\] commit/.test(q))).toHaveLength(1);
+
+    expect(await countKeys(id)).toBe(2_500);
+    let read = {};
+    const reads = await statementsOn('auth_key', async () => {
+      read = await state.keys.get('pre-key', Object.keys(preKeys));
+    });
+    expect(Object.keys(read)).toHaveLength(2_500);
+    expect(reads).toHaveLength(1);
+  });
+
+  test('a batch that fails part-way leaves nothing of it written', async () => {
+    const id = await newInstanceId();
+    const { state } = await createDbAuthState(orm, id);
+    await state.keys.set({ session: { kept: bytes(4) } });
+
+    // The type column is varchar(255), so the database rejects this row, after the delete of
+    // `kept` in the same call has already run.
+    const from = queries.length;
+    const failing = state.keys.set({
+      session: { kept: null, added: bytes(4) },
+      ['t'.repeat(256)]: { k: bytes(4) },
+    } as SignalDataSet);
+
+    await expect(failing).rejects.toThrow(/too long/);
+    const sent = queries.slice(from).map((q) => /\] (\w+)/.exec(q)?.[1]);
+    expect(sent).toEqual(['begin', 'delete', 'insert', 'rollback']);
+    expect(Object.keys(await state.keys.get('session', ['kept', 'added']))).toEqual(['kept']);
+    expect(await countKeys(id)).toBe(1);
+  });
+
+  test('concurrent batches from many instances stay atomic', async () => {
+    const stores = await Promise.all(
+      Array.from({ length: 20 }, async () => createDbAuthState(orm, await newInstanceId())),
+    );
+
+    // Every fifth batch fails in the database; the others must land whole, interleaved or not.
+    const results = await Promise.allSettled(
+      stores.map(({ state }, i) =>
+        state.keys.set({
+          session: Object.fromEntries(Array.from({ length: 10 }, (_, k) => [`s${k}`, bytes(8)])),
+          ...(i % 5 === 0 ? { ['t'.repeat(256)]: { k: bytes(4) } } : {}),
+        } as SignalDataSet),
+      ),
+    );
+
+    for (const [i, { state }] of stores.entries()) {
+      const stored = Object.keys(await state.keys.get('session', Array.from({ length: 10 }, (_, k) => `s${k}`)));
+      expect(results[i]!.status).toBe(i % 5 === 0 ? 'rejected' : 'fulfilled');
+      expect(stored).toHaveLength(i % 5 === 0 ? 0 : 10);
+    }
+  });
+
+  test('writing keys for an unknown instance fails and stores nothing', async () => {
+    const id = randomUUID();
+    const { state } = await createDbAuthState(orm, id);
+
+    await expect(state.keys.set({ session: { a: bytes(4) } })).rejects.toThrow(/foreign key/i);
+    expect(await countKeys(id)).toBe(0);
+  });
+
+  test('instances never see each other’s keys', async () => {
+    const [a, b] = [await newInstanceId(), await newInstanceId()];
+    const storeA = await createDbAuthState(orm, a);
+    const storeB = await createDbAuthState(orm, b);
+    await storeA.state.keys.set({ session: { shared: bytes(4) } });
+
+    expect(await storeB.state.keys.get('session', ['shared'])).toEqual({});
+    await storeB.state.keys.set({ session: { shared: null } });
+    expect(Object.keys(await storeA.state.keys.get('session', ['shared']))).toEqual(['shared']);
+  });
+});
+
+describe('clearing', () => {
+  test('clear() removes the creds and every key but keeps the instance', async () => {
+    const id = await newInstanceId();
+    const auth = await createDbAuthState(orm, id);
+    await auth.saveCreds();
+    await auth.state.keys.set({ session: { a: bytes(4) }, 'pre-key': { '1': { public: bytes(33), private: bytes(32) } } });
+
+    await auth.clear();
+
+    expect(await countCreds(id)).toBe(0);
+    expect(await countKeys(id)).toBe(0);
+    expect(await instances.findById(id)).not.toBeNull();
+    const fresh = await createDbAuthState(orm, id);
+    expect(fresh.state.creds.noiseKey.private).not.toEqual(auth.state.creds.noiseKey.private);
+  });
+
+  test('keys.clear() removes the keys and keeps the creds', async () => {
+    const id = await newInstanceId();
+    const auth = await createDbAuthState(orm, id);
+    await auth.saveCreds();
+    await auth.state.keys.set({ session: { a: bytes(4) } });
+
+    await auth.state.keys.clear!();
+
+    expect(await countKeys(id)).toBe(0);
+    expect(await countCreds(id)).toBe(1);
+  });
+});
+
+/** Compares binary fields by content whether they are Buffers or plain Uint8Arrays. */
+function normalise(value: unknown): unknown {
+  if (value instanceof Uint8Array) return `bytes:${Buffer.from(value).toString('hex')}`;
+  if (Array.isArray(value)) return value.map(normalise);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, normalise(v)]),
+    );
+  }
+  return value;
+}

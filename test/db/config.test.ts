@@ -1,0 +1,169 @@
+import { join, resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+const MB = 1024 * 1024;
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  test('an empty environment gives the documented defaults', () => {
+    const dataDir = resolve('./data');
+    expect(loadConfig({})).toEqual({
+      server: { host: '0.0.0.0', port: 2121 },
+      dataDir,
+      database: { kind: 'pglite', dataDir: join(dataDir, 'pglite') },
+      log: { level: 'info' },
+      whatsapp: { deviceName: 'wamux', presenceHeartbeatSeconds: 300 },
+      restore: { concurrency: 4, staggerMs: 250 },
+      sandbox: { enabled: false },
+      media: {
+        tmpDir: expect.stringMatching(/data\/tmp$/),
+        limits: { image: 5 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB },
+        url: { allowPrivate: false, timeoutMs: 30_000, maxRedirects: 5 },
+      },
+      mode: 'development',
+      auth: { jwtSecret: undefined, accessTtlSeconds: 3600, refreshTtlSeconds: 7 * 86_400, adminUsername: undefined, adminPassword: undefined, secretsKey: undefined },
+      http: { corsAllowOrigins: [], graphiql: true, introspection: true, rateLimit: { perSecond: 10, burst: 10 } },
+      rateLimits: { loginPerMinute: 5, sendPerMinute: 120, redisUrl: undefined },
+    });
+  });
+
+  test('every setting is read from its variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATA_DIR: '/var/lib/wamux',
+      DATABASE_URL: 'postgresql://wamux:secret@db:5432/wamux',
+      LOG_LEVEL: 'DEBUG',
+      WA_SANDBOX: 'yes',
+      DEVICE_NAME: 'Front desk',
+      PRESENCE_HEARTBEAT_SECONDS: '60',
+      RESTORE_CONCURRENCY: '16',
+      RESTORE_STAGGER_MS: '0',
+      SANDBOX_PORT: '9000',
+      MAX_IMAGE_MB: '2',
+      MAX_VIDEO_MB: '64',
+      MAX_AUDIO_MB: '8',
+      MAX_DOCUMENT_MB: '20',
+      MEDIA_ALLOW_PRIVATE_URLS: 'true',
+      MEDIA_FETCH_TIMEOUT_MS: '5000',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      JWT_ACCESS_TTL: '15m',
+      JWT_REFRESH_TTL: '30d',
+      ADMIN_USERNAME: 'root',
+      ADMIN_PASSWORD: 'a very long password',
+      SECRETS_KEY: 'ab'.repeat(32),
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      CORS_ALLOW_ORIGINS: 'https://a.example, https://b.example',
+      GRAPHIQL: 'true',
+      RATE_LIMIT_RPS: '20',
+      RATE_LIMIT_BURST: '40',
+      LOGIN_RATE_LIMIT_PER_MINUTE: '3',
+      SEND_RATE_LIMIT_PER_MINUTE: '60',
+    });
+    expect(config).toEqual({
+      server: { host: '127.0.0.1', port: 8080 },
+      dataDir: '/var/lib/wamux',
+      database: { kind: 'postgresql', url: 'postgresql://wamux:secret@db:5432/wamux' },
+      log: { level: 'debug' },
+      whatsapp: { deviceName: 'Front desk', presenceHeartbeatSeconds: 60 },
+      restore: { concurrency: 16, staggerMs: 0 },
+      sandbox: { enabled: true, port: 9000 },
+      media: {
+        tmpDir: '/var/lib/wamux/tmp',
+        limits: { image: 2 * MB, video: 64 * MB, audio: 8 * MB, document: 20 * MB },
+        url: { allowPrivate: true, timeoutMs: 5000, maxRedirects: 5 },
+      },
+      mode: 'production',
+      auth: { jwtSecret: 'x'.repeat(40), accessTtlSeconds: 900, refreshTtlSeconds: 30 * 86_400, adminUsername: 'root', adminPassword: 'a very long password', secretsKey: 'ab'.repeat(32) },
+      // GraphiQL explicitly on; introspection follows production's default (off).
+      http: { corsAllowOrigins: ['https://a.example', 'https://b.example'], graphiql: true, introspection: false, rateLimit: { perSecond: 20, burst: 40 } },
+      rateLimits: { loginPerMinute: 3, sendPerMinute: 60, redisUrl: 'redis://127.0.0.1:6379' },
+    });
+  });
+
+  test('the PGlite store lives under DATA_DIR', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/wa' }).database).toEqual({ kind: 'pglite', dataDir: '/srv/wa/pglite' });
+  });
+
+  test.each([
+    ['true', true],
+    ['1', true],
+    ['YES', true],
+    ['false', false],
+    ['0', false],
+    ['No', false],
+  ])('WA_SANDBOX=%s is %s', (value, enabled) => {
+    expect(loadConfig({ WA_SANDBOX: value }).sandbox.enabled).toBe(enabled);
+  });
+
+  test('blank variables count as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '  ', LOG_LEVEL: '' })).toMatchObject({
+      server: { port: 2121 },
+      database: { kind: 'pglite' },
+      log: { level: 'info' },
+    });
+  });
+
+  test('port 0 is allowed so tests can ask for an ephemeral port', () => {
+    expect(loadConfig({ PORT: '0' }).server.port).toBe(0);
+  });
+
+  test('every invalid value is reported in one error', () => {
+    const problems = problemsOf({
+      PORT: 'http',
+      DATABASE_URL: 'mysql://root:hunter2@db/wamux',
+      LOG_LEVEL: 'verbose',
+      WA_SANDBOX: 'maybe',
+      PRESENCE_HEARTBEAT_SECONDS: '0',
+      RESTORE_CONCURRENCY: '2.5',
+      RESTORE_STAGGER_MS: '-1',
+      SANDBOX_PORT: '70000',
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'PORT',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'WA_SANDBOX',
+      'PRESENCE_HEARTBEAT_SECONDS',
+      'RESTORE_CONCURRENCY',
+      'RESTORE_STAGGER_MS',
+      'SANDBOX_PORT',
+    ]);
+    expect(problems[0]).toBe('PORT: must be a whole number (got "http")');
+  });
+
+  test('the error message lists every problem for main.ts to print', () => {
+    expect(() => loadConfig({ PORT: '99999', LOG_LEVEL: 'loud' })).toThrow(
+      /Invalid configuration:\n {2}- PORT: must be between 0 and 65535 \(got "99999"\)\n {2}- LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent \(got "loud"\)$/,
+    );
+  });
+
+  test('the database URL is never echoed, it may hold a password', () => {
+    const [problem] = problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/wamux' });
+    expect(problem).toBe('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+  });
+});
+
+describe('security settings', () => {
+  test('refuse weak or malformed secrets, naming the variable but never echoing its value', () => {
+    try {
+      loadConfig({ JWT_SECRET: 'short', SECRETS_KEY: 'not-a-key', ADMIN_PASSWORD: 'tiny', JWT_ACCESS_TTL: 'forever', REDIS_URL: 'http://x' });
+      expect.unreachable();
+    } catch (err) {
+      const problems = (err as { problems: string[] }).problems;
+      expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ADMIN_PASSWORD', 'JWT_ACCESS_TTL', 'JWT_SECRET', 'REDIS_URL', 'SECRETS_KEY']);
+      expect(problems.join('\n')).not.toMatch(/short|not-a-key|tiny/);
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type DatabaseConfig } from '../../src/config.ts';
+import { createOrm, initOrm, type CreateOrmOptions, type Orm } from '../../src/db/orm.ts';
+
+export type TestDatabase = {
+  /** Pass this to `createOrm` or put it in a test `Config`. Only one ORM may hold a PGlite dir at a time. */
+  database: DatabaseConfig;
+  /** Removes the database and everything in it. */
+  drop(): Promise<void>;
+};
+
+export type TestOrm = {
+  orm: Orm;
+  database: DatabaseConfig;
+  /** Closes the ORM, then drops the database. */
+  close(): Promise<void>;
+};
+
+/**
+ * An empty database owned by the caller: a temp PGlite dir by default, or a fresh database on the
+ * PostgreSQL server of `DATABASE_URL`, so test files running in parallel never see each other's rows.
+ */
+export async function provisionTestDatabase(): Promise<TestDatabase> {
+  const configured = loadConfig().database;
+  if (configured.kind === 'postgresql') return provisionPostgres(configured.url);
+
+  const dataDir = await mkdtemp(join(tmpdir(), 'wamux-test-pglite-'));
+  return {
+    database: { kind: 'pglite', dataDir },
+    drop: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
+
+/** A migrated ORM on a database of its own. MikroORM's own log lines are dropped unless `logger` is given. */
+export async function createTestOrm(options: CreateOrmOptions = {}): Promise<TestOrm> {
+  const { database, drop } = await provisionTestDatabase();
+  let orm: Orm;
+  try {
+    orm = await createOrm(database, { logger: () => {}, ...options });
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return {
+    orm,
+    database,
+    close: async () => {
+      try {
+        await orm.close(true);
+      } finally {
+        await drop();
+      }
+    },
+  };
+}
+
+async function provisionPostgres(serverUrl: string): Promise<TestDatabase> {
+  const name = `wamux_test_${randomBytes(6).toString('hex')}`;
+  await runOnServer(serverUrl, `create database "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    database: { kind: 'postgresql', url: url.toString() },
+    drop: () => runOnServer(serverUrl, `drop database if exists "${name}" with (force)`),
+  };
+}
+
+/** Runs one statement on the database named in the URL, through the same driver the app uses. */
+async function runOnServer(url: string, sql: string): Promise<void> {
+  const admin = await initOrm({ kind: 'postgresql', url }, { logger: () => {} });
+  try {
+    await admin.em.getConnection().execute(sql);
+  } finally {
+    await admin.close(true);
+  }
+}
