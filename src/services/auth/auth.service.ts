@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { AccountRepository, UsernameTaken, type ApiKeyRecord, type UserRecord } from '../../db/account.repository.ts';
+import type { Role } from '../../db/user.entity.ts';
+import type { Orm } from '../../db/orm.ts';
+import { DomainError, validationFailed } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { signAccessToken, verifyAccessToken } from './jwt.ts';
+import { hashToken, isApiKey, newOpaqueToken } from './opaque-token.ts';
+import { generatePassword, hashPassword, verifyPassword } from './password.ts';
+
+/** Who is calling: a user, through a JWT or one of their API keys. */
+export interface Principal {
+  userId: string;
+  role: Role;
+  via: 'jwt' | 'api-key';
+  /** Seconds since epoch when the credential stops working (JWTs), for re-checks on long-lived sockets. */
+  expiresAt: number | null;
+  apiKeyId: string | null;
+}
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: Role;
+  createdAt: Date;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+  user: UserView;
+}
+
+export interface AuthOptions {
+  orm: Orm;
+  logger: Logger;
+  jwtSecret: Buffer;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+}
+
+const unauthenticated = (message = 'authentication required') => new DomainError('UNAUTHENTICATED', message);
+const forbidden = (message = 'not allowed') => new DomainError('FORBIDDEN', message);
+const view = (u: UserRecord): UserView => ({ id: u.id, username: u.username, role: u.role, createdAt: u.createdAt });
+const USERNAME = /^[a-zA-Z0-9._@-]{3,64}$/;
+const API_KEY_TOUCH_MS = 60_000;
+/** Compared against when a username does not exist, so timing does not reveal which usernames do. */
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+/** Accounts, tokens, API keys and who may touch which instance. Transports enforce; this decides. */
+export class AuthService {
+  private readonly accounts: AccountRepository;
+  private readonly opts: AuthOptions;
+  private readonly log: Logger;
+
+  constructor(opts: AuthOptions) {
+    this.opts = opts;
+    this.accounts = new AccountRepository(opts.orm);
+    this.log = opts.logger.child({ component: 'auth' });
+  }
+
+  /** First boot: an admin from the given credentials, or with a generated password printed once. */
+  async bootstrapAdmin(input: { username?: string; password?: string }): Promise<{ created: boolean; generatedPassword?: string }> {
+    if ((await this.accounts.countUsers()) > 0) return { created: false };
+    const username = input.username ?? 'admin';
+    const generated = input.password ? undefined : generatePassword();
+    await this.createUser({ username, password: input.password ?? generated!, role: 'ADMIN' });
+    return { created: true, generatedPassword: generated };
+  }
+
+  async createUser(input: { username: string; password: string; role?: Role }): Promise<UserView> {
+    const username = String(input.username ?? '').trim();
+    if (!USERNAME.test(username)) throw validationFailed('username must be 3 to 64 letters, digits or . _ @ -', { field: 'username' });
+    if (typeof input.password !== 'string' || input.password.length < 12 || input.password.length > 256) {
+      throw validationFailed('password must be 12 to 256 characters', { field: 'password' });
+    }
+    const role = input.role ?? 'USER';
+    if (role !== 'ADMIN' && role !== 'USER') throw validationFailed('role must be ADMIN or USER', { field: 'role' });
+    try {
+      return view(await this.accounts.createUser({ username, passwordHash: await hashPassword(input.password), role }));
+    } catch (err) {
+      if (err instanceof UsernameTaken) throw new DomainError('USERNAME_TAKEN', `username "${username}" is taken`, { username });
+      throw err;
+    }
+  }
+
+  async users(): Promise<UserView[]> {
+    return (await this.accounts.listUsers()).map(view);
+  }
+
+  async me(principal: Principal): Promise<UserView> {
+    const user = await this.accounts.findUser(principal.userId);
+    if (!user) throw unauthenticated('this account no longer exists');
+    return view(user);
+  }
+
+  async login(username: string, password: string): Promise<TokenPair> {
+    const user = typeof username === 'string' ? await this.accounts.findUserByName(username.trim()) : null;
+    const ok = await verifyPassword(String(password ?? ''), user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !ok) throw unauthenticated('invalid username or password');
+    return this.issue(user, randomUUID());
+  }
+
+  /** Rotates: the presented token stops working. Presenting a revoked one revokes the whole family (theft signal). */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const stored = typeof refreshToken === 'string' ? await this.accounts.findRefreshToken(hashToken(refreshToken)) : null;
+    if (!stored) throw unauthenticated('invalid refresh token');
+    if (stored.revokedAt) {
+      await this.accounts.revokeFamily(stored.family);
+      this.log.warn({ userId: stored.userId }, 'a revoked refresh token was presented; its family is revoked');
+      throw unauthenticated('refresh token was already used or revoked');
+    }
+    if (stored.expiresAt.getTime() <= Date.now()) throw unauthenticated('refresh token expired');
+    if (!(await this.accounts.revokeRefreshToken(stored.id))) throw unauthenticated('refresh token was already used');
+    const user = await this.accounts.findUser(stored.userId);
+    if (!user) throw unauthenticated('this account no longer exists');
+    return this.issue(user, stored.family);
+  }
+
+  /** Ends a login: the refresh token (and everything rotated from it) stops working. */
+  async logout(refreshToken: string | undefined): Promise<void> {
+    if (!refreshToken) return;
+    const stored = await this.accounts.findRefreshToken(hashToken(refreshToken));
+    if (stored) await this.accounts.revokeFamily(stored.family);
+  }
+
+  /** `Authorization: Bearer <jwt | api key>` → who is calling. Throws UNAUTHENTICATED for a bad credential. */
+  async authenticate(bearer: string): Promise<Principal> {
+    const token = bearer.trim();
+    if (isApiKey(token)) {
+      const key = await this.accounts.findApiKeyByHash(hashToken(token));
+      if (!key || key.revokedAt) throw unauthenticated('invalid or revoked API key');
+      const user = await this.accounts.findUser(key.userId);
+      if (!user) throw unauthenticated('invalid or revoked API key');
+      if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > API_KEY_TOUCH_MS) void this.accounts.touchApiKey(key.id).catch(() => undefined);
+      return { userId: user.id, role: user.role, via: 'api-key', expiresAt: null, apiKeyId: key.id };
+    }
+    const result = verifyAccessToken(this.opts.jwtSecret, token);
+    if (!result.ok) throw unauthenticated(result.reason === 'expired' ? 'access token expired' : 'invalid access token');
+    const role = result.claims.role === 'ADMIN' ? 'ADMIN' : 'USER';
+    return { userId: result.claims.sub, role, via: 'jwt', expiresAt: result.claims.exp, apiKeyId: null };
+  }
+
+  /** For long-lived sockets: is this principal still good now? (expired JWT, revoked key) */
+  async stillValid(principal: Principal): Promise<boolean> {
+    if (principal.expiresAt !== null && principal.expiresAt * 1000 <= Date.now()) return false;
+    if (principal.apiKeyId) {
+      const key = await this.accounts.findApiKey(principal.apiKeyId);
+      return !!key && !key.revokedAt;
+    }
+    return true;
+  }
+
+  async createApiKey(principal: Principal, name: string): Promise<{ apiKey: ApiKeyRecord; key: string }> {
+    const label = String(name ?? '').trim();
+    if (!label || label.length > 64) throw validationFailed('name must be 1 to 64 characters', { field: 'name' });
+    const key = newOpaqueToken('wmx_key');
+    const apiKey = await this.accounts.addApiKey({ userId: principal.userId, name: label, keyHash: hashToken(key), prefix: key.slice(0, 12) });
+    return { apiKey, key };
+  }
+
+  async apiKeys(principal: Principal): Promise<ApiKeyRecord[]> {
+    return this.accounts.listApiKeys(principal.role === 'ADMIN' ? undefined : principal.userId);
+  }
+
+  async revokeApiKey(principal: Principal, id: string): Promise<ApiKeyRecord> {
+    const key = typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? await this.accounts.findApiKey(id) : null;
+    if (!key || (principal.role !== 'ADMIN' && key.userId !== principal.userId)) throw new DomainError('API_KEY_NOT_FOUND', `API key ${id} not found`, { id });
+    await this.accounts.revokeApiKey(key.id);
+    return (await this.accounts.findApiKey(key.id))!;
+  }
+
+  /** `instanceExists` comes from the instance service: grants only point at real instances. */
+  async grantInstanceAccess(userId: string, instanceId: string, instanceExists: (id: string) => Promise<boolean>): Promise<void> {
+    await this.requireUser(userId);
+    if (!(await instanceExists(instanceId))) throw new DomainError('INSTANCE_NOT_FOUND', `instance ${instanceId} not found`, { instanceId });
+    await this.accounts.grant(userId, instanceId);
+  }
+
+  async revokeInstanceAccess(userId: string, instanceId: string): Promise<void> {
+    await this.requireUser(userId);
+    await this.accounts.revokeGrant(userId, instanceId);
+  }
+
+  /** Admins see everything; a user sees what they own or were granted. */
+  async canAccess(principal: Principal, instance: { id: string; ownerId: string | null }): Promise<boolean> {
+    if (principal.role === 'ADMIN' || instance.ownerId === principal.userId) return true;
+    return this.accounts.hasGrant(principal.userId, instance.id);
+  }
+
+  /** 'all' for admins, else the ids of instances granted to the user (owned ones are matched by ownerId). */
+  async grantedInstanceIds(principal: Principal): Promise<'all' | Set<string>> {
+    if (principal.role === 'ADMIN') return 'all';
+    return new Set(await this.accounts.grantedInstanceIds(principal.userId));
+  }
+
+  requireAdmin(principal: Principal | null): Principal {
+    if (!principal) throw unauthenticated();
+    if (principal.role !== 'ADMIN') throw forbidden('administrators only');
+    return principal;
+  }
+
+  private async requireUser(userId: string): Promise<UserRecord> {
+    const user = typeof userId === 'string' && /^[0-9a-f-]{36}$/i.test(userId) ? await this.accounts.findUser(userId) : null;
+    if (!user) throw new DomainError('USER_NOT_FOUND', `user ${userId} not found`, { userId });
+    return user;
+  }
+
+  private async issue(user: UserRecord, family: string): Promise<TokenPair> {
+    const access = signAccessToken(this.opts.jwtSecret, { sub: user.id, role: user.role }, this.opts.accessTtlSeconds);
+    const refreshToken = newOpaqueToken('wmx_rt');
+    const refreshTokenExpiresAt = new Date(Date.now() + this.opts.refreshTtlSeconds * 1000);
+    await this.accounts.addRefreshToken({ userId: user.id, tokenHash: hashToken(refreshToken), family, expiresAt: refreshTokenExpiresAt });
+    return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken, refreshTokenExpiresAt, user: view(user) };
+  }
+}

@@ -1,0 +1,46 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+
+export interface AccessClaims {
+  sub: string;
+  role: string;
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+
+/**
+ * HS256 only. The algorithm is pinned: a token whose header names anything else (`none`, RS256 for
+ * key confusion, …) is refused before its signature is even looked at.
+ */
+export function signAccessToken(secret: Buffer, claims: { sub: string; role: string }, ttlSeconds: number, now = Date.now()): { token: string; expiresAt: Date } {
+  const iat = Math.floor(now / 1000);
+  const payload: AccessClaims = { ...claims, jti: randomUUID(), iat, exp: iat + ttlSeconds };
+  const body = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  const signature = createHmac('sha256', secret).update(body).digest('base64url');
+  return { token: `${body}.${signature}`, expiresAt: new Date(payload.exp * 1000) };
+}
+
+export type VerifyFailure = 'malformed' | 'algorithm' | 'signature' | 'expired';
+
+export function verifyAccessToken(secret: Buffer, token: string, now = Date.now()): { ok: true; claims: AccessClaims } | { ok: false; reason: VerifyFailure } {
+  const parts = token.split('.');
+  if (parts.length !== 3) return { ok: false, reason: 'malformed' };
+  const [header, payload, signature] = parts as [string, string, string];
+  let parsedHeader: { alg?: unknown; typ?: unknown };
+  let claims: AccessClaims;
+  try {
+    parsedHeader = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (parsedHeader.alg !== 'HS256') return { ok: false, reason: 'algorithm' };
+  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
+  if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || typeof claims.role !== 'string') return { ok: false, reason: 'malformed' };
+  if (claims.exp * 1000 <= now) return { ok: false, reason: 'expired' };
+  return { ok: true, claims };
+}

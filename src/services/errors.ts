@@ -1,0 +1,43 @@
+/**
+ * Expected failures of the domain. Each transport maps them in one place (GraphQL: an error with
+ * `extensions.code`; REST: the envelope and a 4xx); anything else is masked and logged.
+ */
+export type DomainErrorCode =
+  | 'INSTANCE_NOT_FOUND'
+  | 'INSTANCE_NAME_TAKEN'
+  | 'INSTANCE_NOT_CONNECTED'
+  | 'INVALID_STATE'
+  | 'INVALID_RECIPIENT'
+  | 'RECIPIENT_NOT_ON_WHATSAPP'
+  | 'VALIDATION_FAILED'
+  | 'SEND_FAILED'
+  | 'MEDIA_TOO_LARGE'
+  | 'MEDIA_EMPTY'
+  | 'MEDIA_TYPE_MISMATCH'
+  | 'MEDIA_URL_INVALID'
+  | 'MEDIA_URL_FORBIDDEN'
+  | 'MEDIA_FETCH_FAILED'
+  | 'MEDIA_NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'USER_NOT_FOUND'
+  | 'USERNAME_TAKEN'
+  | 'API_KEY_NOT_FOUND';
+
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  /** Extra machine-readable details (e.g. the current status for INVALID_STATE). */
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: DomainErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const instanceNotFound = (id: string) => new DomainError('INSTANCE_NOT_FOUND', `instance ${id} not found`, { instanceId: id });
+export const instanceNotConnected = (id: string, status: string) =>
+  new DomainError('INSTANCE_NOT_CONNECTED', `instance ${id} is not connected (status ${status})`, { instanceId: id, status });
+export const invalidState = (message: string, details?: Record<string, unknown>) => new DomainError('INVALID_STATE', message, details);
+export const validationFailed = (message: string, details?: Record<string, unknown>) => new DomainError('VALIDATION_FAILED', message, details);

@@ -1,0 +1,144 @@
+import type { InstanceStatus } from '../db/instance.entity.ts';
+import type { MediaSource, SendMediaKind } from './media/media-sender.ts';
+
+export type { InstanceStatus, MediaSource, SendMediaKind };
+
+/** What the API shows of an instance: the stored row plus live session state. */
+export interface InstanceView {
+  id: string;
+  name: string;
+  status: InstanceStatus;
+  phoneNumber: string | null;
+  jid: string | null;
+  lid: string | null;
+  pushName: string | null;
+  /** The QR currently shown for linking, while status is QR_PENDING. */
+  qr: QrCode | null;
+  reconnectAttempts: number;
+  lastError: string | null;
+  connectedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  ownerId: string | null;
+}
+
+export interface QrCode {
+  instanceId: string;
+  /** The raw string a phone scans. */
+  code: string;
+  /** The same QR as a PNG data URL, for browsers. */
+  pngDataUrl: string;
+  expiresAt: Date;
+}
+
+export interface PairingCode {
+  instanceId: string;
+  /** 8 characters, shown to the user, typed on the phone under Linked devices > Link with phone number. */
+  code: string;
+}
+
+export type MessageKind = 'TEXT' | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'VOICE' | 'DOCUMENT' | 'STICKER' | 'LOCATION' | 'CONTACT' | 'REACTION' | 'OTHER';
+
+export interface Contact {
+  /** The chat/user JID as WhatsApp addressed it (PN `…@s.whatsapp.net` or LID `…@lid`). */
+  jid: string;
+  lid: string | null;
+  /** Digits only, when known. */
+  phoneNumber: string | null;
+  pushName: string | null;
+}
+
+export interface IncomingMessage {
+  id: string;
+  instanceId: string;
+  chatJid: string;
+  sender: Contact;
+  fromMe: boolean;
+  isGroup: boolean;
+  type: MessageKind;
+  /** conversation, extended text or a media caption. */
+  text: string | null;
+  timestamp: Date;
+  /** Set for image, video, audio, voice, document and sticker messages. */
+  media: MediaInfo | null;
+}
+
+export interface MediaInfo {
+  mimeType: string;
+  /** Bytes, when the sender said. */
+  size: number | null;
+  fileName: string | null;
+  caption: string | null;
+  /** Path on this gateway that streams the decrypted file (authorised like the API). */
+  downloadPath: string;
+}
+
+export interface MediaDownload {
+  stream: import('node:stream').Readable;
+  mimeType: string;
+  size: number | null;
+  fileName: string | null;
+}
+
+export interface SendTextInput {
+  /** Exactly one of instanceId / fromPhoneNumber. */
+  instanceId?: string;
+  fromPhoneNumber?: string;
+  to: string;
+  text: string;
+}
+
+export interface SendMediaInput {
+  /** Exactly one of instanceId / fromPhoneNumber. */
+  instanceId?: string;
+  fromPhoneNumber?: string;
+  to: string;
+  kind: SendMediaKind;
+  /** Exactly one of url / stream. */
+  source: MediaSource;
+  caption?: string;
+  /** Shown for documents. */
+  fileName?: string;
+  /** Optional; must agree with the bytes. */
+  mimeType?: string;
+}
+
+export interface SendResult {
+  messageId: string;
+  instanceId: string;
+  /** The JID the message went to. */
+  to: string;
+  timestamp: Date;
+}
+
+export interface NumberCheck {
+  input: string;
+  /** Normalised digits, or null when the input is not a valid phone number. */
+  phoneNumber: string | null;
+  jid: string | null;
+  exists: boolean;
+}
+
+export interface InstanceStatusEvent {
+  instanceId: string;
+  status: InstanceStatus;
+  previous: InstanceStatus;
+  reconnectAttempts: number;
+  lastError: string | null;
+  at: Date;
+}
+
+export interface SystemEvent {
+  type: 'INSTANCE_CREATED' | 'INSTANCE_DELETED' | 'INSTANCE_LOGGED_OUT' | 'RESTORE_STARTED' | 'RESTORE_FINISHED' | 'SHUTDOWN';
+  message: string;
+  instanceId: string | null;
+  at: Date;
+}
+
+/** Everything the services publish; subscriptions and (later) webhooks read these. */
+export interface DomainEvents {
+  instanceStatus: InstanceStatusEvent;
+  qrCode: QrCode;
+  messageReceived: IncomingMessage;
+  system: SystemEvent;
+}
