@@ -1,0 +1,199 @@
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import cors from '@fastify/cors';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.ts';
+import { createOrm, type Orm } from './db/orm.ts';
+import { mountGraphQL } from './graphql-server.ts';
+import type { WhatsAppSandbox } from './sandbox/sandbox.ts';
+import { encryptedCodec } from './db/auth-value.codec.ts';
+import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
+import { resolveSecrets } from './secrets.ts';
+import { AuthService } from './services/auth/auth.service.ts';
+import { InstanceRegistry } from './services/instance-registry.ts';
+import { createLogger, type Logger } from './services/logger.ts';
+
+export interface App {
+  /** Listens, then reconnects stored instances in the background. Resolves with the base URL. */
+  start(): Promise<{ url: string; port: number }>;
+  /** Stops everything in order; idempotent (every call returns the same promise). */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** Defaults to a new logger at `config.log.level`. */
+  logger?: Logger;
+}
+
+type Phase = 'starting' | 'ready' | 'stopping';
+
+interface SandboxHandle {
+  sandbox: WhatsAppSandbox;
+  untrust: () => void;
+}
+
+/**
+ * The composition root: builds the database, the instance registry, the GraphQL server (HTTP and
+ * graphql-ws on one port) and, in sandbox mode, the in-process WhatsApp sandbox, and wires them.
+ * Nothing here is a module-level singleton; tests call this same factory.
+ */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = options.logger ?? createLogger(config.log.level);
+  // Whatever was built is torn down again if a later step fails, newest first.
+  const undo: Array<() => Promise<void> | void> = [];
+  try {
+    const ormLog = log.child({ component: 'orm' });
+    const orm = await createOrm(config.database, { logger: (message) => ormLog.info(message) });
+    undo.push(() => orm.close());
+    log.info({ database: config.database.kind }, 'database ready (migrations applied)');
+
+    const secrets = await resolveSecrets(config, log);
+    const authCodec = encryptedCodec(secrets.secretsKey);
+    const encrypted = await encryptLegacyAuthRows(orm, authCodec);
+    if (encrypted) log.info({ rows: encrypted }, 'encrypted creds and keys stored before encryption at rest');
+    const auth = new AuthService({
+      orm,
+      logger: log,
+      jwtSecret: secrets.jwtSecret,
+      accessTtlSeconds: config.auth.accessTtlSeconds,
+      refreshTtlSeconds: config.auth.refreshTtlSeconds,
+    });
+    const admin = await auth.bootstrapAdmin({ username: config.auth.adminUsername, password: config.auth.adminPassword });
+    if (admin.generatedPassword) {
+      // Printed once, on first boot only: the one log line that carries a secret, on purpose.
+      log.warn(`first boot: created administrator "${config.auth.adminUsername ?? 'admin'}" with password ${admin.generatedPassword} (set ADMIN_PASSWORD to choose it)`);
+    } else if (admin.created) {
+      log.info({ username: config.auth.adminUsername ?? 'admin' }, 'first boot: created the administrator from ADMIN_USERNAME/ADMIN_PASSWORD');
+    }
+
+    const sandbox = config.sandbox.enabled ? await startSandbox(config, log) : undefined;
+    if (sandbox) undo.push(() => stopSandbox(sandbox));
+
+    const registry = new InstanceRegistry({
+      orm,
+      logger: log,
+      whatsapp: config.whatsapp,
+      restore: config.restore,
+      media: config.media,
+      authCodec,
+      ...(sandbox ? { waWebSocketUrl: sandbox.sandbox.info.wsUrl } : {}),
+    });
+    undo.push(() => registry.stop());
+
+    return await assemble({ config, log, orm, registry, auth, sandbox });
+  } catch (err) {
+    for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
+    throw err;
+  }
+}
+
+interface Parts {
+  config: Config;
+  log: Logger;
+  orm: Orm;
+  registry: InstanceRegistry;
+  auth: AuthService;
+  sandbox: SandboxHandle | undefined;
+}
+
+async function assemble(parts: Parts): Promise<App> {
+  const { config, log, orm, registry, sandbox } = parts;
+  let phase: Phase = 'starting';
+
+  // Typed as Fastify's base logger so the instance has the plain FastifyInstance type plugins expect.
+  // No access log per request (health probes would flood it); errors are still logged.
+  const http = Fastify({
+    loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  http.get('/healthz', async (_req, reply) => (phase === 'ready' ? { status: 'ok' } : reply.status(503).send({ status: phase })));
+  // Browsers from other origins only when listed; same-origin and non-browser clients need no CORS.
+  const allowed = new Set(config.http.corsAllowOrigins);
+  await http.register(cors, { origin: (origin, cb) => cb(null, !!origin && allowed.has(origin)), credentials: true });
+  const graphql = mountGraphQL(http, {
+    instances: registry,
+    auth: parts.auth,
+    logger: log,
+    options: { graphiql: config.http.graphiql, introspection: config.http.introspection, rateLimit: config.http.rateLimit, permissions: config.rateLimits },
+  });
+  if (sandbox) {
+    const { sandboxControlApi } = await import('./sandbox/control-api.ts');
+    await http.register(sandboxControlApi, { prefix: '/sandbox', sandbox: sandbox.sandbox });
+  }
+  // Runs inside `http.close()`, after Fastify starts answering 503 and before the server waits for
+  // open connections: live subscriptions (graphql-ws and SSE) would otherwise keep it waiting.
+  http.addHook('preClose', async () => {
+    log.info('stopping: ending subscriptions and closing WebSocket clients');
+    await graphql.endSubscriptions();
+  });
+  await http.ready();
+
+  let starting: Promise<{ url: string; port: number }> | undefined;
+  let stopping: Promise<void> | undefined;
+
+  const runStart = async () => {
+    await http.listen({ host: config.server.host, port: config.server.port });
+    const { port } = http.server.address() as AddressInfo;
+    phase = 'ready';
+    const host = ['0.0.0.0', '::'].includes(config.server.host) ? 'localhost' : config.server.host;
+    // Reconnecting stored instances can take a while (concurrency + stagger); the gateway is
+    // usable meanwhile, and each instance shows its own progress.
+    void registry.restore();
+    return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port };
+  };
+
+  const runStop = async () => {
+    phase = 'stopping';
+    const failures: unknown[] = [];
+    const step = async (what: string, run: () => Promise<void> | void) => {
+      log.info(`stopping: ${what}`);
+      try {
+        await run();
+      } catch (err) {
+        failures.push(err);
+        log.error({ err }, `stopping: ${what} failed`);
+      }
+    };
+    await starting?.catch(() => undefined);
+    await step('closing the HTTP server (no new requests or WebSocket connections)', () => http.close());
+    await step('releasing the rate-limit store', () => graphql.close());
+    await step('stopping instances (sockets closed, creds flushed)', () => registry.stop());
+    if (sandbox) await step('stopping the sandbox', () => stopSandbox(sandbox));
+    await step('closing the database', () => orm.close());
+    log.info('stopped');
+    if (failures.length) throw failures[0];
+  };
+
+  return {
+    start() {
+      if (stopping) return Promise.reject(new Error('the app is stopping or stopped'));
+      starting ??= runStart();
+      return starting;
+    },
+    stop() {
+      stopping ??= runStop();
+      return stopping;
+    },
+  };
+}
+
+/** Sandbox mode: WhatsApp's stand-in runs in this process, trusted by this process only. Loaded on demand. */
+async function startSandbox(config: Config, log: Logger): Promise<SandboxHandle> {
+  const { WhatsAppSandbox } = await import('./sandbox/sandbox.ts');
+  const { trustSandbox } = await import('./sandbox/trust.ts');
+  const sandboxLog = log.child({ component: 'sandbox' });
+  const sandbox = await WhatsAppSandbox.start({
+    host: '127.0.0.1',
+    port: config.sandbox.enabled ? config.sandbox.port : 0,
+    dataDir: join(config.dataDir, 'sandbox'),
+    onError: (message, err) => sandboxLog.warn({ err }, message),
+  });
+  const untrust = trustSandbox(sandbox.trust);
+  log.info({ wsUrl: sandbox.info.wsUrl }, 'sandbox mode: WhatsApp sandbox started in-process');
+  return { sandbox, untrust };
+}
+
+async function stopSandbox({ sandbox, untrust }: SandboxHandle): Promise<void> {
+  await sandbox.stop();
+  untrust();
+}

@@ -1,0 +1,200 @@
+import { resolve, join } from 'node:path';
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgresql'; url: string };
+
+export type SandboxConfig = { enabled: false } | { enabled: true; port: number };
+
+export type Config = {
+  server: { host: string; port: number };
+  dataDir: string;
+  database: DatabaseConfig;
+  log: { level: LogLevel };
+  whatsapp: { deviceName: string; presenceHeartbeatSeconds: number };
+  restore: { concurrency: number; staggerMs: number };
+  sandbox: SandboxConfig;
+  mode: 'development' | 'production' | 'test';
+  /** Secrets may be unset here: in embedded mode they are generated into DATA_DIR (see secrets.ts). */
+  auth: {
+    jwtSecret: string | undefined;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    adminUsername: string | undefined;
+    adminPassword: string | undefined;
+    secretsKey: string | undefined;
+  };
+  http: {
+    corsAllowOrigins: string[];
+    graphiql: boolean;
+    introspection: boolean;
+    rateLimit: { perSecond: number; burst: number };
+  };
+  rateLimits: { loginPerMinute: number; sendPerMinute: number; redisUrl: string | undefined };
+  /** Sending media: per-kind size limits (bytes), where uploads are staged, and URL fetching rules. */
+  media: {
+    tmpDir: string;
+    limits: { image: number; video: number; audio: number; document: number };
+    url: { allowPrivate: boolean; timeoutMs: number; maxRedirects: number };
+  };
+};
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, { error: 'must be a whole number' })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { error: `must be between ${min} and ${max}` });
+
+const text = z.string().trim().min(1, { error: 'must not be empty' });
+
+const bool = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'], error: 'must be one of true, false, 1, 0, yes, no' });
+
+/** Seconds, or a number with a unit: 90s, 15m, 1h, 7d. */
+const duration = z
+  .string()
+  .trim()
+  .regex(/^\d+[smhd]?$/, { error: 'must be seconds or a number with s, m, h or d (e.g. 15m, 7d)' })
+  .transform((v) => Number.parseInt(v, 10) * ({ s: 1, m: 60, h: 3600, d: 86_400 }[v.at(-1)!] ?? 1))
+  .refine((n) => n >= 10 && n <= 365 * 86_400, { error: 'must be between 10 seconds and 365 days' });
+
+const envSchema = z.object({
+  PORT: integer(0, 65535).default(2121),
+  HOST: text.default('0.0.0.0'),
+  DATA_DIR: text.default('./data'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
+    .optional(),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
+    .default('info'),
+  WA_SANDBOX: z
+    .stringbool({
+      truthy: ['true', '1', 'yes'],
+      falsy: ['false', '0', 'no'],
+      error: 'must be one of true, false, 1, 0, yes, no',
+    })
+    .default(false),
+  DEVICE_NAME: text.default('wamux'),
+  PRESENCE_HEARTBEAT_SECONDS: integer(1, 86_400).default(300),
+  RESTORE_CONCURRENCY: integer(1, 1_000).default(4),
+  RESTORE_STAGGER_MS: integer(0, 60_000).default(250),
+  SANDBOX_PORT: integer(0, 65535).default(0),
+  MAX_IMAGE_MB: integer(1, 100).default(5),
+  MAX_VIDEO_MB: integer(1, 2_000).default(16),
+  MAX_AUDIO_MB: integer(1, 2_000).default(16),
+  MAX_DOCUMENT_MB: integer(1, 2_000).default(100),
+  MEDIA_ALLOW_PRIVATE_URLS: z
+    .stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'], error: 'must be one of true, false, 1, 0, yes, no' })
+    .default(false),
+  MEDIA_FETCH_TIMEOUT_MS: integer(1_000, 600_000).default(30_000),
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
+  JWT_SECRET: z.string().min(32, { error: 'must be at least 32 bytes' }).optional(),
+  JWT_ACCESS_TTL: duration.default(3600),
+  JWT_REFRESH_TTL: duration.default(7 * 86_400),
+  ADMIN_USERNAME: z.string().trim().regex(/^[a-zA-Z0-9._@-]{3,64}$/, { error: 'must be 3 to 64 letters, digits or . _ @ -' }).optional(),
+  ADMIN_PASSWORD: z.string().min(12, { error: 'must be at least 12 characters' }).optional(),
+  SECRETS_KEY: z
+    .string()
+    .trim()
+    .refine((v) => secretKeyBytes(v)?.length === 32, { error: 'must be 32 bytes as 64 hex characters or base64' })
+    .optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  CORS_ALLOW_ORIGINS: z.string().optional(),
+  GRAPHIQL: bool.optional(),
+  INTROSPECTION: bool.optional(),
+  RATE_LIMIT_RPS: integer(1, 100_000).default(10),
+  RATE_LIMIT_BURST: integer(1, 100_000).default(10),
+  LOGIN_RATE_LIMIT_PER_MINUTE: integer(1, 10_000).default(5),
+  SEND_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(120),
+});
+
+type Env = Record<string, string | undefined>;
+
+/** A 32-byte key given as 64 hex characters or as base64. */
+export function secretKeyBytes(value: string): Buffer | undefined {
+  if (/^[0-9a-f]{64}$/i.test(value)) return Buffer.from(value, 'hex');
+  const b = Buffer.from(value, 'base64');
+  return b.length === 32 ? b : undefined;
+}
+
+const MB = 1024 * 1024;
+
+const SECRET_VARS = new Set(['DATABASE_URL', 'JWT_SECRET', 'ADMIN_PASSWORD', 'SECRETS_KEY', 'REDIS_URL']);
+
+/**
+ * Parses the environment once at boot. Every problem is collected before throwing so an operator
+ * fixes a broken deployment in one round instead of one variable per restart.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const raw: Env = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    // `FOO=` in an env file or compose file means "not set", not "set to the empty string".
+    const value = env[key];
+    raw[key] = value === undefined || value.trim() === '' ? undefined : value;
+  }
+
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0]);
+        // The URL can carry a password, so it is never echoed back into logs.
+        const got = SECRET_VARS.has(key) ? '' : ` (got ${JSON.stringify(raw[key])})`;
+        return `${key}: ${issue.message}${got}`;
+      }),
+    );
+  }
+
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    server: { host: e.HOST, port: e.PORT },
+    dataDir,
+    database:
+      e.DATABASE_URL === undefined
+        ? { kind: 'pglite', dataDir: join(dataDir, 'pglite') }
+        : { kind: 'postgresql', url: e.DATABASE_URL },
+    log: { level: e.LOG_LEVEL },
+    whatsapp: { deviceName: e.DEVICE_NAME, presenceHeartbeatSeconds: e.PRESENCE_HEARTBEAT_SECONDS },
+    restore: { concurrency: e.RESTORE_CONCURRENCY, staggerMs: e.RESTORE_STAGGER_MS },
+    sandbox: e.WA_SANDBOX ? { enabled: true, port: e.SANDBOX_PORT } : { enabled: false },
+    mode: e.NODE_ENV,
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      accessTtlSeconds: e.JWT_ACCESS_TTL,
+      refreshTtlSeconds: e.JWT_REFRESH_TTL,
+      adminUsername: e.ADMIN_USERNAME,
+      adminPassword: e.ADMIN_PASSWORD,
+      secretsKey: e.SECRETS_KEY,
+    },
+    http: {
+      corsAllowOrigins: (e.CORS_ALLOW_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+      graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+      introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
+      rateLimit: { perSecond: e.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST },
+    },
+    rateLimits: { loginPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE, sendPerMinute: e.SEND_RATE_LIMIT_PER_MINUTE, redisUrl: e.REDIS_URL },
+    media: {
+      tmpDir: join(dataDir, 'tmp'),
+      limits: { image: e.MAX_IMAGE_MB * MB, video: e.MAX_VIDEO_MB * MB, audio: e.MAX_AUDIO_MB * MB, document: e.MAX_DOCUMENT_MB * MB },
+      url: { allowPrivate: e.MEDIA_ALLOW_PRIVATE_URLS, timeoutMs: e.MEDIA_FETCH_TIMEOUT_MS, maxRedirects: 5 },
+    },
+  };
+}

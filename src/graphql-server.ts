@@ -1,0 +1,202 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import type { OperationResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Context } from './schema/builder.ts';
+import { createMaskError } from './schema/errors.ts';
+import { buildSchema } from './schema/index.ts';
+import { protectSchema, type PermissionOptions } from './schema/permissions.ts';
+import type { AuthService, Principal } from './services/auth/auth.service.ts';
+import { InstanceAccess } from './services/auth/instance-access.ts';
+import { DomainError } from './services/errors.ts';
+import type { InstanceService } from './services/instance.service.ts';
+import type { Logger } from './services/logger.ts';
+
+export interface GraphQLOptions {
+  graphiql: boolean;
+  introspection: boolean;
+  /** Per-address HTTP limit on /graphql. */
+  rateLimit: { perSecond: number; burst: number };
+  permissions: PermissionOptions;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+/** How long WebSocket clients get to answer a close frame at shutdown before they are cut off. */
+const WS_CLOSE_GRACE_MS = 1_000;
+
+/** Yoga's enveloped execute/subscribe, handed to graphql-ws through `rootValue` (the Yoga recipe). */
+type EnvelopedRoot = {
+  execute: (args: ExecutionArgs) => OperationResult;
+  subscribe: (args: ExecutionArgs) => OperationResult;
+};
+
+export interface GraphQLServer {
+  /** Refuses new subscriptions, ends every live one (graphql-ws and SSE), closes WebSocket clients. */
+  endSubscriptions(): Promise<void>;
+  /** Releases the rate-limit store (Redis connection). */
+  close(): Promise<void>;
+}
+
+interface Caller {
+  principal: Principal | null;
+  authError: DomainError | null;
+}
+
+/** `Bearer <token>` → who is calling; a bad credential is remembered so the error can say why. */
+async function identify(auth: AuthService, header: unknown): Promise<Caller> {
+  if (typeof header !== 'string' || !header.trim()) return { principal: null, authError: null };
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) return { principal: null, authError: new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"') };
+  try {
+    return { principal: await auth.authenticate(match[1]!), authError: null };
+  } catch (err) {
+    if (err instanceof DomainError) return { principal: null, authError: err };
+    throw err;
+  }
+}
+
+/** Introspection off (production default): the schema is not handed to anyone who asks. */
+const disableIntrospection: Plugin = {
+  onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
+};
+
+/**
+ * GraphQL on the gateway's Fastify: Yoga at `/graphql` for HTTP (queries, mutations, SSE, GraphiQL)
+ * and a graphql-ws server on the same port and path. Both go through `yoga.getEnveloped`, so the
+ * context, error masking and every envelop plugin are the same on both transports.
+ * Must be called before the Fastify instance is ready (it registers routes and a hook).
+ */
+export function mountGraphQL(
+  http: FastifyInstance,
+  deps: { instances: InstanceService; auth: AuthService; logger: Logger; options: GraphQLOptions },
+): GraphQLServer {
+  const log = deps.logger.child({ component: 'graphql' });
+  const shutdown = new AbortController();
+  const { options } = deps;
+  const protectedSchema = protectSchema(buildSchema(), options.permissions);
+
+  // One context for both transports: HTTP passes `req`, graphql-ws passes `connectionParams` (and `req`).
+  const context = async (init: { req?: FastifyRequest | import('node:http').IncomingMessage; connectionParams?: Record<string, unknown> }): Promise<Context> => {
+    const header = init.connectionParams ? (init.connectionParams.authorization ?? init.connectionParams.Authorization) : init.req?.headers.authorization;
+    const { principal, authError } = await identify(deps.auth, header);
+    return {
+      instances: deps.instances,
+      auth: deps.auth,
+      principal,
+      authError,
+      access: principal ? new InstanceAccess(principal, deps.auth, deps.instances) : null,
+      clientIp: init.req?.socket?.remoteAddress ?? 'unknown',
+      shutdown: shutdown.signal,
+    };
+  };
+
+  const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }, Context>({
+    schema: protectedSchema.schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    context: (init) => context(init as Parameters<typeof context>[0]),
+    maskedErrors: { maskError: createMaskError(log) },
+    graphiql: options.graphiql ? { subscriptionsProtocol: 'WS', title: 'wamux' } : false,
+    landingPage: false,
+    logging: log,
+    plugins: options.introspection ? [] : [disableIntrospection],
+  });
+
+  // Own plugin scope: Yoga must get multipart bodies as raw streams, while REST routes elsewhere
+  // may use @fastify/multipart (see stack notes).
+  void http.register(async (scope) => {
+    scope.addContentTypeParser('multipart/form-data', {}, (_req, _payload, done) => done(null));
+    // Per address, like SUDEVWA's global limit (default 10 requests a second).
+    await scope.register(rateLimit, {
+      max: options.rateLimit.burst,
+      timeWindow: Math.max(1, Math.round((1000 * options.rateLimit.burst) / options.rateLimit.perSecond)),
+      errorResponseBuilder: (_req, ctx) => ({
+        statusCode: 429,
+        errors: [{ message: `rate limit exceeded: try again in ${Math.ceil(ctx.ttl / 1000)} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: Math.ceil(ctx.ttl / 1000) } }],
+      }),
+    });
+    scope.route({
+      url: yoga.graphqlEndpoint,
+      method: ['GET', 'POST', 'OPTIONS'],
+      handler: async (req, reply) => {
+        const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply });
+        response.headers.forEach((value, key) => void reply.header(key, value));
+        reply.status(response.status);
+        reply.send(response.body);
+        return reply;
+      },
+    });
+  });
+
+  const wss = new WebSocketServer({ server: http.server, path: GRAPHQL_PATH });
+  useServer(
+    {
+      // Checked at connect (a missing or bad credential closes with 4403), and again for every operation.
+      onConnect: async (ctx) => {
+        if (shutdown.signal.aborted) return false;
+        const { principal } = await identify(deps.auth, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+        return !!principal;
+      },
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          connectionParams: ctx.connectionParams ?? {},
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+        });
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          // A syntax error: answered as an error message on this operation, the socket stays open.
+          return [err as GraphQLError];
+        }
+        const errors = validate(schema, document);
+        if (errors.length) return errors;
+        const contextValue = (await contextFactory()) as Context;
+        // The token may have expired (or the key been revoked) since the socket opened.
+        if (!contextValue.principal || !(await deps.auth.stillValid(contextValue.principal))) {
+          return [
+            new GraphQLError(contextValue.authError?.message ?? 'credential expired or revoked: reconnect with a fresh one', {
+              extensions: { code: 'UNAUTHENTICATED' },
+            }),
+          ];
+        }
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+        };
+      },
+    },
+    wss,
+  );
+
+  return {
+    async endSubscriptions() {
+      shutdown.abort();
+      await closeWebSockets(wss, WS_CLOSE_GRACE_MS);
+    },
+    close: () => protectedSchema.close(),
+  };
+}
+
+/** Close frames first (clients see 1001 "going away"), then cut off whoever did not answer in time. */
+async function closeWebSockets(wss: WebSocketServer, graceMs: number): Promise<void> {
+  const clients = [...wss.clients];
+  const closed = clients.map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve()))));
+  for (const ws of clients) ws.close(1001, 'server shutting down');
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+  clearTimeout(timer);
+  for (const ws of clients as WebSocket[]) if (ws.readyState !== ws.CLOSED) ws.terminate();
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+}

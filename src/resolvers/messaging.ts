@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { builder, type Context } from '../schema/builder.ts';
+import { DomainError } from '../services/errors.ts';
+import { normalizePhoneNumber } from '../services/recipients.ts';
+import { NumberCheckType, SendTextResultType } from '../schema/message.ts';
+
+const MAX_TEXT = 65_536;
+const MAX_NUMBERS = 50;
+
+const SendTextInput = builder.inputType('SendTextInput', {
+  description: 'A text message to send. Give exactly one of `instanceId` and `fromPhoneNumber`.',
+  fields: (t) => ({
+    instanceId: t.id({ description: 'The instance to send from.' }),
+    fromPhoneNumber: t.string({ description: 'Send from the instance linked to this phone number (international form).' }),
+    to: t.string({
+      required: true,
+      description: 'Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending.',
+      validate: z.string().trim().min(1, 'to must not be empty'),
+    }),
+    text: t.string({
+      required: true,
+      description: `The message text, 1 to ${MAX_TEXT} characters, not only whitespace.`,
+      validate: z.string().refine((s) => s.trim().length > 0, 'text must not be empty').pipe(z.string().max(MAX_TEXT, `text must be at most ${MAX_TEXT} characters`)),
+    }),
+  }),
+  // Loose: the validated value replaces the input, and a strict object would drop `to` and `text`.
+  validate: z
+    .looseObject({ instanceId: z.string().nullish(), fromPhoneNumber: z.string().nullish() })
+    .refine((i) => !!i.instanceId !== !!i.fromPhoneNumber, 'give exactly one of instanceId and fromPhoneNumber'),
+});
+
+/**
+ * `fromPhoneNumber` is resolved among the instances the caller may use, so a number linked to
+ * someone else's instance is never a way in; an unknown one falls through to the service's error.
+ */
+export async function sender(ctx: Context, input: { instanceId?: string | null; fromPhoneNumber?: string | null }): Promise<{ instanceId?: string; fromPhoneNumber?: string }> {
+  if (input.instanceId) return { instanceId: input.instanceId };
+  const digits = normalizePhoneNumber(String(input.fromPhoneNumber ?? ''));
+  const own = digits ? await ctx.access!.byPhoneNumber(digits) : undefined;
+  if (own) return { instanceId: own };
+  if (digits && !ctx.access!.isAdmin && (await ctx.instances.list()).some((i) => i.phoneNumber === digits)) {
+    throw new DomainError('FORBIDDEN', `you may not use the instance linked to ${digits}`);
+  }
+  return { fromPhoneNumber: input.fromPhoneNumber ?? '' };
+}
+
+builder.queryFields((t) => ({
+  checkNumbers: t.field({
+    type: [NumberCheckType],
+    description: 'Asks WhatsApp, through an online instance, which phone numbers have an account. Results are in input order.',
+    args: {
+      instanceId: t.arg.id({ required: true, description: 'The (online) instance to ask through.' }),
+      phoneNumbers: t.arg.stringList({
+        required: true,
+        description: `1 to ${MAX_NUMBERS} phone numbers in international form.`,
+        validate: z.array(z.string()).min(1, 'give at least one phone number').max(MAX_NUMBERS, `give at most ${MAX_NUMBERS} phone numbers`),
+      }),
+    },
+    resolve: (_root, { instanceId, phoneNumbers }, ctx) => ctx.instances.checkNumbers(instanceId, phoneNumbers),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  sendText: t.field({
+    type: SendTextResultType,
+    description:
+      'Sends a text message. Fails with INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED, INVALID_RECIPIENT or RECIPIENT_NOT_ON_WHATSAPP.',
+    args: { input: t.arg({ type: SendTextInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ctx.instances.sendText({ ...(await sender(ctx, input)), to: input.to, text: input.text }),
+  }),
+}));

@@ -1,0 +1,27 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.ts';
+// Types first, then the root fields that use them; importing registers them on the builder.
+import './scalars.ts';
+import './errors.ts';
+import './instance.ts';
+import './qr-code.ts';
+import './message.ts';
+import './system-event.ts';
+import './auth.ts';
+import '../resolvers/instances.ts';
+import '../resolvers/messaging.ts';
+import '../resolvers/subscriptions.ts';
+import '../resolvers/auth.ts';
+
+let schema: GraphQLSchema | undefined;
+
+/** The whole GraphQL schema. It holds no state (services arrive through the context), so it is built once per process. */
+export function buildSchema(): GraphQLSchema {
+  schema ??= builder.toSchema();
+  return schema;
+}
+
+/** The SDL committed as `schema.graphql`: sorted, so it only changes when the schema does. */
+export function printSchemaSdl(): string {
+  return `${printSchema(lexicographicSortSchema(buildSchema()))}\n`;
+}

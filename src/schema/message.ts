@@ -1,0 +1,67 @@
+import type { Contact, IncomingMessage, MessageKind, NumberCheck, SendResult } from '../services/types.ts';
+import { builder } from './builder.ts';
+import './scalars.ts';
+
+const KIND_DESCRIPTIONS: Record<MessageKind, string> = {
+  TEXT: 'Plain or extended text.',
+  IMAGE: 'An image (its caption is in `text`).',
+  VIDEO: 'A video (its caption is in `text`).',
+  AUDIO: 'An audio file.',
+  VOICE: 'A voice note (push-to-talk audio).',
+  DOCUMENT: 'A document (its caption is in `text`).',
+  STICKER: 'A sticker.',
+  LOCATION: 'A static or live location.',
+  CONTACT: 'One or more shared contacts (vCards).',
+  REACTION: 'An emoji reaction to another message.',
+  OTHER: 'Any other kind of message.',
+};
+
+export const MessageKindEnum = builder.enumType('MessageKind', {
+  description: 'What a message carries.',
+  values: Object.fromEntries(Object.entries(KIND_DESCRIPTIONS).map(([k, description]) => [k, { description }])) as Record<MessageKind, { description: string }>,
+});
+
+export const ContactType = builder.objectRef<Contact>('Contact').implement({
+  description: 'A WhatsApp user as a message addressed them. WhatsApp identifies users by phone-number JID or by LID; both are given when known.',
+  fields: (t) => ({
+    jid: t.exposeString('jid', { description: 'The JID WhatsApp used (`<number>@s.whatsapp.net` or `…@lid`).' }),
+    lid: t.exposeString('lid', { nullable: true, description: 'The linked-identity JID (`…@lid`), when known.' }),
+    phoneNumber: t.exposeString('phoneNumber', { nullable: true, description: 'Phone number (digits, country code first), when known.' }),
+    pushName: t.exposeString('pushName', { nullable: true, description: 'Display name the user chose in WhatsApp, when sent along.' }),
+  }),
+});
+
+export const IncomingMessageType = builder.objectRef<IncomingMessage>('IncomingMessage').implement({
+  description: 'A message an instance received (history sync is not replayed as new messages).',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'WhatsApp message id.' }),
+    instanceId: t.exposeID('instanceId', { description: 'The instance that received it.' }),
+    chatJid: t.exposeString('chatJid', { description: 'The chat it belongs to: the sender for a direct chat, the group JID (`…@g.us`) for a group.' }),
+    sender: t.field({ type: ContactType, description: 'Who sent it.', resolve: (m) => m.sender }),
+    fromMe: t.exposeBoolean('fromMe', { description: 'True when sent by the linked account itself (e.g. from the phone).' }),
+    isGroup: t.exposeBoolean('isGroup', { description: 'True when the chat is a group.' }),
+    type: t.field({ type: MessageKindEnum, description: 'What the message carries.', resolve: (m) => m.type }),
+    text: t.exposeString('text', { nullable: true, description: 'The text: the body of a text message or the caption of a media message.' }),
+    timestamp: t.expose('timestamp', { type: 'DateTime', description: 'When the sender sent it.' }),
+  }),
+});
+
+export const SendTextResultType = builder.objectRef<SendResult>('SendTextResult').implement({
+  description: 'A message that WhatsApp accepted for delivery.',
+  fields: (t) => ({
+    messageId: t.exposeID('messageId', { description: 'WhatsApp message id of the sent message.' }),
+    instanceId: t.exposeID('instanceId', { description: 'The instance that sent it.' }),
+    to: t.exposeString('to', { description: 'The JID it was sent to (a phone number is resolved to its JID first).' }),
+    timestamp: t.expose('timestamp', { type: 'DateTime', description: 'When it was sent.' }),
+  }),
+});
+
+export const NumberCheckType = builder.objectRef<NumberCheck>('NumberCheck').implement({
+  description: 'Whether one phone number is on WhatsApp.',
+  fields: (t) => ({
+    input: t.exposeString('input', { description: 'The number exactly as given.' }),
+    phoneNumber: t.exposeString('phoneNumber', { nullable: true, description: 'The number normalised to digits, or null when the input is not a phone number in international form.' }),
+    jid: t.exposeString('jid', { nullable: true, description: 'The JID to address it with (as WhatsApp reported it when it exists).' }),
+    exists: t.exposeBoolean('exists', { description: 'True when the number has a WhatsApp account.' }),
+  }),
+});

@@ -1,0 +1,591 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Where an instance is in its lifecycle. */
+export type InstanceStatus =
+  /** Linked; opening the connection to WhatsApp. */
+  | 'CONNECTING'
+  /** Created, never connected. */
+  | 'CREATED'
+  /** Stopped for good without logging out (replaced by another login, refused, QR never scanned); `lastError` says why. `connectInstance` tries again. */
+  | 'DISCONNECTED'
+  /** Unlinked (by `logoutInstance` or on the phone); its keys are gone. `connectInstance` starts a fresh QR link. */
+  | 'LOGGED_OUT'
+  /** Connected: can send and receive. */
+  | 'ONLINE'
+  /** A phone scanned the QR or entered the pairing code; the link is being completed. */
+  | 'PAIRING'
+  /** Waiting to be linked: a QR code (field `qr`, subscription `qrCode`) or a pairing code is showing. */
+  | 'QR_PENDING'
+  /** The connection dropped; retrying with backoff (see `reconnectAttempts` and `lastError`). */
+  | 'RECONNECTING';
+
+/** What a message carries. */
+export type MessageKind =
+  /** An audio file. */
+  | 'AUDIO'
+  /** One or more shared contacts (vCards). */
+  | 'CONTACT'
+  /** A document (its caption is in `text`). */
+  | 'DOCUMENT'
+  /** An image (its caption is in `text`). */
+  | 'IMAGE'
+  /** A static or live location. */
+  | 'LOCATION'
+  /** Any other kind of message. */
+  | 'OTHER'
+  /** An emoji reaction to another message. */
+  | 'REACTION'
+  /** A sticker. */
+  | 'STICKER'
+  /** Plain or extended text. */
+  | 'TEXT'
+  /** A video (its caption is in `text`). */
+  | 'VIDEO'
+  /** A voice note (push-to-talk audio). */
+  | 'VOICE';
+
+/** What a user may do. */
+export type Role =
+  /** Sees and drives every instance; manages users and grants. */
+  | 'ADMIN'
+  /** Sees and drives the instances they created or were granted. */
+  | 'USER';
+
+/** A text message to send. Give exactly one of `instanceId` and `fromPhoneNumber`. */
+export type SendTextInput = {
+  /** Send from the instance linked to this phone number (international form). */
+  fromPhoneNumber?: string | null | undefined;
+  /** The instance to send from. */
+  instanceId?: string | number | null | undefined;
+  /** The message text, 1 to 65536 characters, not only whitespace. */
+  text: string;
+  /** Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending. */
+  to: string;
+};
+
+/** What happened to the gateway or to an instance as a whole. */
+export type SystemEventKind =
+  /** An instance was created. */
+  | 'INSTANCE_CREATED'
+  /** An instance was deleted. */
+  | 'INSTANCE_DELETED'
+  /** An instance was logged out through the API. */
+  | 'INSTANCE_LOGGED_OUT'
+  /** Every stored instance has been asked to reconnect. */
+  | 'RESTORE_FINISHED'
+  /** The gateway started reconnecting stored instances after boot. */
+  | 'RESTORE_STARTED'
+  /** The gateway stopped its instances (it is shutting down). */
+  | 'SHUTDOWN';
+
+export type InstanceFieldsFragment = { id: string, name: string, status: InstanceStatus, phoneNumber: string | null, jid: string | null, lid: string | null, pushName: string | null, reconnectAttempts: number, lastError: string | null, connectedAt: string | null, createdAt: string, qr: { code: string, expiresAt: string } | null };
+
+export type InstancesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type InstancesQuery = { instances: Array<{ id: string, name: string, status: InstanceStatus, phoneNumber: string | null, jid: string | null, lid: string | null, pushName: string | null, reconnectAttempts: number, lastError: string | null, connectedAt: string | null, createdAt: string, qr: { code: string, expiresAt: string } | null }> };
+
+export type InstanceQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type InstanceQuery = { instance: { id: string, name: string, status: InstanceStatus, phoneNumber: string | null, jid: string | null, lid: string | null, pushName: string | null, reconnectAttempts: number, lastError: string | null, connectedAt: string | null, createdAt: string, qr: { code: string, expiresAt: string } | null } };
+
+export type CheckNumbersQueryVariables = Exact<{
+  instanceId: string | number;
+  phoneNumbers: Array<string> | string;
+}>;
+
+
+export type CheckNumbersQuery = { checkNumbers: Array<{ input: string, phoneNumber: string | null, jid: string | null, exists: boolean }> };
+
+export type CreateInstanceMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CreateInstanceMutation = { createInstance: { id: string, name: string, status: InstanceStatus, phoneNumber: string | null, jid: string | null, lid: string | null, pushName: string | null, reconnectAttempts: number, lastError: string | null, connectedAt: string | null, createdAt: string, qr: { code: string, expiresAt: string } | null } };
+
+export type ConnectInstanceMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConnectInstanceMutation = { connectInstance: { id: string, name: string, status: InstanceStatus, phoneNumber: string | null, jid: string | null, lid: string | null, pushName: string | null, reconnectAttempts: number, lastError: string | null, connectedAt: string | null, createdAt: string, qr: { code: string, expiresAt: string } | null } };
+
+export type RequestPairingCodeMutationVariables = Exact<{
+  id: string | number;
+  phoneNumber: string;
+}>;
+
+
+export type RequestPairingCodeMutation = { requestPairingCode: { instanceId: string, code: string } };
+
+export type LogoutInstanceMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type LogoutInstanceMutation = { logoutInstance: { id: string, name: string, status: InstanceStatus, phoneNumber: string | null, jid: string | null, lid: string | null, pushName: string | null, reconnectAttempts: number, lastError: string | null, connectedAt: string | null, createdAt: string, qr: { code: string, expiresAt: string } | null } };
+
+export type DeleteInstanceMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteInstanceMutation = { deleteInstance: { id: string } };
+
+export type SendTextMutationVariables = Exact<{
+  input: SendTextInput;
+}>;
+
+
+export type SendTextMutation = { sendText: { messageId: string, instanceId: string, to: string, timestamp: string } };
+
+export type QrCodeSubscriptionVariables = Exact<{
+  instanceId: string | number;
+}>;
+
+
+export type QrCodeSubscription = { qrCode: { instanceId: string, code: string, pngDataUrl: string, expiresAt: string } };
+
+export type InstanceStatusSubscriptionVariables = Exact<{
+  instanceId?: string | number | null | undefined;
+}>;
+
+
+export type InstanceStatusSubscription = { instanceStatus: { instanceId: string, status: InstanceStatus, previous: InstanceStatus, reconnectAttempts: number, lastError: string | null, at: string } };
+
+export type MessageReceivedSubscriptionVariables = Exact<{
+  instanceId?: string | number | null | undefined;
+}>;
+
+
+export type MessageReceivedSubscription = { messageReceived: { id: string, instanceId: string, chatJid: string, fromMe: boolean, isGroup: boolean, type: MessageKind, text: string | null, timestamp: string, sender: { jid: string, lid: string | null, phoneNumber: string | null, pushName: string | null } } };
+
+export type SystemEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SystemEventsSubscription = { systemEvents: { type: SystemEventKind, message: string, instanceId: string | null, at: string } };
+
+export type LoginMutationVariables = Exact<{
+  username: string;
+  password: string;
+}>;
+
+
+export type LoginMutation = { login: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, refreshTokenExpiresAt: string, user: { id: string, username: string, role: Role } } };
+
+export type RefreshTokenMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type RefreshTokenMutation = { refreshToken: { accessToken: string, refreshToken: string } };
+
+export type LogoutMutationVariables = Exact<{
+  refreshToken?: string | null | undefined;
+}>;
+
+
+export type LogoutMutation = { logout: { ok: boolean } };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: string, username: string, role: Role } };
+
+export type UsersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UsersQuery = { users: Array<{ id: string, username: string, role: Role }> };
+
+export type CreateUserMutationVariables = Exact<{
+  username: string;
+  password: string;
+  role?: Role | null | undefined;
+}>;
+
+
+export type CreateUserMutation = { createUser: { id: string, username: string, role: Role } };
+
+export type GrantInstanceAccessMutationVariables = Exact<{
+  userId: string | number;
+  instanceId: string | number;
+}>;
+
+
+export type GrantInstanceAccessMutation = { grantInstanceAccess: { ok: boolean } };
+
+export type RevokeInstanceAccessMutationVariables = Exact<{
+  userId: string | number;
+  instanceId: string | number;
+}>;
+
+
+export type RevokeInstanceAccessMutation = { revokeInstanceAccess: { ok: boolean } };
+
+export type CreateApiKeyMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CreateApiKeyMutation = { createApiKey: { key: string, apiKey: { id: string, name: string, prefix: string } } };
+
+export type ApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ApiKeysQuery = { apiKeys: Array<{ id: string, name: string, prefix: string, revokedAt: string | null }> };
+
+export type RevokeApiKeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeApiKeyMutation = { revokeApiKey: { id: string, revokedAt: string | null } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const InstanceFieldsFragmentDoc = new TypedDocumentString(`
+    fragment InstanceFields on Instance {
+  id
+  name
+  status
+  phoneNumber
+  jid
+  lid
+  pushName
+  reconnectAttempts
+  lastError
+  connectedAt
+  createdAt
+  qr {
+    code
+    expiresAt
+  }
+}
+    `, {"fragmentName":"InstanceFields"}) as unknown as TypedDocumentString<InstanceFieldsFragment, unknown>;
+export const InstancesDocument = new TypedDocumentString(`
+    query Instances {
+  instances {
+    ...InstanceFields
+  }
+}
+    fragment InstanceFields on Instance {
+  id
+  name
+  status
+  phoneNumber
+  jid
+  lid
+  pushName
+  reconnectAttempts
+  lastError
+  connectedAt
+  createdAt
+  qr {
+    code
+    expiresAt
+  }
+}`) as unknown as TypedDocumentString<InstancesQuery, InstancesQueryVariables>;
+export const InstanceDocument = new TypedDocumentString(`
+    query Instance($id: ID!) {
+  instance(id: $id) {
+    ...InstanceFields
+  }
+}
+    fragment InstanceFields on Instance {
+  id
+  name
+  status
+  phoneNumber
+  jid
+  lid
+  pushName
+  reconnectAttempts
+  lastError
+  connectedAt
+  createdAt
+  qr {
+    code
+    expiresAt
+  }
+}`) as unknown as TypedDocumentString<InstanceQuery, InstanceQueryVariables>;
+export const CheckNumbersDocument = new TypedDocumentString(`
+    query CheckNumbers($instanceId: ID!, $phoneNumbers: [String!]!) {
+  checkNumbers(instanceId: $instanceId, phoneNumbers: $phoneNumbers) {
+    input
+    phoneNumber
+    jid
+    exists
+  }
+}
+    `) as unknown as TypedDocumentString<CheckNumbersQuery, CheckNumbersQueryVariables>;
+export const CreateInstanceDocument = new TypedDocumentString(`
+    mutation CreateInstance($name: String!) {
+  createInstance(input: {name: $name}) {
+    ...InstanceFields
+  }
+}
+    fragment InstanceFields on Instance {
+  id
+  name
+  status
+  phoneNumber
+  jid
+  lid
+  pushName
+  reconnectAttempts
+  lastError
+  connectedAt
+  createdAt
+  qr {
+    code
+    expiresAt
+  }
+}`) as unknown as TypedDocumentString<CreateInstanceMutation, CreateInstanceMutationVariables>;
+export const ConnectInstanceDocument = new TypedDocumentString(`
+    mutation ConnectInstance($id: ID!) {
+  connectInstance(id: $id) {
+    ...InstanceFields
+  }
+}
+    fragment InstanceFields on Instance {
+  id
+  name
+  status
+  phoneNumber
+  jid
+  lid
+  pushName
+  reconnectAttempts
+  lastError
+  connectedAt
+  createdAt
+  qr {
+    code
+    expiresAt
+  }
+}`) as unknown as TypedDocumentString<ConnectInstanceMutation, ConnectInstanceMutationVariables>;
+export const RequestPairingCodeDocument = new TypedDocumentString(`
+    mutation RequestPairingCode($id: ID!, $phoneNumber: String!) {
+  requestPairingCode(id: $id, phoneNumber: $phoneNumber) {
+    instanceId
+    code
+  }
+}
+    `) as unknown as TypedDocumentString<RequestPairingCodeMutation, RequestPairingCodeMutationVariables>;
+export const LogoutInstanceDocument = new TypedDocumentString(`
+    mutation LogoutInstance($id: ID!) {
+  logoutInstance(id: $id) {
+    ...InstanceFields
+  }
+}
+    fragment InstanceFields on Instance {
+  id
+  name
+  status
+  phoneNumber
+  jid
+  lid
+  pushName
+  reconnectAttempts
+  lastError
+  connectedAt
+  createdAt
+  qr {
+    code
+    expiresAt
+  }
+}`) as unknown as TypedDocumentString<LogoutInstanceMutation, LogoutInstanceMutationVariables>;
+export const DeleteInstanceDocument = new TypedDocumentString(`
+    mutation DeleteInstance($id: ID!) {
+  deleteInstance(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteInstanceMutation, DeleteInstanceMutationVariables>;
+export const SendTextDocument = new TypedDocumentString(`
+    mutation SendText($input: SendTextInput!) {
+  sendText(input: $input) {
+    messageId
+    instanceId
+    to
+    timestamp
+  }
+}
+    `) as unknown as TypedDocumentString<SendTextMutation, SendTextMutationVariables>;
+export const QrCodeDocument = new TypedDocumentString(`
+    subscription QrCode($instanceId: ID!) {
+  qrCode(instanceId: $instanceId) {
+    instanceId
+    code
+    pngDataUrl
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<QrCodeSubscription, QrCodeSubscriptionVariables>;
+export const InstanceStatusDocument = new TypedDocumentString(`
+    subscription InstanceStatus($instanceId: ID) {
+  instanceStatus(instanceId: $instanceId) {
+    instanceId
+    status
+    previous
+    reconnectAttempts
+    lastError
+    at
+  }
+}
+    `) as unknown as TypedDocumentString<InstanceStatusSubscription, InstanceStatusSubscriptionVariables>;
+export const MessageReceivedDocument = new TypedDocumentString(`
+    subscription MessageReceived($instanceId: ID) {
+  messageReceived(instanceId: $instanceId) {
+    id
+    instanceId
+    chatJid
+    fromMe
+    isGroup
+    type
+    text
+    timestamp
+    sender {
+      jid
+      lid
+      phoneNumber
+      pushName
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MessageReceivedSubscription, MessageReceivedSubscriptionVariables>;
+export const SystemEventsDocument = new TypedDocumentString(`
+    subscription SystemEvents {
+  systemEvents {
+    type
+    message
+    instanceId
+    at
+  }
+}
+    `) as unknown as TypedDocumentString<SystemEventsSubscription, SystemEventsSubscriptionVariables>;
+export const LoginDocument = new TypedDocumentString(`
+    mutation Login($username: String!, $password: String!) {
+  login(username: $username, password: $password) {
+    accessToken
+    accessTokenExpiresAt
+    refreshToken
+    refreshTokenExpiresAt
+    user {
+      id
+      username
+      role
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+export const RefreshTokenDocument = new TypedDocumentString(`
+    mutation RefreshToken($token: String!) {
+  refreshToken(token: $token) {
+    accessToken
+    refreshToken
+  }
+}
+    `) as unknown as TypedDocumentString<RefreshTokenMutation, RefreshTokenMutationVariables>;
+export const LogoutDocument = new TypedDocumentString(`
+    mutation Logout($refreshToken: String) {
+  logout(refreshToken: $refreshToken) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<LogoutMutation, LogoutMutationVariables>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    id
+    username
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const UsersDocument = new TypedDocumentString(`
+    query Users {
+  users {
+    id
+    username
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<UsersQuery, UsersQueryVariables>;
+export const CreateUserDocument = new TypedDocumentString(`
+    mutation CreateUser($username: String!, $password: String!, $role: Role) {
+  createUser(username: $username, password: $password, role: $role) {
+    id
+    username
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<CreateUserMutation, CreateUserMutationVariables>;
+export const GrantInstanceAccessDocument = new TypedDocumentString(`
+    mutation GrantInstanceAccess($userId: ID!, $instanceId: ID!) {
+  grantInstanceAccess(userId: $userId, instanceId: $instanceId) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<GrantInstanceAccessMutation, GrantInstanceAccessMutationVariables>;
+export const RevokeInstanceAccessDocument = new TypedDocumentString(`
+    mutation RevokeInstanceAccess($userId: ID!, $instanceId: ID!) {
+  revokeInstanceAccess(userId: $userId, instanceId: $instanceId) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeInstanceAccessMutation, RevokeInstanceAccessMutationVariables>;
+export const CreateApiKeyDocument = new TypedDocumentString(`
+    mutation CreateApiKey($name: String!) {
+  createApiKey(name: $name) {
+    key
+    apiKey {
+      id
+      name
+      prefix
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const ApiKeysDocument = new TypedDocumentString(`
+    query ApiKeys {
+  apiKeys {
+    id
+    name
+    prefix
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ApiKeysQuery, ApiKeysQueryVariables>;
+export const RevokeApiKeyDocument = new TypedDocumentString(`
+    mutation RevokeApiKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    id
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
