@@ -82,7 +82,11 @@ describe('without credentials', () => {
 
 describe('bad tokens', () => {
   it('refuses expired, tampered, alg:none and wrong-secret tokens on HTTP and graphql-ws', async () => {
-    const secret = Buffer.from((await readFile(join(gw.storage.dataDir, 'secrets', 'jwt.key'), 'utf8')).trim(), 'hex');
+    // The gateway's real signing key: configured (server database) or generated into DATA_DIR (embedded).
+    const configured = gw.storage.secrets.JWT_SECRET;
+    const secret = configured
+      ? Buffer.from(configured, 'utf8')
+      : Buffer.from((await readFile(join(gw.storage.dataDir, 'secrets', 'jwt.key'), 'utf8')).trim(), 'hex');
     const { user } = (await gw.http.ok(MeDocument)).me ? { user: (await gw.http.ok(MeDocument)).me } : { user: null };
     const [h, p, s] = gw.adminToken.split('.');
     const bad = {
