@@ -32,7 +32,7 @@ export type Config = {
     introspection: boolean;
     rateLimit: { perSecond: number; burst: number };
   };
-  rateLimits: { loginPerMinute: number; sendPerMinute: number; redisUrl: string | undefined };
+  rateLimits: { loginPerMinute: number; sendPerMinute: number; redisUrl: string | undefined; redisKeyPrefix: string };
   /** Sending media: per-kind size limits (bytes), where uploads are staged, and URL fetching rules. */
   media: {
     tmpDir: string;
@@ -116,6 +116,7 @@ const envSchema = z.object({
     .refine((v) => secretKeyBytes(v)?.length === 32, { error: 'must be 32 bytes as 64 hex characters or base64' })
     .optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  REDIS_KEY_PREFIX: z.string().trim().max(64, { error: 'must be at most 64 characters' }).default('wamux:'),
   CORS_ALLOW_ORIGINS: z.string().optional(),
   GRAPHIQL: bool.optional(),
   INTROSPECTION: bool.optional(),
@@ -190,7 +191,7 @@ export function loadConfig(env: Env = process.env): Config {
       introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
       rateLimit: { perSecond: e.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST },
     },
-    rateLimits: { loginPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE, sendPerMinute: e.SEND_RATE_LIMIT_PER_MINUTE, redisUrl: e.REDIS_URL },
+    rateLimits: { loginPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE, sendPerMinute: e.SEND_RATE_LIMIT_PER_MINUTE, redisUrl: e.REDIS_URL, redisKeyPrefix: e.REDIS_KEY_PREFIX },
     media: {
       tmpDir: join(dataDir, 'tmp'),
       limits: { image: e.MAX_IMAGE_MB * MB, video: e.MAX_VIDEO_MB * MB, audio: e.MAX_AUDIO_MB * MB, document: e.MAX_DOCUMENT_MB * MB },

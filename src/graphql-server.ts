@@ -100,6 +100,8 @@ export function mountGraphQL(
     maskedErrors: { maskError: createMaskError(log) },
     graphiql: options.graphiql ? { subscriptionsProtocol: 'WS', title: 'wamux' } : false,
     landingPage: false,
+    // Yoga would answer every origin on its own; CORS is the app's (@fastify/cors, CORS_ALLOW_ORIGINS).
+    cors: false,
     logging: log,
     plugins: options.introspection ? [] : [disableIntrospection],
   });

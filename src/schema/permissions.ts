@@ -21,6 +21,8 @@ export interface PermissionOptions {
   loginPerMinute: number;
   sendPerMinute: number;
   redisUrl: string | undefined;
+  /** Prepended to every key, so deployments (or test runs) sharing one Redis keep apart. */
+  redisKeyPrefix?: string;
 }
 
 const unauthenticated = () => new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <access token or API key>');
@@ -86,7 +88,7 @@ export interface Protected {
 }
 
 export function protectSchema(schema: GraphQLSchema, options: PermissionOptions): Protected {
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
+  const redis = options.redisUrl ? new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, keyPrefix: options.redisKeyPrefix ?? 'wamux:' }) : undefined;
   const rateLimit = createRateLimitRule({
     // Signed-in callers are limited per user, anonymous ones (login) per address.
     identifyContext: (ctx: Context) => (ctx.principal ? `user:${ctx.principal.userId}` : `ip:${ctx.clientIp}`),

@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       mode: 'development',
       auth: { jwtSecret: undefined, accessTtlSeconds: 3600, refreshTtlSeconds: 7 * 86_400, adminUsername: undefined, adminPassword: undefined, secretsKey: undefined },
       http: { corsAllowOrigins: [], graphiql: true, introspection: true, rateLimit: { perSecond: 10, burst: 10 } },
-      rateLimits: { loginPerMinute: 5, sendPerMinute: 120, redisUrl: undefined },
+      rateLimits: { loginPerMinute: 5, sendPerMinute: 120, redisUrl: undefined, redisKeyPrefix: 'wamux:' },
     });
   });
 
@@ -88,7 +88,7 @@ describe('loadConfig', () => {
       auth: { jwtSecret: 'x'.repeat(40), accessTtlSeconds: 900, refreshTtlSeconds: 30 * 86_400, adminUsername: 'root', adminPassword: 'a very long password', secretsKey: 'ab'.repeat(32) },
       // GraphiQL explicitly on; introspection follows production's default (off).
       http: { corsAllowOrigins: ['https://a.example', 'https://b.example'], graphiql: true, introspection: false, rateLimit: { perSecond: 20, burst: 40 } },
-      rateLimits: { loginPerMinute: 3, sendPerMinute: 60, redisUrl: 'redis://127.0.0.1:6379' },
+      rateLimits: { loginPerMinute: 3, sendPerMinute: 60, redisUrl: 'redis://127.0.0.1:6379', redisKeyPrefix: 'wamux:' },
     });
   });
 

@@ -13,6 +13,7 @@ import {
   QrCodeDocument,
   type InstanceStatus,
 } from '../graphql/generated/graphql.ts';
+import type { Logger } from '../../src/services/logger.ts';
 import { provisionTestDatabase } from './db.ts';
 import { HttpGraphQLClient, WsGraphQLClient } from './graphql-client.ts';
 import { SandboxClient } from './sandbox-client.ts';
@@ -78,7 +79,7 @@ export interface TestGateway {
  * The real app as `WA_SANDBOX=true npm start` runs it, on port 0 with a temp DATA_DIR. Pass the
  * `storage` of a stopped gateway to restart on the same data.
  */
-export async function startTestGateway(options: { storage?: TestStorage; env?: Record<string, string> } = {}): Promise<TestGateway> {
+export async function startTestGateway(options: { storage?: TestStorage; env?: Record<string, string>; logger?: Logger } = {}): Promise<TestGateway> {
   const owned = !options.storage;
   const storage = options.storage ?? (await provisionTestStorage());
   const config = {
@@ -102,7 +103,7 @@ export async function startTestGateway(options: { storage?: TestStorage; env?: R
     }),
     database: storage.database,
   };
-  const app = await createApp(config);
+  const app = await createApp(config, options.logger ? { logger: options.logger } : {});
   let url: string;
   try {
     url = (await app.start()).url;
