@@ -1,13 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import { createOrm, type Orm } from './db/orm.ts';
 import { mountGraphQL } from './graphql-server.ts';
-import type { WhatsAppSandbox } from './sandbox/sandbox.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
+import { linkSandbox, type SandboxLink } from './sandbox-mode.ts';
 import { resolveSecrets } from './secrets.ts';
 import { AuthService } from './services/auth/auth.service.ts';
 import { InstanceRegistry } from './services/instance-registry.ts';
@@ -26,11 +25,6 @@ export interface AppOptions {
 }
 
 type Phase = 'starting' | 'ready' | 'stopping';
-
-interface SandboxHandle {
-  sandbox: WhatsAppSandbox;
-  untrust: () => void;
-}
 
 /**
  * The composition root: builds the database, the instance registry, the GraphQL server (HTTP and
@@ -66,8 +60,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       log.info({ username: config.auth.adminUsername ?? 'admin' }, 'first boot: created the administrator from ADMIN_USERNAME/ADMIN_PASSWORD');
     }
 
-    const sandbox = config.sandbox.enabled ? await startSandbox(config, log) : undefined;
-    if (sandbox) undo.push(() => stopSandbox(sandbox));
+    const sandbox = config.sandbox.enabled ? await linkSandbox(config.sandbox, config.dataDir, log) : undefined;
+    if (sandbox) undo.push(() => sandbox.stop());
 
     const registry = new InstanceRegistry({
       orm,
@@ -76,7 +70,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       restore: config.restore,
       media: config.media,
       authCodec,
-      ...(sandbox ? { waWebSocketUrl: sandbox.sandbox.info.wsUrl } : {}),
+      ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
 
@@ -93,7 +87,7 @@ interface Parts {
   orm: Orm;
   registry: InstanceRegistry;
   auth: AuthService;
-  sandbox: SandboxHandle | undefined;
+  sandbox: SandboxLink | undefined;
 }
 
 async function assemble(parts: Parts): Promise<App> {
@@ -116,9 +110,9 @@ async function assemble(parts: Parts): Promise<App> {
     logger: log,
     options: { graphiql: config.http.graphiql, introspection: config.http.introspection, rateLimit: config.http.rateLimit, permissions: config.rateLimits },
   });
-  if (sandbox) {
+  if (sandbox?.embedded) {
     const { sandboxControlApi } = await import('./sandbox/control-api.ts');
-    await http.register(sandboxControlApi, { prefix: '/sandbox', sandbox: sandbox.sandbox });
+    await http.register(sandboxControlApi, { prefix: '/sandbox', sandbox: sandbox.embedded });
   }
   // Runs inside `http.close()`, after Fastify starts answering 503 and before the server waits for
   // open connections: live subscriptions (graphql-ws and SSE) would otherwise keep it waiting.
@@ -158,7 +152,7 @@ async function assemble(parts: Parts): Promise<App> {
     await step('closing the HTTP server (no new requests or WebSocket connections)', () => http.close());
     await step('releasing the rate-limit store', () => graphql.close());
     await step('stopping instances (sockets closed, creds flushed)', () => registry.stop());
-    if (sandbox) await step('stopping the sandbox', () => stopSandbox(sandbox));
+    if (sandbox) await step('stopping the sandbox', () => sandbox.stop());
     await step('closing the database', () => orm.close());
     log.info('stopped');
     if (failures.length) throw failures[0];
@@ -175,25 +169,4 @@ async function assemble(parts: Parts): Promise<App> {
       return stopping;
     },
   };
-}
-
-/** Sandbox mode: WhatsApp's stand-in runs in this process, trusted by this process only. Loaded on demand. */
-async function startSandbox(config: Config, log: Logger): Promise<SandboxHandle> {
-  const { WhatsAppSandbox } = await import('./sandbox/sandbox.ts');
-  const { trustSandbox } = await import('./sandbox/trust.ts');
-  const sandboxLog = log.child({ component: 'sandbox' });
-  const sandbox = await WhatsAppSandbox.start({
-    host: '127.0.0.1',
-    port: config.sandbox.enabled ? config.sandbox.port : 0,
-    dataDir: join(config.dataDir, 'sandbox'),
-    onError: (message, err) => sandboxLog.warn({ err }, message),
-  });
-  const untrust = trustSandbox(sandbox.trust);
-  log.info({ wsUrl: sandbox.info.wsUrl }, 'sandbox mode: WhatsApp sandbox started in-process');
-  return { sandbox, untrust };
-}
-
-async function stopSandbox({ sandbox, untrust }: SandboxHandle): Promise<void> {
-  await sandbox.stop();
-  untrust();
 }

@@ -6,7 +6,12 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgresql'; url: string };
 
-export type SandboxConfig = { enabled: false } | { enabled: true; port: number };
+/**
+ * Sandbox mode: `embedded` runs the sandbox in this process (and mounts its control API at
+ * /sandbox); `external` points every instance at a sandbox running elsewhere (`npm run sandbox`),
+ * found through its control API at `url`.
+ */
+export type SandboxConfig = { enabled: false } | { enabled: true; mode: 'embedded'; port: number } | { enabled: true; mode: 'external'; url: string };
 
 export type Config = {
   server: { host: string; port: number };
@@ -96,6 +101,7 @@ const envSchema = z.object({
   RESTORE_CONCURRENCY: integer(1, 1_000).default(4),
   RESTORE_STAGGER_MS: integer(0, 60_000).default(250),
   SANDBOX_PORT: integer(0, 65535).default(0),
+  SANDBOX_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (the sandbox control API)' }).optional(),
   MAX_IMAGE_MB: integer(1, 100).default(5),
   MAX_VIDEO_MB: integer(1, 2_000).default(16),
   MAX_AUDIO_MB: integer(1, 2_000).default(16),
@@ -175,7 +181,11 @@ export function loadConfig(env: Env = process.env): Config {
     log: { level: e.LOG_LEVEL },
     whatsapp: { deviceName: e.DEVICE_NAME, presenceHeartbeatSeconds: e.PRESENCE_HEARTBEAT_SECONDS },
     restore: { concurrency: e.RESTORE_CONCURRENCY, staggerMs: e.RESTORE_STAGGER_MS },
-    sandbox: e.WA_SANDBOX ? { enabled: true, port: e.SANDBOX_PORT } : { enabled: false },
+    sandbox: !e.WA_SANDBOX
+      ? { enabled: false }
+      : e.SANDBOX_URL
+        ? { enabled: true, mode: 'external', url: e.SANDBOX_URL.replace(/\/+$/, '') }
+        : { enabled: true, mode: 'embedded', port: e.SANDBOX_PORT },
     mode: e.NODE_ENV,
     auth: {
       jwtSecret: e.JWT_SECRET,

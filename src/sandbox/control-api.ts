@@ -52,6 +52,8 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
   });
 
   app.get('/info', async () => sandbox.info);
+  // The media CA, for a process on another machine that cannot read `caCertPath` (see trust.ts).
+  app.get('/ca.pem', async (_req, reply) => reply.type('application/x-pem-file').send(sandbox.trust.caCertPem));
 
   app.post('/phones', async (req, reply) => {
     const body = parse(phoneBody, req.body);

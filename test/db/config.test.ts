@@ -78,7 +78,7 @@ describe('loadConfig', () => {
       log: { level: 'debug' },
       whatsapp: { deviceName: 'Front desk', presenceHeartbeatSeconds: 60 },
       restore: { concurrency: 16, staggerMs: 0 },
-      sandbox: { enabled: true, port: 9000 },
+      sandbox: { enabled: true, mode: 'embedded', port: 9000 },
       media: {
         tmpDir: '/var/lib/wamux/tmp',
         limits: { image: 2 * MB, video: 64 * MB, audio: 8 * MB, document: 20 * MB },
@@ -105,6 +105,16 @@ describe('loadConfig', () => {
     ['No', false],
   ])('WA_SANDBOX=%s is %s', (value, enabled) => {
     expect(loadConfig({ WA_SANDBOX: value }).sandbox.enabled).toBe(enabled);
+  });
+
+  test('SANDBOX_URL switches sandbox mode to an external sandbox', () => {
+    expect(loadConfig({ WA_SANDBOX: 'true', SANDBOX_URL: 'http://10.0.0.5:2122/sandbox/' }).sandbox).toEqual({
+      enabled: true,
+      mode: 'external',
+      url: 'http://10.0.0.5:2122/sandbox',
+    });
+    expect(loadConfig({ SANDBOX_URL: 'http://10.0.0.5:2122/sandbox' }).sandbox).toEqual({ enabled: false });
+    expect(problemsOf({ SANDBOX_URL: 'ws://x' })[0]).toMatch(/^SANDBOX_URL: must be an http/);
   });
 
   test('blank variables count as unset', () => {
