@@ -10,13 +10,15 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Benchmark, BenchOptions, BenchRow } from './lib/benchmark.ts';
 import { formatTable } from './lib/table.ts';
+import { gatewayBenchmark } from './gateway.bench.ts';
 import { sandboxBenchmark } from './sandbox.bench.ts';
 
-const BENCHMARKS: Benchmark[] = [sandboxBenchmark];
+const BENCHMARKS: Benchmark[] = [sandboxBenchmark, gatewayBenchmark];
 
 const USAGE = `usage: npm run bench -- [options]
   --only <name>            run one benchmark (${BENCHMARKS.map((b) => b.name).join(', ')})
   --companions <n>         Baileys companions to link            BENCH_COMPANIONS   (default 500)
+  --instances <n>          gateway instances to link              BENCH_INSTANCES    (default 100)
   --messages <n>           messages per direction                 BENCH_MESSAGES     (default 5000)
   --workers <n>            companion worker processes             BENCH_WORKERS      (default 2)
   --window <n>             control-API sends in flight            BENCH_WINDOW       (default 64)
@@ -36,6 +38,7 @@ function readOptions(): { options: BenchOptions; only: string | undefined } {
     options: {
       only: { type: 'string' },
       companions: { type: 'string' },
+      instances: { type: 'string' },
       messages: { type: 'string' },
       workers: { type: 'string' },
       window: { type: 'string' },
@@ -66,6 +69,7 @@ function readOptions(): { options: BenchOptions; only: string | undefined } {
     only,
     options: {
       companions: int('companions', 'BENCH_COMPANIONS', 500, 1, 5_000),
+      instances: int('instances', 'BENCH_INSTANCES', 100, 1, 5_000),
       messages: int('messages', 'BENCH_MESSAGES', 5_000, 1, 1_000_000),
       workers: int('workers', 'BENCH_WORKERS', 2, 1, 16),
       window: int('window', 'BENCH_WINDOW', 64, 1, 1_024),
@@ -110,7 +114,7 @@ process.stdout.write(
   [
     '',
     `wamux bench · node ${process.version} · ${cpus().length} cores · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · ${new Date().toISOString()}`,
-    `companions=${o.companions} messages=${o.messages} workers=${o.workers} window=${o.window} link-concurrency=${o.linkConcurrency} paced-rate=${o.pacedRate} sandbox-state=${o.sandboxState}`,
+    `companions=${o.companions} instances=${o.instances} messages=${o.messages} workers=${o.workers} window=${o.window} link-concurrency=${o.linkConcurrency} paced-rate=${o.pacedRate} sandbox-state=${o.sandboxState}`,
     '',
     rows.length ? formatTable(rows) : '(no results)',
     '',

@@ -17,6 +17,8 @@ import type { SandboxState } from './sandbox-process.ts';
 
 export interface BenchOptions {
   companions: number;
+  /** Gateway instances the gateway benchmark links. */
+  instances: number;
   messages: number;
   workers: number;
   /** Messages the control-API sender keeps in flight at once. */

@@ -32,8 +32,9 @@ const UPSERT_CHUNK_ROWS = 1_000;
 /**
  * A Baileys auth state stored through MikroORM. Every operation runs on its own `em.fork()`:
  * hundreds of sessions share one ORM, and an identity map shared between them would grow forever
- * and mix their units of work. It holds no timers and no cache; wrap `state.keys` with Baileys'
- * `makeCacheableSignalKeyStore` if a bounded cache is wanted.
+ * and mix their units of work. It holds no timers; wrap `state.keys` with Baileys'
+ * `makeCacheableSignalKeyStore` for a bounded cache of the keys that exist. What it remembers itself
+ * is which keys do not exist (see AbsentKeys).
  *
  * The instance row must exist first: the foreign keys reject writes for unknown or deleted
  * instances rather than leaving orphaned key material behind.
@@ -48,14 +49,20 @@ export async function createDbAuthState(
   const stored = await orm.em.fork().findOne(AuthCreds, { instance: instanceId });
   const creds: AuthenticationCreds = stored ? (codec.decode(stored.value) as AuthenticationCreds) : initAuthCreds();
 
+  const absent = new AbsentKeys();
   const keys: SignalKeyStore = {
     async get<T extends KeyType>(type: T, ids: string[]) {
       const found: { [id: string]: SignalDataTypeMap[T] } = {};
-      if (ids.length === 0) return found;
+      const wanted = ids.filter((id) => !absent.has(type, id));
+      if (wanted.length === 0) return found;
+      const asOf = absent.snapshot(type);
 
       const rows = await orm.em
         .fork()
-        .find(AuthKey, { instance: instanceId, type, keyId: { $in: ids } }, { fields: ['keyId', 'value'] });
+        .find(AuthKey, { instance: instanceId, type, keyId: { $in: wanted } }, { fields: ['keyId', 'value'] });
+      const hit = new Set(rows.map((row) => row.keyId));
+      // Only when no write ran meanwhile: a miss read before a write's commit must not be remembered.
+      if (absent.unchangedSince(type, asOf)) for (const id of wanted) if (!hit.has(id)) absent.add(type, id);
       for (const row of rows) {
         const value = codec.decode(row.value);
         // Protobuf-typed values must come back as message instances, as Baileys' own stores do.
@@ -74,33 +81,45 @@ export async function createDbAuthState(
       for (const [type, entries] of Object.entries(data)) {
         const deletedIds: string[] = [];
         for (const [keyId, value] of Object.entries(entries ?? {})) {
+          absent.delete(type, keyId);
           if (value == null) deletedIds.push(keyId);
           else upserts.push({ instance: instanceId, type, keyId, value: codec.encode(value) });
         }
         if (deletedIds.length > 0) deletes.push({ type, keyId: { $in: deletedIds } });
       }
       if (upserts.length === 0 && deletes.length === 0) return;
-
-      // One transaction per call: Baileys commits a whole Signal ratchet step (session, pre-key
-      // removal, sender keys) in one `set`, and a half-applied step corrupts the session.
-      await orm.em.fork().transactional(async (em) => {
-        if (deletes.length > 0) {
-          await em.nativeDelete(AuthKey, { instance: instanceId, $or: deletes });
-        }
-        for (let i = 0; i < upserts.length; i += UPSERT_CHUNK_ROWS) {
-          await em
-            .createQueryBuilder(AuthKey)
-            .insert(upserts.slice(i, i + UPSERT_CHUNK_ROWS))
-            .onConflict(['instance', 'type', 'keyId'])
-            .merge(['value'])
-            .execute();
-        }
-      });
+      const types = Object.keys(data);
+      absent.writing(types, +1);
+      try {
+        await write(upserts, deletes);
+      } finally {
+        absent.writing(types, -1);
+      }
     },
 
     async clear() {
+      absent.reset();
       await orm.em.fork().nativeDelete(AuthKey, { instance: instanceId });
     },
+  };
+
+  const write = async (upserts: KeyRow[], deletes: { type: string; keyId: { $in: string[] } }[]): Promise<void> => {
+    const upsert = (em: ReturnType<Orm['em']['fork']>, rows: KeyRow[]) =>
+      em.createQueryBuilder(AuthKey).insert(rows).onConflict(['instance', 'type', 'keyId']).merge(['value']).execute();
+    // The common case, a ratchet step of every message sent or received, is upserts only: one
+    // statement, atomic by itself, so it needs no BEGIN/COMMIT (two round trips fewer per message).
+    if (deletes.length === 0 && upserts.length <= UPSERT_CHUNK_ROWS) {
+      await upsert(orm.em.fork(), upserts);
+      return;
+    }
+    // Otherwise one transaction per call: Baileys commits a whole Signal ratchet step (session,
+    // pre-key removal, sender keys) in one `set`, and a half-applied step corrupts the session.
+    await orm.em.fork().transactional(async (em) => {
+      if (deletes.length > 0) {
+        await em.nativeDelete(AuthKey, { instance: instanceId, $or: deletes });
+      }
+      for (let i = 0; i < upserts.length; i += UPSERT_CHUNK_ROWS) await upsert(em, upserts.slice(i, i + UPSERT_CHUNK_ROWS));
+    });
   };
 
   // Writes are chained so an older snapshot can never land after a newer one when two saves race
@@ -113,6 +132,7 @@ export async function createDbAuthState(
   };
 
   const clear = async (): Promise<void> => {
+    absent.reset();
     await orm.em.fork().transactional(async (em) => {
       await em.nativeDelete(AuthKey, { instance: instanceId });
       await em.nativeDelete(AuthCreds, { instance: instanceId });
@@ -130,4 +150,60 @@ async function writeCreds(orm: Orm, instanceId: string, value: Buffer): Promise<
     .onConflict('instance')
     .merge(['value', 'updatedAt'])
     .execute();
+}
+
+/**
+ * Keys known not to be stored. Baileys asks for some keys with every message that usually do not
+ * exist (trusted-contact tokens, `tctoken`, three lookups per message), and its cacheable store
+ * caches only hits, so without this every message costs those queries. Safe because this store is
+ * the only writer of its instance's keys: every `set` forgets what it writes. Bounded per instance.
+ */
+export class AbsentKeys {
+  private readonly keys = new Set<string>();
+  private readonly max: number;
+  /** Per key type: bumped by every write, and the writes in flight; tells a read whether one overlapped it. */
+  private readonly epochs = new Map<string, number>();
+  private readonly inFlight = new Map<string, number>();
+  private generation = 0;
+
+  constructor(max = 256) {
+    this.max = max;
+  }
+
+  has(type: string, id: string): boolean {
+    return this.keys.has(`${type}\u0000${id}`);
+  }
+
+  add(type: string, id: string): void {
+    this.keys.add(`${type}\u0000${id}`);
+    // Oldest first out: a Set iterates in insertion order.
+    if (this.keys.size > this.max) this.keys.delete(this.keys.values().next().value!);
+  }
+
+  delete(type: string, id: string): void {
+    this.keys.delete(`${type}\u0000${id}`);
+  }
+
+  reset(): void {
+    this.keys.clear();
+    this.generation++;
+  }
+
+  writing(types: readonly string[], delta: 1 | -1): void {
+    for (const type of types) {
+      this.epochs.set(type, (this.epochs.get(type) ?? 0) + 1);
+      const n = (this.inFlight.get(type) ?? 0) + delta;
+      if (n > 0) this.inFlight.set(type, n);
+      else this.inFlight.delete(type);
+    }
+  }
+
+  /** Taken before a read; `unchangedSince` after it says whether the read's misses may be remembered. */
+  snapshot(type: string): string | null {
+    return this.inFlight.has(type) ? null : `${this.generation}:${this.epochs.get(type) ?? 0}`;
+  }
+
+  unchangedSince(type: string, snapshot: string | null): boolean {
+    return snapshot !== null && !this.inFlight.has(type) && snapshot === `${this.generation}:${this.epochs.get(type) ?? 0}`;
+  }
 }

@@ -342,6 +342,9 @@ export class InstanceRegistry implements InstanceService {
   private async sendingSession(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<WhatsAppSession> {
     if (!!input.instanceId === !!input.fromPhoneNumber) throw validationFailed('give exactly one of instanceId or fromPhoneNumber');
     let id = input.instanceId;
+    // Hot path of every send: a live session exists only for an existing instance, so no row read.
+    const live = id ? this.sessions.get(id) : undefined;
+    if (live?.online) return live;
     if (!id) {
       const phone = normalizePhoneNumber(String(input.fromPhoneNumber));
       if (!phone) throw validationFailed('fromPhoneNumber is not a valid phone number', { field: 'fromPhoneNumber' });

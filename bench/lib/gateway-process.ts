@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { REPO_ROOT } from './sandbox-process.ts';
+import { sleep } from './stats.ts';
+
+export interface GatewayProcess {
+  pid: number;
+  url: string;
+  /** The last lines the gateway wrote (its log at the configured level). */
+  outputTail(): string;
+  /** Settles when the process is gone, with how it ended. */
+  exited: Promise<string>;
+  /** SIGTERM (the gateway's own ordered shutdown), SIGKILL after `graceMs`. Idempotent. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A free loopback port, so the gateway's URL is known before it logs anything. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * The gateway exactly as `npm start` runs it (src/main.ts), in its own process so that its RSS and
+ * CPU are its own; ready once `/healthz` answers 200.
+ */
+export async function startGatewayProcess(options: { env: Record<string, string>; startTimeoutMs?: number }): Promise<GatewayProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const keep = (chunk: string) => {
+    output.push(chunk);
+    if (output.length > 50) output.splice(0, output.length - 50);
+  };
+  child.stdout!.setEncoding('utf8').on('data', keep);
+  child.stderr!.setEncoding('utf8').on('data', keep);
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit code ${code}`)));
+  let gone: string | undefined;
+  void exited.then((how) => (gone = how));
+  const outputTail = () => output.join('').split('\n').slice(-20).join('\n');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (graceMs = 60_000) =>
+    (stopping ??= (async () => {
+      if (gone) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    })());
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
+  for (;;) {
+    if (gone) throw new Error(`the gateway exited (${gone}) before it was ready:\n${outputTail()}`);
+    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      await stop(5_000);
+      throw new Error(`the gateway was not ready after ${options.startTimeoutMs ?? 120_000} ms:\n${outputTail()}`);
+    }
+    await sleep(100);
+  }
+  return { pid: child.pid!, url, outputTail, exited, stop };
+}
