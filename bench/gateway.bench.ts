@@ -90,7 +90,9 @@ export const gatewayBenchmark: Benchmark = {
         RESTORE_CONCURRENCY: '8',
         RESTORE_STAGGER_MS: '0',
       };
-      gateway = await startGatewayProcess({ env });
+      // BENCH_HEAP_SNAPSHOT=<dir>: a heap snapshot of the gateway with every instance linked and idle.
+      const nodeArgs = process.env.BENCH_HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HEAP_SNAPSHOT}`] : [];
+      gateway = await startGatewayProcess({ env, nodeArgs });
       ctx.log(`gateway pid ${gateway.pid} at ${gateway.url} (${env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}), sandbox pid ${sandbox.pid}`);
       await runPhases(ctx, { control, gateway, n, rows, database: env.DATABASE_URL ? 'PostgreSQL' : 'PGlite' });
       await gateway.stop();
@@ -150,6 +152,7 @@ async function runPhases(ctx: BenchContext, { control, gateway, n, rows, databas
   const client = new GatewayClient(gateway.url);
   await client.login(ADMIN.username, ADMIN.password);
   await quiesce(gateway.pid, ctx.signal);
+  const emptyLive = await gateway.memory();
   const empty = await sampleProcess(gateway.pid);
   rows.push({ bench: BENCH, metric: 'gateway RSS, no instances', value: mib(empty.rssBytes), unit: 'MiB', note: `${database}, migrated, logged in` });
 
@@ -198,8 +201,11 @@ async function runPhases(ctx: BenchContext, { control, gateway, n, rows, databas
   const live = ids.filter((_, i) => linked[i]?.status === 'fulfilled');
 
   await quiesce(gateway.pid, ctx.signal);
+  const idleLive = await gateway.memory();
   const idle = await sampleProcess(gateway.pid);
   const perInstance = (idle.rssBytes - empty.rssBytes) / live.length;
+  const liveOf = (m: { heapUsed: number; external: number }) => m.heapUsed + m.external;
+  if (process.env.BENCH_HEAP_SNAPSHOT) process.kill(gateway.pid, 'SIGUSR2');
   const rssTarget = 2;
   rows.push(
     { bench: BENCH, metric: `gateway RSS, ${live.length} instances idle`, value: mib(idle.rssBytes), unit: 'MiB' },
@@ -211,6 +217,13 @@ async function runPhases(ctx: BenchContext, { control, gateway, n, rows, databas
       target: `≤ ${rssTarget}`,
       met: mib(perInstance) <= rssTarget,
       note: `RSS growth / instances (bare Baileys ≈ ${FLOOR.rssMiBPerSocket} MB per socket)`,
+    },
+    {
+      bench: BENCH,
+      metric: 'live memory per connected idle instance',
+      value: (liveOf(idleLive) - liveOf(emptyLive)) / live.length / 1024,
+      unit: 'KiB',
+      note: `JS heap + external after a full GC: ${mib(liveOf(emptyLive)).toFixed(0)} → ${mib(liveOf(idleLive)).toFixed(0)} MiB`,
     },
   );
 

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { MemoryProbe } from './sandbox-probe.ts';
 import { REPO_ROOT } from './sandbox-process.ts';
 import { sleep } from './stats.ts';
 
@@ -10,9 +12,13 @@ export interface GatewayProcess {
   outputTail(): string;
   /** Settles when the process is gone, with how it ended. */
   exited: Promise<string>;
+  /** Live memory after a full GC (the preloaded sandbox-probe.ts works for any child). */
+  memory(timeoutMs?: number): Promise<MemoryProbe>;
   /** SIGTERM (the gateway's own ordered shutdown), SIGKILL after `graceMs`. Idempotent. */
   stop(graceMs?: number): Promise<void>;
 }
+
+const PROBE = fileURLToPath(new URL('./sandbox-probe.ts', import.meta.url));
 
 /** A free loopback port, so the gateway's URL is known before it logs anything. */
 async function freePort(): Promise<number> {
@@ -27,12 +33,12 @@ async function freePort(): Promise<number> {
  * The gateway exactly as `npm start` runs it (src/main.ts), in its own process so that its RSS and
  * CPU are its own; ready once `/healthz` answers 200.
  */
-export async function startGatewayProcess(options: { env: Record<string, string>; startTimeoutMs?: number }): Promise<GatewayProcess> {
+export async function startGatewayProcess(options: { env: Record<string, string>; nodeArgs?: string[]; startTimeoutMs?: number }): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['src/main.ts'], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, ...(options.nodeArgs ?? []), 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env, HOST: '127.0.0.1', PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const output: string[] = [];
   const keep = (chunk: string) => {
@@ -68,5 +74,19 @@ export async function startGatewayProcess(options: { env: Record<string, string>
     }
     await sleep(100);
   }
-  return { pid: child.pid!, url, outputTail, exited, stop };
+  let probes = 0;
+  const memory = (timeoutMs = 30_000) =>
+    new Promise<MemoryProbe>((resolve, reject) => {
+      const id = ++probes;
+      const onMessage = (msg: { id?: number; memory?: MemoryProbe }) => {
+        if (msg?.id !== id || !msg.memory) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(msg.memory);
+      };
+      const timer = setTimeout(() => (child.off('message', onMessage), reject(new Error('the gateway did not answer the memory probe'))), timeoutMs);
+      child.on('message', onMessage);
+      child.send({ id, probe: 'memory' });
+    });
+  return { pid: child.pid!, url, outputTail, exited, stop, memory };
 }
