@@ -10,6 +10,7 @@ import {
 import { AuthCreds } from './auth-creds.entity.ts';
 import { AuthKey } from './auth-key.entity.ts';
 import { bufferJsonCodec, type AuthValueCodec } from './auth-value.codec.ts';
+import { KeyWriter, type KeyDelete, type KeyRow } from './key-writer.ts';
 import type { Orm } from './orm.ts';
 
 export type DbAuthState = {
@@ -20,14 +21,13 @@ export type DbAuthState = {
   clear(): Promise<void>;
 };
 
-export type DbAuthStateOptions = { codec?: AuthValueCodec };
+export type DbAuthStateOptions = {
+  codec?: AuthValueCodec;
+  /** Shared by every instance of the process, so their key writes group into fewer statements. */
+  keyWriter?: KeyWriter;
+};
 
 type KeyType = keyof SignalDataTypeMap;
-type KeyRow = { instance: string; type: string; keyId: string; value: Buffer };
-
-// 4 bind parameters per row keeps one statement far below PostgreSQL's 65,535-parameter limit even
-// for Baileys' largest writes (a full pre-key upload is a few hundred rows).
-const UPSERT_CHUNK_ROWS = 1_000;
 
 /**
  * A Baileys auth state stored through MikroORM. Every operation runs on its own `em.fork()`:
@@ -45,6 +45,7 @@ export async function createDbAuthState(
   options: DbAuthStateOptions = {},
 ): Promise<DbAuthState> {
   const codec = options.codec ?? bufferJsonCodec;
+  const writer = options.keyWriter ?? new KeyWriter(orm);
 
   const stored = await orm.em.fork().findOne(AuthCreds, { instance: instanceId });
   const creds: AuthenticationCreds = stored ? (codec.decode(stored.value) as AuthenticationCreds) : initAuthCreds();
@@ -77,7 +78,7 @@ export async function createDbAuthState(
 
     async set(data: SignalDataSet) {
       const upserts: KeyRow[] = [];
-      const deletes: { type: string; keyId: { $in: string[] } }[] = [];
+      const deletes: KeyDelete[] = [];
       for (const [type, entries] of Object.entries(data)) {
         const deletedIds: string[] = [];
         for (const [keyId, value] of Object.entries(entries ?? {})) {
@@ -91,7 +92,7 @@ export async function createDbAuthState(
       const types = Object.keys(data);
       absent.writing(types, +1);
       try {
-        await write(upserts, deletes);
+        await writer.write({ instanceId, upserts, deletes });
       } finally {
         absent.writing(types, -1);
       }
@@ -99,27 +100,8 @@ export async function createDbAuthState(
 
     async clear() {
       absent.reset();
-      await orm.em.fork().nativeDelete(AuthKey, { instance: instanceId });
+      await writer.inOrder(async () => void (await orm.em.fork().nativeDelete(AuthKey, { instance: instanceId })));
     },
-  };
-
-  const write = async (upserts: KeyRow[], deletes: { type: string; keyId: { $in: string[] } }[]): Promise<void> => {
-    const upsert = (em: ReturnType<Orm['em']['fork']>, rows: KeyRow[]) =>
-      em.createQueryBuilder(AuthKey).insert(rows).onConflict(['instance', 'type', 'keyId']).merge(['value']).execute();
-    // The common case, a ratchet step of every message sent or received, is upserts only: one
-    // statement, atomic by itself, so it needs no BEGIN/COMMIT (two round trips fewer per message).
-    if (deletes.length === 0 && upserts.length <= UPSERT_CHUNK_ROWS) {
-      await upsert(orm.em.fork(), upserts);
-      return;
-    }
-    // Otherwise one transaction per call: Baileys commits a whole Signal ratchet step (session,
-    // pre-key removal, sender keys) in one `set`, and a half-applied step corrupts the session.
-    await orm.em.fork().transactional(async (em) => {
-      if (deletes.length > 0) {
-        await em.nativeDelete(AuthKey, { instance: instanceId, $or: deletes });
-      }
-      for (let i = 0; i < upserts.length; i += UPSERT_CHUNK_ROWS) await upsert(em, upserts.slice(i, i + UPSERT_CHUNK_ROWS));
-    });
   };
 
   // Writes are chained so an older snapshot can never land after a newer one when two saves race
@@ -133,10 +115,12 @@ export async function createDbAuthState(
 
   const clear = async (): Promise<void> => {
     absent.reset();
-    await orm.em.fork().transactional(async (em) => {
-      await em.nativeDelete(AuthKey, { instance: instanceId });
-      await em.nativeDelete(AuthCreds, { instance: instanceId });
-    });
+    await writer.inOrder(() =>
+      orm.em.fork().transactional(async (em) => {
+        await em.nativeDelete(AuthKey, { instance: instanceId });
+        await em.nativeDelete(AuthCreds, { instance: instanceId });
+      }),
+    );
   };
 
   return { state: { creds, keys }, saveCreds, clear };

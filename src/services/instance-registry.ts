@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { WASocket } from '@whiskeysockets/baileys';
 import type { Config } from '../config.ts';
 import { createDbAuthState } from '../db/auth-state.store.ts';
+import { KeyWriter } from '../db/key-writer.ts';
 import type { AuthValueCodec } from '../db/auth-value.codec.ts';
 import type { InstanceRecord } from '../db/instance.repository.ts';
 import { InstanceNameTaken, InstanceRepository } from '../db/instance.repository.ts';
@@ -60,6 +61,8 @@ export class InstanceRegistry implements InstanceService {
   private readonly loggingOut = new Map<string, Promise<void>>();
   private readonly lastStatus = new Map<string, InstanceStatus>();
   private readonly numbers = new NumberDirectory();
+  /** One queue for every instance's Signal key writes: concurrent ratchet steps share statements. */
+  private readonly keyWriter: KeyWriter;
   private readonly heartbeat: NodeJS.Timeout;
   private restoring: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -69,6 +72,7 @@ export class InstanceRegistry implements InstanceService {
     this.log = deps.logger.child({ component: 'instances' });
     this.repo = new InstanceRepository(deps.orm);
     this.media = new ReceivedMediaRepository(deps.orm);
+    this.keyWriter = new KeyWriter(deps.orm);
     // WhatsApp's media links expire; references older than that are dropped, hourly, in one query.
     this.sweep = setInterval(() => {
       void this.media.deleteOlderThan(new Date(Date.now() - MEDIA_RETENTION_MS)).catch((err) => this.log.warn({ err }, 'media sweep failed'));
@@ -143,7 +147,7 @@ export class InstanceRegistry implements InstanceService {
       if (this.sessions.get(id) === session) this.sessions.delete(id);
     } else {
       // Not connected: nothing to tell WhatsApp now, but the keys go, as the user asked.
-      await (await createDbAuthState(this.deps.orm, id, { codec: this.deps.authCodec })).clear();
+      await (await createDbAuthState(this.deps.orm, id, { codec: this.deps.authCodec, keyWriter: this.keyWriter })).clear();
       await this.onState(id, { status: 'LOGGED_OUT', reconnectAttempts: 0, lastError: null, connectedAt: null });
     }
     this.system('INSTANCE_LOGGED_OUT', `instance ${id} logged out`, id);
@@ -280,6 +284,8 @@ export class InstanceRegistry implements InstanceService {
       await Promise.all([...this.sessions.values()].map((s) => s.stop()));
       this.sessions.clear();
       await this.restoring;
+      // Key writes the sockets made on their way down are committed before the database closes.
+      await this.keyWriter.idle();
       this.system('SHUTDOWN', 'instances stopped', null);
     })();
     return this.stopping;
@@ -303,6 +309,7 @@ export class InstanceRegistry implements InstanceService {
       instanceId: id,
       orm: this.deps.orm,
       authCodec: this.deps.authCodec,
+      keyWriter: this.keyWriter,
       logger: this.deps.logger,
       deviceName: this.deps.whatsapp.deviceName,
       waWebSocketUrl: this.deps.waWebSocketUrl,

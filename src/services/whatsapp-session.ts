@@ -1,6 +1,7 @@
 import makeWASocket, { makeCacheableSignalKeyStore, type ConnectionState, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../db/auth-state.store.ts';
 import type { AuthValueCodec } from '../db/auth-value.codec.ts';
+import type { KeyWriter } from '../db/key-writer.ts';
 import type { Orm } from '../db/orm.ts';
 import { DomainError, invalidState } from './errors.ts';
 import { baileysLogger, type Logger } from './logger.ts';
@@ -27,6 +28,8 @@ export interface SessionDeps {
   orm: Orm;
   /** How creds and keys are stored (encrypted at rest when a secrets key is configured). */
   authCodec: AuthValueCodec | undefined;
+  /** Shared by the registry's sessions (see KeyWriter). */
+  keyWriter: KeyWriter;
   logger: Logger;
   deviceName: string;
   waWebSocketUrl: string | undefined;
@@ -84,7 +87,7 @@ export class WhatsAppSession {
   }
 
   async start(): Promise<void> {
-    this.auth = await createDbAuthState(this.deps.orm, this.instanceId, { codec: this.deps.authCodec });
+    this.auth = await createDbAuthState(this.deps.orm, this.instanceId, { codec: this.deps.authCodec, keyWriter: this.deps.keyWriter });
     await this.setState({ status: this.hasCreds ? 'CONNECTING' : 'QR_PENDING' });
     this.openSocket();
   }

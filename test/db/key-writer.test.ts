@@ -1,0 +1,76 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { AuthKey } from '../../src/db/auth-key.entity.ts';
+import { InstanceRepository } from '../../src/db/instance.repository.ts';
+import { KeyWriter, type KeyRow } from '../../src/db/key-writer.ts';
+import type { Orm } from '../../src/db/orm.ts';
+import { createTestOrm, type TestOrm } from '../helpers/db.ts';
+
+// The shared queue all instances' Signal key writes go through (group commit).
+let db: TestOrm;
+let orm: Orm;
+const queries: string[] = [];
+beforeAll(async () => {
+  db = await createTestOrm({ debug: true, logger: (line) => queries.push(line.replace(/\x1b\[[0-9;]*m/g, '')) });
+  orm = db.orm;
+});
+afterAll(() => db?.close());
+
+const newInstance = async () => (await new InstanceRepository(orm).create({ name: `kw-${randomUUID()}` })).id;
+const row = (instance: string, keyId: string, value = randomBytes(8)): KeyRow => ({ instance, type: 'session', keyId, value });
+const stored = async (instance: string) =>
+  Object.fromEntries((await orm.em.fork().find(AuthKey, { instance }, { orderBy: { keyId: 'asc' } })).map((k) => [k.keyId, Buffer.from(k.value).toString('hex')]));
+const inserts = (from: number) => queries.slice(from).filter((q) => /\] insert into "auth_key"/.test(q)).length;
+
+describe('KeyWriter', () => {
+  test('writes that queue up while one runs go out together, each resolving once committed', async () => {
+    const writer = new KeyWriter(orm);
+    const instances = await Promise.all(Array.from({ length: 5 }, newInstance));
+    const from = queries.length;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => writer.write({ instanceId: instances[i % 5]!, upserts: [row(instances[i % 5]!, `peer${i}.0`)], deletes: [] })),
+    );
+    // The first goes alone (the queue was idle), the 39 that queued behind it in one statement.
+    expect(inserts(from)).toBe(2);
+    for (const id of instances) expect(Object.keys(await stored(id))).toHaveLength(8);
+  });
+
+  test('a key written twice in one batch keeps the later value', async () => {
+    const writer = new KeyWriter(orm);
+    const id = await newInstance();
+    const [a, b, c] = [randomBytes(4), randomBytes(4), randomBytes(4)];
+    await Promise.all([
+      writer.write({ instanceId: id, upserts: [row(id, 'k', a)], deletes: [] }),
+      writer.write({ instanceId: id, upserts: [row(id, 'k', b)], deletes: [] }),
+      writer.write({ instanceId: id, upserts: [row(id, 'k', c)], deletes: [] }),
+    ]);
+    expect(await stored(id)).toEqual({ k: c.toString('hex') });
+  });
+
+  test('one bad write in a batch fails alone', async () => {
+    const writer = new KeyWriter(orm);
+    const id = await newInstance();
+    const ghost = randomUUID(); // no such instance: the foreign key refuses its rows
+    const results = await Promise.allSettled([
+      writer.write({ instanceId: id, upserts: [row(id, 'first')], deletes: [] }),
+      writer.write({ instanceId: id, upserts: [row(id, 'second')], deletes: [] }),
+      writer.write({ instanceId: ghost, upserts: [row(ghost, 'bad')], deletes: [] }),
+      writer.write({ instanceId: id, upserts: [row(id, 'third')], deletes: [] }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(Object.keys(await stored(id))).toEqual(['first', 'second', 'third']);
+  });
+
+  test('keeps the order of writes, deletes and work queued in between (a clear at logout)', async () => {
+    const writer = new KeyWriter(orm);
+    const id = await newInstance();
+    await Promise.all([
+      writer.write({ instanceId: id, upserts: [row(id, 'old'), row(id, 'gone')], deletes: [] }),
+      writer.write({ instanceId: id, upserts: [row(id, 'stays')], deletes: [{ type: 'session', keyId: { $in: ['gone'] } }] }),
+      writer.inOrder(async () => void (await orm.em.fork().nativeDelete(AuthKey, { instance: id }))),
+      writer.write({ instanceId: id, upserts: [row(id, 'after-clear')], deletes: [] }),
+    ]);
+    expect(Object.keys(await stored(id))).toEqual(['after-clear']);
+    await writer.idle();
+  });
+});
