@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import { createOrm, type Orm } from './db/orm.ts';
 import { mountGraphQL } from './graphql-server.ts';
+import { mediaDownloadRoute } from './http/media-download.route.ts';
 import type { WhatsAppSandbox } from './sandbox/sandbox.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
@@ -116,6 +117,7 @@ async function assemble(parts: Parts): Promise<App> {
     logger: log,
     options: { graphiql: config.http.graphiql, introspection: config.http.introspection, rateLimit: config.http.rateLimit, permissions: config.rateLimits },
   });
+  await http.register(mediaDownloadRoute, { instances: registry, auth: parts.auth });
   if (sandbox) {
     const { sandboxControlApi } = await import('./sandbox/control-api.ts');
     await http.register(sandboxControlApi, { prefix: '/sandbox', sandbox: sandbox.sandbox });
