@@ -139,13 +139,13 @@ class MultipartBody {
       }
     });
     stream.on('error', (err: Error) => out.destroy(err));
-    upload.resolve({ fileName: fileName || undefined, mimeType, stream: out });
+    upload.arrived({ fileName: fileName || undefined, mimeType, stream: out });
   }
 
   private onEnd(err: Error | undefined): void {
     const missing = validationFailed(err ? `the upload could not be read: ${err.message}` : 'the request ended without this file part', { field: 'file' });
     if (!this.mapped) this.fail(err ? badRequest(`the multipart request could not be read: ${err.message}`) : badRequest('the multipart request has no "map" field'));
-    for (const upload of this.uploads.values()) upload.reject(missing);
+    for (const upload of this.uploads.values()) upload.failed(missing);
     this.uploads.clear();
     if (err) for (const out of this.open) out.destroy(err);
   }
@@ -153,7 +153,7 @@ class MultipartBody {
   /** The response is out: whatever the operation did not read is read and dropped. */
   finish(): void {
     this.done = true;
-    for (const upload of this.uploads.values()) upload.reject(validationFailed('the operation finished before this file part arrived', { field: 'file' }));
+    for (const upload of this.uploads.values()) upload.failed(validationFailed('the operation finished before this file part arrived', { field: 'file' }));
     this.uploads.clear();
     for (const out of this.open) out.destroy();
     this.raw.resume();

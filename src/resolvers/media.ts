@@ -38,7 +38,7 @@ const SendMediaInput = builder.inputType('SendMediaInput', {
   }),
   // Loose: the validated value replaces the input, and a strict object would drop the other fields.
   validate: z
-    .looseObject({ instanceId: z.string().nullish(), fromPhoneNumber: z.string().nullish(), url: z.string().nullish(), file: z.unknown() })
+    .looseObject({ instanceId: z.string().nullish(), fromPhoneNumber: z.string().nullish(), url: z.string().nullish(), file: z.unknown().optional() })
     .refine((i) => !!i.instanceId !== !!i.fromPhoneNumber, 'give exactly one of instanceId and fromPhoneNumber')
     .refine((i) => !!i.url !== !!i.file, 'give exactly one of url and file'),
 });

@@ -16,18 +16,33 @@ export interface UploadedFile {
  * wire then, so `part` resolves when the file part starts and the resolver streams it onwards.
  */
 export class Upload {
-  readonly part: Promise<UploadedFile>;
-  /** Set by the multipart parser; the resolver awaits `part`. */
-  resolve!: (file: UploadedFile) => void;
-  reject!: (err: Error) => void;
+  // Private fields: shield's argument cache hashes the arguments, and a hash of a promise throws.
+  readonly #part: Promise<UploadedFile>;
+  #resolve!: (file: UploadedFile) => void;
+  #reject!: (err: Error) => void;
 
   constructor() {
-    this.part = new Promise<UploadedFile>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
+    this.#part = new Promise<UploadedFile>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
     });
     // A request that fails before any resolver looks at the file must not leave an unhandled rejection.
-    this.part.catch(() => undefined);
+    this.#part.catch(() => undefined);
+  }
+
+  /** Resolves when the file part starts arriving; the resolver streams it on from there. */
+  get part(): Promise<UploadedFile> {
+    return this.#part;
+  }
+
+  /** Called by the multipart parser. */
+  arrived(file: UploadedFile): void {
+    this.#resolve(file);
+  }
+
+  /** Called by the multipart parser: the part never came, or the request broke. */
+  failed(err: Error): void {
+    this.#reject(err);
   }
 }
 
