@@ -10,9 +10,10 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Benchmark, BenchOptions, BenchRow } from './lib/benchmark.ts';
 import { formatTable } from './lib/table.ts';
+import { mediaBenchmark } from './media.bench.ts';
 import { sandboxBenchmark } from './sandbox.bench.ts';
 
-const BENCHMARKS: Benchmark[] = [sandboxBenchmark];
+const BENCHMARKS: Benchmark[] = [sandboxBenchmark, mediaBenchmark];
 
 const USAGE = `usage: npm run bench -- [options]
   --only <name>            run one benchmark (${BENCHMARKS.map((b) => b.name).join(', ')})

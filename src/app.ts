@@ -115,7 +115,13 @@ async function assemble(parts: Parts): Promise<App> {
     instances: registry,
     auth: parts.auth,
     logger: log,
-    options: { graphiql: config.http.graphiql, introspection: config.http.introspection, rateLimit: config.http.rateLimit, permissions: config.rateLimits },
+    options: {
+      graphiql: config.http.graphiql,
+      introspection: config.http.introspection,
+      rateLimit: config.http.rateLimit,
+      permissions: config.rateLimits,
+      maxUploadBytes: Math.max(...Object.values(config.media.limits)) + 1024 * 1024,
+    },
   });
   await http.register(mediaDownloadRoute, { instances: registry, auth: parts.auth });
   if (sandbox) {

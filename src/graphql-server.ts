@@ -22,6 +22,8 @@ export interface GraphQLOptions {
   /** Per-address HTTP limit on /graphql. */
   rateLimit: { perSecond: number; burst: number };
   permissions: PermissionOptions;
+  /** Largest multipart request body (the largest media limit plus room for `operations` and `map`). */
+  maxUploadBytes: number;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -84,9 +86,12 @@ export function mountGraphQL(
     maskedErrors: { maskError: createMaskError(log) },
     graphiql: options.graphiql ? { subscriptionsProtocol: 'WS', title: 'wamux' } : false,
     landingPage: false,
+    // Off: it would buffer streamed uploads (see graphql-multipart.ts), which apply their own limit;
+    // every other body Fastify parses, within its own limit, before Yoga sees it.
+    maxRequestBodySize: false,
     logging: log,
     // Multipart requests stream their files to the resolvers instead of Yoga buffering the form.
-    plugins: [useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024 }), ...(options.introspection ? [] : [disableIntrospection])],
+    plugins: [useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }), ...(options.introspection ? [] : [disableIntrospection])],
   });
 
   // Own plugin scope: Yoga must get multipart bodies as raw streams, while REST routes elsewhere

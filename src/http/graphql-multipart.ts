@@ -11,9 +11,13 @@ export interface MultipartOptions {
   maxFiles: number;
   /** Most bytes of the `operations` and `map` fields together. */
   maxFieldBytes: number;
+  /** Most bytes of the whole request body (checked against Content-Length up front, and counted). */
+  maxBodyBytes: number;
 }
 
 const badRequest = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+const bodyTooLarge = (limit: number) =>
+  new GraphQLError(`the request body is larger than the ${Math.round(limit / 1024 / 1024)} MB an upload may have`, { extensions: { code: 'MEDIA_TOO_LARGE', http: { status: 413 } } });
 
 /**
  * GraphQL multipart requests (https://github.com/jaydenseric/graphql-multipart-request-spec),
@@ -24,6 +28,11 @@ const badRequest = (message: string) => new GraphQLError(message, { extensions: 
  *
  * After the response, parts nobody read are drained so the connection stays usable; a client that
  * goes away mid-upload errors the stream its resolver is reading (which then removes its temp file).
+ *
+ * The body is read from the Node request itself, and Yoga's own body limit must be off
+ * (`maxRequestBodySize: false`): it pipes the body through a web TransformStream as soon as a
+ * parser is chosen, and with nobody reading that side it buffers every upload whole. The limit is
+ * applied here instead; JSON bodies are parsed, within Fastify's body limit, before Yoga sees them.
  */
 export function useStreamingMultipart(options: MultipartOptions): Plugin {
   const pending = new WeakMap<Request, MultipartBody>();
@@ -79,6 +88,16 @@ class MultipartBody {
     busboy.on('file', (name: string, stream: Readable, fileName: string | undefined, _encoding: string, mimeType: string) => this.onFile(name, stream, fileName, mimeType));
     busboy.on('finish', () => this.onEnd(undefined));
     busboy.on('error', (err: Error) => this.onEnd(err));
+    const declared = Number(raw.headers['content-length']);
+    if (declared > options.maxBodyBytes) {
+      this.fail(bodyTooLarge(options.maxBodyBytes));
+      return;
+    }
+    let received = 0;
+    raw.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > options.maxBodyBytes) busboy.destroy(bodyTooLarge(options.maxBodyBytes));
+    });
     raw.on('close', () => {
       if (!raw.complete) this.onEnd(new Error('the client closed the connection before the upload was complete'));
     });

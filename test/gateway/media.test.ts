@@ -126,6 +126,14 @@ describe('sendMedia', () => {
     expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
   });
 
+  it('refuses a request body larger than any media limit up front, with 413', async () => {
+    // The largest limit here is 2 MB (documents), so the gateway takes at most 3 MB per request.
+    const res = await upload(gw, { instanceId, to: PEER, kind: 'DOCUMENT' }, Buffer.concat([mediaSamples.DOCUMENT().bytes, Buffer.alloc(4 * MB)]));
+    expect(res.status).toBe(413);
+    expect(res.errors?.[0]?.extensions?.code).toBe('MEDIA_TOO_LARGE');
+    expect(await tmpFiles(gw)).toEqual([]);
+  });
+
   it('is refused for an instance of another user, and without credentials', async () => {
     const token = await gw.createUserToken('media-stranger');
     const res = await upload(gw, { instanceId, to: PEER, kind: 'IMAGE' }, mediaSamples.IMAGE().bytes, 'x.jpg', token);
