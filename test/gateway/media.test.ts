@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,31 @@ describe('sendMedia', () => {
     expect(res.status).toBe(413);
     expect(res.errors?.[0]?.extensions?.code).toBe('MEDIA_TOO_LARGE');
     expect(await tmpFiles(gw)).toEqual([]);
+  });
+
+  it('streams an upload to a temp file while it arrives, and removes it when the client goes away mid-upload', async () => {
+    const boundary = 'wamux-test-boundary';
+    const operations = JSON.stringify({ query: SendMediaDocument.toString(), variables: { input: { instanceId, to: PEER, kind: 'DOCUMENT', file: null } } });
+    const head = [
+      `--${boundary}\r\ncontent-disposition: form-data; name="operations"\r\n\r\n${operations}\r\n`,
+      `--${boundary}\r\ncontent-disposition: form-data; name="map"\r\n\r\n${JSON.stringify({ 0: ['variables.input.file'] })}\r\n`,
+      `--${boundary}\r\ncontent-disposition: form-data; name="0"; filename="half.pdf"\r\ncontent-type: application/pdf\r\n\r\n`,
+    ].join('');
+    const { port } = new URL(gw.url);
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + MB) } });
+    req.on('error', () => undefined);
+    req.write(head);
+    req.write(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(200_000)]));
+    // The operation already runs and stages what has arrived, half a file in hand.
+    for (const deadline = Date.now() + 5_000; (await tmpFiles(gw)).length === 0; ) {
+      if (Date.now() > deadline) throw new Error('no temp file appeared while the upload was in flight');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    req.destroy();
+    for (const deadline = Date.now() + 5_000; (await tmpFiles(gw)).length > 0; ) {
+      if (Date.now() > deadline) throw new Error(`temp files left after the client went away: ${await tmpFiles(gw)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   });
 
   it('is refused for an instance of another user, and without credentials', async () => {
