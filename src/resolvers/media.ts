@@ -3,7 +3,7 @@ import { builder } from '../schema/builder.ts';
 import { SendMediaResultType } from '../schema/message.ts';
 import '../schema/upload.ts';
 import type { SendMediaKind } from '../services/types.ts';
-import { sender } from './messaging.ts';
+import { exactlyOneSender, sender, senderFields, senderShape } from './messaging.ts';
 
 const KIND_DESCRIPTIONS: Record<SendMediaKind, string> = {
   IMAGE: 'A picture (JPEG, PNG, GIF, WebP), shown inline; may have a caption.',
@@ -22,13 +22,7 @@ const SendMediaInput = builder.inputType('SendMediaInput', {
   description:
     'A media message to send: exactly one of `instanceId` and `fromPhoneNumber`, and exactly one of `url` and `file`. Size limits per kind: MAX_IMAGE_MB, MAX_VIDEO_MB, MAX_AUDIO_MB, MAX_DOCUMENT_MB.',
   fields: (t) => ({
-    instanceId: t.id({ description: 'The instance to send from.' }),
-    fromPhoneNumber: t.string({ description: 'Send from the instance linked to this phone number (international form).' }),
-    to: t.string({
-      required: true,
-      description: 'Recipient: a phone number in international form or a JID. A number that is not on WhatsApp is refused before anything is fetched.',
-      validate: z.string().trim().min(1, 'to must not be empty'),
-    }),
+    ...senderFields(t, 'Recipient: a phone number in international form or a JID. A number that is not on WhatsApp is refused before anything is fetched.'),
     kind: t.field({ type: MediaKindEnum, required: true, description: 'How to send it; must match what the bytes are.' }),
     url: t.string({ description: 'Fetch the file from this http(s) URL (private, loopback and link-local addresses are refused unless MEDIA_ALLOW_PRIVATE_URLS=true).' }),
     file: t.field({ type: 'Upload', description: 'The file itself, as a part of a multipart request (GraphQL multipart request spec).' }),
@@ -36,10 +30,9 @@ const SendMediaInput = builder.inputType('SendMediaInput', {
     fileName: t.string({ description: 'The name a DOCUMENT is shown with; defaults to the upload’s or URL’s file name.' }),
     mimeType: t.string({ description: 'Optional; must agree with the bytes. Worth giving for documents (a .docx reads as a zip).' }),
   }),
-  // Loose: the validated value replaces the input, and a strict object would drop the other fields.
   validate: z
-    .looseObject({ instanceId: z.string().nullish(), fromPhoneNumber: z.string().nullish(), url: z.string().nullish(), file: z.unknown().optional() })
-    .refine((i) => !!i.instanceId !== !!i.fromPhoneNumber, 'give exactly one of instanceId and fromPhoneNumber')
+    .looseObject({ ...senderShape, url: z.string().nullish(), file: z.unknown().optional() })
+    .refine(...exactlyOneSender)
     .refine((i) => !!i.url !== !!i.file, 'give exactly one of url and file'),
 });
 
