@@ -40,7 +40,7 @@ export function useStreamingMultipart(options: MultipartOptions): Plugin {
     onRequestParse({ request, serverContext, setRequestParser }) {
       if (request.method !== 'POST' || !request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data')) return;
       setRequestParser(() => {
-        // The Node request itself (Fastify's `req.raw`), read directly: Yoga never touches the body of a multipart request once this parser is set.
+        // The Node request itself (Fastify's `req.raw`), read directly; nothing else reads it, with Yoga's body limit off.
         const body = new MultipartBody((serverContext as unknown as { req: { raw: IncomingMessage } }).req.raw, options);
         pending.set(request, body);
         return body.operations;
@@ -76,7 +76,6 @@ class MultipartBody {
       });
     } catch (err) {
       this.fail(badRequest(`not a valid multipart request: ${(err as Error).message}`));
-      raw.resume();
       return;
     }
     busboy.on('field', (name: string, value: string, _nameTruncated: boolean, valueTruncated: boolean) => {
