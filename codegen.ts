@@ -20,7 +20,8 @@ const config: CodegenConfig = {
         useTypeImports: true,
         // String unions, not TS enums: the project compiles with erasableSyntaxOnly.
         enumsAsTypes: true,
-        scalars: { DateTime: 'string' },
+        // Upload: a file part of a multipart request (the tests build the form themselves).
+        scalars: { DateTime: 'string', Upload: 'Blob' },
       },
     },
   },

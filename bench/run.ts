@@ -11,9 +11,10 @@ import { parseArgs } from 'node:util';
 import type { Benchmark, BenchOptions, BenchRow } from './lib/benchmark.ts';
 import { formatTable } from './lib/table.ts';
 import { gatewayBenchmark } from './gateway.bench.ts';
+import { mediaBenchmark } from './media.bench.ts';
 import { sandboxBenchmark } from './sandbox.bench.ts';
 
-const BENCHMARKS: Benchmark[] = [sandboxBenchmark, gatewayBenchmark];
+const BENCHMARKS: Benchmark[] = [sandboxBenchmark, gatewayBenchmark, mediaBenchmark];
 
 const USAGE = `usage: npm run bench -- [options]
   --only <name>            run one benchmark (${BENCHMARKS.map((b) => b.name).join(', ')})
@@ -26,7 +27,8 @@ const USAGE = `usage: npm run bench -- [options]
   --paced-rate <n>         msgs/s of the latency probe            BENCH_PACED_RATE   (default 200)
   --timeout <s>            limit for the whole run                BENCH_TIMEOUT_S    (default 600)
   --sandbox-state <s>      memory (default) | disk = npm run sandbox  BENCH_SANDBOX_STATE
-  --cpu-prof <dir>         profile the sandbox child into <dir>   BENCH_CPU_PROF`;
+  --cpu-prof <dir>         profile the sandbox child into <dir>   BENCH_CPU_PROF
+media: BENCH_MEDIA_UPLOADS (default 50) uploads of BENCH_MEDIA_MB (default 10) MB, all at once`;
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n\n${USAGE}\n`);

@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import { createOrm, type Orm } from './db/orm.ts';
 import { mountGraphQL } from './graphql-server.ts';
+import { mediaDownloadRoute } from './http/media-download.route.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, type SandboxLink } from './sandbox-mode.ts';
@@ -108,8 +109,15 @@ async function assemble(parts: Parts): Promise<App> {
     instances: registry,
     auth: parts.auth,
     logger: log,
-    options: { graphiql: config.http.graphiql, introspection: config.http.introspection, rateLimit: config.http.rateLimit, permissions: config.rateLimits },
+    options: {
+      graphiql: config.http.graphiql,
+      introspection: config.http.introspection,
+      rateLimit: config.http.rateLimit,
+      permissions: config.rateLimits,
+      maxUploadBytes: Math.max(...Object.values(config.media.limits)) + 1024 * 1024,
+    },
   });
+  await http.register(mediaDownloadRoute, { instances: registry, auth: parts.auth });
   if (sandbox?.embedded) {
     const { sandboxControlApi } = await import('./sandbox/control-api.ts');
     await http.register(sandboxControlApi, { prefix: '/sandbox', sandbox: sandbox.embedded });

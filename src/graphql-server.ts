@@ -9,9 +9,10 @@ import type { Context } from './schema/builder.ts';
 import { createMaskError } from './schema/errors.ts';
 import { buildSchema } from './schema/index.ts';
 import { protectSchema, type PermissionOptions } from './schema/permissions.ts';
-import type { AuthService, Principal } from './services/auth/auth.service.ts';
+import { useStreamingMultipart } from './http/graphql-multipart.ts';
+import { baseUrlOf, identify } from './http/identify.ts';
+import type { AuthService } from './services/auth/auth.service.ts';
 import { InstanceAccess } from './services/auth/instance-access.ts';
-import { DomainError } from './services/errors.ts';
 import type { InstanceService } from './services/instance.service.ts';
 import type { Logger } from './services/logger.ts';
 
@@ -21,6 +22,8 @@ export interface GraphQLOptions {
   /** Per-address HTTP limit on /graphql. */
   rateLimit: { perSecond: number; burst: number };
   permissions: PermissionOptions;
+  /** Largest multipart request body (the largest media limit plus room for `operations` and `map`). */
+  maxUploadBytes: number;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -38,24 +41,6 @@ export interface GraphQLServer {
   endSubscriptions(): Promise<void>;
   /** Releases the rate-limit store (Redis connection). */
   close(): Promise<void>;
-}
-
-interface Caller {
-  principal: Principal | null;
-  authError: DomainError | null;
-}
-
-/** `Bearer <token>` → who is calling; a bad credential is remembered so the error can say why. */
-async function identify(auth: AuthService, header: unknown): Promise<Caller> {
-  if (typeof header !== 'string' || !header.trim()) return { principal: null, authError: null };
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match) return { principal: null, authError: new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"') };
-  try {
-    return { principal: await auth.authenticate(match[1]!), authError: null };
-  } catch (err) {
-    if (err instanceof DomainError) return { principal: null, authError: err };
-    throw err;
-  }
 }
 
 /** Introspection off (production default): the schema is not handed to anyone who asks. */
@@ -90,6 +75,7 @@ export function mountGraphQL(
       access: principal ? new InstanceAccess(principal, deps.auth, deps.instances) : null,
       clientIp: init.req?.socket?.remoteAddress ?? 'unknown',
       shutdown: shutdown.signal,
+      baseUrl: baseUrlOf(init.req?.headers ?? {}, !!(init.req?.socket as { encrypted?: boolean } | undefined)?.encrypted),
     };
   };
 
@@ -102,8 +88,12 @@ export function mountGraphQL(
     landingPage: false,
     // Yoga would answer every origin on its own; CORS is the app's (@fastify/cors, CORS_ALLOW_ORIGINS).
     cors: false,
+    // Off: it would buffer streamed uploads (see graphql-multipart.ts), which apply their own limit;
+    // every other body Fastify parses, within its own limit, before Yoga sees it.
+    maxRequestBodySize: false,
     logging: log,
-    plugins: options.introspection ? [] : [disableIntrospection],
+    // Multipart requests stream their files to the resolvers instead of Yoga buffering the form.
+    plugins: [useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }), ...(options.introspection ? [] : [disableIntrospection])],
   });
 
   // Own plugin scope: Yoga must get multipart bodies as raw streams, while REST routes elsewhere

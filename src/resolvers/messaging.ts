@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { builder, type Context } from '../schema/builder.ts';
+import { builder, type Context, type SchemaTypes } from '../schema/builder.ts';
 import { DomainError } from '../services/errors.ts';
 import { normalizePhoneNumber } from '../services/recipients.ts';
 import { NumberCheckType, SendTextResultType } from '../schema/message.ts';
@@ -7,26 +7,30 @@ import { NumberCheckType, SendTextResultType } from '../schema/message.ts';
 const MAX_TEXT = 65_536;
 const MAX_NUMBERS = 50;
 
+type InputFields = PothosSchemaTypes.InputFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<SchemaTypes>, 'InputObject'>;
+
+/** Who sends and to whom, the same on every send input: exactly one of `instanceId` and `fromPhoneNumber` (see `senderShape`). */
+export const senderFields = (t: InputFields, toDescription: string) => ({
+  instanceId: t.id({ description: 'The instance to send from.' }),
+  fromPhoneNumber: t.string({ description: 'Send from the instance linked to this phone number (international form).' }),
+  to: t.string({ required: true, description: toDescription, validate: z.string().trim().min(1, 'to must not be empty') }),
+});
+
+/** For an input's `validate`: loose, because the validated value replaces the input and a strict object would drop the other fields. */
+export const senderShape = { instanceId: z.string().nullish(), fromPhoneNumber: z.string().nullish() };
+export const exactlyOneSender = [(i: { instanceId?: string | null; fromPhoneNumber?: string | null }) => !!i.instanceId !== !!i.fromPhoneNumber, 'give exactly one of instanceId and fromPhoneNumber'] as const;
+
 const SendTextInput = builder.inputType('SendTextInput', {
   description: 'A text message to send. Give exactly one of `instanceId` and `fromPhoneNumber`.',
   fields: (t) => ({
-    instanceId: t.id({ description: 'The instance to send from.' }),
-    fromPhoneNumber: t.string({ description: 'Send from the instance linked to this phone number (international form).' }),
-    to: t.string({
-      required: true,
-      description: 'Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending.',
-      validate: z.string().trim().min(1, 'to must not be empty'),
-    }),
+    ...senderFields(t, 'Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending.'),
     text: t.string({
       required: true,
       description: `The message text, 1 to ${MAX_TEXT} characters, not only whitespace.`,
       validate: z.string().refine((s) => s.trim().length > 0, 'text must not be empty').pipe(z.string().max(MAX_TEXT, `text must be at most ${MAX_TEXT} characters`)),
     }),
   }),
-  // Loose: the validated value replaces the input, and a strict object would drop `to` and `text`.
-  validate: z
-    .looseObject({ instanceId: z.string().nullish(), fromPhoneNumber: z.string().nullish() })
-    .refine((i) => !!i.instanceId !== !!i.fromPhoneNumber, 'give exactly one of instanceId and fromPhoneNumber'),
+  validate: z.looseObject(senderShape).refine(...exactlyOneSender),
 });
 
 /**

@@ -4,6 +4,7 @@ import type { AuthService, Principal } from '../services/auth/auth.service.ts';
 import type { InstanceAccess } from '../services/auth/instance-access.ts';
 import type { DomainError } from '../services/errors.ts';
 import type { InstanceService } from '../services/instance.service.ts';
+import type { Upload } from './upload.ts';
 
 /**
  * What every resolver gets, built once per HTTP request or graphql-ws subscribe by the same Yoga
@@ -22,6 +23,8 @@ export interface Context {
   clientIp: string;
   /** Aborted when the gateway shuts down: every live subscription ends then, whatever its transport. */
   shutdown: AbortSignal;
+  /** `http(s)://host[:port]` as the caller reached the gateway, for absolute links (media downloads). */
+  baseUrl: string;
 }
 
 export interface SchemaTypes {
@@ -29,6 +32,7 @@ export interface SchemaTypes {
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     ID: { Input: string; Output: string };
+    Upload: { Input: Upload; Output: never };
   };
   // Non-null unless a field says otherwise: the schema states absence explicitly.
   DefaultFieldNullability: false;

@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { builder } from './builder.ts';
 // Types first, then the root fields that use them; importing registers them on the builder.
 import './scalars.ts';
+import './upload.ts';
 import './errors.ts';
 import './instance.ts';
 import './qr-code.ts';
@@ -10,6 +11,7 @@ import './system-event.ts';
 import './auth.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
+import '../resolvers/media.ts';
 import '../resolvers/subscriptions.ts';
 import '../resolvers/auth.ts';
 

@@ -1,4 +1,4 @@
-import type { Contact, IncomingMessage, MessageKind, NumberCheck, SendResult } from '../services/types.ts';
+import type { Contact, IncomingMessage, MediaInfo, MessageKind, NumberCheck, SendResult } from '../services/types.ts';
 import { builder } from './builder.ts';
 import './scalars.ts';
 
@@ -31,6 +31,22 @@ export const ContactType = builder.objectRef<Contact>('Contact').implement({
   }),
 });
 
+export const MessageMediaType = builder.objectRef<MediaInfo>('MessageMedia').implement({
+  description: 'The file of a received image, video, audio, voice note, document or sticker. WhatsApp keeps it (encrypted) on its media servers; `downloadUrl` streams it, decrypted, through this gateway.',
+  fields: (t) => ({
+    kind: t.field({ type: MessageKindEnum, description: 'IMAGE, VIDEO, AUDIO, VOICE, DOCUMENT or STICKER.', resolve: (m) => m.kind }),
+    mimeType: t.exposeString('mimeType', { description: 'The MIME type the sender declared (e.g. `image/jpeg`, `audio/ogg; codecs=opus`).' }),
+    size: t.exposeFloat('size', { nullable: true, description: 'Size of the decrypted file in bytes, when the sender said.' }),
+    fileName: t.exposeString('fileName', { nullable: true, description: 'The file name, for documents (when the sender gave one).' }),
+    caption: t.exposeString('caption', { nullable: true, description: 'The caption of an image, video or document.' }),
+    downloadPath: t.exposeString('downloadPath', { description: '`/media/<instanceId>/<messageId>` on this gateway: GET it with the same `Authorization: Bearer …` as the API.' }),
+    downloadUrl: t.string({
+      description: 'The absolute download URL, built from the address the caller used to reach the gateway.',
+      resolve: (m, _args, ctx) => `${ctx.baseUrl}${m.downloadPath}`,
+    }),
+  }),
+});
+
 export const IncomingMessageType = builder.objectRef<IncomingMessage>('IncomingMessage').implement({
   description: 'A message an instance received (history sync is not replayed as new messages).',
   fields: (t) => ({
@@ -43,18 +59,23 @@ export const IncomingMessageType = builder.objectRef<IncomingMessage>('IncomingM
     type: t.field({ type: MessageKindEnum, description: 'What the message carries.', resolve: (m) => m.type }),
     text: t.exposeString('text', { nullable: true, description: 'The text: the body of a text message or the caption of a media message.' }),
     timestamp: t.expose('timestamp', { type: 'DateTime', description: 'When the sender sent it.' }),
+    media: t.field({ type: MessageMediaType, nullable: true, description: 'The file of a media message (image, video, audio, voice note, document, sticker); null otherwise.', resolve: (m) => m.media }),
   }),
 });
 
-export const SendTextResultType = builder.objectRef<SendResult>('SendTextResult').implement({
-  description: 'A message that WhatsApp accepted for delivery.',
-  fields: (t) => ({
-    messageId: t.exposeID('messageId', { description: 'WhatsApp message id of the sent message.' }),
-    instanceId: t.exposeID('instanceId', { description: 'The instance that sent it.' }),
-    to: t.exposeString('to', { description: 'The JID it was sent to (a phone number is resolved to its JID first).' }),
-    timestamp: t.expose('timestamp', { type: 'DateTime', description: 'When it was sent.' }),
-  }),
-});
+const sendResultType = (name: string, description: string) =>
+  builder.objectRef<SendResult>(name).implement({
+    description,
+    fields: (t) => ({
+      messageId: t.exposeID('messageId', { description: 'WhatsApp message id of the sent message.' }),
+      instanceId: t.exposeID('instanceId', { description: 'The instance that sent it.' }),
+      to: t.exposeString('to', { description: 'The JID it was sent to (a phone number is resolved to its JID first).' }),
+      timestamp: t.expose('timestamp', { type: 'DateTime', description: 'When it was sent.' }),
+    }),
+  });
+
+export const SendTextResultType = sendResultType('SendTextResult', 'A message that WhatsApp accepted for delivery.');
+export const SendMediaResultType = sendResultType('SendMediaResult', 'A media message that WhatsApp accepted for delivery (the file was uploaded to its media servers).');
 
 export const NumberCheckType = builder.objectRef<NumberCheck>('NumberCheck').implement({
   description: 'Whether one phone number is on WhatsApp.',

@@ -65,6 +65,7 @@ export function toIncomingMessage(instanceId: string, msg: WAMessage, media?: Re
     timestamp: new Date(seconds * 1000),
     media: media
       ? {
+          kind,
           mimeType: media.mimeType,
           size: media.fileLength,
           fileName: media.fileName,

@@ -64,6 +64,7 @@ export interface IncomingMessage {
 }
 
 export interface MediaInfo {
+  kind: MessageKind;
   mimeType: string;
   /** Bytes, when the sender said. */
   size: number | null;

@@ -6,7 +6,19 @@ export interface PhoneMessage {
   type: string;
   text?: string;
   caption?: string;
+  mimeType?: string;
+  fileName?: string;
   timestamp: number;
+}
+
+/** Media a sandbox phone sends (the control API's `media` body). */
+export interface PhoneMedia {
+  kind: 'image' | 'video' | 'audio' | 'voice' | 'document' | 'sticker';
+  base64?: string;
+  url?: string;
+  mimeType: string;
+  fileName?: string;
+  caption?: string;
 }
 
 export interface PhoneDevice {
@@ -56,6 +68,17 @@ export class SandboxClient {
 
   async sendText(from: string, to: string, text: string): Promise<string> {
     return (await this.call<{ id: string }>('POST', `/phones/${from}/messages`, { to, text })).id;
+  }
+
+  async sendMedia(from: string, to: string, media: PhoneMedia): Promise<string> {
+    return (await this.call<{ id: string }>('POST', `/phones/${from}/messages`, { to, media })).id;
+  }
+
+  /** The decrypted bytes of a media message the phone received. */
+  async downloadMedia(phoneNumber: string, messageId: string): Promise<{ bytes: Buffer; mimeType: string }> {
+    const res = await fetch(`${this.baseUrl}/phones/${phoneNumber}/messages/${messageId}/media`);
+    if (!res.ok) throw new Error(`sandbox media download answered ${res.status}: ${await res.text()}`);
+    return { bytes: Buffer.from(await res.arrayBuffer()), mimeType: res.headers.get('content-type') ?? '' };
   }
 
   messages(phoneNumber: string): Promise<PhoneMessage[]> {

@@ -23,6 +23,19 @@ export type InstanceStatus =
   /** The connection dropped; retrying with backoff (see `reconnectAttempts` and `lastError`). */
   | 'RECONNECTING';
 
+/** How a media message is sent. The bytes must agree: the type is read from them, not from a name or a declared type. */
+export type MediaKind =
+  /** An audio file (MP3, M4A, AAC, Ogg, WAV, AMR, FLAC), shown as a player. */
+  | 'AUDIO'
+  /** Any file, shown with its file name; may have a caption. */
+  | 'DOCUMENT'
+  /** A picture (JPEG, PNG, GIF, WebP), shown inline; may have a caption. */
+  | 'IMAGE'
+  /** A video (MP4, 3GP, QuickTime, WebM), shown inline; may have a caption. */
+  | 'VIDEO'
+  /** A voice note (push-to-talk): Ogg/Opus audio only. */
+  | 'VOICE';
+
 /** What a message carries. */
 export type MessageKind =
   /** An audio file. */
@@ -54,6 +67,28 @@ export type Role =
   | 'ADMIN'
   /** Sees and drives the instances they created or were granted. */
   | 'USER';
+
+/** A media message to send: exactly one of `instanceId` and `fromPhoneNumber`, and exactly one of `url` and `file`. Size limits per kind: MAX_IMAGE_MB, MAX_VIDEO_MB, MAX_AUDIO_MB, MAX_DOCUMENT_MB. */
+export type SendMediaInput = {
+  /** Text shown with an IMAGE, VIDEO or DOCUMENT (at most 4096 characters). */
+  caption?: string | null | undefined;
+  /** The file itself, as a part of a multipart request (GraphQL multipart request spec). */
+  file?: Blob | null | undefined;
+  /** The name a DOCUMENT is shown with; defaults to the upload’s or URL’s file name. */
+  fileName?: string | null | undefined;
+  /** Send from the instance linked to this phone number (international form). */
+  fromPhoneNumber?: string | null | undefined;
+  /** The instance to send from. */
+  instanceId?: string | number | null | undefined;
+  /** How to send it; must match what the bytes are. */
+  kind: MediaKind;
+  /** Optional; must agree with the bytes. Worth giving for documents (a .docx reads as a zip). */
+  mimeType?: string | null | undefined;
+  /** Recipient: a phone number in international form or a JID. A number that is not on WhatsApp is refused before anything is fetched. */
+  to: string;
+  /** Fetch the file from this http(s) URL (private, loopback and link-local addresses are refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
+  url?: string | null | undefined;
+};
 
 /** A text message to send. Give exactly one of `instanceId` and `fromPhoneNumber`. */
 export type SendTextInput = {
@@ -147,6 +182,13 @@ export type SendTextMutationVariables = Exact<{
 
 export type SendTextMutation = { sendText: { messageId: string, instanceId: string, to: string, timestamp: string } };
 
+export type SendMediaMutationVariables = Exact<{
+  input: SendMediaInput;
+}>;
+
+
+export type SendMediaMutation = { sendMedia: { messageId: string, instanceId: string, to: string, timestamp: string } };
+
 export type QrCodeSubscriptionVariables = Exact<{
   instanceId: string | number;
 }>;
@@ -166,7 +208,7 @@ export type MessageReceivedSubscriptionVariables = Exact<{
 }>;
 
 
-export type MessageReceivedSubscription = { messageReceived: { id: string, instanceId: string, chatJid: string, fromMe: boolean, isGroup: boolean, type: MessageKind, text: string | null, timestamp: string, sender: { jid: string, lid: string | null, phoneNumber: string | null, pushName: string | null } } };
+export type MessageReceivedSubscription = { messageReceived: { id: string, instanceId: string, chatJid: string, fromMe: boolean, isGroup: boolean, type: MessageKind, text: string | null, timestamp: string, sender: { jid: string, lid: string | null, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, size: number | null, fileName: string | null, caption: string | null, downloadPath: string, downloadUrl: string } | null } };
 
 export type SystemEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -436,6 +478,16 @@ export const SendTextDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SendTextMutation, SendTextMutationVariables>;
+export const SendMediaDocument = new TypedDocumentString(`
+    mutation SendMedia($input: SendMediaInput!) {
+  sendMedia(input: $input) {
+    messageId
+    instanceId
+    to
+    timestamp
+  }
+}
+    `) as unknown as TypedDocumentString<SendMediaMutation, SendMediaMutationVariables>;
 export const QrCodeDocument = new TypedDocumentString(`
     subscription QrCode($instanceId: ID!) {
   qrCode(instanceId: $instanceId) {
@@ -474,6 +526,15 @@ export const MessageReceivedDocument = new TypedDocumentString(`
       lid
       phoneNumber
       pushName
+    }
+    media {
+      kind
+      mimeType
+      size
+      fileName
+      caption
+      downloadPath
+      downloadUrl
     }
   }
 }

@@ -1,0 +1,33 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AuthService, Principal } from '../services/auth/auth.service.ts';
+import { DomainError } from '../services/errors.ts';
+
+export interface Caller {
+  principal: Principal | null;
+  /** Why a presented credential was refused (malformed, expired, revoked), so the error can say so. */
+  authError: DomainError | null;
+}
+
+/** `Bearer <jwt | api key>` → who is calling; a bad credential is remembered so the error can say why. */
+export async function identify(auth: AuthService, header: unknown): Promise<Caller> {
+  if (typeof header !== 'string' || !header.trim()) return { principal: null, authError: null };
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) return { principal: null, authError: new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"') };
+  try {
+    return { principal: await auth.authenticate(match[1]!), authError: null };
+  } catch (err) {
+    if (err instanceof DomainError) return { principal: null, authError: err };
+    throw err;
+  }
+}
+
+/**
+ * `http(s)://host[:port]` as the caller reached us (a proxy's X-Forwarded-Proto/-Host win), for
+ * absolute links handed back to that same caller.
+ */
+export function baseUrlOf(headers: IncomingHttpHeaders, encrypted: boolean): string {
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim();
+  const proto = first(headers['x-forwarded-proto']) === 'https' || (encrypted && !headers['x-forwarded-proto']) ? 'https' : 'http';
+  const host = first(headers['x-forwarded-host']) || headers.host || 'localhost';
+  return `${proto}://${host}`;
+}

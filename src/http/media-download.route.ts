@@ -1,0 +1,56 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AuthService } from '../services/auth/auth.service.ts';
+import { InstanceAccess } from '../services/auth/instance-access.ts';
+import { DomainError, type DomainErrorCode } from '../services/errors.ts';
+import type { InstanceService } from '../services/instance.service.ts';
+import { identify } from './identify.ts';
+
+export const MEDIA_DOWNLOAD_PATH = '/media/:instanceId/:messageId';
+
+// The failures this route can meet, in one place; anything else is a masked 500.
+const STATUS: Partial<Record<DomainErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  INSTANCE_NOT_FOUND: 404,
+  MEDIA_NOT_FOUND: 404,
+  MEDIA_FETCH_FAILED: 502,
+};
+
+/** `filename="…"` for old clients (ASCII only), `filename*` with the real name for everyone else. */
+function contentDisposition(fileName: string | null): string {
+  if (!fileName) return 'attachment';
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+/**
+ * `GET /media/:instanceId/:messageId`: the decrypted file of a received media message, streamed
+ * from WhatsApp's media server through decryption to the client (never stored here). Authorised like
+ * the API: `Authorization: Bearer <jwt | api key>` of someone who may use the instance.
+ */
+export const mediaDownloadRoute: FastifyPluginAsync<{ instances: InstanceService; auth: AuthService }> = async (app, { instances, auth }) => {
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (err instanceof DomainError && STATUS[err.code]) {
+      return reply.status(STATUS[err.code]!).send({ error: { code: err.code, message: err.message } });
+    }
+    if (err.statusCode && err.statusCode < 500) return reply.status(err.statusCode).send({ error: { code: 'BAD_REQUEST', message: err.message } });
+    req.log.error({ err }, 'media download failed');
+    return reply.status(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'the download failed on the server; details are in its log' } });
+  });
+
+  app.get<{ Params: { instanceId: string; messageId: string } }>(MEDIA_DOWNLOAD_PATH, async (req, reply) => {
+    const { principal, authError } = await identify(auth, req.headers.authorization);
+    if (!principal) throw authError ?? new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <access token or API key>');
+    const { instanceId, messageId } = req.params;
+    if (!(await new InstanceAccess(principal, auth, instances).mayUse(instanceId))) {
+      throw new DomainError('FORBIDDEN', `you may not use instance ${instanceId}`);
+    }
+    const media = await instances.openReceivedMedia(instanceId, messageId);
+    reply.header('content-type', media.mimeType);
+    reply.header('content-disposition', contentDisposition(media.fileName));
+    reply.header('cache-control', 'private, no-store');
+    reply.header('x-content-type-options', 'nosniff');
+    if (media.size !== null) reply.header('content-length', String(media.size));
+    return reply.send(media.stream);
+  });
+};
