@@ -63,7 +63,10 @@ export class LegacyEventTranslator {
       return [];
     }
     if (e.status === e.previous) return [];
-    const wasLinking = this.linking.delete(id) && LINKING.has(e.previous);
+    // CONNECTING and RECONNECTING: SUDEVWA publishes nothing while whatsmeow reconnects. A QR phase
+    // goes on through them (after the scan comes a 515 restart, then ONLINE).
+    if (e.status === 'CONNECTING' || e.status === 'RECONNECTING') return [];
+    const wasLinking = this.linking.delete(id);
     switch (e.status) {
       case 'ONLINE': {
         const view = await this.instances.get(id).catch(() => null);
@@ -73,7 +76,7 @@ export class LegacyEventTranslator {
         return wasLinking ? [out('QR_SUCCESS', { status: 'connected' }), online] : [online];
       }
       case 'LOGGED_OUT': {
-        if (wasLinking) return [out('QR_CANCELLED', { status: 'cancelled', message: 'User cancelled QR generation' })];
+        if (wasLinking && LINKING.has(e.previous)) return [out('QR_CANCELLED', { status: 'cancelled', message: 'User cancelled QR generation' })];
         // SUDEVWA sends this without phone_number and with a zero connected_at (a bug); both are filled in here.
         const view = await this.instances.get(id).catch(() => null);
         const connectedAt = this.connectedAt.get(id);
@@ -92,10 +95,9 @@ export class LegacyEventTranslator {
         return wasLinking ? [out('QR_CANCELLED', { status: 'cancelled', message: 'User cancelled QR generation' })] : [];
       case 'DISCONNECTED':
         this.connectedAt.delete(id);
-        if (wasLinking && /qr/i.test(e.lastError ?? '')) return [out('QR_TIMEOUT', { status: 'timeout' })];
+        if (wasLinking && LINKING.has(e.previous) && /qr/i.test(e.lastError ?? '')) return [out('QR_TIMEOUT', { status: 'timeout' })];
         return [out('INSTANCE_ERROR', { error: e.lastError ?? 'disconnected' })];
       default:
-        // CONNECTING and RECONNECTING: SUDEVWA publishes nothing while whatsmeow reconnects.
         return [];
     }
   }
