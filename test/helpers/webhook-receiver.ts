@@ -1,0 +1,72 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedHook {
+  headers: IncomingHttpHeaders;
+  /** Exactly the bytes that arrived (the signature covers these). */
+  raw: Buffer;
+  json: { event: string; timestamp: string; data: Record<string, unknown> };
+  /** What this receiver answered. */
+  status: number;
+}
+
+/**
+ * A local HTTP server standing in for a client's webhook endpoint. It records every request and
+ * answers with the next status from `answers` (then `defaultStatus`), so tests can make it fail.
+ */
+export class WebhookReceiver {
+  readonly received: ReceivedHook[] = [];
+  answers: number[] = [];
+  defaultStatus = 200;
+  private readonly server: Server;
+  private wake: Array<() => void> = [];
+
+  private constructor(server: Server) {
+    this.server = server;
+  }
+
+  static async start(): Promise<WebhookReceiver> {
+    let receiver!: WebhookReceiver;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const status = receiver.answers.shift() ?? receiver.defaultStatus;
+        receiver.received.push({ headers: req.headers, raw, json: JSON.parse(raw.toString('utf8')), status });
+        for (const w of receiver.wake.splice(0)) w();
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+      });
+    });
+    receiver = new WebhookReceiver(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return receiver;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+  }
+
+  /** Resolves once `count` requests matching arrived. */
+  async waitFor(match: (h: ReceivedHook) => boolean, count = 1, timeoutMs = 10_000): Promise<ReceivedHook[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hits = this.received.filter(match);
+      if (hits.length >= count) return hits;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${count} webhook request(s); got ${this.received.length}: ${this.received.map((h) => h.raw.toString()).join(' | ')}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
