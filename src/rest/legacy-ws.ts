@@ -1,6 +1,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from '../config.ts';
 import type { AuthService } from '../services/auth/auth.service.ts';
 import { InstanceAccess } from '../services/auth/instance-access.ts';
 import { DomainError } from '../services/errors.ts';
@@ -12,14 +13,7 @@ import { authenticateLegacy, type LegacyErrorBody } from './legacy-auth.ts';
 import { LegacyEventTranslator, type LegacyOutgoing } from './legacy-events.ts';
 import { LegacyWsClient } from './legacy-ws-client.ts';
 
-export interface LegacyWsOptions {
-  open: boolean;
-  pingIntervalMs: number;
-  pongTimeoutMs: number;
-  maxQueuedFrames: number;
-  maxBufferedBytes: number;
-  doubleWrapIncoming: boolean;
-}
+export type LegacyWsOptions = Config['legacyWs'];
 
 export interface LegacyWsDeps {
   instances: InstanceService;

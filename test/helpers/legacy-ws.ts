@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { Waiter } from './waiter.ts';
 
 /** A SUDEVWA WebSocket frame as a client receives it. */
 export interface Frame {
@@ -22,7 +23,7 @@ export class LegacyWsTestClient {
   readonly frames: Frame[] = [];
   pings = 0;
   closed: { code: number; reason: string } | undefined;
-  private wake: Array<() => void> = [];
+  private readonly waiter = new Waiter();
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
@@ -61,7 +62,7 @@ export class LegacyWsTestClient {
 
   private push(change: () => void): void {
     change();
-    for (const w of this.wake.splice(0)) w();
+    this.waiter.notify();
   }
 
   /** The first frame (since the start) that matches and was not taken yet. */
@@ -77,21 +78,8 @@ export class LegacyWsTestClient {
     return this.until(() => this.closed, timeoutMs, 'the socket to close');
   }
 
-  private async until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hit = check();
-      if (hit !== undefined) return hit;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; frames: ${JSON.stringify(this.frames.slice(-5))}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  private until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    return this.waiter.until(check, timeoutMs, what, () => `; closed: ${JSON.stringify(this.closed)}; frames: ${JSON.stringify(this.frames.slice(-5))}`);
   }
 
   close(): void {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Waiter } from './waiter.ts';
 
 export interface ReceivedHook {
   headers: IncomingHttpHeaders;
@@ -19,7 +20,7 @@ export class WebhookReceiver {
   answers: number[] = [];
   defaultStatus = 200;
   private readonly server: Server;
-  private wake: Array<() => void> = [];
+  private readonly waiter = new Waiter();
 
   private constructor(server: Server) {
     this.server = server;
@@ -34,7 +35,7 @@ export class WebhookReceiver {
         const raw = Buffer.concat(chunks);
         const status = receiver.answers.shift() ?? receiver.defaultStatus;
         receiver.received.push({ headers: req.headers, raw, json: JSON.parse(raw.toString('utf8')), status });
-        for (const w of receiver.wake.splice(0)) w();
+        receiver.waiter.notify();
         res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
       });
     });
@@ -48,21 +49,16 @@ export class WebhookReceiver {
   }
 
   /** Resolves once `count` requests matching arrived. */
-  async waitFor(match: (h: ReceivedHook) => boolean, count = 1, timeoutMs = 10_000): Promise<ReceivedHook[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hits = this.received.filter(match);
-      if (hits.length >= count) return hits;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${count} webhook request(s); got ${this.received.length}: ${this.received.map((h) => h.raw.toString()).join(' | ')}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  waitFor(match: (h: ReceivedHook) => boolean, count = 1, timeoutMs = 10_000): Promise<ReceivedHook[]> {
+    return this.waiter.until(
+      () => {
+        const hits = this.received.filter(match);
+        return hits.length >= count ? hits : undefined;
+      },
+      timeoutMs,
+      `${count} webhook request(s)`,
+      () => `; got ${this.received.length}: ${this.received.map((h) => h.raw.toString()).join(' | ')}`,
+    );
   }
 
   close(): Promise<void> {

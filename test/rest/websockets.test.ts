@@ -26,8 +26,9 @@ async function connect(path: string, options: Parameters<typeof LegacyWsTestClie
 const forInstance = (event: string, id: string) => (f: Frame) => f.event === event && f.data.instance_id === id;
 
 beforeAll(async () => {
-  // Short keep-alive periods, so pings and the drop of a silent client happen within the test.
-  gw = await startTestGateway({ env: { WS_PING_INTERVAL_MS: '100', WS_PONG_TIMEOUT_MS: '600' } });
+  // Short keep-alive periods, so pings and the drop of a silent client happen within the test. The
+  // timeout leaves room for event-loop stalls: clients and gateway share this process.
+  gw = await startTestGateway({ env: { WS_PING_INTERVAL_MS: '100', WS_PONG_TIMEOUT_MS: '2000' } });
   wsBase = gw.url.replace(/^http/, 'ws');
   for (const [phone, name] of [[ALICE, 'Alice'], [BOB, 'Bob'], [CAROL, 'Carol'], [DAVE, 'Dave']]) await gw.sandbox.createPhone(phone!, name);
 });
@@ -229,7 +230,7 @@ describe('keep-alive', () => {
   it('pings clients, keeps those that answer, drops one that stops answering', async () => {
     const alive = await connect('/ws', { token: gw.adminToken });
     const silent = await connect('/ws', { token: gw.adminToken, autoPong: false });
-    const closed = await silent.whenClosed(5_000);
+    const closed = await silent.whenClosed(8_000);
     // Terminated, not closed politely: the peer stopped talking.
     expect(closed.code).toBe(1006);
     expect(silent.pings).toBeGreaterThan(0);

@@ -1,18 +1,11 @@
+import type { Config } from '../../config.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { WebhookDeliveryRecord, WebhookRepository } from '../../db/webhook.repository.ts';
 import type { Logger } from '../logger.ts';
 import { backoffDelay } from '../reconnect-policy.ts';
 import { postWebhook } from './webhook-sender.ts';
 
-export interface DispatcherOptions {
-  allowPrivateUrls: boolean;
-  timeoutMs: number;
-  maxAttempts: number;
-  concurrencyPerTarget: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  pollMs: number;
-}
+export type DispatcherOptions = Config['webhooks'];
 
 export interface DispatcherDeps {
   repo: WebhookRepository;
