@@ -1,5 +1,6 @@
 import { legacyIncomingPayload, isLegacyIncoming } from '../services/webhooks/incoming-payload.ts';
 import type { InstanceService } from '../services/instance.service.ts';
+import { QR_EXPIRED_REASON } from '../services/reconnect-policy.ts';
 import type { IncomingMessage, InstanceStatus, InstanceStatusEvent, QrCode } from '../services/types.ts';
 
 /** A SUDEVWA WebSocket frame. */
@@ -95,7 +96,7 @@ export class LegacyEventTranslator {
         return wasLinking ? [out('QR_CANCELLED', { status: 'cancelled', message: 'User cancelled QR generation' })] : [];
       case 'DISCONNECTED':
         this.connectedAt.delete(id);
-        if (wasLinking && LINKING.has(e.previous) && /qr/i.test(e.lastError ?? '')) return [out('QR_TIMEOUT', { status: 'timeout' })];
+        if (wasLinking && LINKING.has(e.previous) && e.lastError === QR_EXPIRED_REASON) return [out('QR_TIMEOUT', { status: 'timeout' })];
         return [out('INSTANCE_ERROR', { error: e.lastError ?? 'disconnected' })];
       default:
         return [];

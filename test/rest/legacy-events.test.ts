@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LegacyEventTranslator } from '../../src/rest/legacy-events.ts';
+import { QR_EXPIRED_REASON } from '../../src/services/reconnect-policy.ts';
 import type { InstanceService } from '../../src/services/instance.service.ts';
 import type { InstanceStatus, InstanceStatusEvent } from '../../src/services/types.ts';
 
@@ -24,7 +25,7 @@ function run(statuses: Array<[InstanceStatus, string?]>) {
 
 describe('LegacyEventTranslator', () => {
   it('a QR that expires unscanned is QR_TIMEOUT', async () => {
-    expect(await run([['QR_PENDING'], ['DISCONNECTED', 'QR code expired without being scanned']])).toEqual(['QR_TIMEOUT:timeout']);
+    expect(await run([['QR_PENDING'], ['DISCONNECTED', QR_EXPIRED_REASON]])).toEqual(['QR_TIMEOUT:timeout']);
   });
 
   it('scan → pairing → 515 restart → online is QR_SUCCESS then online', async () => {
