@@ -10,6 +10,7 @@ const ALICE = '15550910001';
 const BOB = '15550910002';
 const CAROL = '15550910003';
 const DAVE = '15550910004';
+const EVE = '15550910005';
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
   // timeout leaves room for event-loop stalls: clients and gateway share this process.
   gw = await startTestGateway({ env: { WS_PING_INTERVAL_MS: '100', WS_PONG_TIMEOUT_MS: '2000' } });
   wsBase = gw.url.replace(/^http/, 'ws');
-  for (const [phone, name] of [[ALICE, 'Alice'], [BOB, 'Bob'], [CAROL, 'Carol'], [DAVE, 'Dave']]) await gw.sandbox.createPhone(phone!, name);
+  for (const [phone, name] of [[ALICE, 'Alice'], [BOB, 'Bob'], [CAROL, 'Carol'], [DAVE, 'Dave'], [EVE, 'Eve']]) await gw.sandbox.createPhone(phone!, name);
 });
 afterAll(async () => {
   for (const c of open) c.close();
@@ -125,6 +126,16 @@ describe('global events on /ws', () => {
     const cancelled = await ws.next(forInstance('QR_CANCELLED', createInstance.id));
     expect(cancelled.data).toEqual({ instance_id: createInstance.id, status: 'cancelled', message: 'User cancelled QR generation' });
     expect(ws.frames.some(forInstance('INSTANCE_STATUS_CHANGED', createInstance.id))).toBe(false);
+  });
+});
+
+describe('INSTANCE_ERROR', () => {
+  it('is sent when WhatsApp ends the session for good (replaced by another login, 440)', async () => {
+    const id = await gw.linkInstance('ws-replaced', EVE);
+    const ws = await connect('/ws', { token: gw.adminToken });
+    await gw.sandbox.fault({ kind: 'stream-error', code: 440, phoneNumber: EVE });
+    const error = await ws.next(forInstance('INSTANCE_ERROR', id));
+    expect(error.data).toEqual({ instance_id: id, error: expect.stringMatching(/replaced/) });
   });
 });
 
