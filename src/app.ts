@@ -124,7 +124,7 @@ async function assemble(parts: Parts): Promise<App> {
     logger: log,
     options: { graphiql: config.http.graphiql, introspection: config.http.introspection, rateLimit: config.http.rateLimit, permissions: config.rateLimits },
   });
-  const legacyWs = new LegacyWebSockets({ instances: registry, auth: parts.auth, logger: log, options: config.legacyWs });
+  const legacyWs = new LegacyWebSockets({ instances: registry, auth: parts.auth, logger: log, options: config.legacyWs, rateLimit: config.http.rateLimit });
   await http.register(webhookRoutes, { instances: registry, auth: parts.auth, webhooks, rateLimit: config.http.rateLimit });
   // Every WebSocket endpoint shares the one HTTP server; each upgrade goes to the server of its path.
   routeUpgrades(http.server, [graphql.upgrade, legacyWs]);

@@ -12,6 +12,7 @@ import type { InstanceStatus } from '../services/types.ts';
 import { authenticateLegacy, type LegacyErrorBody } from './legacy-auth.ts';
 import { LegacyEventTranslator, type LegacyOutgoing } from './legacy-events.ts';
 import { LegacyWsClient } from './legacy-ws-client.ts';
+import { UpgradeLimiter } from './upgrade-limiter.ts';
 
 export type LegacyWsOptions = Config['legacyWs'];
 
@@ -20,6 +21,8 @@ export interface LegacyWsDeps {
   auth: AuthService;
   logger: Logger;
   options: LegacyWsOptions;
+  /** Upgrade attempts per client address, like the HTTP limit. */
+  rateLimit: { perSecond: number; burst: number };
 }
 
 const GLOBAL_PATH = '/ws';
@@ -39,11 +42,14 @@ const NOT_READY: Partial<Record<InstanceStatus, [string, string, string]>> = {
   RECONNECTING: ['WhatsApp connection lost', 'CONNECTION_LOST', 'Please reconnect'],
 };
 
+/** SUDEVWA's 429 body has no `message`. */
+type RefusalBody = LegacyErrorBody | { success: false; error: string };
+
 class Refusal extends Error {
   readonly status: number;
-  readonly body: LegacyErrorBody;
-  constructor(status: number, body: LegacyErrorBody) {
-    super(body.message);
+  readonly body: RefusalBody;
+  constructor(status: number, body: RefusalBody) {
+    super(`refused with ${status}`);
     this.status = status;
     this.body = body;
   }
@@ -64,6 +70,7 @@ export class LegacyWebSockets {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME });
   private readonly clients = new Set<LegacyWsClient>();
   private readonly translator: LegacyEventTranslator;
+  private readonly limiter: UpgradeLimiter;
   private unsubscribe: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   /** Frames go out in the order the events happened, even when one needs a lookup first. */
@@ -74,6 +81,7 @@ export class LegacyWebSockets {
     this.deps = deps;
     this.log = deps.logger.child({ component: 'legacy-ws' });
     this.translator = new LegacyEventTranslator(deps.instances, { doubleWrapIncoming: deps.options.doubleWrapIncoming });
+    this.limiter = new UpgradeLimiter(deps.rateLimit);
   }
 
   matches(pathname: string): boolean {
@@ -116,6 +124,7 @@ export class LegacyWebSockets {
 
   private async accept(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     if (this.stopping) throw refuse(503, 'Server is shutting down', 'SHUTTING_DOWN');
+    if (!this.limiter.take(req.socket.remoteAddress ?? 'unknown')) throw new Refusal(429, { success: false, error: 'rate limit exceeded' });
     const url = new URL(req.url ?? '/', 'http://localhost');
     const listen = LISTEN_PATH.exec(url.pathname);
     const instanceId = listen ? decodeURIComponent(listen[1]!) : null;

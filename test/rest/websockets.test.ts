@@ -261,7 +261,8 @@ describe('LEGACY_OPEN_WS=true, LEGACY_DOUBLE_WRAP_INCOMING=false', () => {
   let base: string;
 
   beforeAll(async () => {
-    legacy = await startTestGateway({ env: { LEGACY_OPEN_WS: 'true', LEGACY_DOUBLE_WRAP_INCOMING: 'false' } });
+    // A low limit, to see WebSocket upgrades share it (HTTP calls here stay well under it).
+    legacy = await startTestGateway({ env: { LEGACY_OPEN_WS: 'true', LEGACY_DOUBLE_WRAP_INCOMING: 'false', RATE_LIMIT_RPS: '1', RATE_LIMIT_BURST: '15' } });
     base = legacy.url.replace(/^http/, 'ws');
     await legacy.sandbox.createPhone(ALICE, 'Alice');
     await legacy.sandbox.createPhone(BOB, 'Bob');
@@ -286,7 +287,22 @@ describe('LEGACY_OPEN_WS=true, LEGACY_DOUBLE_WRAP_INCOMING=false', () => {
     expect(frame.data).not.toHaveProperty('event');
   });
 
+  it('rate-limits upgrades per address like HTTP requests: 429 with SUDEVWA\'s body', async () => {
+    let refused: Awaited<ReturnType<typeof LegacyWsTestClient.refused>> | undefined;
+    for (let i = 0; i < 20 && !refused; i++) {
+      try {
+        (await LegacyWsTestClient.connect(`${base}/ws`)).close();
+      } catch (err) {
+        refused = (err as { refused?: typeof refused }).refused;
+        if (!refused) throw err;
+      }
+    }
+    expect(refused).toEqual({ status: 429, body: { success: false, error: 'rate limit exceeded' } });
+  });
+
   it('stopping the gateway closes legacy clients with 1001 (going away)', async () => {
+    // A second's worth of tokens after the limit test.
+    await new Promise((r) => setTimeout(r, 1_100));
     const ws = await LegacyWsTestClient.connect(`${base}/ws`);
     open.push(ws);
     const closing = ws.whenClosed(5_000);
