@@ -19,6 +19,11 @@ export class WebhookReceiver {
   readonly received: ReceivedHook[] = [];
   answers: number[] = [];
   defaultStatus = 200;
+  /** How long each answer waits (a slow receiver). */
+  delayMs = 0;
+  /** Requests being answered right now, and the most there were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   private readonly server: Server;
   private readonly waiter = new Waiter();
 
@@ -29,14 +34,19 @@ export class WebhookReceiver {
   static async start(): Promise<WebhookReceiver> {
     let receiver!: WebhookReceiver;
     const server = createServer((req, res) => {
+      receiver.inFlight++;
+      receiver.maxInFlight = Math.max(receiver.maxInFlight, receiver.inFlight);
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        const status = receiver.answers.shift() ?? receiver.defaultStatus;
-        receiver.received.push({ headers: req.headers, raw, json: JSON.parse(raw.toString('utf8')), status });
-        receiver.waiter.notify();
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+        setTimeout(() => {
+          const raw = Buffer.concat(chunks);
+          const status = receiver.answers.shift() ?? receiver.defaultStatus;
+          receiver.inFlight--;
+          receiver.received.push({ headers: req.headers, raw, json: JSON.parse(raw.toString('utf8')), status });
+          receiver.waiter.notify();
+          res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+        }, receiver.delayMs);
       });
     });
     receiver = new WebhookReceiver(server);

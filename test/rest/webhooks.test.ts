@@ -18,6 +18,7 @@ const ENV = {
   WEBHOOK_RETRY_MAX_MS: '200',
   WEBHOOK_POLL_MS: '50',
   WEBHOOK_MAX_ATTEMPTS: '50',
+  WEBHOOK_CONCURRENCY_PER_TARGET: '2',
 };
 
 let gw: TestGateway;
@@ -127,6 +128,19 @@ describe('delivery of incoming_message', () => {
     await receiver.waitFor(forMessage(messageId));
     await new Promise((r) => setTimeout(r, 400));
     expect(receiver.received.filter(forMessage(messageId)).map((h) => h.status)).toEqual([404]);
+  });
+
+  it('sends at most WEBHOOK_CONCURRENCY_PER_TARGET requests at once to one receiver, and all arrive', async () => {
+    receiver.delayMs = 300;
+    receiver.maxInFlight = 0;
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push(await gw.sandbox.sendText(FRANK, ERIN, `burst ${i}`));
+      await receiver.waitFor((h) => ids.includes(h.json.data.message_id as string), 5);
+      expect(receiver.maxInFlight).toBe(2);
+    } finally {
+      receiver.delayMs = 0;
+    }
   });
 
   it('loses nothing across a gateway restart: an undelivered message is sent by the next run', async () => {
