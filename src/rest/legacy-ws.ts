@@ -11,6 +11,7 @@ import { closeWebSockets } from '../websocket-upgrades.ts';
 import type { InstanceStatus } from '../services/types.ts';
 import { authenticateLegacy, type LegacyErrorBody } from './legacy-auth.ts';
 import { LegacyEventTranslator, type LegacyOutgoing } from './legacy-events.ts';
+import { resolveInstanceRef } from './legacy-instance-ref.ts';
 import { LegacyWsClient } from './legacy-ws-client.ts';
 import { UpgradeLimiter } from './upgrade-limiter.ts';
 
@@ -127,7 +128,7 @@ export class LegacyWebSockets {
     if (!this.limiter.take(req.socket.remoteAddress ?? 'unknown')) throw new Refusal(429, { success: false, error: 'rate limit exceeded' });
     const url = new URL(req.url ?? '/', 'http://localhost');
     const listen = LISTEN_PATH.exec(url.pathname);
-    const instanceId = listen ? decodeURIComponent(listen[1]!) : null;
+    const instanceId = listen ? await resolveInstanceRef(this.deps.instances, decodeURIComponent(listen[1]!)) : null;
     const authorization = req.headers.authorization;
     const who = await authenticateLegacy(this.deps.auth, { authorization, queryToken: url.searchParams.get('token') }, !listen && this.deps.options.open);
     if (!who.ok) throw new Refusal(who.status, who.body);

@@ -6,6 +6,7 @@ import { DomainError } from '../services/errors.ts';
 import type { InstanceService } from '../services/instance.service.ts';
 import type { WebhookService } from '../services/webhooks/webhook.service.ts';
 import { authenticateLegacy } from './legacy-auth.ts';
+import { resolveInstanceRef } from './legacy-instance-ref.ts';
 
 export interface WebhookRouteOptions {
   instances: InstanceService;
@@ -40,7 +41,7 @@ export async function webhookRoutes(scope: FastifyInstance, opts: WebhookRouteOp
     const who = await authenticateLegacy(opts.auth, { authorization: req.headers.authorization, queryToken: null });
     if (!who.ok) return reply.status(who.status).send(who.body);
     const access = new InstanceAccess(who.principal!, opts.auth, opts.instances);
-    const { instanceId } = req.params;
+    const instanceId = await resolveInstanceRef(opts.instances, req.params.instanceId);
     if (!(await access.mayUse(instanceId))) return fail(reply, 403, 'You do not have access to this instance');
     const body = req.body ?? {};
     if (typeof body !== 'object' || Array.isArray(body)) return fail(reply, 400, 'Invalid request body', 'INVALID_REQUEST', 'the body must be a JSON object');

@@ -169,16 +169,18 @@ describe('/api/listen/:instanceId', () => {
     expect(Math.abs(inner.timestamp - sentAt)).toBeLessThanOrEqual(5);
   });
 
-  it('accepts ?token= and also carries the global events of that instance', async () => {
-    const ws = await connect(`/api/listen/${id}?token=${encodeURIComponent(gw.adminToken)}`);
+  it('accepts ?token=, and the instance name in place of its id', async () => {
+    const ws = await connect(`/api/listen/listen?token=${encodeURIComponent(gw.adminToken)}`);
     await gw.sandbox.sendText(DAVE, BOB, 'second');
     const frame = await ws.next((f) => f.event === 'incoming_message');
     expect((frame.data.data as { message: string }).message).toBe('second');
   });
 
-  it('only carries messages of its own instance', async () => {
-    const other = await gw.linkInstance('listen-other', CAROL);
+  it('only carries messages of its own instance, and the global events too (as on SUDEVWA\'s single hub)', async () => {
     const mine = await connect(`/api/listen/${id}`, { token: gw.adminToken });
+    const other = await gw.linkInstance('listen-other', CAROL);
+    await mine.next(forInstance('QR_GENERATED', other));
+    await mine.next(forInstance('INSTANCE_STATUS_CHANGED', other));
     const theirs = await connect(`/api/listen/${other}`, { token: gw.adminToken });
     await gw.sandbox.sendText(DAVE, CAROL, 'for carol');
     await theirs.next((f) => f.event === 'incoming_message');
