@@ -12,6 +12,10 @@ import { resolveSecrets } from './secrets.ts';
 import { AuthService } from './services/auth/auth.service.ts';
 import { InstanceRegistry } from './services/instance-registry.ts';
 import { createLogger, type Logger } from './services/logger.ts';
+import { WebhookService } from './services/webhooks/webhook.service.ts';
+import { LegacyWebSockets } from './rest/legacy-ws.ts';
+import { webhookRoutes } from './rest/webhook.routes.ts';
+import { routeUpgrades } from './websocket-upgrades.ts';
 
 export interface App {
   /** Listens, then reconnects stored instances in the background. Resolves with the base URL. */
@@ -74,8 +78,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
+    // The same codec as creds and keys: webhook secrets and queued bodies are encrypted at rest too.
+    const webhooks = new WebhookService({ orm, instances: registry, logger: log, codec: authCodec, options: config.webhooks });
+    undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, registry, auth, sandbox });
+    return await assemble({ config, log, orm, registry, auth, webhooks, sandbox });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -88,11 +95,12 @@ interface Parts {
   orm: Orm;
   registry: InstanceRegistry;
   auth: AuthService;
+  webhooks: WebhookService;
   sandbox: SandboxLink | undefined;
 }
 
 async function assemble(parts: Parts): Promise<App> {
-  const { config, log, orm, registry, sandbox } = parts;
+  const { config, log, orm, registry, webhooks, sandbox } = parts;
   let phase: Phase = 'starting';
 
   // Typed as Fastify's base logger so the instance has the plain FastifyInstance type plugins expect.
@@ -118,6 +126,10 @@ async function assemble(parts: Parts): Promise<App> {
     },
   });
   await http.register(mediaDownloadRoute, { instances: registry, auth: parts.auth });
+  const legacyWs = new LegacyWebSockets({ instances: registry, auth: parts.auth, logger: log, options: config.legacyWs, rateLimit: config.http.rateLimit });
+  await http.register(webhookRoutes, { instances: registry, auth: parts.auth, webhooks, rateLimit: config.http.rateLimit });
+  // Every WebSocket endpoint shares the one HTTP server; each upgrade goes to the server of its path.
+  routeUpgrades(http.server, [graphql.upgrade, legacyWs]);
   if (sandbox?.embedded) {
     const { sandboxControlApi } = await import('./sandbox/control-api.ts');
     await http.register(sandboxControlApi, { prefix: '/sandbox', sandbox: sandbox.embedded });
@@ -126,7 +138,7 @@ async function assemble(parts: Parts): Promise<App> {
   // open connections: live subscriptions (graphql-ws and SSE) would otherwise keep it waiting.
   http.addHook('preClose', async () => {
     log.info('stopping: ending subscriptions and closing WebSocket clients');
-    await graphql.endSubscriptions();
+    await Promise.all([graphql.endSubscriptions(), legacyWs.stop()]);
   });
   await http.ready();
 
@@ -137,6 +149,9 @@ async function assemble(parts: Parts): Promise<App> {
     await http.listen({ host: config.server.host, port: config.server.port });
     const { port } = http.server.address() as AddressInfo;
     phase = 'ready';
+    legacyWs.start();
+    // Also sends what a previous run left in the outbox.
+    webhooks.start();
     const host = ['0.0.0.0', '::'].includes(config.server.host) ? 'localhost' : config.server.host;
     // Reconnecting stored instances can take a while (concurrency + stagger); the gateway is
     // usable meanwhile, and each instance shows its own progress.
@@ -160,6 +175,7 @@ async function assemble(parts: Parts): Promise<App> {
     await step('closing the HTTP server (no new requests or WebSocket connections)', () => http.close());
     await step('releasing the rate-limit store', () => graphql.close());
     await step('stopping instances (sockets closed, creds flushed)', () => registry.stop());
+    await step('stopping webhook delivery (undelivered ones stay in the outbox)', () => webhooks.stop());
     if (sandbox) await step('stopping the sandbox', () => sandbox.stop());
     await step('closing the database', () => orm.close());
     log.info('stopped');

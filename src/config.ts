@@ -44,6 +44,30 @@ export type Config = {
     limits: { image: number; video: number; audio: number; document: number };
     url: { allowPrivate: boolean; timeoutMs: number; maxRedirects: number };
   };
+  /** SUDEVWA's WebSockets (`/ws`, `/api/listen/:instanceId`). */
+  legacyWs: {
+    /** `/ws` without a token, as SUDEVWA had it (every event of every instance). */
+    open: boolean;
+    pingIntervalMs: number;
+    /** A client that answered no ping for this long is dropped. */
+    pongTimeoutMs: number;
+    /** Per client: frames waiting for delivery, and bytes the socket may hold unsent, before it is dropped. */
+    maxQueuedFrames: number;
+    maxBufferedBytes: number;
+    /** SUDEVWA's quirk: `incoming_message` frames carry `{event, data}` inside `data`. */
+    doubleWrapIncoming: boolean;
+  };
+  /** Delivery of `incoming_message` to each instance's webhook. */
+  webhooks: {
+    allowPrivateUrls: boolean;
+    timeoutMs: number;
+    maxAttempts: number;
+    concurrencyPerTarget: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    /** How often the outbox is checked for due retries (new messages go out at once). */
+    pollMs: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -130,6 +154,19 @@ const envSchema = z.object({
   RATE_LIMIT_BURST: integer(1, 100_000).default(10),
   LOGIN_RATE_LIMIT_PER_MINUTE: integer(1, 10_000).default(5),
   SEND_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(120),
+  LEGACY_OPEN_WS: bool.default(false),
+  WS_PING_INTERVAL_MS: integer(10, 86_400_000).default(300_000),
+  WS_PONG_TIMEOUT_MS: integer(10, 86_400_000).default(900_000),
+  WS_MAX_QUEUED_FRAMES: integer(1, 100_000).default(256),
+  WS_MAX_BUFFERED_BYTES: integer(1_024, 1_073_741_824).default(4 * 1024 * 1024),
+  LEGACY_DOUBLE_WRAP_INCOMING: bool.default(true),
+  WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
+  WEBHOOK_TIMEOUT_MS: integer(100, 120_000).default(5_000),
+  WEBHOOK_MAX_ATTEMPTS: integer(1, 100).default(10),
+  WEBHOOK_CONCURRENCY_PER_TARGET: integer(1, 100).default(4),
+  WEBHOOK_RETRY_BASE_MS: integer(10, 3_600_000).default(1_000),
+  WEBHOOK_RETRY_MAX_MS: integer(10, 86_400_000).default(300_000),
+  WEBHOOK_POLL_MS: integer(10, 3_600_000).default(1_000),
 });
 
 type Env = Record<string, string | undefined>;
@@ -206,6 +243,23 @@ export function loadConfig(env: Env = process.env): Config {
       tmpDir: join(dataDir, 'tmp'),
       limits: { image: e.MAX_IMAGE_MB * MB, video: e.MAX_VIDEO_MB * MB, audio: e.MAX_AUDIO_MB * MB, document: e.MAX_DOCUMENT_MB * MB },
       url: { allowPrivate: e.MEDIA_ALLOW_PRIVATE_URLS, timeoutMs: e.MEDIA_FETCH_TIMEOUT_MS, maxRedirects: 5 },
+    },
+    legacyWs: {
+      open: e.LEGACY_OPEN_WS,
+      pingIntervalMs: e.WS_PING_INTERVAL_MS,
+      pongTimeoutMs: e.WS_PONG_TIMEOUT_MS,
+      maxQueuedFrames: e.WS_MAX_QUEUED_FRAMES,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+      doubleWrapIncoming: e.LEGACY_DOUBLE_WRAP_INCOMING,
+    },
+    webhooks: {
+      allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      concurrencyPerTarget: e.WEBHOOK_CONCURRENCY_PER_TARGET,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: Math.max(e.WEBHOOK_RETRY_MAX_MS, e.WEBHOOK_RETRY_BASE_MS),
+      pollMs: e.WEBHOOK_POLL_MS,
     },
   };
 }

@@ -4,7 +4,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, type DocumentNode, type 
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { Context } from './schema/builder.ts';
 import { createMaskError } from './schema/errors.ts';
 import { buildSchema } from './schema/index.ts';
@@ -15,6 +15,7 @@ import type { AuthService } from './services/auth/auth.service.ts';
 import { InstanceAccess } from './services/auth/instance-access.ts';
 import type { InstanceService } from './services/instance.service.ts';
 import type { Logger } from './services/logger.ts';
+import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
 
 export interface GraphQLOptions {
   graphiql: boolean;
@@ -37,6 +38,8 @@ type EnvelopedRoot = {
 };
 
 export interface GraphQLServer {
+  /** graphql-ws at `/graphql`, for the app's upgrade router. */
+  upgrade: UpgradeRoute;
   /** Refuses new subscriptions, ends every live one (graphql-ws and SSE), closes WebSocket clients. */
   endSubscriptions(): Promise<void>;
   /** Releases the rate-limit store (Redis connection). */
@@ -122,7 +125,7 @@ export function mountGraphQL(
     });
   });
 
-  const wss = new WebSocketServer({ server: http.server, path: GRAPHQL_PATH });
+  const wss = new WebSocketServer({ noServer: true });
   useServer(
     {
       // Checked at connect (a missing or bad credential closes with 4403), and again for every operation.
@@ -173,22 +176,14 @@ export function mountGraphQL(
   );
 
   return {
+    upgrade: {
+      matches: (pathname) => pathname === GRAPHQL_PATH,
+      handleUpgrade: (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+    },
     async endSubscriptions() {
       shutdown.abort();
       await closeWebSockets(wss, WS_CLOSE_GRACE_MS);
     },
     close: () => protectedSchema.close(),
   };
-}
-
-/** Close frames first (clients see 1001 "going away"), then cut off whoever did not answer in time. */
-async function closeWebSockets(wss: WebSocketServer, graceMs: number): Promise<void> {
-  const clients = [...wss.clients];
-  const closed = clients.map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve()))));
-  for (const ws of clients) ws.close(1001, 'server shutting down');
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-  clearTimeout(timer);
-  for (const ws of clients as WebSocket[]) if (ws.readyState !== ws.CLOSED) ws.terminate();
-  await new Promise<void>((resolve) => wss.close(() => resolve()));
 }

@@ -14,6 +14,9 @@ export interface BackoffOptions {
   jitter: number;
 }
 
+/** The `lastError` of an instance whose QR codes ran out unscanned (SUDEVWA's clients expect QR_TIMEOUT). */
+export const QR_EXPIRED_REASON = 'QR code expired without being scanned';
+
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 60_000, jitter: 0.3 };
 
 export function decideReconnect(
@@ -37,7 +40,7 @@ export function decideReconnect(
   }
   // Unpaired and the QR refs ran out: asking for more QR codes nobody scans would loop forever.
   if (!context.hasCreds && statusCode === 408) {
-    return { action: 'stop', status: 'DISCONNECTED', reason: 'QR code expired without being scanned' };
+    return { action: 'stop', status: 'DISCONNECTED', reason: QR_EXPIRED_REASON };
   }
   return { action: 'retry', delayMs: backoffDelay(attempt, backoff, random) };
 }

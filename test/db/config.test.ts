@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       auth: { jwtSecret: undefined, accessTtlSeconds: 3600, refreshTtlSeconds: 7 * 86_400, adminUsername: undefined, adminPassword: undefined, secretsKey: undefined },
       http: { corsAllowOrigins: [], graphiql: true, introspection: true, rateLimit: { perSecond: 10, burst: 10 } },
       rateLimits: { loginPerMinute: 5, sendPerMinute: 120, redisUrl: undefined, redisKeyPrefix: 'wamux:' },
+      legacyWs: { open: false, pingIntervalMs: 300_000, pongTimeoutMs: 900_000, maxQueuedFrames: 256, maxBufferedBytes: 4 * MB, doubleWrapIncoming: true },
+      webhooks: { allowPrivateUrls: false, timeoutMs: 5_000, maxAttempts: 10, concurrencyPerTarget: 4, retryBaseMs: 1_000, retryMaxMs: 300_000, pollMs: 1_000 },
     });
   });
 
@@ -70,6 +72,19 @@ describe('loadConfig', () => {
       RATE_LIMIT_BURST: '40',
       LOGIN_RATE_LIMIT_PER_MINUTE: '3',
       SEND_RATE_LIMIT_PER_MINUTE: '60',
+      LEGACY_OPEN_WS: 'true',
+      WS_PING_INTERVAL_MS: '1000',
+      WS_PONG_TIMEOUT_MS: '3000',
+      WS_MAX_QUEUED_FRAMES: '16',
+      WS_MAX_BUFFERED_BYTES: '65536',
+      LEGACY_DOUBLE_WRAP_INCOMING: 'false',
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_TIMEOUT_MS: '2000',
+      WEBHOOK_MAX_ATTEMPTS: '3',
+      WEBHOOK_CONCURRENCY_PER_TARGET: '2',
+      WEBHOOK_RETRY_BASE_MS: '100',
+      WEBHOOK_RETRY_MAX_MS: '1000',
+      WEBHOOK_POLL_MS: '50',
     });
     expect(config).toEqual({
       server: { host: '127.0.0.1', port: 8080 },
@@ -89,6 +104,8 @@ describe('loadConfig', () => {
       // GraphiQL explicitly on; introspection follows production's default (off).
       http: { corsAllowOrigins: ['https://a.example', 'https://b.example'], graphiql: true, introspection: false, rateLimit: { perSecond: 20, burst: 40 } },
       rateLimits: { loginPerMinute: 3, sendPerMinute: 60, redisUrl: 'redis://127.0.0.1:6379', redisKeyPrefix: 'wamux:' },
+      legacyWs: { open: true, pingIntervalMs: 1000, pongTimeoutMs: 3000, maxQueuedFrames: 16, maxBufferedBytes: 65536, doubleWrapIncoming: false },
+      webhooks: { allowPrivateUrls: true, timeoutMs: 2000, maxAttempts: 3, concurrencyPerTarget: 2, retryBaseMs: 100, retryMaxMs: 1000, pollMs: 50 },
     });
   });
 

@@ -1,6 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { InstancesDocument, type TypedDocumentString } from '../graphql/generated/graphql.ts';
+import { Waiter } from './waiter.ts';
 
 /** An error as it arrives in a GraphQL response. */
 export interface ResponseError {
@@ -75,7 +76,7 @@ export class Subscription<R> {
   readonly results: Array<{ data?: R | null; errors?: ResponseError[] }> = [];
   private cursor = 0;
   private ended: { error?: unknown } | undefined;
-  private wake: Array<() => void> = [];
+  private readonly waiter = new Waiter();
   private readonly dispose: () => void;
 
   constructor(client: Client, query: string, variables: unknown) {
@@ -91,7 +92,7 @@ export class Subscription<R> {
 
   private push(change: () => void): void {
     change();
-    for (const w of this.wake.splice(0)) w();
+    this.waiter.notify();
   }
 
   /** Resolves with the next event's data that matches (skipping the others); rejects on an error result, end, or timeout. */
@@ -130,21 +131,8 @@ export class Subscription<R> {
     return this.waitFor(() => this.ended, timeoutMs, 'the subscription to end');
   }
 
-  private async waitFor<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hit = check();
-      if (hit !== undefined) return hit;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last results: ${JSON.stringify(this.results.slice(-3))}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  private waitFor<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    return this.waiter.until(check, timeoutMs, what, () => `; last results: ${JSON.stringify(this.results.slice(-3))}`);
   }
 
   close(): void {

@@ -1,0 +1,30 @@
+import type { IncomingMessage } from '../types.ts';
+
+/** SUDEVWA's `incoming_message` payload (snake_case, unix seconds), shared by its WebSocket and webhook. */
+export interface LegacyIncomingPayload {
+  instance_id: string;
+  /** The sender's JID; in groups the participant (the group JID is not part of SUDEVWA's payload). */
+  from: string;
+  from_me: boolean;
+  message: string;
+  timestamp: number;
+  is_group: boolean;
+  message_id: string;
+  push_name: string;
+}
+
+export function legacyIncomingPayload(m: IncomingMessage): LegacyIncomingPayload {
+  return {
+    instance_id: m.instanceId,
+    from: m.sender.jid,
+    from_me: m.fromMe,
+    message: m.text ?? '',
+    timestamp: Math.floor(m.timestamp.getTime() / 1000),
+    is_group: m.isGroup,
+    message_id: m.id,
+    push_name: m.sender.pushName ?? '',
+  };
+}
+
+/** SUDEVWA skips the account's own messages for both the WebSocket and the webhook. */
+export const isLegacyIncoming = (m: IncomingMessage) => !m.fromMe;

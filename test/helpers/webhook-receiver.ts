@@ -1,0 +1,78 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Waiter } from './waiter.ts';
+
+export interface ReceivedHook {
+  headers: IncomingHttpHeaders;
+  /** Exactly the bytes that arrived (the signature covers these). */
+  raw: Buffer;
+  json: { event: string; timestamp: string; data: Record<string, unknown> };
+  /** What this receiver answered. */
+  status: number;
+}
+
+/**
+ * A local HTTP server standing in for a client's webhook endpoint. It records every request and
+ * answers with the next status from `answers` (then `defaultStatus`), so tests can make it fail.
+ */
+export class WebhookReceiver {
+  readonly received: ReceivedHook[] = [];
+  answers: number[] = [];
+  defaultStatus = 200;
+  /** How long each answer waits (a slow receiver). */
+  delayMs = 0;
+  /** Requests being answered right now, and the most there were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
+  private readonly server: Server;
+  private readonly waiter = new Waiter();
+
+  private constructor(server: Server) {
+    this.server = server;
+  }
+
+  static async start(): Promise<WebhookReceiver> {
+    let receiver!: WebhookReceiver;
+    const server = createServer((req, res) => {
+      receiver.inFlight++;
+      receiver.maxInFlight = Math.max(receiver.maxInFlight, receiver.inFlight);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        setTimeout(() => {
+          const raw = Buffer.concat(chunks);
+          const status = receiver.answers.shift() ?? receiver.defaultStatus;
+          receiver.inFlight--;
+          receiver.received.push({ headers: req.headers, raw, json: JSON.parse(raw.toString('utf8')), status });
+          receiver.waiter.notify();
+          res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+        }, receiver.delayMs);
+      });
+    });
+    receiver = new WebhookReceiver(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return receiver;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+  }
+
+  /** Resolves once `count` requests matching arrived. */
+  waitFor(match: (h: ReceivedHook) => boolean, count = 1, timeoutMs = 10_000): Promise<ReceivedHook[]> {
+    return this.waiter.until(
+      () => {
+        const hits = this.received.filter(match);
+        return hits.length >= count ? hits : undefined;
+      },
+      timeoutMs,
+      `${count} webhook request(s)`,
+      () => `; got ${this.received.length}: ${this.received.map((h) => h.raw.toString()).join(' | ')}`,
+    );
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
