@@ -12,6 +12,8 @@ import { resolveSecrets } from './secrets.ts';
 import { AuthService } from './services/auth/auth.service.ts';
 import { InstanceRegistry } from './services/instance-registry.ts';
 import { createLogger, type Logger } from './services/logger.ts';
+import { RateLimits } from './rate-limits.ts';
+import { restApi } from './rest/index.ts';
 
 export interface App {
   /** Listens, then reconnects stored instances in the background. Resolves with the base URL. */
@@ -110,12 +112,15 @@ async function assemble(parts: Parts): Promise<App> {
   // Browsers from other origins only when listed; same-origin and non-browser clients need no CORS.
   const allowed = new Set(config.http.corsAllowOrigins);
   await http.register(cors, { origin: (origin, cb) => cb(null, !!origin && allowed.has(origin)), credentials: true });
+  // One set of limits for both transports: a client cannot double its quota by switching API.
+  const rateLimits = new RateLimits({ http: config.http.rateLimit, ...config.rateLimits });
   const graphql = mountGraphQL(http, {
     instances: registry,
     auth: parts.auth,
     logger: log,
-    options: { graphiql: config.http.graphiql, introspection: config.http.introspection, rateLimit: config.http.rateLimit, permissions: config.rateLimits },
+    options: { graphiql: config.http.graphiql, introspection: config.http.introspection, rateLimits },
   });
+  await http.register(restApi({ instances: registry, auth: parts.auth, rateLimits, legacy: config.legacy, media: config.media, logger: log }));
   if (sandbox) {
     const { sandboxControlApi } = await import('./sandbox/control-api.ts');
     await http.register(sandboxControlApi, { prefix: '/sandbox', sandbox: sandbox.sandbox });
@@ -156,7 +161,7 @@ async function assemble(parts: Parts): Promise<App> {
     };
     await starting?.catch(() => undefined);
     await step('closing the HTTP server (no new requests or WebSocket connections)', () => http.close());
-    await step('releasing the rate-limit store', () => graphql.close());
+    await step('releasing the rate-limit store', () => rateLimits.close());
     await step('stopping instances (sockets closed, creds flushed)', () => registry.stop());
     if (sandbox) await step('stopping the sandbox', () => stopSandbox(sandbox));
     await step('closing the database', () => orm.close());

@@ -8,8 +8,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Context } from './schema/builder.ts';
 import { createMaskError } from './schema/errors.ts';
 import { buildSchema } from './schema/index.ts';
-import { protectSchema, type PermissionOptions } from './schema/permissions.ts';
+import { protectSchema } from './schema/permissions.ts';
+import type { RateLimits } from './rate-limits.ts';
 import type { AuthService, Principal } from './services/auth/auth.service.ts';
+import { parseBearer } from './services/auth/bearer.ts';
 import { InstanceAccess } from './services/auth/instance-access.ts';
 import { DomainError } from './services/errors.ts';
 import type { InstanceService } from './services/instance.service.ts';
@@ -18,9 +20,8 @@ import type { Logger } from './services/logger.ts';
 export interface GraphQLOptions {
   graphiql: boolean;
   introspection: boolean;
-  /** Per-address HTTP limit on /graphql. */
-  rateLimit: { perSecond: number; burst: number };
-  permissions: PermissionOptions;
+  /** The per-address HTTP limit and the operation quotas, shared with REST. */
+  rateLimits: RateLimits;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -36,8 +37,6 @@ type EnvelopedRoot = {
 export interface GraphQLServer {
   /** Refuses new subscriptions, ends every live one (graphql-ws and SSE), closes WebSocket clients. */
   endSubscriptions(): Promise<void>;
-  /** Releases the rate-limit store (Redis connection). */
-  close(): Promise<void>;
 }
 
 interface Caller {
@@ -47,11 +46,11 @@ interface Caller {
 
 /** `Bearer <token>` → who is calling; a bad credential is remembered so the error can say why. */
 async function identify(auth: AuthService, header: unknown): Promise<Caller> {
-  if (typeof header !== 'string' || !header.trim()) return { principal: null, authError: null };
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match) return { principal: null, authError: new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"') };
+  const bearer = parseBearer(header);
+  if (bearer.kind === 'none') return { principal: null, authError: null };
+  if (bearer.kind === 'malformed') return { principal: null, authError: new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"') };
   try {
-    return { principal: await auth.authenticate(match[1]!), authError: null };
+    return { principal: await auth.authenticate(bearer.token), authError: null };
   } catch (err) {
     if (err instanceof DomainError) return { principal: null, authError: err };
     throw err;
@@ -76,7 +75,7 @@ export function mountGraphQL(
   const log = deps.logger.child({ component: 'graphql' });
   const shutdown = new AbortController();
   const { options } = deps;
-  const protectedSchema = protectSchema(buildSchema(), options.permissions);
+  const protectedSchema = protectSchema(buildSchema(), options.rateLimits);
 
   // One context for both transports: HTTP passes `req`, graphql-ws passes `connectionParams` (and `req`).
   const context = async (init: { req?: FastifyRequest | import('node:http').IncomingMessage; connectionParams?: Record<string, unknown> }): Promise<Context> => {
@@ -94,7 +93,7 @@ export function mountGraphQL(
   };
 
   const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }, Context>({
-    schema: protectedSchema.schema,
+    schema: protectedSchema,
     graphqlEndpoint: GRAPHQL_PATH,
     context: (init) => context(init as Parameters<typeof context>[0]),
     maskedErrors: { maskError: createMaskError(log) },
@@ -108,15 +107,14 @@ export function mountGraphQL(
   // may use @fastify/multipart (see stack notes).
   void http.register(async (scope) => {
     scope.addContentTypeParser('multipart/form-data', {}, (_req, _payload, done) => done(null));
-    // Per address, like SUDEVWA's global limit (default 10 requests a second).
-    await scope.register(rateLimit, {
-      max: options.rateLimit.burst,
-      timeWindow: Math.max(1, Math.round((1000 * options.rateLimit.burst) / options.rateLimit.perSecond)),
-      errorResponseBuilder: (_req, ctx) => ({
+    // Per address, like SUDEVWA's global limit (default 10 requests a second), in the bucket REST uses too.
+    await scope.register(
+      rateLimit,
+      options.rateLimits.httpPluginOptions((_req, ctx) => ({
         statusCode: 429,
         errors: [{ message: `rate limit exceeded: try again in ${Math.ceil(ctx.ttl / 1000)} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: Math.ceil(ctx.ttl / 1000) } }],
-      }),
-    });
+      })),
+    );
     scope.route({
       url: yoga.graphqlEndpoint,
       method: ['GET', 'POST', 'OPTIONS'],
@@ -185,7 +183,6 @@ export function mountGraphQL(
       shutdown.abort();
       await closeWebSockets(wss, WS_CLOSE_GRACE_MS);
     },
-    close: () => protectedSchema.close(),
   };
 }
 

@@ -4,12 +4,13 @@ import type { AuthValueCodec } from '../db/auth-value.codec.ts';
 import type { Orm } from '../db/orm.ts';
 import { DomainError, invalidState } from './errors.ts';
 import { baileysLogger, type Logger } from './logger.ts';
+import { ContactBook } from './contact-book.ts';
 import type { ReceivedMediaRecord } from '../db/received-media.repository.ts';
 import { mediaReferenceOf } from './media/received-media.ts';
 import { toIncomingMessage } from './message-mapper.ts';
 import { toQrCode } from './qr.ts';
 import { decideReconnect } from './reconnect-policy.ts';
-import type { IncomingMessage, InstanceStatus, QrCode } from './types.ts';
+import type { GroupInfo, IncomingMessage, InstanceStatus, QrCode } from './types.ts';
 
 export interface SessionSnapshot {
   status: InstanceStatus;
@@ -68,6 +69,8 @@ export class WhatsAppSession {
   private incoming: Promise<void> = Promise.resolve();
   /** The account's push name as Baileys last learned it (from messages of the own phone). */
   private pushName: string | undefined;
+  /** Who this account has heard of, for the legacy contacts listing. */
+  readonly contacts = new ContactBook();
 
   constructor(deps: SessionDeps) {
     this.deps = deps;
@@ -115,6 +118,12 @@ export class WhatsAppSession {
     sock.ev.on('connection.update', (update) => {
       if (sock === this.sock) void this.onConnectionUpdate(sock, update);
     });
+    sock.ev.on('contacts.upsert', (list) => {
+      for (const c of list) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
+    });
+    sock.ev.on('contacts.update', (list) => {
+      for (const c of list) if (c.id) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
+    });
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       if (sock !== this.sock) return;
       // One chain per session keeps events in arrival order while media references are saved.
@@ -133,6 +142,7 @@ export class WhatsAppSession {
       const incoming = toIncomingMessage(this.instanceId, msg, media);
       if (!incoming) continue;
       this.seenIds.add(id);
+      if (!incoming.fromMe) this.contacts.remember({ jid: incoming.sender.jid, lid: incoming.sender.lid, phoneNumber: incoming.sender.phoneNumber, name: incoming.sender.pushName });
       if (this.seenIds.size > SEEN_IDS_LIMIT) this.seenIds.delete(this.seenIds.values().next().value!);
       // A failed save costs the later download, never the message itself.
       if (media) await this.deps.saveMedia(media).catch((err) => this.log.error({ err, messageId: id }, 'saving the media reference failed'));
@@ -227,6 +237,46 @@ export class WhatsAppSession {
   requireSocket(): WASocket {
     if (!this.online) throw new DomainError('INSTANCE_NOT_CONNECTED', `instance ${this.instanceId} is not connected (status ${this.status})`, { instanceId: this.instanceId, status: this.status });
     return this.sock!;
+  }
+
+  /** The linked device's own JID, with its device number (`<digits>:<n>@s.whatsapp.net`). */
+  get deviceJid(): string | null {
+    return this.sock?.user?.id ?? null;
+  }
+
+  /** Every group the account is in, as WhatsApp lists them now. */
+  async groups(): Promise<GroupInfo[]> {
+    const all = await this.requireSocket().groupFetchAllParticipating();
+    return Object.values(all).map((g) => ({
+      jid: g.id,
+      subject: g.subject ?? '',
+      description: g.desc ?? null,
+      participantCount: g.size ?? g.participants?.length ?? 0,
+      ownerJid: g.owner ?? null,
+      createdAt: g.creation ? new Date(g.creation * 1000) : null,
+    }));
+  }
+
+  /**
+   * Fails with GROUP_NOT_FOUND unless WhatsApp describes the group to this account. Baileys needs
+   * the metadata to send to a group anyway; asking first turns "no such group" (an error node, or
+   * no group node at all) into a clear answer instead of a failure deep inside sendMessage.
+   */
+  async requireGroup(jid: string): Promise<void> {
+    try {
+      await this.requireSocket().groupMetadata(jid);
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      throw new DomainError('GROUP_NOT_FOUND', `group ${jid} is unknown to this instance: ${(err as Error).message}`, { groupJid: jid });
+    }
+  }
+
+  /** "typing…" to `jid` for `ms`, then paused: the legacy REST typing simulation. */
+  async simulateTyping(jid: string, ms: number): Promise<void> {
+    const sock = this.requireSocket();
+    await sock.sendPresenceUpdate('composing', jid).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, ms));
+    await sock.sendPresenceUpdate('paused', jid).catch(() => undefined);
   }
 
   /** Presence heartbeat, driven by the registry's single timer. */

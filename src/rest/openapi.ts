@@ -1,0 +1,1 @@
+export function openApiDocument() { return { openapi: "3.1.0" }; }
