@@ -54,3 +54,29 @@ export class RestClient {
     return this.call<T>('DELETE', path);
   }
 }
+
+/** Polls until `probe` returns something truthy. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false | ''>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * What a SUDEVWA client does to link: GET /api/qr, read the QR from the instance list (or /ws),
+ * have the sandbox phone scan it, poll /api/status until connected.
+ */
+export async function linkOverRest(rest: RestClient, scan: (qr: string) => Promise<unknown>, instanceId: string): Promise<void> {
+  const started = await rest.get(`/api/qr/${instanceId}`);
+  if (started.status !== 200 || started.body.data?.status !== 'generating') throw new Error(`GET /api/qr answered ${started.status} ${JSON.stringify(started.body)}`);
+  const qr = await eventually(async () => {
+    const list = await rest.get('/api/instances?all=true');
+    return (list.body.data.instances ?? []).find((i: { instanceId: string }) => i.instanceId === instanceId)?.qrCode as string | undefined;
+  }, 'a QR code');
+  await scan(qr);
+  await eventually(async () => (await rest.get(`/api/status/${instanceId}`)).body.data?.isConnected === true, 'ONLINE');
+}

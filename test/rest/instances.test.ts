@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/app.ts';
+import { openApiChecker } from '../helpers/openapi.ts';
+import { eventually, linkOverRest, RestClient } from '../helpers/rest-client.ts';
+
+// SUDEVWA's instance routes (reference §4) over real HTTP, linked through the sandbox.
+const ALICE = '15550101001';
+const BOB = '15550101002';
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+
+let gw: TestGateway;
+let rest: RestClient;
+let openapi: Awaited<ReturnType<typeof openApiChecker>>;
+
+beforeAll(async () => {
+  gw = await startTestGateway();
+  rest = new RestClient(gw.url, gw.adminToken);
+  openapi = await openApiChecker(gw.url);
+  await gw.sandbox.createPhone(ALICE, 'Alice');
+  await gw.sandbox.createPhone(BOB, 'Bob');
+});
+
+afterAll(async () => {
+  await gw?.close();
+});
+
+const create = async (kelompok = 'sales') => {
+  const res = await rest.post('/api/login', { kelompok });
+  openapi.check('POST', '/api/login', res);
+  return res.body.data.instanceId as string;
+};
+const listed = async (id: string) => (await rest.get('/api/instances?all=true')).body.data.instances?.find((i: { instanceId: string }) => i.instanceId === id);
+
+describe('creating and listing', () => {
+  it('creates from kelompok, refuses a missing one or a bad body', async () => {
+    const created = await rest.post('/api/login', { kelompok: 'sales' });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ success: true, message: 'Instance created, QR code required', data: { status: 'qr_required' } });
+    expect(created.body.data.nextStep).toBe('Call GET /qr/:instanceId to get QR code');
+
+    for (const bad of [{}, { kelompok: '   ' }]) {
+      const res = await rest.post('/api/login', bad);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ success: false, message: "Field 'kelompok' is required", error: { code: 'KELOMPOK_REQUIRED' } });
+      openapi.check('POST', '/api/login', res);
+    }
+    const garbage = await rest.post('/api/login', '{not json', { 'content-type': 'application/json' });
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.error.code).toBe('BAD_REQUEST');
+
+    const item = await listed(created.body.data.instanceId);
+    expect(item).toMatchObject({ circle: 'sales', used: true, keterangan: '', status: 'qr_required', isConnected: false, qrCode: '', connectedAt: null });
+  });
+
+  it('lists only connected instances without all=true, and null for none (SUDEVWA quirk)', async () => {
+    const res = await rest.get('/api/instances');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ success: true, message: 'Instances retrieved', data: { total: 0, instances: null } });
+    openapi.check('GET', '/api/instances', res);
+    const all = await rest.get('/api/instances?all=true');
+    expect(all.body.data.total).toBeGreaterThan(0);
+    openapi.check('GET', '/api/instances', all);
+  });
+
+  it('answers the documented 404s for an unknown instance', async () => {
+    const cases: Array<[string, string, string, number, string]> = [
+      ['GET', `/api/status/${UNKNOWN}`, '/api/status/{instanceId}', 404, 'SESSION_NOT_FOUND'],
+      ['GET', `/api/qr/${UNKNOWN}`, '/api/qr/{instanceId}', 404, 'INSTANCE_NOT_FOUND'],
+      ['DELETE', `/api/qr-cancel/${UNKNOWN}`, '/api/qr-cancel/{instanceId}', 404, 'INSTANCE_NOT_FOUND'],
+      ['POST', `/api/logout/${UNKNOWN}`, '/api/logout/{instanceId}', 404, 'SESSION_NOT_FOUND'],
+      ['DELETE', `/api/instances/${UNKNOWN}`, '/api/instances/{instanceId}', 404, 'INSTANCE_NOT_FOUND'],
+      ['GET', `/api/info-device/${UNKNOWN}`, '/api/info-device/{instanceId}', 404, 'SESSION_NOT_FOUND'],
+      ['GET', '/api/status/not-a-uuid', '/api/status/{instanceId}', 404, 'SESSION_NOT_FOUND'],
+    ];
+    for (const [method, path, template, status, code] of cases) {
+      const res = await rest.call(method, path);
+      expect([path, res.status, res.body.error?.code]).toEqual([path, status, code]);
+      openapi.check(method, template, res);
+    }
+    const patch = await rest.patch(`/api/instances/${UNKNOWN}`, { used: false });
+    expect([patch.status, patch.body.error.code]).toEqual([404, 'INSTANCE_NOT_FOUND']);
+  });
+});
+
+describe('linking, status and labels', () => {
+  it('runs one QR at a time, cancels it, links, reports status and the device', async () => {
+    const id = await create('ops');
+    const status = await rest.get(`/api/status/${id}`);
+    expect(status.body).toEqual({ success: true, message: 'Status retrieved', data: { instanceId: id, isConnected: false, jid: '', status: 'CREATED' } });
+    openapi.check('GET', '/api/status/{instanceId}', status);
+
+    const started = await rest.get(`/api/qr/${id}`);
+    expect(started.body).toEqual({
+      success: true,
+      message: 'QR generation started',
+      data: { status: 'generating', message: 'QR codes will be sent via WebSocket. Listen to QR_GENERATED event.', instance_id: id, timeout: '3 minutes' },
+    });
+    openapi.check('GET', '/api/qr/{instanceId}', started);
+    await eventually(async () => (await listed(id))?.qrCode, 'a QR code');
+    const again = await rest.get(`/api/qr/${id}`);
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual({
+      success: false,
+      message: 'QR generation already in progress, please wait',
+      error: { code: 'QR_IN_PROGRESS', details: 'Please wait or cancel the current QR generation first.' },
+    });
+    openapi.check('GET', '/api/qr/{instanceId}', again);
+
+    const cancelled = await rest.delete(`/api/qr-cancel/${id}`);
+    expect(cancelled.body).toEqual({ success: true, message: 'QR generation cancelled successfully', data: { instance_id: id, status: 'cancelled' } });
+    openapi.check('DELETE', '/api/qr-cancel/{instanceId}', cancelled);
+    expect((await listed(id)).qrCode).toBe('');
+    const nothing = await rest.delete(`/api/qr-cancel/${id}`);
+    expect(nothing.status).toBe(404);
+    expect(nothing.body.error).toEqual({ code: 'NO_QR_SESSION', details: 'No QR generation in progress for this instance.' });
+
+    await linkOverRest(rest, (qr) => gw.sandbox.scan(ALICE, qr), id);
+    const online = await rest.get(`/api/status/${id}`);
+    expect(online.body.data).toMatchObject({ isConnected: true, jid: `${ALICE}@s.whatsapp.net`, status: 'ONLINE' });
+    const already = await rest.get(`/api/qr/${id}`);
+    expect(already.body).toEqual({ success: true, message: 'Already connected', data: { status: 'already_connected', jid: `${ALICE}@s.whatsapp.net` } });
+    openapi.check('GET', '/api/qr/{instanceId}', already);
+
+    const device = await rest.get(`/api/info-device/${id}`);
+    expect(device.body.message).toBe('Device info retrieved');
+    expect(device.body.data).toEqual({ instanceId: id, jid: expect.stringMatching(new RegExp(`^${ALICE}:\\d+@s\\.whatsapp\\.net$`)), phoneNumber: ALICE });
+    openapi.check('GET', '/api/info-device/{instanceId}', device);
+
+    const connectedOnly = await rest.get('/api/instances');
+    const item = connectedOnly.body.data.instances.find((i: { instanceId: string }) => i.instanceId === id);
+    expect(item).toMatchObject({ status: 'online', isConnected: true, phoneNumber: ALICE, existsInWhatsmeow: true, circle: 'ops' });
+    expect(Date.parse(item.connectedAt)).toBeGreaterThan(Date.now() - 60_000);
+    openapi.check('GET', '/api/instances', connectedOnly);
+
+    const stillConnected = await rest.delete(`/api/instances/${id}`);
+    expect(stillConnected.status).toBe(400);
+    expect(stillConnected.body).toEqual({ success: false, message: 'Instance is still connected. Please logout first.', error: { code: 'INSTANCE_STILL_CONNECTED' } });
+    openapi.check('DELETE', '/api/instances/{instanceId}', stillConnected);
+  });
+
+  it('updates labels and refuses an empty or mistyped patch', async () => {
+    const id = await create('one');
+    const none = await rest.patch(`/api/instances/${id}`, {});
+    expect(none.status).toBe(400);
+    expect(none.body.error.code).toBe('NO_FIELDS');
+    openapi.check('PATCH', '/api/instances/{instanceId}', none);
+    const mistyped = await rest.patch(`/api/instances/${id}`, { used: 'nope' });
+    expect([mistyped.status, mistyped.body.error.code]).toEqual([400, 'VALIDATION_ERROR']);
+    const updated = await rest.patch(`/api/instances/${id}`, { used: false, keterangan: 'spare SIM', circle: 'two' });
+    expect(updated.body).toEqual({ success: true, message: 'Instance updated successfully', data: { instanceId: id } });
+    openapi.check('PATCH', '/api/instances/{instanceId}', updated);
+    expect(await listed(id)).toMatchObject({ used: false, keterangan: 'spare SIM', circle: 'two' });
+  });
+
+  it('logs out, links the same instance again (reuse after logout), then deletes it', async () => {
+    const id = await create('reuse');
+    await linkOverRest(rest, (qr) => gw.sandbox.scan(BOB, qr), id);
+    const out = await rest.post(`/api/logout/${id}`);
+    expect(out.body).toEqual({ success: true, message: 'Logged out successfully', data: { instanceId: id } });
+    openapi.check('POST', '/api/logout/{instanceId}', out);
+    expect(await listed(id)).toMatchObject({ status: 'logged_out', isConnected: false, existsInWhatsmeow: false });
+    expect((await gw.sandbox.devices(BOB)).filter((d) => d.deviceId !== 0)).toEqual([]);
+    const twice = await rest.post(`/api/logout/${id}`);
+    expect(twice.status).toBe(404);
+    expect(twice.body).toEqual({ success: false, message: 'Session not found', error: { code: 'SESSION_NOT_FOUND', details: 'session not found' } });
+
+    await linkOverRest(rest, (qr) => gw.sandbox.scan(BOB, qr), id);
+    expect(await listed(id)).toMatchObject({ status: 'online', phoneNumber: BOB });
+    await rest.post(`/api/logout/${id}`);
+    const deleted = await rest.delete(`/api/instances/${id}`);
+    expect(deleted.body).toEqual({ success: true, message: 'Instance deleted successfully', data: { instanceId: id } });
+    openapi.check('DELETE', '/api/instances/{instanceId}', deleted);
+    expect(await listed(id)).toBeUndefined();
+  });
+});
+
+describe('ownership', () => {
+  it("keeps a USER away from another user's instance and number, on every route", async () => {
+    const adminInstance = await create('admin-only');
+    const user = rest.as(await gw.createUserToken('rest-user'));
+    const own = await user.post('/api/login', { kelompok: 'mine' });
+    expect(own.status).toBe(200);
+    const ownId = own.body.data.instanceId as string;
+
+    const forbidden = { success: false, message: 'You do not have access to this instance' };
+    const routes: Array<[string, string, unknown?]> = [
+      ['GET', `/api/status/${adminInstance}`],
+      ['GET', `/api/qr/${adminInstance}`],
+      ['DELETE', `/api/qr-cancel/${adminInstance}`],
+      ['POST', `/api/logout/${adminInstance}`],
+      ['DELETE', `/api/instances/${adminInstance}`],
+      ['PATCH', `/api/instances/${adminInstance}`, { used: false }],
+      ['GET', `/api/info-device/${adminInstance}`],
+      ['POST', `/api/send/${adminInstance}`, { to: BOB, message: 'hi' }],
+      ['POST', `/api/check/${adminInstance}`, { phone: BOB }],
+      ['POST', `/api/send/${adminInstance}/media-url`, { to: BOB, mediaUrl: 'https://example.com/a.jpg' }],
+      ['GET', `/api/groups/${adminInstance}`],
+      ['POST', `/api/send-group/${adminInstance}`, { groupJid: '123456789@g.us', message: 'hi' }],
+      ['GET', `/api/contacts/${adminInstance}`],
+    ];
+    for (const [method, path, body] of routes) {
+      const res = await user.call(method, path, body);
+      expect([path, res.status, res.body]).toEqual([path, 403, forbidden]);
+    }
+    const visible = (await user.get('/api/instances?all=true')).body.data.instances.map((i: { instanceId: string }) => i.instanceId);
+    expect(visible).toEqual([ownId]);
+    expect(await listed(ownId)).toMatchObject({ createdBy: expect.any(String) });
+
+    // A number linked to the admin's instance is not the user's to send from.
+    const alicesOwner = (await rest.get('/api/instances')).body.data.instances.find((i: { phoneNumber: string }) => i.phoneNumber === ALICE);
+    expect(alicesOwner).toBeDefined();
+    const byNumber = await user.post(`/api/by-number/${ALICE}`, { to: BOB, message: 'hi' });
+    expect(byNumber.status).toBe(403);
+    expect(byNumber.body).toEqual({ success: false, message: 'You do not have access to this phone number' });
+    openapi.check('POST', '/api/by-number/{phoneNumber}', byNumber);
+  });
+});
