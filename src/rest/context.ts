@@ -73,7 +73,9 @@ export async function identify(deps: RestDeps, req: FastifyRequest) {
 export function body(req: FastifyRequest): Record<string, unknown> {
   const value = req.body ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw RestError.of(400, 'Invalid request body', req.routeOptions.config.legacy?.bindCode ?? 'INVALID_REQUEST', 'the body must be a JSON object');
+    // A string body came through Fastify's text/plain parser: for SUDEVWA's Bind that is 415.
+    const details = typeof value === 'string' ? 'code=415, message=Unsupported Media Type' : 'code=400, message=the body must be a JSON object';
+    throw RestError.of(400, 'Invalid request body', req.routeOptions.config.legacy?.bindCode ?? 'INVALID_REQUEST', details);
   }
   return value as Record<string, unknown>;
 }
