@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       auth: { jwtSecret: undefined, accessTtlSeconds: 3600, refreshTtlSeconds: 7 * 86_400, adminUsername: undefined, adminPassword: undefined, secretsKey: undefined },
       http: { corsAllowOrigins: [], graphiql: true, introspection: true, rateLimit: { perSecond: 10, burst: 10 } },
       rateLimits: { loginPerMinute: 5, sendPerMinute: 120, redisUrl: undefined },
+      legacy: { allowRegistration: false, defaultCountryCode: '62', typingDelay: null, nullEmptyInstanceList: true },
     });
   });
 
@@ -70,6 +71,11 @@ describe('loadConfig', () => {
       RATE_LIMIT_BURST: '40',
       LOGIN_RATE_LIMIT_PER_MINUTE: '3',
       SEND_RATE_LIMIT_PER_MINUTE: '60',
+      ALLOW_REGISTRATION: 'true',
+      DEFAULT_COUNTRY_CODE: '49',
+      TYPING_DELAY_MIN: '2',
+      TYPING_DELAY_MAX: '5',
+      LEGACY_NULL_EMPTY_INSTANCES: 'false',
     });
     expect(config).toEqual({
       server: { host: '127.0.0.1', port: 8080 },
@@ -89,7 +95,15 @@ describe('loadConfig', () => {
       // GraphiQL explicitly on; introspection follows production's default (off).
       http: { corsAllowOrigins: ['https://a.example', 'https://b.example'], graphiql: true, introspection: false, rateLimit: { perSecond: 20, burst: 40 } },
       rateLimits: { loginPerMinute: 3, sendPerMinute: 60, redisUrl: 'redis://127.0.0.1:6379' },
+      legacy: { allowRegistration: true, defaultCountryCode: '49', typingDelay: { minMs: 2000, maxMs: 5000 }, nullEmptyInstanceList: false },
     });
+  });
+
+  test('the typing delay needs both bounds, max not below min', () => {
+    for (const env of [{ TYPING_DELAY_MIN: '2' }, { TYPING_DELAY_MAX: '2' }, { TYPING_DELAY_MIN: '5', TYPING_DELAY_MAX: '2' }]) {
+      expect(problemsOf(env)).toEqual(['TYPING_DELAY_MIN, TYPING_DELAY_MAX: set both (seconds), with MAX >= MIN, or neither']);
+    }
+    expect(problemsOf({ DEFAULT_COUNTRY_CODE: '062' })[0]).toMatch(/^DEFAULT_COUNTRY_CODE: must be 1 to 3 digits/);
   });
 
   test('the PGlite store lives under DATA_DIR', () => {
