@@ -33,6 +33,10 @@ export function instanceRoutes(deps: RestDeps) {
       // Also the "reuse after logout" path: a LOGGED_OUT instance starts a fresh QR run on its id.
       const connected = await instances.connect(instanceId);
       if (connected.status === 'ONLINE') return ok('Already connected', { status: 'already_connected', jid: connected.jid ?? '' });
+      // Linked before (creds stored): it reconnects instead of showing QR codes.
+      if (connected.status === 'CONNECTING' || connected.status === 'RECONNECTING') {
+        return ok('Reconnecting with stored credentials', { status: 'reconnecting', instance_id: instanceId });
+      }
       const message = 'QR codes will be sent via WebSocket. Listen to QR_GENERATED event.';
       return reply.send(ok('QR generation started', { status: 'generating', message, instance_id: instanceId, timeout: '3 minutes' }));
     });

@@ -187,6 +187,7 @@ const paths: Record<string, Record<string, Operation>> = {
         oneOf: [
           obj({ status: { const: 'generating' }, message: str, instance_id: str, timeout: str }),
           obj({ status: { const: 'already_connected' }, jid: str }),
+          obj({ status: { const: 'reconnecting' }, instance_id: str }),
         ],
       })),
       '404': fail('INSTANCE_NOT_FOUND'),

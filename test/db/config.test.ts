@@ -100,7 +100,8 @@ describe('loadConfig', () => {
   });
 
   test('the typing delay needs both bounds, max not below min', () => {
-    for (const env of [{ TYPING_DELAY_MIN: '2' }, { TYPING_DELAY_MAX: '2' }, { TYPING_DELAY_MIN: '5', TYPING_DELAY_MAX: '2' }]) {
+    const envs: Array<Record<string, string>> = [{ TYPING_DELAY_MIN: '2' }, { TYPING_DELAY_MAX: '2' }, { TYPING_DELAY_MIN: '5', TYPING_DELAY_MAX: '2' }];
+    for (const env of envs) {
       expect(problemsOf(env)).toEqual(['TYPING_DELAY_MIN, TYPING_DELAY_MAX: set both (seconds), with MAX >= MIN, or neither']);
     }
     expect(problemsOf({ DEFAULT_COUNTRY_CODE: '062' })[0]).toMatch(/^DEFAULT_COUNTRY_CODE: must be 1 to 3 digits/);
