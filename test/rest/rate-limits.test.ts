@@ -4,7 +4,7 @@ import { startTestGateway, TEST_ADMIN, type TestGateway } from '../helpers/app.t
 import { openApiChecker } from '../helpers/openapi.ts';
 
 // REST and GraphQL share one set of limits: the per-address HTTP bucket and the login and send
-// quotas. Each test calls from its own loopback address, so the buckets of one do not leak into
+// quotas; and the legacy defaults this gateway keeps. Each test calls from its own loopback address, so the buckets of one do not leak into
 // the next (the server listens on 127.0.0.1 and sees 127.0.0.x as the client address).
 let gw: TestGateway;
 let openapi: Awaited<ReturnType<typeof openApiChecker>>;
@@ -95,11 +95,14 @@ describe('shared rate limits', () => {
     openapi.check('POST', '/api/send/{instanceId}', limited);
   });
 
-  it('refuses /register unless ALLOW_REGISTRATION=true', async () => {
+  it("keeps SUDEVWA's defaults: no registration unless ALLOW_REGISTRATION=true, and `instances: null` for none", async () => {
     const res = await from('127.0.0.6', 'POST', '/register', { username: 'someone', email: 'someone@example.com', password: 'a-long-enough-password' });
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ success: false, error: { code: 'REGISTRATION_DISABLED' } });
     openapi.check('POST', '/register', res);
+    const list = await from('127.0.0.6', 'GET', '/api/instances', undefined, gw.adminToken);
+    expect(list.body).toEqual({ success: true, message: 'Instances retrieved', data: { total: 0, instances: null } });
+    openapi.check('GET', '/api/instances', list);
   });
 });
 
