@@ -78,10 +78,12 @@ export function instanceRoutes(deps: RestDeps) {
 
     app.patch<ById>('/instances/:instanceId', { config: { legacy: { scope: 'instance', bindCode: 'BAD_REQUEST' } } }, async (req) => {
       const fields = body(req);
+      // Go's typed Bind refuses a value of the wrong type as a bad body.
+      if (fields.used !== undefined && typeof fields.used !== 'boolean') throw RestError.of(400, 'Invalid request body', 'BAD_REQUEST', "field 'used' must be true or false");
       const changes = {
-        ...(fields.circle !== undefined ? { groupLabel: fields.circle as string } : {}),
-        ...(fields.keterangan !== undefined ? { note: fields.keterangan as string } : {}),
-        ...(fields.used !== undefined ? { used: fields.used as boolean } : {}),
+        ...(fields.circle !== undefined ? { groupLabel: text(req, fields, 'circle') } : {}),
+        ...(fields.keterangan !== undefined ? { note: text(req, fields, 'keterangan') } : {}),
+        ...(typeof fields.used === 'boolean' ? { used: fields.used } : {}),
       };
       if (!Object.keys(changes).length) throw RestError.of(400, 'At least one field (used, keterangan, or circle) must be provided', 'NO_FIELDS');
       await instances.updateLabels(req.params.instanceId, changes);

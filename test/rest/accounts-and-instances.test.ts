@@ -151,7 +151,9 @@ describe('linking, status and labels', () => {
     expect(none.body.error.code).toBe('NO_FIELDS');
     openapi.check('PATCH', '/api/instances/{instanceId}', none);
     const mistyped = await rest.patch(`/api/instances/${id}`, { used: 'nope' });
-    expect([mistyped.status, mistyped.body.error.code]).toEqual([400, 'VALIDATION_ERROR']);
+    expect([mistyped.status, mistyped.body.error.code]).toEqual([400, 'BAD_REQUEST']);
+    const tooLong = await rest.patch(`/api/instances/${id}`, { keterangan: 'x'.repeat(5000) });
+    expect([tooLong.status, tooLong.body.error.code]).toEqual([400, 'VALIDATION_ERROR']);
     const updated = await rest.patch(`/api/instances/${id}`, { used: false, keterangan: 'spare SIM', circle: 'two' });
     expect(updated.body).toEqual({ success: true, message: 'Instance updated successfully', data: { instanceId: id } });
     openapi.check('PATCH', '/api/instances/{instanceId}', updated);
