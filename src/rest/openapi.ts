@@ -174,6 +174,9 @@ const paths: Record<string, Record<string, Operation>> = {
       requestBody: body({ refresh_token: str }, ['refresh_token']),
     }),
   },
+  '/api/validate': {
+    get: op('auth', 'Is the token valid? (era A/B clients)', { '200': answer('Valid', obj({ success: { const: true }, message: str, username: str })), ...common }),
+  },
   '/api/login': {
     post: op('instances', 'Create an instance; `kelompok` is its group label', {
       '200': answer('Created', success(obj({ instanceId: str, status: { const: 'qr_required' }, nextStep: str }))),

@@ -235,6 +235,19 @@ describe('health and unknown routes', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes only routes the gateway serves', async () => {
+    const methods = Object.entries(openapi.doc.paths).flatMap(([template, ops]) => Object.keys(ops).map((method) => [method, template] as const));
+    expect(methods.length).toBeGreaterThan(30);
+    for (const [method, template] of methods) {
+      const path = template.replace('{instanceId}', UNKNOWN).replace('{phoneNumber}', '15550109999');
+      // A bad body or an unknown instance is fine; "no such route" is not.
+      const res = await rest.call(method.toUpperCase(), path, method === 'get' || method === 'delete' ? undefined : {});
+      expect([method, template, res.body?.message]).not.toEqual([method, template, 'Endpoint not found']);
+    }
+  });
+});
+
 describe('login, refresh, logout', () => {
   it('logs in and answers the documented refusals', async () => {
     const res = await anonymous.post('/login', TEST_ADMIN);
@@ -283,7 +296,9 @@ describe('login, refresh, logout', () => {
     const ok = await anonymous.post('/login-jwt', TEST_ADMIN);
     expect(ok.body).toEqual({ token: expect.any(String) });
     openapi.check('POST', '/login-jwt', ok);
-    expect((await anonymous.as(ok.body.token).get('/api/validate')).body).toEqual({ success: true, message: 'Token is valid', username: TEST_ADMIN.username });
+    const valid = await anonymous.as(ok.body.token).get('/api/validate');
+    expect(valid.body).toEqual({ success: true, message: 'Token is valid', username: TEST_ADMIN.username });
+    openapi.check('GET', '/api/validate', valid);
     expect(await anonymous.post('/login-jwt', { username: 'admin', password: 'nope' })).toMatchObject({ status: 401, body: { error: 'Invalid credentials' } });
     expect(await anonymous.post('/login-jwt', { username: 'admin' })).toMatchObject({ status: 400, body: { error: 'Bad request' } });
   });
