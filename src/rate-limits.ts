@@ -21,6 +21,8 @@ export interface RateLimitOptions {
   loginPerMinute: number;
   sendPerMinute: number;
   redisUrl: string | undefined;
+  /** Prepended to every Redis key, so deployments (or test runs) sharing one Redis keep apart. */
+  redisKeyPrefix?: string;
 }
 
 /** The quotas shared by GraphQL and REST. Field names are GraphQL's, so both transports count in one bucket. */
@@ -41,7 +43,7 @@ export class RateLimits {
 
   constructor(options: RateLimitOptions) {
     this.options = options;
-    this.redis = options.redisUrl ? new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
+    this.redis = options.redisUrl ? new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, keyPrefix: options.redisKeyPrefix ?? 'wamux:' }) : undefined;
     this.store = this.redis ? new RedisStore(this.redis) : new ExpiringMemoryStore();
     this.limiter = getGraphQLRateLimiter({ identifyContext: (ctx: { identity: string }) => ctx.identity, store: this.store, formatError: () => 'limited' });
   }
