@@ -83,7 +83,8 @@ export function mapDomainError(err: DomainError, scope: ErrorScope = 'default'):
 
 /** Fastify's own refusals of a request body (content type, JSON syntax, empty JSON, size). */
 const BODY_ERRORS = /^FST_ERR_CTP_/;
-const UPLOAD_TOO_LARGE = new Set(['FST_REQ_FILE_TOO_LARGE', 'FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
+/** @fastify/multipart's limits: one file, a few small fields. */
+const UPLOAD_LIMITS = new Set(['FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
 
 /** The REST scope's error handler: envelopes for everything, 4xx for the caller's mistakes, masked 500s. */
 export function restErrorHandler(log: Logger) {
@@ -92,7 +93,8 @@ export function restErrorHandler(log: Logger) {
     let mapped: Mapped;
     if (err instanceof RestError) mapped = { status: err.statusCode, body: err.body };
     else if (err instanceof DomainError) mapped = mapDomainError(err, config.scope);
-    else if (err.code && UPLOAD_TOO_LARGE.has(err.code)) mapped = m(400, 'File too large', 'FILE_TOO_LARGE', err.message);
+    else if (err.code === 'FST_REQ_FILE_TOO_LARGE') mapped = m(400, 'File too large', 'FILE_TOO_LARGE', err.message);
+    else if (err.code && UPLOAD_LIMITS.has(err.code)) mapped = m(400, 'Invalid request body', config.bindCode ?? 'INVALID_REQUEST', err.message);
     else if (err.code && BODY_ERRORS.test(err.code) && err.statusCode === 413) mapped = m(413, 'Request body too large', 'PAYLOAD_TOO_LARGE', err.message);
     else if ((err.code && BODY_ERRORS.test(err.code)) || (err.statusCode === 400 && err.validation)) {
       // SUDEVWA's handlers answer a failed Bind with 400 and Echo's text as details.

@@ -21,8 +21,10 @@ export const OPENAPI_PATH = '/api/docs/openapi.json';
  */
 export function restApi(deps: RestDeps) {
   return async (app: FastifyInstance) => {
+    // The service enforces each kind's limit while streaming; this only bounds the body. Extra
+    // files are drained and ignored (an error after the send would misreport a sent message).
     const largest = Math.max(...Object.values(deps.media.limits));
-    await app.register(multipart, { limits: { fileSize: largest + 1, files: 1, fields: 20, fieldSize: 65_536, parts: 30 } });
+    await app.register(multipart, { limits: { fileSize: largest + 1, files: 5, fields: 20, fieldSize: 65_536, parts: 30 } });
     await app.register(
       rateLimit,
       // SUDEVWA's global handler: `{"success":false,"error":"rate limit exceeded"}` (a message added).

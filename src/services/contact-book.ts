@@ -18,8 +18,9 @@ export class ContactBook {
    * one entry. A LID alone is not listed: it is not something a client can send to by number.
    */
   remember(input: { jid?: string | null; lid?: string | null; phoneNumber?: string | null; name?: string | null }): void {
-    const pnJid = [input.jid, input.phoneNumber].find((j) => typeof j === 'string' && j.endsWith('@s.whatsapp.net'));
-    const digits = (pnJid ?? (input.phoneNumber && /^\d+$/.test(input.phoneNumber) ? input.phoneNumber : ''))?.split('@')[0]?.split(':')[0] ?? '';
+    // Baileys gives the PN as a JID (`…@s.whatsapp.net`, maybe with a device), message senders as digits.
+    const pnJid = [input.jid, input.phoneNumber].find((j) => j?.endsWith('@s.whatsapp.net'));
+    const digits = pnJid ? pnJid.split('@')[0]!.split(':')[0]! : /^\d+$/.test(input.phoneNumber ?? '') ? input.phoneNumber! : '';
     const isGroup = !!input.jid?.endsWith('@g.us');
     const key = isGroup ? input.jid! : digits;
     if (!key) return;

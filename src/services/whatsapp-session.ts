@@ -267,6 +267,10 @@ export class WhatsAppSession {
       await this.requireSocket().groupMetadata(jid);
     } catch (err) {
       if (err instanceof DomainError) throw err;
+      const statusCode = (err as { output?: { statusCode?: number } }).output?.statusCode;
+      // The socket closed under us, or WhatsApp did not answer: not a verdict on the group.
+      if (statusCode === 428) throw new DomainError('INSTANCE_NOT_CONNECTED', `instance ${this.instanceId} is not connected`, { instanceId: this.instanceId, status: this.status });
+      if (statusCode === 408) throw err;
       throw new DomainError('GROUP_NOT_FOUND', `group ${jid} is unknown to this instance: ${(err as Error).message}`, { groupJid: jid });
     }
   }
