@@ -442,6 +442,7 @@ export class InstanceRegistry implements InstanceService {
     const session = this.sessions.get(row.id);
     return {
       ...row,
+      ...session?.identity,
       status: session?.status ?? row.status,
       qr: session?.qr ?? null,
       reconnectAttempts: session?.reconnectAttempts ?? 0,

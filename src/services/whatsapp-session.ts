@@ -42,6 +42,7 @@ export interface SessionDeps {
 }
 
 const SEEN_IDS_LIMIT = 2_000;
+const IDENTITY_KEYS = ['jid', 'lid', 'phoneNumber', 'pushName', 'connectedAt'] as const;
 
 /**
  * One WhatsApp account's connection. Owns its Baileys socket (one at a time), its retry timer and
@@ -69,6 +70,11 @@ export class WhatsAppSession {
   private incoming: Promise<void> = Promise.resolve();
   /** The account's push name as Baileys last learned it (from messages of the own phone). */
   private pushName: string | undefined;
+  /**
+   * The account fields of the latest state, at once: the status changes synchronously while the
+   * row catches up asynchronously, and readers must not see ONLINE with the old row's empty JID.
+   */
+  readonly identity: Partial<Pick<SessionSnapshot, (typeof IDENTITY_KEYS)[number]>> = {};
   /** Who this account has heard of, for the legacy contacts listing. */
   readonly contacts = new ContactBook();
 
@@ -329,6 +335,7 @@ export class WhatsAppSession {
   private setState(change: Partial<SessionSnapshot> & { status: InstanceStatus }): Promise<void> {
     this.status = change.status;
     if (change.lastError !== undefined) this.lastError = change.lastError;
+    for (const key of IDENTITY_KEYS) if (change[key] !== undefined) (this.identity as Record<string, unknown>)[key] = change[key];
     const snapshot: SessionSnapshot = { reconnectAttempts: this.reconnectAttempts, lastError: this.lastError, ...change };
     this.stateChain = this.stateChain.then(() => this.deps.onState(snapshot)).catch((err) => this.log.error({ err }, 'persisting state failed'));
     return this.stateChain;
