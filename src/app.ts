@@ -16,6 +16,8 @@ import { WebhookService } from './services/webhooks/webhook.service.ts';
 import { LegacyWebSockets } from './rest/legacy-ws.ts';
 import { webhookRoutes } from './rest/webhook.routes.ts';
 import { routeUpgrades } from './websocket-upgrades.ts';
+import { RateLimits } from './rate-limits.ts';
+import { restApi } from './rest/index.ts';
 
 export interface App {
   /** Listens, then reconnects stored instances in the background. Resolves with the base URL. */
@@ -113,6 +115,8 @@ async function assemble(parts: Parts): Promise<App> {
   // Browsers from other origins only when listed; same-origin and non-browser clients need no CORS.
   const allowed = new Set(config.http.corsAllowOrigins);
   await http.register(cors, { origin: (origin, cb) => cb(null, !!origin && allowed.has(origin)), credentials: true });
+  // One set of limits for both transports: a client cannot double its quota by switching API.
+  const rateLimits = new RateLimits({ http: config.http.rateLimit, ...config.rateLimits });
   const graphql = mountGraphQL(http, {
     instances: registry,
     auth: parts.auth,
@@ -120,12 +124,12 @@ async function assemble(parts: Parts): Promise<App> {
     options: {
       graphiql: config.http.graphiql,
       introspection: config.http.introspection,
-      rateLimit: config.http.rateLimit,
-      permissions: config.rateLimits,
+      rateLimits,
       maxUploadBytes: Math.max(...Object.values(config.media.limits)) + 1024 * 1024,
     },
   });
   await http.register(mediaDownloadRoute, { instances: registry, auth: parts.auth });
+  await http.register(restApi({ instances: registry, auth: parts.auth, rateLimits, legacy: config.legacy, media: config.media, logger: log }));
   const legacyWs = new LegacyWebSockets({ instances: registry, auth: parts.auth, logger: log, options: config.legacyWs, rateLimit: config.http.rateLimit });
   await http.register(webhookRoutes, { instances: registry, auth: parts.auth, webhooks, rateLimit: config.http.rateLimit });
   // Every WebSocket endpoint shares the one HTTP server; each upgrade goes to the server of its path.
@@ -173,7 +177,7 @@ async function assemble(parts: Parts): Promise<App> {
     };
     await starting?.catch(() => undefined);
     await step('closing the HTTP server (no new requests or WebSocket connections)', () => http.close());
-    await step('releasing the rate-limit store', () => graphql.close());
+    await step('releasing the rate-limit store', () => rateLimits.close());
     await step('stopping instances (sockets closed, creds flushed)', () => registry.stop());
     await step('stopping webhook delivery (undelivered ones stay in the outbox)', () => webhooks.stop());
     if (sandbox) await step('stopping the sandbox', () => sandbox.stop());

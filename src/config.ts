@@ -38,6 +38,16 @@ export type Config = {
     rateLimit: { perSecond: number; burst: number };
   };
   rateLimits: { loginPerMinute: number; sendPerMinute: number; redisUrl: string | undefined; redisKeyPrefix: string };
+  /** SUDEVWA-compatible REST routes (src/rest). */
+  legacy: {
+    allowRegistration: boolean;
+    /** Replaces a leading 0 of a phone number (SUDEVWA's "local number" rule); digits. */
+    defaultCountryCode: string;
+    /** "typing…" before each REST send, a random time in [minMs, maxMs]; null = send at once. */
+    typingDelay: { minMs: number; maxMs: number } | null;
+    /** SUDEVWA answers `instances: null` for an empty list; false gives `[]`. */
+    nullEmptyInstanceList: boolean;
+  };
   /** Sending media: per-kind size limits (bytes), where uploads are staged, and URL fetching rules. */
   media: {
     tmpDir: string;
@@ -167,6 +177,11 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: integer(10, 3_600_000).default(1_000),
   WEBHOOK_RETRY_MAX_MS: integer(10, 86_400_000).default(300_000),
   WEBHOOK_POLL_MS: integer(10, 3_600_000).default(1_000),
+  ALLOW_REGISTRATION: bool.default(false),
+  DEFAULT_COUNTRY_CODE: z.string().trim().regex(/^[1-9]\d{0,2}$/, { error: 'must be 1 to 3 digits, not starting with 0 (e.g. 62)' }).default('62'),
+  TYPING_DELAY_MIN: integer(0, 60).optional(),
+  TYPING_DELAY_MAX: integer(0, 60).optional(),
+  LEGACY_NULL_EMPTY_INSTANCES: bool.default(true),
 });
 
 type Env = Record<string, string | undefined>;
@@ -207,6 +222,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const e = parsed.data;
+  const typing = [e.TYPING_DELAY_MIN, e.TYPING_DELAY_MAX];
+  if (typing.filter((v) => v === undefined).length === 1 || (typing[0] !== undefined && typing[1]! < typing[0])) {
+    throw new ConfigError(['TYPING_DELAY_MIN, TYPING_DELAY_MAX: set both (seconds), with MAX >= MIN, or neither']);
+  }
   const dataDir = resolve(e.DATA_DIR);
   return {
     server: { host: e.HOST, port: e.PORT },
@@ -239,6 +258,12 @@ export function loadConfig(env: Env = process.env): Config {
       rateLimit: { perSecond: e.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST },
     },
     rateLimits: { loginPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE, sendPerMinute: e.SEND_RATE_LIMIT_PER_MINUTE, redisUrl: e.REDIS_URL, redisKeyPrefix: e.REDIS_KEY_PREFIX },
+    legacy: {
+      allowRegistration: e.ALLOW_REGISTRATION,
+      defaultCountryCode: e.DEFAULT_COUNTRY_CODE,
+      typingDelay: e.TYPING_DELAY_MIN !== undefined && e.TYPING_DELAY_MAX ? { minMs: e.TYPING_DELAY_MIN * 1000, maxMs: e.TYPING_DELAY_MAX * 1000 } : null,
+      nullEmptyInstanceList: e.LEGACY_NULL_EMPTY_INSTANCES,
+    },
     media: {
       tmpDir: join(dataDir, 'tmp'),
       limits: { image: e.MAX_IMAGE_MB * MB, video: e.MAX_VIDEO_MB * MB, audio: e.MAX_AUDIO_MB * MB, document: e.MAX_DOCUMENT_MB * MB },

@@ -8,9 +8,10 @@ import { WebSocketServer } from 'ws';
 import type { Context } from './schema/builder.ts';
 import { createMaskError } from './schema/errors.ts';
 import { buildSchema } from './schema/index.ts';
-import { protectSchema, type PermissionOptions } from './schema/permissions.ts';
+import { protectSchema } from './schema/permissions.ts';
 import { useStreamingMultipart } from './http/graphql-multipart.ts';
 import { baseUrlOf, identify } from './http/identify.ts';
+import type { RateLimits } from './rate-limits.ts';
 import type { AuthService } from './services/auth/auth.service.ts';
 import { InstanceAccess } from './services/auth/instance-access.ts';
 import type { InstanceService } from './services/instance.service.ts';
@@ -20,9 +21,8 @@ import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
 export interface GraphQLOptions {
   graphiql: boolean;
   introspection: boolean;
-  /** Per-address HTTP limit on /graphql. */
-  rateLimit: { perSecond: number; burst: number };
-  permissions: PermissionOptions;
+  /** The per-address HTTP limit and the operation quotas, shared with REST. */
+  rateLimits: RateLimits;
   /** Largest multipart request body (the largest media limit plus room for `operations` and `map`). */
   maxUploadBytes: number;
 }
@@ -42,8 +42,6 @@ export interface GraphQLServer {
   upgrade: UpgradeRoute;
   /** Refuses new subscriptions, ends every live one (graphql-ws and SSE), closes WebSocket clients. */
   endSubscriptions(): Promise<void>;
-  /** Releases the rate-limit store (Redis connection). */
-  close(): Promise<void>;
 }
 
 /** Introspection off (production default): the schema is not handed to anyone who asks. */
@@ -64,7 +62,7 @@ export function mountGraphQL(
   const log = deps.logger.child({ component: 'graphql' });
   const shutdown = new AbortController();
   const { options } = deps;
-  const protectedSchema = protectSchema(buildSchema(), options.permissions);
+  const protectedSchema = protectSchema(buildSchema(), options.rateLimits);
 
   // One context for both transports: HTTP passes `req`, graphql-ws passes `connectionParams` (and `req`).
   const context = async (init: { req?: FastifyRequest | import('node:http').IncomingMessage; connectionParams?: Record<string, unknown> }): Promise<Context> => {
@@ -83,7 +81,7 @@ export function mountGraphQL(
   };
 
   const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }, Context>({
-    schema: protectedSchema.schema,
+    schema: protectedSchema,
     graphqlEndpoint: GRAPHQL_PATH,
     context: (init) => context(init as Parameters<typeof context>[0]),
     maskedErrors: { maskError: createMaskError(log) },
@@ -103,15 +101,14 @@ export function mountGraphQL(
   // may use @fastify/multipart (see stack notes).
   void http.register(async (scope) => {
     scope.addContentTypeParser('multipart/form-data', {}, (_req, _payload, done) => done(null));
-    // Per address, like SUDEVWA's global limit (default 10 requests a second).
-    await scope.register(rateLimit, {
-      max: options.rateLimit.burst,
-      timeWindow: Math.max(1, Math.round((1000 * options.rateLimit.burst) / options.rateLimit.perSecond)),
-      errorResponseBuilder: (_req, ctx) => ({
+    // Per address, like SUDEVWA's global limit (default 10 requests a second), in the bucket REST uses too.
+    await scope.register(
+      rateLimit,
+      options.rateLimits.httpPluginOptions((_req, ctx) => ({
         statusCode: 429,
         errors: [{ message: `rate limit exceeded: try again in ${Math.ceil(ctx.ttl / 1000)} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: Math.ceil(ctx.ttl / 1000) } }],
-      }),
-    });
+      })),
+    );
     scope.route({
       url: yoga.graphqlEndpoint,
       method: ['GET', 'POST', 'OPTIONS'],
@@ -184,6 +181,5 @@ export function mountGraphQL(
       shutdown.abort();
       await closeWebSockets(wss, WS_CLOSE_GRACE_MS);
     },
-    close: () => protectedSchema.close(),
   };
 }

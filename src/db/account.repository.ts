@@ -10,6 +10,8 @@ export interface UserRecord {
   username: string;
   role: Role;
   passwordHash: string;
+  email: string | null;
+  fullName: string | null;
   createdAt: Date;
 }
 
@@ -24,8 +26,17 @@ export interface ApiKeyRecord {
 }
 
 export class UsernameTaken extends Error {}
+export class EmailTaken extends Error {}
 
-const userRecord = (u: User): UserRecord => ({ id: u.id, username: u.username, role: u.role, passwordHash: u.passwordHash, createdAt: u.createdAt });
+const userRecord = (u: User): UserRecord => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  passwordHash: u.passwordHash,
+  email: u.email ?? null,
+  fullName: u.fullName ?? null,
+  createdAt: u.createdAt,
+});
 const keyRecord = (k: ApiKey): ApiKeyRecord => ({
   id: k.id,
   userId: k.user as unknown as string,
@@ -51,12 +62,13 @@ export class AccountRepository {
     return this.em().count(User, {});
   }
 
-  async createUser(input: { username: string; passwordHash: string; role: Role }): Promise<UserRecord> {
+  async createUser(input: { username: string; passwordHash: string; role: Role; email?: string | null; fullName?: string | null }): Promise<UserRecord> {
     const em = this.em();
-    const user = em.create(User, input);
+    const user = em.create(User, { ...input, email: input.email ?? null, fullName: input.fullName ?? null });
     try {
       await em.flush();
     } catch (err) {
+      if (err instanceof UniqueConstraintViolationException && err.message.includes('app_user_email_unique')) throw new EmailTaken(input.email ?? '');
       if (err instanceof UniqueConstraintViolationException) throw new UsernameTaken(input.username);
       throw err;
     }

@@ -30,7 +30,11 @@ export const InstanceSchema = defineEntity({
     lastError: p.text().nullable(),
     connectedAt: p.datetime().nullable(),
     ownerId: p.string().nullable().index(),
+    // SUDEVWA's `circle` (`kelompok` at creation), `used` and `keterangan`: labels for the
+    // operator's own bookkeeping, never read by the gateway itself.
     groupLabel: p.string().nullable(),
+    used: p.boolean().default(true),
+    note: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

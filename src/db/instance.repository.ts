@@ -16,6 +16,8 @@ export type InstanceRecord = Readonly<{
   connectedAt: Date | null;
   ownerId: string | null;
   groupLabel: string | null;
+  used: boolean;
+  note: string | null;
   createdAt: Date;
   updatedAt: Date;
 }>;
@@ -143,6 +145,8 @@ function toRecord(instance: Instance): InstanceRecord {
     connectedAt: instance.connectedAt ?? null,
     ownerId: instance.ownerId ?? null,
     groupLabel: instance.groupLabel ?? null,
+    used: instance.used ?? true,
+    note: instance.note ?? null,
     createdAt: instance.createdAt,
     updatedAt: instance.updatedAt,
   };

@@ -12,6 +12,9 @@ export const UserSchema = defineEntity({
     username: p.string().unique(),
     /** `scrypt$N$r$p$salt$hash`, never the password. */
     passwordHash: p.text(),
+    /** Optional contact details (legacy REST `/register` asks for them). */
+    email: p.string().nullable().unique(),
+    fullName: p.string().nullable(),
     role: p.string().$type<Role>().default('USER'),
     createdAt: p.datetime().onCreate(() => new Date()),
   },

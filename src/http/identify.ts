@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthService, Principal } from '../services/auth/auth.service.ts';
+import { parseBearer } from '../services/auth/bearer.ts';
 import { DomainError } from '../services/errors.ts';
 
 export interface Caller {
@@ -10,11 +11,11 @@ export interface Caller {
 
 /** `Bearer <jwt | api key>` → who is calling; a bad credential is remembered so the error can say why. */
 export async function identify(auth: AuthService, header: unknown): Promise<Caller> {
-  if (typeof header !== 'string' || !header.trim()) return { principal: null, authError: null };
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match) return { principal: null, authError: new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"') };
+  const bearer = parseBearer(header);
+  if (bearer.kind === 'none') return { principal: null, authError: null };
+  if (bearer.kind === 'malformed') return { principal: null, authError: new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"') };
   try {
-    return { principal: await auth.authenticate(match[1]!), authError: null };
+    return { principal: await auth.authenticate(bearer.token), authError: null };
   } catch (err) {
     if (err instanceof DomainError) return { principal: null, authError: err };
     throw err;

@@ -40,12 +40,8 @@ const SendTextInput = builder.inputType('SendTextInput', {
 export async function sender(ctx: Context, input: { instanceId?: string | null; fromPhoneNumber?: string | null }): Promise<{ instanceId?: string; fromPhoneNumber?: string }> {
   if (input.instanceId) return { instanceId: input.instanceId };
   const digits = normalizePhoneNumber(String(input.fromPhoneNumber ?? ''));
-  const own = digits ? await ctx.access!.byPhoneNumber(digits) : undefined;
-  if (own) return { instanceId: own };
-  if (digits && !ctx.access!.isAdmin && (await ctx.instances.list()).some((i) => i.phoneNumber === digits)) {
-    throw new DomainError('FORBIDDEN', `you may not use the instance linked to ${digits}`);
-  }
-  return { fromPhoneNumber: input.fromPhoneNumber ?? '' };
+  const own = digits ? await ctx.access!.senderByPhoneNumber(digits) : undefined;
+  return own ? { instanceId: own } : { fromPhoneNumber: input.fromPhoneNumber ?? '' };
 }
 
 builder.queryFields((t) => ({

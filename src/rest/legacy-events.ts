@@ -1,6 +1,6 @@
 import { legacyIncomingPayload, isLegacyIncoming } from '../services/webhooks/incoming-payload.ts';
 import type { InstanceService } from '../services/instance.service.ts';
-import { QR_EXPIRED_REASON } from '../services/reconnect-policy.ts';
+import { QR_CANCELLED_REASON, QR_EXPIRED_REASON } from '../services/reconnect-policy.ts';
 import type { IncomingMessage, InstanceStatus, InstanceStatusEvent, QrCode } from '../services/types.ts';
 
 /** A SUDEVWA WebSocket frame. */
@@ -97,6 +97,7 @@ export class LegacyEventTranslator {
       case 'DISCONNECTED':
         this.connectedAt.delete(id);
         if (wasLinking && LINKING.has(e.previous) && e.lastError === QR_EXPIRED_REASON) return [out('QR_TIMEOUT', { status: 'timeout' })];
+        if (wasLinking && e.lastError === QR_CANCELLED_REASON) return [out('QR_CANCELLED', { status: 'cancelled', message: 'User cancelled QR generation' })];
         return [out('INSTANCE_ERROR', { error: e.lastError ?? 'disconnected' })];
       default:
         return [];

@@ -33,6 +33,8 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
   FORBIDDEN: 'The credentials do not allow this operation or this instance.',
   USER_NOT_FOUND: 'No user has that id or name.',
   USERNAME_TAKEN: 'Another user already has that name.',
+  EMAIL_TAKEN: 'Another user already has that e-mail address.',
+  GROUP_NOT_FOUND: 'The instance is not in a group with that JID (or WhatsApp did not return it).',
   API_KEY_NOT_FOUND: 'No API key has that id.',
   BAD_USER_INPUT: 'An argument failed validation; `extensions.issues` lists each problem with its path.',
   GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax.',

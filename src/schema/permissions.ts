@@ -2,9 +2,8 @@ import { createRequire } from 'node:module';
 import { GraphQLError, GraphQLObjectType, GraphQLSchema, isObjectType, type GraphQLFieldConfig, type GraphQLFieldResolver } from 'graphql';
 import type * as ShieldModule from 'graphql-shield';
 import type * as MiddlewareModule from 'graphql-middleware';
-import { Redis } from 'ioredis';
 import type { Context } from './builder.ts';
-import { ExpiringMemoryStore } from './rate-limit-store.ts';
+import type { RateLimits } from '../rate-limits.ts';
 import { DomainError } from '../services/errors.ts';
 
 // graphql-shield's ESM build does not load on Node >= 23, and graphql-middleware must come from the
@@ -12,18 +11,9 @@ import { DomainError } from '../services/errors.ts';
 const require = createRequire(import.meta.url);
 const { shield, rule, and, allow, deny } = require('graphql-shield') as typeof ShieldModule;
 const { applyMiddleware } = require('graphql-middleware') as typeof MiddlewareModule;
-const { createRateLimitRule, RedisStore } = require('graphql-rate-limit') as {
+const { createRateLimitRule } = require('graphql-rate-limit') as {
   createRateLimitRule: (config: object) => (field: { window: string; max: number; identityArgs?: string[] }) => ShieldModule.IRule;
-  RedisStore: new (client: unknown) => object;
 };
-
-export interface PermissionOptions {
-  loginPerMinute: number;
-  sendPerMinute: number;
-  redisUrl: string | undefined;
-  /** Prepended to every key, so deployments (or test runs) sharing one Redis keep apart. */
-  redisKeyPrefix?: string;
-}
 
 const unauthenticated = () => new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <access token or API key>');
 
@@ -82,17 +72,12 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
   };
 }
 
-export interface Protected {
-  schema: GraphQLSchema;
-  close(): Promise<void>;
-}
-
-export function protectSchema(schema: GraphQLSchema, options: PermissionOptions): Protected {
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, keyPrefix: options.redisKeyPrefix ?? 'wamux:' }) : undefined;
+/** The quotas live in `limits` (shared with REST), which also owns the store's connection. */
+export function protectSchema(schema: GraphQLSchema, limits: RateLimits): GraphQLSchema {
   const rateLimit = createRateLimitRule({
     // Signed-in callers are limited per user, anonymous ones (login) per address.
     identifyContext: (ctx: Context) => (ctx.principal ? `user:${ctx.principal.userId}` : `ip:${ctx.clientIp}`),
-    store: redis ? new RedisStore(redis) : new ExpiringMemoryStore(),
+    store: limits.store,
     formatError: ({ fieldName, max, window }: { fieldName: string; max: number; window: number }) => JSON.stringify({ fieldName, max, window }),
     createError: (message: string) => {
       const { fieldName, max, window } = JSON.parse(message) as { fieldName: string; max: number; window: number };
@@ -102,10 +87,7 @@ export function protectSchema(schema: GraphQLSchema, options: PermissionOptions)
       });
     },
   });
-  const rules = ruleMap({
-    login: rateLimit({ window: '1m', max: options.loginPerMinute }),
-    send: rateLimit({ window: '1m', max: options.sendPerMinute, identityArgs: ['input.instanceId', 'input.fromPhoneNumber'] }),
-  });
+  const rules = ruleMap({ login: rateLimit(limits.quota('login')), send: rateLimit(limits.quota('sendText')) });
   // Shield refuses rules for fields the schema lacks; a rule written ahead of its field waits for it.
   const rootRules: Record<string, Record<string, unknown>> = {};
   for (const [typeName, fields] of Object.entries(rules)) {
@@ -127,12 +109,7 @@ export function protectSchema(schema: GraphQLSchema, options: PermissionOptions)
       fallbackError: () => new GraphQLError('Not allowed', { extensions: { code: 'FORBIDDEN' } }),
     },
   );
-  return {
-    schema: guardSubscriptionsAtSubscribe(schema, (bare) => applyMiddleware(bare, permissions)),
-    close: async () => {
-      await redis?.quit().catch(() => redis.disconnect());
-    },
-  };
+  return guardSubscriptionsAtSubscribe(schema, (bare) => applyMiddleware(bare, permissions));
 }
 
 /**

@@ -22,6 +22,8 @@ export type DomainErrorCode =
   | 'FORBIDDEN'
   | 'USER_NOT_FOUND'
   | 'USERNAME_TAKEN'
+  | 'EMAIL_TAKEN'
+  | 'GROUP_NOT_FOUND'
   | 'API_KEY_NOT_FOUND';
 
 export class DomainError extends Error {

@@ -4,6 +4,7 @@ import type { WASocket } from '@whiskeysockets/baileys';
 import type { Config } from '../config.ts';
 import { createDbAuthState } from '../db/auth-state.store.ts';
 import { KeyWriter } from '../db/key-writer.ts';
+import { QR_CANCELLED_REASON } from './reconnect-policy.ts';
 import type { AuthValueCodec } from '../db/auth-value.codec.ts';
 import type { InstanceRecord } from '../db/instance.repository.ts';
 import { InstanceNameTaken, InstanceRepository } from '../db/instance.repository.ts';
@@ -17,7 +18,21 @@ import { buildMediaContent, checkMediaInput, resolveMediaType, stageMedia } from
 import { openMediaStream } from './media/received-media.ts';
 import { NumberDirectory } from './number-directory.ts';
 import { normalizePhoneNumber, parseRecipient } from './recipients.ts';
-import type { InstanceStatus, InstanceView, MediaDownload, NumberCheck, PairingCode, QrCode, SendMediaInput, SendResult, SendTextInput, SystemEvent } from './types.ts';
+import type {
+  DeviceInfo,
+  GroupInfo,
+  InstanceStatus,
+  InstanceView,
+  KnownContact,
+  MediaDownload,
+  NumberCheck,
+  PairingCode,
+  QrCode,
+  SendMediaInput,
+  SendResult,
+  SendTextInput,
+  SystemEvent,
+} from './types.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
 
 export interface RegistryDeps {
@@ -42,6 +57,15 @@ const DEFAULT_MEDIA: Config['media'] = {
 };
 
 const MAX_TEXT = 65_536;
+
+/** Free-text labels: trimmed, empty means none. */
+function checkLabel(value: unknown, field: string, max = 255): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw validationFailed(`${field} must be a string`, { field });
+  const trimmed = value.trim();
+  if (trimmed.length > max) throw validationFailed(`${field} must be at most ${max} characters`, { field });
+  return trimmed || null;
+}
 const MAX_CHECK = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -97,17 +121,31 @@ export class InstanceRegistry implements InstanceService {
     return this.sessions.get(id)?.qr ?? null;
   }
 
-  async create(input: { name: string; ownerId?: string | null }): Promise<InstanceView> {
+  async create(input: { name: string; ownerId?: string | null; groupLabel?: string | null }): Promise<InstanceView> {
     const name = String(input.name ?? '').trim();
     if (!name || name.length > 64) throw validationFailed('name must be 1 to 64 characters', { field: 'name' });
+    const groupLabel = checkLabel(input.groupLabel, 'groupLabel');
     try {
-      const row = await this.repo.create({ name, ownerId: input.ownerId ?? null });
+      const row = await this.repo.create({ name, ownerId: input.ownerId ?? null, groupLabel });
       this.system('INSTANCE_CREATED', `instance ${name} created`, row.id);
       return this.view(row);
     } catch (err) {
       if (err instanceof InstanceNameTaken) throw new DomainError('INSTANCE_NAME_TAKEN', `an instance named "${name}" already exists`, { name });
       throw err;
     }
+  }
+
+  async updateLabels(id: string, changes: { groupLabel?: string | null; used?: boolean; note?: string | null }): Promise<InstanceView> {
+    if (changes.used !== undefined && typeof changes.used !== 'boolean') throw validationFailed('used must be true or false', { field: 'used' });
+    const patch = {
+      ...(changes.groupLabel !== undefined ? { groupLabel: checkLabel(changes.groupLabel, 'groupLabel') } : {}),
+      ...(changes.used !== undefined ? { used: changes.used } : {}),
+      ...(changes.note !== undefined ? { note: checkLabel(changes.note, 'note', 4096) } : {}),
+    };
+    await this.requireRow(id);
+    const row = await this.repo.patch(id, patch);
+    if (!row) throw instanceNotFound(id);
+    return this.view(row);
   }
 
   async connect(id: string): Promise<InstanceView> {
@@ -127,6 +165,31 @@ export class InstanceRegistry implements InstanceService {
     const session = await this.ensureSession(id);
     const code = await session.requestPairingCode(digits);
     return { instanceId: id, code };
+  }
+
+  /** Stops an unpaired connection that is showing QR codes (status DISCONNECTED). False when none is. */
+  async cancelLinking(id: string): Promise<boolean> {
+    await this.requireRow(id);
+    const session = this.sessions.get(id) ?? (await this.starting.get(id)?.catch(() => undefined));
+    if (!session || session.hasCreds || !['QR_PENDING', 'CONNECTING'].includes(session.status)) return false;
+    await session.stop();
+    if (this.sessions.get(id) !== session) return true;
+    this.sessions.delete(id);
+    await this.onState(id, { status: 'DISCONNECTED', reconnectAttempts: 0, lastError: QR_CANCELLED_REASON });
+    return true;
+  }
+
+  async deviceInfo(id: string): Promise<DeviceInfo> {
+    const { session, row } = await this.onlineSession(id);
+    return { instanceId: id, deviceJid: session.deviceJid ?? row.jid ?? '', phoneNumber: row.phoneNumber ?? '', lid: row.lid, pushName: row.pushName };
+  }
+
+  async listGroups(id: string): Promise<GroupInfo[]> {
+    return (await this.onlineSession(id)).session.groups();
+  }
+
+  async listContacts(id: string): Promise<KnownContact[]> {
+    return (await this.onlineSession(id)).session.contacts.list();
   }
 
   async logout(id: string): Promise<InstanceView> {
@@ -170,7 +233,7 @@ export class InstanceRegistry implements InstanceService {
     if (!text.trim()) throw validationFailed('text must not be empty', { field: 'text' });
     if (text.length > MAX_TEXT) throw validationFailed(`text must be at most ${MAX_TEXT} characters`, { field: 'text' });
     const target = await this.sendTarget(input);
-    return this.deliver(target, (sock, jid) => sock.sendMessage(jid, { text }));
+    return this.deliver(target, input.typingMs, (sock, jid) => sock.sendMessage(jid, { text }));
   }
 
   /**
@@ -185,8 +248,10 @@ export class InstanceRegistry implements InstanceService {
     const staged = await stageMedia(input.kind, input.source, options);
     try {
       const type = resolveMediaType(input.kind, staged, input.mimeType);
-      const content = buildMediaContent(input.kind, staged, type, input.caption, input.fileName ?? input.source.fileName);
-      return await this.deliver(target, (sock, jid) => sock.sendMessage(jid, content));
+      const fileName = input.fileName ?? input.source.fileName ?? staged.suggestedName ?? null;
+      const content = buildMediaContent(input.kind, staged, type, input.caption, fileName ?? undefined);
+      const sent = await this.deliver(target, input.typingMs, (sock, jid) => sock.sendMessage(jid, content));
+      return { ...sent, media: { size: staged.size, fileName, mimeType: type.mimeType } };
     } finally {
       await staged.discard();
     }
@@ -197,7 +262,10 @@ export class InstanceRegistry implements InstanceService {
     const session = await this.sendingSession(input);
     const recipient = parseRecipient(input.to);
     const sock = session.requireSocket();
-    if (recipient.kind === 'jid') return { session, jid: recipient.jid };
+    if (recipient.kind === 'jid') {
+      if (recipient.jid.endsWith('@g.us')) await session.requireGroup(recipient.jid);
+      return { session, jid: recipient.jid };
+    }
     const found = await this.numbers.lookup(session.instanceId, [recipient.phoneNumber], (jids) => sock.onWhatsApp(...jids));
     const jid = found.get(recipient.phoneNumber);
     if (!jid) throw new DomainError('RECIPIENT_NOT_ON_WHATSAPP', `${recipient.phoneNumber} is not on WhatsApp`, { to: input.to });
@@ -206,9 +274,11 @@ export class InstanceRegistry implements InstanceService {
 
   private async deliver(
     { session, jid }: { session: WhatsAppSession; jid: string },
+    typingMs: number | undefined,
     send: (sock: WASocket, jid: string) => Promise<{ key: { id?: string | null }; messageTimestamp?: unknown } | undefined>,
   ): Promise<SendResult> {
     try {
+      if (typingMs && typingMs > 0) await session.simulateTyping(jid, Math.min(typingMs, 60_000));
       const sent = await send(session.requireSocket(), jid);
       return {
         messageId: sent!.key.id!,
@@ -240,9 +310,7 @@ export class InstanceRegistry implements InstanceService {
     if (!Array.isArray(phoneNumbers) || phoneNumbers.length === 0 || phoneNumbers.length > MAX_CHECK) {
       throw validationFailed(`phoneNumbers must hold 1 to ${MAX_CHECK} numbers`, { field: 'phoneNumbers' });
     }
-    const row = await this.requireRow(instanceId);
-    const session = this.sessions.get(row.id);
-    if (!session?.online) throw instanceNotConnected(row.id, session?.status ?? row.status);
+    const { session, row } = await this.onlineSession(instanceId);
     const sock = session.requireSocket();
     const normalized = phoneNumbers.map((input) => ({ input, phoneNumber: normalizePhoneNumber(String(input)) }));
     const valid = [...new Set(normalized.map((n) => n.phoneNumber).filter((n): n is string => !!n))];
@@ -360,10 +428,14 @@ export class InstanceRegistry implements InstanceService {
       if (!row) throw new DomainError('INSTANCE_NOT_FOUND', `no instance is linked to ${phone}`, { fromPhoneNumber: phone });
       id = row.id;
     }
+    return (await this.onlineSession(id)).session;
+  }
+
+  private async onlineSession(id: string): Promise<{ session: WhatsAppSession; row: InstanceRecord }> {
     const row = await this.requireRow(id);
     const session = this.sessions.get(row.id);
     if (!session?.online) throw instanceNotConnected(row.id, session?.status ?? row.status);
-    return session;
+    return { session, row };
   }
 
   private async requireRow(id: string): Promise<InstanceRecord> {
@@ -381,6 +453,7 @@ export class InstanceRegistry implements InstanceService {
     const session = this.sessions.get(row.id);
     return {
       ...row,
+      ...session?.identity,
       status: session?.status ?? row.status,
       qr: session?.qr ?? null,
       reconnectAttempts: session?.reconnectAttempts ?? 0,

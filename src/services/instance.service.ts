@@ -1,5 +1,5 @@
 import type { EventBus } from './event-bus.ts';
-import type { InstanceView, MediaDownload, NumberCheck, PairingCode, QrCode, SendMediaInput, SendResult, SendTextInput } from './types.ts';
+import type { DeviceInfo, GroupInfo, InstanceView, KnownContact, MediaDownload, NumberCheck, PairingCode, QrCode, SendMediaInput, SendResult, SendTextInput } from './types.ts';
 
 /**
  * The one service both transports (GraphQL and legacy REST) drive. Every method validates its input
@@ -11,16 +11,28 @@ export interface InstanceService {
   /** Throws INSTANCE_NOT_FOUND. */
   get(id: string): Promise<InstanceView>;
   /** Throws VALIDATION_FAILED (empty/too long name), INSTANCE_NAME_TAKEN. */
-  create(input: { name: string; ownerId?: string | null }): Promise<InstanceView>;
+  create(input: { name: string; ownerId?: string | null; groupLabel?: string | null }): Promise<InstanceView>;
+  /** The operator's labels (group label, `used` flag, note). Throws INSTANCE_NOT_FOUND, VALIDATION_FAILED. */
+  updateLabels(id: string, changes: { groupLabel?: string | null; used?: boolean; note?: string | null }): Promise<InstanceView>;
   /** Starts QR pairing, or reconnects when it has creds. Idempotent while connecting/online. Throws INVALID_STATE during logout. */
   connect(id: string): Promise<InstanceView>;
   /** Starts (or reuses) an unpaired connection and asks WhatsApp for an 8-character code for that number. */
   requestPairingCode(id: string, phoneNumber: string): Promise<PairingCode>;
+  /** Stops QR linking in progress (status DISCONNECTED); false when the instance was not showing QR codes. */
+  cancelLinking(id: string): Promise<boolean>;
+  /** The next four throw INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED. */
+  deviceInfo(id: string): Promise<DeviceInfo>;
+  listGroups(id: string): Promise<GroupInfo[]>;
+  /** Contacts this session has heard of since it connected (contact sync, message senders). */
+  listContacts(id: string): Promise<KnownContact[]>;
   /** Unlinks the device, wipes its keys; status LOGGED_OUT. The instance can be connected again. */
   logout(id: string): Promise<InstanceView>;
   /** Stops the session, deletes the instance with its creds and keys. */
   delete(id: string): Promise<void>;
-  /** Throws INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED, INVALID_RECIPIENT, RECIPIENT_NOT_ON_WHATSAPP, VALIDATION_FAILED. */
+  /**
+   * Throws INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED, INVALID_RECIPIENT, RECIPIENT_NOT_ON_WHATSAPP,
+   * GROUP_NOT_FOUND (a `@g.us` recipient the account is not in), VALIDATION_FAILED.
+   */
   sendText(input: SendTextInput): Promise<SendResult>;
   /**
    * Media from a URL or an upload. Besides sendText's errors: MEDIA_TOO_LARGE, MEDIA_EMPTY,

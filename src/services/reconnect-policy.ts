@@ -16,6 +16,8 @@ export interface BackoffOptions {
 
 /** The `lastError` of an instance whose QR codes ran out unscanned (SUDEVWA's clients expect QR_TIMEOUT). */
 export const QR_EXPIRED_REASON = 'QR code expired without being scanned';
+/** `lastError` of an instance whose QR linking the user cancelled (REST `qr-cancel`). */
+export const QR_CANCELLED_REASON = 'QR linking cancelled';
 
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 60_000, jitter: 0.3 };
 

@@ -20,6 +20,10 @@ export interface InstanceView {
   createdAt: Date;
   updatedAt: Date;
   ownerId: string | null;
+  /** Operator labels: a group name (SUDEVWA's `circle`), an availability flag and a free note. */
+  groupLabel: string | null;
+  used: boolean;
+  note: string | null;
 }
 
 export interface QrCode {
@@ -45,6 +49,36 @@ export interface Contact {
   lid: string | null;
   /** Digits only, when known. */
   phoneNumber: string | null;
+  pushName: string | null;
+}
+
+/** Someone a session has heard of (contact sync, message senders). */
+export interface KnownContact {
+  jid: string;
+  /** Digits; null for groups. */
+  phoneNumber: string | null;
+  /** Saved name, else the push name, when known. */
+  name: string | null;
+  isGroup: boolean;
+}
+
+/** A group the instance's account is in. */
+export interface GroupInfo {
+  jid: string;
+  subject: string;
+  description: string | null;
+  participantCount: number;
+  ownerJid: string | null;
+  createdAt: Date | null;
+}
+
+/** The linked device as WhatsApp knows it. */
+export interface DeviceInfo {
+  instanceId: string;
+  /** With the device number: `<digits>:<device>@s.whatsapp.net`. */
+  deviceJid: string;
+  phoneNumber: string;
+  lid: string | null;
   pushName: string | null;
 }
 
@@ -87,6 +121,8 @@ export interface SendTextInput {
   fromPhoneNumber?: string;
   to: string;
   text: string;
+  /** Shows "typing…" to the recipient for this long before sending (legacy REST's typing simulation). */
+  typingMs?: number;
 }
 
 export interface SendMediaInput {
@@ -102,6 +138,8 @@ export interface SendMediaInput {
   fileName?: string;
   /** Optional; must agree with the bytes. */
   mimeType?: string;
+  /** Shows "typing…" to the recipient for this long before sending. */
+  typingMs?: number;
 }
 
 export interface SendResult {
@@ -110,6 +148,8 @@ export interface SendResult {
   /** The JID the message went to. */
   to: string;
   timestamp: Date;
+  /** Media sends: what was sent. */
+  media?: { size: number; fileName: string | null; mimeType: string };
 }
 
 export interface NumberCheck {

@@ -5,12 +5,13 @@ import type { KeyWriter } from '../db/key-writer.ts';
 import type { Orm } from '../db/orm.ts';
 import { DomainError, invalidState } from './errors.ts';
 import { baileysLogger, type Logger } from './logger.ts';
+import { ContactBook } from './contact-book.ts';
 import type { ReceivedMediaRecord } from '../db/received-media.repository.ts';
 import { mediaReferenceOf } from './media/received-media.ts';
 import { toIncomingMessage } from './message-mapper.ts';
 import { toQrCode } from './qr.ts';
 import { decideReconnect } from './reconnect-policy.ts';
-import type { IncomingMessage, InstanceStatus, QrCode } from './types.ts';
+import type { GroupInfo, IncomingMessage, InstanceStatus, QrCode } from './types.ts';
 
 export interface SessionSnapshot {
   status: InstanceStatus;
@@ -44,6 +45,7 @@ export interface SessionDeps {
 }
 
 const SEEN_IDS_LIMIT = 2_000;
+const IDENTITY_KEYS = ['jid', 'lid', 'phoneNumber', 'pushName', 'connectedAt'] as const;
 
 /**
  * One WhatsApp account's connection. Owns its Baileys socket (one at a time), its retry timer and
@@ -71,6 +73,13 @@ export class WhatsAppSession {
   private incoming: Promise<void> = Promise.resolve();
   /** The account's push name as Baileys last learned it (from messages of the own phone). */
   private pushName: string | undefined;
+  /**
+   * The account fields of the latest state, at once: the status changes synchronously while the
+   * row catches up asynchronously, and readers must not see ONLINE with the old row's empty JID.
+   */
+  readonly identity: Partial<Pick<SessionSnapshot, (typeof IDENTITY_KEYS)[number]>> = {};
+  /** Who this account has heard of, for the legacy contacts listing. */
+  readonly contacts = new ContactBook();
 
   constructor(deps: SessionDeps) {
     this.deps = deps;
@@ -118,6 +127,12 @@ export class WhatsAppSession {
     sock.ev.on('connection.update', (update) => {
       if (sock === this.sock) void this.onConnectionUpdate(sock, update);
     });
+    sock.ev.on('contacts.upsert', (list) => {
+      for (const c of list) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
+    });
+    sock.ev.on('contacts.update', (list) => {
+      for (const c of list) if (c.id) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
+    });
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       if (sock !== this.sock) return;
       // One chain per session keeps events in arrival order while media references are saved.
@@ -136,6 +151,7 @@ export class WhatsAppSession {
       const incoming = toIncomingMessage(this.instanceId, msg, media);
       if (!incoming) continue;
       this.seenIds.add(id);
+      if (!incoming.fromMe) this.contacts.remember({ jid: incoming.sender.jid, lid: incoming.sender.lid, phoneNumber: incoming.sender.phoneNumber, name: incoming.sender.pushName });
       if (this.seenIds.size > SEEN_IDS_LIMIT) this.seenIds.delete(this.seenIds.values().next().value!);
       // A failed save costs the later download, never the message itself.
       if (media) await this.deps.saveMedia(media).catch((err) => this.log.error({ err, messageId: id }, 'saving the media reference failed'));
@@ -232,6 +248,50 @@ export class WhatsAppSession {
     return this.sock!;
   }
 
+  /** The linked device's own JID, with its device number (`<digits>:<n>@s.whatsapp.net`). */
+  get deviceJid(): string | null {
+    return this.sock?.user?.id ?? null;
+  }
+
+  /** Every group the account is in, as WhatsApp lists them now. */
+  async groups(): Promise<GroupInfo[]> {
+    const all = await this.requireSocket().groupFetchAllParticipating();
+    return Object.values(all).map((g) => ({
+      jid: g.id,
+      subject: g.subject ?? '',
+      description: g.desc ?? null,
+      participantCount: g.size ?? g.participants?.length ?? 0,
+      ownerJid: g.owner ?? null,
+      createdAt: g.creation ? new Date(g.creation * 1000) : null,
+    }));
+  }
+
+  /**
+   * Fails with GROUP_NOT_FOUND unless WhatsApp describes the group to this account. Baileys needs
+   * the metadata to send to a group anyway; asking first turns "no such group" (an error node, or
+   * no group node at all) into a clear answer instead of a failure deep inside sendMessage.
+   */
+  async requireGroup(jid: string): Promise<void> {
+    try {
+      await this.requireSocket().groupMetadata(jid);
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      const statusCode = (err as { output?: { statusCode?: number } }).output?.statusCode;
+      // The socket closed under us, or WhatsApp did not answer: not a verdict on the group.
+      if (statusCode === 428) throw new DomainError('INSTANCE_NOT_CONNECTED', `instance ${this.instanceId} is not connected`, { instanceId: this.instanceId, status: this.status });
+      if (statusCode === 408) throw err;
+      throw new DomainError('GROUP_NOT_FOUND', `group ${jid} is unknown to this instance: ${(err as Error).message}`, { groupJid: jid });
+    }
+  }
+
+  /** "typing…" to `jid` for `ms`, then paused: the legacy REST typing simulation. */
+  async simulateTyping(jid: string, ms: number): Promise<void> {
+    const sock = this.requireSocket();
+    await sock.sendPresenceUpdate('composing', jid).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, ms));
+    await sock.sendPresenceUpdate('paused', jid).catch(() => undefined);
+  }
+
   /** Presence heartbeat, driven by the registry's single timer. */
   async heartbeat(): Promise<void> {
     if (this.online) await this.sock!.sendPresenceUpdate('available').catch(() => undefined);
@@ -278,6 +338,7 @@ export class WhatsAppSession {
   private setState(change: Partial<SessionSnapshot> & { status: InstanceStatus }): Promise<void> {
     this.status = change.status;
     if (change.lastError !== undefined) this.lastError = change.lastError;
+    for (const key of IDENTITY_KEYS) if (change[key] !== undefined) (this.identity as Record<string, unknown>)[key] = change[key];
     const snapshot: SessionSnapshot = { reconnectAttempts: this.reconnectAttempts, lastError: this.lastError, ...change };
     this.stateChain = this.stateChain.then(() => this.deps.onState(snapshot)).catch((err) => this.log.error({ err }, 'persisting state failed'));
     return this.stateChain;

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       rateLimits: { loginPerMinute: 5, sendPerMinute: 120, redisUrl: undefined, redisKeyPrefix: 'wamux:' },
       legacyWs: { open: false, pingIntervalMs: 300_000, pongTimeoutMs: 900_000, maxQueuedFrames: 256, maxBufferedBytes: 4 * MB, doubleWrapIncoming: true },
       webhooks: { allowPrivateUrls: false, timeoutMs: 5_000, maxAttempts: 10, concurrencyPerTarget: 4, retryBaseMs: 1_000, retryMaxMs: 300_000, pollMs: 1_000 },
+      legacy: { allowRegistration: false, defaultCountryCode: '62', typingDelay: null, nullEmptyInstanceList: true },
     });
   });
 
@@ -85,6 +86,11 @@ describe('loadConfig', () => {
       WEBHOOK_RETRY_BASE_MS: '100',
       WEBHOOK_RETRY_MAX_MS: '1000',
       WEBHOOK_POLL_MS: '50',
+      ALLOW_REGISTRATION: 'true',
+      DEFAULT_COUNTRY_CODE: '49',
+      TYPING_DELAY_MIN: '2',
+      TYPING_DELAY_MAX: '5',
+      LEGACY_NULL_EMPTY_INSTANCES: 'false',
     });
     expect(config).toEqual({
       server: { host: '127.0.0.1', port: 8080 },
@@ -106,7 +112,16 @@ describe('loadConfig', () => {
       rateLimits: { loginPerMinute: 3, sendPerMinute: 60, redisUrl: 'redis://127.0.0.1:6379', redisKeyPrefix: 'wamux:' },
       legacyWs: { open: true, pingIntervalMs: 1000, pongTimeoutMs: 3000, maxQueuedFrames: 16, maxBufferedBytes: 65536, doubleWrapIncoming: false },
       webhooks: { allowPrivateUrls: true, timeoutMs: 2000, maxAttempts: 3, concurrencyPerTarget: 2, retryBaseMs: 100, retryMaxMs: 1000, pollMs: 50 },
+      legacy: { allowRegistration: true, defaultCountryCode: '49', typingDelay: { minMs: 2000, maxMs: 5000 }, nullEmptyInstanceList: false },
     });
+  });
+
+  test('the typing delay needs both bounds, max not below min', () => {
+    const envs: Array<Record<string, string>> = [{ TYPING_DELAY_MIN: '2' }, { TYPING_DELAY_MAX: '2' }, { TYPING_DELAY_MIN: '5', TYPING_DELAY_MAX: '2' }];
+    for (const env of envs) {
+      expect(problemsOf(env)).toEqual(['TYPING_DELAY_MIN, TYPING_DELAY_MAX: set both (seconds), with MAX >= MIN, or neither']);
+    }
+    expect(problemsOf({ DEFAULT_COUNTRY_CODE: '062' })[0]).toMatch(/^DEFAULT_COUNTRY_CODE: must be 1 to 3 digits/);
   });
 
   test('the PGlite store lives under DATA_DIR', () => {

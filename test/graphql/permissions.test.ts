@@ -1,10 +1,11 @@
 import { execute, extendSchema, isObjectType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/schema/index.ts';
+import { RateLimits } from '../../src/rate-limits.ts';
 import { protectSchema, ruleMap } from '../../src/schema/permissions.ts';
 
 // The rule map is the one place that opens a root field. These tests make forgetting it loud.
-const options = { loginPerMinute: 5, sendPerMinute: 5, redisUrl: undefined };
+const options = { http: { perSecond: 10, burst: 10 }, loginPerMinute: 5, sendPerMinute: 5, redisUrl: undefined };
 const rules = ruleMap({ login: {} as never, send: {} as never }) as Record<string, Record<string, unknown>>;
 
 describe('permissions', () => {
@@ -20,10 +21,10 @@ describe('permissions', () => {
 
   it('denies a field that was added without a rule (fallbackRule: deny)', async () => {
     const extended = extendSchema(buildSchema(), parse('extend type Query { unguarded: String }'));
-    const protectedSchema = protectSchema(extended, options);
+    const limits = new RateLimits(options);
     try {
       const result = await execute({
-        schema: protectedSchema.schema,
+        schema: protectSchema(extended, limits),
         document: parse('{ unguarded }'),
         rootValue: { unguarded: 'should never be seen' },
         // Even an administrator: an unlisted field is closed for everyone.
@@ -32,7 +33,7 @@ describe('permissions', () => {
       expect(result.data?.unguarded ?? null).toBeNull();
       expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     } finally {
-      await protectedSchema.close();
+      await limits.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LegacyEventTranslator } from '../../src/rest/legacy-events.ts';
-import { QR_EXPIRED_REASON } from '../../src/services/reconnect-policy.ts';
+import { QR_CANCELLED_REASON, QR_EXPIRED_REASON } from '../../src/services/reconnect-policy.ts';
 import type { InstanceService } from '../../src/services/instance.service.ts';
 import type { InstanceStatus, InstanceStatusEvent } from '../../src/services/types.ts';
 
@@ -43,5 +43,7 @@ describe('LegacyEventTranslator', () => {
   it('logout of a linked instance is logged_out; abandoning a QR is QR_CANCELLED', async () => {
     expect(await run([['CONNECTING'], ['ONLINE'], ['LOGGED_OUT']])).toEqual(['INSTANCE_STATUS_CHANGED:online', 'INSTANCE_STATUS_CHANGED:logged_out']);
     expect(await run([['QR_PENDING'], ['LOGGED_OUT']])).toEqual(['QR_CANCELLED:cancelled']);
+    // REST's DELETE /api/qr-cancel/:id leaves the instance DISCONNECTED, saying why.
+    expect(await run([['QR_PENDING'], ['DISCONNECTED', QR_CANCELLED_REASON]])).toEqual(['QR_CANCELLED:cancelled']);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AccountRepository, UsernameTaken, type ApiKeyRecord, type UserRecord } from '../../db/account.repository.ts';
+import { AccountRepository, EmailTaken, UsernameTaken, type ApiKeyRecord, type UserRecord } from '../../db/account.repository.ts';
 import type { Role } from '../../db/user.entity.ts';
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, validationFailed } from '../errors.ts';
@@ -22,6 +22,8 @@ export interface UserView {
   id: string;
   username: string;
   role: Role;
+  email: string | null;
+  fullName: string | null;
   createdAt: Date;
 }
 
@@ -43,7 +45,8 @@ export interface AuthOptions {
 
 const unauthenticated = (message = 'authentication required') => new DomainError('UNAUTHENTICATED', message);
 const forbidden = (message = 'not allowed') => new DomainError('FORBIDDEN', message);
-const view = (u: UserRecord): UserView => ({ id: u.id, username: u.username, role: u.role, createdAt: u.createdAt });
+const view = (u: UserRecord): UserView => ({ id: u.id, username: u.username, role: u.role, email: u.email, fullName: u.fullName, createdAt: u.createdAt });
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 const USERNAME = /^[a-zA-Z0-9._@-]{3,64}$/;
 const API_KEY_TOUCH_MS = 60_000;
 /** Compared against when a username does not exist, so timing does not reveal which usernames do. */
@@ -70,8 +73,11 @@ export class AuthService {
     return { created: true, generatedPassword: generated };
   }
 
-  async createUser(input: { username: string; password: string; role?: Role }): Promise<UserView> {
+  async createUser(input: { username: string; password: string; role?: Role; email?: string; fullName?: string }): Promise<UserView> {
     const username = String(input.username ?? '').trim();
+    const email = input.email === undefined ? null : String(input.email).trim().toLowerCase();
+    if (email !== null && !EMAIL.test(email)) throw validationFailed('email must be an e-mail address', { field: 'email' });
+    const fullName = input.fullName === undefined ? null : String(input.fullName).trim().slice(0, 255) || null;
     if (!USERNAME.test(username)) throw validationFailed('username must be 3 to 64 letters, digits or . _ @ -', { field: 'username' });
     if (typeof input.password !== 'string' || input.password.length < 12 || input.password.length > 256) {
       throw validationFailed('password must be 12 to 256 characters', { field: 'password' });
@@ -79,8 +85,9 @@ export class AuthService {
     const role = input.role ?? 'USER';
     if (role !== 'ADMIN' && role !== 'USER') throw validationFailed('role must be ADMIN or USER', { field: 'role' });
     try {
-      return view(await this.accounts.createUser({ username, passwordHash: await hashPassword(input.password), role }));
+      return view(await this.accounts.createUser({ username, passwordHash: await hashPassword(input.password), role, email, fullName }));
     } catch (err) {
+      if (err instanceof EmailTaken) throw new DomainError('EMAIL_TAKEN', 'email already exists', { field: 'email' });
       if (err instanceof UsernameTaken) throw new DomainError('USERNAME_TAKEN', `username "${username}" is taken`, { username });
       throw err;
     }
@@ -105,6 +112,27 @@ export class AuthService {
 
   /** Rotates: the presented token stops working. Presenting a revoked one revokes the whole family (theft signal). */
   async refresh(refreshToken: string): Promise<TokenPair> {
+    const stored = await this.liveRefreshToken(refreshToken);
+    if (!(await this.accounts.revokeRefreshToken(stored.id))) throw unauthenticated('refresh token was already used');
+    const user = await this.accounts.findUser(stored.userId);
+    if (!user) throw unauthenticated('this account no longer exists');
+    return this.issue(user, stored.family);
+  }
+
+  /**
+   * A new access token; the refresh token stays valid until it expires or is logged out. Only for
+   * legacy REST clients (SUDEVWA never rotated, so its clients reuse one refresh token and would
+   * trip the rotation's theft detection).
+   */
+  async refreshAccessOnly(refreshToken: string): Promise<{ accessToken: string; accessTokenExpiresAt: Date; user: UserView }> {
+    const stored = await this.liveRefreshToken(refreshToken);
+    const user = await this.accounts.findUser(stored.userId);
+    if (!user) throw unauthenticated('this account no longer exists');
+    const access = signAccessToken(this.opts.jwtSecret, { sub: user.id, role: user.role }, this.opts.accessTtlSeconds);
+    return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, user: view(user) };
+  }
+
+  private async liveRefreshToken(refreshToken: string) {
     const stored = typeof refreshToken === 'string' ? await this.accounts.findRefreshToken(hashToken(refreshToken)) : null;
     if (!stored) throw unauthenticated('invalid refresh token');
     if (stored.revokedAt) {
@@ -113,10 +141,7 @@ export class AuthService {
       throw unauthenticated('refresh token was already used or revoked');
     }
     if (stored.expiresAt.getTime() <= Date.now()) throw unauthenticated('refresh token expired');
-    if (!(await this.accounts.revokeRefreshToken(stored.id))) throw unauthenticated('refresh token was already used');
-    const user = await this.accounts.findUser(stored.userId);
-    if (!user) throw unauthenticated('this account no longer exists');
-    return this.issue(user, stored.family);
+    return stored;
   }
 
   /** Ends a login: the refresh token (and everything rotated from it) stops working. */

@@ -54,6 +54,19 @@ export class InstanceAccess {
     return (linked.find((i) => i.status === 'ONLINE') ?? linked[0])?.id;
   }
 
+  /**
+   * The instance a send "from this number" uses. A number linked only to other people's instances
+   * is FORBIDDEN, never a way in; undefined when no instance has the number at all.
+   */
+  async senderByPhoneNumber(digits: string): Promise<string | undefined> {
+    const own = await this.byPhoneNumber(digits);
+    if (own) return own;
+    if (!this.isAdmin && (await this.instances.list()).some((i) => i.phoneNumber === digits)) {
+      throw new DomainError('FORBIDDEN', `you may not use the instance linked to ${digits}`, { fromPhoneNumber: digits });
+    }
+    return undefined;
+  }
+
   requireAdmin(): void {
     if (!this.isAdmin) throw new DomainError('FORBIDDEN', 'administrators only');
   }
