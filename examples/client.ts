@@ -1,0 +1,106 @@
+/**
+ * A small typed wamux client: GraphQL over HTTP for queries and mutations, graphql-ws for
+ * subscriptions, both typed by the documents codegen writes into ./generated. It logs in with a
+ * username and password and keeps the access token fresh with the refresh token, so a long-running
+ * bot never holds an expired one. Runs on plain `node` (Node 24 strips the types).
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { LoginDocument, RefreshTokenDocument, type LoginMutation, type TypedDocumentString } from './generated/graphql.ts';
+
+export interface GraphQLErrorPayload {
+  message: string;
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+/** An answer with errors: `code` is the first error's `extensions.code` (see the ErrorCode enum). */
+export class WamuxError extends Error {
+  readonly code: string | undefined;
+  readonly errors: GraphQLErrorPayload[];
+  constructor(errors: GraphQLErrorPayload[]) {
+    super(errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '));
+    this.name = 'WamuxError';
+    this.code = errors[0]?.extensions?.code;
+    this.errors = errors;
+  }
+}
+
+type Tokens = LoginMutation['login'];
+
+/** Refresh this long before the access token expires (or halfway, for very short lifetimes). */
+const REFRESH_MARGIN_MS = 60_000;
+
+export class WamuxClient {
+  readonly httpUrl: string;
+  readonly ws: Client;
+  private tokens: Tokens | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  /** `baseUrl` is the gateway's root, e.g. `http://localhost:2121`. */
+  constructor(baseUrl: string) {
+    this.httpUrl = new URL('/graphql', baseUrl).toString();
+    this.ws = createClient({
+      url: this.httpUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      // Read at every (re)connect, so a reconnect after a refresh presents the current token.
+      connectionParams: () => ({ authorization: `Bearer ${this.tokens?.accessToken ?? ''}` }),
+      lazy: true,
+      retryAttempts: 5,
+    });
+  }
+
+  /** Queries and mutations over HTTP POST; throws a WamuxError when the answer has errors. */
+  async request<R, V>(document: TypedDocumentString<R, V>, variables?: V): Promise<R> {
+    const res = await fetch(this.httpUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(this.tokens ? { authorization: `Bearer ${this.tokens.accessToken}` } : {}),
+      },
+      body: JSON.stringify({ query: document.toString(), variables }),
+    });
+    const body = (await res.json()) as { data?: R | null; errors?: GraphQLErrorPayload[] };
+    if (body.errors?.length || !body.data) throw new WamuxError(body.errors ?? [{ message: `no data (HTTP ${res.status})` }]);
+    return body.data;
+  }
+
+  /** One subscription over graphql-ws; `onData` gets every event. Returns the unsubscribe function. */
+  subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, onData: (data: R) => void | Promise<void>, onError: (err: unknown) => void): () => void {
+    return this.ws.subscribe<R>(
+      { query: document.toString(), variables: variables as Record<string, unknown> },
+      {
+        next: (result) => {
+          if (result.errors?.length) return onError(new WamuxError(result.errors as GraphQLErrorPayload[]));
+          if (result.data) Promise.resolve(onData(result.data)).catch(onError);
+        },
+        error: onError,
+        complete: () => undefined,
+      },
+    );
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    this.useTokens((await this.request(LoginDocument, { username, password })).login);
+  }
+
+  private useTokens(tokens: Tokens): void {
+    this.tokens = tokens;
+    clearTimeout(this.refreshTimer);
+    const lifetime = Date.parse(tokens.accessTokenExpiresAt) - Date.now();
+    const delay = Math.max(1_000, lifetime > 2 * REFRESH_MARGIN_MS ? lifetime - REFRESH_MARGIN_MS : lifetime / 2);
+    this.refreshTimer = setTimeout(() => {
+      this.request(RefreshTokenDocument, { token: tokens.refreshToken }).then(
+        ({ refreshToken }) => this.useTokens(refreshToken),
+        (err: unknown) => console.error(`token refresh failed: ${String(err)}`),
+      );
+    }, delay);
+    // A pending refresh alone does not keep the process alive.
+    this.refreshTimer.unref();
+  }
+
+  async dispose(): Promise<void> {
+    clearTimeout(this.refreshTimer);
+    await this.ws.dispose();
+  }
+}

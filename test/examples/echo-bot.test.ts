@@ -1,0 +1,123 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InstancesDocument } from '../graphql/generated/graphql.ts';
+import { startTestGateway, TEST_ADMIN, type TestGateway } from '../helpers/app.ts';
+
+// The README's example, run exactly as a user runs it: `node examples/echo-bot.ts` as a child
+// process against a real gateway in sandbox mode. A sandbox phone scans the QR the bot prints,
+// another phone writes to it and gets its text back.
+const BOT = '15550700001';
+const USER = '15550700002';
+const root = join(import.meta.dirname, '..', '..');
+
+/** The bot's stdout, line by line, with "wait until a line matches". */
+class BotProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly lines: string[] = [];
+  stderr = '';
+  private wake: Array<() => void> = [];
+  private exited: number | null | undefined;
+
+  constructor(env: Record<string, string>) {
+    this.child = spawn(process.execPath, [join(root, 'examples', 'echo-bot.ts')], { cwd: root, env: { ...process.env, ...env } });
+    createInterface({ input: this.child.stdout }).on('line', (line) => this.notify(() => this.lines.push(line)));
+    this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.child.on('exit', (code) => this.notify(() => (this.exited = code)));
+  }
+
+  private notify(change: () => void): void {
+    change();
+    for (const w of this.wake.splice(0)) w();
+  }
+
+  /** The first capture group of the first line (from `from` on) matching `pattern`. */
+  async waitForLine(pattern: RegExp, from = 0, timeoutMs = 20_000): Promise<{ match: string; index: number }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (let i = from; i < this.lines.length; i++) {
+        const m = pattern.exec(this.lines[i]!);
+        if (m) return { match: m[1] ?? m[0], index: i };
+      }
+      if (this.exited !== undefined) throw new Error(`echo-bot exited (${this.exited}) before printing ${pattern}; stderr: ${this.stderr}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${pattern}; stdout: ${this.lines.join('\n')}; stderr: ${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake.push(() => (clearTimeout(timer), resolve()));
+      });
+    }
+  }
+
+  async stop(): Promise<number | null> {
+    if (this.exited === undefined) {
+      const done = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+      this.child.kill('SIGTERM');
+      await done;
+    }
+    return this.exited ?? null;
+  }
+}
+
+let gw: TestGateway;
+const bots: BotProcess[] = [];
+const startBot = (env: Record<string, string> = {}) => {
+  const bot = new BotProcess({ WAMUX_URL: gw.url, WAMUX_USERNAME: TEST_ADMIN.username, WAMUX_PASSWORD: TEST_ADMIN.password, WAMUX_INSTANCE: 'echo', ...env });
+  bots.push(bot);
+  return bot;
+};
+
+beforeAll(async () => {
+  gw = await startTestGateway();
+  await gw.sandbox.createPhone(BOT, 'Bot');
+  await gw.sandbox.createPhone(USER, 'User');
+});
+afterAll(async () => {
+  for (const bot of bots) await bot.stop();
+  await gw?.close();
+});
+
+describe('examples/echo-bot.ts', () => {
+  it('prints the QR, goes ONLINE once scanned, echoes texts, and stops cleanly on SIGTERM', async () => {
+    const bot = startBot();
+    const qr = await bot.waitForLine(/^qr: (.+)$/);
+    // The drawn QR (terminal block characters) comes before the raw line.
+    expect(bot.lines.slice(0, qr.index).join('\n')).toMatch(/[█▀▄]/);
+    await gw.sandbox.scan(BOT, qr.match);
+    await bot.waitForLine(/^status: (ONLINE)$/, qr.index);
+    await bot.waitForLine(/^online: /);
+
+    const sent = await gw.sandbox.sendText(USER, BOT, 'hello, bot');
+    const echo = await gw.sandbox.waitForMessage(USER, (m) => m.from === BOT && m.text === 'hello, bot');
+    expect(echo.id).not.toBe(sent);
+    await bot.waitForLine(new RegExp(`^echoed: ${sent} -> `));
+    // Its own echo came back as a fromMe message on the linked account and was not echoed again.
+    expect(bot.lines.filter((l) => l.startsWith('echoed: '))).toHaveLength(1);
+
+    expect(await bot.stop()).toBe(0);
+  });
+
+  it('reuses the instance by name on the next run: already linked, no QR, straight to ONLINE', async () => {
+    const before = (await gw.http.ok(InstancesDocument)).instances.filter((i) => i.name === 'echo');
+    expect(before).toHaveLength(1);
+    const bot = startBot();
+    const line = await bot.waitForLine(/^instance: echo (\S+) /);
+    expect(line.match).toBe(before[0]!.id);
+    await bot.waitForLine(/^status: (ONLINE)$/);
+    expect(bot.lines.some((l) => l.startsWith('qr: '))).toBe(false);
+
+    const sent = await gw.sandbox.sendText(USER, BOT, 'second run');
+    await gw.sandbox.waitForMessage(USER, (m) => m.from === BOT && m.text === 'second run');
+    await bot.waitForLine(new RegExp(`^echoed: ${sent} -> `));
+    expect((await gw.http.ok(InstancesDocument)).instances.filter((i) => i.name === 'echo')).toHaveLength(1);
+    expect(await bot.stop()).toBe(0);
+  });
+
+  it('exits non-zero with the error code on a wrong password', async () => {
+    const bot = startBot({ WAMUX_PASSWORD: 'not-the-password' });
+    const code = await new Promise<number | null>((resolve) => bot.child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(bot.stderr).toMatch(/UNAUTHENTICATED/);
+  });
+});
