@@ -119,7 +119,9 @@ export function mountGraphQL(
     });
     scope.route({
       url: yoga.graphqlEndpoint,
-      method: ['GET', 'POST', 'OPTIONS'],
+      // Every method reaches Yoga, so PUT or DELETE get the spec's 405 with `Allow: GET, POST`
+      // (and a GraphQL error body) instead of Fastify's bare 404.
+      method: ['GET', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'],
       handler: async (req, reply) => {
         const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply });
         response.headers.forEach((value, key) => void reply.header(key, value));
