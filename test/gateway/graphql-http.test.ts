@@ -1,5 +1,7 @@
+import type { GraphQLEnumType } from 'graphql';
 import { serverAudits, type AuditResult } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSchema } from '../../src/schema/index.ts';
 import { MeDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 
@@ -14,6 +16,9 @@ afterAll(async () => {
 });
 
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
+/** The documented codes: every error the endpoint answers with must carry one of them. */
+const documentedCodes = (buildSchema().getType('ErrorCode') as GraphQLEnumType).getValues().map((v) => v.name);
+const codeOf = async (res: Response) => ((await res.json()) as { errors: Array<{ extensions?: { code?: string } }> }).errors[0]?.extensions?.code;
 
 /**
  * SHOULD (and MAY) audits we knowingly fail, by audit id, each with the reason. Empty: every audit
@@ -69,6 +74,7 @@ describe('our GraphQL over HTTP surface', () => {
     const res = await fetch(url, { headers: authorized({ accept: GRAPHQL_RESPONSE }) });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST');
+    expect(documentedCodes).toContain(await codeOf(res));
   });
 
   it('answers other methods with 405 and Allow: GET, POST, not 404', async () => {
@@ -76,6 +82,7 @@ describe('our GraphQL over HTTP surface', () => {
       const res = await fetch(gw.http.url, { method, headers: authorized({ 'content-type': 'application/json', accept: GRAPHQL_RESPONSE }), body: '{}' });
       expect(res.status, method).toBe(405);
       expect(res.headers.get('allow'), method).toBe('GET, POST');
+      expect(documentedCodes).toContain(await codeOf(res));
     }
   });
 
@@ -85,9 +92,10 @@ describe('our GraphQL over HTTP surface', () => {
     // Deliberately invalid against the schema, so no generated document.
     const invalid = await post({ query: '{ nope }' }, authorized());
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await codeOf(invalid)).toBe('GRAPHQL_VALIDATION_FAILED');
     const missingVariable = await post({ query: MeDocument.toString().replace('query Me', 'query Me($x: ID!)') }, authorized());
     expect(missingVariable.status).toBe(400);
+    expect(documentedCodes).toContain(await codeOf(missingVariable));
 
     // The operation ran: the spec's 2xx with `data: null`; the error says why.
     const anonymous = await post({ query: MeDocument.toString() }, {});
