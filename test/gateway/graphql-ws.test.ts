@@ -1,7 +1,7 @@
 import { createClient, type Client, type ClientOptions, type FormattedExecutionResult, type Message } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateInstanceDocument, DeleteInstanceDocument, MeDocument, SystemEventsDocument } from '../graphql/generated/graphql.ts';
+import { CreateInstanceDocument, DeleteInstanceDocument, MeDocument, QrCodeDocument, SystemEventsDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 
 // The GraphQL over WebSocket protocol (graphql-transport-ws) as the gateway speaks it: with the
@@ -168,9 +168,9 @@ describe('operations', () => {
     expect(invalid.error).toEqual([expect.objectContaining({ message: expect.stringMatching(/nope/), extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED' }) })]);
     const syntax = await collect(c, '{ me {').done;
     expect(Array.isArray(syntax.error)).toBe(true);
-    // A variable that does not coerce is found when the operation starts: graphql-ws answers with a
+    // A required variable that is missing is found when the operation starts: graphql-ws answers with a
     // result carrying the error, then complete.
-    const missingVariable = collect(c, 'subscription ($id: ID!) { qrCode(instanceId: $id) { code } }');
+    const missingVariable = collect(c, QrCodeDocument.toString());
     expect(await missingVariable.done).toEqual({});
     expect(missingVariable.results).toEqual([{ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })] }]);
 
