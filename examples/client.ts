@@ -36,8 +36,11 @@ export class WamuxClient {
   private tokens: Tokens | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
 
-  /** `baseUrl` is the gateway's root, e.g. `http://localhost:2121`. */
-  constructor(baseUrl: string) {
+  private readonly onTokens: ((accessTokenExpiresAt: string) => void) | undefined;
+
+  /** `baseUrl` is the gateway's root, e.g. `http://localhost:2121`; `onTokens` hears of every login and refresh. */
+  constructor(baseUrl: string, options: { onTokens?: (accessTokenExpiresAt: string) => void } = {}) {
+    this.onTokens = options.onTokens;
     this.httpUrl = new URL('/graphql', baseUrl).toString();
     this.ws = createClient({
       url: this.httpUrl.replace(/^http/, 'ws'),
@@ -86,6 +89,7 @@ export class WamuxClient {
 
   private useTokens(tokens: Tokens): void {
     this.tokens = tokens;
+    this.onTokens?.(tokens.accessTokenExpiresAt);
     clearTimeout(this.refreshTimer);
     const lifetime = Date.parse(tokens.accessTokenExpiresAt) - Date.now();
     const delay = Math.max(1_000, lifetime > 2 * REFRESH_MARGIN_MS ? lifetime - REFRESH_MARGIN_MS : lifetime / 2);

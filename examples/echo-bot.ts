@@ -8,7 +8,8 @@
  * Environment: WAMUX_URL (default http://localhost:2121), WAMUX_USERNAME (default admin),
  * WAMUX_PASSWORD (required), WAMUX_INSTANCE (instance name, default echo-bot).
  * Besides the drawn QR, every QR is printed raw on a line `qr: <code>` (for the sandbox's scan call,
- * or a script), every status change as `status: <STATUS>`, every echo as `echoed: <id> -> <chat>`.
+ * or a script), every status change as `status: <STATUS>`, every echo as `echoed: <id> -> <chat>`,
+ * every login or token refresh as `token: valid until <time>`.
  */
 import QRCode from 'qrcode';
 import { WamuxClient } from './client.ts';
@@ -32,7 +33,7 @@ if (!password) {
   process.exit(2);
 }
 
-const client = new WamuxClient(url);
+const client = new WamuxClient(url, { onTokens: (expiresAt) => console.log(`token: valid until ${expiresAt}`) });
 const fail = (err: unknown) => {
   console.error(`echo-bot: ${err instanceof Error ? err.message : JSON.stringify(err)}`);
   void client.dispose().finally(() => process.exit(1));

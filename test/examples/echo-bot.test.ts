@@ -2,12 +2,14 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InstancesDocument } from '../graphql/generated/graphql.ts';
+import { InstancesDocument, LoginDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, TEST_ADMIN, type TestGateway } from '../helpers/app.ts';
 
 // The README's example, run exactly as a user runs it: `node examples/echo-bot.ts` as a child
 // process against a real gateway in sandbox mode. A sandbox phone scans the QR the bot prints,
-// another phone writes to it and gets its text back.
+// another phone writes to it and gets its text back. Access tokens live 10 s here (the shortest
+// JWT_ACCESS_TTL allowed), so the first run also proves the bot refreshes its token.
+const ACCESS_TTL_SECONDS = 10;
 const BOT = '15550700001';
 const USER = '15550700002';
 const root = join(import.meta.dirname, '..', '..');
@@ -68,8 +70,11 @@ const startBot = (env: Record<string, string> = {}) => {
   return bot;
 };
 
+/** The gateway's own admin token may have expired by now (10 s lifetime): log in again. */
+const freshHttp = async () => gw.http.as((await gw.http.as(undefined).ok(LoginDocument, TEST_ADMIN)).login.accessToken);
+
 beforeAll(async () => {
-  gw = await startTestGateway();
+  gw = await startTestGateway({ env: { JWT_ACCESS_TTL: String(ACCESS_TTL_SECONDS) } });
   await gw.sandbox.createPhone(BOT, 'Bot');
   await gw.sandbox.createPhone(USER, 'User');
 });
@@ -79,8 +84,11 @@ afterAll(async () => {
 });
 
 describe('examples/echo-bot.ts', () => {
-  it('prints the QR, goes ONLINE once scanned, echoes texts, and stops cleanly on SIGTERM', async () => {
+  it('prints the QR, goes ONLINE once scanned, echoes texts (still after its first token expired), and stops cleanly on SIGTERM', async () => {
     const bot = startBot();
+    await bot.waitForLine(/^token: valid until /);
+    // The first token was issued before this line showed up: it is dead at this time.
+    const firstTokenDead = Date.now() + ACCESS_TTL_SECONDS * 1000 + 1_000;
     const qr = await bot.waitForLine(/^qr: (.+)$/);
     // The drawn QR (terminal block characters) comes before the raw line.
     expect(bot.lines.slice(0, qr.index).join('\n')).toMatch(/[█▀▄]/);
@@ -95,11 +103,19 @@ describe('examples/echo-bot.ts', () => {
     // Its own echo came back as a fromMe message on the linked account and was not echoed again.
     expect(bot.lines.filter((l) => l.startsWith('echoed: '))).toHaveLength(1);
 
+    // Past the first token's lifetime: the echo goes out with a refreshed one.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstTokenDead - Date.now())));
+    expect(bot.lines.filter((l) => l.startsWith('token: ')).length).toBeGreaterThanOrEqual(2);
+    const later = await gw.sandbox.sendText(USER, BOT, 'still there?');
+    await gw.sandbox.waitForMessage(USER, (m) => m.from === BOT && m.text === 'still there?');
+    await bot.waitForLine(new RegExp(`^echoed: ${later} -> `));
+
     expect(await bot.stop()).toBe(0);
   });
 
   it('reuses the instance by name on the next run: already linked, no QR, straight to ONLINE', async () => {
-    const before = (await gw.http.ok(InstancesDocument)).instances.filter((i) => i.name === 'echo');
+    const http = await freshHttp();
+    const before = (await http.ok(InstancesDocument)).instances.filter((i) => i.name === 'echo');
     expect(before).toHaveLength(1);
     const bot = startBot();
     const line = await bot.waitForLine(/^instance: echo (\S+) /);
@@ -110,7 +126,7 @@ describe('examples/echo-bot.ts', () => {
     const sent = await gw.sandbox.sendText(USER, BOT, 'second run');
     await gw.sandbox.waitForMessage(USER, (m) => m.from === BOT && m.text === 'second run');
     await bot.waitForLine(new RegExp(`^echoed: ${sent} -> `));
-    expect((await gw.http.ok(InstancesDocument)).instances.filter((i) => i.name === 'echo')).toHaveLength(1);
+    expect((await http.ok(InstancesDocument)).instances.filter((i) => i.name === 'echo')).toHaveLength(1);
     expect(await bot.stop()).toBe(0);
   });
 
