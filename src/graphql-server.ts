@@ -137,6 +137,8 @@ export function mountGraphQL(
   const wss = new WebSocketServer({ server: http.server, path: GRAPHQL_PATH });
   useServer(
     {
+      // graphql-ws' default, stated because clients rely on it (README): no connection_init within 3 s → 4408.
+      connectionInitWaitTimeout: 3_000,
       // Checked at connect (a missing or bad credential closes with 4403), and again for every operation.
       onConnect: async (ctx) => {
         if (shutdown.signal.aborted) return false;

@@ -109,6 +109,8 @@ describe('examples/echo-bot.ts', () => {
     const later = await gw.sandbox.sendText(USER, BOT, 'still there?');
     await gw.sandbox.waitForMessage(USER, (m) => m.from === BOT && m.text === 'still there?');
     await bot.waitForLine(new RegExp(`^echoed: ${later} -> `));
+    // Two texts in, two echoes out: none of its own echoes was answered in the meantime.
+    expect(bot.lines.filter((l) => l.startsWith('echoed: '))).toHaveLength(2);
 
     expect(await bot.stop()).toBe(0);
   });
