@@ -29,6 +29,8 @@ type Tokens = LoginMutation['login'];
 
 /** Refresh this long before the access token expires (or halfway, for very short lifetimes). */
 const REFRESH_MARGIN_MS = 60_000;
+/** After a failed refresh (gateway restarting), try again this soon. */
+const REFRESH_RETRY_MS = 5_000;
 
 export class WamuxClient {
   readonly httpUrl: string;
@@ -38,8 +40,12 @@ export class WamuxClient {
 
   private readonly onTokens: ((accessTokenExpiresAt: string) => void) | undefined;
 
-  /** `baseUrl` is the gateway's root, e.g. `http://localhost:2121`; `onTokens` hears of every login and refresh. */
-  constructor(baseUrl: string, options: { onTokens?: (accessTokenExpiresAt: string) => void } = {}) {
+  /**
+   * `baseUrl` is the gateway's root, e.g. `http://localhost:2121`; `onTokens` hears of every login
+   * and refresh; `retryAttempts` bounds the reconnects after a lost connection (default 6: waits of
+   * 1, 2, 4, … 32 s plus jitter, over a minute in all, enough for a gateway restart).
+   */
+  constructor(baseUrl: string, options: { onTokens?: (accessTokenExpiresAt: string) => void; retryAttempts?: number } = {}) {
     this.onTokens = options.onTokens;
     this.httpUrl = new URL('/graphql', baseUrl).toString();
     this.ws = createClient({
@@ -48,7 +54,10 @@ export class WamuxClient {
       // Read at every (re)connect, so a reconnect after a refresh presents the current token.
       connectionParams: () => ({ authorization: `Bearer ${this.tokens?.accessToken ?? ''}` }),
       lazy: true,
-      retryAttempts: 5,
+      // Ride out a gateway restart: retry lost connections and refused connects alike (graphql-ws'
+      // randomised exponential backoff), then resubscribe every live subscription.
+      retryAttempts: options.retryAttempts ?? 6,
+      shouldRetry: () => true,
     });
   }
 
@@ -68,17 +77,21 @@ export class WamuxClient {
     return body.data;
   }
 
-  /** One subscription over graphql-ws; `onData` gets every event. Returns the unsubscribe function. */
-  subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, onData: (data: R) => void | Promise<void>, onError: (err: unknown) => void): () => void {
+  /**
+   * One subscription over graphql-ws; `onData` gets every event. `onEnd` hears when the stream stops
+   * for good: an error, or the server completing it (as it does when shutting down). Brief network
+   * drops are retried by the client and resubscribed. Returns the unsubscribe function.
+   */
+  subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, onData: (data: R) => void | Promise<void>, onEnd: (err?: unknown) => void): () => void {
     return this.ws.subscribe<R>(
       { query: document.toString(), variables: variables as Record<string, unknown> },
       {
         next: (result) => {
-          if (result.errors?.length) return onError(new WamuxError(result.errors as GraphQLErrorPayload[]));
-          if (result.data) Promise.resolve(onData(result.data)).catch(onError);
+          if (result.errors?.length) return onEnd(new WamuxError(result.errors as GraphQLErrorPayload[]));
+          if (result.data) Promise.resolve(onData(result.data)).catch(onEnd);
         },
-        error: onError,
-        complete: () => undefined,
+        error: (err) => onEnd(err ?? new Error('subscription failed')),
+        complete: () => onEnd(),
       },
     );
   }
@@ -90,15 +103,23 @@ export class WamuxClient {
   private useTokens(tokens: Tokens): void {
     this.tokens = tokens;
     this.onTokens?.(tokens.accessTokenExpiresAt);
-    clearTimeout(this.refreshTimer);
     const lifetime = Date.parse(tokens.accessTokenExpiresAt) - Date.now();
-    const delay = Math.max(1_000, lifetime > 2 * REFRESH_MARGIN_MS ? lifetime - REFRESH_MARGIN_MS : lifetime / 2);
+    this.scheduleRefresh(tokens.refreshToken, Math.max(1_000, lifetime > 2 * REFRESH_MARGIN_MS ? lifetime - REFRESH_MARGIN_MS : lifetime / 2));
+  }
+
+  private scheduleRefresh(refreshToken: string, delayMs: number): void {
+    clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
-      this.request(RefreshTokenDocument, { token: tokens.refreshToken }).then(
-        ({ refreshToken }) => this.useTokens(refreshToken),
-        (err: unknown) => console.error(`token refresh failed: ${String(err)}`),
+      this.request(RefreshTokenDocument, { token: refreshToken }).then(
+        ({ refreshToken: tokens }) => this.useTokens(tokens),
+        (err: unknown) => {
+          // Unreachable (restarting) or refused: keep the same refresh token and try again. A
+          // refused one stays refused; the next request then fails with UNAUTHENTICATED and says so.
+          console.error(`token refresh failed, retrying in ${REFRESH_RETRY_MS / 1000} s: ${err instanceof Error ? err.message : String(err)}`);
+          this.scheduleRefresh(refreshToken, REFRESH_RETRY_MS);
+        },
       );
-    }, delay);
+    }, delayMs);
     // A pending refresh alone does not keep the process alive.
     this.refreshTimer.unref();
   }

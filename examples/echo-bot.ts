@@ -6,7 +6,8 @@
  *   WAMUX_PASSWORD=… node examples/echo-bot.ts
  *
  * Environment: WAMUX_URL (default http://localhost:2121), WAMUX_USERNAME (default admin),
- * WAMUX_PASSWORD (required), WAMUX_INSTANCE (instance name, default echo-bot).
+ * WAMUX_PASSWORD (required), WAMUX_INSTANCE (instance name, default echo-bot), WAMUX_RETRY_ATTEMPTS
+ * (reconnects after losing the gateway before giving up with exit code 1, default 6: over a minute).
  * Besides the drawn QR, every QR is printed raw on a line `qr: <code>` (for the sandbox's scan call,
  * or a script), every status change as `status: <STATUS>`, every echo as `echoed: <id> -> <chat>`,
  * every login or token refresh as `token: valid until <time>`.
@@ -28,19 +29,36 @@ const url = process.env.WAMUX_URL ?? 'http://localhost:2121';
 const username = process.env.WAMUX_USERNAME ?? 'admin';
 const password = process.env.WAMUX_PASSWORD ?? '';
 const instanceName = process.env.WAMUX_INSTANCE ?? 'echo-bot';
+const retryAttempts = Number(process.env.WAMUX_RETRY_ATTEMPTS ?? 6);
 if (!password) {
   console.error('set WAMUX_PASSWORD (and WAMUX_USERNAME when it is not "admin")');
   process.exit(2);
 }
-
-const client = new WamuxClient(url, { onTokens: (expiresAt) => console.log(`token: valid until ${expiresAt}`) });
-const fail = (err: unknown) => {
-  console.error(`echo-bot: ${err instanceof Error ? err.message : JSON.stringify(err)}`);
-  void client.dispose().finally(() => process.exit(1));
-};
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void client.dispose().finally(() => process.exit(0)));
+if (!Number.isInteger(retryAttempts) || retryAttempts < 0) {
+  console.error('WAMUX_RETRY_ATTEMPTS must be a whole number, 0 or more');
+  process.exit(2);
 }
+
+const client = new WamuxClient(url, { retryAttempts, onTokens: (expiresAt) => console.log(`token: valid until ${expiresAt}`) });
+let stopping = false;
+const stop = (code: number) => {
+  stopping = true;
+  void client.dispose().finally(() => process.exit(code));
+};
+const describeError = (err: unknown) => {
+  if (err instanceof Error) return err.message;
+  // graphql-ws reports a closed socket as its CloseEvent, a failed connect as an ErrorEvent.
+  const event = err as { code?: number; reason?: string; message?: string } | undefined;
+  if (event?.code !== undefined) return `connection closed (${event.code} ${event.reason ?? ''})`;
+  return event?.message ? `connection failed (${event.message})` : JSON.stringify(err);
+};
+/** A stream ended for good: exit non-zero, for a supervisor (systemd, Docker) to restart the bot. */
+const fail = (err?: unknown) => {
+  if (stopping) return;
+  console.error(`echo-bot: ${err === undefined ? 'the gateway ended a subscription (shutting down?)' : describeError(err)}`);
+  stop(1);
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop(0));
 
 try {
   await run();

@@ -63,6 +63,8 @@ class BotProcess {
 }
 
 let gw: TestGateway;
+/** The same gateway after the restart test, on the same storage. */
+let restarted: TestGateway | undefined;
 const bots: BotProcess[] = [];
 const startBot = (env: Record<string, string> = {}) => {
   const bot = new BotProcess({ WAMUX_URL: gw.url, WAMUX_USERNAME: TEST_ADMIN.username, WAMUX_PASSWORD: TEST_ADMIN.password, WAMUX_INSTANCE: 'echo', ...env });
@@ -80,6 +82,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const bot of bots) await bot.stop();
+  await restarted?.close();
   await gw?.close();
 });
 
@@ -138,4 +141,30 @@ describe('examples/echo-bot.ts', () => {
     expect(code).toBe(1);
     expect(bot.stderr).toMatch(/UNAUTHENTICATED/);
   });
+
+  // Last: these stop the gateway.
+  it('rides out a gateway restart: reconnects, resubscribes and echoes again', async () => {
+    const bot = startBot();
+    await bot.waitForLine(/^status: (ONLINE)$/);
+    const before = bot.lines.length;
+    // Same storage and port: what a restart of the service looks like to the bot.
+    await gw.stop();
+    restarted = await startTestGateway({ storage: gw.storage, env: { JWT_ACCESS_TTL: String(ACCESS_TTL_SECONDS), PORT: new URL(gw.url).port } });
+    // The resubscribed status stream starts with the current state again.
+    await bot.waitForLine(/^status: (ONLINE)$/, before, 60_000);
+    const sent = await restarted.sandbox.sendText(USER, BOT, 'after the restart');
+    await restarted.sandbox.waitForMessage(USER, (m) => m.from === BOT && m.text === 'after the restart', 20_000);
+    await bot.waitForLine(new RegExp(`^echoed: ${sent} -> `), before);
+    expect(await bot.stop()).toBe(0);
+  }, 120_000);
+
+  it('exits non-zero, saying why, when the gateway stays away', async () => {
+    // One reconnect attempt (1 to 4 s) instead of the default minute.
+    const bot = startBot({ WAMUX_URL: restarted!.url, WAMUX_RETRY_ATTEMPTS: '1' });
+    await bot.waitForLine(/^status: (ONLINE)$/);
+    await restarted!.stop();
+    const exited = new Promise<number | null>((resolve) => bot.child.once('exit', resolve));
+    expect(await exited).toBe(1);
+    expect(bot.stderr).toMatch(/echo-bot: connection (failed|closed)/);
+  }, 30_000);
 });
