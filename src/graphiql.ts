@@ -7,9 +7,9 @@ import { renderGraphiQL, type GraphiQLOptions } from 'graphql-yoga';
  * hands GraphiQL's socket a `connectionParams` function that reads the Authorization header from
  * the Headers tab (GraphiQL persists it in localStorage), and one token works on both transports.
  */
-export const GRAPHIQL_OPTIONS: GraphiQLOptions = {
-  title: 'wamux',
-  subscriptionsProtocol: 'WS',
+
+/** What the page starts with, under whatever the Yoga `graphiql` option sets. */
+const GRAPHIQL_DEFAULTS: GraphiQLOptions = {
   shouldPersistHeaders: true,
   headers: JSON.stringify({ Authorization: 'Bearer <accessToken from the login mutation>' }, null, 2),
   defaultQuery: `# wamux GraphQL API. Log in, then put the access token into the Headers tab below
@@ -47,10 +47,11 @@ export function wamuxConnectionParams(storage: { getItem(key: string): string | 
   return {};
 }
 
-/** Yoga's `renderGraphiQL`: the stock page, with `connectionParams` added to the options it boots with. */
-export function renderWamuxGraphiQL(options: GraphiQLOptions): string {
+/** Yoga's `renderGraphiQL`: the stock page, with our defaults and `connectionParams` added to the options it boots with. */
+export function renderWamuxGraphiQL(configured: GraphiQLOptions): string {
+  const options = { ...GRAPHIQL_DEFAULTS, ...configured };
   const html = renderGraphiQL(options);
-  const json = JSON.stringify(options ?? {});
+  const json = JSON.stringify(options);
   if (!html.includes(json)) throw new Error('GraphiQL page layout changed: cannot add graphql-ws connectionParams');
   const script = `<script>${wamuxConnectionParams.toString()}</script>`;
   // Replacer functions: the options may contain `$` sequences that a replacement string would expand.

@@ -5,7 +5,7 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { GRAPHIQL_OPTIONS, renderWamuxGraphiQL } from './graphiql.ts';
+import { renderWamuxGraphiQL } from './graphiql.ts';
 import type { Context } from './schema/builder.ts';
 import { createMaskError } from './schema/errors.ts';
 import { buildSchema } from './schema/index.ts';
@@ -99,8 +99,8 @@ export function mountGraphQL(
     graphqlEndpoint: GRAPHQL_PATH,
     context: (init) => context(init as Parameters<typeof context>[0]),
     maskedErrors: { maskError: createMaskError(log) },
-    graphiql: options.graphiql ? GRAPHIQL_OPTIONS : false,
     renderGraphiQL: renderWamuxGraphiQL,
+    graphiql: options.graphiql ? { subscriptionsProtocol: 'WS', title: 'wamux' } : false,
     landingPage: false,
     logging: log,
     plugins: options.introspection ? [] : [disableIntrospection],
