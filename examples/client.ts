@@ -90,7 +90,8 @@ export class WamuxClient {
           if (result.errors?.length) return onEnd(new WamuxError(result.errors as GraphQLErrorPayload[]));
           if (result.data) Promise.resolve(onData(result.data)).catch(onEnd);
         },
-        error: (err) => onEnd(err ?? new Error('subscription failed')),
+        // An `error` message carries GraphQL errors (an array); a lost connection, its close or error event.
+        error: (err) => onEnd(Array.isArray(err) ? new WamuxError(err as GraphQLErrorPayload[]) : (err ?? new Error('subscription failed'))),
         complete: () => onEnd(),
       },
     );
