@@ -1,29 +1,32 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
+const clientPreset = {
+  preset: 'client',
+  presetConfig: { fragmentMasking: false },
+  config: {
+    // Documents are plain strings (TypedDocumentString): fetch and graphql-ws take them as is,
+    // no graphql-tag at runtime.
+    documentMode: 'string',
+    useTypeImports: true,
+    // String unions, not TS enums: the project compiles with erasableSyntaxOnly (and examples run on plain node).
+    enumsAsTypes: true,
+    // Upload: a file part of a multipart request (clients build the form themselves).
+    scalars: { DateTime: 'string', Upload: 'Blob' },
+  },
+} as const;
+
 /**
- * `npm run codegen`: typed documents for every operation in test/graphql (and later examples/),
- * generated from the committed schema.graphql. Output is committed; a test fails when it is stale.
+ * `npm run codegen`: typed documents for every operation the tests (test/graphql) and the examples
+ * (examples/) send, generated from the committed schema.graphql. One target each, so an example
+ * carries only its own operations. Output is committed; a test fails when it is stale.
  */
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['test/graphql/**/*.graphql'],
   // `.ts` extensions in the generated imports: required by NodeNext and Node's own TS support.
   importExtension: '.ts',
   generates: {
-    'test/graphql/generated/': {
-      preset: 'client',
-      presetConfig: { fragmentMasking: false },
-      config: {
-        // Documents are plain strings (TypedDocumentString): fetch and graphql-ws take them as is,
-        // no graphql-tag at runtime.
-        documentMode: 'string',
-        useTypeImports: true,
-        // String unions, not TS enums: the project compiles with erasableSyntaxOnly.
-        enumsAsTypes: true,
-        // Upload: a file part of a multipart request (the tests build the form themselves).
-        scalars: { DateTime: 'string', Upload: 'Blob' },
-      },
-    },
+    'test/graphql/generated/': { ...clientPreset, documents: ['test/graphql/**/*.graphql'] },
+    'examples/generated/': { ...clientPreset, documents: ['examples/**/*.graphql'] },
   },
 };
 

@@ -5,6 +5,7 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { renderWamuxGraphiQL } from './graphiql.ts';
 import type { Context } from './schema/builder.ts';
 import { createMaskError } from './schema/errors.ts';
 import { buildSchema } from './schema/index.ts';
@@ -85,6 +86,7 @@ export function mountGraphQL(
     graphqlEndpoint: GRAPHQL_PATH,
     context: (init) => context(init as Parameters<typeof context>[0]),
     maskedErrors: { maskError: createMaskError(log) },
+    renderGraphiQL: renderWamuxGraphiQL,
     graphiql: options.graphiql ? { subscriptionsProtocol: 'WS', title: 'wamux' } : false,
     landingPage: false,
     // Yoga would answer every origin on its own; CORS is the app's (@fastify/cors, CORS_ALLOW_ORIGINS).
@@ -111,7 +113,9 @@ export function mountGraphQL(
     );
     scope.route({
       url: yoga.graphqlEndpoint,
-      method: ['GET', 'POST', 'OPTIONS'],
+      // Every method reaches Yoga, so PUT or DELETE get the spec's 405 with `Allow: GET, POST`
+      // (and a GraphQL error body) instead of Fastify's bare 404.
+      method: ['GET', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'],
       handler: async (req, reply) => {
         const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply });
         response.headers.forEach((value, key) => void reply.header(key, value));
@@ -125,6 +129,8 @@ export function mountGraphQL(
   const wss = new WebSocketServer({ noServer: true });
   useServer(
     {
+      // graphql-ws' default, stated because clients rely on it (README): no connection_init within 3 s → 4408.
+      connectionInitWaitTimeout: 3_000,
       // Checked at connect (a missing or bad credential closes with 4403), and again for every operation.
       onConnect: async (ctx) => {
         if (shutdown.signal.aborted) return false;

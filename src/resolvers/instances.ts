@@ -36,7 +36,7 @@ builder.mutationFields((t) => ({
   createInstance: t.field({
     type: InstanceType,
     description: 'Creates an instance (status CREATED) owned by you. Link it with `connectInstance` (QR) or `requestPairingCode`. Fails with INSTANCE_NAME_TAKEN.',
-    args: { input: t.arg({ type: CreateInstanceInput, required: true }) },
+    args: { input: t.arg({ type: CreateInstanceInput, required: true, description: 'The new instance.' }) },
     resolve: (_root, { input }, ctx) => ctx.instances.create({ name: input.name, ownerId: ctx.principal!.userId }),
   }),
   connectInstance: t.field({

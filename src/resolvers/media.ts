@@ -42,7 +42,7 @@ builder.mutationFields((t) => ({
     description:
       'Sends an image, video, audio file, voice note or document, from a URL or a multipart upload, streamed to a temp file and on to WhatsApp. ' +
       'Fails like sendText, and with MEDIA_TOO_LARGE, MEDIA_EMPTY, MEDIA_TYPE_MISMATCH, MEDIA_URL_INVALID, MEDIA_URL_FORBIDDEN or MEDIA_FETCH_FAILED.',
-    args: { input: t.arg({ type: SendMediaInput, required: true }) },
+    args: { input: t.arg({ type: SendMediaInput, required: true, description: 'The file (a URL or an upload), its kind, its sender and its recipient.' }) },
     resolve: async (_root, { input }, ctx) => {
       const from = await sender(ctx, input);
       // Resolves when the file's part starts arriving; its bytes stream on from there.

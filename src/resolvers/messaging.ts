@@ -65,7 +65,7 @@ builder.mutationFields((t) => ({
     type: SendTextResultType,
     description:
       'Sends a text message. Fails with INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED, INVALID_RECIPIENT or RECIPIENT_NOT_ON_WHATSAPP.',
-    args: { input: t.arg({ type: SendTextInput, required: true }) },
+    args: { input: t.arg({ type: SendTextInput, required: true, description: 'The message, its sender and its recipient.' }) },
     resolve: async (_root, { input }, ctx) => ctx.instances.sendText({ ...(await sender(ctx, input)), to: input.to, text: input.text }),
   }),
 }));

@@ -10,7 +10,7 @@ import { builder } from './builder.ts';
  * `extensions.code` with one of these values. Domain errors keep their code and details, argument
  * validation becomes BAD_USER_INPUT, anything else is logged and masked.
  */
-export type ErrorCode = DomainErrorCode | 'BAD_USER_INPUT' | 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED' | 'INTERNAL_SERVER_ERROR';
+export type ErrorCode = DomainErrorCode | 'BAD_USER_INPUT' | 'BAD_REQUEST' | 'RATE_LIMITED' | 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED' | 'INTERNAL_SERVER_ERROR';
 
 // A Record, so a new domain error code fails to compile until it is documented here.
 const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
@@ -37,6 +37,8 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
   GROUP_NOT_FOUND: 'The instance is not in a group with that JID (or WhatsApp did not return it).',
   API_KEY_NOT_FOUND: 'No API key has that id.',
   BAD_USER_INPUT: 'An argument failed validation; `extensions.issues` lists each problem with its path.',
+  BAD_REQUEST: 'The HTTP request is not a GraphQL request this endpoint accepts (e.g. a mutation over GET, a missing `query` parameter); the HTTP status says which.',
+  RATE_LIMITED: 'Too many requests from this address (or logins, or sends); `extensions.retryAfterSeconds` says when to try again.',
   GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax.',
   GRAPHQL_VALIDATION_FAILED: 'The document does not match the schema.',
   INTERNAL_SERVER_ERROR: 'Something unexpected failed on the server; details are in its log, not in the response.',

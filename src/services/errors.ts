@@ -2,29 +2,33 @@
  * Expected failures of the domain. Each transport maps them in one place (GraphQL: an error with
  * `extensions.code`; REST: the envelope and a 4xx); anything else is masked and logged.
  */
-export type DomainErrorCode =
-  | 'INSTANCE_NOT_FOUND'
-  | 'INSTANCE_NAME_TAKEN'
-  | 'INSTANCE_NOT_CONNECTED'
-  | 'INVALID_STATE'
-  | 'INVALID_RECIPIENT'
-  | 'RECIPIENT_NOT_ON_WHATSAPP'
-  | 'VALIDATION_FAILED'
-  | 'SEND_FAILED'
-  | 'MEDIA_TOO_LARGE'
-  | 'MEDIA_EMPTY'
-  | 'MEDIA_TYPE_MISMATCH'
-  | 'MEDIA_URL_INVALID'
-  | 'MEDIA_URL_FORBIDDEN'
-  | 'MEDIA_FETCH_FAILED'
-  | 'MEDIA_NOT_FOUND'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'USER_NOT_FOUND'
-  | 'USERNAME_TAKEN'
-  | 'EMAIL_TAKEN'
-  | 'GROUP_NOT_FOUND'
-  | 'API_KEY_NOT_FOUND';
+export const DOMAIN_ERROR_CODES = [
+  'INSTANCE_NOT_FOUND',
+  'INSTANCE_NAME_TAKEN',
+  'INSTANCE_NOT_CONNECTED',
+  'INVALID_STATE',
+  'INVALID_RECIPIENT',
+  'RECIPIENT_NOT_ON_WHATSAPP',
+  'VALIDATION_FAILED',
+  'SEND_FAILED',
+  'MEDIA_TOO_LARGE',
+  'MEDIA_EMPTY',
+  'MEDIA_TYPE_MISMATCH',
+  'MEDIA_URL_INVALID',
+  'MEDIA_URL_FORBIDDEN',
+  'MEDIA_FETCH_FAILED',
+  'MEDIA_NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'USER_NOT_FOUND',
+  'USERNAME_TAKEN',
+  'EMAIL_TAKEN',
+  'GROUP_NOT_FOUND',
+  'API_KEY_NOT_FOUND',
+] as const;
+
+/** The stable codes clients match on (GraphQL `extensions.code`, the REST envelope). */
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

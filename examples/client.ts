@@ -1,0 +1,132 @@
+/**
+ * A small typed wamux client: GraphQL over HTTP for queries and mutations, graphql-ws for
+ * subscriptions, both typed by the documents codegen writes into ./generated. It logs in with a
+ * username and password and keeps the access token fresh with the refresh token, so a long-running
+ * bot never holds an expired one. Runs on plain `node` (Node 24 strips the types).
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { LoginDocument, RefreshTokenDocument, type LoginMutation, type TypedDocumentString } from './generated/graphql.ts';
+
+export interface GraphQLErrorPayload {
+  message: string;
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+/** An answer with errors: `code` is the first error's `extensions.code` (see the ErrorCode enum). */
+export class WamuxError extends Error {
+  readonly code: string | undefined;
+  readonly errors: GraphQLErrorPayload[];
+  constructor(errors: GraphQLErrorPayload[]) {
+    super(errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '));
+    this.name = 'WamuxError';
+    this.code = errors[0]?.extensions?.code;
+    this.errors = errors;
+  }
+}
+
+type Tokens = LoginMutation['login'];
+
+/** Refresh this long before the access token expires (or halfway, for very short lifetimes). */
+const REFRESH_MARGIN_MS = 60_000;
+/** After a failed refresh (gateway restarting), try again this soon. */
+const REFRESH_RETRY_MS = 5_000;
+
+export class WamuxClient {
+  readonly httpUrl: string;
+  readonly ws: Client;
+  private tokens: Tokens | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  private readonly onTokens: ((accessTokenExpiresAt: string) => void) | undefined;
+
+  /**
+   * `baseUrl` is the gateway's root, e.g. `http://localhost:2121`; `onTokens` hears of every login
+   * and refresh; `retryAttempts` bounds the reconnects after a lost connection (default 6: waits of
+   * 1, 2, 4, … 32 s plus jitter, over a minute in all, enough for a gateway restart).
+   */
+  constructor(baseUrl: string, options: { onTokens?: (accessTokenExpiresAt: string) => void; retryAttempts?: number } = {}) {
+    this.onTokens = options.onTokens;
+    this.httpUrl = new URL('/graphql', baseUrl).toString();
+    this.ws = createClient({
+      url: this.httpUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      // Read at every (re)connect, so a reconnect after a refresh presents the current token.
+      connectionParams: () => ({ authorization: `Bearer ${this.tokens?.accessToken ?? ''}` }),
+      lazy: true,
+      // Ride out a gateway restart: retry lost connections and refused connects alike (graphql-ws'
+      // randomised exponential backoff), then resubscribe every live subscription.
+      retryAttempts: options.retryAttempts ?? 6,
+      shouldRetry: () => true,
+    });
+  }
+
+  /** Queries and mutations over HTTP POST; throws a WamuxError when the answer has errors. */
+  async request<R, V>(document: TypedDocumentString<R, V>, variables?: V): Promise<R> {
+    const res = await fetch(this.httpUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(this.tokens ? { authorization: `Bearer ${this.tokens.accessToken}` } : {}),
+      },
+      body: JSON.stringify({ query: document.toString(), variables }),
+    });
+    const body = (await res.json()) as { data?: R | null; errors?: GraphQLErrorPayload[] };
+    if (body.errors?.length || !body.data) throw new WamuxError(body.errors ?? [{ message: `no data (HTTP ${res.status})` }]);
+    return body.data;
+  }
+
+  /**
+   * One subscription over graphql-ws; `onData` gets every event. `onEnd` hears when the stream stops
+   * for good: an error, or the server completing it (as it does when shutting down). Brief network
+   * drops are retried by the client and resubscribed. Returns the unsubscribe function.
+   */
+  subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, onData: (data: R) => void | Promise<void>, onEnd: (err?: unknown) => void): () => void {
+    return this.ws.subscribe<R>(
+      { query: document.toString(), variables: variables as Record<string, unknown> },
+      {
+        next: (result) => {
+          if (result.errors?.length) return onEnd(new WamuxError(result.errors as GraphQLErrorPayload[]));
+          if (result.data) Promise.resolve(onData(result.data)).catch(onEnd);
+        },
+        // An `error` message carries GraphQL errors (an array); a lost connection, its close or error event.
+        error: (err) => onEnd(Array.isArray(err) ? new WamuxError(err as GraphQLErrorPayload[]) : (err ?? new Error('subscription failed'))),
+        complete: () => onEnd(),
+      },
+    );
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    this.useTokens((await this.request(LoginDocument, { username, password })).login);
+  }
+
+  private useTokens(tokens: Tokens): void {
+    this.tokens = tokens;
+    this.onTokens?.(tokens.accessTokenExpiresAt);
+    const lifetime = Date.parse(tokens.accessTokenExpiresAt) - Date.now();
+    this.scheduleRefresh(tokens.refreshToken, Math.max(1_000, lifetime > 2 * REFRESH_MARGIN_MS ? lifetime - REFRESH_MARGIN_MS : lifetime / 2));
+  }
+
+  private scheduleRefresh(refreshToken: string, delayMs: number): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.request(RefreshTokenDocument, { token: refreshToken }).then(
+        ({ refreshToken: tokens }) => this.useTokens(tokens),
+        (err: unknown) => {
+          // Unreachable (restarting) or refused: keep the same refresh token and try again. A
+          // refused one stays refused; the next request then fails with UNAUTHENTICATED and says so.
+          console.error(`token refresh failed, retrying in ${REFRESH_RETRY_MS / 1000} s: ${err instanceof Error ? err.message : String(err)}`);
+          this.scheduleRefresh(refreshToken, REFRESH_RETRY_MS);
+        },
+      );
+    }, delayMs);
+    // A pending refresh alone does not keep the process alive.
+    this.refreshTimer.unref();
+  }
+
+  async dispose(): Promise<void> {
+    clearTimeout(this.refreshTimer);
+    await this.ws.dispose();
+  }
+}
