@@ -130,8 +130,8 @@ async function assemble(parts: Parts): Promise<App> {
   });
   await http.register(mediaDownloadRoute, { instances: registry, auth: parts.auth });
   await http.register(restApi({ instances: registry, auth: parts.auth, rateLimits, legacy: config.legacy, media: config.media, logger: log }));
-  const legacyWs = new LegacyWebSockets({ instances: registry, auth: parts.auth, logger: log, options: config.legacyWs, rateLimit: config.http.rateLimit });
-  await http.register(webhookRoutes, { instances: registry, auth: parts.auth, webhooks, rateLimit: config.http.rateLimit });
+  const legacyWs = new LegacyWebSockets({ instances: registry, auth: parts.auth, logger: log, options: config.legacyWs, rateLimits });
+  await http.register(webhookRoutes, { instances: registry, auth: parts.auth, webhooks, rateLimits });
   // Every WebSocket endpoint shares the one HTTP server; each upgrade goes to the server of its path.
   routeUpgrades(http.server, [graphql.upgrade, legacyWs]);
   if (sandbox?.embedded) {

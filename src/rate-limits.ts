@@ -65,6 +65,19 @@ export class RateLimits {
     };
   }
 
+  /**
+   * Counts one request from `address` into the per-address HTTP bucket, for what never passes
+   * through Fastify's hooks (WebSocket upgrades). False when the address is over the limit.
+   */
+  takeHttp(address: string): Promise<boolean> {
+    const { perSecond, burst } = this.options.http;
+    this.httpStore ??= new LocalStore(false, false);
+    const store = this.httpStore as { incr(key: string, cb: (err: Error | null, result?: { current: number }) => void, timeWindow: number, max: number): void };
+    return new Promise((resolve) =>
+      store.incr(address, (err, result) => resolve(!err && (result?.current ?? 0) <= burst), Math.max(1, Math.round((1000 * burst) / perSecond)), burst),
+    );
+  }
+
   /** What the GraphQL rule uses for the same operation: the limit and the args that key it. */
   quota(operation: LimitedOperation): { max: number; window: string; identityArgs?: string[] } {
     if (operation === 'login' || operation === 'refreshToken') return { max: this.options.loginPerMinute, window: '1m' };

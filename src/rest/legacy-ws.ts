@@ -7,13 +7,13 @@ import { InstanceAccess } from '../services/auth/instance-access.ts';
 import { DomainError } from '../services/errors.ts';
 import type { InstanceService } from '../services/instance.service.ts';
 import type { Logger } from '../services/logger.ts';
+import type { RateLimits } from '../rate-limits.ts';
 import { closeWebSockets } from '../websocket-upgrades.ts';
 import type { InstanceStatus } from '../services/types.ts';
 import { authenticateLegacy, type LegacyErrorBody } from './legacy-auth.ts';
 import { LegacyEventTranslator, type LegacyOutgoing } from './legacy-events.ts';
 import { resolveInstanceRef } from './legacy-instance-ref.ts';
 import { LegacyWsClient } from './legacy-ws-client.ts';
-import { UpgradeLimiter } from './upgrade-limiter.ts';
 
 export type LegacyWsOptions = Config['legacyWs'];
 
@@ -23,7 +23,8 @@ export interface LegacyWsDeps {
   logger: Logger;
   options: LegacyWsOptions;
   /** Upgrade attempts per client address, like the HTTP limit. */
-  rateLimit: { perSecond: number; burst: number };
+  /** Upgrades count into the per-address HTTP bucket every route uses. */
+  rateLimits: RateLimits;
 }
 
 const GLOBAL_PATH = '/ws';
@@ -71,7 +72,6 @@ export class LegacyWebSockets {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME });
   private readonly clients = new Set<LegacyWsClient>();
   private readonly translator: LegacyEventTranslator;
-  private readonly limiter: UpgradeLimiter;
   private unsubscribe: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   /** Frames go out in the order the events happened, even when one needs a lookup first. */
@@ -82,7 +82,6 @@ export class LegacyWebSockets {
     this.deps = deps;
     this.log = deps.logger.child({ component: 'legacy-ws' });
     this.translator = new LegacyEventTranslator(deps.instances, { doubleWrapIncoming: deps.options.doubleWrapIncoming });
-    this.limiter = new UpgradeLimiter(deps.rateLimit);
   }
 
   matches(pathname: string): boolean {
@@ -125,7 +124,7 @@ export class LegacyWebSockets {
 
   private async accept(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     if (this.stopping) throw refuse(503, 'Server is shutting down', 'SHUTTING_DOWN');
-    if (!this.limiter.take(req.socket.remoteAddress ?? 'unknown')) throw new Refusal(429, { success: false, error: 'rate limit exceeded' });
+    if (!(await this.deps.rateLimits.takeHttp(req.socket.remoteAddress ?? 'unknown'))) throw new Refusal(429, { success: false, error: 'rate limit exceeded' });
     const url = new URL(req.url ?? '/', 'http://localhost');
     const listen = LISTEN_PATH.exec(url.pathname);
     const instanceId = listen ? await resolveInstanceRef(this.deps.instances, decodeURIComponent(listen[1]!)) : null;

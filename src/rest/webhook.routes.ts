@@ -5,6 +5,8 @@ import { InstanceAccess } from '../services/auth/instance-access.ts';
 import { DomainError } from '../services/errors.ts';
 import type { InstanceService } from '../services/instance.service.ts';
 import type { WebhookService } from '../services/webhooks/webhook.service.ts';
+import type { RateLimits } from '../rate-limits.ts';
+import { failure, ok as success } from './envelope.ts';
 import { authenticateLegacy } from './legacy-auth.ts';
 import { resolveInstanceRef } from './legacy-instance-ref.ts';
 
@@ -12,21 +14,19 @@ export interface WebhookRouteOptions {
   instances: InstanceService;
   auth: AuthService;
   webhooks: WebhookService;
-  rateLimit: { perSecond: number; burst: number };
+  /** The per-address HTTP bucket every route counts into. */
+  rateLimits: RateLimits;
 }
 
-// A local stand-in for the shared REST envelope helper (src/rest/envelope.ts replaces it).
-const ok = (reply: FastifyReply, message: string, data?: unknown) => reply.status(200).send({ success: true, message, ...(data === undefined ? {} : { data }) });
-const fail = (reply: FastifyReply, status: number, message: string, code?: string, details?: string) =>
-  reply.status(status).send({ success: false, message, ...(code ? { error: { code, ...(details ? { details } : {}) } } : {}) });
+const ok = (reply: FastifyReply, message: string, data?: unknown) => reply.status(200).send(success(message, data));
+const fail = (reply: FastifyReply, status: number, message: string, code?: string, details?: string) => reply.status(status).send(failure(message, code, details));
 
 /** SUDEVWA's `POST /api/instances/:instanceId/webhook-setconfig` (reference section 9). */
 export async function webhookRoutes(scope: FastifyInstance, opts: WebhookRouteOptions): Promise<void> {
-  await scope.register(rateLimit, {
-    max: opts.rateLimit.burst,
-    timeWindow: Math.max(1, Math.round((1000 * opts.rateLimit.burst) / opts.rateLimit.perSecond)),
-    errorResponseBuilder: () => ({ statusCode: 429, success: false, error: 'rate limit exceeded' }),
-  });
+  await scope.register(
+    rateLimit,
+    opts.rateLimits.httpPluginOptions(() => ({ statusCode: 429, success: false, error: 'rate limit exceeded' })),
+  );
 
   // Body parsing failures (bad JSON, a content type that is not JSON) are SUDEVWA's bind errors.
   scope.setErrorHandler((err: FastifyError, req, reply) => {

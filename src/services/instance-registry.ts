@@ -193,10 +193,17 @@ export class InstanceRegistry implements InstanceService {
   }
 
   async logout(id: string): Promise<InstanceView> {
-    await this.requireRow(id);
     let inflight = this.loggingOut.get(id);
     if (!inflight) {
-      inflight = this.runLogout(id).finally(() => this.loggingOut.delete(id));
+      // Registered before the first await, so a connect that comes after this call always sees the
+      // logout in flight, however the database orders the two calls' reads.
+      const run = (async () => {
+        await this.requireRow(id);
+        await this.runLogout(id);
+      })();
+      inflight = run.finally(() => {
+        if (this.loggingOut.get(id) === inflight) this.loggingOut.delete(id);
+      });
       this.loggingOut.set(id, inflight);
     }
     await inflight;

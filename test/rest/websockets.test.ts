@@ -264,7 +264,7 @@ describe('LEGACY_OPEN_WS=true, LEGACY_DOUBLE_WRAP_INCOMING=false', () => {
 
   beforeAll(async () => {
     // A low limit, to see WebSocket upgrades share it (HTTP calls here stay well under it).
-    legacy = await startTestGateway({ env: { LEGACY_OPEN_WS: 'true', LEGACY_DOUBLE_WRAP_INCOMING: 'false', RATE_LIMIT_RPS: '1', RATE_LIMIT_BURST: '15' } });
+    legacy = await startTestGateway({ env: { LEGACY_OPEN_WS: 'true', LEGACY_DOUBLE_WRAP_INCOMING: 'false', RATE_LIMIT_RPS: '5', RATE_LIMIT_BURST: '15' } });
     base = legacy.url.replace(/^http/, 'ws');
     await legacy.sandbox.createPhone(ALICE, 'Alice');
     await legacy.sandbox.createPhone(BOB, 'Bob');
@@ -291,7 +291,7 @@ describe('LEGACY_OPEN_WS=true, LEGACY_DOUBLE_WRAP_INCOMING=false', () => {
 
   it('rate-limits upgrades per address like HTTP requests: 429 with SUDEVWA\'s body', async () => {
     let refused: Awaited<ReturnType<typeof LegacyWsTestClient.refused>> | undefined;
-    for (let i = 0; i < 20 && !refused; i++) {
+    for (let i = 0; i < 40 && !refused; i++) {
       try {
         (await LegacyWsTestClient.connect(`${base}/ws`)).close();
       } catch (err) {
@@ -303,8 +303,8 @@ describe('LEGACY_OPEN_WS=true, LEGACY_DOUBLE_WRAP_INCOMING=false', () => {
   });
 
   it('stopping the gateway closes legacy clients with 1001 (going away)', async () => {
-    // A second's worth of tokens after the limit test.
-    await new Promise((r) => setTimeout(r, 1_100));
+    // The per-address window (burst / rate = 3 s) of the limit test has passed.
+    await new Promise((r) => setTimeout(r, 3_100));
     const ws = await LegacyWsTestClient.connect(`${base}/ws`);
     open.push(ws);
     const closing = ws.whenClosed(5_000);

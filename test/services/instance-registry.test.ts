@@ -114,6 +114,17 @@ describe('InstanceRegistry against the sandbox', () => {
     await online;
   });
 
+  it('refuses a connect issued while a logout runs, and connects once logged out', async () => {
+    const logout = registry.logout(id);
+    await expect(registry.connect(id)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    expect((await logout).status).toBe('LOGGED_OUT');
+    const qr = new Promise<string>((resolve) => registry.events.on('qrCode', (q) => q.instanceId === id && resolve(q.code)));
+    expect((await registry.connect(id)).status).toBe('QR_PENDING');
+    const online = waitStatus(registry, id, 'ONLINE');
+    await t.sandbox.scanQr('15550200001', await qr);
+    await online;
+  });
+
   it('ends LOGGED_OUT when the phone unlinks it', async () => {
     const out = waitStatus(registry, id, 'LOGGED_OUT');
     t.sandbox.unlink('15550200001');
