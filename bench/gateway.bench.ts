@@ -253,6 +253,8 @@ async function runPhases(ctx: BenchContext, { control, gateway, n, rows, databas
   rows.push(rateRow('receives', received.seen, messages - pushFailed, r0, r1, FLOOR.receivesPerCoreSecond, window, pushed));
 
   await quiesce(gateway.pid, ctx.signal);
+  const afterLive = await gateway.memory();
+  if (process.env.BENCH_HEAP_SNAPSHOT) process.kill(gateway.pid, 'SIGUSR2');
   const after = await sampleProcess(gateway.pid);
   rows.push({
     bench: BENCH,
@@ -260,6 +262,13 @@ async function runPhases(ctx: BenchContext, { control, gateway, n, rows, databas
     value: mib(after.rssBytes),
     unit: 'MiB',
     note: `${mib(after.rssBytes - idle.rssBytes).toFixed(0)} MiB above idle before the traffic; peak ${mib(after.peakRssBytes).toFixed(0)} MiB`,
+  });
+  rows.push({
+    bench: BENCH,
+    metric: 'live memory growth from the traffic',
+    value: mib(liveOf(afterLive) - liveOf(idleLive)),
+    unit: 'MiB',
+    note: `JS heap + external after a full GC, ${2 * messages} messages later: what stays (bounded caches fill, nothing should grow with the count)`,
   });
   await client.close();
 }
