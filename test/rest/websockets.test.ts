@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectInstanceDocument, CreateApiKeyDocument, CreateInstanceDocument, LogoutInstanceDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
@@ -167,6 +168,17 @@ describe('/api/listen/:instanceId', () => {
     });
     const inner = (frame.data as { data: { timestamp: number } }).data;
     expect(Math.abs(inner.timestamp - sentAt)).toBeLessThanOrEqual(5);
+  });
+
+  it('adds media metadata to incoming_message, and the download path streams the file', async () => {
+    const ws = await connect(`/api/listen/${id}`, { token: gw.adminToken });
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(4_000)]);
+    const messageId = await gw.sandbox.sendMedia(CAROL, BOB, { kind: 'image', base64: bytes.toString('base64'), mimeType: 'image/jpeg', caption: 'a photo' });
+    const frame = await ws.next((f) => f.event === 'incoming_message' && (f.data as { data: { message_id: string } }).data.message_id === messageId);
+    const payload = (frame.data as { data: Record<string, unknown> }).data;
+    expect(payload).toMatchObject({ message: 'a photo', media: { kind: 'IMAGE', mime_type: 'image/jpeg', caption: 'a photo', download_path: `/media/${id}/${messageId}` } });
+    const file = await fetch(`${gw.url}${(payload.media as { download_path: string }).download_path}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
+    expect(Buffer.from(await file.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
   it('accepts ?token=, and the instance name in place of its id', async () => {

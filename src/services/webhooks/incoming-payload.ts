@@ -11,6 +11,12 @@ export interface LegacyIncomingPayload {
   is_group: boolean;
   message_id: string;
   push_name: string;
+  /**
+   * Added by wamux (SUDEVWA sent nothing about media): present on image, video, audio, voice,
+   * document and sticker messages. `download_path` is on this gateway (`GET`, same Authorization as
+   * the API) and streams the decrypted file.
+   */
+  media?: { kind: string; mime_type: string; size: number | null; file_name: string | null; caption: string | null; download_path: string };
 }
 
 export function legacyIncomingPayload(m: IncomingMessage): LegacyIncomingPayload {
@@ -23,6 +29,18 @@ export function legacyIncomingPayload(m: IncomingMessage): LegacyIncomingPayload
     is_group: m.isGroup,
     message_id: m.id,
     push_name: m.sender.pushName ?? '',
+    ...(m.media
+      ? {
+          media: {
+            kind: m.media.kind,
+            mime_type: m.media.mimeType,
+            size: m.media.size,
+            file_name: m.media.fileName,
+            caption: m.media.caption,
+            download_path: m.media.downloadPath,
+          },
+        }
+      : {}),
   };
 }
 
