@@ -47,6 +47,8 @@ export async function initOrm(database: DatabaseConfig, opts: CreateOrmOptions =
     extensions: [Migrator],
     debug: opts.debug ?? false,
     ...(opts.logger ? { logger: opts.logger } : {}),
+    // Log lines go into JSON logs (pino), where terminal colour codes are noise.
+    colors: false,
     migrations: {
       path: MIGRATIONS_DIR,
       pathTs: MIGRATIONS_DIR,
