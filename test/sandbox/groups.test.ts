@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { WAMessage } from '@whiskeysockets/baileys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Group } from '../../src/sandbox/groups.ts';
@@ -130,5 +133,67 @@ describe('phone -> group', () => {
 
   it('refuses a phone that is not a member', async () => {
     await expect(Promise.resolve().then(() => t.sandbox.sendText(DAVE, group.jid, 'let me in'))).rejects.toMatchObject({ code: 'NOT_A_PARTICIPANT' });
+  });
+});
+
+describe('control API', () => {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${t.sandbox.info.controlUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+
+  it('creates and lists groups, sends from a phone and shows group messages', async () => {
+    const created = await call('POST', '/groups', { subject: 'Over HTTP', owner: DAVE, participants: [ALICE] });
+    expect(created.status).toBe(201);
+    const { jid } = created.body as { jid: string };
+    const listed = (await call('GET', '/groups')).body as { jid: string }[];
+    expect(listed.find((g) => g.jid === jid)).toEqual({
+      jid, subject: 'Over HTTP', description: null, owner: DAVE, creation: expect.any(Number), addressingMode: 'lid',
+      participants: [
+        { phoneNumber: DAVE, jid: `${DAVE}@s.whatsapp.net`, lid: lidOf(DAVE), role: 'superadmin' },
+        { phoneNumber: ALICE, jid: `${ALICE}@s.whatsapp.net`, lid: lidOf(ALICE), role: null },
+      ],
+    });
+    const atDave = dave.next('messages.upsert', (u) => u.messages.some((m) => textOf(m) === 'over http'));
+    const sent = await call('POST', `/phones/${ALICE}/messages`, { to: jid, text: 'over http' });
+    expect(sent.status).toBe(201);
+    await atDave;
+    const messages = (await call('GET', `/phones/${DAVE}/messages`)).body as Record<string, unknown>[];
+    expect(messages.find((m) => m.id === sent.body.id)).toMatchObject({ from: ALICE, text: 'over http', group: jid, participant: lidOf(ALICE) });
+
+    expect((await call('POST', '/groups', { subject: 'x', owner: '15559999999', participants: [] })).status).toBe(404);
+    expect((await call('POST', '/groups', { owner: ALICE, participants: [] })).body.error.code).toBe('INVALID_REQUEST');
+  });
+});
+
+describe('persistence', () => {
+  it('a restarted sandbox keeps its groups and the sender keys its phones took in', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wamux-groups-'));
+    try {
+      const first = await startTestSandbox({ dataDir: dir });
+      first.sandbox.createPhone({ phoneNumber: '15550909001' });
+      first.sandbox.createPhone({ phoneNumber: '15550909002' });
+      const c = await first.link('15550909001');
+      const g = first.sandbox.createGroup({ subject: 'Kept', owner: '15550909001', participants: ['15550909002'] });
+      const one = await c.sock.sendMessage(g.jid, { text: 'before' });
+      await first.sandbox.waitForMessage('15550909002', (m) => m.id === one!.key.id);
+      c.end();
+      await first.stop();
+
+      const second = await startTestSandbox({ dataDir: dir });
+      expect(second.sandbox.groups().map((x) => x.jid)).toEqual([g.jid]);
+      const again = second.companion(c.auth);
+      await again.waitForOpen();
+      // Baileys remembers the phone has its sender key: no new SKDM, so the phone must have kept it.
+      const two = await again.sock.sendMessage(g.jid, { text: 'after' });
+      expect(await second.sandbox.waitForMessage('15550909002', (m) => m.id === two!.key.id)).toMatchObject({ text: 'after', group: g.jid });
+      await second.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
