@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
+import { LegacyWsTestClient } from '../helpers/legacy-ws.ts';
 import { openApiChecker } from '../helpers/openapi.ts';
 import { linkOverRest, RestClient } from '../helpers/rest-client.ts';
 import type { SandboxGroup } from '../helpers/sandbox-client.ts';
@@ -133,5 +134,25 @@ describe('sending to a group', () => {
     expect([res.status, res.body.error.code]).toEqual([404, 'GROUP_NOT_FOUND']);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect((await gw.sandbox.messages(MEMBER)).some((m) => m.group === notOurs.jid)).toBe(false);
+  });
+});
+
+describe('receiving from a group', () => {
+  it('a member phone writing in the group reaches the instance as an incoming group message', async () => {
+    const ws = await LegacyWsTestClient.connect(`${gw.url.replace(/^http/, 'ws')}/api/listen/${id}`, { token: gw.adminToken });
+    try {
+      for (const text of ['from the owner', 'owner again, same sender key']) {
+        const messageId = await gw.sandbox.sendText(OWNER, group.jid, text);
+        const frame = await ws.next((f) => f.event === 'incoming_message' && (f.data.data as { message_id?: string })?.message_id === messageId);
+        // SUDEVWA's payload names the participant as `from`, not the group. In a LID-addressed group
+        // that is the author's LID, as Baileys reports it (`key.participant`).
+        const ownerLid = group.participants.find((p) => p.phoneNumber === OWNER)!.lid;
+        expect(frame.data.data).toEqual({
+          instance_id: id, from: ownerLid, from_me: false, message: text, timestamp: expect.any(Number), is_group: true, message_id: messageId, push_name: 'Owner',
+        });
+      }
+    } finally {
+      ws.close();
+    }
   });
 });

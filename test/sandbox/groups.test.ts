@@ -197,3 +197,24 @@ describe('persistence', () => {
     }
   });
 });
+
+describe("the sender's own other devices", () => {
+  it('see what a sibling companion and what their phone wrote in the group, as fromMe', async () => {
+    const sibling = await t.link(BOB);
+    try {
+      const fromBob = sibling.next('messages.upsert', (u) => u.messages.some((m) => textOf(m) === 'bob via companion'));
+      const sent = await bob.sock.sendMessage(group.jid, { text: 'bob via companion' });
+      const copy = (await fromBob).messages.find((m) => m.key.id === sent!.key.id)!;
+      expect(copy.key).toMatchObject({ remoteJid: group.jid, fromMe: true });
+
+      const fromPhone = sibling.next('messages.upsert', (u) => u.messages.some((m) => textOf(m) === 'bob on his phone'));
+      const id = await t.sandbox.sendText(BOB, group.jid, 'bob on his phone');
+      expect((await fromPhone).messages.find((m) => m.key.id === id)!.key).toMatchObject({ remoteJid: group.jid, fromMe: true });
+      await t.sandbox.waitForMessage(ALICE, (m) => m.id === id && m.group === group.jid);
+      expect(t.sandbox.messages(BOB).some((m) => m.id === id || m.id === sent!.key.id)).toBe(false);
+      expect(t.sandbox.net.decryptFailures).toBe(0);
+    } finally {
+      sibling.end();
+    }
+  });
+});
