@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { WAMessage } from '@whiskeysockets/baileys';
+import { downloadMediaMessage, type WAMessage } from '@whiskeysockets/baileys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Group } from '../../src/sandbox/groups.ts';
 import type { TestCompanion } from '../helpers/companion.ts';
@@ -129,6 +129,16 @@ describe('phone -> group', () => {
       await atBob;
       expect(await t.sandbox.waitForMessage(ALICE, (m) => m.id === id)).toMatchObject({ group: group.jid, text, from: CAROL });
     }
+  });
+
+  it('sends media that the companions download byte-exact', async () => {
+    const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(20_000)]);
+    const atAlice = alice.next('messages.upsert', (u) => u.messages.some((m) => !!m.message?.documentMessage));
+    const id = await t.sandbox.sendMedia(CAROL, group.jid, { kind: 'document', base64: bytes.toString('base64'), mimeType: 'application/pdf', fileName: 'menu.pdf' });
+    const msg = (await atAlice).messages.find((m) => m.key.id === id)!;
+    expect(msg.key.remoteJid).toBe(group.jid);
+    expect(msg.message?.documentMessage?.fileName).toBe('menu.pdf');
+    expect((await downloadMediaMessage(msg, 'buffer', {})).equals(bytes)).toBe(true);
   });
 
   it('refuses a phone that is not a member', async () => {
