@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { SandboxError } from './errors.ts';
-import { iqError, iqResult, Network, newMessageId, nowSeconds } from './network.ts';
+import { iqError, iqResult, Network, newMessageId, newStanzaId, nowSeconds } from './network.ts';
 import { getBinaryNodeChild, type BinaryNode } from './wa.ts';
 
 export type GroupRole = 'superadmin' | 'admin' | null;
@@ -71,8 +71,24 @@ export function createGroup(net: Network, input: CreateGroupInput, phone: (n: st
     ...(input.description ? { description: { id: newMessageId(), text: input.description, time: creation, by: owner.phoneNumber } } : {}),
   };
   net.groups.set(jid, group);
+  notifyCreated(net, group, owner);
   net.changed();
   return group;
+}
+
+/** WhatsApp tells every device of every member about a new group (`w:gp2` `<create>`; Baileys emits `groups.upsert`). */
+function notifyCreated(net: Network, group: Group, owner: Phone): void {
+  const t = String(group.creation);
+  const creator: Record<string, string> = group.addressingMode === 'lid' ? { participant: owner.lidJid, participant_pn: owner.jid } : { participant: owner.jid };
+  for (const p of group.participants) {
+    const member = net.directory.get(p.phoneNumber);
+    if (!member) continue;
+    net.deliverToCompanions(member, () => ({
+      tag: 'notification',
+      attrs: { from: group.jid, type: 'w:gp2', id: newStanzaId(), t, ...creator },
+      content: [{ tag: 'create', attrs: { reason: 'create' }, content: [groupNode(net, group)] }],
+    }));
+  }
 }
 
 export function isMember(group: Group, phone: Phone): boolean {

@@ -78,6 +78,14 @@ describe('group metadata', () => {
     expect(bobs[group.jid]).toMatchObject({ subject: 'Weekend plans', size: 3 });
     expect(await dave.sock.groupFetchAllParticipating()).toEqual({});
   });
+
+  it("tells the members' companions about a new group as it is created", async () => {
+    const [atAlice, atDave] = [alice, dave].map((c) => c.next('groups.upsert', (gs) => gs.some((g) => g.subject === 'Announced')));
+    const announced = t.sandbox.createGroup({ subject: 'Announced', owner: DAVE, participants: [ALICE] });
+    for (const pending of [atAlice, atDave]) {
+      expect((await pending!).find((g) => g.subject === 'Announced')).toMatchObject({ id: announced.jid, owner: lidOf(DAVE), size: 2 });
+    }
+  });
 });
 
 describe('companion -> group', () => {
