@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { SenderKeys, type SenderKeysState } from './sender-keys.ts';
 import { SignalParty, type SignalPartyState } from './signal-party.ts';
 import type { BinaryNode } from './wa.ts';
 
@@ -36,6 +37,10 @@ export interface ReceivedMessage {
   mimeType?: string;
   fileName?: string;
   timestamp: number;
+  /** Set for a group message: the group's jid. */
+  group?: string;
+  /** Set for a group message: the author's jid as the group addresses it (`<lid>@lid` or `<number>@s.whatsapp.net`). */
+  participant?: string;
   /** The decrypted protobuf, kept so media can be downloaded and tests can look deeper. */
   message: unknown;
 }
@@ -65,17 +70,22 @@ export class Phone {
   readonly lid: string;
   pushName: string;
   readonly signal: SignalParty;
+  /** Group sender keys: the ones other devices distributed to this phone, and its own. */
+  readonly senderKeys: SenderKeys;
+  /** Group jid -> the companions (`<number>:<device>`) this phone already gave its own sender key. */
+  readonly senderKeyHolders = new Map<string, Set<string>>();
   readonly companions = new Map<number, Companion>();
   nextDeviceId: number;
   readonly inbox: ReceivedMessage[] = [];
   readonly receipts: ReceiptRecord[] = [];
   readonly presences: PresenceRecord[] = [];
 
-  constructor(init: { phoneNumber: string; lid: string; pushName: string; signal?: SignalPartyState; nextDeviceId?: number }) {
+  constructor(init: { phoneNumber: string; lid: string; pushName: string; signal?: SignalPartyState; nextDeviceId?: number; senderKeys?: SenderKeysState }) {
     this.phoneNumber = init.phoneNumber;
     this.lid = init.lid;
     this.pushName = init.pushName;
     this.signal = new SignalParty(init.signal);
+    this.senderKeys = new SenderKeys(init.senderKeys);
     this.nextDeviceId = init.nextDeviceId ?? 1;
   }
 

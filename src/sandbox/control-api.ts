@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Phone, ReceivedMessage } from './accounts.ts';
+import type { Group } from './groups.ts';
 import { SandboxError } from './errors.ts';
 import type { WhatsAppSandbox } from './sandbox.ts';
 
@@ -17,6 +18,16 @@ const messageBody = z.union([
   z.object({ to: z.string().min(1), text: z.string().min(1).max(65_536) }),
   z.object({ to: z.string().min(1), media: mediaBody }),
 ]);
+const phoneNumber = z.union([z.string(), z.number()]).transform(String);
+const groupBody = z.object({
+  subject: z.string().min(1).max(100),
+  owner: phoneNumber,
+  participants: z.array(phoneNumber),
+  admins: z.array(phoneNumber).optional(),
+  description: z.string().max(2048).optional(),
+  addressingMode: z.enum(['lid', 'pn']).optional(),
+  jidStyle: z.enum(['new', 'legacy']).optional(),
+});
 const faultBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('drop'), phoneNumber: z.string().optional() }),
   z.object({ kind: z.literal('stream-error'), code: z.number().int().optional(), phoneNumber: z.string().optional() }),
@@ -26,6 +37,18 @@ const faultBody = z.discriminatedUnion('kind', [
 ]);
 
 const phoneView = (p: Phone) => ({ phoneNumber: p.phoneNumber, lid: p.lid, pushName: p.pushName, devices: p.companions.size });
+const groupView = (sandbox: WhatsAppSandbox) => (g: Group) => ({
+  jid: g.jid,
+  subject: g.subject,
+  description: g.description?.text ?? null,
+  owner: g.owner,
+  creation: g.creation,
+  addressingMode: g.addressingMode,
+  participants: g.participants.map((p) => {
+    const phone = sandbox.phone(p.phoneNumber);
+    return { phoneNumber: p.phoneNumber, jid: phone.jid, lid: phone.lidJid, role: p.role };
+  }),
+});
 const messageView = ({ message: _raw, ...m }: ReceivedMessage) => m;
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -108,6 +131,13 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
     const { deviceId } = parse(z.object({ deviceId: z.number().int().positive().optional() }), req.body);
     return { unlinked: sandbox.unlink(req.params.phone, deviceId) };
   });
+
+  app.post('/groups', async (req, reply) => {
+    const group = sandbox.createGroup(parse(groupBody, req.body));
+    return reply.status(201).send({ jid: group.jid });
+  });
+
+  app.get('/groups', async () => sandbox.groups().map(groupView(sandbox)));
 
   app.post('/faults', async (req) => sandbox.fault(parse(faultBody, req.body)));
 };

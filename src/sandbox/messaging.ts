@@ -1,20 +1,22 @@
 import { signalAddress, type Companion, type Phone, type ReceivedMessage } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { SandboxError } from './errors.ts';
+import { onClientGroupMessage } from './group-messaging.ts';
+import { memberJid } from './groups.ts';
 import { childBuffer, Network, newMessageId, nowSeconds, S_WHATSAPP_NET } from './network.ts';
 import { takeCompanionBundle } from './prekeys.ts';
 import { encodeWAMessage, getBinaryNodeChild, getBinaryNodeChildren, proto, unpadRandomMax16, type BinaryNode } from './wa.ts';
 
 /** Per-phone chain: Signal ratchets must advance in the order stanzas are sent. */
 const chains = new WeakMap<Phone, Promise<unknown>>();
-function serialize<T>(phone: Phone, job: () => Promise<T>): Promise<T> {
+export function serializeFor<T>(phone: Phone, job: () => Promise<T>): Promise<T> {
   const next = (chains.get(phone) ?? Promise.resolve()).then(job, job);
   chains.set(phone, next.catch(() => undefined));
   return next;
 }
 
 const MEDIA_KEYS = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage'] as const;
-const stanzaType = (m: proto.IMessage) => (MEDIA_KEYS.some((k) => m[k]) ? 'media' : 'text');
+export const stanzaType = (m: proto.IMessage) => (MEDIA_KEYS.some((k) => m[k]) ? 'media' : 'text');
 
 /** A companion sent a message: one `<enc>` per device; the server routes each to its device. */
 export async function onClientMessage(net: Network, conn: Connection, node: BinaryNode): Promise<void> {
@@ -23,6 +25,8 @@ export async function onClientMessage(net: Network, conn: Connection, node: Bina
   const id = node.attrs.id!;
   const t = nowSeconds();
   void conn.send({ tag: 'ack', attrs: { class: 'message', id, from: node.attrs.to!, t } });
+  const group = node.attrs.to?.endsWith('@g.us') ? net.groups.get(node.attrs.to) : undefined;
+  if (group) return onClientGroupMessage(net, conn, node, group);
   const chat = net.directory.resolve(node.attrs.to);
   const deviceIdentity = getBinaryNodeChild(node, 'device-identity');
   const targets = getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to');
@@ -62,7 +66,7 @@ export async function onClientMessage(net: Network, conn: Connection, node: Bina
 async function receiveOnPhone(net: Network, phone: Phone, sender: Phone, senderDevice: number, id: string, type: string, ciphertext: Buffer, t: number): Promise<void> {
   let message: proto.IMessage;
   try {
-    const plain = await serialize(phone, () => phone.signal.decrypt(signalAddress(sender, senderDevice), type, ciphertext));
+    const plain = await serializeFor(phone, () => phone.signal.decrypt(signalAddress(sender, senderDevice), type, ciphertext));
     message = proto.Message.decode(unpadRandomMax16(plain));
   } catch (err) {
     net.decryptFailures++;
@@ -93,7 +97,8 @@ export function onClientReceipt(net: Network, conn: Connection, node: BinaryNode
   const companion = conn.companion!;
   const { id, to, type } = node.attrs;
   void conn.send({ tag: 'ack', attrs: { class: 'receipt', id: id!, from: to ?? S_WHATSAPP_NET, ...(type ? { type } : {}) } });
-  const target = net.directory.resolve(to);
+  // In a group the receipt goes to the group, naming the author as `participant`.
+  const target = net.directory.resolve(to?.endsWith('@g.us') ? node.attrs.participant : to);
   const reader = net.directory.get(companion.phoneNumber)!;
   if (!target || !id || target.phone === reader) return;
   const ids = [id, ...getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item').map((i) => i.attrs.id!).filter(Boolean)];
@@ -104,10 +109,12 @@ export function onClientReceipt(net: Network, conn: Connection, node: BinaryNode
   net.events.emit('receipt', target.phone);
   if (kind === 'read' || kind === 'played' || kind === 'delivery') {
     const t = nowSeconds();
+    const group = to?.endsWith('@g.us') ? net.groups.get(to) : undefined;
+    const from: Record<string, string> = group ? { from: group.jid, participant: memberJid(group, reader) } : { from: reader.jid };
     for (const messageId of ids) {
       net.deliverToCompanions(target.phone, () => ({
         tag: 'receipt',
-        attrs: { from: reader.jid, id: messageId, t, ...(kind === 'delivery' ? {} : { type: kind }) },
+        attrs: { ...from, id: messageId, t, ...(kind === 'delivery' ? {} : { type: kind }) },
       }));
     }
   }
@@ -168,7 +175,7 @@ export async function sendFromPhone(net: Network, from: Phone, to: Phone, messag
   const id = newMessageId();
   const t = nowSeconds();
   const type = stanzaType(message);
-  await serialize(from, async () => {
+  await serializeFor(from, async () => {
     for (const companion of to.companions.values()) {
       const stanza = await encryptFor(net, from, to, companion, encodeWAMessage(message), {
         from: from.jid, id, t, type, notify: from.pushName, sender_lid: from.lidJid,

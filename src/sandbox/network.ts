@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { Directory, type Companion, type Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
+import type { Group } from './groups.ts';
 import type { BinaryNode } from './wa.ts';
 
 export const S_WHATSAPP_NET = 's.whatsapp.net';
@@ -30,6 +31,8 @@ export interface Faults {
  */
 export class Network {
   readonly directory = new Directory();
+  /** Group jid -> group. */
+  readonly groups = new Map<string, Group>();
   /** `${phoneNumber}:${deviceId}` -> the companion's live connection. */
   readonly online = new Map<string, Connection>();
   readonly connections = new Set<Connection>();

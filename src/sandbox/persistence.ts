@@ -2,7 +2,9 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { Phone, type Companion } from './accounts.ts';
+import type { Group } from './groups.ts';
 import type { Network } from './network.ts';
+import type { SenderKeysState } from './sender-keys.ts';
 import type { SignalPartyState } from './signal-party.ts';
 import { decodeBinaryNode, encodeBinaryNode, proto, type KeyPair } from './wa.ts';
 
@@ -23,6 +25,8 @@ interface StoredPhone {
   pushName: string;
   nextDeviceId: number;
   signal: SignalPartyState;
+  senderKeys?: SenderKeysState;
+  senderKeyHolders?: [string, string[]][];
   companions: StoredCompanion[];
   inbox: (Omit<Phone['inbox'][number], 'message'> & { message: Buffer })[];
   receipts: Phone['receipts'];
@@ -32,6 +36,7 @@ interface StoredState {
   version: 1;
   noise: NoiseKeys;
   phones: StoredPhone[];
+  groups?: Group[];
   /** Media URLs embed the media server's port; reusing it keeps old media downloadable. */
   mediaPort?: number;
 }
@@ -118,6 +123,8 @@ export function snapshotState(net: Network, noise: NoiseKeys): StoredState {
       pushName: p.pushName,
       nextDeviceId: p.nextDeviceId,
       signal: p.signal.toState(),
+      senderKeys: p.senderKeys.toState(),
+      senderKeyHolders: [...p.senderKeyHolders].map(([group, holders]) => [group, [...holders]]),
       companions: [...p.companions.values()].map(({ preKeys, queue, presenceSubscriptions: _, ...rest }) => ({
         ...rest,
         preKeys: [...preKeys.entries()],
@@ -126,6 +133,7 @@ export function snapshotState(net: Network, noise: NoiseKeys): StoredState {
       inbox: p.inbox.map((m) => ({ ...m, message: Buffer.from(proto.Message.encode(m.message as proto.IMessage).finish()) })),
       receipts: p.receipts,
     })),
+    groups: [...net.groups.values()],
   };
 }
 
@@ -138,5 +146,7 @@ export async function restoreState(net: Network, state: StoredState): Promise<vo
     }
     for (const m of stored.inbox) phone.inbox.push({ ...m, message: proto.Message.decode(m.message) });
     phone.receipts.push(...stored.receipts);
+    for (const [group, holders] of stored.senderKeyHolders ?? []) phone.senderKeyHolders.set(group, new Set(holders));
   }
+  for (const group of state.groups ?? []) net.groups.set(group.jid, group);
 }

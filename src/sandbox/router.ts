@@ -1,6 +1,7 @@
 import { onAppStateIq } from './app-state.ts';
 import type { Connection } from './connection.ts';
 import { onClientChatstate, onClientMessage, onClientPresence, onClientReceipt } from './messaging.ts';
+import { onGroupIq } from './groups.ts';
 import { iqResult, Network } from './network.ts';
 import { onCompanionFinish, onCompanionHello } from './pairing.ts';
 import { onEncryptIq } from './prekeys.ts';
@@ -44,6 +45,9 @@ function routeIq(net: Network, conn: Connection, iq: BinaryNode): void {
       return onEncryptIq(net, conn, iq);
     case 'usync':
       return onUsyncIq(net, conn, iq);
+    case 'w:g2':
+      if (conn.companion) return onGroupIq(net, conn, iq);
+      break;
     case 'w:sync:app:state':
       return onAppStateIq(conn, iq);
     case 'md':

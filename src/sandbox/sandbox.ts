@@ -9,6 +9,8 @@ import { sandboxControlApi } from './control-api.ts';
 import { Connection } from './connection.ts';
 import { SandboxError, notFound } from './errors.ts';
 import { applyFault, type FaultRequest } from './faults.ts';
+import { sendGroupFromPhone } from './group-messaging.ts';
+import { createGroup, type CreateGroupInput, type Group } from './groups.ts';
 import { buildMediaMessage, downloadMediaOfMessage, type MediaKind } from './media-crypto.ts';
 import { createMediaServer, type MediaServer } from './media-server.ts';
 import { loadOrCreateTestCa, type TestCa } from './test-ca.ts';
@@ -213,6 +215,23 @@ export class WhatsAppSandbox {
     return ids;
   }
 
+  // ---- groups -------------------------------------------------------------------------------
+
+  /** Creates a group of existing phones; the owner is its superadmin. Linked companions of members see it at once. */
+  createGroup(input: CreateGroupInput): Group {
+    return createGroup(this.net, input, (n) => this.phone(String(n ?? '')));
+  }
+
+  groups(): Group[] {
+    return [...this.net.groups.values()];
+  }
+
+  group(jid: string): Group {
+    const group = this.net.groups.get(jid);
+    if (!group) throw notFound(`group ${jid}`);
+    return group;
+  }
+
   // ---- messages -----------------------------------------------------------------------------
 
   sendText(from: string, to: string, text: string): Promise<string> {
@@ -223,6 +242,13 @@ export class WhatsAppSandbox {
   /** Sends any message content from a phone (text, media built by media-crypto, …). */
   sendMessage(from: string, to: string, message: proto.IMessage): Promise<string> {
     const sender = this.phone(from);
+    if (String(to ?? '').endsWith('@g.us')) {
+      const group = this.group(to);
+      if (!group.participants.some((p) => p.phoneNumber === sender.phoneNumber)) {
+        throw new SandboxError('NOT_A_PARTICIPANT', `${sender.phoneNumber} is not in group ${to}`, 403);
+      }
+      return sendGroupFromPhone(this.net, sender, group, message);
+    }
     const number = parsePhoneNumber(String(to ?? '').split('@')[0]!);
     const recipient = number ? this.net.directory.get(number) : undefined;
     if (!recipient) throw new SandboxError('UNKNOWN_RECIPIENT', `${to} is not a phone in the sandbox`, 404);

@@ -32,7 +32,8 @@ export function onUsyncIq(net: Network, conn: Connection, iq: BinaryNode): void 
         content.push({ tag: 'contact', attrs: { type: phone ? 'in' : 'out' } });
       } else if (protocol === 'devices' && phone) {
         content.push(devicesNode(phone));
-      } else if (protocol === 'lid' && phone) {
+      } else if (protocol === 'lid' && phone && !jid.endsWith('@lid')) {
+        // A LID query has no PN<->LID pair to report (Baileys would store a LID->LID "mapping").
         content.push({ tag: 'lid', attrs: { val: phone.lidJid } });
       }
     }

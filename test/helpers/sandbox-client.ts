@@ -9,6 +9,20 @@ export interface PhoneMessage {
   mimeType?: string;
   fileName?: string;
   timestamp: number;
+  /** Group messages: the group's jid and the author as the group addresses it. */
+  group?: string;
+  participant?: string;
+}
+
+/** A group as `GET /sandbox/groups` lists it. */
+export interface SandboxGroup {
+  jid: string;
+  subject: string;
+  description: string | null;
+  owner: string;
+  creation: number;
+  addressingMode: 'lid' | 'pn';
+  participants: { phoneNumber: string; jid: string; lid: string; role: 'superadmin' | 'admin' | null }[];
 }
 
 /** Media a sandbox phone sends (the control API's `media` body). */
@@ -91,6 +105,14 @@ export class SandboxClient {
 
   unlink(phoneNumber: string, deviceId?: number): Promise<{ unlinked: number[] }> {
     return this.call('POST', `/phones/${phoneNumber}/unlink`, deviceId === undefined ? {} : { deviceId });
+  }
+
+  createGroup(input: { subject: string; owner: string; participants: string[]; admins?: string[]; description?: string; addressingMode?: 'lid' | 'pn' }): Promise<{ jid: string }> {
+    return this.call('POST', '/groups', input);
+  }
+
+  groups(): Promise<SandboxGroup[]> {
+    return this.call('GET', '/groups');
   }
 
   fault(fault: Fault): Promise<{ affected: number }> {

@@ -1,0 +1,151 @@
+import { signalAddress, type Phone } from './accounts.ts';
+import type { Connection } from './connection.ts';
+import { isMember, memberJid, type Group } from './groups.ts';
+import { serializeFor, stanzaType, summarize } from './messaging.ts';
+import { childBuffer, Network, newMessageId, nowSeconds } from './network.ts';
+import { takeCompanionBundle } from './prekeys.ts';
+import { encodeWAMessage, getBinaryNodeChild, getBinaryNodeChildren, proto, unpadRandomMax16, type BinaryNode } from './wa.ts';
+
+/** `participant` of a group stanza: the sending device in the group's addressing mode, plus the other form. */
+function participantAttrs(group: Group, sender: Phone, device: number): Record<string, string> {
+  const suffix = device ? `:${device}` : '';
+  return group.addressingMode === 'lid'
+    ? { participant: `${sender.lid}${suffix}@lid`, participant_pn: sender.jid, addressing_mode: 'lid' }
+    : { participant: `${sender.phoneNumber}${suffix}@s.whatsapp.net`, participant_lid: sender.lidJid, addressing_mode: 'pn' };
+}
+
+/**
+ * A companion sent to a group: `<participants>` holds the sender key (SKDM) for each device that did
+ * not have it yet, one `<enc type=pkmsg|msg>` per device, and the message itself is one `<enc type=skmsg>`.
+ * Phones (device 0) take in the SKDM with their Signal identity and decrypt the skmsg with it; every
+ * other device of every member gets the skmsg, with its own SKDM envelope when the sender included one.
+ */
+export async function onClientGroupMessage(net: Network, conn: Connection, node: BinaryNode, group: Group): Promise<void> {
+  const companion = conn.companion!;
+  const sender = net.directory.get(companion.phoneNumber)!;
+  if (!isMember(group, sender)) return;
+  const id = node.attrs.id!;
+  const t = Number(nowSeconds());
+  const senderAddress = signalAddress(sender, companion.deviceId);
+  const skmsg = getBinaryNodeChildren(node, 'enc').find((e) => e.attrs.type === 'skmsg');
+  const skCiphertext = childBuffer(skmsg);
+  const deviceIdentity = getBinaryNodeChild(node, 'device-identity');
+
+  // Envelopes for companions (`<phone>:<device>`), and SKDMs for phones, in the order they came.
+  const envelopes = new Map<string, BinaryNode>();
+  for (const to of getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to')) {
+    const enc = getBinaryNodeChild(to, 'enc');
+    const target = net.directory.resolve(to.attrs.jid);
+    const ciphertext = childBuffer(enc);
+    if (!enc || !target || !ciphertext || !isMember(group, target.phone)) continue;
+    const device = target.device ?? 0;
+    if (device !== 0) {
+      envelopes.set(`${target.phone.phoneNumber}:${device}`, { tag: 'enc', attrs: { ...enc.attrs }, content: ciphertext });
+      continue;
+    }
+    await takeSenderKey(net, target.phone, sender, companion.deviceId, enc.attrs.type!, ciphertext, group);
+  }
+
+  const attrs = { from: group.jid, id, t: String(t), type: node.attrs.type ?? 'text', notify: sender.pushName, ...participantAttrs(group, sender, companion.deviceId) };
+  for (const p of group.participants) {
+    const member = net.directory.get(p.phoneNumber);
+    if (!member) continue;
+    for (const other of member.companions.values()) {
+      if (member === sender && other.deviceId === companion.deviceId) continue;
+      const envelope = envelopes.get(`${member.phoneNumber}:${other.deviceId}`);
+      if (!envelope && !skCiphertext) continue;
+      const content: BinaryNode[] = [];
+      // The SKDM first: Baileys decrypts the encs in order and needs the sender key before the skmsg.
+      if (envelope) content.push(envelope);
+      if (skCiphertext) content.push({ tag: 'enc', attrs: { ...skmsg!.attrs }, content: skCiphertext });
+      if (envelope?.attrs.type === 'pkmsg' && deviceIdentity) content.push(deviceIdentity);
+      net.deliver(other, { tag: 'message', attrs, content });
+    }
+    if (member === sender || !skCiphertext) continue;
+    await receiveGroupMessageOnPhone(net, member, sender, companion.deviceId, senderAddress, group, id, t, skCiphertext);
+  }
+}
+
+/** Device 0 of a member decrypts the pairwise envelope and stores the sender key it carries. */
+async function takeSenderKey(net: Network, phone: Phone, sender: Phone, senderDevice: number, type: string, ciphertext: Buffer, group: Group): Promise<void> {
+  try {
+    await serializeFor(phone, async () => {
+      const plain = await phone.signal.decrypt(signalAddress(sender, senderDevice), type, ciphertext);
+      const message = proto.Message.decode(unpadRandomMax16(plain));
+      const skdm = (message.deviceSentMessage?.message ?? message).senderKeyDistributionMessage;
+      // The sender's own phone gets its companion's key too; it never decrypts its own group messages.
+      if (phone !== sender && skdm?.axolotlSenderKeyDistributionMessage && (!skdm.groupId || skdm.groupId === group.jid)) {
+        await phone.senderKeys.process(group.jid, signalAddress(sender, senderDevice), skdm.axolotlSenderKeyDistributionMessage);
+      }
+    });
+    net.changed();
+  } catch (err) {
+    net.decryptFailures++;
+    net.lastDecryptError = err;
+  }
+}
+
+async function receiveGroupMessageOnPhone(
+  net: Network, phone: Phone, sender: Phone, senderDevice: number, senderAddress: string, group: Group, id: string, t: number, ciphertext: Buffer,
+): Promise<void> {
+  let message: proto.IMessage;
+  try {
+    const plain = await serializeFor(phone, () => phone.senderKeys.decrypt(group.jid, senderAddress, ciphertext));
+    message = proto.Message.decode(unpadRandomMax16(plain));
+  } catch (err) {
+    net.decryptFailures++;
+    net.lastDecryptError = err;
+    return;
+  }
+  net.changed();
+  const received = summarize(message, { id, from: sender.phoneNumber, fromDevice: senderDevice, timestamp: t });
+  phone.record(phone.inbox, { ...received, group: group.jid, participant: memberJid(group, sender) });
+  net.events.emit('message', phone, id);
+  setTimeout(() => {
+    net.deliverToCompanions(sender, () => ({
+      tag: 'receipt',
+      attrs: { from: group.jid, participant: memberJid(group, phone), id, t: nowSeconds() },
+    }));
+  }, net.phoneReceiptDelayMs).unref();
+}
+
+/**
+ * The phone's user writes in a group: one skmsg under the phone's own sender key; each companion of
+ * every member (the sender's own included) that has not seen that key yet gets it as a pairwise SKDM
+ * in the same stanza. Other members' phones record the message directly.
+ */
+export async function sendGroupFromPhone(net: Network, from: Phone, group: Group, message: proto.IMessage): Promise<string> {
+  const id = newMessageId();
+  const t = nowSeconds();
+  const attrs = { from: group.jid, id, t, type: stanzaType(message), notify: from.pushName, ...participantAttrs(group, from, 0) };
+  await serializeFor(from, async () => {
+    const { ciphertext, skdm } = await from.senderKeys.encrypt(group.jid, signalAddress(from, 0), encodeWAMessage(message));
+    const distribution = encodeWAMessage({ senderKeyDistributionMessage: { groupId: group.jid, axolotlSenderKeyDistributionMessage: skdm } });
+    const holders = from.senderKeyHolders.get(group.jid) ?? new Set<string>();
+    from.senderKeyHolders.set(group.jid, holders);
+    for (const p of group.participants) {
+      const member = net.directory.get(p.phoneNumber);
+      if (!member) continue;
+      for (const companion of member.companions.values()) {
+        const content: BinaryNode[] = [];
+        const holder = `${member.phoneNumber}:${companion.deviceId}`;
+        if (!holders.has(holder)) {
+          const enc = await from.signal.encrypt(signalAddress(member, companion.deviceId), distribution, () => takeCompanionBundle(net, companion));
+          content.push({ tag: 'enc', attrs: { v: '2', type: enc.type }, content: enc.ciphertext });
+          holders.add(holder);
+        }
+        content.push({ tag: 'enc', attrs: { v: '2', type: 'skmsg' }, content: Buffer.from(ciphertext) });
+        net.deliver(companion, { tag: 'message', attrs, content });
+      }
+    }
+    net.changed();
+  });
+  for (const p of group.participants) {
+    const member = net.directory.get(p.phoneNumber);
+    if (!member || member === from) continue;
+    const received = summarize(message, { id, from: from.phoneNumber, fromDevice: 0, timestamp: Number(t) });
+    member.record(member.inbox, { ...received, group: group.jid, participant: memberJid(group, from) });
+    net.events.emit('message', member, id);
+  }
+  return id;
+}
