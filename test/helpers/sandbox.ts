@@ -15,10 +15,10 @@ export async function startTestSandbox(options: SandboxOptions = {}) {
       return c;
     },
     /** Links a fresh companion to the phone by QR and waits until Baileys reports `open`. */
-    async link(phoneNumber: string) {
+    async link(phoneNumber: string, timeoutMs?: number) {
       const c = this.companion();
-      const qr = await c.waitForQr();
-      const opened = c.waitForOpen();
+      const qr = await c.waitForQr(timeoutMs);
+      const opened = c.waitForOpen(timeoutMs);
       await sandbox.scanQr(phoneNumber, qr);
       await opened;
       return c;
