@@ -1,6 +1,5 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { WASocket } from '@whiskeysockets/baileys';
 import type { Config } from '../config.ts';
 import { createDbAuthState } from '../db/auth-state.store.ts';
 import { KeyWriter } from '../db/key-writer.ts';
@@ -14,10 +13,9 @@ import { DomainError, instanceNotConnected, instanceNotFound, invalidState, vali
 import { EventBus } from './event-bus.ts';
 import type { InstanceService } from './instance.service.ts';
 import type { Logger } from './logger.ts';
-import { buildMediaContent, checkMediaInput, resolveMediaType, stageMedia } from './media/media-sender.ts';
 import { openMediaStream } from './media/received-media.ts';
-import { NumberDirectory } from './number-directory.ts';
-import { normalizePhoneNumber, parseRecipient } from './recipients.ts';
+import { MessageSender } from './message-sender.ts';
+import { normalizePhoneNumber } from './recipients.ts';
 import type {
   DeviceInfo,
   GroupInfo,
@@ -56,8 +54,6 @@ const DEFAULT_MEDIA: Config['media'] = {
   url: { allowPrivate: false, timeoutMs: 30_000, maxRedirects: 5 },
 };
 
-const MAX_TEXT = 65_536;
-
 /** Free-text labels: trimmed, empty means none. */
 function checkLabel(value: unknown, field: string, max = 255): string | null {
   if (value === undefined || value === null) return null;
@@ -66,7 +62,6 @@ function checkLabel(value: unknown, field: string, max = 255): string | null {
   if (trimmed.length > max) throw validationFailed(`${field} must be at most ${max} characters`, { field });
   return trimmed || null;
 }
-const MAX_CHECK = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -84,7 +79,7 @@ export class InstanceRegistry implements InstanceService {
   private readonly starting = new Map<string, Promise<WhatsAppSession>>();
   private readonly loggingOut = new Map<string, Promise<void>>();
   private readonly lastStatus = new Map<string, InstanceStatus>();
-  private readonly numbers = new NumberDirectory();
+  private readonly messages: MessageSender;
   /** One queue for every instance's Signal key writes: concurrent ratchet steps share statements. */
   private readonly keyWriter: KeyWriter;
   private readonly heartbeat: NodeJS.Timeout;
@@ -97,6 +92,11 @@ export class InstanceRegistry implements InstanceService {
     this.repo = new InstanceRepository(deps.orm);
     this.media = new ReceivedMediaRepository(deps.orm);
     this.keyWriter = new KeyWriter(deps.orm);
+    this.messages = new MessageSender({
+      sendingSession: (input) => this.sendingSession(input),
+      onlineSession: async (id) => (await this.onlineSession(id)).session,
+      media: deps.media ?? DEFAULT_MEDIA,
+    });
     // WhatsApp's media links expire; references older than that are dropped, hourly, in one query.
     this.sweep = setInterval(() => {
       void this.media.deleteOlderThan(new Date(Date.now() - MEDIA_RETENTION_MS)).catch((err) => this.log.warn({ err }, 'media sweep failed'));
@@ -235,69 +235,16 @@ export class InstanceRegistry implements InstanceService {
     this.system('INSTANCE_DELETED', `instance ${id} deleted`, id);
   }
 
-  async sendText(input: SendTextInput): Promise<SendResult> {
-    const text = typeof input.text === 'string' ? input.text : '';
-    if (!text.trim()) throw validationFailed('text must not be empty', { field: 'text' });
-    if (text.length > MAX_TEXT) throw validationFailed(`text must be at most ${MAX_TEXT} characters`, { field: 'text' });
-    const target = await this.sendTarget(input);
-    return this.deliver(target, input.typingMs, (sock, jid) => sock.sendMessage(jid, { text }));
+  sendText(input: SendTextInput): Promise<SendResult> {
+    return this.messages.sendText(input);
   }
 
-  /**
-   * Media from a URL or an upload stream: checked before anything is fetched, staged to a temp file
-   * within the kind's limit (never held whole in memory), typed by its bytes, then streamed into
-   * Baileys. The temp file goes in every case.
-   */
-  async sendMedia(input: SendMediaInput): Promise<SendResult> {
-    checkMediaInput(input.kind, input.source, input.caption, input.fileName);
-    const target = await this.sendTarget(input);
-    const options = this.deps.media ?? DEFAULT_MEDIA;
-    const staged = await stageMedia(input.kind, input.source, options);
-    try {
-      const type = resolveMediaType(input.kind, staged, input.mimeType);
-      const fileName = input.fileName ?? input.source.fileName ?? staged.suggestedName ?? null;
-      const content = buildMediaContent(input.kind, staged, type, input.caption, fileName ?? undefined);
-      const sent = await this.deliver(target, input.typingMs, (sock, jid) => sock.sendMessage(jid, content));
-      return { ...sent, media: { size: staged.size, fileName, mimeType: type.mimeType } };
-    } finally {
-      await staged.discard();
-    }
+  sendMedia(input: SendMediaInput): Promise<SendResult> {
+    return this.messages.sendMedia(input);
   }
 
-  /** The sending instance (online) and the recipient's JID (known to be on WhatsApp), resolved before any work. */
-  private async sendTarget(input: { instanceId?: string; fromPhoneNumber?: string; to: string }): Promise<{ session: WhatsAppSession; jid: string }> {
-    const session = await this.sendingSession(input);
-    const recipient = parseRecipient(input.to);
-    const sock = session.requireSocket();
-    if (recipient.kind === 'jid') {
-      if (recipient.jid.endsWith('@g.us')) await session.requireGroup(recipient.jid);
-      return { session, jid: recipient.jid };
-    }
-    const found = await this.numbers.lookup(session.instanceId, [recipient.phoneNumber], (jids) => sock.onWhatsApp(...jids));
-    const jid = found.get(recipient.phoneNumber);
-    if (!jid) throw new DomainError('RECIPIENT_NOT_ON_WHATSAPP', `${recipient.phoneNumber} is not on WhatsApp`, { to: input.to });
-    return { session, jid };
-  }
-
-  private async deliver(
-    { session, jid }: { session: WhatsAppSession; jid: string },
-    typingMs: number | undefined,
-    send: (sock: WASocket, jid: string) => Promise<{ key: { id?: string | null }; messageTimestamp?: unknown } | undefined>,
-  ): Promise<SendResult> {
-    try {
-      if (typingMs && typingMs > 0) await session.simulateTyping(jid, Math.min(typingMs, 60_000));
-      const sent = await send(session.requireSocket(), jid);
-      return {
-        messageId: sent!.key.id!,
-        instanceId: session.instanceId,
-        to: jid,
-        timestamp: new Date(Number(sent!.messageTimestamp ?? Math.floor(Date.now() / 1000)) * 1000),
-      };
-    } catch (err) {
-      // The socket closed under us: the caller can retry once the instance is back online.
-      if ((err as { output?: { statusCode?: number } }).output?.statusCode === 428) throw instanceNotConnected(session.instanceId, session.status);
-      throw err;
-    }
+  checkNumbers(instanceId: string, phoneNumbers: string[]): Promise<NumberCheck[]> {
+    return this.messages.checkNumbers(instanceId, phoneNumbers);
   }
 
   /** Streams a received media file, decrypted, straight from WhatsApp's media server. */
@@ -311,21 +258,6 @@ export class InstanceRegistry implements InstanceService {
     } catch (err) {
       throw new DomainError('MEDIA_FETCH_FAILED', `WhatsApp's media server did not return the file: ${(err as Error).message}`, { instanceId, messageId });
     }
-  }
-
-  async checkNumbers(instanceId: string, phoneNumbers: string[]): Promise<NumberCheck[]> {
-    if (!Array.isArray(phoneNumbers) || phoneNumbers.length === 0 || phoneNumbers.length > MAX_CHECK) {
-      throw validationFailed(`phoneNumbers must hold 1 to ${MAX_CHECK} numbers`, { field: 'phoneNumbers' });
-    }
-    const { session, row } = await this.onlineSession(instanceId);
-    const sock = session.requireSocket();
-    const normalized = phoneNumbers.map((input) => ({ input, phoneNumber: normalizePhoneNumber(String(input)) }));
-    const valid = [...new Set(normalized.map((n) => n.phoneNumber).filter((n): n is string => !!n))];
-    const found = valid.length ? await this.numbers.lookup(row.id, valid, (jids) => sock.onWhatsApp(...jids)) : new Map<string, string>();
-    return normalized.map(({ input, phoneNumber }) => {
-      const jid = phoneNumber ? (found.get(phoneNumber) ?? null) : null;
-      return { input, phoneNumber, jid: jid ?? (phoneNumber ? `${phoneNumber}@s.whatsapp.net` : null), exists: !!jid };
-    });
   }
 
   /** Reconnects every instance that has stored creds, with bounded concurrency and a stagger, in the background. */
