@@ -1,4 +1,5 @@
 import type { AuthService, Principal } from '../services/auth/auth.service.ts';
+import { parseBearer } from '../services/auth/bearer.ts';
 import { DomainError } from '../services/errors.ts';
 
 /** SUDEVWA's error body: `{success:false, message, error?:{code, details?}}`. */
@@ -23,14 +24,10 @@ export async function authenticateLegacy(
   optional = false,
 ): Promise<LegacyAuthResult> {
   let token: string | undefined;
-  const header = input.authorization?.trim();
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) return fail(401, 'Invalid authorization header format', 'INVALID_AUTH_HEADER');
-    token = match[1];
-  } else if (input.queryToken) {
-    token = input.queryToken.trim();
-  }
+  const bearer = parseBearer(input.authorization);
+  if (bearer.kind === 'malformed') return fail(401, 'Invalid authorization header format', 'INVALID_AUTH_HEADER');
+  if (bearer.kind === 'token') token = bearer.token;
+  else if (input.queryToken) token = input.queryToken.trim();
   if (!token) return optional ? { ok: true, principal: null } : fail(401, 'Unauthorized', 'UNAUTHORIZED');
   try {
     return { ok: true, principal: await auth.authenticate(token) };
