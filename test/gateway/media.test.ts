@@ -1,12 +1,12 @@
 import { readdir } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageReceivedDocument, SendMediaDocument, type MediaKind, type SendMediaInput } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
 import { postMultipart } from '../helpers/multipart.ts';
+import { serveFiles, type FileServer } from '../helpers/file-server.ts';
 
 // Media through the gateway's public surface: sendMedia over GraphQL (URL and multipart upload),
 // messageReceived with media metadata, and GET /media/... streaming the decrypted bytes.
@@ -21,10 +21,8 @@ const captioned = (kind: MediaKind) => kind === 'IMAGE' || kind === 'VIDEO' || k
 
 let gw: TestGateway;
 let instanceId: string;
-let files: Server;
+let files: FileServer;
 let filesUrl: string;
-const served = new Map<string, Buffer>();
-let fileRequests = 0;
 
 beforeAll(async () => {
   // Small limits keep the "too large" cases cheap; private URLs are allowed so the test's own file
@@ -32,18 +30,12 @@ beforeAll(async () => {
   gw = await startTestGateway({ env: { MEDIA_ALLOW_PRIVATE_URLS: 'true', MAX_IMAGE_MB: '1', MAX_VIDEO_MB: '2', MAX_AUDIO_MB: '1', MAX_DOCUMENT_MB: '2', MEDIA_FETCH_TIMEOUT_MS: '2000' } });
   await gw.sandbox.createPhone(ME, 'Me');
   await gw.sandbox.createPhone(PEER, 'Peer');
-  files = createServer((req, res) => {
-    fileRequests++;
-    const body = served.get(req.url ?? '');
-    if (!body) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
-  });
-  await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
-  filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+  files = await serveFiles();
+  filesUrl = files.url;
   instanceId = await gw.linkInstance('media', ME);
 });
 afterAll(async () => {
-  files?.close();
+  await files?.close();
   await gw?.close();
 });
 
@@ -68,7 +60,7 @@ describe('sendMedia', () => {
 
   it.each(kinds)('%s from a URL arrives byte-exact at the phone', async (kind) => {
     const { bytes, mimeType } = mediaSamples[kind]();
-    served.set(`/files/${kind}.bin`, bytes);
+    files.files.set(`/files/${kind}.bin`, { body: bytes });
     const { sendMedia } = await gw.http.ok(SendMediaDocument, { input: { fromPhoneNumber: ME, to: `+${PEER}`, kind, url: `${filesUrl}/files/${kind}.bin` } });
     expect(sendMedia.instanceId).toBe(instanceId);
     const got = await gw.sandbox.waitForMessage(PEER, (m) => m.id === sendMedia.messageId);
@@ -101,7 +93,7 @@ describe('sendMedia', () => {
     ['a non-http URL', 'file:///etc/passwd', 'MEDIA_URL_INVALID'],
     ['a URL too large for its kind', 'FILES/big.jpg', 'MEDIA_TOO_LARGE'],
   ])('refuses %s with a clear code, leaving no temp file', async (_name, url, code) => {
-    served.set('/big.jpg', jpeg(1 * MB + 10));
+    files.files.set('/big.jpg', { body: jpeg(1 * MB + 10) });
     const error = await gw.http.fail(SendMediaDocument, { input: { instanceId, to: PEER, kind: 'IMAGE', url: url.replace('FILES', filesUrl) } });
     expect(error.extensions?.code).toBe(code);
     expect(await tmpFiles(gw)).toEqual([]);
@@ -251,10 +243,10 @@ describe('with private URLs refused (the default)', () => {
   it.each(['LOCAL', 'http://localhost:9/x.jpg', 'http://[::1]:9/x.jpg', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.1/x.jpg'])(
     'refuses %s with MEDIA_URL_FORBIDDEN before fetching, leaving no temp file',
     async (url) => {
-      const before = fileRequests;
+      const before = files.requests;
       const error = await strict.http.fail(SendMediaDocument, { input: { instanceId: strictInstance, to: PEER, kind: 'IMAGE', url: url.replace('LOCAL', `${filesUrl}/files/IMAGE.bin`) } });
       expect(error.extensions?.code).toBe('MEDIA_URL_FORBIDDEN');
-      expect(fileRequests).toBe(before);
+      expect(files.requests).toBe(before);
       expect(await tmpFiles(strict)).toEqual([]);
     },
   );

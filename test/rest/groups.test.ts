@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
@@ -7,6 +5,7 @@ import { LegacyWsTestClient } from '../helpers/legacy-ws.ts';
 import { openApiChecker } from '../helpers/openapi.ts';
 import { linkOverRest, RestClient } from '../helpers/rest-client.ts';
 import type { SandboxGroup } from '../helpers/sandbox-client.ts';
+import { serveFiles, type FileServer } from '../helpers/file-server.ts';
 
 // Group routes (reference §7) end to end: real Baileys in the gateway fetches the group from the
 // sandbox, distributes its sender key and sends skmsg; the member phones decrypt it.
@@ -18,7 +17,7 @@ const OUTSIDER = '15550211004';
 let gw: TestGateway;
 let rest: RestClient;
 let openapi: Awaited<ReturnType<typeof openApiChecker>>;
-let files: Server;
+let files: FileServer;
 let filesUrl: string;
 let id: string;
 let group: SandboxGroup;
@@ -27,12 +26,8 @@ const image = mediaSamples.IMAGE().bytes;
 const pdf = mediaSamples.DOCUMENT().bytes;
 
 beforeAll(async () => {
-  files = createServer((req, res) => {
-    if (req.url !== '/cat.jpg') return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'image/jpeg' }).end(image);
-  });
-  await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
-  filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+  files = await serveFiles({ '/cat.jpg': { body: image, type: 'image/jpeg' } });
+  filesUrl = files.url;
   gw = await startTestGateway({ env: { MEDIA_ALLOW_PRIVATE_URLS: 'true' } });
   rest = new RestClient(gw.url, gw.adminToken);
   openapi = await openApiChecker(gw.url);
@@ -49,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw?.close();
-  await new Promise((resolve) => files?.close(resolve));
+  await files?.close();
 });
 
 const upload = (fields: Record<string, string>, file: { bytes: Buffer; name: string }) => {

@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
 import { openApiChecker } from '../helpers/openapi.ts';
 import { eventually, linkOverRest, RestClient } from '../helpers/rest-client.ts';
+import { serveFiles, type FileServer } from '../helpers/file-server.ts';
 
 // Sending, checking, media, by-number routing, groups and contacts (reference §6-§8) over real
 // HTTP, delivered to sandbox phones by real Baileys.
@@ -17,7 +16,7 @@ const UNKNOWN_GROUP = '120363000000000001@g.us';
 let gw: TestGateway;
 let rest: RestClient;
 let openapi: Awaited<ReturnType<typeof openApiChecker>>;
-let files: Server;
+let files: FileServer;
 let filesUrl: string;
 let id: string;
 let offline: string;
@@ -25,13 +24,8 @@ const image = mediaSamples.IMAGE().bytes;
 const pdf = mediaSamples.DOCUMENT().bytes;
 
 beforeAll(async () => {
-  files = createServer((req, res) => {
-    const body = req.url === '/cat.jpg' ? image : req.url === '/report.pdf' ? pdf : undefined;
-    if (!body) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': req.url === '/cat.jpg' ? 'image/jpeg' : 'application/pdf' }).end(body);
-  });
-  await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
-  filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+  files = await serveFiles({ '/cat.jpg': { body: image, type: 'image/jpeg' }, '/report.pdf': { body: pdf, type: 'application/pdf' } });
+  filesUrl = files.url;
   // DEFAULT_COUNTRY_CODE=1: the sandbox numbers are +1, so "0555…" is a local number here.
   gw = await startTestGateway({ env: { MEDIA_ALLOW_PRIVATE_URLS: 'true', DEFAULT_COUNTRY_CODE: '1' } });
   rest = new RestClient(gw.url, gw.adminToken);
@@ -45,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw?.close();
-  await new Promise((resolve) => files?.close(resolve));
+  await files?.close();
 });
 
 const received = (text: string) => gw.sandbox.waitForMessage(PEER, (m) => m.text === text);

@@ -1,6 +1,4 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,6 +11,7 @@ import type { SendMediaKind } from '../../src/services/types.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
 import { startTestSandbox } from '../helpers/sandbox.ts';
+import { serveFiles, type FileServer } from '../helpers/file-server.ts';
 
 const MB = 1024 * 1024;
 const ME = '15550500001';
@@ -20,11 +19,9 @@ const PEER = '15550500002';
 let db: TestOrm;
 let t: Awaited<ReturnType<typeof startTestSandbox>>;
 let tmpDir: string;
-let files: Server;
+let files: FileServer;
 let filesUrl: string;
-const served = new Map<string, { body: Buffer; type: string } | { redirect: string } | { status: number }>();
 const registries: InstanceRegistry[] = [];
-const hits = new Map<string, number>();
 let id: string;
 
 function registry(allowPrivate: boolean): InstanceRegistry {
@@ -51,16 +48,8 @@ beforeAll(async () => {
   tmpDir = await mkdtemp(join(tmpdir(), 'wamux-media-test-'));
   t.sandbox.createPhone({ phoneNumber: ME });
   t.sandbox.createPhone({ phoneNumber: PEER });
-  files = createServer((req, res) => {
-    hits.set(req.url ?? '', (hits.get(req.url ?? '') ?? 0) + 1);
-    const entry = served.get(req.url ?? '');
-    if (!entry) return res.writeHead(404).end();
-    if ('redirect' in entry) return res.writeHead(302, { location: entry.redirect }).end();
-    if ('status' in entry) return res.writeHead(entry.status).end();
-    res.writeHead(200, { 'content-type': entry.type }).end(entry.body);
-  });
-  await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
-  filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+  files = await serveFiles();
+  filesUrl = files.url;
 
   r = registry(true);
   id = (await r.create({ name: 'media' })).id;
@@ -72,7 +61,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const x of registries) await x.stop();
-  files.close();
+  await files.close();
   await t.stop();
   await db.close();
   await rm(tmpDir, { recursive: true, force: true });
@@ -94,8 +83,8 @@ describe('sendMedia', () => {
 
   it.each(kinds)('%s from a URL (through a redirect) arrives byte-exact', async (kind) => {
     const { bytes, mimeType } = mediaSamples[kind]();
-    served.set(`/${kind}.bin`, { body: bytes, type: 'application/octet-stream' });
-    served.set(`/go/${kind}`, { redirect: `/${kind}.bin` });
+    files.files.set(`/${kind}.bin`, { body: bytes, type: 'application/octet-stream' });
+    files.files.set(`/go/${kind}`, { redirect: `/${kind}.bin` });
     const sent = await r.sendMedia({ instanceId: id, to: PEER, kind, source: { url: `${filesUrl}/go/${kind}` } });
     const got = await t.sandbox.waitForMessage(PEER, (m) => m.id === sent.messageId);
     expect(got.mimeType).toBe(mimeType);
@@ -104,14 +93,14 @@ describe('sendMedia', () => {
 
   it.each([
     ['too large for its kind', () => ({ kind: 'IMAGE' as const, source: { stream: Readable.from([Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(1.5 * MB)])]) } }), 'MEDIA_TOO_LARGE'],
-    ['too large by Content-Length', () => (served.set('/big', { body: Buffer.alloc(3 * MB), type: 'audio/mpeg' }), { kind: 'AUDIO' as const, source: { url: `${filesUrl}/big` } }), 'MEDIA_TOO_LARGE'],
+    ['too large by Content-Length', () => (files.files.set('/big', { body: Buffer.alloc(3 * MB), type: 'audio/mpeg' }), { kind: 'AUDIO' as const, source: { url: `${filesUrl}/big` } }), 'MEDIA_TOO_LARGE'],
     ['a PDF declared as an image', () => ({ kind: 'IMAGE' as const, source: { stream: Readable.from([mediaSamples.DOCUMENT().bytes]) } }), 'MEDIA_TYPE_MISMATCH'],
     ['an MP3 as a voice note', () => ({ kind: 'VOICE' as const, source: { stream: Readable.from([mediaSamples.AUDIO().bytes]) } }), 'MEDIA_TYPE_MISMATCH'],
     ['a mime type that contradicts the bytes', () => ({ kind: 'IMAGE' as const, mimeType: 'video/mp4', source: { stream: Readable.from([mediaSamples.IMAGE().bytes]) } }), 'MEDIA_TYPE_MISMATCH'],
     ['an empty file', () => ({ kind: 'DOCUMENT' as const, source: { stream: Readable.from([]) } }), 'MEDIA_EMPTY'],
     ['a URL answering 404', () => ({ kind: 'IMAGE' as const, source: { url: `${filesUrl}/missing` } }), 'MEDIA_FETCH_FAILED'],
     ['an unreachable URL', () => ({ kind: 'IMAGE' as const, source: { url: 'http://127.0.0.1:1/x.jpg' } }), 'MEDIA_FETCH_FAILED'],
-    ['a redirect loop', () => (served.set('/loop', { redirect: '/loop' }), { kind: 'IMAGE' as const, source: { url: `${filesUrl}/loop` } }), 'MEDIA_FETCH_FAILED'],
+    ['a redirect loop', () => (files.files.set('/loop', { redirect: '/loop' }), { kind: 'IMAGE' as const, source: { url: `${filesUrl}/loop` } }), 'MEDIA_FETCH_FAILED'],
     ['a non-http URL', () => ({ kind: 'IMAGE' as const, source: { url: 'file:///etc/passwd' } }), 'MEDIA_URL_INVALID'],
     ['both url and file', () => ({ kind: 'IMAGE' as const, source: { url: `${filesUrl}/x`, stream: Readable.from([]) } }), 'VALIDATION_FAILED'],
     ['a caption on audio', () => ({ kind: 'AUDIO' as const, caption: 'no', source: { url: `${filesUrl}/x` } }), 'VALIDATION_FAILED'],
@@ -129,10 +118,10 @@ describe('sendMedia', () => {
   });
 
   it('refuses an unknown instance before fetching anything', async () => {
-    served.set('/counted', { body: mediaSamples.IMAGE().bytes, type: 'image/jpeg' });
+    files.files.set('/counted', { body: mediaSamples.IMAGE().bytes, type: 'image/jpeg' });
     await expect(r.sendMedia({ instanceId: '00000000-0000-0000-0000-000000000000', to: PEER, kind: 'IMAGE', source: { url: `${filesUrl}/counted` } })).rejects.toMatchObject({ code: 'INSTANCE_NOT_FOUND' });
     await expect(r.sendMedia({ instanceId: id, to: '19999999999', kind: 'IMAGE', source: { url: `${filesUrl}/counted` } })).rejects.toMatchObject({ code: 'RECIPIENT_NOT_ON_WHATSAPP' });
-    expect(hits.get('/counted') ?? 0).toBe(0);
+    expect(files.hits('/counted')).toBe(0);
     expect(await readdir(tmpDir)).toEqual([]);
   });
 });
