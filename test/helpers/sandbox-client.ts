@@ -1,18 +1,7 @@
-/** A message as a sandbox phone received it (the control API's view). */
-export interface PhoneMessage {
-  id: string;
-  from: string;
-  fromDevice: number;
-  type: string;
-  text?: string;
-  caption?: string;
-  mimeType?: string;
-  fileName?: string;
-  timestamp: number;
-  /** Group messages: the group's jid and the author as the group addresses it. */
-  group?: string;
-  participant?: string;
-}
+import type { ReceivedMessage } from '../../src/sandbox/accounts.ts';
+
+/** A message as a sandbox phone received it: the control API's view, without the raw protobuf. */
+export type PhoneMessage = Omit<ReceivedMessage, 'message'>;
 
 /** A group as `GET /sandbox/groups` lists it. */
 export interface SandboxGroup {
