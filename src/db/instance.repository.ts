@@ -15,6 +15,7 @@ export type InstanceRecord = Readonly<{
   lastError: string | null;
   connectedAt: Date | null;
   ownerId: string | null;
+  /** Operator labels: a group name (SUDEVWA's `circle`), an availability flag and a free note. */
   groupLabel: string | null;
   used: boolean;
   note: string | null;

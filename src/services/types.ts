@@ -1,30 +1,15 @@
 import type { InstanceStatus } from '../db/instance.entity.ts';
+import type { InstanceRecord } from '../db/instance.repository.ts';
 import type { MediaSource, SendMediaKind } from './media/media-sender.ts';
 
 export type { InstanceStatus, MediaSource, SendMediaKind };
 
-/** What the API shows of an instance: the stored row plus live session state. */
-export interface InstanceView {
-  id: string;
-  name: string;
-  status: InstanceStatus;
-  phoneNumber: string | null;
-  jid: string | null;
-  lid: string | null;
-  pushName: string | null;
+/** What the API shows of an instance: the stored row (status and account fields as the live session has them) plus live session state. */
+export type InstanceView = InstanceRecord & {
   /** The QR currently shown for linking, while status is QR_PENDING. */
   qr: QrCode | null;
   reconnectAttempts: number;
-  lastError: string | null;
-  connectedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  ownerId: string | null;
-  /** Operator labels: a group name (SUDEVWA's `circle`), an availability flag and a free note. */
-  groupLabel: string | null;
-  used: boolean;
-  note: string | null;
-}
+};
 
 export interface QrCode {
   instanceId: string;
