@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InstanceRegistry } from '../../src/services/instance-registry.ts';
-import { createLogger } from '../../src/services/logger.ts';
-import type { InstanceStatus } from '../../src/services/types.ts';
+import { InstanceRegistry } from '../../src/services/instances/instance-registry.ts';
+import { createLogger } from '../../src/services/shared/logger.ts';
+import type { InstanceStatus } from '../../src/services/instances/types.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 import { startTestSandbox } from '../helpers/sandbox.ts';
 
