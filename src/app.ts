@@ -18,6 +18,9 @@ import { webhookRoutes } from './legacy/webhook.routes.ts';
 import { routeUpgrades } from './http/websocket-upgrades.ts';
 import { RateLimits } from './http/rate-limits.ts';
 import { restApi } from './legacy/index.ts';
+import { MessageRepository } from './db/message.repository.ts';
+import { MessageLedger } from './services/messaging/ledger.ts';
+import { EventBus } from './services/shared/event-bus.ts';
 
 export interface App {
   /** Listens, then reconnects stored instances in the background. Resolves with the base URL. */
@@ -70,7 +73,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const sandbox = config.sandbox.enabled ? await linkSandbox(config.sandbox, config.dataDir, log) : undefined;
     if (sandbox) undo.push(() => sandbox.stop());
 
+    const events = new EventBus();
+    // Message text and content are encrypted at rest with the same key as creds and Signal keys.
+    const ledger = new MessageLedger({ repo: new MessageRepository(orm, authCodec), events, logger: log, retentionDays: config.messages.retentionDays });
+    undo.push(() => ledger.stop());
     const registry = new InstanceRegistry({
+      events,
+      ledger,
       orm,
       logger: log,
       whatsapp: config.whatsapp,
@@ -84,7 +93,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const webhooks = new WebhookService({ orm, instances: registry, logger: log, codec: authCodec, options: config.webhooks });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, registry, auth, webhooks, sandbox });
+    return await assemble({ config, log, orm, registry, ledger, auth, webhooks, sandbox });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -96,13 +105,14 @@ interface Parts {
   log: Logger;
   orm: Orm;
   registry: InstanceRegistry;
+  ledger: MessageLedger;
   auth: AuthService;
   webhooks: WebhookService;
   sandbox: SandboxLink | undefined;
 }
 
 async function assemble(parts: Parts): Promise<App> {
-  const { config, log, orm, registry, webhooks, sandbox } = parts;
+  const { config, log, orm, registry, ledger, webhooks, sandbox } = parts;
   let phase: Phase = 'starting';
 
   // Typed as Fastify's base logger so the instance has the plain FastifyInstance type plugins expect.
@@ -156,6 +166,7 @@ async function assemble(parts: Parts): Promise<App> {
     legacyWs.start();
     // Also sends what a previous run left in the outbox.
     webhooks.start();
+    ledger.start();
     const host = ['0.0.0.0', '::'].includes(config.server.host) ? 'localhost' : config.server.host;
     // Reconnecting stored instances can take a while (concurrency + stagger); the gateway is
     // usable meanwhile, and each instance shows its own progress.
@@ -179,6 +190,7 @@ async function assemble(parts: Parts): Promise<App> {
     await step('closing the HTTP server (no new requests or WebSocket connections)', () => http.close());
     await step('releasing the rate-limit store', () => rateLimits.close());
     await step('stopping instances (sockets closed, creds flushed)', () => registry.stop());
+    await step('stopping the message retention sweep', () => ledger.stop());
     await step('stopping webhook delivery (undelivered ones stay in the outbox)', () => webhooks.stop());
     if (sandbox) await step('stopping the sandbox', () => sandbox.stop());
     await step('closing the database', () => orm.close());

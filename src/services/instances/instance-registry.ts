@@ -4,7 +4,9 @@ import type { Config } from '../../config.ts';
 import { createDbAuthState } from '../../db/auth-state.store.ts';
 import { KeyWriter } from '../../db/key-writer.ts';
 import { QR_CANCELLED_REASON } from './reconnect-policy.ts';
-import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
+import { bufferJsonCodec, type AuthValueCodec } from '../../db/auth-value.codec.ts';
+import { MessageRepository } from '../../db/message.repository.ts';
+import { MessageLedger } from '../messaging/ledger.ts';
 import type { InstanceRecord } from '../../db/instance.repository.ts';
 import { InstanceNameTaken, InstanceRepository } from '../../db/instance.repository.ts';
 import { ReceivedMediaRepository } from '../../db/received-media.repository.ts';
@@ -32,6 +34,10 @@ export interface RegistryDeps {
   media?: Config['media'];
   /** Encrypts creds and keys at rest; plain Baileys JSON when unset. */
   authCodec?: AuthValueCodec;
+  /** The bus everything publishes on (the composition root's); a new one when unset. */
+  events?: EventBus;
+  /** Where incoming messages are stored before anyone hears of them; one on `orm` when unset. */
+  ledger?: MessageLedger;
 }
 
 const MB = 1024 * 1024;
@@ -57,7 +63,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * connect, or a connect during logout, never produces a second socket. State is re-checked after each await.
  */
 export class InstanceRegistry implements InstanceService {
-  readonly events = new EventBus();
+  readonly events: EventBus;
+  readonly ledger: MessageLedger;
   private readonly deps: RegistryDeps;
   private readonly log: Logger;
   private readonly repo: InstanceRepository;
@@ -77,6 +84,9 @@ export class InstanceRegistry implements InstanceService {
   constructor(deps: RegistryDeps) {
     this.deps = deps;
     this.log = deps.logger.child({ component: 'instances' });
+    this.events = deps.events ?? new EventBus();
+    this.ledger =
+      deps.ledger ?? new MessageLedger({ repo: new MessageRepository(deps.orm, deps.authCodec ?? bufferJsonCodec), events: this.events, logger: deps.logger, retentionDays: 0 });
     this.repo = new InstanceRepository(deps.orm);
     this.media = new ReceivedMediaRepository(deps.orm);
     this.keyWriter = new KeyWriter(deps.orm);
@@ -310,7 +320,7 @@ export class InstanceRegistry implements InstanceService {
       waWebSocketUrl: this.deps.waWebSocketUrl,
       onState: (snapshot) => this.onState(id, snapshot),
       onQr: (qr) => qr && this.events.publish('qrCode', qr),
-      onMessage: (message) => this.events.publish('messageReceived', message),
+      receive: async (message) => void (await this.ledger.recordInbound(message)),
       saveMedia: (ref) => this.media.save(ref),
       onEnded: () => {
         if (this.sessions.get(id) === session) this.sessions.delete(id);
