@@ -35,6 +35,14 @@ function checkLabel(value: unknown, field: string, max = 255): string | null {
   if (trimmed.length > max) throw validationFailed(`${field} must be at most ${max} characters`, { field });
   return trimmed || null;
 }
+/**
+ * A stored status without a live session in this process. Only a session of this process can be
+ * connected, so a row still reading ONLINE or RECONNECTING (left by the previous run, before restore
+ * reaches it) is shown as CONNECTING, never as a connection that is not there.
+ */
+function storedStatus(status: InstanceStatus): InstanceStatus {
+  return status === 'ONLINE' || status === 'RECONNECTING' ? 'CONNECTING' : status;
+}
 
 /**
  * Owns every live session. In-flight maps make connect/logout idempotent under concurrency: a double
@@ -202,6 +210,8 @@ export class InstanceRegistry implements InstanceService, SessionSource {
 
   private async runRestore(): Promise<void> {
     const rows = await this.repo.listWithCreds();
+    // Their stored status is the previous process's; a session started meanwhile writes its own.
+    await this.repo.markConnecting(rows.filter((r) => !this.sessions.has(r.id) && !this.starting.has(r.id)).map((r) => r.id));
     this.system('RESTORE_STARTED', `restoring ${rows.length} instance(s)`, null);
     const queue = [...rows];
     const { concurrency, staggerMs } = this.deps.restore;
@@ -331,7 +341,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
     return {
       ...row,
       ...session?.identity,
-      status: session?.status ?? row.status,
+      status: session?.status ?? storedStatus(row.status),
       qr: session?.qr ?? null,
       reconnectAttempts: session?.reconnectAttempts ?? 0,
       lastError: session?.lastError ?? row.lastError,
