@@ -1,4 +1,4 @@
-import type { Contact, MediaInfo, MessageKind, NumberCheck, SendResult, StoredMessage } from '../services/messaging/types.ts';
+import type { Contact, MediaInfo, MessageKind, NumberCheck, SendResult, StoredMessage } from '../services/messaging/index.ts';
 import { builder } from './builder.ts';
 import './scalars.ts';
 
