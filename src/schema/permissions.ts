@@ -42,6 +42,8 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       instances: authenticated,
       instance: forInstance,
       checkNumbers: forInstance,
+      message: forInstance,
+      messages: forInstance,
       me: authenticated,
       users: admin,
       apiKeys: authenticated,
@@ -62,11 +64,13 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       deleteInstance: forInstance,
       sendText: and(forInstance, limits.send),
       sendMedia: and(forInstance, limits.send),
+      markRead: forInstance,
     },
     Subscription: {
       qrCode: forInstance,
       instanceStatus: forInstance,
       messageReceived: forInstance,
+      messageStatus: forInstance,
       systemEvents: authenticated,
     },
   };
