@@ -20,6 +20,15 @@ import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } fr
 import type { GroupInfo, KnownContact, MediaDownload, NumberCheck, SendMediaInput, SendResult, SendTextInput } from '../messaging/types.ts';
 import type { SystemEvent } from '../shared/domain-events.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
+import type { Metrics } from '../shared/metrics.ts';
+
+/** The boot-time restore: stored instances started so far (`done` counts failures too). */
+export interface RestoreProgress {
+  total: number;
+  done: number;
+  failed: number;
+  finished: boolean;
+}
 
 export interface RegistryDeps {
   orm: Orm;
@@ -32,6 +41,8 @@ export interface RegistryDeps {
   media?: Config['media'];
   /** Encrypts creds and keys at rest; plain Baileys JSON when unset. */
   authCodec?: AuthValueCodec;
+  /** Counts connects, closes, messages and key writes when given. */
+  metrics?: Metrics;
 }
 
 const MB = 1024 * 1024;
@@ -72,6 +83,7 @@ export class InstanceRegistry implements InstanceService {
   private readonly keyWriter: KeyWriter;
   private readonly heartbeat: NodeJS.Timeout;
   private restoring: Promise<void> | undefined;
+  private readonly restoreState: RestoreProgress = { total: 0, done: 0, failed: 0, finished: false };
   private stopping: Promise<void> | undefined;
 
   constructor(deps: RegistryDeps) {
@@ -79,7 +91,15 @@ export class InstanceRegistry implements InstanceService {
     this.log = deps.logger.child({ component: 'instances' });
     this.repo = new InstanceRepository(deps.orm);
     this.media = new ReceivedMediaRepository(deps.orm);
-    this.keyWriter = new KeyWriter(deps.orm);
+    const metrics = deps.metrics;
+    this.keyWriter = new KeyWriter(
+      deps.orm,
+      metrics &&
+        ((writes, seconds) => {
+          metrics.keyWriteBatch.observe(writes);
+          metrics.keyWriteSeconds.observe(seconds);
+        }),
+    );
     this.messages = new MessageSender({
       sendingSession: (input) => this.sendingSession(input),
       onlineSession: async (id) => (await this.onlineSession(id)).session,
@@ -224,11 +244,27 @@ export class InstanceRegistry implements InstanceService {
   }
 
   sendText(input: SendTextInput): Promise<SendResult> {
-    return this.messages.sendText(input);
+    return this.measured('text', () => this.messages.sendText(input));
   }
 
   sendMedia(input: SendMediaInput): Promise<SendResult> {
-    return this.messages.sendMedia(input);
+    return this.measured(String(input.kind ?? 'unknown').toLowerCase(), () => this.messages.sendMedia(input));
+  }
+
+  /** Send metrics: accepted by the API → accepted by WhatsApp (SENT), or failed with its code. */
+  private async measured(kind: string, send: () => Promise<SendResult>): Promise<SendResult> {
+    const metrics = this.deps.metrics;
+    if (!metrics) return send();
+    const stop = metrics.sendSeconds.startTimer({ kind });
+    try {
+      const result = await send();
+      stop();
+      metrics.messagesSent.inc({ kind });
+      return result;
+    } catch (err) {
+      metrics.messagesFailed.inc({ kind, code: err instanceof DomainError ? err.code : 'INTERNAL' });
+      throw err;
+    }
   }
 
   checkNumbers(instanceId: string, phoneNumbers: string[]): Promise<NumberCheck[]> {
@@ -254,18 +290,43 @@ export class InstanceRegistry implements InstanceService {
     return this.restoring;
   }
 
+  /** How far the boot-time restore is: readiness reports it, and it is logged as it goes. */
+  restoreProgress(): RestoreProgress {
+    return { ...this.restoreState };
+  }
+
   private async runRestore(): Promise<void> {
+    const started = Date.now();
     const rows = await this.repo.listWithCreds();
+    const progress = this.restoreState;
+    progress.total = rows.length;
     this.system('RESTORE_STARTED', `restoring ${rows.length} instance(s)`, null);
+    if (rows.length) this.log.info({ total: rows.length }, `restoring ${rows.length} stored instance(s)`);
     const queue = [...rows];
     const { concurrency, staggerMs } = this.deps.restore;
+    // A line every 5 s at most, so restoring 500 instances shows progress without flooding the log.
+    let lastLine = Date.now();
     const worker = async () => {
       for (let row = queue.shift(); row && !this.stopping; row = queue.shift()) {
-        await this.ensureSession(row.id).catch((err) => this.log.error({ err, instanceId: row!.id }, 'restore of instance failed'));
+        await this.ensureSession(row.id).catch((err) => {
+          progress.failed++;
+          this.log.warn({ err, instanceId: row!.id }, 'restore of instance failed');
+        });
+        progress.done++;
+        if (Date.now() - lastLine >= 5_000 && progress.done < progress.total) {
+          lastLine = Date.now();
+          this.log.info({ ...progress }, `restored ${progress.done}/${progress.total} instances`);
+        }
         if (staggerMs) await new Promise((r) => setTimeout(r, staggerMs));
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+    progress.finished = true;
+    const online = rows.filter((r) => this.sessions.get(r.id)?.online).length;
+    this.log.info(
+      { ...progress, online, ms: Date.now() - started },
+      `restore finished: ${progress.done}/${progress.total} instances started (${online} online, ${progress.failed} failed) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     this.system('RESTORE_FINISHED', `restored ${rows.length} instance(s)`, null);
   }
 
@@ -310,7 +371,12 @@ export class InstanceRegistry implements InstanceService {
       waWebSocketUrl: this.deps.waWebSocketUrl,
       onState: (snapshot) => this.onState(id, snapshot),
       onQr: (qr) => qr && this.events.publish('qrCode', qr),
-      onMessage: (message) => this.events.publish('messageReceived', message),
+      onMessage: (message) => {
+        this.events.publish('messageReceived', message);
+        this.deps.metrics?.messagesReceived.inc({ kind: message.type.toLowerCase() });
+        this.deps.metrics?.inboundSeconds.observe(Math.max(0, Date.now() - message.timestamp.getTime()) / 1000);
+      },
+      onClose: (statusCode, action) => this.deps.metrics?.connectionCloses.inc({ code: String(statusCode ?? 'none'), action }),
       saveMedia: (ref) => this.media.save(ref),
       onEnded: () => {
         if (this.sessions.get(id) === session) this.sessions.delete(id);
@@ -327,8 +393,10 @@ export class InstanceRegistry implements InstanceService {
   }
 
   private async onState(id: string, s: SessionSnapshot): Promise<void> {
-    const previous = this.lastStatus.get(id) ?? s.status;
+    const before = this.lastStatus.get(id);
+    const previous = before ?? s.status;
     this.lastStatus.set(id, s.status);
+    if (s.status === 'ONLINE' && before !== 'ONLINE') this.deps.metrics?.connects.inc();
     const { reconnectAttempts: _, ...columns } = s;
     await this.repo.patch(id, columns);
     this.events.publish('instanceStatus', {
