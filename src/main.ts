@@ -5,7 +5,7 @@
  */
 import { createApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createLogger } from './services/shared/logger.ts';
+import { createLogger } from './services/shared/index.ts';
 import { VERSION } from './services/shared/version.ts';
 import { firstBootBanner } from './admin/first-boot-banner.ts';
 
