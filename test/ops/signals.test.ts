@@ -25,7 +25,7 @@ function start(): GatewayProcess {
   return gw;
 }
 
-it('SIGTERM to ./wamux start stops the gateway gracefully with exit code 0', async () => {
+it('SIGTERM to ./wamux start stops the gateway gracefully with exit code 0', { timeout: 180_000 }, async () => {
   const gw = start();
   const url = await gw.url();
   // The launcher replaced itself with node: the pid a supervisor knows is the gateway's.
@@ -41,7 +41,7 @@ it('SIGTERM to ./wamux start stops the gateway gracefully with exit code 0', asy
   await expect(fetch(`${url}/livez`)).rejects.toThrow();
 });
 
-it('a second signal during a stop that hangs exits at once', async () => {
+it('a second signal during a stop that hangs exits at once', { timeout: 180_000 }, async () => {
   const gw = start();
   const { port } = new URL(await gw.url());
   // A request whose body never finishes: closing the HTTP server waits for it (up to Node's 5-minute request timeout).
