@@ -7,5 +7,6 @@ export { toIncomingMessage } from './message-mapper.ts';
 export { MessageLedger, toStoredMessage, type LedgerService } from './ledger.ts';
 export { watchStatuses, type StatusReport } from './status-watcher.ts';
 export { MessageSender, type MessageSenderDeps, type MessagingService } from './message-sender.ts';
+export { measureSends } from './measured-sends.ts';
 export { normalizePhoneNumber } from './recipients.ts';
 export type * from './types.ts';
