@@ -1,4 +1,4 @@
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
@@ -10,6 +10,7 @@ import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts'
 import { mediaReferenceOf } from '../messaging/media/received-media.ts';
 import { toIncomingMessage } from '../messaging/message-mapper.ts';
 import { toQrCode } from './qr.ts';
+import { SessionMemory } from './session-memory.ts';
 import { decideReconnect } from './reconnect-policy.ts';
 import type { GroupInfo, IncomingMessage } from '../messaging/types.ts';
 import type { InstanceStatus, QrCode } from './types.ts';
@@ -70,6 +71,9 @@ export class WhatsAppSession {
   private readonly deps: SessionDeps;
   private readonly log: Logger;
   private auth: DbAuthState | undefined;
+  private keys: SignalKeyStore | undefined;
+  /** Caches Baileys would otherwise rebuild with every socket (see SessionMemory). */
+  private readonly memory = new SessionMemory();
   private sock: WASocket | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private qrShown = 0;
@@ -107,6 +111,8 @@ export class WhatsAppSession {
 
   async start(): Promise<void> {
     this.auth = await createDbAuthState(this.deps.orm, this.instanceId, { codec: this.deps.authCodec, keyWriter: this.deps.keyWriter });
+    // One key cache for the session, not one per socket: a reconnect starts warm.
+    this.keys = makeCacheableSignalKeyStore(this.auth.state.keys, baileysLogger(this.deps.logger, this.instanceId));
     await this.setState({ status: this.hasCreds ? 'CONNECTING' : 'QR_PENDING' });
     this.openSocket();
   }
@@ -115,9 +121,14 @@ export class WhatsAppSession {
     if (this.stopping || this.ended) return;
     const auth = this.auth!;
     const logger = baileysLogger(this.deps.logger, this.instanceId);
+    const memory = this.memory;
     const sock = makeWASocket({
-      auth: { creds: auth.state.creds, keys: makeCacheableSignalKeyStore(auth.state.keys, logger) },
+      auth: { creds: auth.state.creds, keys: this.keys! },
       logger,
+      userDevicesCache: memory.userDevices,
+      msgRetryCounterCache: memory.msgRetryCounter,
+      placeholderResendCache: memory.placeholderResends,
+      getMessage: async (key) => memory.sentMessage(key.id),
       // The first element is what the phone lists under "Linked devices".
       browser: [this.deps.deviceName, 'Chrome', '124.0.0'],
       markOnlineOnConnect: false,
@@ -152,6 +163,8 @@ export class WhatsAppSession {
 
   private async onMessages(messages: WAMessage[], type: string): Promise<void> {
     for (const msg of messages) {
+      // Kept for a phone's retry receipt, which may come after a reconnect (see SessionMemory).
+      if (msg.key.fromMe && msg.message && msg.key.id) this.memory.rememberSent(msg.key.id, msg.message);
       // 'append' carries our own sends and messages delivered while we were offline; only the
       // latter are new to the user. History sync never comes through here.
       if (type === 'append' && msg.key.fromMe) continue;
