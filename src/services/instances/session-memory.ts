@@ -63,6 +63,8 @@ export class SessionMemory {
   readonly userDevices = new TtlCache(5 * 60_000, 10_000);
   readonly msgRetryCounter = new TtlCache(60 * 60_000, 10_000);
   readonly placeholderResends = new TtlCache(60 * 60_000, 10_000);
+  /** Plaintexts of recently decrypted ciphertexts, for messages delivered twice (see signal-guard.ts). */
+  readonly decrypted = new TtlCache(60 * 60_000, 2_000);
   /** Messages this account sent, by id, for Baileys' `getMessage` (answering retry receipts). */
   private readonly sent = new TtlCache(24 * 60 * 60_000, 5_000);
 

@@ -11,6 +11,7 @@ import { mediaReferenceOf } from '../messaging/media/received-media.ts';
 import { toIncomingMessage } from '../messaging/message-mapper.ts';
 import { toQrCode } from './qr.ts';
 import { SessionMemory } from './session-memory.ts';
+import { guardedSignalRepository } from './signal-guard.ts';
 import { decideReconnect } from './reconnect-policy.ts';
 import type { GroupInfo, IncomingMessage } from '../messaging/types.ts';
 import type { InstanceStatus, QrCode } from './types.ts';
@@ -53,6 +54,8 @@ const statusCodeOf = (err: unknown): number | undefined => (err as { output?: { 
 /** How Baileys fails a call whose socket closed or went silent under it (see withSocket). */
 function isConnectionFailure(err: unknown): boolean {
   if (typeof err === 'number') return true;
+  // A write into a socket the peer already closed.
+  if (['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED'].includes((err as { code?: string } | undefined)?.code ?? '')) return true;
   const code = statusCodeOf(err);
   return code === DisconnectReason.connectionClosed || code === DisconnectReason.timedOut;
 }
@@ -129,6 +132,7 @@ export class WhatsAppSession {
       msgRetryCounterCache: memory.msgRetryCounter,
       placeholderResendCache: memory.placeholderResends,
       getMessage: async (key) => memory.sentMessage(key.id),
+      makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted }),
       // The first element is what the phone lists under "Linked devices".
       browser: [this.deps.deviceName, 'Chrome', '124.0.0'],
       markOnlineOnConnect: false,
@@ -283,15 +287,16 @@ export class WhatsAppSession {
       return await work(sock);
     } catch (err) {
       if (err instanceof DomainError) throw err;
-      const lost = sock !== this.sock || !this.online || isConnectionFailure(err);
+      const lost = sock !== this.sock || !this.online || !sock.ws.isOpen || isConnectionFailure(err);
       if (!lost) throw err;
-      // A time-out on a socket that still looks open: WhatsApp stopped answering it. Staying ONLINE
-      // on it would be a lie, so it is ended and the reconnect policy takes over.
-      if (sock === this.sock && statusCodeOf(err) === DisconnectReason.timedOut) {
-        this.log.warn({ err }, 'WhatsApp did not answer on an open socket; reconnecting');
-        await sock.end(Object.assign(new Error('WhatsApp stopped answering'), { output: { statusCode: DisconnectReason.timedOut } }));
+      if (sock === this.sock) {
+        // Baileys has not reported the close yet (a write failed first, or WhatsApp went silent on a
+        // socket that still looks open). Ending it now makes the state say what is true before the
+        // caller hears about it; the reconnect policy takes over.
+        this.log.warn({ err }, 'the socket failed under a request; reconnecting');
+        await sock.end(Object.assign(new Error(`connection failed: ${(err as Error)?.message ?? String(err)}`), { output: { statusCode: DisconnectReason.connectionLost } }));
       }
-      throw instanceNotConnected(this.instanceId, this.status);
+      throw instanceNotConnected(this.instanceId, this.status === 'ONLINE' ? 'RECONNECTING' : this.status);
     }
   }
 
