@@ -1,8 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, maskError as yogaMaskError, type MaskError } from 'graphql-yoga';
-import { DomainError, type DomainErrorCode } from '../services/shared/errors.ts';
-import type { Logger } from '../services/shared/logger.ts';
+import { DomainError, type DomainErrorCode, type Logger } from '../services/shared/index.ts';
 import { builder } from './builder.ts';
 
 /**
@@ -61,6 +60,8 @@ export function createMaskError(logger: Logger): MaskError {
     const location = { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path };
 
     if (original instanceof DomainError) {
+      // The caller's mistake or bad timing, answered with its code: worth a line, not an alert or a stack.
+      logger.info({ code: original.code, path: error.path?.join('.'), reason: original.message }, 'operation refused');
       return createGraphQLError(original.message, { ...location, extensions: { ...original.details, code: original.code } });
     }
     if (original instanceof PothosValidationError) {

@@ -1,46 +1,47 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Config } from '../../config.ts';
 import { createDbAuthState } from '../../db/auth-state.store.ts';
 import { KeyWriter } from '../../db/key-writer.ts';
 import { QR_CANCELLED_REASON } from './reconnect-policy.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
-import type { InstanceRecord } from '../../db/instance.repository.ts';
-import { InstanceNameTaken, InstanceRepository } from '../../db/instance.repository.ts';
-import { ReceivedMediaRepository } from '../../db/received-media.repository.ts';
+import { InstanceNameTaken, InstanceRepository, type InstanceRecord } from '../../db/instance.repository.ts';
+import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import type { Orm } from '../../db/orm.ts';
-import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed } from '../shared/errors.ts';
-import { EventBus } from '../shared/event-bus.ts';
-import type { InstanceService } from './instance.service.ts';
-import type { Logger } from '../shared/logger.ts';
-import { openMediaStream } from '../messaging/media/received-media.ts';
-import { MessageSender } from '../messaging/message-sender.ts';
-import { normalizePhoneNumber } from '../messaging/recipients.ts';
+import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
+import type { InstanceService, SessionSource } from './instance.service.ts';
+import { normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
-import type { GroupInfo, KnownContact, MediaDownload, NumberCheck, SendMediaInput, SendResult, SendTextInput } from '../messaging/types.ts';
-import type { SystemEvent } from '../shared/domain-events.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
+import type { Metrics } from '../shared/metrics.ts';
+
+/** The boot-time restore: stored instances started so far (`done` counts failures too). */
+export interface RestoreProgress {
+  total: number;
+  done: number;
+  failed: number;
+  finished: boolean;
+}
 
 export interface RegistryDeps {
   orm: Orm;
   logger: Logger;
   whatsapp: Config['whatsapp'];
   restore: Config['restore'];
+  /** Where every session's QR codes, status changes, received messages and system events go. */
+  events: EventBus;
+  /** Keeps a received message's media reference; awaited before the message is published, so its download works at once. */
+  saveMedia(ref: ReceivedMediaRecord): Promise<void>;
+  /**
+   * Stores a received message in the ledger, which publishes it when it is new. Awaited before
+   * Baileys sends the delivery receipt (see WhatsAppSession).
+   */
+  receive(message: IncomingMessage): Promise<void>;
   /** Where Baileys connects (the sandbox in sandbox mode); WhatsApp itself when unset. */
   waWebSocketUrl?: string;
-  /** Media limits and staging; defaults to Config's defaults under the OS temp dir. */
-  media?: Config['media'];
   /** Encrypts creds and keys at rest; plain Baileys JSON when unset. */
   authCodec?: AuthValueCodec;
+  /** Counts connects, closes, messages and key writes when given. */
+  metrics?: Metrics;
 }
-
-const MB = 1024 * 1024;
-const MEDIA_RETENTION_MS = 30 * 24 * 3_600_000;
-const DEFAULT_MEDIA: Config['media'] = {
-  tmpDir: join(tmpdir(), 'wamux-media'),
-  limits: { image: 5 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB },
-  url: { allowPrivate: false, timeoutMs: 30_000, maxRedirects: 5 },
-};
 
 /** Free-text labels: trimmed, empty means none. */
 function checkLabel(value: unknown, field: string, max = 255): string | null {
@@ -58,46 +59,41 @@ function checkLabel(value: unknown, field: string, max = 255): string | null {
 function storedStatus(status: InstanceStatus): InstanceStatus {
   return status === 'ONLINE' || status === 'RECONNECTING' ? 'CONNECTING' : status;
 }
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Owns every live session. In-flight maps make connect/logout idempotent under concurrency: a double
  * connect, or a connect during logout, never produces a second socket. State is re-checked after each await.
  */
-export class InstanceRegistry implements InstanceService {
-  readonly events = new EventBus();
+export class InstanceRegistry implements InstanceService, SessionSource {
   private readonly deps: RegistryDeps;
+  private readonly events: EventBus;
   private readonly log: Logger;
   private readonly repo: InstanceRepository;
-  private readonly media: ReceivedMediaRepository;
-  private readonly sweep: NodeJS.Timeout;
   private readonly sessions = new Map<string, WhatsAppSession>();
   private readonly starting = new Map<string, Promise<WhatsAppSession>>();
   private readonly loggingOut = new Map<string, Promise<void>>();
   private readonly lastStatus = new Map<string, InstanceStatus>();
-  private readonly messages: MessageSender;
   /** One queue for every instance's Signal key writes: concurrent ratchet steps share statements. */
   private readonly keyWriter: KeyWriter;
   private readonly heartbeat: NodeJS.Timeout;
   private restoring: Promise<void> | undefined;
+  private readonly restoreState: RestoreProgress = { total: 0, done: 0, failed: 0, finished: false };
   private stopping: Promise<void> | undefined;
 
   constructor(deps: RegistryDeps) {
     this.deps = deps;
     this.log = deps.logger.child({ component: 'instances' });
+    this.events = deps.events;
     this.repo = new InstanceRepository(deps.orm);
-    this.media = new ReceivedMediaRepository(deps.orm);
-    this.keyWriter = new KeyWriter(deps.orm);
-    this.messages = new MessageSender({
-      sendingSession: (input) => this.sendingSession(input),
-      onlineSession: async (id) => (await this.onlineSession(id)).session,
-      media: deps.media ?? DEFAULT_MEDIA,
-    });
-    // WhatsApp's media links expire; references older than that are dropped, hourly, in one query.
-    this.sweep = setInterval(() => {
-      void this.media.deleteOlderThan(new Date(Date.now() - MEDIA_RETENTION_MS)).catch((err) => this.log.warn({ err }, 'media sweep failed'));
-    }, 3_600_000);
-    this.sweep.unref();
+    const metrics = deps.metrics;
+    this.keyWriter = new KeyWriter(
+      deps.orm,
+      metrics &&
+        ((writes, seconds) => {
+          metrics.keyWriteBatch.observe(writes);
+          metrics.keyWriteSeconds.observe(seconds);
+        }),
+    );
     // One timer for all instances, not one per instance.
     this.heartbeat = setInterval(() => {
       for (const s of this.sessions.values()) void s.heartbeat();
@@ -176,16 +172,16 @@ export class InstanceRegistry implements InstanceService {
   }
 
   async deviceInfo(id: string): Promise<DeviceInfo> {
-    const { session, row } = await this.onlineSession(id);
+    const { session, row } = await this.requireOnline(id);
     return { instanceId: id, deviceJid: session.deviceJid ?? row.jid ?? '', phoneNumber: row.phoneNumber ?? '', lid: row.lid, pushName: row.pushName };
   }
 
   async listGroups(id: string): Promise<GroupInfo[]> {
-    return (await this.onlineSession(id)).session.groups();
+    return (await this.onlineSession(id)).groups();
   }
 
   async listContacts(id: string): Promise<KnownContact[]> {
-    return (await this.onlineSession(id)).session.contacts.list();
+    return (await this.onlineSession(id)).contacts.list();
   }
 
   async logout(id: string): Promise<InstanceView> {
@@ -231,51 +227,51 @@ export class InstanceRegistry implements InstanceService {
     this.system('INSTANCE_DELETED', `instance ${id} deleted`, id);
   }
 
-  sendText(input: SendTextInput): Promise<SendResult> {
-    return this.messages.sendText(input);
-  }
-
-  sendMedia(input: SendMediaInput): Promise<SendResult> {
-    return this.messages.sendMedia(input);
-  }
-
-  checkNumbers(instanceId: string, phoneNumbers: string[]): Promise<NumberCheck[]> {
-    return this.messages.checkNumbers(instanceId, phoneNumbers);
-  }
-
-  /** Streams a received media file, decrypted, straight from WhatsApp's media server. */
-  async openReceivedMedia(instanceId: string, messageId: string): Promise<MediaDownload> {
-    const row = await this.requireRow(instanceId);
-    const ref = typeof messageId === 'string' && messageId.length <= 128 ? await this.media.find(row.id, messageId) : null;
-    if (!ref) throw new DomainError('MEDIA_NOT_FOUND', `no media for message ${messageId} of instance ${instanceId}`, { instanceId, messageId });
-    try {
-      const stream = await openMediaStream(ref);
-      return { stream, mimeType: ref.mimeType, size: ref.fileLength, fileName: ref.fileName };
-    } catch (err) {
-      throw new DomainError('MEDIA_FETCH_FAILED', `WhatsApp's media server did not return the file: ${(err as Error).message}`, { instanceId, messageId });
-    }
-  }
-
   /** Reconnects every instance that has stored creds, with bounded concurrency and a stagger, in the background. */
   restore(): Promise<void> {
     this.restoring ??= this.runRestore().catch((err) => this.log.error({ err }, 'restore failed'));
     return this.restoring;
   }
 
+  /** How far the boot-time restore is: readiness reports it, and it is logged as it goes. */
+  restoreProgress(): RestoreProgress {
+    return { ...this.restoreState };
+  }
+
   private async runRestore(): Promise<void> {
+    const started = Date.now();
     const rows = await this.repo.listWithCreds();
+    const progress = this.restoreState;
+    progress.total = rows.length;
     // Their stored status is the previous process's; a session started meanwhile writes its own.
     await this.repo.markConnecting(rows.filter((r) => !this.sessions.has(r.id) && !this.starting.has(r.id)).map((r) => r.id));
     this.system('RESTORE_STARTED', `restoring ${rows.length} instance(s)`, null);
+    if (rows.length) this.log.info({ total: rows.length }, `restoring ${rows.length} stored instance(s)`);
     const queue = [...rows];
     const { concurrency, staggerMs } = this.deps.restore;
+    // A line every 5 s at most, so restoring 500 instances shows progress without flooding the log.
+    let lastLine = Date.now();
     const worker = async () => {
       for (let row = queue.shift(); row && !this.stopping; row = queue.shift()) {
-        await this.ensureSession(row.id).catch((err) => this.log.error({ err, instanceId: row!.id }, 'restore of instance failed'));
+        await this.ensureSession(row.id).catch((err) => {
+          progress.failed++;
+          this.log.warn({ err, instanceId: row!.id }, 'restore of instance failed');
+        });
+        progress.done++;
+        if (Date.now() - lastLine >= 5_000 && progress.done < progress.total) {
+          lastLine = Date.now();
+          this.log.info({ ...progress }, `restored ${progress.done}/${progress.total} instances`);
+        }
         if (staggerMs) await new Promise((r) => setTimeout(r, staggerMs));
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+    progress.finished = true;
+    const online = rows.filter((r) => this.sessions.get(r.id)?.online).length;
+    this.log.info(
+      { ...progress, online, ms: Date.now() - started },
+      `restore finished: ${progress.done}/${progress.total} instances started (${online} online, ${progress.failed} failed) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     this.system('RESTORE_FINISHED', `restored ${rows.length} instance(s)`, null);
   }
 
@@ -283,7 +279,6 @@ export class InstanceRegistry implements InstanceService {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       clearInterval(this.heartbeat);
-      clearInterval(this.sweep);
       await Promise.allSettled([...this.starting.values()]);
       await Promise.allSettled([...this.loggingOut.values()]);
       await Promise.all([...this.sessions.values()].map((s) => s.stop()));
@@ -294,6 +289,29 @@ export class InstanceRegistry implements InstanceService {
       this.system('SHUTDOWN', 'instances stopped', null);
     })();
     return this.stopping;
+  }
+
+  /** The online session that sends for `instanceId` or `fromPhoneNumber` (exactly one). */
+  async sendingSession(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<WhatsAppSession> {
+    if (!!input.instanceId === !!input.fromPhoneNumber) throw validationFailed('give exactly one of instanceId or fromPhoneNumber');
+    let id = input.instanceId;
+    // Hot path of every send: a live session exists only for an existing instance, so no row read.
+    const live = id ? this.sessions.get(id) : undefined;
+    if (live?.online) return live;
+    if (!id) {
+      const phone = normalizePhoneNumber(String(input.fromPhoneNumber));
+      if (!phone) throw validationFailed('fromPhoneNumber is not a valid phone number', { field: 'fromPhoneNumber' });
+      const rows = (await this.repo.findAll()).filter((r) => r.phoneNumber === phone);
+      const row = rows.find((r) => this.sessions.get(r.id)?.online) ?? rows[0];
+      if (!row) throw new DomainError('INSTANCE_NOT_FOUND', `no instance is linked to ${phone}`, { fromPhoneNumber: phone });
+      id = row.id;
+    }
+    return this.onlineSession(id);
+  }
+
+  /** Throws INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED. */
+  async onlineSession(id: string): Promise<WhatsAppSession> {
+    return (await this.requireOnline(id)).session;
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -320,8 +338,9 @@ export class InstanceRegistry implements InstanceService {
       waWebSocketUrl: this.deps.waWebSocketUrl,
       onState: (snapshot) => this.onState(id, snapshot),
       onQr: (qr) => qr && this.events.publish('qrCode', qr),
-      onMessage: (message) => this.events.publish('messageReceived', message),
-      saveMedia: (ref) => this.media.save(ref),
+      receive: (message) => this.deps.receive(message),
+      saveMedia: (ref) => this.deps.saveMedia(ref),
+      onClose: (statusCode, action) => this.deps.metrics?.connectionCloses.inc({ code: String(statusCode ?? 'none'), action }),
       onEnded: () => {
         if (this.sessions.get(id) === session) this.sessions.delete(id);
       },
@@ -337,8 +356,10 @@ export class InstanceRegistry implements InstanceService {
   }
 
   private async onState(id: string, s: SessionSnapshot): Promise<void> {
-    const previous = this.lastStatus.get(id) ?? s.status;
+    const before = this.lastStatus.get(id);
+    const previous = before ?? s.status;
     this.lastStatus.set(id, s.status);
+    if (s.status === 'ONLINE' && before !== 'ONLINE') this.deps.metrics?.connects.inc();
     const { reconnectAttempts: _, ...columns } = s;
     await this.repo.patch(id, columns);
     this.events.publish('instanceStatus', {
@@ -351,24 +372,7 @@ export class InstanceRegistry implements InstanceService {
     });
   }
 
-  private async sendingSession(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<WhatsAppSession> {
-    if (!!input.instanceId === !!input.fromPhoneNumber) throw validationFailed('give exactly one of instanceId or fromPhoneNumber');
-    let id = input.instanceId;
-    // Hot path of every send: a live session exists only for an existing instance, so no row read.
-    const live = id ? this.sessions.get(id) : undefined;
-    if (live?.online) return live;
-    if (!id) {
-      const phone = normalizePhoneNumber(String(input.fromPhoneNumber));
-      if (!phone) throw validationFailed('fromPhoneNumber is not a valid phone number', { field: 'fromPhoneNumber' });
-      const rows = (await this.repo.findAll()).filter((r) => r.phoneNumber === phone);
-      const row = rows.find((r) => this.sessions.get(r.id)?.online) ?? rows[0];
-      if (!row) throw new DomainError('INSTANCE_NOT_FOUND', `no instance is linked to ${phone}`, { fromPhoneNumber: phone });
-      id = row.id;
-    }
-    return (await this.onlineSession(id)).session;
-  }
-
-  private async onlineSession(id: string): Promise<{ session: WhatsAppSession; row: InstanceRecord }> {
+  private async requireOnline(id: string): Promise<{ session: WhatsAppSession; row: InstanceRecord }> {
     const row = await this.requireRow(id);
     const session = this.sessions.get(row.id);
     if (!session?.online) throw instanceNotConnected(row.id, session?.status ?? row.status);
@@ -376,8 +380,7 @@ export class InstanceRegistry implements InstanceService {
   }
 
   private async requireRow(id: string): Promise<InstanceRecord> {
-    // Ids are UUIDs; anything else cannot exist (and must not reach the database as a type error).
-    const row = typeof id === 'string' && UUID.test(id) ? await this.repo.findById(id) : null;
+    const row = await this.repo.findById(id);
     if (!row) throw instanceNotFound(String(id));
     return row;
   }
