@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './services/shared/logger.ts';
 import { WebhookService } from './services/webhooks/webhook.service.ts';
 import { LegacyWebSockets } from './legacy/legacy-ws.ts';
 import { webhookRoutes } from './legacy/webhook.routes.ts';
+import { sudevwaFormat } from './legacy/webhook-format.ts';
 import { routeUpgrades } from './http/websocket-upgrades.ts';
 import { RateLimits } from './http/rate-limits.ts';
 import { restApi } from './legacy/index.ts';
@@ -81,7 +82,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => registry.stop());
     // The same codec as creds and keys: webhook secrets and queued bodies are encrypted at rest too.
-    const webhooks = new WebhookService({ orm, instances: registry, logger: log, codec: authCodec, options: config.webhooks });
+    // SUDEVWA's webhook is one more wire format on the same outbox; the domain never sees its shape.
+    const webhooks = new WebhookService({
+      orm,
+      events: registry.events,
+      instances: registry,
+      auth,
+      logger: log,
+      codec: authCodec,
+      options: config.webhooks,
+      formats: [sudevwaFormat],
+    });
     undo.push(() => webhooks.stop());
 
     return await assemble({ config, log, orm, registry, auth, webhooks, sandbox });
@@ -120,6 +131,7 @@ async function assemble(parts: Parts): Promise<App> {
   const graphql = mountGraphQL(http, {
     instances: registry,
     auth: parts.auth,
+    webhooks,
     logger: log,
     options: {
       graphiql: config.http.graphiql,

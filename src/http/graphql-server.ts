@@ -17,6 +17,7 @@ import type { AuthService } from '../services/auth/auth.service.ts';
 import { InstanceAccess } from '../services/auth/instance-access.ts';
 import type { InstanceService } from '../services/instances/instance.service.ts';
 import type { Logger } from '../services/shared/logger.ts';
+import type { WebhookService } from '../services/webhooks/webhook.service.ts';
 import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
 
 export interface GraphQLOptions {
@@ -58,7 +59,7 @@ const disableIntrospection: Plugin = {
  */
 export function mountGraphQL(
   http: FastifyInstance,
-  deps: { instances: InstanceService; auth: AuthService; logger: Logger; options: GraphQLOptions },
+  deps: { instances: InstanceService; auth: AuthService; webhooks: WebhookService; logger: Logger; options: GraphQLOptions },
 ): GraphQLServer {
   const log = deps.logger.child({ component: 'graphql' });
   const shutdown = new AbortController();
@@ -72,6 +73,7 @@ export function mountGraphQL(
     return {
       instances: deps.instances,
       auth: deps.auth,
+      webhooks: deps.webhooks,
       principal,
       authError,
       access: principal ? new InstanceAccess(principal, deps.auth, deps.instances) : null,

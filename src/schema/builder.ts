@@ -4,6 +4,7 @@ import type { AuthService, Principal } from '../services/auth/auth.service.ts';
 import type { InstanceAccess } from '../services/auth/instance-access.ts';
 import type { DomainError } from '../services/shared/errors.ts';
 import type { InstanceService } from '../services/instances/instance.service.ts';
+import type { WebhookService } from '../services/webhooks/webhook.service.ts';
 import type { Upload } from './upload.ts';
 
 /**
@@ -13,6 +14,7 @@ import type { Upload } from './upload.ts';
 export interface Context {
   instances: InstanceService;
   auth: AuthService;
+  webhooks: WebhookService;
   /** The caller, or null when no (valid) credential came with the request. */
   principal: Principal | null;
   /** Why a presented credential was refused (expired, revoked, tampered), so the error says so. */
@@ -44,5 +46,5 @@ export const builder = new SchemaBuilder<SchemaTypes>({
 });
 
 builder.queryType({ description: 'Read instances and look up numbers.' });
-builder.mutationType({ description: 'Log in; create, link, unlink and delete instances; send messages; manage users and API keys.' });
+builder.mutationType({ description: 'Log in; create, link, unlink and delete instances; send messages; manage users, API keys and webhooks.' });
 builder.subscriptionType({ description: 'Live streams over graphql-ws (or server-sent events): QR codes, status changes, messages, system events.' });

@@ -84,6 +84,7 @@ export class InstanceRegistry implements InstanceService {
       sendingSession: (input) => this.sendingSession(input),
       onlineSession: async (id) => (await this.onlineSession(id)).session,
       media: deps.media ?? DEFAULT_MEDIA,
+      onSent: (result) => this.events.publish('messageSent', result),
     });
     // WhatsApp's media links expire; references older than that are dropped, hourly, in one query.
     this.sweep = setInterval(() => {

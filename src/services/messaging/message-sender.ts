@@ -16,6 +16,8 @@ export interface MessageSenderDeps {
   /** The online session of an instance; throws INSTANCE_NOT_FOUND or INSTANCE_NOT_CONNECTED. */
   onlineSession(instanceId: string): Promise<WhatsAppSession>;
   media: Config['media'];
+  /** Told of every message WhatsApp accepted (MESSAGE_SENT webhooks). */
+  onSent?(result: SendResult): void;
 }
 
 /**
@@ -37,7 +39,7 @@ export class MessageSender {
     if (!text.trim()) throw validationFailed('text must not be empty', { field: 'text' });
     if (text.length > MAX_TEXT) throw validationFailed(`text must be at most ${MAX_TEXT} characters`, { field: 'text' });
     const target = await this.sendTarget(input);
-    return this.deliver(target, input.typingMs, (sock, jid) => sock.sendMessage(jid, { text }));
+    return this.sent(await this.deliver(target, input.typingMs, (sock, jid) => sock.sendMessage(jid, { text })));
   }
 
   /**
@@ -55,10 +57,15 @@ export class MessageSender {
       const fileName = input.fileName ?? input.source.fileName ?? staged.suggestedName ?? null;
       const content = buildMediaContent(input.kind, staged, type, input.caption, fileName ?? undefined);
       const sent = await this.deliver(target, input.typingMs, (sock, jid) => sock.sendMessage(jid, content));
-      return { ...sent, media: { size: staged.size, fileName, mimeType: type.mimeType } };
+      return this.sent({ ...sent, media: { size: staged.size, fileName, mimeType: type.mimeType } });
     } finally {
       await staged.discard();
     }
+  }
+
+  private sent(result: SendResult): SendResult {
+    this.deps.onSent?.(result);
+    return result;
   }
 
   /** The sending instance (online) and the recipient's JID (known to be on WhatsApp), resolved before any work. */

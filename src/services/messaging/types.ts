@@ -103,6 +103,15 @@ export interface SendResult {
   media?: { size: number; fileName: string | null; mimeType: string };
 }
 
+export type MessageStatus = 'QUEUED' | 'SENDING' | 'SENT' | 'DELIVERED' | 'READ' | 'PLAYED' | 'FAILED';
+
+export interface MessageStatusEvent {
+  instanceId: string;
+  messageId: string;
+  status: MessageStatus;
+  at: Date;
+}
+
 export interface NumberCheck {
   input: string;
   /** Normalised digits, or null when the input is not a valid phone number. */
