@@ -13,11 +13,9 @@ import { protectSchema } from '../schema/permissions.ts';
 import { useStreamingMultipart } from './graphql-multipart.ts';
 import { baseUrlOf, identify } from './identify.ts';
 import type { RateLimits } from './rate-limits.ts';
-import type { AuthService } from '../services/auth/auth.service.ts';
-import { InstanceAccess } from '../services/auth/instance-access.ts';
-import type { InstanceService } from '../services/instances/instance.service.ts';
-import type { Logger } from '../services/shared/logger.ts';
-import type { WebhookService } from '../services/webhooks/webhook.service.ts';
+import { InstanceAccess } from '../services/auth/index.ts';
+import type { Services } from '../services/index.ts';
+import type { Logger } from '../services/shared/index.ts';
 import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
 
 export interface GraphQLOptions {
@@ -59,7 +57,7 @@ const disableIntrospection: Plugin = {
  */
 export function mountGraphQL(
   http: FastifyInstance,
-  deps: { instances: InstanceService; auth: AuthService; webhooks: WebhookService; logger: Logger; options: GraphQLOptions },
+  deps: Services & { logger: Logger; options: GraphQLOptions },
 ): GraphQLServer {
   const log = deps.logger.child({ component: 'graphql' });
   const shutdown = new AbortController();
@@ -72,6 +70,8 @@ export function mountGraphQL(
     const { principal, authError } = await identify(deps.auth, header);
     return {
       instances: deps.instances,
+      messages: deps.messages,
+      events: deps.events,
       auth: deps.auth,
       webhooks: deps.webhooks,
       principal,

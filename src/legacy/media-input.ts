@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import type { SendMediaKind } from '../services/messaging/types.ts';
+import type { SendMediaKind } from '../services/messaging/index.ts';
 import { RestError } from './envelope.ts';
 
 /** SUDEVWA's detection by file extension (reference §6.4); anything else is a document. */

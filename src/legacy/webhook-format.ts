@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { WebhookFormat } from '../services/webhooks/webhook-format.ts';
+import type { WebhookFormat } from '../services/webhooks/index.ts';
 import { isLegacyIncoming, legacyIncomingPayload } from './incoming-payload.ts';
 
 export const SUDEVWA_FORMAT_NAME = 'sudevwa';

@@ -1,6 +1,6 @@
 import { builder, type Context } from '../schema/builder.ts';
 import { CreateWebhookPayloadType, DeliveryStatusEnum, WebhookDeliveryConnectionType, WebhookEventEnum, WebhookType } from '../schema/webhook.ts';
-import type { WebhookCaller } from '../services/webhooks/webhook.service.ts';
+import type { WebhookCaller } from '../services/webhooks/index.ts';
 
 /** The permission rules ran first: a principal and its access are there. */
 const caller = (ctx: Context): WebhookCaller => ({ principal: ctx.principal!, access: ctx.access! });

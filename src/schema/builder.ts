@@ -1,20 +1,18 @@
 import SchemaBuilder from '@pothos/core';
 import ValidationPlugin from '@pothos/plugin-validation';
-import type { AuthService, Principal } from '../services/auth/auth.service.ts';
-import type { InstanceAccess } from '../services/auth/instance-access.ts';
-import type { DomainError } from '../services/shared/errors.ts';
-import type { InstanceService } from '../services/instances/instance.service.ts';
-import type { WebhookService } from '../services/webhooks/webhook.service.ts';
+import type { Principal, InstanceAccess } from '../services/auth/index.ts';
+import type { DomainError } from '../services/shared/index.ts';
+import type { Services } from '../services/index.ts';
 import type { Upload } from './upload.ts';
 
 /**
  * What every resolver gets, built once per HTTP request or graphql-ws subscribe by the same Yoga
  * `context` function, so both transports see identical services.
  */
-export interface Context {
-  instances: InstanceService;
-  auth: AuthService;
-  webhooks: WebhookService;
+/**
+ * (The services are the ones every transport gets; media downloads are a plain HTTP route.)
+ */
+export interface Context extends Omit<Services, 'receivedMedia'> {
   /** The caller, or null when no (valid) credential came with the request. */
   principal: Principal | null;
   /** Why a presented credential was refused (expired, revoked, tampered), so the error says so. */
@@ -46,5 +44,5 @@ export const builder = new SchemaBuilder<SchemaTypes>({
 });
 
 builder.queryType({ description: 'Read instances and look up numbers.' });
-builder.mutationType({ description: 'Log in; create, link, unlink and delete instances; send messages; manage users, API keys and webhooks.' });
+builder.mutationType({ description: 'Log in; create, link, unlink and delete instances; send messages; manage users and API keys.' });
 builder.subscriptionType({ description: 'Live streams over graphql-ws (or server-sent events): QR codes, status changes, messages, system events.' });

@@ -1,5 +1,5 @@
-import type { DeliveryPage, DeliveryView, WebhookView } from '../services/webhooks/webhook.service.ts';
-import { WEBHOOK_EVENTS, type WebhookEventName } from '../services/webhooks/webhook-events.ts';
+import type { DeliveryPage, DeliveryView, WebhookView } from '../services/webhooks/index.ts';
+import { WEBHOOK_EVENTS, type WebhookEventName } from '../services/webhooks/index.ts';
 import { builder } from './builder.ts';
 import './scalars.ts';
 

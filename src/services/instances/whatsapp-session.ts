@@ -1,17 +1,13 @@
-import makeWASocket, { makeCacheableSignalKeyStore, type ConnectionState, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
-import { DomainError, invalidState } from '../shared/errors.ts';
-import { baileysLogger, type Logger } from '../shared/logger.ts';
-import { ContactBook } from '../messaging/contact-book.ts';
+import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
+import { ContactBook, mediaReferenceOf, toIncomingMessage, type GroupInfo, type IncomingMessage } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
-import { mediaReferenceOf } from '../messaging/media/received-media.ts';
-import { toIncomingMessage } from '../messaging/message-mapper.ts';
 import { toQrCode } from './qr.ts';
 import { decideReconnect } from './reconnect-policy.ts';
-import type { GroupInfo, IncomingMessage } from '../messaging/types.ts';
 import type { InstanceStatus, QrCode } from './types.ts';
 
 export interface SessionSnapshot {
@@ -46,6 +42,15 @@ export interface SessionDeps {
 }
 
 const SEEN_IDS_LIMIT = 2_000;
+
+const statusCodeOf = (err: unknown): number | undefined => (err as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
+
+/** How Baileys fails a call whose socket closed or went silent under it (see withSocket). */
+function isConnectionFailure(err: unknown): boolean {
+  if (typeof err === 'number') return true;
+  const code = statusCodeOf(err);
+  return code === DisconnectReason.connectionClosed || code === DisconnectReason.timedOut;
+}
 const IDENTITY_KEYS = ['jid', 'lid', 'phoneNumber', 'pushName', 'connectedAt'] as const;
 
 /**
@@ -245,8 +250,32 @@ export class WhatsAppSession {
   }
 
   requireSocket(): WASocket {
-    if (!this.online) throw new DomainError('INSTANCE_NOT_CONNECTED', `instance ${this.instanceId} is not connected (status ${this.status})`, { instanceId: this.instanceId, status: this.status });
+    if (!this.online) throw instanceNotConnected(this.instanceId, this.status);
     return this.sock!;
+  }
+
+  /**
+   * Runs `work` on the current socket. A socket can die while the work waits on it; Baileys then
+   * rejects with a Boom 428, a 408 time-out, or the bare WebSocket close code (a number, from the
+   * `close` listener of a pending query). All of those mean "not connected, try again", never an
+   * unexpected error: the caller gets INSTANCE_NOT_CONNECTED with the state as it is now.
+   */
+  async withSocket<T>(work: (sock: WASocket) => Promise<T>): Promise<T> {
+    const sock = this.requireSocket();
+    try {
+      return await work(sock);
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      const lost = sock !== this.sock || !this.online || isConnectionFailure(err);
+      if (!lost) throw err;
+      // A time-out on a socket that still looks open: WhatsApp stopped answering it. Staying ONLINE
+      // on it would be a lie, so it is ended and the reconnect policy takes over.
+      if (sock === this.sock && statusCodeOf(err) === DisconnectReason.timedOut) {
+        this.log.warn({ err }, 'WhatsApp did not answer on an open socket; reconnecting');
+        await sock.end(Object.assign(new Error('WhatsApp stopped answering'), { output: { statusCode: DisconnectReason.timedOut } }));
+      }
+      throw instanceNotConnected(this.instanceId, this.status);
+    }
   }
 
   /** The linked device's own JID, with its device number (`<digits>:<n>@s.whatsapp.net`). */
@@ -256,7 +285,7 @@ export class WhatsAppSession {
 
   /** Every group the account is in, as WhatsApp lists them now. */
   async groups(): Promise<GroupInfo[]> {
-    const all = await this.requireSocket().groupFetchAllParticipating();
+    const all = await this.withSocket((sock) => sock.groupFetchAllParticipating());
     return Object.values(all).map((g) => ({
       jid: g.id,
       subject: g.subject ?? '',
@@ -273,16 +302,15 @@ export class WhatsAppSession {
    * no group node at all) into a clear answer instead of a failure deep inside sendMessage.
    */
   async requireGroup(jid: string): Promise<void> {
-    try {
-      await this.requireSocket().groupMetadata(jid);
-    } catch (err) {
-      if (err instanceof DomainError) throw err;
-      const statusCode = (err as { output?: { statusCode?: number } }).output?.statusCode;
-      // The socket closed under us, or WhatsApp did not answer: not a verdict on the group.
-      if (statusCode === 428) throw new DomainError('INSTANCE_NOT_CONNECTED', `instance ${this.instanceId} is not connected`, { instanceId: this.instanceId, status: this.status });
-      if (statusCode === 408) throw err;
-      throw new DomainError('GROUP_NOT_FOUND', `group ${jid} is unknown to this instance: ${(err as Error).message}`, { groupJid: jid });
-    }
+    // A closed or silent socket is not a verdict on the group: withSocket makes it INSTANCE_NOT_CONNECTED.
+    await this.withSocket(async (sock) => {
+      try {
+        await sock.groupMetadata(jid);
+      } catch (err) {
+        if (isConnectionFailure(err)) throw err;
+        throw new DomainError('GROUP_NOT_FOUND', `group ${jid} is unknown to this instance: ${(err as Error).message}`, { groupJid: jid });
+      }
+    });
   }
 
   /** "typing…" to `jid` for `ms`, then paused: the legacy REST typing simulation. */

@@ -1,24 +1,33 @@
-import type { WASocket } from '@whiskeysockets/baileys';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateMessageIDV2, type WASocket } from '@whiskeysockets/baileys';
 import type { Config } from '../../config.ts';
-import { DomainError, instanceNotConnected, validationFailed } from '../shared/errors.ts';
+import { DomainError, validationFailed } from '../shared/index.ts';
 import { buildMediaContent, checkMediaInput, resolveMediaType, stageMedia } from './media/media-sender.ts';
 import { NumberDirectory } from './number-directory.ts';
 import { normalizePhoneNumber, parseRecipient } from './recipients.ts';
 import type { NumberCheck, SendMediaInput, SendResult, SendTextInput } from './types.ts';
-import type { WhatsAppSession } from '../instances/whatsapp-session.ts';
+import type { SessionSource, WhatsAppSession } from '../instances/index.ts';
 
 const MAX_TEXT = 65_536;
 const MAX_CHECK = 50;
+const MB = 1024 * 1024;
+const DEFAULT_MEDIA: Config['media'] = {
+  tmpDir: join(tmpdir(), 'wamux-media'),
+  limits: { image: 5 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB },
+  url: { allowPrivate: false, timeoutMs: 30_000, maxRedirects: 5 },
+};
 
 export interface MessageSenderDeps {
-  /** The online session that sends for `instanceId` or `fromPhoneNumber`; throws the registry's domain errors. */
-  sendingSession(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<WhatsAppSession>;
-  /** The online session of an instance; throws INSTANCE_NOT_FOUND or INSTANCE_NOT_CONNECTED. */
-  onlineSession(instanceId: string): Promise<WhatsAppSession>;
-  media: Config['media'];
+  sessions: SessionSource;
+  /** Media limits and staging; defaults to Config's defaults under the OS temp dir. */
+  media?: Config['media'];
   /** Told of every message WhatsApp accepted (MESSAGE_SENT webhooks). */
   onSent?(result: SendResult): void;
 }
+
+/** Sending and number checks, as both transports drive them. */
+export type MessagingService = Pick<MessageSender, 'sendText' | 'sendMedia' | 'checkNumbers'>;
 
 /**
  * Sending and number checks, for every instance: validates the input, resolves the sender and the
@@ -26,12 +35,16 @@ export interface MessageSenderDeps {
  * and hands Baileys the message. Which sessions exist is the registry's business.
  */
 export class MessageSender {
-  private readonly deps: MessageSenderDeps;
+  private readonly sessions: SessionSource;
+  private readonly media: Config['media'];
+  private readonly onSent: ((result: SendResult) => void) | undefined;
   /** Which numbers are on WhatsApp, per instance: a burst to one recipient costs one directory query. */
   private readonly numbers = new NumberDirectory();
 
   constructor(deps: MessageSenderDeps) {
-    this.deps = deps;
+    this.sessions = deps.sessions;
+    this.media = deps.media ?? DEFAULT_MEDIA;
+    this.onSent = deps.onSent;
   }
 
   async sendText(input: SendTextInput): Promise<SendResult> {
@@ -39,7 +52,7 @@ export class MessageSender {
     if (!text.trim()) throw validationFailed('text must not be empty', { field: 'text' });
     if (text.length > MAX_TEXT) throw validationFailed(`text must be at most ${MAX_TEXT} characters`, { field: 'text' });
     const target = await this.sendTarget(input);
-    return this.sent(await this.deliver(target, input.typingMs, (sock, jid) => sock.sendMessage(jid, { text })));
+    return this.sent(await this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options)));
   }
 
   /**
@@ -50,13 +63,13 @@ export class MessageSender {
   async sendMedia(input: SendMediaInput): Promise<SendResult> {
     checkMediaInput(input.kind, input.source, input.caption, input.fileName);
     const target = await this.sendTarget(input);
-    const options = this.deps.media;
+    const options = this.media;
     const staged = await stageMedia(input.kind, input.source, options);
     try {
       const type = resolveMediaType(input.kind, staged, input.mimeType);
       const fileName = input.fileName ?? input.source.fileName ?? staged.suggestedName ?? null;
       const content = buildMediaContent(input.kind, staged, type, input.caption, fileName ?? undefined);
-      const sent = await this.deliver(target, input.typingMs, (sock, jid) => sock.sendMessage(jid, content));
+      const sent = await this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options));
       return this.sent({ ...sent, media: { size: staged.size, fileName, mimeType: type.mimeType } });
     } finally {
       await staged.discard();
@@ -64,55 +77,56 @@ export class MessageSender {
   }
 
   private sent(result: SendResult): SendResult {
-    this.deps.onSent?.(result);
+    this.onSent?.(result);
     return result;
   }
 
   /** The sending instance (online) and the recipient's JID (known to be on WhatsApp), resolved before any work. */
   private async sendTarget(input: { instanceId?: string; fromPhoneNumber?: string; to: string }): Promise<{ session: WhatsAppSession; jid: string }> {
-    const session = await this.deps.sendingSession(input);
+    const session = await this.sessions.sendingSession(input);
     const recipient = parseRecipient(input.to);
-    const sock = session.requireSocket();
     if (recipient.kind === 'jid') {
       if (recipient.jid.endsWith('@g.us')) await session.requireGroup(recipient.jid);
       return { session, jid: recipient.jid };
     }
-    const found = await this.numbers.lookup(session.instanceId, [recipient.phoneNumber], (jids) => sock.onWhatsApp(...jids));
+    const found = await session.withSocket((sock) => this.numbers.lookup(session.instanceId, [recipient.phoneNumber], (jids) => sock.onWhatsApp(...jids)));
     const jid = found.get(recipient.phoneNumber);
     if (!jid) throw new DomainError('RECIPIENT_NOT_ON_WHATSAPP', `${recipient.phoneNumber} is not on WhatsApp`, { to: input.to });
     return { session, jid };
   }
 
+  /**
+   * Hands the message to Baileys under an id chosen here, so the answer always carries the id the
+   * recipient sees. A socket that dies on the way is INSTANCE_NOT_CONNECTED (see withSocket).
+   */
   private async deliver(
     { session, jid }: { session: WhatsAppSession; jid: string },
     typingMs: number | undefined,
-    send: (sock: WASocket, jid: string) => Promise<{ key: { id?: string | null }; messageTimestamp?: unknown } | undefined>,
+    send: (sock: WASocket, jid: string, options: { messageId: string }) => Promise<{ messageTimestamp?: unknown } | undefined>,
   ): Promise<SendResult> {
-    try {
-      if (typingMs && typingMs > 0) await session.simulateTyping(jid, Math.min(typingMs, 60_000));
-      const sent = await send(session.requireSocket(), jid);
+    if (typingMs && typingMs > 0) await session.simulateTyping(jid, Math.min(typingMs, 60_000));
+    return session.withSocket(async (sock) => {
+      const messageId = generateMessageIDV2(sock.user?.id);
+      const sent = await send(sock, jid, { messageId });
       return {
-        messageId: sent!.key.id!,
+        messageId,
         instanceId: session.instanceId,
         to: jid,
-        timestamp: new Date(Number(sent!.messageTimestamp ?? Math.floor(Date.now() / 1000)) * 1000),
+        timestamp: new Date(Number(sent?.messageTimestamp ?? Math.floor(Date.now() / 1000)) * 1000),
       };
-    } catch (err) {
-      // The socket closed under us: the caller can retry once the instance is back online.
-      if ((err as { output?: { statusCode?: number } }).output?.statusCode === 428) throw instanceNotConnected(session.instanceId, session.status);
-      throw err;
-    }
+    });
   }
 
   async checkNumbers(instanceId: string, phoneNumbers: string[]): Promise<NumberCheck[]> {
     if (!Array.isArray(phoneNumbers) || phoneNumbers.length === 0 || phoneNumbers.length > MAX_CHECK) {
       throw validationFailed(`phoneNumbers must hold 1 to ${MAX_CHECK} numbers`, { field: 'phoneNumbers' });
     }
-    const session = await this.deps.onlineSession(instanceId);
-    const sock = session.requireSocket();
+    const session = await this.sessions.onlineSession(instanceId);
     const normalized = phoneNumbers.map((input) => ({ input, phoneNumber: normalizePhoneNumber(String(input)) }));
     const valid = [...new Set(normalized.map((n) => n.phoneNumber).filter((n): n is string => !!n))];
-    const found = valid.length ? await this.numbers.lookup(session.instanceId, valid, (jids) => sock.onWhatsApp(...jids)) : new Map<string, string>();
+    const found = valid.length
+      ? await session.withSocket((sock) => this.numbers.lookup(session.instanceId, valid, (jids) => sock.onWhatsApp(...jids)))
+      : new Map<string, string>();
     return normalized.map(({ input, phoneNumber }) => {
       const jid = phoneNumber ? (found.get(phoneNumber) ?? null) : null;
       return { input, phoneNumber, jid: jid ?? (phoneNumber ? `${phoneNumber}@s.whatsapp.net` : null), exists: !!jid };

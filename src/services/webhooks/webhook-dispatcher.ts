@@ -1,8 +1,8 @@
 import type { Config } from '../../config.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { ClaimedDelivery, WebhookOutboxRepository } from '../../db/webhook-outbox.repository.ts';
-import type { Logger } from '../shared/logger.ts';
-import { backoffDelay } from '../instances/reconnect-policy.ts';
+import type { Logger } from '../shared/index.ts';
+import { backoffDelay } from '../instances/index.ts';
 import type { WebhookFormat } from './webhook-format.ts';
 import { postWebhook } from './webhook-sender.ts';
 

@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { DomainEvents } from '../shared/domain-events.ts';
-import type { EventBus } from '../shared/event-bus.ts';
+import type { DomainEvents, EventBus } from '../shared/index.ts';
 
 /**
  * The events a webhook can subscribe to, and where each comes from. Adding one is one line in

@@ -1,7 +1,7 @@
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { NewDelivery, WebhookOutboxRepository } from '../../db/webhook-outbox.repository.ts';
 import type { WebhookRecord, WebhookRepository } from '../../db/webhook.repository.ts';
-import type { Logger } from '../shared/logger.ts';
+import type { Logger } from '../shared/index.ts';
 import type { WebhookEvent } from './webhook-events.ts';
 import type { WebhookFormat } from './webhook-format.ts';
 

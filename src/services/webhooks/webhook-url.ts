@@ -1,4 +1,4 @@
-import { validationFailed } from '../shared/errors.ts';
+import { validationFailed } from '../shared/index.ts';
 import { isPrivateTarget } from './webhook-sender.ts';
 
 /** Why a webhook URL was refused, for transports that distinguish (SUDEVWA: VALIDATION_ERROR vs INVALID_URL). */
