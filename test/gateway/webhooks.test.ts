@@ -196,7 +196,7 @@ describe('delivery', () => {
     // The same event (id, body) on every attempt, each freshly signed.
     expect(new Set(attempts.slice(0, 4).map((h) => h.raw.toString())).size).toBe(1);
     for (const h of attempts) expect(verifySignature(secret, h)).toBe(true);
-    expect(await deliveries(webhook.id)).toEqual([]);
+    expect(await drained(webhook.id)).toEqual([]);
     await gw.http.ok(DeleteWebhookDocument, { id: webhook.id });
   });
 
@@ -207,7 +207,7 @@ describe('delivery', () => {
     const ids = await phoneSends(3, 'dead letter');
     // The first runs out of attempts; the two queued behind it are given up with it, untried.
     await dead.waitFor(ofMessages(ids), 4);
-    const failed = await waitForDeliveries(webhook.id, 'FAILED', 3);
+    const failed = await waitForDeliveries(webhook.id, 'FAILED', (rows) => rows.length >= 3);
     expect(failed.map((d) => [d.event, d.status, d.attempts])).toEqual([
       ['MESSAGE_RECEIVED', 'FAILED', 4],
       ['MESSAGE_RECEIVED', 'FAILED', 0],
@@ -246,18 +246,23 @@ describe('delivery', () => {
     expect(replayed.map((h) => body(h).id)).toEqual(failed.map((d) => d.eventId));
     expect(body(replayed[0]!).id).toBe(body(dead.received.find(ofMessages(ids))!).id);
     for (const h of replayed) expect(verifySignature(secret, h)).toBe(true);
-    expect(await deliveries(webhook.id)).toEqual([]);
+    expect(await drained(webhook.id)).toEqual([]);
     expect((await gw.http.ok(ReplayWebhookDeliveriesDocument, { webhookId: webhook.id })).replayWebhookDeliveries.replayed).toBe(0);
   });
 });
 
-/** Deliveries reach FAILED through the dispatcher; wait on the API's own answer (the receiver already saw the last attempt). */
-async function waitForDeliveries(webhookId: string, status: DeliveryStatus, count: number) {
+/**
+ * The dispatcher's bookkeeping (a row going FAILED, a delivered row leaving the outbox) happens
+ * after the receiver saw the request: wait on the API's own answer until it says what is expected.
+ */
+async function waitForDeliveries(webhookId: string, status: DeliveryStatus | undefined, done: (rows: Awaited<ReturnType<typeof deliveries>>) => boolean) {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const rows = await deliveries(webhookId, status);
-    if (rows.length >= count || Date.now() > deadline) return rows;
+    if (done(rows) || Date.now() > deadline) return rows;
     // Polling the API, not sleeping for a guess: each round is one query.
     await new Promise((r) => setImmediate(r));
   }
 }
+
+const drained = (webhookId: string) => waitForDeliveries(webhookId, undefined, (rows) => rows.length === 0);
