@@ -98,7 +98,7 @@ beforeAll(async () => {
   await gw.sandbox.createPhone(CLARA, 'Clara');
   await gw.sandbox.createPhone(DORA, 'Dora');
   instanceId = await gw.linkInstance('hooks-a', ANNA);
-});
+}, 120_000);
 afterAll(async () => {
   await gw?.close();
   for (const r of receivers) await r.close();
@@ -200,7 +200,8 @@ describe('delivery', () => {
     await gw.http.ok(DeleteWebhookDocument, { id: webhook.id });
   });
 
-  it('keeps a dead receiver’s deliveries as FAILED, lists them, and replays them in order, across a restart', async () => {
+  // Boots a second gateway on the same storage: a budget that fits a boot on a busy box.
+  it('keeps a dead receiver’s deliveries as FAILED, lists them, and replays them in order, across a restart', { timeout: 120_000 }, async () => {
     const dead = await receiver();
     const { webhook, secret } = await createWebhook({ instanceId, url: `${dead.url}?dead`, events: ['MESSAGE_RECEIVED'] });
     dead.defaultStatus = 503;
