@@ -143,6 +143,8 @@ async function assemble(parts: Parts): Promise<App> {
       introspection: config.http.introspection,
       rateLimits,
       maxUploadBytes: Math.max(...Object.values(config.media.limits)) + 1024 * 1024,
+      // The same cap as an HTTP body (Fastify's default); uploads go over HTTP multipart, never over the socket.
+      maxWsFrameBytes: http.initialConfig.bodyLimit ?? 1024 * 1024,
     },
   });
   await http.register(mediaDownloadRoute, services);

@@ -10,6 +10,7 @@ import type { Context } from '../schema/builder.ts';
 import { createMaskError } from '../schema/errors.ts';
 import { buildSchema } from '../schema/index.ts';
 import { protectSchema } from '../schema/permissions.ts';
+import { costLimitPlugins } from './graphql-cost-limits.ts';
 import { useStreamingMultipart } from './graphql-multipart.ts';
 import { baseUrlOf, identify } from './identify.ts';
 import type { RateLimits } from './rate-limits.ts';
@@ -25,6 +26,8 @@ export interface GraphQLOptions {
   rateLimits: RateLimits;
   /** Largest multipart request body (the largest media limit plus room for `operations` and `map`). */
   maxUploadBytes: number;
+  /** Largest graphql-ws frame, enforced by `ws` before a frame is buffered whole or parsed (so before auth). */
+  maxWsFrameBytes: number;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -98,7 +101,11 @@ export function mountGraphQL(
     maxRequestBodySize: false,
     logging: log,
     // Multipart requests stream their files to the resolvers instead of Yoga buffering the form.
-    plugins: [useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }), ...(options.introspection ? [] : [disableIntrospection])],
+    plugins: [
+      useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }),
+      ...costLimitPlugins({ hideSuggestions: !options.introspection }),
+      ...(options.introspection ? [] : [disableIntrospection]),
+    ],
   });
 
   // Own plugin scope: Yoga must get multipart bodies as raw streams, while REST routes elsewhere
@@ -128,7 +135,8 @@ export function mountGraphQL(
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true });
+  // Without maxPayload `ws` buffers frames of up to 100 MiB before graphql-ws sees (and authenticates) them.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxWsFrameBytes });
   useServer(
     {
       // graphql-ws' default, stated because clients rely on it (README): no connection_init within 3 s → 4408.
@@ -152,12 +160,14 @@ export function mountGraphQL(
         let document: DocumentNode;
         try {
           document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length) return errors;
         } catch (err) {
-          // A syntax error: answered as an error message on this operation, the socket stays open.
-          return [err as GraphQLError];
+          // A syntax error or a cost limit (they throw from parse and validate): answered as an error
+          // message on this operation, the socket stays open.
+          if (err instanceof GraphQLError) return [err];
+          throw err;
         }
-        const errors = validate(schema, document);
-        if (errors.length) return errors;
         const contextValue = (await contextFactory()) as Context;
         // The token may have expired (or the key been revoked) since the socket opened.
         if (!contextValue.principal || !(await deps.auth.stillValid(contextValue.principal))) {
