@@ -5,9 +5,9 @@ import './scalars.ts';
 
 // A Record, so a new webhook event does not compile until it is described here.
 const WEBHOOK_EVENT_DESCRIPTIONS: Record<WebhookEventName, string> = {
-  MESSAGE_RECEIVED: 'A message arrived (or was sent from the phone itself); `data` is the message as `messageReceived` has it.',
-  MESSAGE_SENT: 'WhatsApp accepted a message this gateway sent; `data` holds `messageId`, `instanceId`, `to`, `timestamp` (and `media`).',
-  MESSAGE_STATUS: 'A sent message was delivered, read or played, or failed; `data` holds `instanceId`, `messageId`, `status`, `at`.',
+  MESSAGE_RECEIVED: 'A message arrived (or was sent from the phone itself); `data` is the stored message as `messageReceived` has it, with its `cursor`.',
+  MESSAGE_SENT: 'WhatsApp accepted a message this gateway sent; `data` is the stored message (status SENT).',
+  MESSAGE_STATUS: 'A stored message changed status (queued, sent, delivered, read, played, failed, …); `data` holds `instanceId`, `messageId`, `status`, `at` and the stored `message`.',
   INSTANCE_STATUS: 'An instance changed status; `data` is the `instanceStatus` event.',
   QR: 'A new QR code for linking; `data` holds `instanceId`, `code`, `pngDataUrl`, `expiresAt`.',
   INSTANCE_RESTRICTED: "WhatsApp restricted the instance's account and its sends are paused; `data` holds `instanceId`, `message`, `at`.",

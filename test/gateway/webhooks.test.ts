@@ -162,8 +162,13 @@ describe('delivery', () => {
       expect(body(statuses[0]!).data).toMatchObject({ instanceId: linked, status: 'ONLINE' });
       const [received] = await hooks.waitFor((h) => of('MESSAGE_RECEIVED')(h) && body(h).data.id === incoming);
       expect(body(received!).data).toMatchObject({ id: incoming, instanceId: linked, text: 'to clara 0', fromMe: false });
-      const [sent] = await hooks.waitFor((h) => of('MESSAGE_SENT')(h) && body(h).data.messageId === sendText.messageId);
-      expect(body(sent!).data).toMatchObject({ messageId: sendText.messageId, instanceId: linked });
+      const [sent] = await hooks.waitFor((h) => of('MESSAGE_SENT')(h) && body(h).data.id === sendText.messageId);
+      expect(body(sent!).data).toMatchObject({ id: sendText.messageId, instanceId: linked, direction: 'OUTBOUND', status: 'SENT' });
+      // The phone's delivery receipt: MESSAGE_STATUS, in the order the statuses were reached.
+      await hooks.waitFor((h) => of('MESSAGE_STATUS')(h) && body(h).data.messageId === sendText.messageId && body(h).data.status === 'DELIVERED');
+      const steps = hooks.received.filter((h) => of('MESSAGE_STATUS')(h) && body(h).data.messageId === sendText.messageId).map((h) => body(h).data.status);
+      expect(steps).toContain('SENT');
+      expect(steps.indexOf('SENT')).toBeLessThan(steps.indexOf('DELIVERED'));
 
       for (const h of hooks.received) {
         expect(h.headers['content-type']).toBe('application/json');

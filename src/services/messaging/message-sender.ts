@@ -22,8 +22,6 @@ export interface MessageSenderDeps {
   sessions: SessionSource;
   /** Media limits and staging; defaults to Config's defaults under the OS temp dir. */
   media?: Config['media'];
-  /** Told of every message WhatsApp accepted (MESSAGE_SENT webhooks). */
-  onSent?(result: SendResult): void;
 }
 
 /** Sending and number checks, as both transports drive them. */
@@ -37,14 +35,12 @@ export type MessagingService = Pick<MessageSender, 'sendText' | 'sendMedia' | 'c
 export class MessageSender {
   private readonly sessions: SessionSource;
   private readonly media: Config['media'];
-  private readonly onSent: ((result: SendResult) => void) | undefined;
   /** Which numbers are on WhatsApp, per instance: a burst to one recipient costs one directory query. */
   private readonly numbers = new NumberDirectory();
 
   constructor(deps: MessageSenderDeps) {
     this.sessions = deps.sessions;
     this.media = deps.media ?? DEFAULT_MEDIA;
-    this.onSent = deps.onSent;
   }
 
   async sendText(input: SendTextInput): Promise<SendResult> {
@@ -52,7 +48,7 @@ export class MessageSender {
     if (!text.trim()) throw validationFailed('text must not be empty', { field: 'text' });
     if (text.length > MAX_TEXT) throw validationFailed(`text must be at most ${MAX_TEXT} characters`, { field: 'text' });
     const target = await this.sendTarget(input);
-    return this.sent(await this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options)));
+    return this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options));
   }
 
   /**
@@ -70,15 +66,10 @@ export class MessageSender {
       const fileName = input.fileName ?? input.source.fileName ?? staged.suggestedName ?? null;
       const content = buildMediaContent(input.kind, staged, type, input.caption, fileName ?? undefined);
       const sent = await this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options));
-      return this.sent({ ...sent, media: { size: staged.size, fileName, mimeType: type.mimeType } });
+      return { ...sent, media: { size: staged.size, fileName, mimeType: type.mimeType } };
     } finally {
       await staged.discard();
     }
-  }
-
-  private sent(result: SendResult): SendResult {
-    this.onSent?.(result);
-    return result;
   }
 
   /** The sending instance (online) and the recipient's JID (known to be on WhatsApp), resolved before any work. */

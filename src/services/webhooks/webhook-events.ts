@@ -32,7 +32,7 @@ const source = <T extends keyof DomainEvents, D extends object>(topic: T, s: Omi
 
 export const WEBHOOK_EVENT_SOURCES = {
   MESSAGE_RECEIVED: source('messageReceived', { instanceId: (m) => m.instanceId, key: (m) => m.id, data: (m) => m }),
-  MESSAGE_SENT: source('messageSent', { instanceId: (m) => m.instanceId, key: (m) => m.messageId, data: (m) => m }),
+  MESSAGE_SENT: source('messageSent', { instanceId: (m) => m.instanceId, key: (m) => m.id, data: (m) => m }),
   MESSAGE_STATUS: source('messageStatus', { instanceId: (e) => e.instanceId, key: (e) => `${e.messageId}:${e.status}`, data: (e) => e }),
   INSTANCE_STATUS: source('instanceStatus', { instanceId: (e) => e.instanceId, data: (e) => e }),
   QR: source('qrCode', { instanceId: (q) => q.instanceId, data: (q) => q }),
