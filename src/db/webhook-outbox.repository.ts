@@ -239,4 +239,8 @@ export class WebhookOutboxRepository {
   async pruneDeadLetters(before: Date): Promise<number> {
     return (await this.run(`delete from webhook_dead_letter where failed_at < ? returning id`, [before])).length;
   }
+
+  async pendingCount(): Promise<number> {
+    return this.#orm.em.fork().count(WebhookDelivery, {});
+  }
 }

@@ -99,7 +99,9 @@ export function mountGraphQL(
     // Off: it would buffer streamed uploads (see graphql-multipart.ts), which apply their own limit;
     // every other body Fastify parses, within its own limit, before Yoga sees it.
     maxRequestBodySize: false,
-    logging: log,
+    // Yoga logs every error its maskError replaced at error level, the domain errors we turn into
+    // coded answers on purpose included; createMaskError logs the unexpected ones itself, with stacks.
+    logging: { debug: log.debug.bind(log), info: log.info.bind(log), warn: log.warn.bind(log), error: (err: unknown) => log.debug({ err }, 'error replaced by maskError') },
     // Multipart requests stream their files to the resolvers instead of Yoga buffering the form.
     plugins: [
       useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }),

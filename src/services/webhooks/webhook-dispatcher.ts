@@ -14,6 +14,8 @@ export interface DispatcherDeps {
   logger: Logger;
   options: DispatcherOptions;
   formats: ReadonlyMap<string, WebhookFormat>;
+  /** Hears the result of every attempt (metrics). */
+  onResult?(result: 'delivered' | 'retry' | 'failed' | 'gave_up'): void;
 }
 
 /** Rows held by this process at once (waiting for their target or being sent). */
@@ -134,10 +136,14 @@ export class WebhookDispatcher {
     const body = Buffer.from(String(codec.decode(row.body)), 'utf8');
     const headers = format.sign(String(codec.decode(row.secret)), body, new Date());
     const outcome = await postWebhook(row.url, body, headers, { allowPrivate: options.allowPrivateUrls, timeoutMs: options.timeoutMs, signal: this.shutdown.signal });
-    if (outcome.ok) return repo.delivered(row.id);
+    if (outcome.ok) {
+      this.deps.onResult?.('delivered');
+      return repo.delivered(row.id);
+    }
     // Shutdown cut this attempt short: it does not count, and the next start sends it again.
     if (this.shutdown.signal.aborted) return repo.release(row.id);
     const attempts = row.attempts + 1;
+    this.deps.onResult?.(!outcome.retry ? 'failed' : attempts >= options.maxAttempts ? 'gave_up' : 'retry');
     if (!outcome.retry) {
       this.log.warn({ ...log, attempts, error: outcome.error }, 'webhook delivery refused for good; kept as failed');
       return repo.deadLetter(row.id, attempts, outcome.error);

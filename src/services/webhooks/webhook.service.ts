@@ -5,7 +5,7 @@ import { WebhookOutboxRepository, type DeliveryRecord, type DeliveryState } from
 import { WebhookRepository, type WebhookRecord } from '../../db/webhook.repository.ts';
 import { InstanceAccess, type AuthService, type Principal } from '../auth/index.ts';
 import type { InstanceService } from '../instances/index.ts';
-import { DomainError, validationFailed, type EventBus, type Logger } from '../shared/index.ts';
+import { DomainError, validationFailed, type EventBus, type Logger, type Metrics } from '../shared/index.ts';
 import { WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.ts';
 import { onWebhookEvents, WEBHOOK_EVENTS, type WebhookEventName } from './webhook-events.ts';
 import { WAMUX_FORMAT_NAME, wamuxFormat, type WebhookFormat } from './webhook-format.ts';
@@ -23,6 +23,8 @@ export interface WebhookServiceDeps {
   options: DispatcherOptions;
   /** Wire formats besides wamux's own (the legacy module's). */
   formats?: WebhookFormat[];
+  /** Counts delivery attempts by result when given. */
+  metrics?: Metrics;
 }
 
 /** Who is asking: webhooks and their deliveries are visible by the instance rules. */
@@ -88,7 +90,14 @@ export class WebhookService {
     this.repo = new WebhookRepository(deps.orm);
     this.outbox = new WebhookOutboxRepository(deps.orm);
     this.formats = new Map([wamuxFormat, ...(deps.formats ?? [])].map((f) => [f.name, f]));
-    this.dispatcher = new WebhookDispatcher({ repo: this.outbox, codec: deps.codec, logger: deps.logger, options: deps.options, formats: this.formats });
+    this.dispatcher = new WebhookDispatcher({
+      repo: this.outbox,
+      codec: deps.codec,
+      logger: deps.logger,
+      options: deps.options,
+      formats: this.formats,
+      onResult: (result) => deps.metrics?.webhookDeliveries.inc({ result }),
+    });
     this.writer = new OutboxWriter({
       webhooks: this.repo,
       outbox: this.outbox,
@@ -193,6 +202,11 @@ export class WebhookService {
     if (existing) await this.repo.update(existing.id, { url, secret: encoded });
     else await this.repo.create({ instanceId: instance.id, ownerId: instance.ownerId, format, url, events: ['MESSAGE_RECEIVED'], secret: encoded });
     return { instanceId: instance.id, url, secret };
+  }
+
+  /** Deliveries still owed to receivers (the outbox depth, for metrics). */
+  pending(): Promise<number> {
+    return this.outbox.pendingCount();
   }
 
   /** Stops listening, writes what was published, stops sending (in-flight requests are cut short and stay queued). Idempotent. */

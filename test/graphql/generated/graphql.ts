@@ -156,11 +156,11 @@ export type WebhookEvent =
   | 'INSTANCE_RESTRICTED'
   /** An instance changed status; `data` is the `instanceStatus` event. */
   | 'INSTANCE_STATUS'
-  /** A message arrived (or was sent from the phone itself); `data` is the message as `messageReceived` has it. */
+  /** A message arrived (or was sent from the phone itself); `data` is the stored message as `messageReceived` has it, with its `cursor`. */
   | 'MESSAGE_RECEIVED'
-  /** WhatsApp accepted a message this gateway sent; `data` holds `messageId`, `instanceId`, `to`, `timestamp` (and `media`). */
+  /** WhatsApp accepted a message this gateway sent; `data` is the stored message (status SENT). */
   | 'MESSAGE_SENT'
-  /** A sent message was delivered, read or played, or failed; `data` holds `instanceId`, `messageId`, `status`, `at`. */
+  /** A stored message changed status (queued, sent, delivered, read, played, failed, …); `data` holds `instanceId`, `messageId`, `status`, `at` and the stored `message`. */
   | 'MESSAGE_STATUS'
   /** A new QR code for linking; `data` holds `instanceId`, `code`, `pngDataUrl`, `expiresAt`. */
   | 'QR';
