@@ -18,6 +18,7 @@ import { InstanceAccess } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import type { Logger } from '../services/shared/index.ts';
 import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
+import { acceptRequestId, runWithRequestId } from '../services/shared/index.ts';
 
 export interface GraphQLOptions {
   graphiql: boolean;
@@ -38,6 +39,7 @@ const WS_CLOSE_GRACE_MS = 1_000;
 type EnvelopedRoot = {
   execute: (args: ExecutionArgs) => OperationResult;
   subscribe: (args: ExecutionArgs) => OperationResult;
+  requestId: string;
 };
 
 export interface GraphQLServer {
@@ -149,8 +151,9 @@ export function mountGraphQL(
         const { principal } = await identify(deps.auth, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
         return !!principal;
       },
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      // Each graphql-ws operation runs under its own request id, so its log lines can be told apart.
+      execute: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).execute(args)),
+      subscribe: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).subscribe(args)),
       onSubscribe: async (ctx, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
@@ -185,7 +188,7 @@ export function mountGraphQL(
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue,
-          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+          rootValue: { execute, subscribe, requestId: acceptRequestId(undefined) } satisfies EnvelopedRoot,
         };
       },
     },
