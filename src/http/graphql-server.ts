@@ -79,6 +79,7 @@ export function mountGraphQL(
       ledger: deps.ledger,
       events: deps.events,
       auth: deps.auth,
+      webhooks: deps.webhooks,
       principal,
       authError,
       access: principal ? new InstanceAccess(principal, deps.auth, deps.instances) : null,
