@@ -72,7 +72,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
     // Every domain publishes here; GraphQL subscriptions, legacy WebSockets and webhooks listen.
     const events = new EventBus(log);
-    const receivedMedia = new ReceivedMediaService({ orm, logger: log });
+    const receivedMedia = new ReceivedMediaService({ orm, logger: log, codec: authCodec, hosts: { sandboxHost: sandbox?.mediaHost } });
     undo.push(() => receivedMedia.stop());
     const registry = new InstanceRegistry({
       orm,

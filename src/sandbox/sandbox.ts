@@ -39,6 +39,8 @@ export interface SandboxInfo {
   rootPublicKey: string;
   /** PEM of the test CA that signs the media server's certificate (for NODE_EXTRA_CA_CERTS in other processes). */
   caCertPath: string;
+  /** `host:port` of the media server: the one host besides WhatsApp's CDN a gateway in sandbox mode fetches media from. */
+  mediaHost: string;
 }
 
 export interface PhoneMedia {
@@ -154,6 +156,7 @@ export class WhatsAppSandbox {
       controlUrl: `http://${host}:${port}/sandbox`,
       rootPublicKey: Buffer.from(this.identity.root.public).toString('hex'),
       caCertPath: this.ca.caCertPath,
+      mediaHost: this.media.hostname,
     };
   }
 

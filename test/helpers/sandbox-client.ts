@@ -77,6 +77,11 @@ export class SandboxClient {
     return (await this.call<{ id: string }>('POST', `/phones/${from}/messages`, { to, media })).id;
   }
 
+  /** Sends any message content as protobuf JSON (bytes as base64), as a modified client could. */
+  async sendRaw(from: string, to: string, raw: Record<string, unknown>): Promise<string> {
+    return (await this.call<{ id: string }>('POST', `/phones/${from}/messages`, { to, raw })).id;
+  }
+
   /** The decrypted bytes of a media message the phone received. */
   async downloadMedia(phoneNumber: string, messageId: string): Promise<{ bytes: Buffer; mimeType: string }> {
     const res = await fetch(`${this.baseUrl}/phones/${phoneNumber}/messages/${messageId}/media`);
