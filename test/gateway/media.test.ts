@@ -290,7 +290,19 @@ describe('with private URLs refused (the default)', () => {
   });
   afterAll(() => strict?.close());
 
-  it.each(['LOCAL', 'http://localhost:9/x.jpg', 'http://[::1]:9/x.jpg', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.1/x.jpg'])(
+  it.each([
+    'LOCAL',
+    'http://localhost:9/x.jpg',
+    'http://[::1]:9/x.jpg',
+    'http://169.254.169.254/latest/meta-data',
+    'http://10.0.0.1/x.jpg',
+    // TEST-NETs, documentation and 6to4 prefixes, an IPv4-compatible loopback: ipaddr.js' ranges.
+    'http://192.0.2.1/x.jpg',
+    'http://198.51.100.7/x.jpg',
+    'http://[2001:db8::1]/x.jpg',
+    'http://[2002:7f00:1::]/x.jpg',
+    'http://[::127.0.0.1]:9/x.jpg',
+  ])(
     'refuses %s with MEDIA_URL_FORBIDDEN before fetching, leaving no temp file',
     async (url) => {
       const before = files.requests;

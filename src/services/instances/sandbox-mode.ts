@@ -37,6 +37,7 @@ export async function linkSandbox(config: Extract<SandboxConfig, { enabled: true
     host: '127.0.0.1',
     port: config.port,
     dataDir: join(dataDir, 'sandbox'),
+    allowPrivateMediaUrls: config.allowPrivateMediaUrls,
     onError: (message, err) => sandboxLog.warn({ err }, message),
   });
   const untrust = trustSandbox(sandbox.trust);
