@@ -10,7 +10,7 @@ import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { MessageSender, ReceivedMediaService } from './services/messaging/index.ts';
+import { MessageLedger, MessageSender, ReceivedMediaService } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import type { Services } from './services/index.ts';
@@ -19,6 +19,7 @@ import { webhookRoutes } from './legacy/webhook.routes.ts';
 import { routeUpgrades } from './http/websocket-upgrades.ts';
 import { RateLimits } from './http/rate-limits.ts';
 import { restApi } from './legacy/index.ts';
+import { MessageRepository } from './db/message.repository.ts';
 
 export interface App {
   /** Listens, then reconnects stored instances in the background. Resolves with the base URL. */
@@ -75,6 +76,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const events = new EventBus(log);
     const receivedMedia = new ReceivedMediaService({ orm, logger: log, codec: authCodec, hosts: { sandboxHost: sandbox?.mediaHost } });
     undo.push(() => receivedMedia.stop());
+    // Message text and content are encrypted at rest with the same key as creds and Signal keys.
+    const ledger = new MessageLedger({ repo: new MessageRepository(orm, authCodec), events, logger: log, retentionDays: config.messages.retentionDays });
+    undo.push(() => ledger.stop());
     const registry = new InstanceRegistry({
       orm,
       logger: log,
@@ -83,6 +87,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       restore: config.restore,
       authCodec,
       saveMedia: (ref) => receivedMedia.save(ref),
+      receive: async (message) => void (await ledger.recordInbound(message)),
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
@@ -91,7 +96,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const webhooks = new WebhookService({ orm, instances: registry, events, logger: log, codec: authCodec, options: config.webhooks });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, services: { instances: registry, messages, receivedMedia, events, auth }, registry, webhooks, sandbox });
+    return await assemble({ config, log, orm, services: { instances: registry, messages, receivedMedia, events, auth }, registry, ledger, webhooks, sandbox });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -105,12 +110,13 @@ interface Parts {
   /** What the transports drive: each gets these, never the registry's internals. */
   services: Services & { receivedMedia: ReceivedMediaService };
   registry: InstanceRegistry;
+  ledger: MessageLedger;
   webhooks: WebhookService;
   sandbox: SandboxLink | undefined;
 }
 
 async function assemble(parts: Parts): Promise<App> {
-  const { config, log, orm, services, registry, webhooks, sandbox } = parts;
+  const { config, log, orm, services, registry, ledger, webhooks, sandbox } = parts;
   let phase: Phase = 'starting';
 
   // Typed as Fastify's base logger so the instance has the plain FastifyInstance type plugins expect.
@@ -163,6 +169,7 @@ async function assemble(parts: Parts): Promise<App> {
     // Also sends what a previous run left in the outbox.
     webhooks.start();
     services.receivedMedia.start();
+    ledger.start();
     const host = ['0.0.0.0', '::'].includes(config.server.host) ? 'localhost' : config.server.host;
     // Reconnecting stored instances can take a while (concurrency + stagger); the gateway is
     // usable meanwhile, and each instance shows its own progress.
@@ -187,6 +194,7 @@ async function assemble(parts: Parts): Promise<App> {
     await step('releasing the rate-limit store', () => rateLimits.close());
     await step('stopping instances (sockets closed, creds flushed)', () => registry.stop());
     await step('stopping the media sweep', () => services.receivedMedia.stop());
+    await step('stopping the message retention sweep', () => ledger.stop());
     await step('stopping webhook delivery (undelivered ones stay in the outbox)', () => webhooks.stop());
     if (sandbox) await step('stopping the sandbox', () => sandbox.stop());
     await step('closing the database', () => orm.close());

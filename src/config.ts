@@ -70,6 +70,15 @@ export type Config = {
     /** SUDEVWA's quirk: `incoming_message` frames carry `{event, data}` inside `data`. */
     doubleWrapIncoming: boolean;
   };
+  /** The message ledger and its send queue. */
+  messages: {
+    /** Stored messages older than this many days are pruned; 0 keeps them forever. */
+    retentionDays: number;
+    /** How long a send mutation waits for WhatsApp's server ack before answering with the message as it is. */
+    sendWaitMs: number;
+    /** A send still QUEUED (instance not back online) after this long fails with EXPIRED. */
+    queueTtlSeconds: number;
+  };
   /** Delivery of `incoming_message` to each instance's webhook. */
   webhooks: {
     allowPrivateUrls: boolean;
@@ -187,6 +196,9 @@ const envSchema = z.object({
   TYPING_DELAY_MIN: integer(0, 60).optional(),
   TYPING_DELAY_MAX: integer(0, 60).optional(),
   LEGACY_NULL_EMPTY_INSTANCES: bool.default(true),
+  MESSAGE_RETENTION_DAYS: integer(0, 36_500).default(90),
+  SEND_WAIT_MS: integer(0, 300_000).default(15_000),
+  SEND_QUEUE_TTL_SECONDS: integer(1, 30 * 86_400).default(3_600),
 });
 
 type Env = Record<string, string | undefined>;
@@ -286,6 +298,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
       doubleWrapIncoming: e.LEGACY_DOUBLE_WRAP_INCOMING,
     },
+    messages: { retentionDays: e.MESSAGE_RETENTION_DAYS, sendWaitMs: e.SEND_WAIT_MS, queueTtlSeconds: e.SEND_QUEUE_TTL_SECONDS },
     webhooks: {
       allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,

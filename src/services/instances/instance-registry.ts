@@ -8,7 +8,7 @@ import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts'
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
 import type { InstanceService, SessionSource } from './instance.service.ts';
-import { normalizePhoneNumber, type GroupInfo, type KnownContact } from '../messaging/index.ts';
+import { normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
 
@@ -21,6 +21,11 @@ export interface RegistryDeps {
   events: EventBus;
   /** Keeps a received message's media reference; awaited before the message is published, so its download works at once. */
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
+  /**
+   * Stores a received message in the ledger, which publishes it when it is new. Awaited before
+   * Baileys sends the delivery receipt (see WhatsAppSession).
+   */
+  receive(message: IncomingMessage): Promise<void>;
   /** Where Baileys connects (the sandbox in sandbox mode); WhatsApp itself when unset. */
   waWebSocketUrl?: string;
   /** Encrypts creds and keys at rest; plain Baileys JSON when unset. */
@@ -288,7 +293,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       waWebSocketUrl: this.deps.waWebSocketUrl,
       onState: (snapshot) => this.onState(id, snapshot),
       onQr: (qr) => qr && this.events.publish('qrCode', qr),
-      onMessage: (message) => this.events.publish('messageReceived', message),
+      receive: (message) => this.deps.receive(message),
       saveMedia: (ref) => this.deps.saveMedia(ref),
       onEnded: () => {
         if (this.sessions.get(id) === session) this.sessions.delete(id);

@@ -1,5 +1,5 @@
 import type { InstanceStatusEvent, QrCode } from '../instances/index.ts';
-import type { IncomingMessage } from '../messaging/index.ts';
+import type { MessageStatusEvent, StoredMessage } from '../messaging/index.ts';
 
 export interface SystemEvent {
   type: 'INSTANCE_CREATED' | 'INSTANCE_DELETED' | 'INSTANCE_LOGGED_OUT' | 'RESTORE_STARTED' | 'RESTORE_FINISHED' | 'SHUTDOWN';
@@ -12,6 +12,11 @@ export interface SystemEvent {
 export interface DomainEvents {
   instanceStatus: InstanceStatusEvent;
   qrCode: QrCode;
-  messageReceived: IncomingMessage;
+  /** An inbound message, published only after the ledger stored it (it carries its `cursor`). */
+  messageReceived: StoredMessage;
+  /** An outbound message WhatsApp's server accepted (status SENT, stored before this is published). */
+  messageSent: StoredMessage;
+  /** A stored message's status as stored: every step of a send from QUEUED/SCHEDULED on; READ for inbound marked read. */
+  messageStatus: MessageStatusEvent;
   system: SystemEvent;
 }

@@ -208,7 +208,7 @@ export type MessageReceivedSubscriptionVariables = Exact<{
 }>;
 
 
-export type MessageReceivedSubscription = { messageReceived: { id: string, instanceId: string, chatJid: string, fromMe: boolean, isGroup: boolean, type: MessageKind, text: string | null, timestamp: string, sender: { jid: string, lid: string | null, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, size: number | null, fileName: string | null, caption: string | null, downloadPath: string, downloadUrl: string } | null } };
+export type MessageReceivedSubscription = { messageReceived: { id: string, cursor: string, instanceId: string, chatJid: string, fromMe: boolean, isGroup: boolean, type: MessageKind, text: string | null, timestamp: string, sender: { jid: string, lid: string | null, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, size: number | null, fileName: string | null, caption: string | null, downloadPath: string, downloadUrl: string } | null } };
 
 export type SystemEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -519,6 +519,7 @@ export const MessageReceivedDocument = new TypedDocumentString(`
     subscription MessageReceived($instanceId: ID) {
   messageReceived(instanceId: $instanceId) {
     id
+    cursor
     instanceId
     chatJid
     fromMe
