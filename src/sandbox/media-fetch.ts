@@ -7,7 +7,13 @@ import { SandboxError } from './errors.ts';
 
 const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
 
-const isPublic = (address: string) => ipaddr.isValid(address) && ipaddr.process(address).range() === 'unicast';
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
+/** Public unicast only; ipaddr.js counts the deprecated IPv4-compatible ::/96 as unicast, so that goes too. */
+function isPublic(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  const ip = ipaddr.process(address);
+  return ip.range() === 'unicast' && !(ip.kind() === 'ipv6' && ip.match(IPV4_COMPATIBLE));
+}
 
 /**
  * Fetches media a phone sends by URL (`media.url` on the control API). Whoever may call the control

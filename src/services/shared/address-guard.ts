@@ -10,9 +10,13 @@ import ipaddr from 'ipaddr.js';
  */
 export function isPrivateAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return true;
-  // `process` unwraps ::ffff:a.b.c.d (and ::a.b.c.d) to the IPv4 address it stands for.
-  return ipaddr.process(address).range() !== 'unicast';
+  // `process` unwraps ::ffff:a.b.c.d to the IPv4 address it stands for.
+  const ip = ipaddr.process(address);
+  // ipaddr.js counts the deprecated IPv4-compatible ::/96 ([::127.0.0.1] is ::7f00:1) as unicast.
+  return ip.range() !== 'unicast' || (ip.kind() === 'ipv6' && ip.match(IPV4_COMPATIBLE));
 }
+
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
 
 export class ForbiddenAddress extends Error {
   readonly address: string;
