@@ -20,7 +20,10 @@ export type Config = {
   server: { host: string; port: number };
   dataDir: string;
   database: DatabaseConfig;
-  log: { level: LogLevel };
+  /** `pretty`: one coloured human line per entry (a terminal); `json`: one JSON object per line (default when not a TTY). */
+  log: { level: LogLevel; format: 'json' | 'pretty' };
+  /** `/metrics` (Prometheus): open, or only with `Authorization: Bearer <token>` when a token is set. */
+  metrics: { token: string | undefined };
   whatsapp: { deviceName: string; presenceHeartbeatSeconds: number };
   restore: { concurrency: number; staggerMs: number };
   sandbox: SandboxConfig;
@@ -135,6 +138,8 @@ const envSchema = z.object({
     .toLowerCase()
     .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
     .default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
+  METRICS_TOKEN: z.string().trim().min(16, { error: 'must be at least 16 characters' }).optional(),
   WA_SANDBOX: z
     .stringbool({
       truthy: ['true', '1', 'yes'],
@@ -212,13 +217,13 @@ export function secretKeyBytes(value: string): Buffer | undefined {
 
 const MB = 1024 * 1024;
 
-const SECRET_VARS = new Set(['DATABASE_URL', 'JWT_SECRET', 'ADMIN_PASSWORD', 'SECRETS_KEY', 'REDIS_URL']);
+const SECRET_VARS = new Set(['DATABASE_URL', 'JWT_SECRET', 'ADMIN_PASSWORD', 'SECRETS_KEY', 'REDIS_URL', 'METRICS_TOKEN']);
 
 /**
  * Parses the environment once at boot. Every problem is collected before throwing so an operator
  * fixes a broken deployment in one round instead of one variable per restart.
  */
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(env: Env = process.env, terminal: { isTTY: boolean } = { isTTY: !!process.stdout.isTTY }): Config {
   const raw: Env = {};
   for (const key of Object.keys(envSchema.shape)) {
     // `FOO=` in an env file or compose file means "not set", not "set to the empty string".
@@ -255,7 +260,8 @@ export function loadConfig(env: Env = process.env): Config {
       e.DATABASE_URL === undefined
         ? { kind: 'pglite', dataDir: join(dataDir, 'pglite') }
         : { kind: 'postgresql', url: e.DATABASE_URL },
-    log: { level: e.LOG_LEVEL },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (terminal.isTTY ? 'pretty' : 'json') },
+    metrics: { token: e.METRICS_TOKEN },
     whatsapp: { deviceName: e.DEVICE_NAME, presenceHeartbeatSeconds: e.PRESENCE_HEARTBEAT_SECONDS },
     restore: { concurrency: e.RESTORE_CONCURRENCY, staggerMs: e.RESTORE_STAGGER_MS },
     sandbox: !e.WA_SANDBOX

@@ -60,6 +60,8 @@ export function createMaskError(logger: Logger): MaskError {
     const location = { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path };
 
     if (original instanceof DomainError) {
+      // The caller's mistake or bad timing, answered with its code: worth a line, not an alert or a stack.
+      logger.info({ code: original.code, path: error.path?.join('.'), reason: original.message }, 'operation refused');
       return createGraphQLError(original.message, { ...location, extensions: { ...original.details, code: original.code } });
     }
     if (original instanceof PothosValidationError) {

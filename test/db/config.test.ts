@@ -17,11 +17,13 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 describe('loadConfig', () => {
   test('an empty environment gives the documented defaults', () => {
     const dataDir = resolve('./data');
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({}, { isTTY: false })).toEqual({
       server: { host: '0.0.0.0', port: 2121 },
       dataDir,
       database: { kind: 'pglite', dataDir: join(dataDir, 'pglite') },
-      log: { level: 'info' },
+      log: { level: 'info', format: 'json' },
+      metrics: { token: undefined },
+      messages: { queueTtlSeconds: 3600, retentionDays: 90, sendWaitMs: 15000 },
       whatsapp: { deviceName: 'wamux', presenceHeartbeatSeconds: 300 },
       restore: { concurrency: 4, staggerMs: 250 },
       sandbox: { enabled: false },
@@ -47,6 +49,8 @@ describe('loadConfig', () => {
       DATA_DIR: '/var/lib/wamux',
       DATABASE_URL: 'postgresql://wamux:secret@db:5432/wamux',
       LOG_LEVEL: 'DEBUG',
+      LOG_FORMAT: 'pretty',
+      METRICS_TOKEN: 'a-metrics-token-0123',
       WA_SANDBOX: 'yes',
       DEVICE_NAME: 'Front desk',
       PRESENCE_HEARTBEAT_SECONDS: '60',
@@ -98,7 +102,9 @@ describe('loadConfig', () => {
       server: { host: '127.0.0.1', port: 8080 },
       dataDir: '/var/lib/wamux',
       database: { kind: 'postgresql', url: 'postgresql://wamux:secret@db:5432/wamux' },
-      log: { level: 'debug' },
+      log: { level: 'debug', format: 'pretty' },
+      metrics: { token: 'a-metrics-token-0123' },
+      messages: { queueTtlSeconds: 3600, retentionDays: 90, sendWaitMs: 15000 },
       whatsapp: { deviceName: 'Front desk', presenceHeartbeatSeconds: 60 },
       restore: { concurrency: 16, staggerMs: 0 },
       sandbox: { enabled: true, mode: 'embedded', port: 9000, allowPrivateMediaUrls: true },

@@ -43,6 +43,8 @@ export interface SessionDeps {
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
   onEnded(): void;
+  /** Every close of the WhatsApp connection while running, with what the reconnect policy decided. */
+  onClose?(statusCode: number | undefined, action: 'restart' | 'retry' | 'stop'): void;
 }
 
 const SEEN_IDS_LIMIT = 2_000;
@@ -220,6 +222,7 @@ export class WhatsAppSession {
     const reason = `${error?.message ?? 'connection closed'}${statusCode ? ` (${statusCode})` : ''}`;
     const decision = decideReconnect(statusCode, this.reconnectAttempts + 1, { hasCreds: this.hasCreds });
     this.log.info({ statusCode, decision: decision.action }, 'connection closed');
+    this.deps.onClose?.(statusCode, decision.action);
     if (decision.action === 'restart') {
       this.openSocket();
       await this.setState({ status: 'CONNECTING' });

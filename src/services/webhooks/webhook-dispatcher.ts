@@ -14,6 +14,8 @@ export interface DispatcherDeps {
   options: DispatcherOptions;
   /** The instance's current secret (rotating it re-signs what is still queued). */
   secretFor(instanceId: string): Promise<string | null>;
+  /** Hears the result of every attempt (metrics). */
+  onResult?(result: 'delivered' | 'retry' | 'failed' | 'gave_up'): void;
 }
 
 /** Rows held by this process at once (waiting for their target or being sent). */
@@ -121,11 +123,15 @@ export class WebhookDispatcher {
     const body = Buffer.from(String(codec.decode(row.body)), 'utf8');
     const secret = await this.deps.secretFor(row.instanceId);
     const outcome = await postWebhook(row.url, body, secret, { allowPrivate: options.allowPrivateUrls, timeoutMs: options.timeoutMs, signal: this.shutdown.signal });
-    if (outcome.ok) return repo.delivered(row.id);
+    if (outcome.ok) {
+      this.deps.onResult?.('delivered');
+      return repo.delivered(row.id);
+    }
     // Shutdown cut this attempt short: it does not count, and the next start sends it again.
     if (this.shutdown.signal.aborted) return repo.release(row.id);
     const attempts = row.attempts + 1;
     const log = { deliveryId: row.id, instanceId: row.instanceId, target: originOf(row.url), attempts, error: outcome.error };
+    this.deps.onResult?.(!outcome.retry ? 'failed' : attempts >= options.maxAttempts ? 'gave_up' : 'retry');
     if (!outcome.retry || attempts >= options.maxAttempts) {
       this.log.warn(log, outcome.retry ? 'webhook delivery gave up after the last attempt' : 'webhook delivery failed for good');
       return repo.delivered(row.id);

@@ -8,6 +8,7 @@ import type { IncomingMessage } from '../messaging/index.ts';
 import { isLegacyIncoming, legacyIncomingPayload } from '../../legacy/incoming-payload.ts';
 import { WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.ts';
 import { isPrivateTarget } from './webhook-sender.ts';
+import type { Metrics } from '../shared/metrics.ts';
 
 export interface WebhookServiceDeps {
   orm: Orm;
@@ -17,6 +18,8 @@ export interface WebhookServiceDeps {
   /** Encrypts the secret and the queued bodies at rest. */
   codec: AuthValueCodec;
   options: DispatcherOptions;
+  /** Counts delivery attempts by result when given. */
+  metrics?: Metrics;
 }
 
 export interface WebhookConfigView {
@@ -62,6 +65,7 @@ export class WebhookService {
       logger: deps.logger,
       options: deps.options,
       secretFor: async (id) => (await this.config(id))?.secret ?? null,
+      onResult: (result) => deps.metrics?.webhookDeliveries.inc({ result }),
     });
   }
 
