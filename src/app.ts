@@ -6,6 +6,7 @@ import { createOrm, type Orm } from './db/orm.ts';
 import { mountGraphQL } from './http/graphql-server.ts';
 import { mediaDownloadRoute } from './http/media-download.route.ts';
 import { sandboxControlRoute } from './http/sandbox-control.route.ts';
+import { graphiqlAssetsRoute } from './http/graphiql-assets.route.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
@@ -16,6 +17,7 @@ import { WebhookService } from './services/webhooks/index.ts';
 import type { Services } from './services/index.ts';
 import { LegacyWebSockets } from './legacy/legacy-ws.ts';
 import { webhookRoutes } from './legacy/webhook.routes.ts';
+import { sudevwaFormat } from './legacy/webhook-format.ts';
 import { routeUpgrades } from './http/websocket-upgrades.ts';
 import { RateLimits } from './http/rate-limits.ts';
 import { restApi } from './legacy/index.ts';
@@ -104,10 +106,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     undo.push(() => registry.stop());
     const messages = measureSends(new MessageSender({ sessions: registry, media: config.media }), metrics);
     // The same codec as creds and keys: webhook secrets and queued bodies are encrypted at rest too.
-    const webhooks = new WebhookService({ orm, instances: registry, events, logger: log, codec: authCodec, options: config.webhooks, metrics });
+    // SUDEVWA's webhook is one more wire format on the same outbox; the domain never sees its shape.
+    const webhooks = new WebhookService({
+      orm,
+      instances: registry,
+      auth,
+      events,
+      logger: log,
+      codec: authCodec,
+      options: config.webhooks,
+      formats: [sudevwaFormat],
+      metrics,
+    });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, services: { instances: registry, messages, receivedMedia, events, auth }, registry, ledger, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, services: { instances: registry, messages, receivedMedia, events, auth, webhooks }, registry, ledger, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -171,6 +184,7 @@ async function assemble(parts: Parts): Promise<App> {
     },
   });
   await http.register(mediaDownloadRoute, services);
+  if (config.http.graphiql) await http.register(graphiqlAssetsRoute);
   await http.register(restApi({ ...services, rateLimits, legacy: config.legacy, media: config.media, logger: log }));
   const legacyWs = new LegacyWebSockets({ ...services, logger: log, options: config.legacyWs, rateLimits });
   await http.register(webhookRoutes, { ...services, webhooks, rateLimits });

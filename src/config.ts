@@ -92,6 +92,8 @@ export type Config = {
     retryMaxMs: number;
     /** How often the outbox is checked for due retries (new messages go out at once). */
     pollMs: number;
+    /** Failed deliveries are kept this long for listing and replay; 0 keeps them until replayed. */
+    deadLetterRetentionDays: number;
   };
 };
 
@@ -196,6 +198,7 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: integer(10, 3_600_000).default(1_000),
   WEBHOOK_RETRY_MAX_MS: integer(10, 86_400_000).default(300_000),
   WEBHOOK_POLL_MS: integer(10, 3_600_000).default(1_000),
+  WEBHOOK_DEAD_LETTER_RETENTION_DAYS: integer(0, 36_500).default(30),
   ALLOW_REGISTRATION: bool.default(false),
   DEFAULT_COUNTRY_CODE: z.string().trim().regex(/^[1-9]\d{0,2}$/, { error: 'must be 1 to 3 digits, not starting with 0 (e.g. 62)' }).default('62'),
   TYPING_DELAY_MIN: integer(0, 60).optional(),
@@ -313,6 +316,7 @@ export function loadConfig(env: Env = process.env, terminal: { isTTY: boolean } 
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
       retryMaxMs: Math.max(e.WEBHOOK_RETRY_MAX_MS, e.WEBHOOK_RETRY_BASE_MS),
       pollMs: e.WEBHOOK_POLL_MS,
+      deadLetterRetentionDays: e.WEBHOOK_DEAD_LETTER_RETENTION_DAYS,
     },
   };
 }

@@ -78,6 +78,7 @@ export function mountGraphQL(
       messages: deps.messages,
       events: deps.events,
       auth: deps.auth,
+      webhooks: deps.webhooks,
       principal,
       authError,
       access: principal ? new InstanceAccess(principal, deps.auth, deps.instances) : null,

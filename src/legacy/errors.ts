@@ -56,6 +56,7 @@ const DEFAULT: Record<DomainErrorCode, Mapping> = {
   USERNAME_TAKEN: m(400, 'username already exists', 'REGISTRATION_FAILED'),
   EMAIL_TAKEN: m(400, 'email already exists', 'REGISTRATION_FAILED'),
   API_KEY_NOT_FOUND: m(404, 'API key not found', 'API_KEY_NOT_FOUND'),
+  WEBHOOK_NOT_FOUND: m(404, 'Webhook not found', 'WEBHOOK_NOT_FOUND'),
 };
 
 const SCOPED: Record<Exclude<ErrorScope, 'default'>, Partial<Record<DomainErrorCode, Mapping>>> = {

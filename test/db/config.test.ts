@@ -37,7 +37,7 @@ describe('loadConfig', () => {
       http: { corsAllowOrigins: [], graphiql: true, introspection: true, rateLimit: { perSecond: 10, burst: 10 } },
       rateLimits: { loginPerMinute: 5, sendPerMinute: 120, redisUrl: undefined, redisKeyPrefix: 'wamux:' },
       legacyWs: { open: false, pingIntervalMs: 300_000, pongTimeoutMs: 900_000, maxQueuedFrames: 256, maxBufferedBytes: 4 * MB, doubleWrapIncoming: true },
-      webhooks: { allowPrivateUrls: false, timeoutMs: 5_000, maxAttempts: 10, concurrencyPerTarget: 4, retryBaseMs: 1_000, retryMaxMs: 300_000, pollMs: 1_000 },
+      webhooks: { allowPrivateUrls: false, timeoutMs: 5_000, maxAttempts: 10, concurrencyPerTarget: 4, retryBaseMs: 1_000, retryMaxMs: 300_000, pollMs: 1_000, deadLetterRetentionDays: 30 },
       legacy: { allowRegistration: false, defaultCountryCode: '62', typingDelay: null, nullEmptyInstanceList: true },
     });
   });
@@ -92,6 +92,7 @@ describe('loadConfig', () => {
       WEBHOOK_RETRY_BASE_MS: '100',
       WEBHOOK_RETRY_MAX_MS: '1000',
       WEBHOOK_POLL_MS: '50',
+      WEBHOOK_DEAD_LETTER_RETENTION_DAYS: '7',
       ALLOW_REGISTRATION: 'true',
       DEFAULT_COUNTRY_CODE: '49',
       TYPING_DELAY_MIN: '2',
@@ -119,7 +120,7 @@ describe('loadConfig', () => {
       http: { corsAllowOrigins: ['https://a.example', 'https://b.example'], graphiql: true, introspection: false, rateLimit: { perSecond: 20, burst: 40 } },
       rateLimits: { loginPerMinute: 3, sendPerMinute: 60, redisUrl: 'redis://127.0.0.1:6379', redisKeyPrefix: 'wamux:' },
       legacyWs: { open: true, pingIntervalMs: 1000, pongTimeoutMs: 3000, maxQueuedFrames: 16, maxBufferedBytes: 65536, doubleWrapIncoming: false },
-      webhooks: { allowPrivateUrls: true, timeoutMs: 2000, maxAttempts: 3, concurrencyPerTarget: 2, retryBaseMs: 100, retryMaxMs: 1000, pollMs: 50 },
+      webhooks: { allowPrivateUrls: true, timeoutMs: 2000, maxAttempts: 3, concurrencyPerTarget: 2, retryBaseMs: 100, retryMaxMs: 1000, pollMs: 50, deadLetterRetentionDays: 7 },
       legacy: { allowRegistration: true, defaultCountryCode: '49', typingDelay: { minMs: 2000, maxMs: 5000 }, nullEmptyInstanceList: false },
     });
   });
