@@ -11,7 +11,7 @@ import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { measureSends, MessageLedger, MessageSender, ReceivedMediaService } from './services/messaging/index.ts';
+import { measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendQueue } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import type { Services } from './services/index.ts';
@@ -89,8 +89,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const receivedMedia = new ReceivedMediaService({ orm, logger: log, codec: authCodec, hosts: { sandboxHost: sandbox?.mediaHost } });
     undo.push(() => receivedMedia.stop());
     // Message text and content are encrypted at rest with the same key as creds and Signal keys.
+    const messageRepo = new MessageRepository(orm, authCodec);
     const ledger = new MessageLedger({
-      repo: new MessageRepository(orm, authCodec),
+      repo: messageRepo,
       events,
       logger: log,
       retentionDays: config.messages.retentionDays,
@@ -112,7 +113,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
-    const messages = measureSends(new MessageSender({ sessions: registry, media: config.media }), metrics);
+    // Every send goes through the ledger's durable queue (idempotency keys, QUEUED while reconnecting).
+    const sendQueue = new SendQueue({
+      sender: new MessageSender({ sessions: registry, media: config.media }),
+      sessions: registry,
+      ledger,
+      repo: messageRepo,
+      events,
+      logger: log,
+      sendWaitMs: config.messages.sendWaitMs,
+      queueTtlSeconds: config.messages.queueTtlSeconds,
+    });
+    // Listening before restore: each instance's queue starts when it comes online.
+    sendQueue.start();
+    undo.push(() => sendQueue.stop());
+    const messages = measureSends(sendQueue, metrics);
     // The same codec as creds and keys: webhook secrets and queued bodies are encrypted at rest too.
     // SUDEVWA's webhook is one more wire format on the same outbox; the domain never sees its shape.
     const webhooks = new WebhookService({
@@ -128,7 +143,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, services: { instances: registry, messages, ledger, receivedMedia, events, auth, webhooks }, registry, ledger, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, services: { instances: registry, messages, ledger, receivedMedia, events, auth, webhooks }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -143,6 +158,7 @@ interface Parts {
   services: Services & { receivedMedia: ReceivedMediaService };
   registry: InstanceRegistry;
   ledger: MessageLedger;
+  sendQueue: SendQueue;
   webhooks: WebhookService;
   sandbox: SandboxLink | undefined;
   metrics: Metrics;
@@ -151,7 +167,7 @@ interface Parts {
 }
 
 async function assemble(parts: Parts): Promise<App> {
-  const { config, log, orm, services, registry, ledger, webhooks, sandbox } = parts;
+  const { config, log, orm, services, registry, ledger, sendQueue, webhooks, sandbox } = parts;
   let phase: Phase = 'starting';
 
   // Typed as Fastify's base logger so the instance has the plain FastifyInstance type plugins expect.
@@ -241,6 +257,7 @@ async function assemble(parts: Parts): Promise<App> {
     await starting?.catch(() => undefined);
     await step('closing the HTTP server (no new requests or WebSocket connections)', () => http.close());
     await step('releasing the rate-limit store', () => rateLimits.close());
+    await step('stopping the send queue (unsent messages stay queued)', () => sendQueue.stop());
     await step('stopping instances (sockets closed, creds flushed)', () => registry.stop());
     await step('stopping the media sweep', () => services.receivedMedia.stop());
     await step('stopping the message retention sweep', () => ledger.stop());

@@ -52,6 +52,8 @@ export type MessageKind =
 export type SendTextInput = {
   /** Send from the instance linked to this phone number (international form). */
   fromPhoneNumber?: string | null | undefined;
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's message and never sends again (concurrent duplicates, retries after a timeout or a gateway restart). */
+  idempotencyKey?: string | null | undefined;
   /** The instance to send from. */
   instanceId?: string | number | null | undefined;
   /** The message text, 1 to 65536 characters, not only whitespace. */

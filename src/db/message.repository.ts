@@ -188,29 +188,30 @@ export class MessageRepository {
   }
 
   /** The instance's next outbound message to send: QUEUED (or left SENDING by a crash), due, oldest first. */
-  async nextToSend(instanceId: string, now: Date): Promise<MessageRecord | null> {
+  async nextToSend(instanceId: string, now: Date, skip: readonly number[] = []): Promise<MessageRecord | null> {
     const row = await this.#orm.em.fork().findOne(
       Message,
-      { instance: instanceId, direction: 'OUTBOUND', status: { $in: ['QUEUED', 'SENDING'] }, $or: [{ sendAfter: null }, { sendAfter: { $lte: now } }] },
+      {
+        instance: instanceId,
+        direction: 'OUTBOUND',
+        status: { $in: ['QUEUED', 'SENDING'] },
+        $or: [{ sendAfter: null }, { sendAfter: { $lte: now } }],
+        ...(skip.length ? { seq: { $nin: [...skip] } } : {}),
+      },
       { orderBy: { seq: 'asc' } },
     );
     return row && this.#toRecord(row);
   }
 
-  /** Instances that have outbound messages waiting (for the queue to start their workers). */
-  async instancesWithPending(): Promise<string[]> {
-    const rows = await this.#orm.em.fork().find(Message, { direction: 'OUTBOUND', status: { $in: ['QUEUED', 'SENDING'] } }, { fields: ['instance'] });
-    return [...new Set(rows.map((r) => r.instance as unknown as string))];
+  /** Outbound messages still QUEUED that were accepted before `cutoff` (SEND_QUEUE_TTL_SECONDS). */
+  async queuedBefore(cutoff: Date): Promise<MessageRecord[]> {
+    const rows = await this.#orm.em.fork().find(Message, { direction: 'OUTBOUND', status: 'QUEUED', createdAt: { $lt: cutoff } }, { limit: 1000 });
+    return rows.map((r) => this.#toRecord(r));
   }
 
-  /** Outbound messages still QUEUED that were accepted before `cutoff` (SEND_QUEUE_TTL_SECONDS). */
-  async queuedBefore(cutoff: Date, instanceId?: string): Promise<MessageRecord[]> {
-    const rows = await this.#orm.em.fork().find(Message, {
-      direction: 'OUTBOUND',
-      status: 'QUEUED',
-      ...(instanceId ? {} : { createdAt: { $lt: cutoff } }),
-      ...(instanceId ? { instance: instanceId } : {}),
-    });
+  /** An instance's outbound messages not sent yet (QUEUED, SCHEDULED, or left SENDING). */
+  async pendingOf(instanceId: string): Promise<MessageRecord[]> {
+    const rows = await this.#orm.em.fork().find(Message, { instance: instanceId, direction: 'OUTBOUND', status: { $in: ['QUEUED', 'SCHEDULED', 'SENDING'] } });
     return rows.map((r) => this.#toRecord(r));
   }
 

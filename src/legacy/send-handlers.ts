@@ -47,6 +47,12 @@ export const group: RecipientKind = {
 const sentKeys = (sent: SendResult) => ({ messageId: sent.messageId, timestamp: unixSeconds(sent.timestamp) });
 
 /** `{to|groupJid, message}` → one text message. */
+/** The `Idempotency-Key` header: a retried send with the same key answers the first one's message. */
+function idempotencyKey(req: Req): { idempotencyKey?: string } {
+  const key = req.headers['idempotency-key'];
+  return typeof key === 'string' && key ? { idempotencyKey: key } : {};
+}
+
 export function sendTextHandler(deps: RestDeps, kind: RecipientKind): RouteHandlerMethod {
   const required = kind.field === 'to' ? "Field 'to' and 'message' are required" : "Fields 'groupJid' and 'message' are required";
   return async (request) => {
@@ -56,7 +62,7 @@ export function sendTextHandler(deps: RestDeps, kind: RecipientKind): RouteHandl
     if (!recipient || !message.trim()) throw RestError.of(400, required, 'VALIDATION_ERROR');
     const instanceId = await resolveSender(deps, req);
     await limit(deps, req, 'sendText', { input: { instanceId } });
-    const sent = await deps.messages.sendText({ instanceId, to: kind.resolve(recipient), text: message, typingMs: typingMs(deps) });
+    const sent = await deps.messages.sendText({ instanceId, to: kind.resolve(recipient), text: message, typingMs: typingMs(deps), ...idempotencyKey(req) });
     return ok(kind.sentMessage, { ...sentKeys(sent), ...fromField(req.params), ...kind.echo(recipient) });
   };
 }
@@ -81,6 +87,7 @@ export function sendUploadHandler(deps: RestDeps, kind: RecipientKind): RouteHan
       await limit(deps, req, 'sendMedia', { input: { instanceId } });
       const mediaType = mediaKind(file.fileName);
       const sent = await deps.messages.sendMedia({
+        ...idempotencyKey(req),
         instanceId,
         to: kind.resolve(recipient),
         kind: mediaType,
@@ -107,6 +114,7 @@ export function sendUrlHandler(deps: RestDeps, kind: RecipientKind): RouteHandle
     const mediaType = mediaKind(fileName, explicitType);
     // SUDEVWA sends audio without a caption; a caption on audio is dropped, not refused.
     const sent = await deps.messages.sendMedia({
+      ...idempotencyKey(req),
       instanceId,
       to: kind.resolve(recipient),
       kind: mediaType,

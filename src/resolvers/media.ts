@@ -29,6 +29,10 @@ const SendMediaInput = builder.inputType('SendMediaInput', {
     caption: t.string({ description: 'Text shown with an IMAGE, VIDEO or DOCUMENT (at most 4096 characters).' }),
     fileName: t.string({ description: 'The name a DOCUMENT is shown with; defaults to the upload’s or URL’s file name.' }),
     mimeType: t.string({ description: 'Optional; must agree with the bytes. Worth giving for documents (a .docx reads as a zip).' }),
+    idempotencyKey: t.string({
+      description: 'Optional, at most 200 characters: the same key on the same instance returns the first call\'s message and never sends again.',
+      validate: z.string().max(200, 'idempotencyKey must be at most 200 characters'),
+    }),
   }),
   validate: z
     .looseObject({ ...senderShape, url: z.string().nullish(), file: z.unknown().optional() })
@@ -55,6 +59,7 @@ builder.mutationFields((t) => ({
         caption: input.caption ?? undefined,
         fileName: input.fileName ?? undefined,
         mimeType: input.mimeType ?? undefined,
+        ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
       });
     },
   }),

@@ -24,6 +24,10 @@ const SendTextInput = builder.inputType('SendTextInput', {
   description: 'A text message to send. Give exactly one of `instanceId` and `fromPhoneNumber`.',
   fields: (t) => ({
     ...senderFields(t, 'Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending.'),
+    idempotencyKey: t.string({
+      description: 'Optional, at most 200 characters: the same key on the same instance returns the first call\'s message and never sends again (concurrent duplicates, retries after a timeout or a gateway restart).',
+      validate: z.string().max(200, 'idempotencyKey must be at most 200 characters'),
+    }),
     text: t.string({
       required: true,
       description: `The message text, 1 to ${MAX_TEXT} characters, not only whitespace.`,
@@ -64,8 +68,11 @@ builder.mutationFields((t) => ({
   sendText: t.field({
     type: SendTextResultType,
     description:
-      'Sends a text message. Fails with INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED, INVALID_RECIPIENT or RECIPIENT_NOT_ON_WHATSAPP.',
+      'Sends a text message through the instance\'s durable queue and waits (up to SEND_WAIT_MS) for WhatsApp to take it; the answer carries the stored `message` with its status. ' +
+      'While the instance is CONNECTING or RECONNECTING the message is accepted and stays QUEUED until it is back (at most SEND_QUEUE_TTL_SECONDS, then FAILED: EXPIRED). ' +
+      'Fails with INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED (not linked, logged out, disconnected), INVALID_RECIPIENT or RECIPIENT_NOT_ON_WHATSAPP.',
     args: { input: t.arg({ type: SendTextInput, required: true, description: 'The message, its sender and its recipient.' }) },
-    resolve: async (_root, { input }, ctx) => ctx.messages.sendText({ ...(await sender(ctx, input)), to: input.to, text: input.text }),
+    resolve: async (_root, { input }, ctx) =>
+      ctx.messages.sendText({ ...(await sender(ctx, input)), to: input.to, text: input.text, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) }),
   }),
 }));

@@ -76,9 +76,12 @@ async function receiveOnPhone(net: Network, phone: Phone, sender: Phone, senderD
   // The sender's own phone gets a copy of what its companion sent; it is not an incoming message.
   if (phone === sender) return;
   const content = message.deviceSentMessage?.message ?? message;
-  const received = summarize(content, { id, from: sender.phoneNumber, fromDevice: senderDevice, timestamp: t });
-  phone.record(phone.inbox, received);
-  net.events.emit('message', phone, id);
+  // WhatsApp clients show a message id once: a sender that sends the same id again (a re-send after
+  // a crash) gets its receipt, but the chat does not grow a second copy.
+  if (!phone.inbox.some((m) => m.id === id && m.from === sender.phoneNumber)) {
+    phone.record(phone.inbox, summarize(content, { id, from: sender.phoneNumber, fromDevice: senderDevice, timestamp: t }));
+    net.events.emit('message', phone, id);
+  }
   // The phone is always online: it acknowledges delivery to every device of the sender, after the
   // round trip a real phone takes (instant receipts would be folded into the sender's own upsert by
   // Baileys' event buffer and never surface as `messages.update`).

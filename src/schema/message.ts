@@ -71,12 +71,12 @@ const sendResultType = (name: string, description: string) =>
       messageId: t.exposeID('messageId', { description: 'WhatsApp message id of the sent message.' }),
       instanceId: t.exposeID('instanceId', { description: 'The instance that sent it.' }),
       to: t.exposeString('to', { description: 'The JID it was sent to (a phone number is resolved to its JID first).' }),
-      timestamp: t.expose('timestamp', { type: 'DateTime', description: 'When it was sent.' }),
+      timestamp: t.expose('timestamp', { type: 'DateTime', description: 'When it was accepted for sending.' }),
     }),
   });
 
-export const SendTextResultType = sendResultType('SendTextResult', 'A message that WhatsApp accepted for delivery.');
-export const SendMediaResultType = sendResultType('SendMediaResult', 'A media message that WhatsApp accepted for delivery (the file was uploaded to its media servers).');
+export const SendTextResultType = sendResultType('SendTextResult', 'A text message stored and sent (or queued) through the instance: see `message.status`.');
+export const SendMediaResultType = sendResultType('SendMediaResult', 'A media message sent through the instance (the file was uploaded to its media servers): see `message.status`.');
 
 export const NumberCheckType = builder.objectRef<NumberCheck>('NumberCheck').implement({
   description: 'Whether one phone number is on WhatsApp.',

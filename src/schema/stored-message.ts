@@ -1,6 +1,6 @@
 import type { MessageDirection, MessageStatus, MessageStatusEvent, StoredMessage } from '../services/messaging/index.ts';
 import { builder } from './builder.ts';
-import { ContactType, MessageKindEnum, MessageMediaType } from './message.ts';
+import { ContactType, MessageKindEnum, MessageMediaType, SendMediaResultType, SendTextResultType } from './message.ts';
 
 const STATUS_DESCRIPTIONS: Record<MessageStatus, string> = {
   SCHEDULED: 'A send waiting for its time.',
@@ -86,3 +86,13 @@ export const MessageStatusEventType = builder.objectRef<MessageStatusEvent>('Mes
     message: t.field({ type: MessageType, description: 'The message as stored after the change.', resolve: (e) => e.message }),
   }),
 });
+
+for (const result of [SendTextResultType, SendMediaResultType]) {
+  builder.objectField(result, 'message', (t) =>
+    t.field({
+      type: MessageType,
+      description: 'The message as the ledger stored it, with its status: SENT once WhatsApp took it, or still QUEUED/SENDING when the wait (SEND_WAIT_MS) ran out or the instance is reconnecting, or FAILED with its error.',
+      resolve: (r) => r.message!,
+    }),
+  );
+}

@@ -24,6 +24,14 @@ export interface MessageSenderDeps {
   media?: Config['media'];
 }
 
+/** Refuses an empty or too long text (VALIDATION_FAILED); returns it as a string. */
+export function checkText(value: unknown): string {
+  const text = typeof value === 'string' ? value : '';
+  if (!text.trim()) throw validationFailed('text must not be empty', { field: 'text' });
+  if (text.length > MAX_TEXT) throw validationFailed(`text must be at most ${MAX_TEXT} characters`, { field: 'text' });
+  return text;
+}
+
 /** Sending and number checks, as both transports drive them. */
 export type MessagingService = Pick<MessageSender, 'sendText' | 'sendMedia' | 'checkNumbers'>;
 
@@ -44,11 +52,19 @@ export class MessageSender {
   }
 
   async sendText(input: SendTextInput): Promise<SendResult> {
-    const text = typeof input.text === 'string' ? input.text : '';
-    if (!text.trim()) throw validationFailed('text must not be empty', { field: 'text' });
-    if (text.length > MAX_TEXT) throw validationFailed(`text must be at most ${MAX_TEXT} characters`, { field: 'text' });
+    const text = checkText(input.text);
     const target = await this.sendTarget(input);
     return this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options));
+  }
+
+  /** A text under a WhatsApp id chosen earlier (the send queue's sends and re-sends). */
+  sendTextAs(target: { session: WhatsAppSession; jid: string }, text: string, messageId: string, typingMs?: number): Promise<SendResult> {
+    return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options), messageId);
+  }
+
+  /** The recipient's JID (checked to be on WhatsApp, or a group the account is in) for an online session. */
+  resolveTarget(session: WhatsAppSession, to: string): Promise<{ session: WhatsAppSession; jid: string }> {
+    return this.targetOn(session, to);
   }
 
   /**
@@ -56,7 +72,7 @@ export class MessageSender {
    * within the kind's limit (never held whole in memory), typed by its bytes, then streamed into
    * Baileys. The temp file goes in every case.
    */
-  async sendMedia(input: SendMediaInput): Promise<SendResult> {
+  async sendMedia(input: SendMediaInput, messageId?: string): Promise<SendResult> {
     checkMediaInput(input.kind, input.source, input.caption, input.fileName);
     const target = await this.sendTarget(input);
     const options = this.media;
@@ -65,7 +81,7 @@ export class MessageSender {
       const type = resolveMediaType(input.kind, staged, input.mimeType);
       const fileName = input.fileName ?? input.source.fileName ?? staged.suggestedName ?? null;
       const content = buildMediaContent(input.kind, staged, type, input.caption, fileName ?? undefined);
-      const sent = await this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options));
+      const sent = await this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options), messageId);
       return { ...sent, media: { size: staged.size, fileName, mimeType: type.mimeType } };
     } finally {
       await staged.discard();
@@ -74,7 +90,11 @@ export class MessageSender {
 
   /** The sending instance (online) and the recipient's JID (known to be on WhatsApp), resolved before any work. */
   private async sendTarget(input: { instanceId?: string; fromPhoneNumber?: string; to: string }): Promise<{ session: WhatsAppSession; jid: string }> {
-    const session = await this.sessions.sendingSession(input);
+    return this.targetOn(await this.sessions.sendingSession(input), input.to);
+  }
+
+  private async targetOn(session: WhatsAppSession, to: string): Promise<{ session: WhatsAppSession; jid: string }> {
+    const input = { to };
     const recipient = parseRecipient(input.to);
     if (recipient.kind === 'jid') {
       if (recipient.jid.endsWith('@g.us')) await session.requireGroup(recipient.jid);
@@ -94,10 +114,11 @@ export class MessageSender {
     { session, jid }: { session: WhatsAppSession; jid: string },
     typingMs: number | undefined,
     send: (sock: WASocket, jid: string, options: { messageId: string }) => Promise<{ messageTimestamp?: unknown } | undefined>,
+    chosenId?: string,
   ): Promise<SendResult> {
     if (typingMs && typingMs > 0) await session.simulateTyping(jid, Math.min(typingMs, 60_000));
     return session.withSocket(async (sock) => {
-      const messageId = generateMessageIDV2(sock.user?.id);
+      const messageId = chosenId ?? generateMessageIDV2(sock.user?.id);
       const sent = await send(sock, jid, { messageId });
       return {
         messageId,

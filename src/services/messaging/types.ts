@@ -108,6 +108,8 @@ export interface SendTextInput {
   text: string;
   /** Shows "typing…" to the recipient for this long before sending (legacy REST's typing simulation). */
   typingMs?: number;
+  /** The same key on the same instance returns the first call's message and never sends again. */
+  idempotencyKey?: string;
 }
 
 export interface SendMediaInput {
@@ -125,6 +127,8 @@ export interface SendMediaInput {
   mimeType?: string;
   /** Shows "typing…" to the recipient for this long before sending. */
   typingMs?: number;
+  /** The same key on the same instance returns the first call's message and never sends again. */
+  idempotencyKey?: string;
 }
 
 export interface SendResult {
@@ -135,6 +139,8 @@ export interface SendResult {
   timestamp: Date;
   /** Media sends: what was sent. */
   media?: { size: number; fileName: string | null; mimeType: string };
+  /** The ledger row, with its status (set by the send queue, which every transport uses). */
+  message?: StoredMessage;
 }
 
 export interface NumberCheck {

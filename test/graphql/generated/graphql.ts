@@ -127,6 +127,8 @@ export type SendMediaInput = {
   fileName?: string | null | undefined;
   /** Send from the instance linked to this phone number (international form). */
   fromPhoneNumber?: string | null | undefined;
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's message and never sends again. */
+  idempotencyKey?: string | null | undefined;
   /** The instance to send from. */
   instanceId?: string | number | null | undefined;
   /** How to send it; must match what the bytes are. */
@@ -143,6 +145,8 @@ export type SendMediaInput = {
 export type SendTextInput = {
   /** Send from the instance linked to this phone number (international form). */
   fromPhoneNumber?: string | null | undefined;
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's message and never sends again (concurrent duplicates, retries after a timeout or a gateway restart). */
+  idempotencyKey?: string | null | undefined;
   /** The instance to send from. */
   instanceId?: string | number | null | undefined;
   /** The message text, 1 to 65536 characters, not only whitespace. */
@@ -468,6 +472,13 @@ export type ReplayWebhookDeliveriesMutationVariables = Exact<{
 
 
 export type ReplayWebhookDeliveriesMutation = { replayWebhookDeliveries: { replayed: number } };
+
+export type SendTextStoredMutationVariables = Exact<{
+  input: SendTextInput;
+}>;
+
+
+export type SendTextStoredMutation = { sendText: { messageId: string, message: { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1080,3 +1091,32 @@ export const ReplayWebhookDeliveriesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ReplayWebhookDeliveriesMutation, ReplayWebhookDeliveriesMutationVariables>;
+export const SendTextStoredDocument = new TypedDocumentString(`
+    mutation SendTextStored($input: SendTextInput!) {
+  sendText(input: $input) {
+    messageId
+    message {
+      ...StoredMessageFields
+    }
+  }
+}
+    fragment StoredMessageFields on Message {
+  id
+  cursor
+  instanceId
+  direction
+  chatJid
+  fromMe
+  type
+  text
+  status
+  statusHistory {
+    status
+    at
+  }
+  error {
+    code
+    message
+  }
+  idempotencyKey
+}`) as unknown as TypedDocumentString<SendTextStoredMutation, SendTextStoredMutationVariables>;

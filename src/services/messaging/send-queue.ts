@@ -1,0 +1,280 @@
+import { generateMessageIDV2 } from '@whiskeysockets/baileys';
+import type { MessageRecord, MessageRepository, NewMessage } from '../../db/message.repository.ts';
+import type { SessionSource, WhatsAppSession } from '../instances/index.ts';
+import { DomainError, validationFailed, type EventBus, type Logger } from '../shared/index.ts';
+import type { MessageLedger } from './ledger.ts';
+import { toStoredMessage } from './ledger.ts';
+import { checkText, type MessageSender, type MessagingService } from './message-sender.ts';
+import { parseRecipient } from './recipients.ts';
+import type { MessageStatus, NumberCheck, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
+
+/** A stored send is settled for its caller once WhatsApp took it, or it failed or was cancelled. */
+const PENDING = new Set<MessageStatus>(['SCHEDULED', 'QUEUED', 'SENDING']);
+/** While an instance is on its way back, sends wait in the queue instead of failing. */
+const COMING_BACK = new Set(['CONNECTING', 'RECONNECTING']);
+const MAX_KEY = 200;
+
+export interface SendQueueDeps {
+  sender: MessageSender;
+  sessions: SessionSource;
+  ledger: MessageLedger;
+  repo: MessageRepository;
+  events: EventBus;
+  logger: Logger;
+  /** SEND_WAIT_MS: how long a send call waits for SENT before answering with the message as it is. */
+  sendWaitMs: number;
+  /** SEND_QUEUE_TTL_SECONDS: a send still QUEUED after this long fails with EXPIRED. */
+  queueTtlSeconds: number;
+}
+
+/**
+ * Sends through the ledger: a text is written QUEUED (with its WhatsApp id chosen up front and the
+ * client's idempotency key), then one worker per online instance sends its queue in order. The
+ * caller waits for SENT up to `sendWaitMs` and gets the stored message as it is then. Rows a crash
+ * left SENDING are sent again under the same id, so the recipient sees one message.
+ * Media is sent directly (the staged file is not kept), but recorded the same way.
+ */
+export class SendQueue implements MessagingService {
+  readonly #d: SendQueueDeps;
+  readonly #log: Logger;
+  /** Instances whose worker runs, and whether it was asked to look again meanwhile. */
+  readonly #workers = new Map<string, { again: boolean; done: Promise<void> }>();
+  readonly #offs: Array<() => void> = [];
+  /**
+   * Rows this process handed to WhatsApp and whose ack has not been stored yet, per instance: they
+   * stay SENDING meanwhile and must not be sent again. Cleared when the instance comes back online
+   * (an ack lost with the connection means: send again, under the same id).
+   */
+  readonly #handed = new Map<string, Set<number>>();
+  #expiry: NodeJS.Timeout | undefined;
+  #stopping = false;
+
+  constructor(deps: SendQueueDeps) {
+    this.#d = deps;
+    this.#log = deps.logger.child({ component: 'send-queue' });
+  }
+
+  /** Workers start when an instance comes online; queued sends of one that logs out fail at once. */
+  start(): void {
+    this.#offs.push(
+      this.#d.events.on('instanceStatus', (e) => {
+        if (e.status === 'ONLINE') {
+          this.#handed.delete(e.instanceId);
+          this.kick(e.instanceId);
+        }
+        if (e.status === 'LOGGED_OUT' || e.status === 'DISCONNECTED') void this.failPending(e.instanceId, e.status === 'LOGGED_OUT' ? 'INSTANCE_LOGGED_OUT' : 'INSTANCE_DISCONNECTED');
+      }),
+      this.#d.events.on('messageStatus', (e) => {
+        if (e.status !== 'SENDING') this.#handed.get(e.instanceId)?.delete(Number(e.message.cursor));
+      }),
+    );
+    const every = Math.min(30_000, this.#d.queueTtlSeconds * 1000);
+    this.#expiry = setInterval(() => void this.expire().catch((err) => this.#log.warn({ err }, 'expiring queued sends failed')), every);
+    this.#expiry.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#expiry);
+    for (const off of this.#offs.splice(0)) off();
+    await Promise.all([...this.#workers.values()].map((w) => w.done));
+  }
+
+  checkNumbers(instanceId: string, phoneNumbers: string[]): Promise<NumberCheck[]> {
+    return this.#d.sender.checkNumbers(instanceId, phoneNumbers);
+  }
+
+  async sendText(input: SendTextInput): Promise<SendResult> {
+    const text = checkText(input.text);
+    const key = checkKey(input.idempotencyKey);
+    const { instanceId, session } = await this.#sender(input);
+    if (key) {
+      const first = await this.#d.repo.findByIdempotencyKey(instanceId, key);
+      if (first) return this.#result(await this.#settle(toStoredMessage(first)));
+    }
+    // Online: the recipient is checked now, with today's errors. Coming back: checked at send time.
+    const target = session ? await this.#d.sender.resolveTarget(session, input.to) : undefined;
+    const recipient = parseRecipient(input.to);
+    const chatJid = target?.jid ?? (recipient.kind === 'jid' ? recipient.jid : `${recipient.phoneNumber}@s.whatsapp.net`);
+    const row: NewMessage = {
+      ...outboundRow(instanceId, chatJid, generateMessageIDV2(session?.deviceJid ?? undefined), 'TEXT'),
+      content: { text, outbox: { to: input.to, resolved: !!target, ...(input.typingMs ? { typingMs: input.typingMs } : {}) } },
+      idempotencyKey: key,
+    };
+    const { message } = await this.#d.ledger.recordOutbound(row);
+    this.kick(instanceId);
+    return this.#result(await this.#settle(message));
+  }
+
+  /** Media goes out directly (the upload is not kept for a later attempt), recorded as it goes. */
+  async sendMedia(input: SendMediaInput): Promise<SendResult> {
+    const key = checkKey(input.idempotencyKey);
+    const { instanceId, session } = await this.#sender(input);
+    if (key) {
+      const first = await this.#d.repo.findByIdempotencyKey(instanceId, key);
+      if (first) return this.#result(await this.#settle(toStoredMessage(first)));
+    }
+    // Not kept for later: an instance that is not online refuses media as before.
+    const live = session ?? (await this.#d.sessions.onlineSession(instanceId));
+    const waId = generateMessageIDV2(live.deviceJid ?? undefined);
+    const recipient = parseRecipient(input.to);
+    const chatJid = recipient.kind === 'jid' ? recipient.jid : `${recipient.phoneNumber}@s.whatsapp.net`;
+    const row: NewMessage = {
+      ...outboundRow(instanceId, chatJid, waId, input.kind),
+      status: 'SENDING',
+      content: { text: input.caption ?? null, outbox: { direct: true } },
+      idempotencyKey: key,
+    };
+    const { message, created } = await this.#d.ledger.recordOutbound(row);
+    if (!created) return this.#result(await this.#settle(message));
+    try {
+      const sent = await this.#d.sender.sendMedia({ ...input, instanceId, fromPhoneNumber: undefined }, waId);
+      return { ...sent, ...this.#result(await this.#settle(message)), media: sent.media! };
+    } catch (err) {
+      await this.#d.ledger.advanceSeq(Number(message.cursor), 'FAILED', failure(err));
+      throw err;
+    }
+  }
+
+  /** Looks at an instance's queue (again) if it is online. */
+  kick(instanceId: string): void {
+    if (this.#stopping) return;
+    const running = this.#workers.get(instanceId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const worker = { again: false, done: Promise.resolve() };
+    this.#workers.set(instanceId, worker);
+    worker.done = this.#drain(instanceId, worker)
+      .catch((err) => this.#log.error({ err, instanceId }, 'send queue worker failed'))
+      .finally(() => this.#workers.delete(instanceId));
+  }
+
+  async #drain(instanceId: string, worker: { again: boolean }): Promise<void> {
+    for (;;) {
+      worker.again = false;
+      const session = await this.#d.sessions.onlineSession(instanceId).catch(() => undefined);
+      const handed = this.#handed.get(instanceId) ?? new Set<number>();
+      this.#handed.set(instanceId, handed);
+      const next = session && !this.#stopping ? await this.#d.repo.nextToSend(instanceId, new Date(), [...handed]) : null;
+      if (!session || !next) {
+        if (worker.again && !this.#stopping) continue;
+        return;
+      }
+      if (!(await this.#sendOne(session, next))) return;
+    }
+  }
+
+  /** One queued message to WhatsApp. False when the connection went away (it stays for later). */
+  async #sendOne(session: WhatsAppSession, row: MessageRecord): Promise<boolean> {
+    const outbox = (row.content.outbox ?? {}) as { to?: string; resolved?: boolean; typingMs?: number; direct?: boolean };
+    if (outbox.direct) {
+      // A media send the process died in: the file is gone, so it cannot be sent again.
+      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: 'SEND_INTERRUPTED', errorMessage: 'the gateway stopped while sending this media message; send it again' });
+      return true;
+    }
+    if (row.status === 'SENDING') this.#log.info({ instanceId: row.instanceId, messageId: row.waId }, 're-sending a message left SENDING, under the same id');
+    // Moved on meanwhile (expired, cancelled): not ours to send.
+    else if (!(await this.#d.ledger.advanceSeq(row.seq, 'SENDING', { attempts: row.attempts + 1 }))) return true;
+    try {
+      const target = outbox.resolved ? { session, jid: row.chatJid } : await this.#d.sender.resolveTarget(session, outbox.to ?? row.chatJid);
+      this.#handedSet(row.instanceId).add(row.seq);
+      await this.#d.sender.sendTextAs(target, row.content.text ?? '', row.waId, outbox.typingMs);
+      return true;
+    } catch (err) {
+      // Not handed over after all: it goes again when the instance is back.
+      this.#handed.get(row.instanceId)?.delete(row.seq);
+      if (err instanceof DomainError && err.code === 'INSTANCE_NOT_CONNECTED') return false;
+      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', failure(err));
+      return true;
+    }
+  }
+
+  #handedSet(instanceId: string): Set<number> {
+    let set = this.#handed.get(instanceId);
+    if (!set) this.#handed.set(instanceId, (set = new Set()));
+    return set;
+  }
+
+  /** QUEUED sends older than the TTL fail with EXPIRED. */
+  async expire(now = new Date()): Promise<number> {
+    const stale = await this.#d.repo.queuedBefore(new Date(now.getTime() - this.#d.queueTtlSeconds * 1000));
+    for (const row of stale) {
+      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: 'EXPIRED', errorMessage: `still queued after ${this.#d.queueTtlSeconds} s (SEND_QUEUE_TTL_SECONDS)` });
+    }
+    return stale.length;
+  }
+
+  private async failPending(instanceId: string, code: string): Promise<void> {
+    for (const row of await this.#d.repo.pendingOf(instanceId)) {
+      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: code, errorMessage: `the instance is ${code === 'INSTANCE_LOGGED_OUT' ? 'logged out' : 'disconnected'}` });
+    }
+  }
+
+  /** The sending instance, and its session when online; refuses instances that are not coming back. */
+  async #sender(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<{ instanceId: string; session: WhatsAppSession | undefined }> {
+    try {
+      const session = await this.#d.sessions.sendingSession(input);
+      return { instanceId: session.instanceId, session };
+    } catch (err) {
+      const details = err instanceof DomainError && err.code === 'INSTANCE_NOT_CONNECTED' ? (err.details as { instanceId?: string; status?: string }) : undefined;
+      if (details?.instanceId && COMING_BACK.has(String(details.status))) return { instanceId: details.instanceId, session: undefined };
+      throw err;
+    }
+  }
+
+  /** Waits (up to SEND_WAIT_MS) until the message is settled; the message as stored then. */
+  #settle(message: StoredMessage): Promise<StoredMessage> {
+    if (!PENDING.has(message.status)) return Promise.resolve(message);
+    const { instanceId, id } = message;
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (m: StoredMessage) => {
+        if (done) return;
+        done = true;
+        off();
+        clearTimeout(timer);
+        resolve(m);
+      };
+      const off = this.#d.events.on('messageStatus', (e) => {
+        if (e.instanceId === instanceId && e.messageId === id && !PENDING.has(e.status)) finish(e.message);
+      });
+      const timer = setTimeout(() => void this.#d.ledger.get(instanceId, id).then((m) => finish(m ?? message), () => finish(message)), this.#d.sendWaitMs);
+      // It may have settled before we listened.
+      void this.#d.ledger.get(instanceId, id).then((m) => m && !PENDING.has(m.status) && finish(m), () => undefined);
+    });
+  }
+
+  #result(message: StoredMessage): SendResult {
+    return { messageId: message.id, instanceId: message.instanceId, to: message.chatJid, timestamp: message.timestamp, message };
+  }
+}
+
+function outboundRow(instanceId: string, chatJid: string, waId: string, kind: string): Omit<NewMessage, 'content'> {
+  return {
+    instanceId,
+    waId,
+    direction: 'OUTBOUND',
+    fromMe: true,
+    chatJid,
+    senderJid: null,
+    senderLid: null,
+    senderPhone: null,
+    kind,
+    quotedId: null,
+    waTimestamp: new Date(),
+    status: 'QUEUED',
+  };
+}
+
+function checkKey(key: unknown): string | null {
+  if (key === undefined || key === null || key === '') return null;
+  if (typeof key !== 'string' || key.length > MAX_KEY) throw validationFailed(`idempotencyKey must be a string of at most ${MAX_KEY} characters`, { field: 'idempotencyKey' });
+  return key;
+}
+
+function failure(err: unknown): { errorCode: string; errorMessage: string } {
+  if (err instanceof DomainError) return { errorCode: err.code, errorMessage: err.message };
+  return { errorCode: 'SEND_FAILED', errorMessage: (err as Error)?.message ?? String(err) };
+}
