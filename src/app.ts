@@ -5,6 +5,8 @@ import type { Config } from './config.ts';
 import { createOrm, type Orm } from './db/orm.ts';
 import { mountGraphQL } from './http/graphql-server.ts';
 import { mediaDownloadRoute } from './http/media-download.route.ts';
+import { sandboxControlRoute } from './http/sandbox-control.route.ts';
+import { graphiqlAssetsRoute } from './http/graphiql-assets.route.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
@@ -84,7 +86,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
     // Every domain publishes here; GraphQL subscriptions, legacy WebSockets and webhooks listen.
     const events = new EventBus(log);
-    const receivedMedia = new ReceivedMediaService({ orm, logger: log });
+    const receivedMedia = new ReceivedMediaService({ orm, logger: log, codec: authCodec, hosts: { sandboxHost: sandbox?.mediaHost } });
     undo.push(() => receivedMedia.stop());
     // Message text and content are encrypted at rest with the same key as creds and Signal keys.
     const ledger = new MessageLedger({ repo: new MessageRepository(orm, authCodec), events, logger: log, retentionDays: config.messages.retentionDays });
@@ -183,15 +185,13 @@ async function assemble(parts: Parts): Promise<App> {
     },
   });
   await http.register(mediaDownloadRoute, services);
+  if (config.http.graphiql) await http.register(graphiqlAssetsRoute);
   await http.register(restApi({ ...services, rateLimits, legacy: config.legacy, media: config.media, logger: log }));
   const legacyWs = new LegacyWebSockets({ ...services, logger: log, options: config.legacyWs, rateLimits });
   await http.register(webhookRoutes, { ...services, webhooks, rateLimits });
   // Every WebSocket endpoint shares the one HTTP server; each upgrade goes to the server of its path.
   routeUpgrades(http.server, [graphql.upgrade, legacyWs]);
-  if (sandbox?.embedded) {
-    const { sandboxControlApi } = await import('./sandbox/control-api.ts');
-    await http.register(sandboxControlApi, { prefix: '/sandbox', sandbox: sandbox.embedded });
-  }
+  if (sandbox?.embedded) await http.register(sandboxControlRoute, { prefix: '/sandbox', sandbox: sandbox.embedded, auth: services.auth });
   // Runs inside `http.close()`, after Fastify starts answering 503 and before the server waits for
   // open connections: live subscriptions (graphql-ws and SSE) would otherwise keep it waiting.
   http.addHook('preClose', async () => {
