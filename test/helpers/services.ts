@@ -2,7 +2,7 @@ import type { Config } from '../../src/config.ts';
 import { bufferJsonCodec, type AuthValueCodec } from '../../src/db/auth-value.codec.ts';
 import { MessageRepository } from '../../src/db/message.repository.ts';
 import type { Orm } from '../../src/db/orm.ts';
-import { InstanceRegistry } from '../../src/services/instances/index.ts';
+import { InstanceRegistry, type RegistryDeps } from '../../src/services/instances/index.ts';
 import { MessageLedger, MessageSender, ReceivedMediaService } from '../../src/services/messaging/index.ts';
 import { createLogger, EventBus, type Logger } from '../../src/services/shared/index.ts';
 import type { InstanceStatus } from '../../src/services/instances/index.ts';
@@ -26,6 +26,7 @@ export function startServices(options: {
   logger?: Logger;
   media?: Config['media'];
   authCodec?: AuthValueCodec;
+  health?: RegistryDeps['health'];
 }): TestServices {
   const logger = options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'silent');
   const events = new EventBus(logger);
@@ -41,6 +42,7 @@ export function startServices(options: {
     saveMedia: (ref) => receivedMedia.save(ref),
     receive: async (message) => void (await ledger.recordInbound(message)),
     ...(options.authCodec ? { authCodec: options.authCodec } : {}),
+    ...(options.health ? { health: options.health } : {}),
   });
   const messages = new MessageSender({ sessions: registry, ...(options.media ? { media: options.media } : {}) });
   let stopping: Promise<void> | undefined;
