@@ -8,7 +8,7 @@ import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts'
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
 import type { InstanceService, SessionSource } from './instance.service.ts';
-import { normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact } from '../messaging/index.ts';
+import { normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact, type StatusReport } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
 import type { HealthPolicy, SessionHealth } from './session-health.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
@@ -36,6 +36,8 @@ export interface RegistryDeps {
    * Baileys sends the delivery receipt (see WhatsAppSession).
    */
   receive(message: IncomingMessage): Promise<void>;
+  /** WhatsApp's acks and receipts for this instance's stored messages. */
+  onStatus(instanceId: string, report: StatusReport): void;
   /** Where Baileys connects (the sandbox in sandbox mode); WhatsApp itself when unset. */
   waWebSocketUrl?: string;
   /** Encrypts creds and keys at rest; plain Baileys JSON when unset. */
@@ -349,6 +351,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       onState: (snapshot) => this.onState(id, snapshot),
       onQr: (qr) => qr && this.events.publish('qrCode', qr),
       receive: (message) => this.deps.receive(message),
+      onStatus: (report) => this.deps.onStatus(id, report),
       saveMedia: (ref) => this.deps.saveMedia(ref),
       onHealth: (health) => this.onHealth(id, health),
       ...(this.deps.health ? { healthPolicy: this.deps.health } : {}),
