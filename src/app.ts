@@ -125,6 +125,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       options: config.webhooks,
       formats: [sudevwaFormat],
       metrics,
+      ledger,
     });
     undo.push(() => webhooks.stop());
 
