@@ -11,9 +11,9 @@ import { createMaskError } from '../schema/errors.ts';
 import { buildSchema } from '../schema/index.ts';
 import { protectSchema } from '../schema/permissions.ts';
 import { useStreamingMultipart } from './graphql-multipart.ts';
-import { baseUrlOf, identify } from './identify.ts';
+import { authError, baseUrlOf } from './auth-error.ts';
 import type { RateLimits } from './rate-limits.ts';
-import { InstanceAccess } from '../services/auth/index.ts';
+import { authenticate } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import type { Logger } from '../services/shared/index.ts';
 import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
@@ -67,15 +67,15 @@ export function mountGraphQL(
   // One context for both transports: HTTP passes `req`, graphql-ws passes `connectionParams` (and `req`).
   const context = async (init: { req?: FastifyRequest | import('node:http').IncomingMessage; connectionParams?: Record<string, unknown> }): Promise<Context> => {
     const header = init.connectionParams ? (init.connectionParams.authorization ?? init.connectionParams.Authorization) : init.req?.headers.authorization;
-    const { principal, authError } = await identify(deps.auth, header);
+    const who = await authenticate(deps, { authorization: header });
     return {
       instances: deps.instances,
       messages: deps.messages,
       events: deps.events,
       auth: deps.auth,
-      principal,
-      authError,
-      access: principal ? new InstanceAccess(principal, deps.auth, deps.instances) : null,
+      principal: who.ok ? who.caller.principal : null,
+      authError: who.ok ? null : authError(who),
+      access: who.ok ? who.caller.access : null,
       clientIp: init.req?.socket?.remoteAddress ?? 'unknown',
       shutdown: shutdown.signal,
       baseUrl: baseUrlOf(init.req?.headers ?? {}, !!(init.req?.socket as { encrypted?: boolean } | undefined)?.encrypted),
@@ -135,8 +135,7 @@ export function mountGraphQL(
       // Checked at connect (a missing or bad credential closes with 4403), and again for every operation.
       onConnect: async (ctx) => {
         if (shutdown.signal.aborted) return false;
-        const { principal } = await identify(deps.auth, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
-        return !!principal;
+        return (await authenticate(deps, { authorization: ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization })).ok;
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),

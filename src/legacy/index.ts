@@ -2,9 +2,9 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { accountRoutes, publicAuthRoutes } from './auth.routes.ts';
-import { authenticate, identify, type RestDeps } from './context.ts';
+import { callerOf, requireCaller, type RestDeps } from './context.ts';
 import { failure, RestError } from './envelope.ts';
-import { restErrorHandler } from './errors.ts';
+import { rateLimited, restErrorHandler } from './errors.ts';
 import { groupRoutes } from './groups.routes.ts';
 import { instanceRoutes } from './instances.routes.ts';
 import { messageRoutes } from './messages.routes.ts';
@@ -28,18 +28,14 @@ export function restApi(deps: RestDeps) {
     await app.register(
       rateLimit,
       // SUDEVWA's global handler: `{"success":false,"error":"rate limit exceeded"}` (a message added).
-      deps.rateLimits.httpPluginOptions((_req, ctx) => {
-        const err = new RestError(429, { success: false, message: `rate limit exceeded: try again in ${Math.ceil(ctx.ttl / 1000)} s`, error: 'rate limit exceeded' });
-        return err as unknown as object;
-      }),
+      deps.rateLimits.httpPluginOptions((_req, ctx) => rateLimited(Math.ceil(ctx.ttl / 1000)) as unknown as object),
     );
     app.decorateRequest('caller', null);
     app.setErrorHandler(restErrorHandler(deps.logger.child({ component: 'rest' })));
     // Unknown paths under /api/ meet the JWT check first, as in SUDEVWA (Echo runs group middleware on 404s).
-    app.setNotFoundHandler(async (req, reply) => {
-      const refusal = req.url.startsWith('/api/') ? await identify(deps, req) : null;
-      if (refusal) return reply.status(401).send(refusal);
-      return reply.status(404).send({ ...failure('Endpoint not found'), error: 'Not Found' });
+    app.setNotFoundHandler(async (req) => {
+      if (req.url.startsWith('/api/')) await callerOf(deps, req);
+      throw new RestError(404, { ...failure('Endpoint not found'), error: 'Not Found' });
     });
 
     const document = openApiDocument();
@@ -47,7 +43,7 @@ export function restApi(deps: RestDeps) {
     await app.register(publicAuthRoutes(deps));
     await app.register(
       async (api) => {
-        api.addHook('onRequest', authenticate(deps));
+        api.addHook('onRequest', requireCaller(deps));
         await api.register(accountRoutes(deps));
         await api.register(instanceRoutes(deps));
         await api.register(messageRoutes(deps));
