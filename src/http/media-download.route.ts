@@ -6,6 +6,11 @@ import { authError } from './auth-error.ts';
 
 export const MEDIA_DOWNLOAD_PATH = '/media/:instanceId/:messageId';
 
+/** Where a received message's file downloads on this gateway; the domain only knows the ids. */
+export function mediaDownloadPath(instanceId: string, messageId: string): string {
+  return `/media/${encodeURIComponent(instanceId)}/${encodeURIComponent(messageId)}`;
+}
+
 // The failures this route can meet, in one place; anything else is a masked 500.
 const STATUS: Partial<Record<DomainErrorCode, number>> = {
   UNAUTHENTICATED: 401,

@@ -1,4 +1,6 @@
-import type { Config } from '../../src/config.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config.ts';
 import type { AuthValueCodec } from '../../src/db/auth-value.codec.ts';
 import type { Orm } from '../../src/db/orm.ts';
 import { InstanceRegistry } from '../../src/services/instances/index.ts';
@@ -39,7 +41,9 @@ export function startServices(options: {
     saveMedia: (ref) => receivedMedia.save(ref),
     ...(options.authCodec ? { authCodec: options.authCodec } : {}),
   });
-  const messages = new MessageSender({ sessions: registry, ...(options.media ? { media: options.media } : {}) });
+  // The configured defaults (MAX_*_MB, MEDIA_*), staging under the OS temp dir.
+  const media = options.media ?? loadConfig({ DATA_DIR: join(tmpdir(), 'wamux-media') }).media;
+  const messages = new MessageSender({ sessions: registry, media });
   let stopping: Promise<void> | undefined;
   return {
     registry,

@@ -2,3 +2,4 @@
 export { AuthService, type AuthOptions, type Principal, type TokenPair, type UserView } from './auth.service.ts';
 export { InstanceAccess } from './instance-access.ts';
 export { authenticate, type AuthFailure, type Authentication, type Caller, type Credential } from './authenticate.ts';
+export { API_KEY_NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.ts';

@@ -7,3 +7,4 @@ export { linkSandbox, type SandboxLink } from './sandbox-mode.ts';
 export type { DeviceInfo, InstanceStatus, InstanceStatusEvent, InstanceView, PairingCode, QrCode } from './types.ts';
 export type { WhatsAppSession } from './whatsapp-session.ts';
 export { isUuid as isInstanceId } from '../../db/ids.ts';
+export { INSTANCE_NAME_MAX_LENGTH } from './limits.ts';

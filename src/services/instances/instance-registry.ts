@@ -8,8 +8,9 @@ import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts'
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
 import type { InstanceService, SessionSource } from './instance.service.ts';
-import { normalizePhoneNumber, type GroupInfo, type KnownContact } from '../messaging/index.ts';
+import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, type GroupInfo, type KnownContact } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
+import { INSTANCE_NAME_MAX_LENGTH, LABEL_MAX_LENGTH, NOTE_MAX_LENGTH } from './limits.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
 
 export interface RegistryDeps {
@@ -28,7 +29,7 @@ export interface RegistryDeps {
 }
 
 /** Free-text labels: trimmed, empty means none. */
-function checkLabel(value: unknown, field: string, max = 255): string | null {
+function checkLabel(value: unknown, field: string, max = LABEL_MAX_LENGTH): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw validationFailed(`${field} must be a string`, { field });
   const trimmed = value.trim();
@@ -90,7 +91,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
 
   async create(input: { name: string; ownerId?: string | null; groupLabel?: string | null }): Promise<InstanceView> {
     const name = String(input.name ?? '').trim();
-    if (!name || name.length > 64) throw validationFailed('name must be 1 to 64 characters', { field: 'name' });
+    if (!name || name.length > INSTANCE_NAME_MAX_LENGTH) throw validationFailed(`name must be 1 to ${INSTANCE_NAME_MAX_LENGTH} characters`, { field: 'name' });
     const groupLabel = checkLabel(input.groupLabel, 'groupLabel');
     try {
       const row = await this.repo.create({ name, ownerId: input.ownerId ?? null, groupLabel });
@@ -107,7 +108,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
     const patch = {
       ...(changes.groupLabel !== undefined ? { groupLabel: checkLabel(changes.groupLabel, 'groupLabel') } : {}),
       ...(changes.used !== undefined ? { used: changes.used } : {}),
-      ...(changes.note !== undefined ? { note: checkLabel(changes.note, 'note', 4096) } : {}),
+      ...(changes.note !== undefined ? { note: checkLabel(changes.note, 'note', NOTE_MAX_LENGTH) } : {}),
     };
     await this.requireRow(id);
     const row = await this.repo.patch(id, patch);
@@ -243,7 +244,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
 
   /** The online session that sends for `instanceId` or `fromPhoneNumber` (exactly one). */
   async sendingSession(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<WhatsAppSession> {
-    if (!!input.instanceId === !!input.fromPhoneNumber) throw validationFailed('give exactly one of instanceId or fromPhoneNumber');
+    if (!hasExactlyOneSender(input)) throw validationFailed(EXACTLY_ONE_SENDER);
     let id = input.instanceId;
     // Hot path of every send: a live session exists only for an existing instance, so no row read.
     const live = id ? this.sessions.get(id) : undefined;

@@ -7,3 +7,4 @@ export { toIncomingMessage } from './message-mapper.ts';
 export { MessageSender, type MessageSenderDeps, type MessagingService } from './message-sender.ts';
 export { normalizePhoneNumber } from './recipients.ts';
 export type * from './types.ts';
+export { EXACTLY_ONE_SENDER, hasExactlyOneSender, NUMBER_CHECK_MAX, TEXT_MAX_LENGTH } from './limits.ts';
