@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../../src/config.ts';
+import { loadConcern, type Config } from '../../src/config.ts';
 import type { AuthValueCodec } from '../../src/db/auth-value.codec.ts';
 import type { Orm } from '../../src/db/orm.ts';
 import { InstanceRegistry } from '../../src/services/instances/index.ts';
@@ -42,7 +42,7 @@ export function startServices(options: {
     ...(options.authCodec ? { authCodec: options.authCodec } : {}),
   });
   // The configured defaults (MAX_*_MB, MEDIA_*), staging under the OS temp dir.
-  const media = options.media ?? loadConfig({ DATA_DIR: join(tmpdir(), 'wamux-media') }).media;
+  const media = options.media ?? loadConcern('media', { DATA_DIR: join(tmpdir(), 'wamux-media') });
   const messages = new MessageSender({ sessions: registry, media });
   let stopping: Promise<void> | undefined;
   return {
