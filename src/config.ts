@@ -56,6 +56,8 @@ const VARIABLES = {
     .toLowerCase()
     .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
     .default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
+  METRICS_TOKEN: z.string().trim().min(16, { error: 'must be at least 16 characters' }).optional(),
   WA_SANDBOX: bool.default(false),
   DEVICE_NAME: text.default('wamux'),
   PRESENCE_HEARTBEAT_SECONDS: integer(1, 86_400).default(300),
@@ -102,11 +104,15 @@ const VARIABLES = {
   WEBHOOK_RETRY_BASE_MS: integer(10, 3_600_000).default(1_000),
   WEBHOOK_RETRY_MAX_MS: integer(10, 86_400_000).default(300_000),
   WEBHOOK_POLL_MS: integer(10, 3_600_000).default(1_000),
+  WEBHOOK_DEAD_LETTER_RETENTION_DAYS: integer(0, 36_500).default(30),
   ALLOW_REGISTRATION: bool.default(false),
   DEFAULT_COUNTRY_CODE: z.string().trim().regex(/^[1-9]\d{0,2}$/, { error: 'must be 1 to 3 digits, not starting with 0 (e.g. 62)' }).default('62'),
   TYPING_DELAY_MIN: integer(0, 60).optional(),
   TYPING_DELAY_MAX: integer(0, 60).optional(),
   LEGACY_NULL_EMPTY_INSTANCES: bool.default(true),
+  MESSAGE_RETENTION_DAYS: integer(0, 36_500).default(90),
+  SEND_WAIT_MS: integer(0, 300_000).default(15_000),
+  SEND_QUEUE_TTL_SECONDS: integer(1, 30 * 86_400).default(3_600),
 };
 
 type Variable = keyof typeof VARIABLES;
@@ -121,14 +127,22 @@ function concern<K extends Variable, T>(keys: readonly K[], build: (e: Vars<K>, 
 const MB = 1024 * 1024;
 const dataDirOf = (e: { DATA_DIR: string }) => resolve(e.DATA_DIR);
 
-const models = {
+/** Where the process writes its log: a terminal gets readable lines unless LOG_FORMAT says otherwise. */
+export interface Terminal {
+  isTTY: boolean;
+}
+
+const models = (terminal: Terminal) => ({
   server: concern(['PORT', 'HOST'], (e) => ({ host: e.HOST, port: e.PORT })),
   /** Local state: the embedded database, sandbox state, media being sent. */
   dataDir: concern(['DATA_DIR'], dataDirOf),
   database: concern(['DATA_DIR', 'DATABASE_URL'], (e) =>
     e.DATABASE_URL === undefined ? { kind: 'pglite' as const, dataDir: join(dataDirOf(e), 'pglite') } : { kind: 'postgresql' as const, url: e.DATABASE_URL },
   ),
-  log: concern(['LOG_LEVEL'], (e) => ({ level: e.LOG_LEVEL })),
+  /** `pretty`: one coloured human line per entry (a terminal); `json`: one JSON object per line (default when not a TTY). */
+  log: concern(['LOG_LEVEL', 'LOG_FORMAT'], (e) => ({ level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (terminal.isTTY ? ('pretty' as const) : ('json' as const)) })),
+  /** `/metrics` (Prometheus): open, or only with `Authorization: Bearer <token>` when a token is set. */
+  metrics: concern(['METRICS_TOKEN'], (e) => ({ token: e.METRICS_TOKEN })),
   whatsapp: concern(['DEVICE_NAME', 'PRESENCE_HEARTBEAT_SECONDS'], (e) => ({ deviceName: e.DEVICE_NAME, presenceHeartbeatSeconds: e.PRESENCE_HEARTBEAT_SECONDS })),
   restore: concern(['RESTORE_CONCURRENCY', 'RESTORE_STAGGER_MS'], (e) => ({ concurrency: e.RESTORE_CONCURRENCY, staggerMs: e.RESTORE_STAGGER_MS })),
   /**
@@ -214,9 +228,27 @@ const models = {
     /** SUDEVWA's quirk: `incoming_message` frames carry `{event, data}` inside `data`. */
     doubleWrapIncoming: e.LEGACY_DOUBLE_WRAP_INCOMING,
   })),
+  /** The message ledger and its send queue. */
+  messages: concern(['MESSAGE_RETENTION_DAYS', 'SEND_WAIT_MS', 'SEND_QUEUE_TTL_SECONDS'], (e) => ({
+    /** Stored messages older than this many days are pruned; 0 keeps them forever. */
+    retentionDays: e.MESSAGE_RETENTION_DAYS,
+    /** How long a send mutation waits for WhatsApp's server ack before answering with the message as it is. */
+    sendWaitMs: e.SEND_WAIT_MS,
+    /** A send still QUEUED (instance not back online) after this long fails with EXPIRED. */
+    queueTtlSeconds: e.SEND_QUEUE_TTL_SECONDS,
+  })),
   /** Delivery of `incoming_message` to each instance's webhook. */
   webhooks: concern(
-    ['WEBHOOK_ALLOW_PRIVATE_URLS', 'WEBHOOK_TIMEOUT_MS', 'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_CONCURRENCY_PER_TARGET', 'WEBHOOK_RETRY_BASE_MS', 'WEBHOOK_RETRY_MAX_MS', 'WEBHOOK_POLL_MS'],
+    [
+      'WEBHOOK_ALLOW_PRIVATE_URLS',
+      'WEBHOOK_TIMEOUT_MS',
+      'WEBHOOK_MAX_ATTEMPTS',
+      'WEBHOOK_CONCURRENCY_PER_TARGET',
+      'WEBHOOK_RETRY_BASE_MS',
+      'WEBHOOK_RETRY_MAX_MS',
+      'WEBHOOK_POLL_MS',
+      'WEBHOOK_DEAD_LETTER_RETENTION_DAYS',
+    ],
     (e) => ({
       allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
@@ -226,11 +258,13 @@ const models = {
       retryMaxMs: Math.max(e.WEBHOOK_RETRY_MAX_MS, e.WEBHOOK_RETRY_BASE_MS),
       /** How often the outbox is checked for due retries (new messages go out at once). */
       pollMs: e.WEBHOOK_POLL_MS,
+      /** Failed deliveries are kept this long for listing and replay; 0 keeps them until replayed. */
+      deadLetterRetentionDays: e.WEBHOOK_DEAD_LETTER_RETENTION_DAYS,
     }),
   ),
-};
+});
 
-type Models = typeof models;
+type Models = ReturnType<typeof models>;
 /** The whole configuration: each concern's model's output, nothing kept by hand beside it. */
 export type Config = { [K in keyof Models]: z.output<Models[K]> };
 export type DatabaseConfig = Config['database'];
@@ -238,7 +272,7 @@ export type SandboxConfig = Config['sandbox'];
 
 type Env = Record<string, string | undefined>;
 
-const SECRET_VARS = new Set<string>(['DATABASE_URL', 'JWT_SECRET', 'ADMIN_PASSWORD', 'SECRETS_KEY', 'REDIS_URL']);
+const SECRET_VARS = new Set<string>(['DATABASE_URL', 'JWT_SECRET', 'ADMIN_PASSWORD', 'SECRETS_KEY', 'REDIS_URL', 'METRICS_TOKEN']);
 const ORDER = Object.keys(VARIABLES);
 
 /**
@@ -246,16 +280,17 @@ const ORDER = Object.keys(VARIABLES);
  * rules across variables alike) in one error, so an operator fixes a broken deployment in one round
  * instead of one variable per restart.
  */
-export function loadConfig(env: Env = process.env): Config {
-  return parseConcerns(Object.keys(models) as Array<keyof Models>, env) as Config;
+export function loadConfig(env: Env = process.env, terminal: Terminal = { isTTY: !!process.stdout.isTTY }): Config {
+  const all = models(terminal);
+  return parseConcerns(all, Object.keys(all) as Array<keyof Models>, env) as Config;
 }
 
 /** One concern alone, for tools and tests that need only that part (e.g. the database). */
 export function loadConcern<K extends keyof Models>(name: K, env: Env = process.env): Config[K] {
-  return parseConcerns([name], env)[name] as Config[K];
+  return parseConcerns(models({ isTTY: false }), [name], env)[name] as Config[K];
 }
 
-function parseConcerns(names: Array<keyof Models>, env: Env): Partial<Config> {
+function parseConcerns(all: Models, names: Array<keyof Models>, env: Env): Partial<Config> {
   const raw: Env = {};
   for (const key of ORDER) {
     // `FOO=` in an env file or compose file means "not set", not "set to the empty string".
@@ -265,7 +300,7 @@ function parseConcerns(names: Array<keyof Models>, env: Env): Partial<Config> {
   const problems = new Map<string, string>();
   const config: Record<string, unknown> = {};
   for (const name of names) {
-    const parsed = models[name].safeParse(raw);
+    const parsed = all[name].safeParse(raw);
     if (parsed.success) {
       config[name] = parsed.data;
       continue;

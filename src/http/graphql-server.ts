@@ -10,6 +10,7 @@ import type { Context } from '../schema/builder.ts';
 import { createMaskError } from '../schema/errors.ts';
 import { buildSchema } from '../schema/index.ts';
 import { protectSchema } from '../schema/permissions.ts';
+import { costLimitPlugins } from './graphql-cost-limits.ts';
 import { useStreamingMultipart } from './graphql-multipart.ts';
 import { authError, baseUrlOf } from './auth-error.ts';
 import type { RateLimits } from './rate-limits.ts';
@@ -17,6 +18,7 @@ import { authenticate } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import type { Logger } from '../services/shared/index.ts';
 import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
+import { acceptRequestId, runWithRequestId } from '../services/shared/index.ts';
 
 export interface GraphQLOptions {
   graphiql: boolean;
@@ -25,6 +27,8 @@ export interface GraphQLOptions {
   rateLimits: RateLimits;
   /** Largest multipart request body (the largest media limit plus room for `operations` and `map`). */
   maxUploadBytes: number;
+  /** Largest graphql-ws frame, enforced by `ws` before a frame is buffered whole or parsed (so before auth). */
+  maxWsFrameBytes: number;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -35,6 +39,7 @@ const WS_CLOSE_GRACE_MS = 1_000;
 type EnvelopedRoot = {
   execute: (args: ExecutionArgs) => OperationResult;
   subscribe: (args: ExecutionArgs) => OperationResult;
+  requestId: string;
 };
 
 export interface GraphQLServer {
@@ -73,6 +78,7 @@ export function mountGraphQL(
       messages: deps.messages,
       events: deps.events,
       auth: deps.auth,
+      webhooks: deps.webhooks,
       principal: who.ok ? who.caller.principal : null,
       authError: who.ok ? null : authError(who),
       access: who.ok ? who.caller.access : null,
@@ -95,9 +101,15 @@ export function mountGraphQL(
     // Off: it would buffer streamed uploads (see graphql-multipart.ts), which apply their own limit;
     // every other body Fastify parses, within its own limit, before Yoga sees it.
     maxRequestBodySize: false,
-    logging: log,
+    // Yoga logs every error its maskError replaced at error level, the domain errors we turn into
+    // coded answers on purpose included; createMaskError logs the unexpected ones itself, with stacks.
+    logging: { debug: log.debug.bind(log), info: log.info.bind(log), warn: log.warn.bind(log), error: (err: unknown) => log.debug({ err }, 'error replaced by maskError') },
     // Multipart requests stream their files to the resolvers instead of Yoga buffering the form.
-    plugins: [useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }), ...(options.introspection ? [] : [disableIntrospection])],
+    plugins: [
+      useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }),
+      ...costLimitPlugins({ hideSuggestions: !options.introspection }),
+      ...(options.introspection ? [] : [disableIntrospection]),
+    ],
   });
 
   // Own plugin scope: Yoga must get multipart bodies as raw streams, while REST routes elsewhere
@@ -127,7 +139,8 @@ export function mountGraphQL(
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true });
+  // Without maxPayload `ws` buffers frames of up to 100 MiB before graphql-ws sees (and authenticates) them.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxWsFrameBytes });
   useServer(
     {
       // graphql-ws' default, stated because clients rely on it (README): no connection_init within 3 s → 4408.
@@ -137,8 +150,9 @@ export function mountGraphQL(
         if (shutdown.signal.aborted) return false;
         return (await authenticate(deps, { authorization: ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization })).ok;
       },
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      // Each graphql-ws operation runs under its own request id, so its log lines can be told apart.
+      execute: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).execute(args)),
+      subscribe: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).subscribe(args)),
       onSubscribe: async (ctx, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
@@ -150,12 +164,14 @@ export function mountGraphQL(
         let document: DocumentNode;
         try {
           document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length) return errors;
         } catch (err) {
-          // A syntax error: answered as an error message on this operation, the socket stays open.
-          return [err as GraphQLError];
+          // A syntax error or a cost limit (they throw from parse and validate): answered as an error
+          // message on this operation, the socket stays open.
+          if (err instanceof GraphQLError) return [err];
+          throw err;
         }
-        const errors = validate(schema, document);
-        if (errors.length) return errors;
         const contextValue = (await contextFactory()) as Context;
         // The token may have expired (or the key been revoked) since the socket opened.
         if (!contextValue.principal || !(await deps.auth.stillValid(contextValue.principal))) {
@@ -171,7 +187,7 @@ export function mountGraphQL(
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue,
-          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+          rootValue: { execute, subscribe, requestId: acceptRequestId(undefined) } satisfies EnvelopedRoot,
         };
       },
     },

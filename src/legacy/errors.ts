@@ -77,6 +77,7 @@ const DEFAULT: Record<DomainErrorCode, Mapping> = {
   USERNAME_TAKEN: m(400, 'username already exists', 'REGISTRATION_FAILED'),
   EMAIL_TAKEN: m(400, 'email already exists', 'REGISTRATION_FAILED'),
   API_KEY_NOT_FOUND: m(404, 'API key not found', 'API_KEY_NOT_FOUND'),
+  WEBHOOK_NOT_FOUND: m(404, 'Webhook not found', 'WEBHOOK_NOT_FOUND'),
 };
 
 const SCOPED: Record<Exclude<ErrorScope, 'default'>, Partial<Record<DomainErrorCode, Mapping>>> = {
@@ -152,6 +153,10 @@ export function restReply(error: unknown, config: LegacyRouteConfig = {}, unexpe
 /** A Fastify scope's error handler: every REST failure answered through `restReply` (logged to `log`, or the request's). */
 export function restErrorHandler(log?: Logger) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof DomainError) {
+      // Expected: the caller's mistake or bad timing. A line at info without a stack, never an error.
+      req.log.info({ code: err.code, reason: err.message, method: req.method, url: req.url.split('?')[0] }, 'request refused');
+    }
     const mapped = restReply(err, req.routeOptions.config.legacy, (e) => (log ?? req.log).error({ err: e, method: req.method, url: req.url }, 'unexpected error in a REST route'));
     return reply.status(mapped.status).send(mapped.body);
   };

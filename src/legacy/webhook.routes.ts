@@ -7,6 +7,7 @@ import { body, callerOf } from './context.ts';
 import { ok } from './envelope.ts';
 import { accessDenied, rateLimited, restErrorHandler, type LegacyRouteConfig } from './errors.ts';
 import { resolveInstanceRef } from './legacy-instance-ref.ts';
+import { SUDEVWA_FORMAT_NAME } from './webhook-format.ts';
 
 export interface WebhookRouteOptions extends Pick<Services, 'instances' | 'auth'> {
   webhooks: WebhookService;
@@ -33,7 +34,7 @@ export async function webhookRoutes(scope: FastifyInstance, opts: WebhookRouteOp
     const caller = await callerOf(opts, req);
     const instanceId = await resolveInstanceRef(opts.instances, req.params.instanceId);
     if (!(await caller.access.mayUse(instanceId))) throw accessDenied();
-    const view = await opts.webhooks.setConfig(instanceId, body(req) as { url?: unknown; secret?: unknown });
-    return ok('Webhook config updated', view);
+    const hook = await opts.webhooks.setInstanceWebhook(instanceId, SUDEVWA_FORMAT_NAME, body(req) as { url?: unknown; secret?: unknown });
+    return ok('Webhook config updated', { instanceId: hook.instanceId, webhookUrl: hook.url, secret: hook.secret });
   });
 }
