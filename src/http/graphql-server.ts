@@ -113,7 +113,7 @@ export function mountGraphQL(
   });
 
   // Own plugin scope: Yoga must get multipart bodies as raw streams, while REST routes elsewhere
-  // may use @fastify/multipart (see stack notes).
+  // use @fastify/multipart, which registers a parser for multipart/form-data in its own scope.
   void http.register(async (scope) => {
     scope.addContentTypeParser('multipart/form-data', {}, (_req, _payload, done) => done(null));
     // Per address, like SUDEVWA's global limit (default 10 requests a second), in the bucket REST uses too.

@@ -1,5 +1,5 @@
 /**
- * SUDEVWA's response envelope (reference §1.1): `{success, message, data?, error?{code?, details?}}`.
+ * SUDEVWA's response envelope (docs/sudevwa-api.md §1.1): `{success, message, data?, error?{code?, details?}}`.
  * `data`, `error.code` and `error.details` are left out when empty, as Go's `omitempty` does.
  */
 export interface SuccessBody<T = unknown> {

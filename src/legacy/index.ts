@@ -15,7 +15,7 @@ export type { RestDeps } from './context.ts';
 export const OPENAPI_PATH = '/api/docs/openapi.json';
 
 /**
- * SUDEVWA's REST API (reference §1-§8, §13) on the shared services: existing clients change only
+ * SUDEVWA's REST API (docs/sudevwa-api.md §1-§8, §13) on the shared services: existing clients change only
  * the base URL. Its own Fastify scope, so its multipart parser, envelopes and error handler never
  * touch GraphQL; the per-address rate limit is the same bucket GraphQL counts into.
  */

@@ -33,9 +33,9 @@ export class LegacyWsTestClient {
   }
 
   /** Opens the socket; rejects with a {@link Refused} when the server answers the upgrade with HTTP. */
-  static connect(url: string, options: { token?: string; headers?: Record<string, string>; autoPong?: boolean } = {}): Promise<LegacyWsTestClient> {
+  static connect(url: string, options: { token?: string; headers?: Record<string, string>; autoPong?: boolean; localAddress?: string } = {}): Promise<LegacyWsTestClient> {
     const headers = { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers };
-    const ws = new WebSocket(url, { headers, autoPong: options.autoPong ?? true });
+    const ws = new WebSocket(url, { headers, autoPong: options.autoPong ?? true, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new LegacyWsTestClient(ws)));
       ws.once('unexpected-response', (_req, res) => {
