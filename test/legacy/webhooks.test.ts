@@ -138,7 +138,8 @@ describe('delivery of incoming_message', () => {
   });
 
   it('sends at most WEBHOOK_CONCURRENCY_PER_TARGET requests at once to one receiver, and all arrive', async () => {
-    receiver.delayMs = 300;
+    // Long enough that deliveries overlap even when a loaded box lets the messages in slowly.
+    receiver.delayMs = 2_000;
     receiver.maxInFlight = 0;
     try {
       const ids: string[] = [];
