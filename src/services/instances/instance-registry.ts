@@ -10,7 +10,7 @@ import { DomainError, instanceNotConnected, instanceNotFound, invalidState, vali
 import type { InstanceService, SessionSource } from './instance.service.ts';
 import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
-import { INSTANCE_NAME_MAX_LENGTH, LABEL_MAX_LENGTH, NOTE_MAX_LENGTH } from './limits.ts';
+import { checkLabelChanges, checkNewInstance } from './instance-input.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
 import type { Metrics } from '../shared/metrics.ts';
 
@@ -44,14 +44,6 @@ export interface RegistryDeps {
   metrics?: Metrics;
 }
 
-/** Free-text labels: trimmed, empty means none. */
-function checkLabel(value: unknown, field: string, max = LABEL_MAX_LENGTH): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw validationFailed(`${field} must be a string`, { field });
-  const trimmed = value.trim();
-  if (trimmed.length > max) throw validationFailed(`${field} must be at most ${max} characters`, { field });
-  return trimmed || null;
-}
 /**
  * A stored status without a live session in this process. Only a session of this process can be
  * connected, so a row still reading ONLINE or RECONNECTING (left by the previous run, before restore
@@ -115,9 +107,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   }
 
   async create(input: { name: string; ownerId?: string | null; groupLabel?: string | null }): Promise<InstanceView> {
-    const name = String(input.name ?? '').trim();
-    if (!name || name.length > INSTANCE_NAME_MAX_LENGTH) throw validationFailed(`name must be 1 to ${INSTANCE_NAME_MAX_LENGTH} characters`, { field: 'name' });
-    const groupLabel = checkLabel(input.groupLabel, 'groupLabel');
+    const { name, groupLabel } = checkNewInstance(input);
     try {
       const row = await this.repo.create({ name, ownerId: input.ownerId ?? null, groupLabel });
       this.system('INSTANCE_CREATED', `instance ${name} created`, row.id);
@@ -129,12 +119,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   }
 
   async updateLabels(id: string, changes: { groupLabel?: string | null; used?: boolean; note?: string | null }): Promise<InstanceView> {
-    if (changes.used !== undefined && typeof changes.used !== 'boolean') throw validationFailed('used must be true or false', { field: 'used' });
-    const patch = {
-      ...(changes.groupLabel !== undefined ? { groupLabel: checkLabel(changes.groupLabel, 'groupLabel') } : {}),
-      ...(changes.used !== undefined ? { used: changes.used } : {}),
-      ...(changes.note !== undefined ? { note: checkLabel(changes.note, 'note', NOTE_MAX_LENGTH) } : {}),
-    };
+    const patch = checkLabelChanges(changes);
     await this.requireRow(id);
     const row = await this.repo.patch(id, patch);
     if (!row) throw instanceNotFound(id);
