@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { Waiter } from './waiter.ts';
+import { EVENT_WAIT_MS } from './budget.ts';
 
 /** A SUDEVWA WebSocket frame as a client receives it. */
 export interface Frame {
@@ -66,7 +67,7 @@ export class LegacyWsTestClient {
   }
 
   /** The first frame (since the start) that matches and was not taken yet. */
-  async next(match: (f: Frame) => boolean, timeoutMs = 10_000, what = 'a matching frame'): Promise<Frame> {
+  async next(match: (f: Frame) => boolean, timeoutMs = EVENT_WAIT_MS, what = 'a matching frame'): Promise<Frame> {
     return this.until(() => {
       const i = this.frames.findIndex(match);
       return i >= 0 ? this.frames.splice(i, 1)[0] : undefined;
@@ -74,7 +75,7 @@ export class LegacyWsTestClient {
   }
 
   /** Resolves when the server closed the connection. */
-  whenClosed(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+  whenClosed(timeoutMs = EVENT_WAIT_MS): Promise<{ code: number; reason: string }> {
     return this.until(() => this.closed, timeoutMs, 'the socket to close');
   }
 

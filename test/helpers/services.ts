@@ -8,6 +8,7 @@ import { InstanceRegistry } from '../../src/services/instances/index.ts';
 import { MessageLedger, MessageSender, ReceivedMediaService } from '../../src/services/messaging/index.ts';
 import { createLogger, EventBus, type Logger } from '../../src/services/shared/index.ts';
 import type { InstanceStatus } from '../../src/services/instances/index.ts';
+import { EVENT_WAIT_MS } from './budget.ts';
 
 export interface TestServices {
   registry: InstanceRegistry;
@@ -61,7 +62,7 @@ export function startServices(options: {
 }
 
 /** Resolves when the instance reaches `status` (rejects after `timeoutMs`). */
-export function waitStatus(events: EventBus, id: string, status: InstanceStatus, timeoutMs = 10_000): Promise<void> {
+export function waitStatus(events: EventBus, id: string, status: InstanceStatus, timeoutMs = EVENT_WAIT_MS): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
