@@ -65,6 +65,8 @@ const VARIABLES = {
   RESTORE_STAGGER_MS: integer(0, 60_000).default(250),
   SANDBOX_PORT: integer(0, 65535).default(0),
   SANDBOX_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (the sandbox control API)' }).optional(),
+  SANDBOX_ALLOW_PRIVATE_MEDIA_URLS: bool.default(false),
+  WA_SANDBOX_IN_PRODUCTION: bool.default(false),
   MAX_IMAGE_MB: integer(1, 100).default(5),
   MAX_VIDEO_MB: integer(1, 2_000).default(16),
   MAX_AUDIO_MB: integer(1, 2_000).default(16),
@@ -150,13 +152,17 @@ const models = (terminal: Terminal) => ({
    * /sandbox); `external` points every instance at a sandbox running elsewhere (`npm run sandbox`),
    * found through its control API at `url`.
    */
-  sandbox: concern(['WA_SANDBOX', 'SANDBOX_PORT', 'SANDBOX_URL'], (e) =>
-    !e.WA_SANDBOX
+  sandbox: concern(['WA_SANDBOX', 'SANDBOX_PORT', 'SANDBOX_URL', 'SANDBOX_ALLOW_PRIVATE_MEDIA_URLS', 'NODE_ENV', 'WA_SANDBOX_IN_PRODUCTION'], (e, ctx) => {
+    if (e.WA_SANDBOX && e.NODE_ENV === 'production' && !e.WA_SANDBOX_IN_PRODUCTION) {
+      // A fake WhatsApp network on a production gateway is almost always a leftover of a trial setup.
+      ctx.addIssue({ code: 'custom', path: ['WA_SANDBOX'], message: 'the sandbox is for trying wamux and for tests; with NODE_ENV=production set WA_SANDBOX_IN_PRODUCTION=true to run it anyway' });
+    }
+    return !e.WA_SANDBOX
       ? ({ enabled: false } as const)
       : e.SANDBOX_URL
         ? ({ enabled: true, mode: 'external', url: e.SANDBOX_URL.replace(/\/+$/, '') } as const)
-        : ({ enabled: true, mode: 'embedded', port: e.SANDBOX_PORT } as const),
-  ),
+        : ({ enabled: true, mode: 'embedded', port: e.SANDBOX_PORT, allowPrivateMediaUrls: e.SANDBOX_ALLOW_PRIVATE_MEDIA_URLS } as const);
+  }),
   mode: concern(['NODE_ENV'], (e) => e.NODE_ENV),
   /**
    * Secrets may be unset: in embedded mode they are generated into DATA_DIR (see

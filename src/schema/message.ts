@@ -35,6 +35,9 @@ export const ContactType = builder.objectRef<Contact>('Contact').implement({
 /** A received file and the message it came with: the transport builds its download link from the two ids. */
 type ReceivedFile = MediaInfo & { instanceId: string; messageId: string };
 
+/** A message's file with the ids its download link is built from. */
+export const receivedFile = (m: { instanceId: string; id: string; media: MediaInfo | null }): ReceivedFile | null => m.media && { ...m.media, instanceId: m.instanceId, messageId: m.id };
+
 export const MessageMediaType = builder.objectRef<ReceivedFile>('MessageMedia').implement({
   description: 'The file of a received image, video, audio, voice note, document or sticker. WhatsApp keeps it (encrypted) on its media servers; `downloadUrl` streams it, decrypted, through this gateway.',
   fields: (t) => ({
@@ -67,7 +70,7 @@ export const IncomingMessageType = builder.objectRef<StoredMessage>('IncomingMes
     type: t.field({ type: MessageKindEnum, description: 'What the message carries.', resolve: (m) => m.type }),
     text: t.exposeString('text', { nullable: true, description: 'The text: the body of a text message or the caption of a media message.' }),
     timestamp: t.expose('timestamp', { type: 'DateTime', description: 'When the sender sent it.' }),
-    media: t.field({ type: MessageMediaType, nullable: true, description: 'The file of a media message (image, video, audio, voice note, document, sticker); null otherwise.', resolve: (m) => m.media && { ...m.media, instanceId: m.instanceId, messageId: m.id } }),
+    media: t.field({ type: MessageMediaType, nullable: true, description: 'The file of a media message (image, video, audio, voice note, document, sticker); null otherwise.', resolve: receivedFile }),
   }),
 });
 

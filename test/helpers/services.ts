@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConcern, type Config } from '../../src/config.ts';
-import { bufferJsonCodec, type AuthValueCodec } from '../../src/db/auth-value.codec.ts';
+import { bufferJsonCodec, encryptedCodec, type AuthValueCodec } from '../../src/db/auth-value.codec.ts';
 import { MessageRepository } from '../../src/db/message.repository.ts';
 import type { Orm } from '../../src/db/orm.ts';
 import { InstanceRegistry } from '../../src/services/instances/index.ts';
@@ -9,6 +9,9 @@ import { MessageLedger, MessageSender, ReceivedMediaService } from '../../src/se
 import { createLogger, EventBus, type Logger } from '../../src/services/shared/index.ts';
 import type { InstanceStatus } from '../../src/services/instances/index.ts';
 import { EVENT_WAIT_MS } from './budget.ts';
+
+/** One key for every suite: services started again on the same database read what earlier ones stored. */
+const TEST_CODEC = encryptedCodec(Buffer.alloc(32, 7));
 
 export interface TestServices {
   registry: InstanceRegistry;
@@ -29,11 +32,19 @@ export function startServices(options: {
   logger?: Logger;
   media?: Config['media'];
   authCodec?: AuthValueCodec;
+  /** The sandbox's media host (`sandbox.info.mediaHost`), for downloads of received media. */
+  mediaHost?: string;
 }): TestServices {
   const logger = options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'silent');
   const events = new EventBus(logger);
-  const receivedMedia = new ReceivedMediaService({ orm: options.orm, logger });
-  const ledger = new MessageLedger({ repo: new MessageRepository(options.orm, options.authCodec ?? bufferJsonCodec), events, logger, retentionDays: 0 });
+  const receivedMedia = new ReceivedMediaService({ orm: options.orm, logger, codec: options.authCodec ?? TEST_CODEC, hosts: { sandboxHost: options.mediaHost } });
+  const ledger = new MessageLedger({
+    repo: new MessageRepository(options.orm, options.authCodec ?? bufferJsonCodec),
+    events,
+    logger,
+    retentionDays: 0,
+    sessions: { onlineSession: (id) => registry.onlineSession(id) },
+  });
   const registry = new InstanceRegistry({
     orm: options.orm,
     logger,
@@ -43,6 +54,7 @@ export function startServices(options: {
     waWebSocketUrl: options.waWebSocketUrl,
     saveMedia: (ref) => receivedMedia.save(ref),
     receive: async (message) => void (await ledger.recordInbound(message)),
+    onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
     ...(options.authCodec ? { authCodec: options.authCodec } : {}),
   });
   // The configured defaults (MAX_*_MB, MEDIA_*), staging under the OS temp dir.
