@@ -4,6 +4,8 @@ export interface BenchRow {
   bench: string;
   metric: string;
   value: number;
+  /** The same measure of bare Baileys in the same run, when the row compares against it (value ÷ bare is printed). */
+  bare?: number;
   unit: string;
   /** Human-readable target, e.g. "≥ 1000". */
   target?: string;

@@ -31,11 +31,12 @@ async function freePort(): Promise<number> {
 
 /**
  * The gateway exactly as `npm start` runs it (src/main.ts), in its own process so that its RSS and
- * CPU are its own; ready once `/healthz` answers 200.
+ * CPU are its own; ready once `/healthz` answers 200. `entry` runs another script the same way (the
+ * bare-Baileys subject, bare-gateway.ts).
  */
-export async function startGatewayProcess(options: { env: Record<string, string>; nodeArgs?: string[]; startTimeoutMs?: number }): Promise<GatewayProcess> {
+export async function startGatewayProcess(options: { env: Record<string, string>; nodeArgs?: string[]; startTimeoutMs?: number; entry?: string }): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, ...(options.nodeArgs ?? []), 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, ...(options.nodeArgs ?? []), options.entry ?? 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type DatabaseConfig } from '../../src/config.ts';
-import { createOrm, initOrm, type CreateOrmOptions, type Orm } from '../../src/db/orm.ts';
+import { createOrm, executeOnServer, type CreateOrmOptions, type Orm } from '../../src/db/orm.ts';
 
 export type TestDatabase = {
   /** Pass this to `createOrm` or put it in a test `Config`. Only one ORM may hold a PGlite dir at a time. */
@@ -59,21 +59,11 @@ export async function createTestOrm(options: CreateOrmOptions = {}): Promise<Tes
 
 async function provisionPostgres(serverUrl: string): Promise<TestDatabase> {
   const name = `wamux_test_${randomBytes(6).toString('hex')}`;
-  await runOnServer(serverUrl, `create database "${name}"`);
+  await executeOnServer(serverUrl, `create database "${name}"`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     database: { kind: 'postgresql', url: url.toString() },
-    drop: () => runOnServer(serverUrl, `drop database if exists "${name}" with (force)`),
+    drop: () => executeOnServer(serverUrl, `drop database if exists "${name}" with (force)`),
   };
-}
-
-/** Runs one statement on the database named in the URL, through the same driver the app uses. */
-async function runOnServer(url: string, sql: string): Promise<void> {
-  const admin = await initOrm({ kind: 'postgresql', url }, { logger: () => {} });
-  try {
-    await admin.em.getConnection().execute(sql);
-  } finally {
-    await admin.close(true);
-  }
 }
