@@ -1,6 +1,7 @@
 import { ApiKey } from './api-key.entity.ts';
 import { AuthCreds } from './auth-creds.entity.ts';
 import { AuthKey } from './auth-key.entity.ts';
+import { BootTask } from './boot-task.entity.ts';
 import { Instance } from './instance.entity.ts';
 import { InstanceGrant } from './instance-grant.entity.ts';
 import { ReceivedMedia } from './received-media.entity.ts';
@@ -9,4 +10,4 @@ import { User } from './user.entity.ts';
 import { WebhookConfig, WebhookDelivery } from './webhook.entity.ts';
 
 /** The explicit entity list: no folder scanning, so what is mapped is what is imported here. */
-export const entities = [Instance, AuthCreds, AuthKey, ReceivedMedia, User, ApiKey, RefreshToken, InstanceGrant, WebhookConfig, WebhookDelivery];
+export const entities = [Instance, AuthCreds, AuthKey, ReceivedMedia, User, ApiKey, RefreshToken, InstanceGrant, WebhookConfig, WebhookDelivery, BootTask];
