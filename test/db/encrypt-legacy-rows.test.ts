@@ -7,7 +7,7 @@ import { BootTask } from '../../src/db/boot-task.entity.ts';
 import { ENCRYPT_LEGACY_ROWS_TASK, encryptLegacyAuthRows } from '../../src/db/encrypt-legacy-rows.ts';
 import { InstanceRepository } from '../../src/db/instance.repository.ts';
 import type { Orm } from '../../src/db/orm.ts';
-import { createTestOrm, type TestOrm } from '../helpers/db.ts';
+import { createLoggedTestOrm, type LoggedTestOrm } from '../helpers/db.ts';
 
 // Creds and keys written before encryption at rest are rewritten once per database, and a boot
 // after that reads no key rows at all (it used to page through every one of them at every boot).
@@ -16,12 +16,12 @@ const BEFORE_BOOT_TASK = 'Migration20261201073508_legacy_rest';
 const INSTANCES = 4;
 const KEYS_PER_INSTANCE = 300;
 
-let db: TestOrm;
+let db: LoggedTestOrm;
 let orm: Orm;
-const queries: string[] = [];
+let queries: string[];
 beforeAll(async () => {
-  db = await createTestOrm({ debug: true, logger: (line) => queries.push(line.replace(/\x1b\[[0-9;]*m/g, '')) });
-  orm = db.orm;
+  db = await createLoggedTestOrm();
+  ({ orm, queries } = db);
 });
 afterAll(() => db?.close());
 

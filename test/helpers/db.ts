@@ -57,6 +57,15 @@ export async function createTestOrm(options: CreateOrmOptions = {}): Promise<Tes
   };
 }
 
+/** A migrated ORM that logs every SQL statement into `queries` (colour codes stripped), for tests that count statements. */
+export type LoggedTestOrm = TestOrm & { queries: string[] };
+
+export async function createLoggedTestOrm(): Promise<LoggedTestOrm> {
+  const queries: string[] = [];
+  const db = await createTestOrm({ debug: true, logger: (line) => queries.push(line.replace(/\x1b\[[0-9;]*m/g, '')) });
+  return { ...db, queries };
+}
+
 async function provisionPostgres(serverUrl: string): Promise<TestDatabase> {
   const name = `wamux_test_${randomBytes(6).toString('hex')}`;
   await executeOnServer(serverUrl, `create database "${name}"`);
