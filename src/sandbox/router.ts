@@ -5,6 +5,7 @@ import { onGroupIq } from './groups.ts';
 import { iqResult, Network } from './network.ts';
 import { onCompanionFinish, onCompanionHello } from './pairing.ts';
 import { onEncryptIq } from './prekeys.ts';
+import { onPrivacyTokensIq } from './privacy-tokens.ts';
 import { onRemoveCompanionDevice } from './unlink.ts';
 import { onUsyncIq } from './usync.ts';
 import { getBinaryNodeChild, type BinaryNode } from './wa.ts';
@@ -56,6 +57,9 @@ function routeIq(net: Network, conn: Connection, iq: BinaryNode): void {
         if (first.attrs.stage === 'companion_hello') return onCompanionHello(net, conn, iq, first);
         if (first.attrs.stage === 'companion_finish') return onCompanionFinish(conn, iq, first);
       }
+      break;
+    case 'privacy':
+      if (conn.companion && first?.tag === 'tokens') return onPrivacyTokensIq(net, conn, iq, first);
       break;
     case 'w:m':
       if (getBinaryNodeChild(iq, 'media_conn') && net.mediaHost) {

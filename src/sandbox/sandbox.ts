@@ -19,6 +19,7 @@ import { markRead, phonePresence, sendFromPhone } from './messaging.ts';
 import { Network, type NetworkEvents } from './network.ts';
 import { enterPairingCode, requirePhone, scanQr } from './pairing.ts';
 import { restoreState, snapshotState, StateFile } from './persistence.ts';
+import type { PrivacyTokenRecord } from './privacy-tokens.ts';
 import { routeNode } from './router.ts';
 import { unlinkCompanion } from './unlink.ts';
 import type { proto } from './wa.ts';
@@ -293,6 +294,11 @@ export class WhatsAppSandbox {
 
   presences(phoneNumber: string): PresenceRecord[] {
     return [...this.phone(phoneNumber).presences];
+  }
+
+  /** Trusted-contact tokens the phone's companions issued, oldest first. */
+  privacyTokens(phoneNumber: string): PrivacyTokenRecord[] {
+    return [...this.phone(phoneNumber).privacyTokens];
   }
 
   markRead(phoneNumber: string, messageIds: string[]): number {
