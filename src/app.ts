@@ -3,21 +3,21 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import { createOrm, type Orm } from './db/orm.ts';
-import { mountGraphQL } from './graphql-server.ts';
+import { mountGraphQL } from './http/graphql-server.ts';
 import { mediaDownloadRoute } from './http/media-download.route.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
-import { linkSandbox, type SandboxLink } from './sandbox-mode.ts';
-import { resolveSecrets } from './secrets.ts';
+import { linkSandbox, type SandboxLink } from './services/instances/sandbox-mode.ts';
+import { resolveSecrets } from './services/shared/secrets.ts';
 import { AuthService } from './services/auth/auth.service.ts';
-import { InstanceRegistry } from './services/instance-registry.ts';
-import { createLogger, type Logger } from './services/logger.ts';
+import { InstanceRegistry } from './services/instances/instance-registry.ts';
+import { createLogger, type Logger } from './services/shared/logger.ts';
 import { WebhookService } from './services/webhooks/webhook.service.ts';
-import { LegacyWebSockets } from './rest/legacy-ws.ts';
-import { webhookRoutes } from './rest/webhook.routes.ts';
-import { routeUpgrades } from './websocket-upgrades.ts';
-import { RateLimits } from './rate-limits.ts';
-import { restApi } from './rest/index.ts';
+import { LegacyWebSockets } from './legacy/legacy-ws.ts';
+import { webhookRoutes } from './legacy/webhook.routes.ts';
+import { routeUpgrades } from './http/websocket-upgrades.ts';
+import { RateLimits } from './http/rate-limits.ts';
+import { restApi } from './legacy/index.ts';
 
 export interface App {
   /** Listens, then reconnects stored instances in the background. Resolves with the base URL. */

@@ -121,6 +121,15 @@ export class InstanceRepository {
     return toRecord(instance);
   }
 
+  /**
+   * At boot: rows that still say a connection of the previous process is up (ONLINE, RECONNECTING)
+   * become CONNECTING, which is what they are until their session is online again.
+   */
+  async markConnecting(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.#orm.em.fork().nativeUpdate(Instance, { id: { $in: [...ids] }, status: { $in: ['ONLINE', 'RECONNECTING'] } }, { status: 'CONNECTING' });
+  }
+
   /** `lastError` is left as it was unless given, so a later state does not erase why the last one failed. */
   updateStatus(id: string, status: InstanceStatus, details: { lastError?: string | null } = {}): Promise<InstanceRecord | null> {
     return this.patch(id, { status, ...details });

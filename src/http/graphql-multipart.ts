@@ -4,7 +4,7 @@ import { Busboy } from '@fastify/busboy';
 import { GraphQLError } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { Upload } from '../schema/upload.ts';
-import { validationFailed } from '../services/errors.ts';
+import { validationFailed } from '../services/shared/errors.ts';
 
 export interface MultipartOptions {
   /** Most file parts one request may carry. */

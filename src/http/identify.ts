@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthService, Principal } from '../services/auth/auth.service.ts';
 import { parseBearer } from '../services/auth/bearer.ts';
-import { DomainError } from '../services/errors.ts';
+import { DomainError } from '../services/shared/errors.ts';
 
 export interface Caller {
   principal: Principal | null;

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AuthService } from '../services/auth/auth.service.ts';
 import { InstanceAccess } from '../services/auth/instance-access.ts';
-import { DomainError, type DomainErrorCode } from '../services/errors.ts';
-import type { InstanceService } from '../services/instance.service.ts';
+import { DomainError, type DomainErrorCode } from '../services/shared/errors.ts';
+import type { InstanceService } from '../services/instances/instance.service.ts';
 import { identify } from './identify.ts';
 
 export const MEDIA_DOWNLOAD_PATH = '/media/:instanceId/:messageId';

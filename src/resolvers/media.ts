@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../schema/builder.ts';
 import { SendMediaResultType } from '../schema/message.ts';
 import '../schema/upload.ts';
-import type { SendMediaKind } from '../services/types.ts';
+import type { SendMediaKind } from '../services/messaging/types.ts';
 import { exactlyOneSender, sender, senderFields, senderShape } from './messaging.ts';
 
 const KIND_DESCRIPTIONS: Record<SendMediaKind, string> = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { builder, type Context, type SchemaTypes } from '../schema/builder.ts';
-import { DomainError } from '../services/errors.ts';
-import { normalizePhoneNumber } from '../services/recipients.ts';
+import { DomainError } from '../services/shared/errors.ts';
+import { normalizePhoneNumber } from '../services/messaging/recipients.ts';
 import { NumberCheckType, SendTextResultType } from '../schema/message.ts';
 
 const MAX_TEXT = 65_536;

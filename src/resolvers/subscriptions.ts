@@ -2,7 +2,7 @@ import { builder } from '../schema/builder.ts';
 import { IncomingMessageType } from '../schema/message.ts';
 import { QrCodeType } from '../schema/qr-code.ts';
 import { InstanceStatusEventType, SystemEventType } from '../schema/system-event.ts';
-import type { InstanceStatusEvent } from '../services/types.ts';
+import type { InstanceStatusEvent } from '../services/instances/types.ts';
 import { liveStream, readAfterSubscribing } from './live-stream.ts';
 
 // Each stream subscribes to the event bus BEFORE reading the current state, so nothing published

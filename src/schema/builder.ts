@@ -2,8 +2,8 @@ import SchemaBuilder from '@pothos/core';
 import ValidationPlugin from '@pothos/plugin-validation';
 import type { AuthService, Principal } from '../services/auth/auth.service.ts';
 import type { InstanceAccess } from '../services/auth/instance-access.ts';
-import type { DomainError } from '../services/errors.ts';
-import type { InstanceService } from '../services/instance.service.ts';
+import type { DomainError } from '../services/shared/errors.ts';
+import type { InstanceService } from '../services/instances/instance.service.ts';
 import type { Upload } from './upload.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InstanceRegistry } from '../../src/services/instance-registry.ts';
-import { createLogger } from '../../src/services/logger.ts';
-import type { InstanceStatus } from '../../src/services/types.ts';
+import { InstanceRegistry } from '../../src/services/instances/instance-registry.ts';
+import { createLogger } from '../../src/services/shared/logger.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 import { startTestSandbox } from '../helpers/sandbox.ts';
+import { waitStatus } from '../helpers/registry.ts';
 
 // The service against real parts: real Baileys, the sandbox, a real database. The GraphQL e2e suite
 // covers the same through the public surface; this one pins the registry's own concurrency rules.
@@ -18,22 +18,6 @@ const deps = () => ({
   restore: { concurrency: 4, staggerMs: 0 },
   waWebSocketUrl: t.sandbox.info.wsUrl,
 });
-
-function waitStatus(r: InstanceRegistry, id: string, status: InstanceStatus, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${status}`));
-    }, timeoutMs);
-    const off = r.events.on('instanceStatus', (e) => {
-      if (e.instanceId === id && e.status === status) {
-        clearTimeout(timer);
-        off();
-        resolve();
-      }
-    });
-  });
-}
 
 beforeAll(async () => {
   db = await createTestOrm();

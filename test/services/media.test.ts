@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InstanceRegistry } from '../../src/services/instance-registry.ts';
-import { createLogger } from '../../src/services/logger.ts';
-import { isPrivateAddress } from '../../src/services/media/address-guard.ts';
-import { stageUrl } from '../../src/services/media/media-source.ts';
-import type { SendMediaKind } from '../../src/services/types.ts';
+import { InstanceRegistry } from '../../src/services/instances/instance-registry.ts';
+import { createLogger } from '../../src/services/shared/logger.ts';
+import { isPrivateAddress } from '../../src/services/shared/address-guard.ts';
+import { stageUrl } from '../../src/services/messaging/media/media-source.ts';
+import type { SendMediaKind } from '../../src/services/messaging/types.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
 import { startTestSandbox } from '../helpers/sandbox.ts';
@@ -143,7 +143,7 @@ describe('received media', () => {
 
   it.each(kinds)('%s from a phone arrives with its metadata and downloads byte-exact', async (kind) => {
     const { bytes, mimeType } = mediaSamples[kind]();
-    const received = new Promise<import('../../src/services/types.ts').IncomingMessage>((resolve) =>
+    const received = new Promise<import('../../src/services/messaging/types.ts').IncomingMessage>((resolve) =>
       r.events.on('messageReceived', (m) => m.media && m.type === kind && resolve(m)),
     );
     const captioned = kind === 'IMAGE' || kind === 'VIDEO' || kind === 'DOCUMENT';

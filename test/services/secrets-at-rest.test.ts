@@ -5,8 +5,8 @@ import { AuthKey } from '../../src/db/auth-key.entity.ts';
 import { bufferJsonCodec, encryptedCodec, isEncrypted } from '../../src/db/auth-value.codec.ts';
 import { BootTask } from '../../src/db/boot-task.entity.ts';
 import { encryptLegacyAuthRows } from '../../src/db/encrypt-legacy-rows.ts';
-import { InstanceRegistry } from '../../src/services/instance-registry.ts';
-import { createLogger } from '../../src/services/logger.ts';
+import { InstanceRegistry } from '../../src/services/instances/instance-registry.ts';
+import { createLogger } from '../../src/services/shared/logger.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 import { startTestSandbox } from '../helpers/sandbox.ts';
 

@@ -1,5 +1,5 @@
-import { DomainError } from '../errors.ts';
-import type { InstanceService } from '../instance.service.ts';
+import { DomainError } from '../shared/errors.ts';
+import type { InstanceService } from '../instances/instance.service.ts';
 import type { AuthService, Principal } from './auth.service.ts';
 
 /**

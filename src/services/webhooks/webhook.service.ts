@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { Orm } from '../../db/orm.ts';
 import { WebhookRepository } from '../../db/webhook.repository.ts';
-import { validationFailed } from '../errors.ts';
-import type { InstanceService } from '../instance.service.ts';
-import type { Logger } from '../logger.ts';
-import type { IncomingMessage } from '../types.ts';
-import { isLegacyIncoming, legacyIncomingPayload } from './incoming-payload.ts';
+import { validationFailed } from '../shared/errors.ts';
+import type { InstanceService } from '../instances/instance.service.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { IncomingMessage } from '../messaging/types.ts';
+import { isLegacyIncoming, legacyIncomingPayload } from '../../legacy/incoming-payload.ts';
 import { WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.ts';
 import { isPrivateTarget } from './webhook-sender.ts';
 
