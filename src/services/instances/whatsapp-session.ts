@@ -9,6 +9,7 @@ import { ContactBook } from '../messaging/contact-book.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { mediaReferenceOf } from '../messaging/media/received-media.ts';
 import { toIncomingMessage } from '../messaging/message-mapper.ts';
+import { commitLateKeyWrites } from './late-key-writes.ts';
 import { toQrCode } from './qr.ts';
 import { decideReconnect } from './reconnect-policy.ts';
 import type { GroupInfo, IncomingMessage } from '../messaging/types.ts';
@@ -124,6 +125,7 @@ export class WhatsAppSession {
       syncFullHistory: false,
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
+    commitLateKeyWrites(sock.authState.keys);
     this.sock = sock;
     this.qrShown = 0;
     sock.ev.on('creds.update', (update) => {
