@@ -9,7 +9,7 @@ import { ContactBook } from '../messaging/contact-book.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { mediaReferenceOf } from '../messaging/media/received-media.ts';
 import { toIncomingMessage } from '../messaging/message-mapper.ts';
-import { commitLateKeyWrites } from './late-key-writes.ts';
+import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
 import { decideReconnect } from './reconnect-policy.ts';
 import type { GroupInfo, IncomingMessage } from '../messaging/types.ts';
@@ -125,7 +125,7 @@ export class WhatsAppSession {
       syncFullHistory: false,
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
-    commitLateKeyWrites(sock.authState.keys);
+    detachFromKeyTransactions(sock);
     this.sock = sock;
     this.qrShown = 0;
     sock.ev.on('creds.update', (update) => {

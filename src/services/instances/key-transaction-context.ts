@@ -1,5 +1,31 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { SignalKeyStoreWithTransaction } from '@whiskeysockets/baileys';
+import type { SignalKeyStoreWithTransaction, WASocket } from '@whiskeysockets/baileys';
+
+/**
+ * Baileys runs each send in a key transaction whose state (the keys it read and wrote) lives in an
+ * AsyncLocalStorage context, and whatever the send starts inherits that context: promise chains it
+ * does not await, and timers. The two fixes below run such work in the context the socket was made
+ * in instead. Both patch objects the socket shares between its parts; call them right after
+ * `makeWASocket`, before anything runs in a transaction.
+ */
+export function detachFromKeyTransactions(sock: WASocket): void {
+  commitLateKeyWrites(sock.authState.keys);
+  releaseRecentMessages(sock);
+}
+
+/**
+ * Baileys keeps each sent message for 5 minutes (retry receipts need it) in an LRU with one timer
+ * per entry, and adds it from inside the send's transaction, so each timer kept that transaction's
+ * cache of decoded Signal sessions alive too: ≈ 3 KB per message until it expired. Added from
+ * outside, the timer holds only the message.
+ */
+function releaseRecentMessages(sock: WASocket): void {
+  const recent = sock.messageRetryManager;
+  if (!recent) return;
+  const outside = AsyncLocalStorage.snapshot();
+  const add = recent.addRecentMessage.bind(recent);
+  recent.addRecentMessage = (to, id, message) => outside(() => add(to, id, message));
+}
 
 /**
  * Keeps the key writes Baileys makes after one of its key transactions has ended.
@@ -19,7 +45,7 @@ import type { SignalKeyStoreWithTransaction } from '@whiskeysockets/baileys';
  * itself, as if no transaction were open, and a transaction begun there starts afresh. It patches
  * the socket's own key store object (`sock.authState.keys`), which every part of the socket shares.
  */
-export function commitLateKeyWrites(keys: SignalKeyStoreWithTransaction): void {
+function commitLateKeyWrites(keys: SignalKeyStoreWithTransaction): void {
   // Taken here, where no transaction is open: running in it leaves Baileys' context behind.
   const outside = AsyncLocalStorage.snapshot();
   const current = new AsyncLocalStorage<{ finished: boolean }>();
