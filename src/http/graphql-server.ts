@@ -10,13 +10,13 @@ import type { Context } from '../schema/builder.ts';
 import { createMaskError } from '../schema/errors.ts';
 import { buildSchema } from '../schema/index.ts';
 import { protectSchema } from '../schema/permissions.ts';
+import { costLimitPlugins } from './graphql-cost-limits.ts';
 import { useStreamingMultipart } from './graphql-multipart.ts';
 import { baseUrlOf, identify } from './identify.ts';
 import type { RateLimits } from './rate-limits.ts';
-import type { AuthService } from '../services/auth/auth.service.ts';
-import { InstanceAccess } from '../services/auth/instance-access.ts';
-import type { InstanceService } from '../services/instances/instance.service.ts';
-import type { Logger } from '../services/shared/logger.ts';
+import { InstanceAccess } from '../services/auth/index.ts';
+import type { Services } from '../services/index.ts';
+import type { Logger } from '../services/shared/index.ts';
 import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
 
 export interface GraphQLOptions {
@@ -26,6 +26,8 @@ export interface GraphQLOptions {
   rateLimits: RateLimits;
   /** Largest multipart request body (the largest media limit plus room for `operations` and `map`). */
   maxUploadBytes: number;
+  /** Largest graphql-ws frame, enforced by `ws` before a frame is buffered whole or parsed (so before auth). */
+  maxWsFrameBytes: number;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -58,7 +60,7 @@ const disableIntrospection: Plugin = {
  */
 export function mountGraphQL(
   http: FastifyInstance,
-  deps: { instances: InstanceService; auth: AuthService; logger: Logger; options: GraphQLOptions },
+  deps: Services & { logger: Logger; options: GraphQLOptions },
 ): GraphQLServer {
   const log = deps.logger.child({ component: 'graphql' });
   const shutdown = new AbortController();
@@ -71,6 +73,8 @@ export function mountGraphQL(
     const { principal, authError } = await identify(deps.auth, header);
     return {
       instances: deps.instances,
+      messages: deps.messages,
+      events: deps.events,
       auth: deps.auth,
       principal,
       authError,
@@ -96,7 +100,11 @@ export function mountGraphQL(
     maxRequestBodySize: false,
     logging: log,
     // Multipart requests stream their files to the resolvers instead of Yoga buffering the form.
-    plugins: [useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }), ...(options.introspection ? [] : [disableIntrospection])],
+    plugins: [
+      useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }),
+      ...costLimitPlugins({ hideSuggestions: !options.introspection }),
+      ...(options.introspection ? [] : [disableIntrospection]),
+    ],
   });
 
   // Own plugin scope: Yoga must get multipart bodies as raw streams, while REST routes elsewhere
@@ -126,7 +134,8 @@ export function mountGraphQL(
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true });
+  // Without maxPayload `ws` buffers frames of up to 100 MiB before graphql-ws sees (and authenticates) them.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxWsFrameBytes });
   useServer(
     {
       // graphql-ws' default, stated because clients rely on it (README): no connection_init within 3 s → 4408.
@@ -150,12 +159,14 @@ export function mountGraphQL(
         let document: DocumentNode;
         try {
           document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length) return errors;
         } catch (err) {
-          // A syntax error: answered as an error message on this operation, the socket stays open.
-          return [err as GraphQLError];
+          // A syntax error or a cost limit (they throw from parse and validate): answered as an error
+          // message on this operation, the socket stays open.
+          if (err instanceof GraphQLError) return [err];
+          throw err;
         }
-        const errors = validate(schema, document);
-        if (errors.length) return errors;
         const contextValue = (await contextFactory()) as Context;
         // The token may have expired (or the key been revoked) since the socket opened.
         if (!contextValue.principal || !(await deps.auth.stillValid(contextValue.principal))) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { TokenPair } from '../services/auth/auth.service.ts';
-import { DomainError } from '../services/shared/errors.ts';
+import type { TokenPair } from '../services/auth/index.ts';
+import { DomainError } from '../services/shared/index.ts';
 import { body, caller, limit, text, type RestDeps } from './context.ts';
 import { ok, RestError } from './envelope.ts';
 import { userObject } from './presenters.ts';

@@ -1,18 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { LimitedOperation, RateLimits } from '../http/rate-limits.ts';
-import type { AuthService, Principal } from '../services/auth/auth.service.ts';
-import { parseBearer } from '../services/auth/bearer.ts';
-import { InstanceAccess } from '../services/auth/instance-access.ts';
-import { DomainError } from '../services/shared/errors.ts';
-import type { InstanceService } from '../services/instances/instance.service.ts';
-import type { Logger } from '../services/shared/logger.ts';
+import { parseBearer, InstanceAccess, type AuthService, type Principal } from '../services/auth/index.ts';
+import { DomainError, type Logger } from '../services/shared/index.ts';
+import type { Services } from '../services/index.ts';
 import { failure, RestError } from './envelope.ts';
 
 /** What every REST route file gets from the composition root. */
-export interface RestDeps {
-  instances: InstanceService;
-  auth: AuthService;
+export interface RestDeps extends Pick<Services, 'instances' | 'messages' | 'auth'> {
   rateLimits: RateLimits;
   legacy: Config['legacy'];
   /** Upload size limits (the largest bounds a multipart body). */

@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type DomainErrorCode } from '../services/shared/errors.ts';
-import type { Logger } from '../services/shared/logger.ts';
+import { DomainError, type DomainErrorCode, type Logger } from '../services/shared/index.ts';
 import { failure, RestError, type FailureBody } from './envelope.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from '../services/messaging/types.ts';
+import type { IncomingMessage } from '../services/messaging/index.ts';
 
 /** SUDEVWA's `incoming_message` payload (snake_case, unix seconds), shared by its WebSocket and webhook. */
 export interface LegacyIncomingPayload {

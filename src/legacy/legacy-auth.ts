@@ -1,6 +1,5 @@
-import type { AuthService, Principal } from '../services/auth/auth.service.ts';
-import { parseBearer } from '../services/auth/bearer.ts';
-import { DomainError } from '../services/shared/errors.ts';
+import { parseBearer, type AuthService, type Principal } from '../services/auth/index.ts';
+import { DomainError } from '../services/shared/index.ts';
 
 /** SUDEVWA's error body: `{success:false, message, error?:{code, details?}}`. */
 export interface LegacyErrorBody {

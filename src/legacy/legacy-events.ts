@@ -1,8 +1,6 @@
 import { legacyIncomingPayload, isLegacyIncoming } from './incoming-payload.ts';
-import type { InstanceService } from '../services/instances/instance.service.ts';
-import { QR_CANCELLED_REASON, QR_EXPIRED_REASON } from '../services/instances/reconnect-policy.ts';
-import type { IncomingMessage } from '../services/messaging/types.ts';
-import type { InstanceStatus, InstanceStatusEvent, QrCode } from '../services/instances/types.ts';
+import { QR_CANCELLED_REASON, QR_EXPIRED_REASON, type InstanceService, type InstanceStatus, type InstanceStatusEvent, type QrCode } from '../services/instances/index.ts';
+import type { IncomingMessage } from '../services/messaging/index.ts';
 
 /** A SUDEVWA WebSocket frame. */
 export interface LegacyFrame {

@@ -1,4 +1,4 @@
-import type { InstanceService } from '../services/instances/instance.service.ts';
+import type { InstanceService } from '../services/instances/index.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

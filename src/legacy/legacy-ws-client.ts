@@ -1,7 +1,6 @@
 import type { WebSocket } from 'ws';
-import type { AuthService, Principal } from '../services/auth/auth.service.ts';
-import type { InstanceAccess } from '../services/auth/instance-access.ts';
-import type { Logger } from '../services/shared/logger.ts';
+import type { AuthService, Principal, InstanceAccess } from '../services/auth/index.ts';
+import type { Logger } from '../services/shared/index.ts';
 import type { LegacyOutgoing } from './legacy-events.ts';
 
 export interface ClientLimits {

@@ -2,14 +2,12 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config.ts';
-import type { AuthService } from '../services/auth/auth.service.ts';
-import { InstanceAccess } from '../services/auth/instance-access.ts';
-import { DomainError } from '../services/shared/errors.ts';
-import type { InstanceService } from '../services/instances/instance.service.ts';
-import type { Logger } from '../services/shared/logger.ts';
+import { InstanceAccess, type AuthService } from '../services/auth/index.ts';
+import { DomainError, type Logger } from '../services/shared/index.ts';
+import type { InstanceStatus } from '../services/instances/index.ts';
+import type { Services } from '../services/index.ts';
 import type { RateLimits } from '../http/rate-limits.ts';
 import { closeWebSockets } from '../http/websocket-upgrades.ts';
-import type { InstanceStatus } from '../services/instances/types.ts';
 import { authenticateLegacy, type LegacyErrorBody } from './legacy-auth.ts';
 import { LegacyEventTranslator, type LegacyOutgoing } from './legacy-events.ts';
 import { resolveInstanceRef } from './legacy-instance-ref.ts';
@@ -17,12 +15,9 @@ import { LegacyWsClient } from './legacy-ws-client.ts';
 
 export type LegacyWsOptions = Config['legacyWs'];
 
-export interface LegacyWsDeps {
-  instances: InstanceService;
-  auth: AuthService;
+export interface LegacyWsDeps extends Pick<Services, 'instances' | 'events' | 'auth'> {
   logger: Logger;
   options: LegacyWsOptions;
-  /** Upgrade attempts per client address, like the HTTP limit. */
   /** Upgrades count into the per-address HTTP bucket every route uses. */
   rateLimits: RateLimits;
 }
@@ -94,7 +89,7 @@ export class LegacyWebSockets {
 
   start(): void {
     if (this.timer || this.stopping) return;
-    const events = this.deps.instances.events;
+    const events = this.deps.events;
     this.unsubscribe = [
       events.on('qrCode', (qr) => this.broadcast(() => this.translator.qr(qr))),
       events.on('instanceStatus', (e) => this.broadcast(() => this.translator.status(e))),

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import type { SendMediaKind } from '../services/messaging/types.ts';
+import type { SendMediaKind } from '../services/messaging/index.ts';
 import { RestError } from './envelope.ts';
 
 /** SUDEVWA's detection by file extension (reference §6.4); anything else is a document. */
@@ -48,7 +48,8 @@ export async function withUpload<T>(
   if (!req.isMultipart()) throw RestError.of(400, 'Invalid request body', 'INVALID_REQUEST', 'code=415, message=expected multipart/form-data');
   const fields: Record<string, string> = {};
   let result: { value: T } | undefined;
-  for await (const part of req.parts()) {
+  const parts = req.parts();
+  for (let part = await nextPart(parts); part; part = await nextPart(parts)) {
     if (part.type === 'field') {
       if (typeof part.value === 'string') fields[part.fieldname] = part.value.trim();
       continue;
@@ -71,4 +72,21 @@ export async function withUpload<T>(
   if (result) return result.value;
   if (!fields[required]) throw RestError.of(400, `Field '${required}' is required`, 'VALIDATION_ERROR');
   throw RestError.of(400, 'File is required', 'FILE_REQUIRED', 'http: no such file');
+}
+
+type Parts = ReturnType<FastifyRequest['parts']>;
+
+/**
+ * The next part, or undefined at the end. A body that is no readable multipart form (no or a wrong
+ * boundary, cut off) is the caller's input: SUDEVWA's 400 for an unreadable body, not a 500.
+ * Errors with a code are @fastify/multipart's limits, which the REST error mapper answers itself.
+ */
+async function nextPart(parts: Parts): Promise<Awaited<ReturnType<Parts['next']>>['value'] | undefined> {
+  try {
+    const { value, done } = await parts.next();
+    return done ? undefined : value;
+  } catch (err) {
+    if (!(err instanceof Error) || 'code' in err) throw err;
+    throw RestError.of(400, 'Invalid request body', 'INVALID_REQUEST', `code=400, message=${err.message}`);
+  }
 }

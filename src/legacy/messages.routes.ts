@@ -21,7 +21,7 @@ export function messageRoutes(deps: RestDeps) {
     app.post<{ Params: { instanceId: string } }>('/check/:instanceId', { config: session }, async (req) => {
       const phone = text(req, body(req), 'phone');
       if (!phone) throw RestError.of(400, "Field 'phone' is required", 'VALIDATION_ERROR');
-      const [result] = await deps.instances.checkNumbers(req.params.instanceId, [toInternational(phone, deps.legacy.defaultCountryCode)]);
+      const [result] = await deps.messages.checkNumbers(req.params.instanceId, [toInternational(phone, deps.legacy.defaultCountryCode)]);
       if (!result?.phoneNumber) throw RestError.of(400, 'Invalid phone number', 'INVALID_PHONE', `"${phone}" is not a phone number in international form`);
       return ok('Phone number checked', {
         phone,

@@ -1,5 +1,5 @@
-import type { UserView } from '../services/auth/auth.service.ts';
-import type { InstanceStatus, InstanceView } from '../services/instances/types.ts';
+import type { UserView } from '../services/auth/index.ts';
+import type { InstanceStatus, InstanceView } from '../services/instances/index.ts';
 
 /** SUDEVWA's status words (reference §4.10); its DB knows only these four. */
 const STATUS_WORD: Record<InstanceStatus, string> = {

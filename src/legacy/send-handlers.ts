@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import type { SendResult } from '../services/messaging/types.ts';
+import type { SendResult } from '../services/messaging/index.ts';
 import { body, limit, text, typingMs, type RestDeps } from './context.ts';
 import { ok, RestError } from './envelope.ts';
 import { kindWord, mediaKind, urlFileName, withUpload } from './media-input.ts';
@@ -56,7 +56,7 @@ export function sendTextHandler(deps: RestDeps, kind: RecipientKind): RouteHandl
     if (!recipient || !message.trim()) throw RestError.of(400, required, 'VALIDATION_ERROR');
     const instanceId = await resolveSender(deps, req);
     await limit(deps, req, 'sendText', { input: { instanceId } });
-    const sent = await deps.instances.sendText({ instanceId, to: kind.resolve(recipient), text: message, typingMs: typingMs(deps) });
+    const sent = await deps.messages.sendText({ instanceId, to: kind.resolve(recipient), text: message, typingMs: typingMs(deps) });
     return ok(kind.sentMessage, { ...sentKeys(sent), ...fromField(req.params), ...kind.echo(recipient) });
   };
 }
@@ -80,7 +80,7 @@ export function sendUploadHandler(deps: RestDeps, kind: RecipientKind): RouteHan
       const instanceId = await resolveSender(deps, req);
       await limit(deps, req, 'sendMedia', { input: { instanceId } });
       const mediaType = mediaKind(file.fileName);
-      const sent = await deps.instances.sendMedia({
+      const sent = await deps.messages.sendMedia({
         instanceId,
         to: kind.resolve(recipient),
         kind: mediaType,
@@ -106,7 +106,7 @@ export function sendUrlHandler(deps: RestDeps, kind: RecipientKind): RouteHandle
     const fileName = urlFileName(mediaUrl);
     const mediaType = mediaKind(fileName, explicitType);
     // SUDEVWA sends audio without a caption; a caption on audio is dropped, not refused.
-    const sent = await deps.instances.sendMedia({
+    const sent = await deps.messages.sendMedia({
       instanceId,
       to: kind.resolve(recipient),
       kind: mediaType,

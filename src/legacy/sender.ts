@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../services/shared/errors.ts';
-import { normalizePhoneNumber } from '../services/messaging/recipients.ts';
+import { DomainError } from '../services/shared/index.ts';
+import { normalizePhoneNumber } from '../services/messaging/index.ts';
 import { caller, type RestDeps } from './context.ts';
 import { toInternational } from './phone.ts';
 

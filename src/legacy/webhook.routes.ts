@@ -1,10 +1,9 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import type { AuthService } from '../services/auth/auth.service.ts';
-import { InstanceAccess } from '../services/auth/instance-access.ts';
-import { DomainError } from '../services/shared/errors.ts';
-import type { InstanceService } from '../services/instances/instance.service.ts';
-import type { WebhookService } from '../services/webhooks/webhook.service.ts';
+import { InstanceAccess, type AuthService } from '../services/auth/index.ts';
+import { DomainError } from '../services/shared/index.ts';
+import type { InstanceService } from '../services/instances/index.ts';
+import type { WebhookService } from '../services/webhooks/index.ts';
 import type { RateLimits } from '../http/rate-limits.ts';
 import { failure, ok as success } from './envelope.ts';
 import { authenticateLegacy } from './legacy-auth.ts';

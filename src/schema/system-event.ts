@@ -1,5 +1,5 @@
-import type { InstanceStatusEvent } from '../services/instances/types.ts';
-import type { SystemEvent } from '../services/shared/domain-events.ts';
+import type { InstanceStatusEvent } from '../services/instances/index.ts';
+import type { SystemEvent } from '../services/shared/index.ts';
 import { builder } from './builder.ts';
 import { InstanceStatusEnum } from './instance.ts';
 import './scalars.ts';

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InstanceRegistry } from '../../src/services/instances/instance-registry.ts';
-import { createLogger } from '../../src/services/shared/logger.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 import { startTestSandbox } from '../helpers/sandbox.ts';
-import { waitStatus } from '../helpers/registry.ts';
+import { nextQr, startServices, waitStatus, type TestServices } from '../helpers/services.ts';
 
 // What the gateway says must be true: no ONLINE that is not connected, no unexpected error for a
 // socket that died under a send, no send answered without the id the recipient sees.
@@ -13,19 +11,12 @@ const STRANGER = '15550210003';
 
 let db: TestOrm;
 let t: Awaited<ReturnType<typeof startTestSandbox>>;
-const registries: InstanceRegistry[] = [];
-const logger = createLogger(process.env.LOG_LEVEL ?? 'silent');
+const registries: TestServices[] = [];
 
-function newRegistry(): InstanceRegistry {
-  const registry = new InstanceRegistry({
-    orm: db.orm,
-    logger,
-    whatsapp: { deviceName: 'wamux-test', presenceHeartbeatSeconds: 300 },
-    restore: { concurrency: 4, staggerMs: 0 },
-    waWebSocketUrl: t.sandbox.info.wsUrl,
-  });
-  registries.push(registry);
-  return registry;
+function newRegistry(): TestServices {
+  const services = startServices({ orm: db.orm, waWebSocketUrl: t.sandbox.info.wsUrl });
+  registries.push(services);
+  return services;
 }
 
 beforeAll(async () => {
@@ -40,38 +31,38 @@ afterAll(async () => {
 });
 
 describe('honest answers', () => {
-  let registry: InstanceRegistry;
+  let s: TestServices;
   let id: string;
 
   it('reads a stored ONLINE row of the previous run as CONNECTING until the session is online again', async () => {
     const first = newRegistry();
-    id = (await first.create({ name: 'honest' })).id;
-    const qr = new Promise<string>((resolve) => first.events.on('qrCode', (q) => q.instanceId === id && resolve(q.code)));
-    const online = waitStatus(first, id, 'ONLINE');
-    await first.connect(id);
+    id = (await first.registry.create({ name: 'honest' })).id;
+    const qr = nextQr(first.events, id);
+    const online = waitStatus(first.events, id, 'ONLINE');
+    await first.registry.connect(id);
     await t.sandbox.scanQr(OWNER, await qr);
     await online;
     // A stop keeps the row as it was (ONLINE, connectedAt): what a restart finds.
     await first.stop();
 
-    registry = newRegistry();
-    expect((await registry.get(id)).status).toBe('CONNECTING');
-    expect((await registry.list()).find((i) => i.id === id)?.status).toBe('CONNECTING');
-    const back = waitStatus(registry, id, 'ONLINE');
-    await registry.restore();
+    s = newRegistry();
+    expect((await s.registry.get(id)).status).toBe('CONNECTING');
+    expect((await s.registry.list()).find((i) => i.id === id)?.status).toBe('CONNECTING');
+    const back = waitStatus(s.events, id, 'ONLINE');
+    await s.registry.restore();
     await back;
-    expect((await registry.get(id)).status).toBe('ONLINE');
+    expect((await s.registry.get(id)).status).toBe('ONLINE');
   });
 
   it('answers INSTANCE_NOT_CONNECTED when the socket dies in the middle of sends, and every send that succeeds has its id', async () => {
     // Every stanza from the server now takes 2 s: the sends below wait on WhatsApp's answers
     // (number lookup, device list, key bundle) when the connection is cut.
     t.sandbox.fault({ kind: 'delay', ms: 2_000 });
-    const sends = Array.from({ length: 3 }, (_, i) => registry.sendText({ instanceId: id, to: STRANGER, text: `cut ${i}`, typingMs: 1 }));
+    const sends = Array.from({ length: 3 }, (_, i) => s.messages.sendText({ instanceId: id, to: STRANGER, text: `cut ${i}`, typingMs: 1 }));
     const settled = Promise.allSettled(sends);
     // "paused" ends the typing simulation: the next thing each send does is wait on WhatsApp.
     await t.sandbox.waitForPresence(STRANGER, (p) => p.state === 'paused');
-    const reconnecting = waitStatus(registry, id, 'RECONNECTING');
+    const reconnecting = waitStatus(s.events, id, 'RECONNECTING');
     t.sandbox.fault({ kind: 'drop', phoneNumber: OWNER });
     for (const result of await settled) {
       expect(result.status).toBe('rejected');
@@ -82,8 +73,8 @@ describe('honest answers', () => {
     await reconnecting;
 
     t.sandbox.fault({ kind: 'clear' });
-    await waitStatus(registry, id, 'ONLINE');
-    const sent = await registry.sendText({ instanceId: id, to: STRANGER, text: 'after the cut' });
+    await waitStatus(s.events, id, 'ONLINE');
+    const sent = await s.messages.sendText({ instanceId: id, to: STRANGER, text: 'after the cut' });
     expect(sent.messageId).toMatch(/^[0-9A-F]{10,}$/);
     await t.sandbox.waitForMessage(STRANGER, (m) => m.id === sent.messageId && m.text === 'after the cut');
   });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AuthKey } from '../../src/db/auth-key.entity.ts';
-import { InstanceRegistry } from '../../src/services/instances/instance-registry.ts';
-import { createLogger } from '../../src/services/shared/logger.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 import { startTestSandbox } from '../helpers/sandbox.ts';
+import { startServices, type TestServices } from '../helpers/services.ts';
 
 // After a 1:1 send Baileys issues the account's trusted-contact token to the recipient (one privacy
 // iq) and records when, so that it does so once per 7-day bucket, not once per message.
@@ -13,37 +12,31 @@ const SENDS = 6;
 
 let db: TestOrm;
 let t: Awaited<ReturnType<typeof startTestSandbox>>;
-let registry: InstanceRegistry;
+let services: TestServices;
 
 beforeAll(async () => {
   db = await createTestOrm();
   t = await startTestSandbox();
   t.sandbox.createPhone({ phoneNumber: DESK });
   t.sandbox.createPhone({ phoneNumber: PEER });
-  registry = new InstanceRegistry({
-    orm: db.orm,
-    logger: createLogger('silent'),
-    whatsapp: { deviceName: 'wamux-test', presenceHeartbeatSeconds: 300 },
-    restore: { concurrency: 4, staggerMs: 0 },
-    waWebSocketUrl: t.sandbox.info.wsUrl,
-  });
+  services = startServices({ orm: db.orm, waWebSocketUrl: t.sandbox.info.wsUrl });
 });
 afterAll(async () => {
-  await registry?.stop();
+  await services?.stop();
   await t?.stop();
   await db?.close();
 });
 
 it('issues a privacy token to a contact once, not with every message, and stores that it did', async () => {
-  const id = (await registry.create({ name: 'tokens' })).id;
-  const qr = new Promise<string>((resolve) => registry.events.on('qrCode', (q) => resolve(q.code)));
-  const online = new Promise<void>((resolve) => registry.events.on('instanceStatus', (e) => e.instanceId === id && e.status === 'ONLINE' && resolve()));
-  await registry.connect(id);
+  const id = (await services.registry.create({ name: 'tokens' })).id;
+  const qr = new Promise<string>((resolve) => services.events.on('qrCode', (q) => resolve(q.code)));
+  const online = new Promise<void>((resolve) => services.events.on('instanceStatus', (e) => e.instanceId === id && e.status === 'ONLINE' && resolve()));
+  await services.registry.connect(id);
   await t.sandbox.scanQr(DESK, await qr);
   await online;
 
   for (let i = 0; i < SENDS; i++) {
-    const sent = await registry.sendText({ instanceId: id, to: PEER, text: `hello ${i}` });
+    const sent = await services.messages.sendText({ instanceId: id, to: PEER, text: `hello ${i}` });
     // One chat at a human pace: each message reaches the phone before the next is sent.
     await t.sandbox.waitForMessage(PEER, (m) => m.id === sent.messageId);
   }

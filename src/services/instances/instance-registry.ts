@@ -1,24 +1,15 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Config } from '../../config.ts';
 import { createDbAuthState } from '../../db/auth-state.store.ts';
 import { KeyWriter } from '../../db/key-writer.ts';
 import { QR_CANCELLED_REASON } from './reconnect-policy.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
-import type { InstanceRecord } from '../../db/instance.repository.ts';
-import { InstanceNameTaken, InstanceRepository } from '../../db/instance.repository.ts';
-import { ReceivedMediaRepository } from '../../db/received-media.repository.ts';
+import { InstanceNameTaken, InstanceRepository, type InstanceRecord } from '../../db/instance.repository.ts';
+import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import type { Orm } from '../../db/orm.ts';
-import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed } from '../shared/errors.ts';
-import { EventBus } from '../shared/event-bus.ts';
-import type { InstanceService } from './instance.service.ts';
-import type { Logger } from '../shared/logger.ts';
-import { openMediaStream } from '../messaging/media/received-media.ts';
-import { MessageSender } from '../messaging/message-sender.ts';
-import { normalizePhoneNumber } from '../messaging/recipients.ts';
+import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
+import type { InstanceService, SessionSource } from './instance.service.ts';
+import { normalizePhoneNumber, type GroupInfo, type KnownContact } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
-import type { GroupInfo, KnownContact, MediaDownload, NumberCheck, SendMediaInput, SendResult, SendTextInput } from '../messaging/types.ts';
-import type { SystemEvent } from '../shared/domain-events.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
 
 export interface RegistryDeps {
@@ -26,21 +17,15 @@ export interface RegistryDeps {
   logger: Logger;
   whatsapp: Config['whatsapp'];
   restore: Config['restore'];
+  /** Where every session's QR codes, status changes, received messages and system events go. */
+  events: EventBus;
+  /** Keeps a received message's media reference; awaited before the message is published, so its download works at once. */
+  saveMedia(ref: ReceivedMediaRecord): Promise<void>;
   /** Where Baileys connects (the sandbox in sandbox mode); WhatsApp itself when unset. */
   waWebSocketUrl?: string;
-  /** Media limits and staging; defaults to Config's defaults under the OS temp dir. */
-  media?: Config['media'];
   /** Encrypts creds and keys at rest; plain Baileys JSON when unset. */
   authCodec?: AuthValueCodec;
 }
-
-const MB = 1024 * 1024;
-const MEDIA_RETENTION_MS = 30 * 24 * 3_600_000;
-const DEFAULT_MEDIA: Config['media'] = {
-  tmpDir: join(tmpdir(), 'wamux-media'),
-  limits: { image: 5 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB },
-  url: { allowPrivate: false, timeoutMs: 30_000, maxRedirects: 5 },
-};
 
 /** Free-text labels: trimmed, empty means none. */
 function checkLabel(value: unknown, field: string, max = 255): string | null {
@@ -58,24 +43,20 @@ function checkLabel(value: unknown, field: string, max = 255): string | null {
 function storedStatus(status: InstanceStatus): InstanceStatus {
   return status === 'ONLINE' || status === 'RECONNECTING' ? 'CONNECTING' : status;
 }
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Owns every live session. In-flight maps make connect/logout idempotent under concurrency: a double
  * connect, or a connect during logout, never produces a second socket. State is re-checked after each await.
  */
-export class InstanceRegistry implements InstanceService {
-  readonly events = new EventBus();
+export class InstanceRegistry implements InstanceService, SessionSource {
   private readonly deps: RegistryDeps;
+  private readonly events: EventBus;
   private readonly log: Logger;
   private readonly repo: InstanceRepository;
-  private readonly media: ReceivedMediaRepository;
-  private readonly sweep: NodeJS.Timeout;
   private readonly sessions = new Map<string, WhatsAppSession>();
   private readonly starting = new Map<string, Promise<WhatsAppSession>>();
   private readonly loggingOut = new Map<string, Promise<void>>();
   private readonly lastStatus = new Map<string, InstanceStatus>();
-  private readonly messages: MessageSender;
   /** One queue for every instance's Signal key writes: concurrent ratchet steps share statements. */
   private readonly keyWriter: KeyWriter;
   private readonly heartbeat: NodeJS.Timeout;
@@ -85,19 +66,9 @@ export class InstanceRegistry implements InstanceService {
   constructor(deps: RegistryDeps) {
     this.deps = deps;
     this.log = deps.logger.child({ component: 'instances' });
+    this.events = deps.events;
     this.repo = new InstanceRepository(deps.orm);
-    this.media = new ReceivedMediaRepository(deps.orm);
     this.keyWriter = new KeyWriter(deps.orm);
-    this.messages = new MessageSender({
-      sendingSession: (input) => this.sendingSession(input),
-      onlineSession: async (id) => (await this.onlineSession(id)).session,
-      media: deps.media ?? DEFAULT_MEDIA,
-    });
-    // WhatsApp's media links expire; references older than that are dropped, hourly, in one query.
-    this.sweep = setInterval(() => {
-      void this.media.deleteOlderThan(new Date(Date.now() - MEDIA_RETENTION_MS)).catch((err) => this.log.warn({ err }, 'media sweep failed'));
-    }, 3_600_000);
-    this.sweep.unref();
     // One timer for all instances, not one per instance.
     this.heartbeat = setInterval(() => {
       for (const s of this.sessions.values()) void s.heartbeat();
@@ -176,16 +147,16 @@ export class InstanceRegistry implements InstanceService {
   }
 
   async deviceInfo(id: string): Promise<DeviceInfo> {
-    const { session, row } = await this.onlineSession(id);
+    const { session, row } = await this.requireOnline(id);
     return { instanceId: id, deviceJid: session.deviceJid ?? row.jid ?? '', phoneNumber: row.phoneNumber ?? '', lid: row.lid, pushName: row.pushName };
   }
 
   async listGroups(id: string): Promise<GroupInfo[]> {
-    return (await this.onlineSession(id)).session.groups();
+    return (await this.onlineSession(id)).groups();
   }
 
   async listContacts(id: string): Promise<KnownContact[]> {
-    return (await this.onlineSession(id)).session.contacts.list();
+    return (await this.onlineSession(id)).contacts.list();
   }
 
   async logout(id: string): Promise<InstanceView> {
@@ -231,31 +202,6 @@ export class InstanceRegistry implements InstanceService {
     this.system('INSTANCE_DELETED', `instance ${id} deleted`, id);
   }
 
-  sendText(input: SendTextInput): Promise<SendResult> {
-    return this.messages.sendText(input);
-  }
-
-  sendMedia(input: SendMediaInput): Promise<SendResult> {
-    return this.messages.sendMedia(input);
-  }
-
-  checkNumbers(instanceId: string, phoneNumbers: string[]): Promise<NumberCheck[]> {
-    return this.messages.checkNumbers(instanceId, phoneNumbers);
-  }
-
-  /** Streams a received media file, decrypted, straight from WhatsApp's media server. */
-  async openReceivedMedia(instanceId: string, messageId: string): Promise<MediaDownload> {
-    const row = await this.requireRow(instanceId);
-    const ref = typeof messageId === 'string' && messageId.length <= 128 ? await this.media.find(row.id, messageId) : null;
-    if (!ref) throw new DomainError('MEDIA_NOT_FOUND', `no media for message ${messageId} of instance ${instanceId}`, { instanceId, messageId });
-    try {
-      const stream = await openMediaStream(ref);
-      return { stream, mimeType: ref.mimeType, size: ref.fileLength, fileName: ref.fileName };
-    } catch (err) {
-      throw new DomainError('MEDIA_FETCH_FAILED', `WhatsApp's media server did not return the file: ${(err as Error).message}`, { instanceId, messageId });
-    }
-  }
-
   /** Reconnects every instance that has stored creds, with bounded concurrency and a stagger, in the background. */
   restore(): Promise<void> {
     this.restoring ??= this.runRestore().catch((err) => this.log.error({ err }, 'restore failed'));
@@ -283,7 +229,6 @@ export class InstanceRegistry implements InstanceService {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       clearInterval(this.heartbeat);
-      clearInterval(this.sweep);
       await Promise.allSettled([...this.starting.values()]);
       await Promise.allSettled([...this.loggingOut.values()]);
       await Promise.all([...this.sessions.values()].map((s) => s.stop()));
@@ -294,6 +239,29 @@ export class InstanceRegistry implements InstanceService {
       this.system('SHUTDOWN', 'instances stopped', null);
     })();
     return this.stopping;
+  }
+
+  /** The online session that sends for `instanceId` or `fromPhoneNumber` (exactly one). */
+  async sendingSession(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<WhatsAppSession> {
+    if (!!input.instanceId === !!input.fromPhoneNumber) throw validationFailed('give exactly one of instanceId or fromPhoneNumber');
+    let id = input.instanceId;
+    // Hot path of every send: a live session exists only for an existing instance, so no row read.
+    const live = id ? this.sessions.get(id) : undefined;
+    if (live?.online) return live;
+    if (!id) {
+      const phone = normalizePhoneNumber(String(input.fromPhoneNumber));
+      if (!phone) throw validationFailed('fromPhoneNumber is not a valid phone number', { field: 'fromPhoneNumber' });
+      const rows = (await this.repo.findAll()).filter((r) => r.phoneNumber === phone);
+      const row = rows.find((r) => this.sessions.get(r.id)?.online) ?? rows[0];
+      if (!row) throw new DomainError('INSTANCE_NOT_FOUND', `no instance is linked to ${phone}`, { fromPhoneNumber: phone });
+      id = row.id;
+    }
+    return this.onlineSession(id);
+  }
+
+  /** Throws INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED. */
+  async onlineSession(id: string): Promise<WhatsAppSession> {
+    return (await this.requireOnline(id)).session;
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -321,7 +289,7 @@ export class InstanceRegistry implements InstanceService {
       onState: (snapshot) => this.onState(id, snapshot),
       onQr: (qr) => qr && this.events.publish('qrCode', qr),
       onMessage: (message) => this.events.publish('messageReceived', message),
-      saveMedia: (ref) => this.media.save(ref),
+      saveMedia: (ref) => this.deps.saveMedia(ref),
       onEnded: () => {
         if (this.sessions.get(id) === session) this.sessions.delete(id);
       },
@@ -351,24 +319,7 @@ export class InstanceRegistry implements InstanceService {
     });
   }
 
-  private async sendingSession(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<WhatsAppSession> {
-    if (!!input.instanceId === !!input.fromPhoneNumber) throw validationFailed('give exactly one of instanceId or fromPhoneNumber');
-    let id = input.instanceId;
-    // Hot path of every send: a live session exists only for an existing instance, so no row read.
-    const live = id ? this.sessions.get(id) : undefined;
-    if (live?.online) return live;
-    if (!id) {
-      const phone = normalizePhoneNumber(String(input.fromPhoneNumber));
-      if (!phone) throw validationFailed('fromPhoneNumber is not a valid phone number', { field: 'fromPhoneNumber' });
-      const rows = (await this.repo.findAll()).filter((r) => r.phoneNumber === phone);
-      const row = rows.find((r) => this.sessions.get(r.id)?.online) ?? rows[0];
-      if (!row) throw new DomainError('INSTANCE_NOT_FOUND', `no instance is linked to ${phone}`, { fromPhoneNumber: phone });
-      id = row.id;
-    }
-    return (await this.onlineSession(id)).session;
-  }
-
-  private async onlineSession(id: string): Promise<{ session: WhatsAppSession; row: InstanceRecord }> {
+  private async requireOnline(id: string): Promise<{ session: WhatsAppSession; row: InstanceRecord }> {
     const row = await this.requireRow(id);
     const session = this.sessions.get(row.id);
     if (!session?.online) throw instanceNotConnected(row.id, session?.status ?? row.status);
@@ -376,8 +327,7 @@ export class InstanceRegistry implements InstanceService {
   }
 
   private async requireRow(id: string): Promise<InstanceRecord> {
-    // Ids are UUIDs; anything else cannot exist (and must not reach the database as a type error).
-    const row = typeof id === 'string' && UUID.test(id) ? await this.repo.findById(id) : null;
+    const row = await this.repo.findById(id);
     if (!row) throw instanceNotFound(String(id));
     return row;
   }

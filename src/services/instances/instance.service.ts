@@ -1,13 +1,13 @@
-import type { EventBus } from '../shared/event-bus.ts';
 import type { DeviceInfo, InstanceView, PairingCode, QrCode } from './types.ts';
-import type { GroupInfo, KnownContact, MediaDownload, NumberCheck, SendMediaInput, SendResult, SendTextInput } from '../messaging/types.ts';
+import type { GroupInfo, KnownContact } from '../messaging/index.ts';
+import type { WhatsAppSession } from './whatsapp-session.ts';
 
 /**
- * The one service both transports (GraphQL and legacy REST) drive. Every method validates its input
- * and throws DomainError for expected failures.
+ * Instances and their lifecycle, as both transports (GraphQL and legacy REST) drive them. Every
+ * method validates its input and throws DomainError for expected failures. Sending lives in
+ * messaging, events on the event bus.
  */
 export interface InstanceService {
-  readonly events: EventBus;
   list(filter?: { ownerId?: string }): Promise<InstanceView[]>;
   /** Throws INSTANCE_NOT_FOUND. */
   get(id: string): Promise<InstanceView>;
@@ -21,7 +21,9 @@ export interface InstanceService {
   requestPairingCode(id: string, phoneNumber: string): Promise<PairingCode>;
   /** Stops QR linking in progress (status DISCONNECTED); false when the instance was not showing QR codes. */
   cancelLinking(id: string): Promise<boolean>;
-  /** The next four throw INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED. */
+  /** The QR code being shown for linking, if any. */
+  currentQr(id: string): QrCode | null;
+  /** The next three throw INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED. */
   deviceInfo(id: string): Promise<DeviceInfo>;
   listGroups(id: string): Promise<GroupInfo[]>;
   /** Contacts this session has heard of since it connected (contact sync, message senders). */
@@ -30,19 +32,15 @@ export interface InstanceService {
   logout(id: string): Promise<InstanceView>;
   /** Stops the session, deletes the instance with its creds and keys. */
   delete(id: string): Promise<void>;
+}
+
+/** The live sessions messaging sends through; which sessions exist stays the registry's business. */
+export interface SessionSource {
   /**
-   * Throws INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED, INVALID_RECIPIENT, RECIPIENT_NOT_ON_WHATSAPP,
-   * GROUP_NOT_FOUND (a `@g.us` recipient the account is not in), VALIDATION_FAILED.
+   * The online session that sends for `instanceId` or `fromPhoneNumber` (exactly one). Throws
+   * VALIDATION_FAILED, INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED.
    */
-  sendText(input: SendTextInput): Promise<SendResult>;
-  /**
-   * Media from a URL or an upload. Besides sendText's errors: MEDIA_TOO_LARGE, MEDIA_EMPTY,
-   * MEDIA_TYPE_MISMATCH, MEDIA_URL_INVALID, MEDIA_URL_FORBIDDEN, MEDIA_FETCH_FAILED.
-   */
-  sendMedia(input: SendMediaInput): Promise<SendResult>;
-  /** Throws INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED, VALIDATION_FAILED (empty list or > 50 numbers). */
-  checkNumbers(instanceId: string, phoneNumbers: string[]): Promise<NumberCheck[]>;
-  currentQr(id: string): QrCode | null;
-  /** The decrypted bytes of a received media message, streamed. Throws INSTANCE_NOT_FOUND, MEDIA_NOT_FOUND, MEDIA_FETCH_FAILED. */
-  openReceivedMedia(instanceId: string, messageId: string): Promise<MediaDownload>;
+  sendingSession(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<WhatsAppSession>;
+  /** Throws INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED. */
+  onlineSession(instanceId: string): Promise<WhatsAppSession>;
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { SandboxConfig } from '../../config.ts';
 import type { WhatsAppSandbox } from '../../sandbox/sandbox.ts';
-import type { Logger } from '../shared/logger.ts';
+import type { Logger } from '../shared/index.ts';
 
 /** How this gateway reaches the sandbox that stands in for WhatsApp. */
 export interface SandboxLink {

@@ -3,16 +3,12 @@ import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.t
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
-import { DomainError, instanceNotConnected, invalidState } from '../shared/errors.ts';
-import { baileysLogger, type Logger } from '../shared/logger.ts';
-import { ContactBook } from '../messaging/contact-book.ts';
+import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
+import { ContactBook, mediaReferenceOf, toIncomingMessage, type GroupInfo, type IncomingMessage } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
-import { mediaReferenceOf } from '../messaging/media/received-media.ts';
-import { toIncomingMessage } from '../messaging/message-mapper.ts';
 import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
 import { decideReconnect } from './reconnect-policy.ts';
-import type { GroupInfo, IncomingMessage } from '../messaging/types.ts';
 import type { InstanceStatus, QrCode } from './types.ts';
 
 export interface SessionSnapshot {

@@ -1,22 +1,31 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateMessageIDV2, type WASocket } from '@whiskeysockets/baileys';
 import type { Config } from '../../config.ts';
-import { DomainError, validationFailed } from '../shared/errors.ts';
+import { DomainError, validationFailed } from '../shared/index.ts';
 import { buildMediaContent, checkMediaInput, resolveMediaType, stageMedia } from './media/media-sender.ts';
 import { NumberDirectory } from './number-directory.ts';
 import { normalizePhoneNumber, parseRecipient } from './recipients.ts';
 import type { NumberCheck, SendMediaInput, SendResult, SendTextInput } from './types.ts';
-import type { WhatsAppSession } from '../instances/whatsapp-session.ts';
+import type { SessionSource, WhatsAppSession } from '../instances/index.ts';
 
 const MAX_TEXT = 65_536;
 const MAX_CHECK = 50;
+const MB = 1024 * 1024;
+const DEFAULT_MEDIA: Config['media'] = {
+  tmpDir: join(tmpdir(), 'wamux-media'),
+  limits: { image: 5 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB },
+  url: { allowPrivate: false, timeoutMs: 30_000, maxRedirects: 5 },
+};
 
 export interface MessageSenderDeps {
-  /** The online session that sends for `instanceId` or `fromPhoneNumber`; throws the registry's domain errors. */
-  sendingSession(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<WhatsAppSession>;
-  /** The online session of an instance; throws INSTANCE_NOT_FOUND or INSTANCE_NOT_CONNECTED. */
-  onlineSession(instanceId: string): Promise<WhatsAppSession>;
-  media: Config['media'];
+  sessions: SessionSource;
+  /** Media limits and staging; defaults to Config's defaults under the OS temp dir. */
+  media?: Config['media'];
 }
+
+/** Sending and number checks, as both transports drive them. */
+export type MessagingService = Pick<MessageSender, 'sendText' | 'sendMedia' | 'checkNumbers'>;
 
 /**
  * Sending and number checks, for every instance: validates the input, resolves the sender and the
@@ -24,12 +33,14 @@ export interface MessageSenderDeps {
  * and hands Baileys the message. Which sessions exist is the registry's business.
  */
 export class MessageSender {
-  private readonly deps: MessageSenderDeps;
+  private readonly sessions: SessionSource;
+  private readonly media: Config['media'];
   /** Which numbers are on WhatsApp, per instance: a burst to one recipient costs one directory query. */
   private readonly numbers = new NumberDirectory();
 
   constructor(deps: MessageSenderDeps) {
-    this.deps = deps;
+    this.sessions = deps.sessions;
+    this.media = deps.media ?? DEFAULT_MEDIA;
   }
 
   async sendText(input: SendTextInput): Promise<SendResult> {
@@ -48,7 +59,7 @@ export class MessageSender {
   async sendMedia(input: SendMediaInput): Promise<SendResult> {
     checkMediaInput(input.kind, input.source, input.caption, input.fileName);
     const target = await this.sendTarget(input);
-    const options = this.deps.media;
+    const options = this.media;
     const staged = await stageMedia(input.kind, input.source, options);
     try {
       const type = resolveMediaType(input.kind, staged, input.mimeType);
@@ -63,7 +74,7 @@ export class MessageSender {
 
   /** The sending instance (online) and the recipient's JID (known to be on WhatsApp), resolved before any work. */
   private async sendTarget(input: { instanceId?: string; fromPhoneNumber?: string; to: string }): Promise<{ session: WhatsAppSession; jid: string }> {
-    const session = await this.deps.sendingSession(input);
+    const session = await this.sessions.sendingSession(input);
     const recipient = parseRecipient(input.to);
     if (recipient.kind === 'jid') {
       if (recipient.jid.endsWith('@g.us')) await session.requireGroup(recipient.jid);
@@ -101,7 +112,7 @@ export class MessageSender {
     if (!Array.isArray(phoneNumbers) || phoneNumbers.length === 0 || phoneNumbers.length > MAX_CHECK) {
       throw validationFailed(`phoneNumbers must hold 1 to ${MAX_CHECK} numbers`, { field: 'phoneNumbers' });
     }
-    const session = await this.deps.onlineSession(instanceId);
+    const session = await this.sessions.onlineSession(instanceId);
     const normalized = phoneNumbers.map((input) => ({ input, phoneNumber: normalizePhoneNumber(String(input)) }));
     const valid = [...new Set(normalized.map((n) => n.phoneNumber).filter((n): n is string => !!n))];
     const found = valid.length

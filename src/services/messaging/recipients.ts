@@ -1,4 +1,4 @@
-import { DomainError } from '../shared/errors.ts';
+import { DomainError } from '../shared/index.ts';
 
 const JID = /^(\d{5,20})(?::\d+)?@(s\.whatsapp\.net|lid)$|^[\d-]{5,40}@g\.us$/;
 

@@ -1,5 +1,5 @@
-import type { InstanceStatusEvent, QrCode } from '../instances/types.ts';
-import type { IncomingMessage } from '../messaging/types.ts';
+import type { InstanceStatusEvent, QrCode } from '../instances/index.ts';
+import type { IncomingMessage } from '../messaging/index.ts';
 
 export interface SystemEvent {
   type: 'INSTANCE_CREATED' | 'INSTANCE_DELETED' | 'INSTANCE_LOGGED_OUT' | 'RESTORE_STARTED' | 'RESTORE_FINISHED' | 'SHUTDOWN';

@@ -1,16 +1,36 @@
 import type { DomainEvents } from './domain-events.ts';
+import type { Logger } from './logger.ts';
 
-type Listener<T> = (event: T) => void;
+/**
+ * Called synchronously inside `publish`, which runs inside a Baileys event handler: a listener that
+ * does I/O queues its own work and returns at once (a returned promise is not awaited, only its
+ * rejection is logged).
+ */
+type Listener<T> = (event: T) => unknown;
 
 /**
  * Typed in-process pub/sub. Subscribers get an async iterator with a bounded buffer: a slow
  * consumer loses its oldest undelivered events rather than growing memory without limit.
+ * Listeners are isolated: one that throws (or rejects) is logged and the others still get the event,
+ * so a broken consumer cannot abort the rest of a Baileys batch or the session that published it.
  */
 export class EventBus {
   private readonly listeners = new Map<keyof DomainEvents, Set<Listener<never>>>();
+  private readonly log: Logger;
+
+  constructor(logger: Logger) {
+    this.log = logger.child({ component: 'events' });
+  }
 
   publish<K extends keyof DomainEvents>(topic: K, event: DomainEvents[K]): void {
-    for (const listener of this.listeners.get(topic) ?? []) (listener as Listener<DomainEvents[K]>)(event);
+    for (const listener of this.listeners.get(topic) ?? []) {
+      try {
+        const result = (listener as Listener<DomainEvents[K]>)(event);
+        if (result instanceof Promise) result.catch((err: unknown) => this.log.error({ err, topic }, 'an event listener failed'));
+      } catch (err) {
+        this.log.error({ err, topic }, 'an event listener failed');
+      }
+    }
   }
 
   on<K extends keyof DomainEvents>(topic: K, listener: Listener<DomainEvents[K]>): () => void {

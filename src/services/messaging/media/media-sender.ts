@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { AnyMessageContent } from '@whiskeysockets/baileys';
-import { DomainError, validationFailed } from '../../shared/errors.ts';
+import { DomainError, validationFailed } from '../../shared/index.ts';
 import { sniff, type MediaCategory, type Sniffed } from './sniff.ts';
 import { stageStream, stageUrl, type StagedFile, type UrlOptions } from './media-source.ts';
 

@@ -7,8 +7,7 @@ import { isIP } from 'node:net';
 import { basename, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DomainError } from '../../shared/errors.ts';
-import { ForbiddenAddress, guardedLookup, isPrivateAddress } from '../../shared/address-guard.ts';
+import { DomainError, ForbiddenAddress, guardedLookup, isPrivateAddress } from '../../shared/index.ts';
 import { SNIFF_BYTES } from './sniff.ts';
 
 /** A media file staged on disk: held whole in memory never, removed by `discard()` (also on failure). */
