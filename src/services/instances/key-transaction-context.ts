@@ -45,7 +45,7 @@ function releaseRecentMessages(sock: WASocket): void {
  * itself, as if no transaction were open, and a transaction begun there starts afresh. It patches
  * the socket's own key store object (`sock.authState.keys`), which every part of the socket shares.
  */
-function commitLateKeyWrites(keys: SignalKeyStoreWithTransaction): void {
+export function commitLateKeyWrites(keys: SignalKeyStoreWithTransaction): void {
   // Taken here, where no transaction is open: running in it leaves Baileys' context behind.
   const outside = AsyncLocalStorage.snapshot();
   const current = new AsyncLocalStorage<{ finished: boolean }>();
