@@ -11,12 +11,13 @@
  * Memory per instance is measured the same way for both: the slope between n/2 and n linked
  * instances (what one more costs), and the growth over nothing linked ÷ n (what includes warm-up).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, BenchContext, BenchRow } from './lib/benchmark.ts';
 import { provisionBenchDatabase } from './lib/bench-database.ts';
 import { ControlClient } from './lib/control-client.ts';
+import { monotonicUs, summarizeCpuProfiles, type TimeWindow } from './lib/cpu-profile.ts';
 import { cpuBetween, mib, sampleProcess, type ProcSample } from './lib/proc-stats.ts';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.ts';
 import { percentile, runPool, sleep } from './lib/stats.ts';
@@ -99,7 +100,11 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
     const setup: SubjectSetup = { sandbox: sandbox.endpoint, control, env: { ...env, SANDBOX_URL: sandbox.endpoint.controlUrl } };
     // BENCH_HEAP_SNAPSHOT=<dir>: heap snapshots of wamux linked and idle, and after the traffic (SIGUSR2).
     if (kind === 'wamux' && process.env.BENCH_HEAP_SNAPSHOT) setup.nodeArgs = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HEAP_SNAPSHOT}`];
-    subject = await startSubject(kind, setup);
+    // --cpu-prof <dir>: the first process of each subject is profiled into <dir>/<kind>, cut by phase.
+    const profDir = ctx.options.cpuProfDir ? join(ctx.options.cpuProfDir, kind) : undefined;
+    if (profDir) await mkdir(profDir, { recursive: true });
+    const windows: TimeWindow[] = [];
+    subject = await startSubject(kind, { ...setup, nodeArgs: [...(setup.nodeArgs ?? []), ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])] });
     const pid = subject.process.pid;
     ctx.log(`${kind}: pid ${pid} at ${subject.process.url}, sandbox pid ${sandbox.pid}`);
 
@@ -127,7 +132,9 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
 
     ctx.log(`${kind}: sending ${messages} texts…`);
     const s0 = await sampleProcess(pid);
+    const sendsFrom = monotonicUs();
     const sent = await runPool(messages, window, (i) => subject!.sendText(ids[i % ids.length]!, peerPhone(i % PEERS), `bench ${i}`), ctx.signal);
+    windows.push({ name: 'sends', startUs: sendsFrom, endUs: monotonicUs() });
     const sends = rate(sent.filter((r) => r.status === 'fulfilled').length, messages, s0, await sampleProcess(pid), window, sent);
 
     await quiesce(pid, ctx.signal);
@@ -137,9 +144,11 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
     const done = new Promise<void>((resolve) => (allSeen = resolve));
     const stopInbox = await subject.onReceived(() => ++seen === messages && allSeen());
     const r0 = await sampleProcess(pid);
+    const receivesFrom = monotonicUs();
     const pushed = await runPool(messages, window, (i) => control.sendText(peerPhone(i % PEERS), instancePhone(i % n), `inbound ${i}`), ctx.signal);
     const expected = pushed.filter((r) => r.status === 'fulfilled').length;
     await Promise.race([done, sleep(Math.max(60_000, messages * 20), ctx.signal)]);
+    windows.push({ name: 'receives', startUs: receivesFrom, endUs: monotonicUs() });
     const receives = rate(seen, expected, r0, await sampleProcess(pid), window, pushed);
     stopInbox();
 
@@ -163,6 +172,7 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
     if (process.env.BENCH_HEAP_SNAPSHOT && kind === 'wamux') process.kill(pid, 'SIGUSR2');
     await subject.close();
     await subject.process.stop();
+    if (profDir) ctx.log(await summarizeCpuProfiles(profDir, windows, kind, kind === 'wamux' ? 'src/' : 'bench/'));
 
     // Restore: a new process on the same state brings every instance back by itself.
     const boot = Date.now();

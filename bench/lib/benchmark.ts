@@ -33,7 +33,7 @@ export interface BenchOptions {
   timeoutMs: number;
   /** How the sandbox child keeps its state (see sandbox-process.ts). */
   sandboxState: SandboxState;
-  /** When set, the sandbox child runs with --cpu-prof into this directory and the runner summarises it. */
+  /** When set, the sandbox child (sandbox bench) and both gateway subjects run with --cpu-prof into this directory, summarised by phase. */
   cpuProfDir: string | undefined;
 }
 
