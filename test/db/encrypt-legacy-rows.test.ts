@@ -12,7 +12,7 @@ import { createLoggedTestOrm, type LoggedTestOrm } from '../helpers/db.ts';
 // Creds and keys written before encryption at rest are rewritten once per database, and a boot
 // after that reads no key rows at all (it used to page through every one of them at every boot).
 const codec = encryptedCodec(randomBytes(32));
-const BEFORE_BOOT_TASK = 'Migration20261201073508_legacy_rest';
+const BOOT_TASK_MIGRATION = 'Migration20261202031500_boot_task';
 const INSTANCES = 4;
 const KEYS_PER_INSTANCE = 300;
 
@@ -42,7 +42,8 @@ describe('encryptLegacyAuthRows', () => {
 
   test('a database from before encryption gets its plaintext rows encrypted once, and later boots read no key rows', async () => {
     // A database as an older gateway left it: migrated up to before boot_task, with plaintext rows.
-    await orm.migrator.down({ to: BEFORE_BOOT_TASK });
+    const executed = (await orm.migrator.getExecuted()).map((m) => m.name);
+    await orm.migrator.down({ to: executed[executed.indexOf(BOOT_TASK_MIGRATION) - 1]! });
     const repo = new InstanceRepository(orm);
     const ids: string[] = [];
     for (let i = 0; i < INSTANCES; i++) ids.push((await repo.create({ name: `legacy-${randomUUID()}` })).id);

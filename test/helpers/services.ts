@@ -1,8 +1,9 @@
 import type { Config } from '../../src/config.ts';
-import type { AuthValueCodec } from '../../src/db/auth-value.codec.ts';
+import { bufferJsonCodec, type AuthValueCodec } from '../../src/db/auth-value.codec.ts';
+import { MessageRepository } from '../../src/db/message.repository.ts';
 import type { Orm } from '../../src/db/orm.ts';
 import { InstanceRegistry } from '../../src/services/instances/index.ts';
-import { MessageSender, ReceivedMediaService } from '../../src/services/messaging/index.ts';
+import { MessageLedger, MessageSender, ReceivedMediaService } from '../../src/services/messaging/index.ts';
 import { createLogger, EventBus, type Logger } from '../../src/services/shared/index.ts';
 import type { InstanceStatus } from '../../src/services/instances/index.ts';
 
@@ -29,6 +30,7 @@ export function startServices(options: {
   const logger = options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'silent');
   const events = new EventBus(logger);
   const receivedMedia = new ReceivedMediaService({ orm: options.orm, logger });
+  const ledger = new MessageLedger({ repo: new MessageRepository(options.orm, options.authCodec ?? bufferJsonCodec), events, logger, retentionDays: 0 });
   const registry = new InstanceRegistry({
     orm: options.orm,
     logger,
@@ -37,6 +39,7 @@ export function startServices(options: {
     restore: { concurrency: 4, staggerMs: 0 },
     waWebSocketUrl: options.waWebSocketUrl,
     saveMedia: (ref) => receivedMedia.save(ref),
+    receive: async (message) => void (await ledger.recordInbound(message)),
     ...(options.authCodec ? { authCodec: options.authCodec } : {}),
   });
   const messages = new MessageSender({ sessions: registry, ...(options.media ? { media: options.media } : {}) });

@@ -35,11 +35,17 @@ export interface SessionDeps {
   /** Persist and publish a state change (called in order; the session never runs two at once). */
   onState(snapshot: SessionSnapshot): Promise<void>;
   onQr(qr: QrCode | null): void;
-  onMessage(message: IncomingMessage): void;
+  /**
+   * Stores an incoming message in the ledger (which publishes it when new). Awaited before
+   * Baileys sends the delivery receipt; a rejection keeps the receipt from going out.
+   */
+  receive(message: IncomingMessage): Promise<void>;
   /** Keeps what is needed to download a received media message later; awaited before the event goes out. */
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
   onEnded(): void;
+  /** Every close of the WhatsApp connection while running, with what the reconnect policy decided. */
+  onClose?(statusCode: number | undefined, action: 'restart' | 'retry' | 'stop'): void;
 }
 
 const SEEN_IDS_LIMIT = 2_000;
@@ -74,7 +80,7 @@ export class WhatsAppSession {
   private ended = false;
   /** Serialises state callbacks so the stored status never goes backwards. */
   private stateChain: Promise<void> = Promise.resolve();
-  /** Recently delivered message ids: WhatsApp may deliver the same message twice (retries, offline replays). */
+  /** Recently stored message ids: saves the ledger a round trip when Baileys emits a message the receipt hook already stored. */
   private readonly seenIds = new Set<string>();
   private qrWaiters: Array<() => void> = [];
   private incoming: Promise<void> = Promise.resolve();
@@ -119,6 +125,8 @@ export class WhatsAppSession {
       browser: [this.deps.deviceName, 'Chrome', '124.0.0'],
       markOnlineOnConnect: false,
       syncFullHistory: false,
+      // Our Baileys patch (patches/): the message is in the ledger before WhatsApp hears it arrived.
+      beforeMessageReceipt: (msg) => this.store(msg),
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
     detachFromKeyTransactions(sock);
@@ -148,23 +156,32 @@ export class WhatsAppSession {
     });
   }
 
+  /**
+   * Messages Baileys emits without passing our receipt hook first (placeholder resends, anything
+   * a future Baileys adds); the ledger deduplicates, so what the hook stored is not stored twice.
+   */
   private async onMessages(messages: WAMessage[], type: string): Promise<void> {
     for (const msg of messages) {
       // 'append' carries our own sends and messages delivered while we were offline; only the
       // latter are new to the user. History sync never comes through here.
       if (type === 'append' && msg.key.fromMe) continue;
-      const id = msg.key.id;
-      if (!id || this.seenIds.has(id)) continue;
-      const media = mediaReferenceOf(this.instanceId, msg);
-      const incoming = toIncomingMessage(this.instanceId, msg, media);
-      if (!incoming) continue;
-      this.seenIds.add(id);
-      if (!incoming.fromMe) this.contacts.remember({ jid: incoming.sender.jid, lid: incoming.sender.lid, phoneNumber: incoming.sender.phoneNumber, name: incoming.sender.pushName });
-      if (this.seenIds.size > SEEN_IDS_LIMIT) this.seenIds.delete(this.seenIds.values().next().value!);
-      // A failed save costs the later download, never the message itself.
-      if (media) await this.deps.saveMedia(media).catch((err) => this.log.error({ err, messageId: id }, 'saving the media reference failed'));
-      this.deps.onMessage(incoming);
+      await this.store(msg).catch((err) => this.log.error({ err, messageId: msg.key.id }, 'storing an incoming message failed'));
     }
+  }
+
+  /** Into the ledger (with its media reference). Throws when the ledger could not store it. */
+  private async store(msg: WAMessage): Promise<void> {
+    const id = msg.key.id;
+    if (!id || this.seenIds.has(id)) return;
+    const media = mediaReferenceOf(this.instanceId, msg);
+    const incoming = toIncomingMessage(this.instanceId, msg, media);
+    if (!incoming) return;
+    // A failed save costs the later download, never the message itself.
+    if (media) await this.deps.saveMedia(media).catch((err) => this.log.error({ err, messageId: id }, 'saving the media reference failed'));
+    await this.deps.receive(incoming);
+    this.seenIds.add(id);
+    if (this.seenIds.size > SEEN_IDS_LIMIT) this.seenIds.delete(this.seenIds.values().next().value!);
+    if (!incoming.fromMe) this.contacts.remember({ jid: incoming.sender.jid, lid: incoming.sender.lid, phoneNumber: incoming.sender.phoneNumber, name: incoming.sender.pushName });
   }
 
   private async onConnectionUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
@@ -207,6 +224,7 @@ export class WhatsAppSession {
     const reason = `${error?.message ?? 'connection closed'}${statusCode ? ` (${statusCode})` : ''}`;
     const decision = decideReconnect(statusCode, this.reconnectAttempts + 1, { hasCreds: this.hasCreds });
     this.log.info({ statusCode, decision: decision.action }, 'connection closed');
+    this.deps.onClose?.(statusCode, decision.action);
     if (decision.action === 'restart') {
       this.openSocket();
       await this.setState({ status: 'CONNECTING' });
