@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { createOrm, type Orm } from './db/orm.ts';
 import { mountGraphQL } from './http/graphql-server.ts';
 import { mediaDownloadRoute } from './http/media-download.route.ts';
+import { sandboxControlRoute } from './http/sandbox-control.route.ts';
 import { graphiqlAssetsRoute } from './http/graphiql-assets.route.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
@@ -85,10 +86,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
     // Every domain publishes here; GraphQL subscriptions, legacy WebSockets and webhooks listen.
     const events = new EventBus(log);
-    const receivedMedia = new ReceivedMediaService({ orm, logger: log });
+    const receivedMedia = new ReceivedMediaService({ orm, logger: log, codec: authCodec, hosts: { sandboxHost: sandbox?.mediaHost } });
     undo.push(() => receivedMedia.stop());
     // Message text and content are encrypted at rest with the same key as creds and Signal keys.
-    const ledger = new MessageLedger({ repo: new MessageRepository(orm, authCodec), events, logger: log, retentionDays: config.messages.retentionDays });
+    const ledger = new MessageLedger({
+      repo: new MessageRepository(orm, authCodec),
+      events,
+      logger: log,
+      retentionDays: config.messages.retentionDays,
+      // The registry is built next; read receipts only go out once it runs.
+      sessions: { onlineSession: (id) => registry.onlineSession(id) },
+    });
     undo.push(() => ledger.stop());
     const registry = new InstanceRegistry({
       orm,
@@ -100,6 +108,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       metrics,
       saveMedia: (ref) => receivedMedia.save(ref),
       receive: async (message) => void (await ledger.recordInbound(message)),
+      onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
@@ -116,10 +125,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       options: config.webhooks,
       formats: [sudevwaFormat],
       metrics,
+      ledger,
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, services: { instances: registry, messages, receivedMedia, events, auth, webhooks }, registry, ledger, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, services: { instances: registry, messages, ledger, receivedMedia, events, auth, webhooks }, registry, ledger, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -189,10 +199,7 @@ async function assemble(parts: Parts): Promise<App> {
   await http.register(webhookRoutes, { ...services, webhooks, rateLimits });
   // Every WebSocket endpoint shares the one HTTP server; each upgrade goes to the server of its path.
   routeUpgrades(http.server, [graphql.upgrade, legacyWs]);
-  if (sandbox?.embedded) {
-    const { sandboxControlApi } = await import('./sandbox/control-api.ts');
-    await http.register(sandboxControlApi, { prefix: '/sandbox', sandbox: sandbox.embedded });
-  }
+  if (sandbox?.embedded) await http.register(sandboxControlRoute, { prefix: '/sandbox', sandbox: sandbox.embedded, auth: services.auth });
   // Runs inside `http.close()`, after Fastify starts answering 503 and before the server waits for
   // open connections: live subscriptions (graphql-ws and SSE) would otherwise keep it waiting.
   http.addHook('preClose', async () => {

@@ -11,7 +11,10 @@ export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'post
  * /sandbox); `external` points every instance at a sandbox running elsewhere (`npm run sandbox`),
  * found through its control API at `url`.
  */
-export type SandboxConfig = { enabled: false } | { enabled: true; mode: 'embedded'; port: number } | { enabled: true; mode: 'external'; url: string };
+export type SandboxConfig =
+  | { enabled: false }
+  | { enabled: true; mode: 'embedded'; port: number; allowPrivateMediaUrls: boolean }
+  | { enabled: true; mode: 'external'; url: string };
 
 export type Config = {
   server: { host: string; port: number };
@@ -151,6 +154,8 @@ const envSchema = z.object({
   RESTORE_CONCURRENCY: integer(1, 1_000).default(4),
   RESTORE_STAGGER_MS: integer(0, 60_000).default(250),
   SANDBOX_PORT: integer(0, 65535).default(0),
+  SANDBOX_ALLOW_PRIVATE_MEDIA_URLS: bool.default(false),
+  WA_SANDBOX_IN_PRODUCTION: bool.default(false),
   SANDBOX_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (the sandbox control API)' }).optional(),
   MAX_IMAGE_MB: integer(1, 100).default(5),
   MAX_VIDEO_MB: integer(1, 2_000).default(16),
@@ -246,6 +251,10 @@ export function loadConfig(env: Env = process.env, terminal: { isTTY: boolean } 
   if (typing.filter((v) => v === undefined).length === 1 || (typing[0] !== undefined && typing[1]! < typing[0])) {
     throw new ConfigError(['TYPING_DELAY_MIN, TYPING_DELAY_MAX: set both (seconds), with MAX >= MIN, or neither']);
   }
+  if (e.WA_SANDBOX && e.NODE_ENV === 'production' && !e.WA_SANDBOX_IN_PRODUCTION) {
+    // A fake WhatsApp network on a production gateway is almost always a leftover of a trial setup.
+    throw new ConfigError(['WA_SANDBOX: the sandbox is for trying wamux and for tests; with NODE_ENV=production set WA_SANDBOX_IN_PRODUCTION=true to run it anyway']);
+  }
   const dataDir = resolve(e.DATA_DIR);
   return {
     server: { host: e.HOST, port: e.PORT },
@@ -262,7 +271,7 @@ export function loadConfig(env: Env = process.env, terminal: { isTTY: boolean } 
       ? { enabled: false }
       : e.SANDBOX_URL
         ? { enabled: true, mode: 'external', url: e.SANDBOX_URL.replace(/\/+$/, '') }
-        : { enabled: true, mode: 'embedded', port: e.SANDBOX_PORT },
+        : { enabled: true, mode: 'embedded', port: e.SANDBOX_PORT, allowPrivateMediaUrls: e.SANDBOX_ALLOW_PRIVATE_MEDIA_URLS },
     mode: e.NODE_ENV,
     auth: {
       jwtSecret: e.JWT_SECRET,

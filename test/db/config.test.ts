@@ -57,6 +57,8 @@ describe('loadConfig', () => {
       RESTORE_CONCURRENCY: '16',
       RESTORE_STAGGER_MS: '0',
       SANDBOX_PORT: '9000',
+      SANDBOX_ALLOW_PRIVATE_MEDIA_URLS: 'true',
+      WA_SANDBOX_IN_PRODUCTION: 'true',
       MAX_IMAGE_MB: '2',
       MAX_VIDEO_MB: '64',
       MAX_AUDIO_MB: '8',
@@ -106,7 +108,7 @@ describe('loadConfig', () => {
       messages: { queueTtlSeconds: 3600, retentionDays: 90, sendWaitMs: 15000 },
       whatsapp: { deviceName: 'Front desk', presenceHeartbeatSeconds: 60 },
       restore: { concurrency: 16, staggerMs: 0 },
-      sandbox: { enabled: true, mode: 'embedded', port: 9000 },
+      sandbox: { enabled: true, mode: 'embedded', port: 9000, allowPrivateMediaUrls: true },
       media: {
         tmpDir: '/var/lib/wamux/tmp',
         limits: { image: 2 * MB, video: 64 * MB, audio: 8 * MB, document: 20 * MB },
@@ -205,6 +207,12 @@ describe('loadConfig', () => {
 });
 
 describe('security settings', () => {
+  test('the sandbox does not start in production unless WA_SANDBOX_IN_PRODUCTION=true says so', () => {
+    expect(() => loadConfig({ WA_SANDBOX: 'true', NODE_ENV: 'production' })).toThrow(/WA_SANDBOX_IN_PRODUCTION=true/);
+    expect(loadConfig({ WA_SANDBOX: 'true', NODE_ENV: 'production', WA_SANDBOX_IN_PRODUCTION: 'true' }).sandbox).toMatchObject({ enabled: true, mode: 'embedded', allowPrivateMediaUrls: false });
+    expect(loadConfig({ NODE_ENV: 'production' }).sandbox).toEqual({ enabled: false });
+  });
+
   test('refuse weak or malformed secrets, naming the variable but never echoing its value', () => {
     try {
       loadConfig({ JWT_SECRET: 'short', SECRETS_KEY: 'not-a-key', ADMIN_PASSWORD: 'tiny', JWT_ACCESS_TTL: 'forever', REDIS_URL: 'http://x' });

@@ -12,7 +12,7 @@ import { createLoggedTestOrm, type LoggedTestOrm } from '../helpers/db.ts';
 // Creds and keys written before encryption at rest are rewritten once per database, and a boot
 // after that reads no key rows at all (it used to page through every one of them at every boot).
 const codec = encryptedCodec(randomBytes(32));
-const BOOT_TASK_MIGRATION = 'Migration20261202031500_boot_task';
+const BOOT_TASK_MIGRATION = 'Migration20261202043000_boot_task';
 const INSTANCES = 4;
 const KEYS_PER_INSTANCE = 300;
 

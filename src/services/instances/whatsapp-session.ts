@@ -1,13 +1,15 @@
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
-import { ContactBook, mediaReferenceOf, toIncomingMessage, type GroupInfo, type IncomingMessage } from '../messaging/index.ts';
+import { ContactBook, mediaReferenceOf, toIncomingMessage, watchStatuses, type GroupInfo, type IncomingMessage, type StatusReport } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
+import { SessionMemory } from './session-memory.ts';
+import { guardedSignalRepository } from './signal-guard.ts';
 import { decideReconnect } from './reconnect-policy.ts';
 import type { InstanceStatus, QrCode } from './types.ts';
 
@@ -40,6 +42,8 @@ export interface SessionDeps {
    * Baileys sends the delivery receipt; a rejection keeps the receipt from going out.
    */
   receive(message: IncomingMessage): Promise<void>;
+  /** WhatsApp's acks and receipts for stored messages. */
+  onStatus(report: StatusReport): void;
   /** Keeps what is needed to download a received media message later; awaited before the event goes out. */
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
@@ -55,6 +59,8 @@ const statusCodeOf = (err: unknown): number | undefined => (err as { output?: { 
 /** How Baileys fails a call whose socket closed or went silent under it (see withSocket). */
 function isConnectionFailure(err: unknown): boolean {
   if (typeof err === 'number') return true;
+  // A write into a socket the peer already closed.
+  if (['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED'].includes((err as { code?: string } | undefined)?.code ?? '')) return true;
   const code = statusCodeOf(err);
   return code === DisconnectReason.connectionClosed || code === DisconnectReason.timedOut;
 }
@@ -73,6 +79,9 @@ export class WhatsAppSession {
   private readonly deps: SessionDeps;
   private readonly log: Logger;
   private auth: DbAuthState | undefined;
+  private keys: SignalKeyStore | undefined;
+  /** Caches Baileys would otherwise rebuild with every socket (see SessionMemory). */
+  private readonly memory = new SessionMemory();
   private sock: WASocket | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private qrShown = 0;
@@ -110,6 +119,8 @@ export class WhatsAppSession {
 
   async start(): Promise<void> {
     this.auth = await createDbAuthState(this.deps.orm, this.instanceId, { codec: this.deps.authCodec, keyWriter: this.deps.keyWriter });
+    // One key cache for the session, not one per socket: a reconnect starts warm.
+    this.keys = makeCacheableSignalKeyStore(this.auth.state.keys, baileysLogger(this.deps.logger, this.instanceId));
     await this.setState({ status: this.hasCreds ? 'CONNECTING' : 'QR_PENDING' });
     this.openSocket();
   }
@@ -118,9 +129,15 @@ export class WhatsAppSession {
     if (this.stopping || this.ended) return;
     const auth = this.auth!;
     const logger = baileysLogger(this.deps.logger, this.instanceId);
+    const memory = this.memory;
     const sock = makeWASocket({
-      auth: { creds: auth.state.creds, keys: makeCacheableSignalKeyStore(auth.state.keys, logger) },
+      auth: { creds: auth.state.creds, keys: this.keys! },
       logger,
+      userDevicesCache: memory.userDevices,
+      msgRetryCounterCache: memory.msgRetryCounter,
+      placeholderResendCache: memory.placeholderResends,
+      getMessage: async (key) => memory.sentMessage(key.id),
+      makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted }),
       // The first element is what the phone lists under "Linked devices".
       browser: [this.deps.deviceName, 'Chrome', '124.0.0'],
       markOnlineOnConnect: false,
@@ -149,6 +166,7 @@ export class WhatsAppSession {
     sock.ev.on('contacts.update', (list) => {
       for (const c of list) if (c.id) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
     });
+    watchStatuses(sock, (report) => this.deps.onStatus(report));
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       if (sock !== this.sock) return;
       // One chain per session keeps events in arrival order while media references are saved.
@@ -162,6 +180,8 @@ export class WhatsAppSession {
    */
   private async onMessages(messages: WAMessage[], type: string): Promise<void> {
     for (const msg of messages) {
+      // Kept for a phone's retry receipt, which may come after a reconnect (see SessionMemory).
+      if (msg.key.fromMe && msg.message && msg.key.id) this.memory.rememberSent(msg.key.id, msg.message);
       // 'append' carries our own sends and messages delivered while we were offline; only the
       // latter are new to the user. History sync never comes through here.
       if (type === 'append' && msg.key.fromMe) continue;
@@ -286,15 +306,16 @@ export class WhatsAppSession {
       return await work(sock);
     } catch (err) {
       if (err instanceof DomainError) throw err;
-      const lost = sock !== this.sock || !this.online || isConnectionFailure(err);
+      const lost = sock !== this.sock || !this.online || !sock.ws.isOpen || isConnectionFailure(err);
       if (!lost) throw err;
-      // A time-out on a socket that still looks open: WhatsApp stopped answering it. Staying ONLINE
-      // on it would be a lie, so it is ended and the reconnect policy takes over.
-      if (sock === this.sock && statusCodeOf(err) === DisconnectReason.timedOut) {
-        this.log.warn({ err }, 'WhatsApp did not answer on an open socket; reconnecting');
-        await sock.end(Object.assign(new Error('WhatsApp stopped answering'), { output: { statusCode: DisconnectReason.timedOut } }));
+      if (sock === this.sock) {
+        // Baileys has not reported the close yet (a write failed first, or WhatsApp went silent on a
+        // socket that still looks open). Ending it now makes the state say what is true before the
+        // caller hears about it; the reconnect policy takes over.
+        this.log.warn({ err }, 'the socket failed under a request; reconnecting');
+        await sock.end(Object.assign(new Error(`connection failed: ${(err as Error)?.message ?? String(err)}`), { output: { statusCode: DisconnectReason.connectionLost } }));
       }
-      throw instanceNotConnected(this.instanceId, this.status);
+      throw instanceNotConnected(this.instanceId, this.status === 'ONLINE' ? 'RECONNECTING' : this.status);
     }
   }
 

@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261202031500_boot_task extends Migration {
+export class Migration20261202043000_boot_task extends Migration {
 
-  override name = 'Migration20261202031500_boot_task';
+  override name = 'Migration20261202043000_boot_task';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "boot_task" ("name" varchar(255) not null, "done_at" timestamptz not null, primary key ("name"));`);
