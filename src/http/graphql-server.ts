@@ -11,6 +11,7 @@ import { createMaskError } from '../schema/errors.ts';
 import { buildSchema } from '../schema/index.ts';
 import { protectSchema } from '../schema/permissions.ts';
 import { costLimitPlugins } from './graphql-cost-limits.ts';
+import { hasNulByte, nulByteError, rejectNulBytes } from './nul-bytes.ts';
 import { useStreamingMultipart } from './graphql-multipart.ts';
 import { baseUrlOf, identify } from './identify.ts';
 import type { RateLimits } from './rate-limits.ts';
@@ -104,10 +105,17 @@ export function mountGraphQL(
     maxRequestBodySize: false,
     // Yoga logs every error its maskError replaced at error level, the domain errors we turn into
     // coded answers on purpose included; createMaskError logs the unexpected ones itself, with stacks.
-    logging: { debug: log.debug.bind(log), info: log.info.bind(log), warn: log.warn.bind(log), error: (err: unknown) => log.debug({ err }, 'error replaced by maskError') },
+    // Here only the message, at debug: a stack per wrong password is a log flood an attacker controls.
+    logging: {
+      debug: log.debug.bind(log),
+      info: log.info.bind(log),
+      warn: log.warn.bind(log),
+      error: (err: unknown) => log.debug({ reason: err instanceof Error ? err.message : String(err) }, 'error replaced by maskError'),
+    },
     // Multipart requests stream their files to the resolvers instead of Yoga buffering the form.
     plugins: [
       useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }),
+      rejectNulBytes,
       ...costLimitPlugins({ hideSuggestions: !options.introspection }),
       ...(options.introspection ? [] : [disableIntrospection]),
     ],
@@ -156,6 +164,7 @@ export function mountGraphQL(
       execute: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).execute(args)),
       subscribe: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).subscribe(args)),
       onSubscribe: async (ctx, _id, payload) => {
+        if (hasNulByte(payload.query) || hasNulByte(payload.variables) || hasNulByte(payload.operationName)) return [nulByteError()];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           connectionParams: ctx.connectionParams ?? {},

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { accountRoutes, publicAuthRoutes } from './auth.routes.ts';
 import { authenticate, identify, type RestDeps } from './context.ts';
+import { hasNulByte } from '../http/nul-bytes.ts';
 import { failure, RestError } from './envelope.ts';
 import { restErrorHandler } from './errors.ts';
 import { groupRoutes } from './groups.routes.ts';
@@ -34,6 +35,10 @@ export function restApi(deps: RestDeps) {
       }),
     );
     app.decorateRequest('caller', null);
+    // After the body is parsed, before any handler: text with NUL bytes is refused (see nul-bytes.ts).
+    app.addHook('preHandler', async (req) => {
+      if (hasNulByte(req.body) || hasNulByte(req.query) || hasNulByte(req.params)) throw RestError.of(400, 'text may not contain NUL (\\u0000) characters', 'VALIDATION_ERROR');
+    });
     app.setErrorHandler(restErrorHandler(deps.logger.child({ component: 'rest' })));
     // Unknown paths under /api/ meet the JWT check first, as in SUDEVWA (Echo runs group middleware on 404s).
     app.setNotFoundHandler(async (req, reply) => {

@@ -2,7 +2,7 @@ import type { Config } from '../../src/config.ts';
 import { bufferJsonCodec, encryptedCodec, type AuthValueCodec } from '../../src/db/auth-value.codec.ts';
 import { MessageRepository } from '../../src/db/message.repository.ts';
 import type { Orm } from '../../src/db/orm.ts';
-import { InstanceRegistry } from '../../src/services/instances/index.ts';
+import { InstanceRegistry, type RegistryDeps } from '../../src/services/instances/index.ts';
 import { MessageLedger, MessageSender, ReceivedMediaService } from '../../src/services/messaging/index.ts';
 import { createLogger, EventBus, type Logger } from '../../src/services/shared/index.ts';
 import type { InstanceStatus } from '../../src/services/instances/index.ts';
@@ -29,6 +29,7 @@ export function startServices(options: {
   logger?: Logger;
   media?: Config['media'];
   authCodec?: AuthValueCodec;
+  health?: RegistryDeps['health'];
   /** The sandbox's media host (`sandbox.info.mediaHost`), for downloads of received media. */
   mediaHost?: string;
 }): TestServices {
@@ -53,6 +54,7 @@ export function startServices(options: {
     receive: async (message) => void (await ledger.recordInbound(message)),
     onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
     ...(options.authCodec ? { authCodec: options.authCodec } : {}),
+    ...(options.health ? { health: options.health } : {}),
   });
   const messages = new MessageSender({ sessions: registry, ...(options.media ? { media: options.media } : {}) });
   let stopping: Promise<void> | undefined;

@@ -195,6 +195,8 @@ export class AuthService {
   }
 
   async createApiKey(principal: Principal, name: string): Promise<{ apiKey: ApiKeyRecord; key: string }> {
+    // A key that could mint keys would outlive its own revocation through them.
+    if (principal.via !== 'jwt') throw forbidden('an API key cannot create API keys: log in with your password and create it with that session');
     const label = String(name ?? '').trim();
     if (!label || label.length > 64) throw validationFailed('name must be 1 to 64 characters', { field: 'name' });
     const key = newOpaqueToken('wmx_key');

@@ -10,6 +10,7 @@ import { DomainError, instanceNotConnected, instanceNotFound, invalidState, vali
 import type { InstanceService, SessionSource } from './instance.service.ts';
 import { normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact, type StatusReport } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
+import type { HealthPolicy, SessionHealth } from './session-health.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
 import type { Metrics } from '../shared/metrics.ts';
 
@@ -43,6 +44,8 @@ export interface RegistryDeps {
   authCodec?: AuthValueCodec;
   /** Counts connects, closes, messages and key writes when given. */
   metrics?: Metrics;
+  /** Health thresholds (see HealthMonitor); tests shorten them. */
+  health?: Partial<HealthPolicy> & { checkEveryMs?: number };
 }
 
 /** Free-text labels: trimmed, empty means none. */
@@ -78,6 +81,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   /** One queue for every instance's Signal key writes: concurrent ratchet steps share statements. */
   private readonly keyWriter: KeyWriter;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly healthCheck: NodeJS.Timeout;
   private restoring: Promise<void> | undefined;
   private readonly restoreState: RestoreProgress = { total: 0, done: 0, failed: 0, finished: false };
   private stopping: Promise<void> | undefined;
@@ -101,6 +105,11 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       for (const s of this.sessions.values()) void s.heartbeat();
     }, deps.whatsapp.presenceHeartbeatSeconds * 1000);
     this.heartbeat.unref();
+    // Likewise one timer for every session's health check (unacknowledged sends).
+    this.healthCheck = setInterval(() => {
+      for (const s of this.sessions.values()) s.checkHealth();
+    }, deps.health?.checkEveryMs ?? 5_000);
+    this.healthCheck.unref();
   }
 
   async list(filter?: { ownerId?: string }): Promise<InstanceView[]> {
@@ -281,6 +290,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       clearInterval(this.heartbeat);
+      clearInterval(this.healthCheck);
       await Promise.allSettled([...this.starting.values()]);
       await Promise.allSettled([...this.loggingOut.values()]);
       await Promise.all([...this.sessions.values()].map((s) => s.stop()));
@@ -343,6 +353,8 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       receive: (message) => this.deps.receive(message),
       onStatus: (report) => this.deps.onStatus(id, report),
       saveMedia: (ref) => this.deps.saveMedia(ref),
+      onHealth: (health) => this.onHealth(id, health),
+      ...(this.deps.health ? { healthPolicy: this.deps.health } : {}),
       onClose: (statusCode, action) => this.deps.metrics?.connectionCloses.inc({ code: String(statusCode ?? 'none'), action }),
       onEnded: () => {
         if (this.sessions.get(id) === session) this.sessions.delete(id);
@@ -356,6 +368,17 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       throw err;
     }
     return session;
+  }
+
+  /** A session stopped (or resumed) passing messages: logged, and told to subscribers and webhooks. */
+  private onHealth(id: string, health: SessionHealth): void {
+    if (health.state === 'DEGRADED') {
+      this.log.warn({ instanceId: id, reason: health.reason }, 'instance degraded');
+      this.system('INSTANCE_DEGRADED', `instance ${id} degraded: ${health.reason}`, id);
+    } else {
+      this.log.info({ instanceId: id }, 'instance healed');
+      this.system('INSTANCE_HEALED', `instance ${id} passes messages again`, id);
+    }
   }
 
   private async onState(id: string, s: SessionSnapshot): Promise<void> {
@@ -401,6 +424,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       qr: session?.qr ?? null,
       reconnectAttempts: session?.reconnectAttempts ?? 0,
       lastError: session?.lastError ?? row.lastError,
+      health: session?.health ?? null,
     };
   }
 

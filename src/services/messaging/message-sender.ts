@@ -99,6 +99,7 @@ export class MessageSender {
     return session.withSocket(async (sock) => {
       const messageId = generateMessageIDV2(sock.user?.id);
       const sent = await send(sock, jid, { messageId });
+      session.awaitServerAck(messageId);
       return {
         messageId,
         instanceId: session.instanceId,
