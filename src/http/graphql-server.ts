@@ -13,9 +13,9 @@ import { protectSchema } from '../schema/permissions.ts';
 import { costLimitPlugins } from './graphql-cost-limits.ts';
 import { hasNulByte, nulByteError, rejectNulBytes } from './nul-bytes.ts';
 import { useStreamingMultipart } from './graphql-multipart.ts';
-import { baseUrlOf, identify } from './identify.ts';
+import { authError, baseUrlOf } from './auth-error.ts';
 import type { RateLimits } from './rate-limits.ts';
-import { InstanceAccess } from '../services/auth/index.ts';
+import { authenticate } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import type { Logger } from '../services/shared/index.ts';
 import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
@@ -73,7 +73,7 @@ export function mountGraphQL(
   // One context for both transports: HTTP passes `req`, graphql-ws passes `connectionParams` (and `req`).
   const context = async (init: { req?: FastifyRequest | import('node:http').IncomingMessage; connectionParams?: Record<string, unknown> }): Promise<Context> => {
     const header = init.connectionParams ? (init.connectionParams.authorization ?? init.connectionParams.Authorization) : init.req?.headers.authorization;
-    const { principal, authError } = await identify(deps.auth, header);
+    const who = await authenticate(deps, { authorization: header });
     return {
       instances: deps.instances,
       messages: deps.messages,
@@ -81,9 +81,9 @@ export function mountGraphQL(
       events: deps.events,
       auth: deps.auth,
       webhooks: deps.webhooks,
-      principal,
-      authError,
-      access: principal ? new InstanceAccess(principal, deps.auth, deps.instances) : null,
+      principal: who.ok ? who.caller.principal : null,
+      authError: who.ok ? null : authError(who),
+      access: who.ok ? who.caller.access : null,
       clientIp: init.req?.socket?.remoteAddress ?? 'unknown',
       shutdown: shutdown.signal,
       baseUrl: baseUrlOf(init.req?.headers ?? {}, !!(init.req?.socket as { encrypted?: boolean } | undefined)?.encrypted),
@@ -122,7 +122,7 @@ export function mountGraphQL(
   });
 
   // Own plugin scope: Yoga must get multipart bodies as raw streams, while REST routes elsewhere
-  // may use @fastify/multipart (see stack notes).
+  // use @fastify/multipart, which registers a parser for multipart/form-data in its own scope.
   void http.register(async (scope) => {
     scope.addContentTypeParser('multipart/form-data', {}, (_req, _payload, done) => done(null));
     // Per address, like SUDEVWA's global limit (default 10 requests a second), in the bucket REST uses too.
@@ -157,8 +157,7 @@ export function mountGraphQL(
       // Checked at connect (a missing or bad credential closes with 4403), and again for every operation.
       onConnect: async (ctx) => {
         if (shutdown.signal.aborted) return false;
-        const { principal } = await identify(deps.auth, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
-        return !!principal;
+        return (await authenticate(deps, { authorization: ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization })).ok;
       },
       // Each graphql-ws operation runs under its own request id, so its log lines can be told apart.
       execute: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).execute(args)),

@@ -8,3 +8,4 @@ export type { DeviceInfo, InstanceStatus, InstanceStatusEvent, InstanceView, Pai
 export type { WhatsAppSession } from './whatsapp-session.ts';
 export type { HealthState, SessionHealth } from './session-health.ts';
 export { isUuid as isInstanceId } from '../../db/ids.ts';
+export { INSTANCE_NAME_MAX_LENGTH } from './limits.ts';

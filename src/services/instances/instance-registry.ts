@@ -8,8 +8,9 @@ import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts'
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
 import type { InstanceService, SessionSource } from './instance.service.ts';
-import { normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact, type StatusReport } from '../messaging/index.ts';
+import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact, type StatusReport } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
+import { checkLabelChanges, checkNewInstance } from './instance-input.ts';
 import type { HealthPolicy, SessionHealth } from './session-health.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
 import type { Metrics } from '../shared/metrics.ts';
@@ -48,14 +49,6 @@ export interface RegistryDeps {
   health?: Partial<HealthPolicy> & { checkEveryMs?: number };
 }
 
-/** Free-text labels: trimmed, empty means none. */
-function checkLabel(value: unknown, field: string, max = 255): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw validationFailed(`${field} must be a string`, { field });
-  const trimmed = value.trim();
-  if (trimmed.length > max) throw validationFailed(`${field} must be at most ${max} characters`, { field });
-  return trimmed || null;
-}
 /**
  * A stored status without a live session in this process. Only a session of this process can be
  * connected, so a row still reading ONLINE or RECONNECTING (left by the previous run, before restore
@@ -125,9 +118,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   }
 
   async create(input: { name: string; ownerId?: string | null; groupLabel?: string | null }): Promise<InstanceView> {
-    const name = String(input.name ?? '').trim();
-    if (!name || name.length > 64) throw validationFailed('name must be 1 to 64 characters', { field: 'name' });
-    const groupLabel = checkLabel(input.groupLabel, 'groupLabel');
+    const { name, groupLabel } = checkNewInstance(input);
     try {
       const row = await this.repo.create({ name, ownerId: input.ownerId ?? null, groupLabel });
       this.system('INSTANCE_CREATED', `instance ${name} created`, row.id);
@@ -139,12 +130,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   }
 
   async updateLabels(id: string, changes: { groupLabel?: string | null; used?: boolean; note?: string | null }): Promise<InstanceView> {
-    if (changes.used !== undefined && typeof changes.used !== 'boolean') throw validationFailed('used must be true or false', { field: 'used' });
-    const patch = {
-      ...(changes.groupLabel !== undefined ? { groupLabel: checkLabel(changes.groupLabel, 'groupLabel') } : {}),
-      ...(changes.used !== undefined ? { used: changes.used } : {}),
-      ...(changes.note !== undefined ? { note: checkLabel(changes.note, 'note', 4096) } : {}),
-    };
+    const patch = checkLabelChanges(changes);
     await this.requireRow(id);
     const row = await this.repo.patch(id, patch);
     if (!row) throw instanceNotFound(id);
@@ -305,7 +291,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
 
   /** The online session that sends for `instanceId` or `fromPhoneNumber` (exactly one). */
   async sendingSession(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<WhatsAppSession> {
-    if (!!input.instanceId === !!input.fromPhoneNumber) throw validationFailed('give exactly one of instanceId or fromPhoneNumber');
+    if (!hasExactlyOneSender(input)) throw validationFailed(EXACTLY_ONE_SENDER);
     let id = input.instanceId;
     // Hot path of every send: a live session exists only for an existing instance, so no row read.
     const live = id ? this.sessions.get(id) : undefined;
