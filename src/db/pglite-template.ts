@@ -37,9 +37,15 @@ export async function seedFromTemplate(dataDir: string): Promise<'template' | 'e
   await cp(template, partial, { recursive: true });
   // cp keeps the template's modes (made under the installer's umask); the cluster holds password hashes.
   await restrictToOwner(partial);
-  await rm(dataDir, { recursive: true, force: true });
   await mkdir(dirname(dataDir), { recursive: true });
-  await rename(partial, dataDir);
+  try {
+    await rm(dataDir, { recursive: true, force: true });
+    await rename(partial, dataDir);
+  } catch {
+    // An empty mount point cannot be replaced: fill it instead.
+    await cp(partial, dataDir, { recursive: true });
+    await rm(partial, { recursive: true, force: true });
+  }
   return 'template';
 }
 
