@@ -24,7 +24,10 @@ export type CreateOrmOptions = {
 // wherever it is started from.
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
-/** Database name inside the embedded PGlite cluster (see stack notes: named-database mode). */
+/**
+ * Database name inside the embedded PGlite cluster: when `driverOptions.dataDir` is a directory,
+ * MikroORM's PGlite driver selects a database inside that cluster by `dbName`.
+ */
 const PGLITE_DB_NAME = 'wamux';
 
 /**
@@ -80,4 +83,14 @@ export async function initOrm(database: DatabaseConfig, opts: CreateOrmOptions =
     });
   }
   return await PostgreSqlMikroORM.init({ ...common, clientUrl: database.url });
+}
+
+/** One statement on the PostgreSQL database named in `url` (create or drop a database), through the app's driver. */
+export async function executeOnServer(url: string, sql: string): Promise<void> {
+  const admin = await initOrm({ kind: 'postgresql', url }, { logger: () => {} });
+  try {
+    await admin.em.getConnection().execute(sql);
+  } finally {
+    await admin.close(true);
+  }
 }

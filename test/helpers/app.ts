@@ -7,6 +7,7 @@ import { loadConfig, type DatabaseConfig } from '../../src/config.ts';
 import {
   ConnectInstanceDocument,
   CreateInstanceDocument,
+  CreateApiKeyDocument,
   CreateUserDocument,
   LoginDocument,
   InstanceStatusDocument,
@@ -17,6 +18,7 @@ import type { Logger } from '../../src/services/shared/logger.ts';
 import { provisionTestDatabase } from './db.ts';
 import { HttpGraphQLClient, WsGraphQLClient } from './graphql-client.ts';
 import { SandboxClient } from './sandbox-client.ts';
+import { EVENT_WAIT_MS } from './budget.ts';
 
 /** Where one gateway keeps its state: DATA_DIR (sandbox state) plus its database. Reusable across restarts. */
 export interface TestStorage {
@@ -119,7 +121,9 @@ export async function startTestGateway(options: { storage?: TestStorage; env?: R
   const wsUrl = `${url.replace(/^http/, 'ws')}/graphql`;
   const ws = new WsGraphQLClient(wsUrl, adminToken);
   const extraWs: WsGraphQLClient[] = [];
-  const sandbox = new SandboxClient(`${url}/sandbox`, adminToken);
+  // /sandbox wants an administrator; an API key, since some suites let access tokens expire in seconds.
+  const sandboxKey = (await http.ok(CreateApiKeyDocument, { name: 'test sandbox control' })).createApiKey.key;
+  const sandbox = new SandboxClient(`${url}/sandbox`, sandboxKey);
 
   let stopping: Promise<void> | undefined;
   const gateway: TestGateway = {
@@ -140,7 +144,7 @@ export async function startTestGateway(options: { storage?: TestStorage; env?: R
       await http.ok(CreateUserDocument, { username, password });
       return (await anonymous.ok(LoginDocument, { username, password })).login.accessToken;
     },
-    async waitForStatus(instanceId, status, timeoutMs = 10_000) {
+    async waitForStatus(instanceId, status, timeoutMs = EVENT_WAIT_MS) {
       const sub = await ws.subscribe(InstanceStatusDocument, { instanceId });
       try {
         await sub.next((d) => d.instanceStatus.status === status, timeoutMs, `status ${status}`);
@@ -157,7 +161,7 @@ export async function startTestGateway(options: { storage?: TestStorage; env?: R
         await http.ok(ConnectInstanceDocument, { id });
         const { qrCode } = await qrs.next();
         await sandbox.scan(phoneNumber, qrCode.code);
-        await status.next((d) => d.instanceStatus.status === 'ONLINE', 10_000, 'ONLINE');
+        await status.next((d) => d.instanceStatus.status === 'ONLINE', EVENT_WAIT_MS, 'ONLINE');
       } finally {
         status.close();
         qrs.close();
