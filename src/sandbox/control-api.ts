@@ -146,4 +146,7 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
   app.get('/groups', async () => sandbox.groups().map(groupView(sandbox)));
 
   app.post('/faults', async (req) => sandbox.fault(parse(faultBody, req.body)));
+
+  // What the server saw go wrong, by phone number (retry receipts, nacks, failed decrypts, refused sends).
+  app.get('/stats', async () => sandbox.net.stats);
 };

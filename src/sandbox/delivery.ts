@@ -70,6 +70,7 @@ export function forgetConnection(conn: Connection): void {
 export function onClientAck(net: Network, conn: Connection, ack: BinaryNode): void {
   const companion = conn.companion!;
   const a = ack.attrs;
+  if (a.error) net.stats.nack(companion.phoneNumber, a.error);
   const index = companion.queue.findIndex(
     (n) =>
       n.tag === a.class &&

@@ -31,7 +31,7 @@ export async function onClientMessage(net: Network, conn: Connection, node: Bina
   const rejected = !group && chat && chat.phone !== sender ? takeFault(net.faults.rejectSends, sender.phoneNumber) : undefined;
   // A restricted account's 1:1 send is refused in the server ack and goes nowhere (Baileys `handleBadAck`).
   void conn.send({ tag: 'ack', attrs: { class: 'message', id, from: node.attrs.to!, t, ...(rejected ? { error: String(rejected.code) } : {}) } });
-  if (rejected) return;
+  if (rejected) return net.stats.refused(id);
   if (group) return onClientGroupMessage(net, conn, node, group);
   const deviceIdentity = getBinaryNodeChild(node, 'device-identity');
   const direct = getBinaryNodeChild(node, 'enc');
@@ -93,6 +93,7 @@ async function receiveOnPhone(net: Network, phone: Phone, incoming: Incoming): P
     message = proto.Message.decode(unpadRandomMax16(plain));
   } catch (err) {
     net.decryptFailures++;
+    net.stats.count(net.stats.phoneDecryptFailures, sender.phoneNumber);
     net.lastDecryptError = err;
     if (stanza.attrs.category !== 'peer') sendRetryReceipt(net, phone, sender, senderDevice, stanza, enc);
     return;
@@ -127,6 +128,7 @@ export function onClientReceipt(net: Network, conn: Connection, node: BinaryNode
   const listed = getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item').map((i) => i.attrs.id!).filter(Boolean);
   if (id) acknowledgeMessages(net, companion, [id, ...listed]);
   if (type === 'retry') {
+    net.stats.count(net.stats.companionRetries, companion.phoneNumber);
     void answerRetryReceipt(net, conn, node);
     return;
   }

@@ -4,6 +4,7 @@ import { Directory, type Companion, type Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { deliverStanza } from './delivery.ts';
 import type { Group } from './groups.ts';
+import { NetworkStats } from './stats.ts';
 import type { BinaryNode } from './wa.ts';
 
 export const S_WHATSAPP_NET = 's.whatsapp.net';
@@ -70,6 +71,7 @@ export class Network {
   /** How long a phone takes to send its automatic delivery receipt. */
   phoneReceiptDelayMs = 150;
   decryptFailures = 0;
+  readonly stats = new NetworkStats();
   lastDecryptError: unknown;
   private readonly onChange: () => void;
 
