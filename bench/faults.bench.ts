@@ -221,11 +221,18 @@ async function collect(control: FaultControl, subjects: FaultSubject[], tallies:
   const rows: BenchRow[] = [];
   const zeroBetter = new Set<keyof DirectionCounts>(['lost', 'duplicated', 'undecryptable']);
   for (const dir of ['in', 'out'] as const) {
-    for (const key of ['sent', 'refusedByApp', 'refusedByServer', 'received', 'lost', 'duplicated', 'undecryptable'] as const) {
-      if (dir === 'in' && key === 'refusedByServer') continue;
-      rows.push(compareRow(`${dir === 'in' ? 'phones → instances' : 'instances → phones'}: ${key}`, w[dir][key], b[dir][key], zeroBetter.has(key)));
+    for (const key of ['sent', 'refusedByApp', 'refusedByServer', 'received', 'lost', 'lostBeforeServer', 'lostUndecrypted', 'duplicated', 'undecryptable'] as const) {
+      if (dir === 'in' && (key === 'refusedByServer' || key === 'lostBeforeServer' || key === 'lostUndecrypted')) continue;
+      rows.push(compareRow(`${dir === 'in' ? 'phones → instances' : 'instances → phones'}: ${key}`, w[dir][key] ?? 0, b[dir][key] ?? 0, zeroBetter.has(key)));
     }
   }
+  // What the server still holds for the subjects' devices (never acked, or not yet redelivered).
+  const backlog = async (x: FaultSubject) => {
+    let total = 0;
+    for (const phone of x.phones) total += await control.backlog(phone);
+    return total;
+  };
+  rows.push({ ...compareRow('stanzas left unacked at the server', await backlog(subjects.find((x) => x.name === 'wamux')!), await backlog(subjects.find((x) => x.name === 'bare')!), false), unit: 'stanzas' });
   rows.push(compareRow(`instances ONLINE but silent ≥ ${silentMs / 1000} s`, w.tally.silentSlots.size, b.tally.silentSlots.size, true, `longest silence wamux ${(w.tally.longestSilenceMs / 1000).toFixed(0)} s, bare ${(b.tally.longestSilenceMs / 1000).toFixed(0)} s`));
   return rows;
 }

@@ -6,6 +6,8 @@ export interface SandboxStats {
   companionRetries: Record<string, number>;
   companionNacks: Record<string, Record<string, number>>;
   refusedSends: string[];
+  companionSends: string[];
+  undecrypted: string[];
 }
 
 /** The control-API calls only the fault benchmark makes: faults, the failure stats, phone inboxes. */
@@ -16,6 +18,12 @@ export class FaultControl extends ControlClient {
 
   stats(): Promise<SandboxStats> {
     return this.request('GET', '/stats');
+  }
+
+  /** Stanzas the server still holds for the phone's linked devices (not acked yet). */
+  async backlog(phoneNumber: string): Promise<number> {
+    const devices = await this.request<Array<{ queued: number }>>('GET', `/phones/${phoneNumber}/devices`);
+    return devices.reduce((sum, d) => sum + d.queued, 0);
   }
 
   messages(phoneNumber: string): Promise<Array<{ id: string; from: string; text?: string }>> {

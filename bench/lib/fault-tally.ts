@@ -17,6 +17,9 @@ export interface DirectionCounts {
   refusedByServer: number;
   received: number;
   lost: number;
+  /** Of the lost outbound: never reached the server / reached it but stayed undecryptable at the phone. */
+  lostBeforeServer?: number;
+  lostUndecrypted?: number;
   duplicated: number;
   undecryptable: number;
 }
@@ -110,6 +113,10 @@ export class SubjectTally {
   /** Outbound counts from the peer phones' inboxes; undecryptable = the phones' failed decrypts of this subject's messages. */
   outbound(stats: SandboxStats, phones: readonly string[], inbox: Map<number, Set<string>>): DirectionCounts {
     const refused = new Set(stats.refusedSends);
+    const reached = new Set(stats.companionSends);
+    const undecrypted = new Set(stats.undecrypted);
+    let lostBeforeServer = 0;
+    let lostUndecrypted = 0;
     let refusedByServer = 0;
     let received = 0;
     let duplicated = 0;
@@ -117,10 +124,13 @@ export class SubjectTally {
       const ids = inbox.get(seq);
       if (ids?.size) received++;
       else if (refused.has(id)) refusedByServer++;
+      else if (!reached.has(id)) lostBeforeServer++;
+      else if (undecrypted.has(id)) lostUndecrypted++;
       if (ids && ids.size > 1) duplicated += ids.size - 1;
     }
     const undecryptable = phones.reduce((sum, p) => sum + (stats.phoneDecryptFailures[p] ?? 0), 0);
     const sent = this.outSent.size;
-    return { sent, refusedByApp: this.refusedOut, refusedByServer, received, lost: sent - received - refusedByServer, duplicated, undecryptable };
+    const lost = sent - received - refusedByServer;
+    return { sent, refusedByApp: this.refusedOut, refusedByServer, received, lost, lostBeforeServer, lostUndecrypted, duplicated, undecryptable };
   }
 }

@@ -33,6 +33,7 @@ export async function onClientMessage(net: Network, conn: Connection, node: Bina
   void conn.send({ tag: 'ack', attrs: { class: 'message', id, from: node.attrs.to!, t, ...(rejected ? { error: String(rejected.code) } : {}) } });
   if (rejected) return net.stats.refused(id);
   if (group) return onClientGroupMessage(net, conn, node, group);
+  if (chat && chat.phone !== sender) net.stats.remember(net.stats.companionSends, id);
   const deviceIdentity = getBinaryNodeChild(node, 'device-identity');
   const direct = getBinaryNodeChild(node, 'enc');
   // A retry answer (or a peer message) carries one `<enc>` for the device in `to`, not a participant list.
@@ -94,11 +95,13 @@ async function receiveOnPhone(net: Network, phone: Phone, incoming: Incoming): P
   } catch (err) {
     net.decryptFailures++;
     net.stats.count(net.stats.phoneDecryptFailures, sender.phoneNumber);
+    net.stats.remember(net.stats.undecrypted, id);
     net.lastDecryptError = err;
     if (stanza.attrs.category !== 'peer') sendRetryReceipt(net, phone, sender, senderDevice, stanza, enc);
     return;
   }
   phone.retriesSent.delete(retryKey(id, sender, senderDevice));
+  net.stats.undecrypted.delete(id);
   // The sender's own phone gets a copy of what its companion sent; it is not an incoming message.
   if (phone === sender) return;
   // A message sent again (after a retry receipt, to every device) is still one message.

@@ -11,6 +11,10 @@ export class NetworkStats {
   readonly companionNacks = new Map<string, Map<string, number>>();
   /** Ids of sends refused by a reject-sends fault, newest last (bounded). */
   readonly refusedSends: string[] = [];
+  /** Ids of the 1:1 messages the server took from companions (bounded): a send missing here never reached it. */
+  readonly companionSends = new Set<string>();
+  /** Ids of companion messages a phone failed to decrypt and has not decrypted since (bounded). */
+  readonly undecrypted = new Set<string>();
 
   count(map: Map<string, number>, key: string): void {
     map.set(key, (map.get(key) ?? 0) + 1);
@@ -20,6 +24,12 @@ export class NetworkStats {
     let codes = this.companionNacks.get(phoneNumber);
     if (!codes) this.companionNacks.set(phoneNumber, (codes = new Map()));
     this.count(codes, code);
+  }
+
+  /** Adds to a bounded id set, forgetting the oldest. */
+  remember(set: Set<string>, id: string): void {
+    set.add(id);
+    if (set.size > 20_000) set.delete(set.values().next().value!);
   }
 
   refused(id: string): void {
@@ -33,6 +43,8 @@ export class NetworkStats {
       companionRetries: Object.fromEntries(this.companionRetries),
       companionNacks: Object.fromEntries([...this.companionNacks].map(([phone, codes]) => [phone, Object.fromEntries(codes)])),
       refusedSends: this.refusedSends,
+      companionSends: [...this.companionSends],
+      undecrypted: [...this.undecrypted],
     };
   }
 }
