@@ -1,5 +1,7 @@
 import { signalAddress, type Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
+import { answerGroupRetry } from './group-messaging.ts';
+import { memberJid, type Group } from './groups.ts';
 import { encryptFor, serializeFor } from './messaging.ts';
 import { Network, nowSeconds } from './network.ts';
 import { bundleKeyNodes, readRetryBundle } from './prekeys.ts';
@@ -17,7 +19,7 @@ export const retryKey = (id: string, sender: Phone, device: number) => `${id}:${
  * with the device at all, a fresh pre-key bundle so the sender can start a new session without a
  * key fetch. (A primary phone has no `device-identity` of its own to add: it is the one that signs.)
  */
-export function sendRetryReceipt(net: Network, phone: Phone, sender: Phone, senderDevice: number, stanza: BinaryNode, enc: BinaryNode): void {
+export function sendRetryReceipt(net: Network, phone: Phone, sender: Phone, senderDevice: number, stanza: BinaryNode, enc: BinaryNode, group?: Group): void {
   const companion = sender.companions.get(senderDevice);
   const id = stanza.attrs.id;
   if (!companion || !id) return;
@@ -36,14 +38,17 @@ export function sendRetryReceipt(net: Network, phone: Phone, sender: Phone, send
   const own = phone === sender;
   net.deliver(companion, {
     tag: 'receipt',
-    attrs: {
-      from: stanza.attrs.to?.endsWith('@lid') && !own ? phone.lidJid : phone.jid,
-      id,
-      t: nowSeconds(),
-      type: 'retry',
-      // On its own phone the chat is the message's destination (Baileys reads it as the retry's remoteJid).
-      ...(own ? { recipient: stanza.attrs.recipient ?? stanza.attrs.to! } : {}),
-    },
+    attrs: group
+      ? // In a group the receipt comes from the group and names the member that asks.
+        { from: group.jid, participant: memberJid(group, phone), id, t: nowSeconds(), type: 'retry' }
+      : {
+          from: stanza.attrs.to?.endsWith('@lid') && !own ? phone.lidJid : phone.jid,
+          id,
+          t: nowSeconds(),
+          type: 'retry',
+          // On its own phone the chat is the message's destination (Baileys reads it as the retry's remoteJid).
+          ...(own ? { recipient: stanza.attrs.recipient ?? stanza.attrs.to! } : {}),
+        },
     content: [
       { tag: 'retry', attrs: { count: String(count), id, t: stanza.attrs.t ?? nowSeconds(), v: '1' } },
       { tag: 'registration', attrs: {}, content: encodeBigEndian(phone.signal.registrationId, 4) },
@@ -64,6 +69,8 @@ export async function answerRetryReceipt(net: Network, conn: Connection, receipt
   const target = net.directory.resolve(receipt.attrs.to);
   const id = receipt.attrs.id;
   const retry = getBinaryNodeChild(receipt, 'retry');
+  const group = receipt.attrs.to?.endsWith('@g.us') ? net.groups.get(receipt.attrs.to) : undefined;
+  if (group) return answerGroupRetry(net, conn, receipt, group);
   if (!target || !id || !retry) return;
   if ((target.device ?? 0) !== 0) {
     const device = target.phone.companions.get(target.device!);

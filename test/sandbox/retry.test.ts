@@ -1,4 +1,4 @@
-import type { BinaryNode } from '@whiskeysockets/baileys';
+import { jidDecode, type BinaryNode } from '@whiskeysockets/baileys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox } from '../helpers/sandbox.ts';
 import { WireLog } from '../helpers/sandbox-wire.ts';
@@ -103,6 +103,43 @@ describe('a companion that cannot decrypt asks the phone to retry', () => {
     const copies = log.messageFrames(id);
     expect(copies.length).toBeGreaterThanOrEqual(2);
     expect(child(copies.at(-1)!, 'enc')!.attrs.count).toBeDefined();
+    c.end();
+  });
+});
+
+describe('group (sender-key) retries', () => {
+  it('a member phone that cannot decrypt asks the sending companion, which sends it again with its sender key', async () => {
+    const phone = newPhone();
+    const member = newPhone();
+    const c = await t.link(phone);
+    const log = new WireLog(c);
+    const group = t.sandbox.createGroup({ subject: 'Retries', owner: phone, participants: [member] });
+    const first = await c.sock.sendMessage(group.jid, { text: 'hello group' });
+    await t.sandbox.waitForMessage(member, (m) => m.id === first!.key.id);
+
+    t.sandbox.fault({ kind: 'phone-decrypt-failure', phoneNumber: member });
+    const sent = await c.sock.sendMessage(group.jid, { text: 'again, please' });
+    const id = sent!.key.id!;
+    await t.sandbox.waitForMessage(member, (m) => m.id === id, 15_000);
+    const [retry] = retryReceipts(log, id);
+    expect(retry!.attrs).toMatchObject({ from: group.jid, participant: t.sandbox.phone(member).lidJid });
+    expect(t.sandbox.messages(member).filter((m) => m.id === id)).toHaveLength(1);
+    c.end();
+  });
+
+  it('a companion without the phone\'s sender key asks for it, and the phone sends the message again with it', async () => {
+    const phone = newPhone();
+    const member = newPhone();
+    const c = await t.link(phone);
+    const log = new WireLog(c);
+    const group = t.sandbox.createGroup({ subject: 'Lost keys', owner: member, participants: [phone] });
+    // The phone believes the companion already holds its sender key (as after the companion lost its store).
+    t.sandbox.phone(member).senderKeyHolders.set(group.jid, new Set([`${phone}:${jidDecode(c.auth.creds.me!.id)!.device}`]));
+
+    const id = await t.sandbox.sendText(member, group.jid, 'can you read this?');
+    await log.until(() => log.upsertsOf(id).length, 'the group message after a retry', 20_000);
+    expect(log.upsertsOf(id)[0]!.message?.conversation).toBe('can you read this?');
+    expect(log.messageFrames(id).length).toBeGreaterThanOrEqual(2);
     c.end();
   });
 });
