@@ -3,21 +3,21 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import { createOrm, type Orm } from './db/orm.ts';
-import { mountGraphQL } from './graphql-server.ts';
+import { mountGraphQL } from './http/graphql-server.ts';
 import { mediaDownloadRoute } from './http/media-download.route.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
-import { linkSandbox, type SandboxLink } from './sandbox-mode.ts';
-import { resolveSecrets } from './secrets.ts';
-import { AuthService } from './services/auth/auth.service.ts';
-import { InstanceRegistry } from './services/instance-registry.ts';
-import { createLogger, type Logger } from './services/logger.ts';
-import { WebhookService } from './services/webhooks/webhook.service.ts';
-import { LegacyWebSockets } from './rest/legacy-ws.ts';
-import { webhookRoutes } from './rest/webhook.routes.ts';
-import { routeUpgrades } from './websocket-upgrades.ts';
-import { RateLimits } from './rate-limits.ts';
-import { restApi } from './rest/index.ts';
+import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
+import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
+import { MessageSender, ReceivedMediaService } from './services/messaging/index.ts';
+import { AuthService } from './services/auth/index.ts';
+import { WebhookService } from './services/webhooks/index.ts';
+import type { Services } from './services/index.ts';
+import { LegacyWebSockets } from './legacy/legacy-ws.ts';
+import { webhookRoutes } from './legacy/webhook.routes.ts';
+import { routeUpgrades } from './http/websocket-upgrades.ts';
+import { RateLimits } from './http/rate-limits.ts';
+import { restApi } from './legacy/index.ts';
 
 export interface App {
   /** Listens, then reconnects stored instances in the background. Resolves with the base URL. */
@@ -70,21 +70,27 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const sandbox = config.sandbox.enabled ? await linkSandbox(config.sandbox, config.dataDir, log) : undefined;
     if (sandbox) undo.push(() => sandbox.stop());
 
+    // Every domain publishes here; GraphQL subscriptions, legacy WebSockets and webhooks listen.
+    const events = new EventBus(log);
+    const receivedMedia = new ReceivedMediaService({ orm, logger: log });
+    undo.push(() => receivedMedia.stop());
     const registry = new InstanceRegistry({
       orm,
       logger: log,
+      events,
       whatsapp: config.whatsapp,
       restore: config.restore,
-      media: config.media,
       authCodec,
+      saveMedia: (ref) => receivedMedia.save(ref),
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
+    const messages = new MessageSender({ sessions: registry, media: config.media });
     // The same codec as creds and keys: webhook secrets and queued bodies are encrypted at rest too.
-    const webhooks = new WebhookService({ orm, instances: registry, logger: log, codec: authCodec, options: config.webhooks });
+    const webhooks = new WebhookService({ orm, instances: registry, events, logger: log, codec: authCodec, options: config.webhooks });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, registry, auth, webhooks, sandbox });
+    return await assemble({ config, log, orm, services: { instances: registry, messages, receivedMedia, events, auth }, registry, webhooks, sandbox });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -95,14 +101,15 @@ interface Parts {
   config: Config;
   log: Logger;
   orm: Orm;
+  /** What the transports drive: each gets these, never the registry's internals. */
+  services: Services & { receivedMedia: ReceivedMediaService };
   registry: InstanceRegistry;
-  auth: AuthService;
   webhooks: WebhookService;
   sandbox: SandboxLink | undefined;
 }
 
 async function assemble(parts: Parts): Promise<App> {
-  const { config, log, orm, registry, webhooks, sandbox } = parts;
+  const { config, log, orm, services, registry, webhooks, sandbox } = parts;
   let phase: Phase = 'starting';
 
   // Typed as Fastify's base logger so the instance has the plain FastifyInstance type plugins expect.
@@ -118,20 +125,21 @@ async function assemble(parts: Parts): Promise<App> {
   // One set of limits for both transports: a client cannot double its quota by switching API.
   const rateLimits = new RateLimits({ http: config.http.rateLimit, ...config.rateLimits });
   const graphql = mountGraphQL(http, {
-    instances: registry,
-    auth: parts.auth,
+    ...services,
     logger: log,
     options: {
       graphiql: config.http.graphiql,
       introspection: config.http.introspection,
       rateLimits,
       maxUploadBytes: Math.max(...Object.values(config.media.limits)) + 1024 * 1024,
+      // The same cap as an HTTP body (Fastify's default); uploads go over HTTP multipart, never over the socket.
+      maxWsFrameBytes: http.initialConfig.bodyLimit ?? 1024 * 1024,
     },
   });
-  await http.register(mediaDownloadRoute, { instances: registry, auth: parts.auth });
-  await http.register(restApi({ instances: registry, auth: parts.auth, rateLimits, legacy: config.legacy, media: config.media, logger: log }));
-  const legacyWs = new LegacyWebSockets({ instances: registry, auth: parts.auth, logger: log, options: config.legacyWs, rateLimits });
-  await http.register(webhookRoutes, { instances: registry, auth: parts.auth, webhooks, rateLimits });
+  await http.register(mediaDownloadRoute, services);
+  await http.register(restApi({ ...services, rateLimits, legacy: config.legacy, media: config.media, logger: log }));
+  const legacyWs = new LegacyWebSockets({ ...services, logger: log, options: config.legacyWs, rateLimits });
+  await http.register(webhookRoutes, { ...services, webhooks, rateLimits });
   // Every WebSocket endpoint shares the one HTTP server; each upgrade goes to the server of its path.
   routeUpgrades(http.server, [graphql.upgrade, legacyWs]);
   if (sandbox?.embedded) {
@@ -156,6 +164,7 @@ async function assemble(parts: Parts): Promise<App> {
     legacyWs.start();
     // Also sends what a previous run left in the outbox.
     webhooks.start();
+    services.receivedMedia.start();
     const host = ['0.0.0.0', '::'].includes(config.server.host) ? 'localhost' : config.server.host;
     // Reconnecting stored instances can take a while (concurrency + stagger); the gateway is
     // usable meanwhile, and each instance shows its own progress.
@@ -179,6 +188,7 @@ async function assemble(parts: Parts): Promise<App> {
     await step('closing the HTTP server (no new requests or WebSocket connections)', () => http.close());
     await step('releasing the rate-limit store', () => rateLimits.close());
     await step('stopping instances (sockets closed, creds flushed)', () => registry.stop());
+    await step('stopping the media sweep', () => services.receivedMedia.stop());
     await step('stopping webhook delivery (undelivered ones stay in the outbox)', () => webhooks.stop());
     if (sandbox) await step('stopping the sandbox', () => sandbox.stop());
     await step('closing the database', () => orm.close());

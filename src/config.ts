@@ -22,7 +22,7 @@ export type Config = {
   restore: { concurrency: number; staggerMs: number };
   sandbox: SandboxConfig;
   mode: 'development' | 'production' | 'test';
-  /** Secrets may be unset here: in embedded mode they are generated into DATA_DIR (see secrets.ts). */
+  /** Secrets may be unset here: in embedded mode they are generated into DATA_DIR (see services/shared/secrets.ts). */
   auth: {
     jwtSecret: string | undefined;
     accessTtlSeconds: number;
@@ -38,7 +38,7 @@ export type Config = {
     rateLimit: { perSecond: number; burst: number };
   };
   rateLimits: { loginPerMinute: number; sendPerMinute: number; redisUrl: string | undefined; redisKeyPrefix: string };
-  /** SUDEVWA-compatible REST routes (src/rest). */
+  /** SUDEVWA-compatible REST routes (src/legacy). */
   legacy: {
     allowRegistration: boolean;
     /** Replaces a leading 0 of a phone number (SUDEVWA's "local number" rule); digits. */

@@ -4,7 +4,7 @@
  */
 import { createApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createLogger } from './services/logger.ts';
+import { createLogger } from './services/shared/index.ts';
 
 let config: Config;
 try {

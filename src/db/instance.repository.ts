@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AuthCreds } from './auth-creds.entity.ts';
 import { Instance, type InstanceStatus } from './instance.entity.ts';
 import type { Orm } from './orm.ts';
+import { isUuid } from './ids.ts';
 
 /** A detached copy of an instance row; changing it changes nothing in the database. */
 export type InstanceRecord = Readonly<{
@@ -76,7 +77,9 @@ export class InstanceRepository {
     return toRecord(instance);
   }
 
+  /** Null for an id that is not a UUID too: nothing else can exist. */
   async findById(id: string): Promise<InstanceRecord | null> {
+    if (!isUuid(id)) return null;
     const instance = await this.#orm.em.fork().findOne(Instance, { id });
     return instance && toRecord(instance);
   }
@@ -119,6 +122,15 @@ export class InstanceRepository {
       throw error;
     }
     return toRecord(instance);
+  }
+
+  /**
+   * At boot: rows that still say a connection of the previous process is up (ONLINE, RECONNECTING)
+   * become CONNECTING, which is what they are until their session is online again.
+   */
+  async markConnecting(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.#orm.em.fork().nativeUpdate(Instance, { id: { $in: [...ids] }, status: { $in: ['ONLINE', 'RECONNECTING'] } }, { status: 'CONNECTING' });
   }
 
   /** `lastError` is left as it was unless given, so a later state does not erase why the last one failed. */

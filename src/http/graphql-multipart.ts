@@ -4,7 +4,7 @@ import { Busboy } from '@fastify/busboy';
 import { GraphQLError } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { Upload } from '../schema/upload.ts';
-import { validationFailed } from '../services/errors.ts';
+import { validationFailed } from '../services/shared/index.ts';
 
 export interface MultipartOptions {
   /** Most file parts one request may carry. */
@@ -97,6 +97,8 @@ class MultipartBody {
       received += chunk.length;
       if (received > options.maxBodyBytes) busboy.destroy(bodyTooLarge(options.maxBodyBytes));
     });
+    // A connection reset is reported by the 'close' below (raw.complete is false); unheard, it would crash.
+    raw.on('error', () => undefined);
     raw.on('close', () => {
       if (!raw.complete) this.onEnd(new Error('the client closed the connection before the upload was complete'));
     });
@@ -147,6 +149,11 @@ class MultipartBody {
     // The resolver gets its own stream: if it stops reading (too large, wrong type), the rest of
     // the part is drained here, so the parser moves on instead of stalling on backpressure.
     const out = new PassThrough();
+    // The resolver attaches its reader only after its own checks (access, recipient); a client that
+    // cuts the upload off meanwhile destroys `out` with an error, and an 'error' event with no
+    // listener would end the process. The reader still sees the error: a stream destroyed with one
+    // fails every later pipeline with it.
+    out.on('error', () => undefined);
     this.open.add(out);
     stream.pipe(out);
     out.on('close', () => {

@@ -1,7 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AuthService, Principal } from '../services/auth/auth.service.ts';
-import { parseBearer } from '../services/auth/bearer.ts';
-import { DomainError } from '../services/errors.ts';
+import { parseBearer, type AuthService, type Principal } from '../services/auth/index.ts';
+import { DomainError } from '../services/shared/index.ts';
 
 export interface Caller {
   principal: Principal | null;

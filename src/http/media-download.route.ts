@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AuthService } from '../services/auth/auth.service.ts';
-import { InstanceAccess } from '../services/auth/instance-access.ts';
-import { DomainError, type DomainErrorCode } from '../services/errors.ts';
-import type { InstanceService } from '../services/instance.service.ts';
+import { InstanceAccess } from '../services/auth/index.ts';
+import type { Services } from '../services/index.ts';
+import { DomainError, type DomainErrorCode } from '../services/shared/index.ts';
 import { identify } from './identify.ts';
 
 export const MEDIA_DOWNLOAD_PATH = '/media/:instanceId/:messageId';
@@ -28,7 +27,7 @@ function contentDisposition(fileName: string | null): string {
  * from WhatsApp's media server through decryption to the client (never stored here). Authorised like
  * the API: `Authorization: Bearer <jwt | api key>` of someone who may use the instance.
  */
-export const mediaDownloadRoute: FastifyPluginAsync<{ instances: InstanceService; auth: AuthService }> = async (app, { instances, auth }) => {
+export const mediaDownloadRoute: FastifyPluginAsync<Pick<Services, 'instances' | 'auth' | 'receivedMedia'>> = async (app, { instances, auth, receivedMedia }) => {
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     if (err instanceof DomainError && STATUS[err.code]) {
       return reply.status(STATUS[err.code]!).send({ error: { code: err.code, message: err.message } });
@@ -45,7 +44,7 @@ export const mediaDownloadRoute: FastifyPluginAsync<{ instances: InstanceService
     if (!(await new InstanceAccess(principal, auth, instances).mayUse(instanceId))) {
       throw new DomainError('FORBIDDEN', `you may not use instance ${instanceId}`);
     }
-    const media = await instances.openReceivedMedia(instanceId, messageId);
+    const media = await receivedMedia.open(instanceId, messageId);
     reply.header('content-type', media.mimeType);
     reply.header('content-disposition', contentDisposition(media.fileName));
     reply.header('cache-control', 'private, no-store');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiKeyType, AuthPayloadType, CreateApiKeyPayloadType, RoleEnum, UserType } from '../schema/auth.ts';
 import { builder, type Context } from '../schema/builder.ts';
-import { DomainError } from '../services/errors.ts';
+import { DomainError } from '../services/shared/index.ts';
 
 /** The caller; the permission rules ran before any resolver that calls this. */
 const me = (ctx: Context) => {

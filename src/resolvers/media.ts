@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../schema/builder.ts';
 import { SendMediaResultType } from '../schema/message.ts';
 import '../schema/upload.ts';
-import type { SendMediaKind } from '../services/types.ts';
+import type { SendMediaKind } from '../services/messaging/index.ts';
 import { exactlyOneSender, sender, senderFields, senderShape } from './messaging.ts';
 
 const KIND_DESCRIPTIONS: Record<SendMediaKind, string> = {
@@ -47,7 +47,7 @@ builder.mutationFields((t) => ({
       const from = await sender(ctx, input);
       // Resolves when the file's part starts arriving; its bytes stream on from there.
       const file = input.file ? await input.file.part : undefined;
-      return ctx.instances.sendMedia({
+      return ctx.messages.sendMedia({
         ...from,
         to: input.to,
         kind: input.kind,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { builder, type Context, type SchemaTypes } from '../schema/builder.ts';
-import { DomainError } from '../services/errors.ts';
-import { normalizePhoneNumber } from '../services/recipients.ts';
+import { DomainError } from '../services/shared/index.ts';
+import { normalizePhoneNumber } from '../services/messaging/index.ts';
 import { NumberCheckType, SendTextResultType } from '../schema/message.ts';
 
 const MAX_TEXT = 65_536;
@@ -56,7 +56,7 @@ builder.queryFields((t) => ({
         validate: z.array(z.string()).min(1, 'give at least one phone number').max(MAX_NUMBERS, `give at most ${MAX_NUMBERS} phone numbers`),
       }),
     },
-    resolve: (_root, { instanceId, phoneNumbers }, ctx) => ctx.instances.checkNumbers(instanceId, phoneNumbers),
+    resolve: (_root, { instanceId, phoneNumbers }, ctx) => ctx.messages.checkNumbers(instanceId, phoneNumbers),
   }),
 }));
 
@@ -66,6 +66,6 @@ builder.mutationFields((t) => ({
     description:
       'Sends a text message. Fails with INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED, INVALID_RECIPIENT or RECIPIENT_NOT_ON_WHATSAPP.',
     args: { input: t.arg({ type: SendTextInput, required: true, description: 'The message, its sender and its recipient.' }) },
-    resolve: async (_root, { input }, ctx) => ctx.instances.sendText({ ...(await sender(ctx, input)), to: input.to, text: input.text }),
+    resolve: async (_root, { input }, ctx) => ctx.messages.sendText({ ...(await sender(ctx, input)), to: input.to, text: input.text }),
   }),
 }));

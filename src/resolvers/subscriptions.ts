@@ -2,7 +2,7 @@ import { builder } from '../schema/builder.ts';
 import { IncomingMessageType } from '../schema/message.ts';
 import { QrCodeType } from '../schema/qr-code.ts';
 import { InstanceStatusEventType, SystemEventType } from '../schema/system-event.ts';
-import type { InstanceStatusEvent } from '../services/types.ts';
+import type { InstanceStatusEvent } from '../services/instances/index.ts';
 import { liveStream, readAfterSubscribing } from './live-stream.ts';
 
 // Each stream subscribes to the event bus BEFORE reading the current state, so nothing published
@@ -15,7 +15,7 @@ builder.subscriptionFields((t) => ({
     description: 'QR codes for linking an instance: the one showing now (if any) first, then each new one WhatsApp rotates in.',
     args: { instanceId: t.arg.id({ required: true, description: 'The instance being linked.' }) },
     subscribe: async (_root, { instanceId }, ctx) => {
-      const source = ctx.instances.events.subscribe('qrCode', (qr) => qr.instanceId === instanceId);
+      const source = ctx.events.subscribe('qrCode', (qr) => qr.instanceId === instanceId);
       const view = await readAfterSubscribing(source, () => ctx.instances.get(instanceId));
       const current = view.qr;
       return liveStream(source, { signal: ctx.shutdown, initial: current ? [current] : [], skip: (qr) => qr.code === current?.code });
@@ -28,8 +28,8 @@ builder.subscriptionFields((t) => ({
       "Status changes of one instance, or of every instance when `instanceId` is omitted. With `instanceId`, the instance's current status comes first (with `previous` equal to `status`).",
     args: { instanceId: t.arg.id({ description: 'The instance to watch; all instances when omitted.' }) },
     subscribe: async (_root, { instanceId }, ctx) => {
-      if (!instanceId) return liveStream(ctx.instances.events.subscribe('instanceStatus'), { signal: ctx.shutdown, allow: (e) => ctx.access!.sees(e.instanceId) });
-      const source = ctx.instances.events.subscribe('instanceStatus', (e) => e.instanceId === instanceId);
+      if (!instanceId) return liveStream(ctx.events.subscribe('instanceStatus'), { signal: ctx.shutdown, allow: (e) => ctx.access!.sees(e.instanceId) });
+      const source = ctx.events.subscribe('instanceStatus', (e) => e.instanceId === instanceId);
       const view = await readAfterSubscribing(source, () => ctx.instances.get(instanceId));
       const snapshot: InstanceStatusEvent = {
         instanceId,
@@ -48,8 +48,8 @@ builder.subscriptionFields((t) => ({
     description: 'Messages as they arrive at one instance, or at every instance when `instanceId` is omitted.',
     args: { instanceId: t.arg.id({ description: 'The receiving instance; all instances when omitted.' }) },
     subscribe: async (_root, { instanceId }, ctx) => {
-      if (!instanceId) return liveStream(ctx.instances.events.subscribe('messageReceived'), { signal: ctx.shutdown, allow: (m) => ctx.access!.sees(m.instanceId) });
-      const source = ctx.instances.events.subscribe('messageReceived', (m) => m.instanceId === instanceId);
+      if (!instanceId) return liveStream(ctx.events.subscribe('messageReceived'), { signal: ctx.shutdown, allow: (m) => ctx.access!.sees(m.instanceId) });
+      const source = ctx.events.subscribe('messageReceived', (m) => m.instanceId === instanceId);
       await readAfterSubscribing(source, () => ctx.instances.get(instanceId));
       return liveStream(source, { signal: ctx.shutdown });
     },
@@ -58,7 +58,7 @@ builder.subscriptionFields((t) => ({
   systemEvents: t.field({
     type: SystemEventType,
     description: 'Gateway-level events: instances created, deleted or logged out (of instances you may see); restore progress and shutdown (administrators).',
-    subscribe: (_root, _args, ctx) => liveStream(ctx.instances.events.subscribe('system'), { signal: ctx.shutdown, allow: (e) => ctx.access!.sees(e.instanceId) }),
+    subscribe: (_root, _args, ctx) => liveStream(ctx.events.subscribe('system'), { signal: ctx.shutdown, allow: (e) => ctx.access!.sees(e.instanceId) }),
     resolve: (event) => event,
   }),
 }));

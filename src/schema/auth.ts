@@ -1,5 +1,5 @@
 import type { ApiKeyRecord } from '../db/account.repository.ts';
-import type { TokenPair, UserView } from '../services/auth/auth.service.ts';
+import type { TokenPair, UserView } from '../services/auth/index.ts';
 import { builder } from './builder.ts';
 
 export const RoleEnum = builder.enumType('Role', {

@@ -1,18 +1,18 @@
 import SchemaBuilder from '@pothos/core';
 import ValidationPlugin from '@pothos/plugin-validation';
-import type { AuthService, Principal } from '../services/auth/auth.service.ts';
-import type { InstanceAccess } from '../services/auth/instance-access.ts';
-import type { DomainError } from '../services/errors.ts';
-import type { InstanceService } from '../services/instance.service.ts';
+import type { Principal, InstanceAccess } from '../services/auth/index.ts';
+import type { DomainError } from '../services/shared/index.ts';
+import type { Services } from '../services/index.ts';
 import type { Upload } from './upload.ts';
 
 /**
  * What every resolver gets, built once per HTTP request or graphql-ws subscribe by the same Yoga
  * `context` function, so both transports see identical services.
  */
-export interface Context {
-  instances: InstanceService;
-  auth: AuthService;
+/**
+ * (The services are the ones every transport gets; media downloads are a plain HTTP route.)
+ */
+export interface Context extends Omit<Services, 'receivedMedia'> {
   /** The caller, or null when no (valid) credential came with the request. */
   principal: Principal | null;
   /** Why a presented credential was refused (expired, revoked, tampered), so the error says so. */

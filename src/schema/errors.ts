@@ -1,8 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, maskError as yogaMaskError, type MaskError } from 'graphql-yoga';
-import { DomainError, type DomainErrorCode } from '../services/errors.ts';
-import type { Logger } from '../services/logger.ts';
+import { DomainError, type DomainErrorCode, type Logger } from '../services/shared/index.ts';
 import { builder } from './builder.ts';
 
 /**

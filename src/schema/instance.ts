@@ -1,4 +1,4 @@
-import type { InstanceStatus, InstanceView, PairingCode } from '../services/types.ts';
+import type { InstanceStatus, InstanceView, PairingCode } from '../services/instances/index.ts';
 import { builder } from './builder.ts';
 import { QrCodeType } from './qr-code.ts';
 import './scalars.ts';

@@ -1,4 +1,4 @@
-import type { Contact, IncomingMessage, MediaInfo, MessageKind, NumberCheck, SendResult } from '../services/types.ts';
+import type { Contact, IncomingMessage, MediaInfo, MessageKind, NumberCheck, SendResult } from '../services/messaging/index.ts';
 import { builder } from './builder.ts';
 import './scalars.ts';
 

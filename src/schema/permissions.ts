@@ -3,8 +3,8 @@ import { GraphQLError, GraphQLObjectType, GraphQLSchema, isObjectType, type Grap
 import type * as ShieldModule from 'graphql-shield';
 import type * as MiddlewareModule from 'graphql-middleware';
 import type { Context } from './builder.ts';
-import type { RateLimits } from '../rate-limits.ts';
-import { DomainError } from '../services/errors.ts';
+import type { RateLimits } from '../http/rate-limits.ts';
+import { DomainError } from '../services/shared/index.ts';
 
 // graphql-shield's ESM build does not load on Node >= 23, and graphql-middleware must come from the
 // same module graph or `applyMiddleware` rejects shield's generator (stack notes, items 1-2).

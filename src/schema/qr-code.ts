@@ -1,4 +1,4 @@
-import type { QrCode } from '../services/types.ts';
+import type { QrCode } from '../services/instances/index.ts';
 import { builder } from './builder.ts';
 import './scalars.ts';
 

@@ -1,4 +1,5 @@
-import type { InstanceStatusEvent, SystemEvent } from '../services/types.ts';
+import type { InstanceStatusEvent } from '../services/instances/index.ts';
+import type { SystemEvent } from '../services/shared/index.ts';
 import { builder } from './builder.ts';
 import { InstanceStatusEnum } from './instance.ts';
 import './scalars.ts';

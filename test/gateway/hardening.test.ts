@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/services/logger.ts';
+import { createLogger } from '../../src/services/shared/logger.ts';
 import {
   CreateApiKeyDocument,
   ConnectInstanceDocument,

@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createMaskError } from '../../src/schema/errors.ts';
-import { DomainError } from '../../src/services/errors.ts';
+import { DomainError } from '../../src/services/shared/errors.ts';
 
 // The one place GraphQL errors get their codes, as a pure function: what a resolver throws → what a client sees.
 function setup() {

@@ -1,7 +1,7 @@
 import { execute, extendSchema, isObjectType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/schema/index.ts';
-import { RateLimits } from '../../src/rate-limits.ts';
+import { RateLimits } from '../../src/http/rate-limits.ts';
 import { protectSchema, ruleMap } from '../../src/schema/permissions.ts';
 
 // The rule map is the one place that opens a root field. These tests make forgetting it loud.

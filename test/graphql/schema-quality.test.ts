@@ -13,7 +13,7 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/schema/index.ts';
-import { DOMAIN_ERROR_CODES } from '../../src/services/errors.ts';
+import { DOMAIN_ERROR_CODES } from '../../src/services/shared/errors.ts';
 
 // What a client sees in GraphiQL and in generated types: every type, field, argument and enum
 // value explains itself; states and kinds are enums; every error code is listed in ErrorCode.
@@ -78,7 +78,7 @@ describe('the ErrorCode enum', () => {
 
   it('lists every code the GraphQL layer puts into extensions itself', async () => {
     // The codes set outside the domain: rate limits, shield's fallback, the graphql-ws auth check.
-    const files = [join(root, 'src', 'graphql-server.ts')];
+    const files = [join(root, 'src', 'http', 'graphql-server.ts')];
     for (const dir of ['schema', 'resolvers']) {
       for (const name of await readdir(join(root, 'src', dir))) if (name.endsWith('.ts')) files.push(join(root, 'src', dir, name));
     }

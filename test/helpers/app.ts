@@ -13,7 +13,7 @@ import {
   QrCodeDocument,
   type InstanceStatus,
 } from '../graphql/generated/graphql.ts';
-import type { Logger } from '../../src/services/logger.ts';
+import type { Logger } from '../../src/services/shared/logger.ts';
 import { provisionTestDatabase } from './db.ts';
 import { HttpGraphQLClient, WsGraphQLClient } from './graphql-client.ts';
 import { SandboxClient } from './sandbox-client.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InstanceRepository } from '../../src/db/instance.repository.ts';
 import { AuthService, type Principal } from '../../src/services/auth/auth.service.ts';
 import { signAccessToken } from '../../src/services/auth/jwt.ts';
-import { createLogger } from '../../src/services/logger.ts';
+import { createLogger } from '../../src/services/shared/logger.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 
 let db: TestOrm;

@@ -3,15 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InstanceRegistry } from '../../src/services/instance-registry.ts';
-import { createLogger } from '../../src/services/logger.ts';
-import { isPrivateAddress } from '../../src/services/media/address-guard.ts';
-import { stageUrl } from '../../src/services/media/media-source.ts';
-import type { SendMediaKind } from '../../src/services/types.ts';
+import { isPrivateAddress } from '../../src/services/shared/address-guard.ts';
+import { stageUrl } from '../../src/services/messaging/media/media-source.ts';
+import type { SendMediaKind } from '../../src/services/messaging/types.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
 import { startTestSandbox } from '../helpers/sandbox.ts';
 import { serveFiles, type FileServer } from '../helpers/file-server.ts';
+import { startServices, type TestServices } from '../helpers/services.ts';
 
 const MB = 1024 * 1024;
 const ME = '15550500001';
@@ -21,15 +20,12 @@ let t: Awaited<ReturnType<typeof startTestSandbox>>;
 let tmpDir: string;
 let files: FileServer;
 let filesUrl: string;
-const registries: InstanceRegistry[] = [];
+const registries: TestServices[] = [];
 let id: string;
 
-function registry(allowPrivate: boolean): InstanceRegistry {
-  const r = new InstanceRegistry({
+function registry(allowPrivate: boolean): TestServices {
+  const r = startServices({
     orm: db.orm,
-    logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
-    whatsapp: { deviceName: 'wamux-test', presenceHeartbeatSeconds: 300 },
-    restore: { concurrency: 4, staggerMs: 0 },
     waWebSocketUrl: t.sandbox.info.wsUrl,
     media: {
       tmpDir,
@@ -40,7 +36,7 @@ function registry(allowPrivate: boolean): InstanceRegistry {
   registries.push(r);
   return r;
 }
-let r: InstanceRegistry;
+let r: TestServices;
 
 beforeAll(async () => {
   db = await createTestOrm();
@@ -52,10 +48,10 @@ beforeAll(async () => {
   filesUrl = files.url;
 
   r = registry(true);
-  id = (await r.create({ name: 'media' })).id;
+  id = (await r.registry.create({ name: 'media' })).id;
   const qr = new Promise<string>((resolve) => r.events.on('qrCode', (q) => resolve(q.code)));
   const online = new Promise<void>((resolve) => r.events.on('instanceStatus', (e) => e.status === 'ONLINE' && resolve()));
-  await r.connect(id);
+  await r.registry.connect(id);
   await t.sandbox.scanQr(ME, await qr);
   await online;
 });
@@ -73,7 +69,7 @@ const expectedType: Record<SendMediaKind, string> = { IMAGE: 'image', VIDEO: 'vi
 describe('sendMedia', () => {
   it.each(kinds)('%s from an upload stream arrives byte-exact', async (kind) => {
     const { bytes, mimeType } = mediaSamples[kind]();
-    const sent = await r.sendMedia({ instanceId: id, to: PEER, kind, source: { stream: Readable.from([bytes.subarray(0, 10), bytes.subarray(10)]), fileName: 'upload.bin' }, caption: kind === 'IMAGE' || kind === 'DOCUMENT' ? 'cap' : undefined });
+    const sent = await r.messages.sendMedia({ instanceId: id, to: PEER, kind, source: { stream: Readable.from([bytes.subarray(0, 10), bytes.subarray(10)]), fileName: 'upload.bin' }, caption: kind === 'IMAGE' || kind === 'DOCUMENT' ? 'cap' : undefined });
     const got = await t.sandbox.waitForMessage(PEER, (m) => m.id === sent.messageId);
     expect(got.type).toBe(expectedType[kind]);
     expect(got.mimeType).toBe(mimeType);
@@ -85,7 +81,7 @@ describe('sendMedia', () => {
     const { bytes, mimeType } = mediaSamples[kind]();
     files.files.set(`/${kind}.bin`, { body: bytes, type: 'application/octet-stream' });
     files.files.set(`/go/${kind}`, { redirect: `/${kind}.bin` });
-    const sent = await r.sendMedia({ instanceId: id, to: PEER, kind, source: { url: `${filesUrl}/go/${kind}` } });
+    const sent = await r.messages.sendMedia({ instanceId: id, to: PEER, kind, source: { url: `${filesUrl}/go/${kind}` } });
     const got = await t.sandbox.waitForMessage(PEER, (m) => m.id === sent.messageId);
     expect(got.mimeType).toBe(mimeType);
     expect((await t.sandbox.downloadMedia(PEER, got.id)).bytes.equals(bytes)).toBe(true);
@@ -105,7 +101,7 @@ describe('sendMedia', () => {
     ['both url and file', () => ({ kind: 'IMAGE' as const, source: { url: `${filesUrl}/x`, stream: Readable.from([]) } }), 'VALIDATION_FAILED'],
     ['a caption on audio', () => ({ kind: 'AUDIO' as const, caption: 'no', source: { url: `${filesUrl}/x` } }), 'VALIDATION_FAILED'],
   ])('refuses %s with a clear error and leaves no temp file', async (_name, make, code) => {
-    await expect(r.sendMedia({ instanceId: id, to: PEER, ...make() })).rejects.toMatchObject({ code });
+    await expect(r.messages.sendMedia({ instanceId: id, to: PEER, ...make() })).rejects.toMatchObject({ code });
     expect(await readdir(tmpDir)).toEqual([]);
   });
 
@@ -119,8 +115,8 @@ describe('sendMedia', () => {
 
   it('refuses an unknown instance before fetching anything', async () => {
     files.files.set('/counted', { body: mediaSamples.IMAGE().bytes, type: 'image/jpeg' });
-    await expect(r.sendMedia({ instanceId: '00000000-0000-0000-0000-000000000000', to: PEER, kind: 'IMAGE', source: { url: `${filesUrl}/counted` } })).rejects.toMatchObject({ code: 'INSTANCE_NOT_FOUND' });
-    await expect(r.sendMedia({ instanceId: id, to: '19999999999', kind: 'IMAGE', source: { url: `${filesUrl}/counted` } })).rejects.toMatchObject({ code: 'RECIPIENT_NOT_ON_WHATSAPP' });
+    await expect(r.messages.sendMedia({ instanceId: '00000000-0000-0000-0000-000000000000', to: PEER, kind: 'IMAGE', source: { url: `${filesUrl}/counted` } })).rejects.toMatchObject({ code: 'INSTANCE_NOT_FOUND' });
+    await expect(r.messages.sendMedia({ instanceId: id, to: '19999999999', kind: 'IMAGE', source: { url: `${filesUrl}/counted` } })).rejects.toMatchObject({ code: 'RECIPIENT_NOT_ON_WHATSAPP' });
     expect(files.hits('/counted')).toBe(0);
     expect(await readdir(tmpDir)).toEqual([]);
   });
@@ -143,7 +139,7 @@ describe('received media', () => {
 
   it.each(kinds)('%s from a phone arrives with its metadata and downloads byte-exact', async (kind) => {
     const { bytes, mimeType } = mediaSamples[kind]();
-    const received = new Promise<import('../../src/services/types.ts').IncomingMessage>((resolve) =>
+    const received = new Promise<import('../../src/services/messaging/types.ts').IncomingMessage>((resolve) =>
       r.events.on('messageReceived', (m) => m.media && m.type === kind && resolve(m)),
     );
     const captioned = kind === 'IMAGE' || kind === 'VIDEO' || kind === 'DOCUMENT';
@@ -153,7 +149,7 @@ describe('received media', () => {
     expect(msg.media).toMatchObject({ mimeType, size: bytes.length, downloadPath: `/media/${id}/${messageId}` });
     if (captioned) expect(msg.media!.caption).toBe('look');
     if (kind === 'DOCUMENT') expect(msg.media!.fileName).toBe('in.bin');
-    const download = await r.openReceivedMedia(id, messageId);
+    const download = await r.receivedMedia.open(id, messageId);
     expect(download.mimeType).toBe(mimeType);
     expect((await readAll(download.stream)).equals(bytes)).toBe(true);
   });
@@ -164,8 +160,8 @@ describe('received media', () => {
     await t.sandbox.sendMedia(PEER, ME, { kind: 'image', base64: bytes.toString('base64'), mimeType });
     const messageId = await received;
     const fresh = registry(true); // a new registry on the same database: what a restarted gateway has
-    expect((await readAll((await fresh.openReceivedMedia(id, messageId)).stream)).equals(bytes)).toBe(true);
-    await expect(fresh.openReceivedMedia(id, 'NOPE')).rejects.toMatchObject({ code: 'MEDIA_NOT_FOUND' });
-    await expect(fresh.openReceivedMedia('00000000-0000-0000-0000-000000000000', messageId)).rejects.toMatchObject({ code: 'INSTANCE_NOT_FOUND' });
+    expect((await readAll((await fresh.receivedMedia.open(id, messageId)).stream)).equals(bytes)).toBe(true);
+    await expect(fresh.receivedMedia.open(id, 'NOPE')).rejects.toMatchObject({ code: 'MEDIA_NOT_FOUND' });
+    await expect(fresh.receivedMedia.open('00000000-0000-0000-0000-000000000000', messageId)).rejects.toMatchObject({ code: 'INSTANCE_NOT_FOUND' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizePhoneNumber, parseRecipient } from '../../src/services/recipients.ts';
+import { normalizePhoneNumber, parseRecipient } from '../../src/services/messaging/recipients.ts';
 
 describe('recipients', () => {
   it.each([

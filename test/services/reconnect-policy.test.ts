@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, decideReconnect } from '../../src/services/reconnect-policy.ts';
+import { backoffDelay, decideReconnect } from '../../src/services/instances/reconnect-policy.ts';
 
 const creds = { hasCreds: true };
 const mid = () => 0.5; // no jitter

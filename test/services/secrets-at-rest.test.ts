@@ -4,28 +4,20 @@ import { AuthCreds } from '../../src/db/auth-creds.entity.ts';
 import { AuthKey } from '../../src/db/auth-key.entity.ts';
 import { bufferJsonCodec, encryptedCodec, isEncrypted } from '../../src/db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from '../../src/db/encrypt-legacy-rows.ts';
-import { InstanceRegistry } from '../../src/services/instance-registry.ts';
-import { createLogger } from '../../src/services/logger.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 import { startTestSandbox } from '../helpers/sandbox.ts';
+import { startServices, type TestServices } from '../helpers/services.ts';
 
 let db: TestOrm;
 let t: Awaited<ReturnType<typeof startTestSandbox>>;
 const codec = encryptedCodec(randomBytes(32));
-const registries: InstanceRegistry[] = [];
+const registries: TestServices[] = [];
 const registry = (authCodec = codec) => {
-  const r = new InstanceRegistry({
-    orm: db.orm,
-    logger: createLogger('silent'),
-    whatsapp: { deviceName: 'wamux-test', presenceHeartbeatSeconds: 300 },
-    restore: { concurrency: 4, staggerMs: 0 },
-    waWebSocketUrl: t.sandbox.info.wsUrl,
-    authCodec,
-  });
+  const r = startServices({ orm: db.orm, waWebSocketUrl: t.sandbox.info.wsUrl, authCodec });
   registries.push(r);
   return r;
 };
-const online = (r: InstanceRegistry, id: string) =>
+const online = (r: TestServices, id: string) =>
   new Promise<void>((resolve) => r.events.on('instanceStatus', (e) => e.instanceId === id && e.status === 'ONLINE' && resolve()));
 const rawRows = async () => {
   const em = db.orm.em.fork();
@@ -47,10 +39,10 @@ afterAll(async () => {
 it('stores no plaintext creds or keys, migrates old rows, and still restores after a restart', async () => {
   // An instance linked before encryption was turned on: plaintext rows.
   const plain = registry(bufferJsonCodec);
-  const id = (await plain.create({ name: 'secret' })).id;
+  const id = (await plain.registry.create({ name: 'secret' })).id;
   const qr = new Promise<string>((resolve) => plain.events.on('qrCode', (q) => resolve(q.code)));
   const up = online(plain, id);
-  await plain.connect(id);
+  await plain.registry.connect(id);
   await t.sandbox.scanQr('15550600001', await qr);
   await up;
   await plain.stop();
@@ -69,9 +61,9 @@ it('stores no plaintext creds or keys, migrates old rows, and still restores aft
   // The encrypted session restores and works; whatever it writes stays encrypted.
   const r = registry();
   const back = online(r, id);
-  await r.restore();
+  await r.registry.restore();
   await back;
-  const sent = await r.sendText({ instanceId: id, to: '15550600002', text: 'still me' });
+  const sent = await r.messages.sendText({ instanceId: id, to: '15550600002', text: 'still me' });
   await t.sandbox.waitForMessage('15550600002', (m) => m.id === sent.messageId);
   expect((await rawRows()).every(isEncrypted)).toBe(true);
 

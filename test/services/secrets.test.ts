@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { resolveSecrets } from '../../src/secrets.ts';
-import { createLogger } from '../../src/services/logger.ts';
+import { resolveSecrets } from '../../src/services/shared/secrets.ts';
+import { createLogger } from '../../src/services/shared/logger.ts';
 
 // The server secrets: invented once and kept in embedded mode, required with a server database
 // (a second replica must not invent a different key and lock itself out of the rows).

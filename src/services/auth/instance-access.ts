@@ -1,5 +1,5 @@
-import { DomainError } from '../errors.ts';
-import type { InstanceService } from '../instance.service.ts';
+import { DomainError } from '../shared/index.ts';
+import type { InstanceService } from '../instances/index.ts';
 import type { AuthService, Principal } from './auth.service.ts';
 
 /**

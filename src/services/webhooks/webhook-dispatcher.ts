@@ -1,8 +1,8 @@
 import type { Config } from '../../config.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { WebhookDeliveryRecord, WebhookRepository } from '../../db/webhook.repository.ts';
-import type { Logger } from '../logger.ts';
-import { backoffDelay } from '../reconnect-policy.ts';
+import type { Logger } from '../shared/index.ts';
+import { backoffDelay } from '../instances/index.ts';
 import { postWebhook } from './webhook-sender.ts';
 
 export type DispatcherOptions = Config['webhooks'];

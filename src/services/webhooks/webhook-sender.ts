@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { ForbiddenAddress, guardedLookup, isPrivateAddress } from '../media/address-guard.ts';
+import { ForbiddenAddress, guardedLookup, isPrivateAddress } from '../shared/index.ts';
 
 export interface SendOptions {
   allowPrivate: boolean;

@@ -2,17 +2,17 @@ import { randomBytes } from 'node:crypto';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { Orm } from '../../db/orm.ts';
 import { WebhookRepository } from '../../db/webhook.repository.ts';
-import { validationFailed } from '../errors.ts';
-import type { InstanceService } from '../instance.service.ts';
-import type { Logger } from '../logger.ts';
-import type { IncomingMessage } from '../types.ts';
-import { isLegacyIncoming, legacyIncomingPayload } from './incoming-payload.ts';
+import { validationFailed, type EventBus, type Logger } from '../shared/index.ts';
+import type { InstanceService } from '../instances/index.ts';
+import type { IncomingMessage } from '../messaging/index.ts';
+import { isLegacyIncoming, legacyIncomingPayload } from '../../legacy/incoming-payload.ts';
 import { WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.ts';
 import { isPrivateTarget } from './webhook-sender.ts';
 
 export interface WebhookServiceDeps {
   orm: Orm;
-  instances: InstanceService;
+  instances: Pick<InstanceService, 'get'>;
+  events: EventBus;
   logger: Logger;
   /** Encrypts the secret and the queued bodies at rest. */
   codec: AuthValueCodec;
@@ -68,7 +68,7 @@ export class WebhookService {
   /** Listens for incoming messages and starts draining the outbox (including what a previous run left). */
   start(): void {
     if (this.unsubscribe.length || this.stopping) return;
-    const events = this.deps.instances.events;
+    const events = this.deps.events;
     this.unsubscribe = [
       events.on('messageReceived', (m) => this.track(this.enqueue(m))),
       events.on('system', (e) => {

@@ -1,0 +1,202 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import type { OperationResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { renderWamuxGraphiQL } from './graphiql.ts';
+import type { Context } from '../schema/builder.ts';
+import { createMaskError } from '../schema/errors.ts';
+import { buildSchema } from '../schema/index.ts';
+import { protectSchema } from '../schema/permissions.ts';
+import { costLimitPlugins } from './graphql-cost-limits.ts';
+import { useStreamingMultipart } from './graphql-multipart.ts';
+import { baseUrlOf, identify } from './identify.ts';
+import type { RateLimits } from './rate-limits.ts';
+import { InstanceAccess } from '../services/auth/index.ts';
+import type { Services } from '../services/index.ts';
+import type { Logger } from '../services/shared/index.ts';
+import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
+
+export interface GraphQLOptions {
+  graphiql: boolean;
+  introspection: boolean;
+  /** The per-address HTTP limit and the operation quotas, shared with REST. */
+  rateLimits: RateLimits;
+  /** Largest multipart request body (the largest media limit plus room for `operations` and `map`). */
+  maxUploadBytes: number;
+  /** Largest graphql-ws frame, enforced by `ws` before a frame is buffered whole or parsed (so before auth). */
+  maxWsFrameBytes: number;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+/** How long WebSocket clients get to answer a close frame at shutdown before they are cut off. */
+const WS_CLOSE_GRACE_MS = 1_000;
+
+/** Yoga's enveloped execute/subscribe, handed to graphql-ws through `rootValue` (the Yoga recipe). */
+type EnvelopedRoot = {
+  execute: (args: ExecutionArgs) => OperationResult;
+  subscribe: (args: ExecutionArgs) => OperationResult;
+};
+
+export interface GraphQLServer {
+  /** graphql-ws at `/graphql`, for the app's upgrade router. */
+  upgrade: UpgradeRoute;
+  /** Refuses new subscriptions, ends every live one (graphql-ws and SSE), closes WebSocket clients. */
+  endSubscriptions(): Promise<void>;
+}
+
+/** Introspection off (production default): the schema is not handed to anyone who asks. */
+const disableIntrospection: Plugin = {
+  onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
+};
+
+/**
+ * GraphQL on the gateway's Fastify: Yoga at `/graphql` for HTTP (queries, mutations, SSE, GraphiQL)
+ * and a graphql-ws server on the same port and path. Both go through `yoga.getEnveloped`, so the
+ * context, error masking and every envelop plugin are the same on both transports.
+ * Must be called before the Fastify instance is ready (it registers routes and a hook).
+ */
+export function mountGraphQL(
+  http: FastifyInstance,
+  deps: Services & { logger: Logger; options: GraphQLOptions },
+): GraphQLServer {
+  const log = deps.logger.child({ component: 'graphql' });
+  const shutdown = new AbortController();
+  const { options } = deps;
+  const protectedSchema = protectSchema(buildSchema(), options.rateLimits);
+
+  // One context for both transports: HTTP passes `req`, graphql-ws passes `connectionParams` (and `req`).
+  const context = async (init: { req?: FastifyRequest | import('node:http').IncomingMessage; connectionParams?: Record<string, unknown> }): Promise<Context> => {
+    const header = init.connectionParams ? (init.connectionParams.authorization ?? init.connectionParams.Authorization) : init.req?.headers.authorization;
+    const { principal, authError } = await identify(deps.auth, header);
+    return {
+      instances: deps.instances,
+      messages: deps.messages,
+      events: deps.events,
+      auth: deps.auth,
+      principal,
+      authError,
+      access: principal ? new InstanceAccess(principal, deps.auth, deps.instances) : null,
+      clientIp: init.req?.socket?.remoteAddress ?? 'unknown',
+      shutdown: shutdown.signal,
+      baseUrl: baseUrlOf(init.req?.headers ?? {}, !!(init.req?.socket as { encrypted?: boolean } | undefined)?.encrypted),
+    };
+  };
+
+  const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }, Context>({
+    schema: protectedSchema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    context: (init) => context(init as Parameters<typeof context>[0]),
+    maskedErrors: { maskError: createMaskError(log) },
+    renderGraphiQL: renderWamuxGraphiQL,
+    graphiql: options.graphiql ? { subscriptionsProtocol: 'WS', title: 'wamux' } : false,
+    landingPage: false,
+    // Yoga would answer every origin on its own; CORS is the app's (@fastify/cors, CORS_ALLOW_ORIGINS).
+    cors: false,
+    // Off: it would buffer streamed uploads (see graphql-multipart.ts), which apply their own limit;
+    // every other body Fastify parses, within its own limit, before Yoga sees it.
+    maxRequestBodySize: false,
+    logging: log,
+    // Multipart requests stream their files to the resolvers instead of Yoga buffering the form.
+    plugins: [
+      useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }),
+      ...costLimitPlugins({ hideSuggestions: !options.introspection }),
+      ...(options.introspection ? [] : [disableIntrospection]),
+    ],
+  });
+
+  // Own plugin scope: Yoga must get multipart bodies as raw streams, while REST routes elsewhere
+  // may use @fastify/multipart (see stack notes).
+  void http.register(async (scope) => {
+    scope.addContentTypeParser('multipart/form-data', {}, (_req, _payload, done) => done(null));
+    // Per address, like SUDEVWA's global limit (default 10 requests a second), in the bucket REST uses too.
+    await scope.register(
+      rateLimit,
+      options.rateLimits.httpPluginOptions((_req, ctx) => ({
+        statusCode: 429,
+        errors: [{ message: `rate limit exceeded: try again in ${Math.ceil(ctx.ttl / 1000)} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: Math.ceil(ctx.ttl / 1000) } }],
+      })),
+    );
+    scope.route({
+      url: yoga.graphqlEndpoint,
+      // Every method reaches Yoga, so PUT or DELETE get the spec's 405 with `Allow: GET, POST`
+      // (and a GraphQL error body) instead of Fastify's bare 404.
+      method: ['GET', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'],
+      handler: async (req, reply) => {
+        const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply });
+        response.headers.forEach((value, key) => void reply.header(key, value));
+        reply.status(response.status);
+        reply.send(response.body);
+        return reply;
+      },
+    });
+  });
+
+  // Without maxPayload `ws` buffers frames of up to 100 MiB before graphql-ws sees (and authenticates) them.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxWsFrameBytes });
+  useServer(
+    {
+      // graphql-ws' default, stated because clients rely on it (README): no connection_init within 3 s → 4408.
+      connectionInitWaitTimeout: 3_000,
+      // Checked at connect (a missing or bad credential closes with 4403), and again for every operation.
+      onConnect: async (ctx) => {
+        if (shutdown.signal.aborted) return false;
+        const { principal } = await identify(deps.auth, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+        return !!principal;
+      },
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          connectionParams: ctx.connectionParams ?? {},
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+        });
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length) return errors;
+        } catch (err) {
+          // A syntax error or a cost limit (they throw from parse and validate): answered as an error
+          // message on this operation, the socket stays open.
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
+        const contextValue = (await contextFactory()) as Context;
+        // The token may have expired (or the key been revoked) since the socket opened.
+        if (!contextValue.principal || !(await deps.auth.stillValid(contextValue.principal))) {
+          return [
+            new GraphQLError(contextValue.authError?.message ?? 'credential expired or revoked: reconnect with a fresh one', {
+              extensions: { code: 'UNAUTHENTICATED' },
+            }),
+          ];
+        }
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+        };
+      },
+    },
+    wss,
+  );
+
+  return {
+    upgrade: {
+      matches: (pathname) => pathname === GRAPHQL_PATH,
+      handleUpgrade: (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+    },
+    async endSubscriptions() {
+      shutdown.abort();
+      await closeWebSockets(wss, WS_CLOSE_GRACE_MS);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { IncomingMessage } from '../services/messaging/index.ts';
+
+/** SUDEVWA's `incoming_message` payload (snake_case, unix seconds), shared by its WebSocket and webhook. */
+export interface LegacyIncomingPayload {
+  instance_id: string;
+  /** The sender's JID; in groups the participant (the group JID is not part of SUDEVWA's payload). */
+  from: string;
+  from_me: boolean;
+  message: string;
+  timestamp: number;
+  is_group: boolean;
+  message_id: string;
+  push_name: string;
+  /**
+   * Added by wamux (SUDEVWA sent nothing about media): present on image, video, audio, voice,
+   * document and sticker messages. `download_path` is on this gateway (`GET`, same Authorization as
+   * the API) and streams the decrypted file.
+   */
+  media?: { kind: string; mime_type: string; size: number | null; file_name: string | null; caption: string | null; download_path: string };
+}
+
+export function legacyIncomingPayload(m: IncomingMessage): LegacyIncomingPayload {
+  return {
+    instance_id: m.instanceId,
+    from: m.sender.jid,
+    from_me: m.fromMe,
+    message: m.text ?? '',
+    timestamp: Math.floor(m.timestamp.getTime() / 1000),
+    is_group: m.isGroup,
+    message_id: m.id,
+    push_name: m.sender.pushName ?? '',
+    ...(m.media
+      ? {
+          media: {
+            kind: m.media.kind,
+            mime_type: m.media.mimeType,
+            size: m.media.size,
+            file_name: m.media.fileName,
+            caption: m.media.caption,
+            download_path: m.media.downloadPath,
+          },
+        }
+      : {}),
+  };
+}
+
+/** SUDEVWA skips the account's own messages for both the WebSocket and the webhook. */
+export const isLegacyIncoming = (m: IncomingMessage) => !m.fromMe;

@@ -1,0 +1,195 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from '../config.ts';
+import { InstanceAccess, type AuthService } from '../services/auth/index.ts';
+import { DomainError, type Logger } from '../services/shared/index.ts';
+import type { InstanceStatus } from '../services/instances/index.ts';
+import type { Services } from '../services/index.ts';
+import type { RateLimits } from '../http/rate-limits.ts';
+import { closeWebSockets } from '../http/websocket-upgrades.ts';
+import { authenticateLegacy, type LegacyErrorBody } from './legacy-auth.ts';
+import { LegacyEventTranslator, type LegacyOutgoing } from './legacy-events.ts';
+import { resolveInstanceRef } from './legacy-instance-ref.ts';
+import { LegacyWsClient } from './legacy-ws-client.ts';
+
+export type LegacyWsOptions = Config['legacyWs'];
+
+export interface LegacyWsDeps extends Pick<Services, 'instances' | 'events' | 'auth'> {
+  logger: Logger;
+  options: LegacyWsOptions;
+  /** Upgrades count into the per-address HTTP bucket every route uses. */
+  rateLimits: RateLimits;
+}
+
+const GLOBAL_PATH = '/ws';
+const LISTEN_PATH = /^\/api\/listen\/([^/]+)$/;
+/** SUDEVWA's read limit: a larger client frame closes the connection. Clients have nothing to say anyway. */
+const MAX_CLIENT_FRAME = 512;
+const CLOSE_GRACE_MS = 1_000;
+
+/** `/api/listen` refuses instances that are not linked and connected, with SUDEVWA's codes. */
+const NOT_READY: Partial<Record<InstanceStatus, [string, string, string]>> = {
+  CREATED: ['Not logged in', 'NOT_LOGGED_IN', 'Please scan QR code first'],
+  QR_PENDING: ['Not logged in', 'NOT_LOGGED_IN', 'Please scan QR code first'],
+  PAIRING: ['Not logged in', 'NOT_LOGGED_IN', 'Please scan QR code first'],
+  LOGGED_OUT: ['Not logged in', 'NOT_LOGGED_IN', 'Please scan QR code first'],
+  CONNECTING: ['Session is not connected', 'NOT_CONNECTED', 'Please check /status endpoint'],
+  DISCONNECTED: ['Session is not connected', 'NOT_CONNECTED', 'Please check /status endpoint'],
+  RECONNECTING: ['WhatsApp connection lost', 'CONNECTION_LOST', 'Please reconnect'],
+};
+
+/** SUDEVWA's 429 body has no `message`. */
+type RefusalBody = LegacyErrorBody | { success: false; error: string };
+
+class Refusal extends Error {
+  readonly status: number;
+  readonly body: RefusalBody;
+  constructor(status: number, body: RefusalBody) {
+    super(`refused with ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+const refuse = (status: number, message: string, code?: string, details?: string) =>
+  new Refusal(status, { success: false, message, ...(code ? { error: { code, ...(details ? { details } : {}) } } : {}) });
+
+/**
+ * SUDEVWA's WebSockets: `GET /ws` (QR, status and error events of every instance the caller may
+ * see) and `GET /api/listen/:instanceId` (that instance's `incoming_message`, plus the global
+ * events). Frames are `{event, timestamp, data}`; the server pings, drops silent clients and slow
+ * ones. Mounted with `noServer`: the app's upgrade router hands it the matching requests.
+ */
+export class LegacyWebSockets {
+  private readonly deps: LegacyWsDeps;
+  private readonly log: Logger;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME });
+  private readonly clients = new Set<LegacyWsClient>();
+  private readonly translator: LegacyEventTranslator;
+  private unsubscribe: Array<() => void> = [];
+  private timer: NodeJS.Timeout | undefined;
+  /** Frames go out in the order the events happened, even when one needs a lookup first. */
+  private chain: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | undefined;
+
+  constructor(deps: LegacyWsDeps) {
+    this.deps = deps;
+    this.log = deps.logger.child({ component: 'legacy-ws' });
+    this.translator = new LegacyEventTranslator(deps.instances, { doubleWrapIncoming: deps.options.doubleWrapIncoming });
+  }
+
+  matches(pathname: string): boolean {
+    return pathname === GLOBAL_PATH || LISTEN_PATH.test(pathname);
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  start(): void {
+    if (this.timer || this.stopping) return;
+    const events = this.deps.events;
+    this.unsubscribe = [
+      events.on('qrCode', (qr) => this.broadcast(() => this.translator.qr(qr))),
+      events.on('instanceStatus', (e) => this.broadcast(() => this.translator.status(e))),
+      events.on('messageReceived', (m) => this.broadcast(() => this.translator.message(m))),
+      events.on('system', (e) => {
+        if (e.type === 'INSTANCE_DELETED' && e.instanceId) this.translator.forget(e.instanceId);
+      }),
+    ];
+    const { pingIntervalMs, pongTimeoutMs } = this.deps.options;
+    // Finer than either period, so a silent client goes close to `pongTimeoutMs` after its last pong.
+    const tickMs = Math.max(5, Math.floor(Math.min(pingIntervalMs, pongTimeoutMs) / 4));
+    this.timer = setInterval(() => {
+      const now = Date.now();
+      for (const client of this.clients) void client.tick(now, pingIntervalMs, pongTimeoutMs, this.deps.auth);
+    }, tickMs);
+    this.timer.unref();
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    void this.accept(req, socket, head).catch((err: unknown) => {
+      if (err instanceof Refusal) return rejectUpgrade(socket, err.status, err.body);
+      this.log.error({ err, url: req.url?.split('?')[0] }, 'legacy WebSocket upgrade failed');
+      rejectUpgrade(socket, 500, { success: false, message: 'Failed to upgrade connection', error: { code: 'UPGRADE_FAILED' } });
+    });
+  }
+
+  private async accept(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (this.stopping) throw refuse(503, 'Server is shutting down', 'SHUTTING_DOWN');
+    if (!(await this.deps.rateLimits.takeHttp(req.socket.remoteAddress ?? 'unknown'))) throw new Refusal(429, { success: false, error: 'rate limit exceeded' });
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const listen = LISTEN_PATH.exec(url.pathname);
+    const instanceId = listen ? await resolveInstanceRef(this.deps.instances, decodeURIComponent(listen[1]!)) : null;
+    const authorization = req.headers.authorization;
+    const who = await authenticateLegacy(this.deps.auth, { authorization, queryToken: url.searchParams.get('token') }, !listen && this.deps.options.open);
+    if (!who.ok) throw new Refusal(who.status, who.body);
+    const principal = who.principal;
+    const access = principal ? new InstanceAccess(principal, this.deps.auth, this.deps.instances) : null;
+    if (instanceId !== null) await this.checkListen(instanceId, access!);
+    if (socket.destroyed || this.stopping) return void socket.destroy();
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.register(ws, new LegacyWsClient({
+      ws,
+      principal,
+      access,
+      listenInstanceId: instanceId,
+      limits: this.deps.options,
+      logger: this.log,
+    })));
+  }
+
+  /** SUDEVWA's checks before the upgrade: access, then a linked and connected session. */
+  private async checkListen(instanceId: string, access: InstanceAccess): Promise<void> {
+    if (!(await access.mayUse(instanceId))) throw refuse(403, 'You do not have access to this instance');
+    let status: InstanceStatus;
+    try {
+      status = (await this.deps.instances.get(instanceId)).status;
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'INSTANCE_NOT_FOUND') throw refuse(404, 'Session not found', 'SESSION_NOT_FOUND', 'Please login first');
+      throw err;
+    }
+    const problem = NOT_READY[status];
+    if (problem) throw refuse(400, ...problem);
+  }
+
+  private register(ws: WebSocket, client: LegacyWsClient): void {
+    if (this.stopping) return void ws.terminate();
+    this.clients.add(client);
+    ws.on('error', () => ws.terminate());
+    ws.once('close', () => this.clients.delete(client));
+    // Client frames carry nothing; they are read and discarded, as in SUDEVWA.
+    ws.on('message', () => undefined);
+  }
+
+  private broadcast(translate: () => LegacyOutgoing[] | Promise<LegacyOutgoing[]>): void {
+    this.chain = this.chain
+      .then(async () => {
+        const frames = await translate();
+        for (const out of frames) for (const client of this.clients) client.offer(out);
+      })
+      .catch((err) => this.log.error({ err }, 'translating an event for legacy WebSocket clients failed'));
+  }
+
+  /** Close frames (1001) to every client, the rest cut off after a grace period. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      clearInterval(this.timer);
+      for (const off of this.unsubscribe.splice(0)) off();
+      await closeWebSockets(this.wss, CLOSE_GRACE_MS);
+      this.clients.clear();
+      await this.chain;
+    })();
+    return this.stopping;
+  }
+}
+
+/** An HTTP answer on a socket that asked to upgrade: SUDEVWA answered these as ordinary JSON errors. */
+export function rejectUpgrade(socket: Duplex, status: number, body?: unknown): void {
+  if (socket.destroyed) return;
+  const json = body === undefined ? '' : JSON.stringify(body);
+  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(json)}`];
+  if (json) head.push('Content-Type: application/json; charset=utf-8');
+  socket.end(`${head.join('\r\n')}\r\n\r\n${json}`, () => socket.destroy());
+}

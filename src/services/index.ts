@@ -1,0 +1,16 @@
+import type { AuthService } from './auth/index.ts';
+import type { InstanceService } from './instances/index.ts';
+import type { MessagingService, ReceivedMediaService } from './messaging/index.ts';
+import type { EventBus } from './shared/index.ts';
+
+/**
+ * What the transports (GraphQL, legacy REST and WebSockets, media download) drive, built once in
+ * `createApp` and handed to each of them. Each transport takes the part it needs.
+ */
+export interface Services {
+  instances: InstanceService;
+  messages: MessagingService;
+  receivedMedia: Pick<ReceivedMediaService, 'open'>;
+  events: EventBus;
+  auth: AuthService;
+}

@@ -1,0 +1,9 @@
+// Instances and their live sessions: the registry, the lifecycle, the reconnect policy, QR codes,
+// sandbox mode. The one public file of `services/instances`.
+export { InstanceRegistry, type RegistryDeps } from './instance-registry.ts';
+export type { InstanceService, SessionSource } from './instance.service.ts';
+export { backoffDelay, QR_CANCELLED_REASON, QR_EXPIRED_REASON, type BackoffOptions } from './reconnect-policy.ts';
+export { linkSandbox, type SandboxLink } from './sandbox-mode.ts';
+export type { DeviceInfo, InstanceStatus, InstanceStatusEvent, InstanceView, PairingCode, QrCode } from './types.ts';
+export type { WhatsAppSession } from './whatsapp-session.ts';
+export { isUuid as isInstanceId } from '../../db/ids.ts';

@@ -1,0 +1,354 @@
+import type { Config } from '../../config.ts';
+import { createDbAuthState } from '../../db/auth-state.store.ts';
+import { KeyWriter } from '../../db/key-writer.ts';
+import { QR_CANCELLED_REASON } from './reconnect-policy.ts';
+import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
+import { InstanceNameTaken, InstanceRepository, type InstanceRecord } from '../../db/instance.repository.ts';
+import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
+import type { Orm } from '../../db/orm.ts';
+import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
+import type { InstanceService, SessionSource } from './instance.service.ts';
+import { normalizePhoneNumber, type GroupInfo, type KnownContact } from '../messaging/index.ts';
+import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
+import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
+
+export interface RegistryDeps {
+  orm: Orm;
+  logger: Logger;
+  whatsapp: Config['whatsapp'];
+  restore: Config['restore'];
+  /** Where every session's QR codes, status changes, received messages and system events go. */
+  events: EventBus;
+  /** Keeps a received message's media reference; awaited before the message is published, so its download works at once. */
+  saveMedia(ref: ReceivedMediaRecord): Promise<void>;
+  /** Where Baileys connects (the sandbox in sandbox mode); WhatsApp itself when unset. */
+  waWebSocketUrl?: string;
+  /** Encrypts creds and keys at rest; plain Baileys JSON when unset. */
+  authCodec?: AuthValueCodec;
+}
+
+/** Free-text labels: trimmed, empty means none. */
+function checkLabel(value: unknown, field: string, max = 255): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw validationFailed(`${field} must be a string`, { field });
+  const trimmed = value.trim();
+  if (trimmed.length > max) throw validationFailed(`${field} must be at most ${max} characters`, { field });
+  return trimmed || null;
+}
+/**
+ * A stored status without a live session in this process. Only a session of this process can be
+ * connected, so a row still reading ONLINE or RECONNECTING (left by the previous run, before restore
+ * reaches it) is shown as CONNECTING, never as a connection that is not there.
+ */
+function storedStatus(status: InstanceStatus): InstanceStatus {
+  return status === 'ONLINE' || status === 'RECONNECTING' ? 'CONNECTING' : status;
+}
+
+/**
+ * Owns every live session. In-flight maps make connect/logout idempotent under concurrency: a double
+ * connect, or a connect during logout, never produces a second socket. State is re-checked after each await.
+ */
+export class InstanceRegistry implements InstanceService, SessionSource {
+  private readonly deps: RegistryDeps;
+  private readonly events: EventBus;
+  private readonly log: Logger;
+  private readonly repo: InstanceRepository;
+  private readonly sessions = new Map<string, WhatsAppSession>();
+  private readonly starting = new Map<string, Promise<WhatsAppSession>>();
+  private readonly loggingOut = new Map<string, Promise<void>>();
+  private readonly lastStatus = new Map<string, InstanceStatus>();
+  /** One queue for every instance's Signal key writes: concurrent ratchet steps share statements. */
+  private readonly keyWriter: KeyWriter;
+  private readonly heartbeat: NodeJS.Timeout;
+  private restoring: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(deps: RegistryDeps) {
+    this.deps = deps;
+    this.log = deps.logger.child({ component: 'instances' });
+    this.events = deps.events;
+    this.repo = new InstanceRepository(deps.orm);
+    this.keyWriter = new KeyWriter(deps.orm);
+    // One timer for all instances, not one per instance.
+    this.heartbeat = setInterval(() => {
+      for (const s of this.sessions.values()) void s.heartbeat();
+    }, deps.whatsapp.presenceHeartbeatSeconds * 1000);
+    this.heartbeat.unref();
+  }
+
+  async list(filter?: { ownerId?: string }): Promise<InstanceView[]> {
+    return (await this.repo.findAll(filter)).map((row) => this.view(row));
+  }
+
+  async get(id: string): Promise<InstanceView> {
+    return this.view(await this.requireRow(id));
+  }
+
+  currentQr(id: string): QrCode | null {
+    return this.sessions.get(id)?.qr ?? null;
+  }
+
+  async create(input: { name: string; ownerId?: string | null; groupLabel?: string | null }): Promise<InstanceView> {
+    const name = String(input.name ?? '').trim();
+    if (!name || name.length > 64) throw validationFailed('name must be 1 to 64 characters', { field: 'name' });
+    const groupLabel = checkLabel(input.groupLabel, 'groupLabel');
+    try {
+      const row = await this.repo.create({ name, ownerId: input.ownerId ?? null, groupLabel });
+      this.system('INSTANCE_CREATED', `instance ${name} created`, row.id);
+      return this.view(row);
+    } catch (err) {
+      if (err instanceof InstanceNameTaken) throw new DomainError('INSTANCE_NAME_TAKEN', `an instance named "${name}" already exists`, { name });
+      throw err;
+    }
+  }
+
+  async updateLabels(id: string, changes: { groupLabel?: string | null; used?: boolean; note?: string | null }): Promise<InstanceView> {
+    if (changes.used !== undefined && typeof changes.used !== 'boolean') throw validationFailed('used must be true or false', { field: 'used' });
+    const patch = {
+      ...(changes.groupLabel !== undefined ? { groupLabel: checkLabel(changes.groupLabel, 'groupLabel') } : {}),
+      ...(changes.used !== undefined ? { used: changes.used } : {}),
+      ...(changes.note !== undefined ? { note: checkLabel(changes.note, 'note', 4096) } : {}),
+    };
+    await this.requireRow(id);
+    const row = await this.repo.patch(id, patch);
+    if (!row) throw instanceNotFound(id);
+    return this.view(row);
+  }
+
+  async connect(id: string): Promise<InstanceView> {
+    await this.requireRow(id);
+    this.assertRunning();
+    if (this.loggingOut.has(id)) throw invalidState('instance is logging out; connect again once it is LOGGED_OUT', { instanceId: id });
+    await this.ensureSession(id);
+    return this.get(id);
+  }
+
+  async requestPairingCode(id: string, phoneNumber: string): Promise<PairingCode> {
+    const digits = normalizePhoneNumber(String(phoneNumber ?? ''));
+    if (!digits) throw validationFailed('phoneNumber must be in international form, country code first', { field: 'phoneNumber' });
+    await this.requireRow(id);
+    this.assertRunning();
+    if (this.loggingOut.has(id)) throw invalidState('instance is logging out', { instanceId: id });
+    const session = await this.ensureSession(id);
+    const code = await session.requestPairingCode(digits);
+    return { instanceId: id, code };
+  }
+
+  /** Stops an unpaired connection that is showing QR codes (status DISCONNECTED). False when none is. */
+  async cancelLinking(id: string): Promise<boolean> {
+    await this.requireRow(id);
+    const session = this.sessions.get(id) ?? (await this.starting.get(id)?.catch(() => undefined));
+    if (!session || session.hasCreds || !['QR_PENDING', 'CONNECTING'].includes(session.status)) return false;
+    await session.stop();
+    if (this.sessions.get(id) !== session) return true;
+    this.sessions.delete(id);
+    await this.onState(id, { status: 'DISCONNECTED', reconnectAttempts: 0, lastError: QR_CANCELLED_REASON });
+    return true;
+  }
+
+  async deviceInfo(id: string): Promise<DeviceInfo> {
+    const { session, row } = await this.requireOnline(id);
+    return { instanceId: id, deviceJid: session.deviceJid ?? row.jid ?? '', phoneNumber: row.phoneNumber ?? '', lid: row.lid, pushName: row.pushName };
+  }
+
+  async listGroups(id: string): Promise<GroupInfo[]> {
+    return (await this.onlineSession(id)).groups();
+  }
+
+  async listContacts(id: string): Promise<KnownContact[]> {
+    return (await this.onlineSession(id)).contacts.list();
+  }
+
+  async logout(id: string): Promise<InstanceView> {
+    let inflight = this.loggingOut.get(id);
+    if (!inflight) {
+      // Registered before the first await, so a connect that comes after this call always sees the
+      // logout in flight, however the database orders the two calls' reads.
+      const run = (async () => {
+        await this.requireRow(id);
+        await this.runLogout(id);
+      })();
+      inflight = run.finally(() => {
+        if (this.loggingOut.get(id) === inflight) this.loggingOut.delete(id);
+      });
+      this.loggingOut.set(id, inflight);
+    }
+    await inflight;
+    return this.get(id);
+  }
+
+  private async runLogout(id: string): Promise<void> {
+    const session = this.sessions.get(id) ?? (await this.starting.get(id)?.catch(() => undefined));
+    if (session) {
+      await session.logout();
+      if (this.sessions.get(id) === session) this.sessions.delete(id);
+    } else {
+      // Not connected: nothing to tell WhatsApp now, but the keys go, as the user asked.
+      await (await createDbAuthState(this.deps.orm, id, { codec: this.deps.authCodec, keyWriter: this.keyWriter })).clear();
+      await this.onState(id, { status: 'LOGGED_OUT', reconnectAttempts: 0, lastError: null, connectedAt: null });
+    }
+    this.system('INSTANCE_LOGGED_OUT', `instance ${id} logged out`, id);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.requireRow(id);
+    const session = this.sessions.get(id) ?? (await this.starting.get(id)?.catch(() => undefined));
+    // A deleted instance should not stay listed under the phone's linked devices.
+    if (session?.online) await this.logout(id);
+    else await session?.stop();
+    this.sessions.delete(id);
+    this.lastStatus.delete(id);
+    await this.repo.delete(id);
+    this.system('INSTANCE_DELETED', `instance ${id} deleted`, id);
+  }
+
+  /** Reconnects every instance that has stored creds, with bounded concurrency and a stagger, in the background. */
+  restore(): Promise<void> {
+    this.restoring ??= this.runRestore().catch((err) => this.log.error({ err }, 'restore failed'));
+    return this.restoring;
+  }
+
+  private async runRestore(): Promise<void> {
+    const rows = await this.repo.listWithCreds();
+    // Their stored status is the previous process's; a session started meanwhile writes its own.
+    await this.repo.markConnecting(rows.filter((r) => !this.sessions.has(r.id) && !this.starting.has(r.id)).map((r) => r.id));
+    this.system('RESTORE_STARTED', `restoring ${rows.length} instance(s)`, null);
+    const queue = [...rows];
+    const { concurrency, staggerMs } = this.deps.restore;
+    const worker = async () => {
+      for (let row = queue.shift(); row && !this.stopping; row = queue.shift()) {
+        await this.ensureSession(row.id).catch((err) => this.log.error({ err, instanceId: row!.id }, 'restore of instance failed'));
+        if (staggerMs) await new Promise((r) => setTimeout(r, staggerMs));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+    this.system('RESTORE_FINISHED', `restored ${rows.length} instance(s)`, null);
+  }
+
+  /** Closes every socket (creds stay), stops timers. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      clearInterval(this.heartbeat);
+      await Promise.allSettled([...this.starting.values()]);
+      await Promise.allSettled([...this.loggingOut.values()]);
+      await Promise.all([...this.sessions.values()].map((s) => s.stop()));
+      this.sessions.clear();
+      await this.restoring;
+      // Key writes the sockets made on their way down are committed before the database closes.
+      await this.keyWriter.idle();
+      this.system('SHUTDOWN', 'instances stopped', null);
+    })();
+    return this.stopping;
+  }
+
+  /** The online session that sends for `instanceId` or `fromPhoneNumber` (exactly one). */
+  async sendingSession(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<WhatsAppSession> {
+    if (!!input.instanceId === !!input.fromPhoneNumber) throw validationFailed('give exactly one of instanceId or fromPhoneNumber');
+    let id = input.instanceId;
+    // Hot path of every send: a live session exists only for an existing instance, so no row read.
+    const live = id ? this.sessions.get(id) : undefined;
+    if (live?.online) return live;
+    if (!id) {
+      const phone = normalizePhoneNumber(String(input.fromPhoneNumber));
+      if (!phone) throw validationFailed('fromPhoneNumber is not a valid phone number', { field: 'fromPhoneNumber' });
+      const rows = (await this.repo.findAll()).filter((r) => r.phoneNumber === phone);
+      const row = rows.find((r) => this.sessions.get(r.id)?.online) ?? rows[0];
+      if (!row) throw new DomainError('INSTANCE_NOT_FOUND', `no instance is linked to ${phone}`, { fromPhoneNumber: phone });
+      id = row.id;
+    }
+    return this.onlineSession(id);
+  }
+
+  /** Throws INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED. */
+  async onlineSession(id: string): Promise<WhatsAppSession> {
+    return (await this.requireOnline(id)).session;
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private ensureSession(id: string): Promise<WhatsAppSession> {
+    const existing = this.sessions.get(id);
+    if (existing) return Promise.resolve(existing);
+    let inflight = this.starting.get(id);
+    if (!inflight) {
+      inflight = this.startSession(id).finally(() => this.starting.delete(id));
+      this.starting.set(id, inflight);
+    }
+    return inflight;
+  }
+
+  private async startSession(id: string): Promise<WhatsAppSession> {
+    const session: WhatsAppSession = new WhatsAppSession({
+      instanceId: id,
+      orm: this.deps.orm,
+      authCodec: this.deps.authCodec,
+      keyWriter: this.keyWriter,
+      logger: this.deps.logger,
+      deviceName: this.deps.whatsapp.deviceName,
+      waWebSocketUrl: this.deps.waWebSocketUrl,
+      onState: (snapshot) => this.onState(id, snapshot),
+      onQr: (qr) => qr && this.events.publish('qrCode', qr),
+      onMessage: (message) => this.events.publish('messageReceived', message),
+      saveMedia: (ref) => this.deps.saveMedia(ref),
+      onEnded: () => {
+        if (this.sessions.get(id) === session) this.sessions.delete(id);
+      },
+    });
+    this.sessions.set(id, session);
+    try {
+      await session.start();
+    } catch (err) {
+      this.sessions.delete(id);
+      throw err;
+    }
+    return session;
+  }
+
+  private async onState(id: string, s: SessionSnapshot): Promise<void> {
+    const previous = this.lastStatus.get(id) ?? s.status;
+    this.lastStatus.set(id, s.status);
+    const { reconnectAttempts: _, ...columns } = s;
+    await this.repo.patch(id, columns);
+    this.events.publish('instanceStatus', {
+      instanceId: id,
+      status: s.status,
+      previous,
+      reconnectAttempts: s.reconnectAttempts,
+      lastError: s.lastError,
+      at: new Date(),
+    });
+  }
+
+  private async requireOnline(id: string): Promise<{ session: WhatsAppSession; row: InstanceRecord }> {
+    const row = await this.requireRow(id);
+    const session = this.sessions.get(row.id);
+    if (!session?.online) throw instanceNotConnected(row.id, session?.status ?? row.status);
+    return { session, row };
+  }
+
+  private async requireRow(id: string): Promise<InstanceRecord> {
+    const row = await this.repo.findById(id);
+    if (!row) throw instanceNotFound(String(id));
+    return row;
+  }
+
+  private assertRunning(): void {
+    if (this.stopping) throw invalidState('the gateway is shutting down');
+  }
+
+  private view(row: InstanceRecord): InstanceView {
+    const session = this.sessions.get(row.id);
+    return {
+      ...row,
+      ...session?.identity,
+      status: session?.status ?? storedStatus(row.status),
+      qr: session?.qr ?? null,
+      reconnectAttempts: session?.reconnectAttempts ?? 0,
+      lastError: session?.lastError ?? row.lastError,
+    };
+  }
+
+  private system(type: SystemEvent['type'], message: string, instanceId: string | null): void {
+    this.events.publish('system', { type, message, instanceId, at: new Date() });
+  }
+}

@@ -1,0 +1,375 @@
+import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
+import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
+import type { KeyWriter } from '../../db/key-writer.ts';
+import type { Orm } from '../../db/orm.ts';
+import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
+import { ContactBook, mediaReferenceOf, toIncomingMessage, type GroupInfo, type IncomingMessage } from '../messaging/index.ts';
+import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
+import { toQrCode } from './qr.ts';
+import { decideReconnect } from './reconnect-policy.ts';
+import type { InstanceStatus, QrCode } from './types.ts';
+
+export interface SessionSnapshot {
+  status: InstanceStatus;
+  reconnectAttempts: number;
+  lastError: string | null;
+  jid?: string | null;
+  lid?: string | null;
+  phoneNumber?: string | null;
+  pushName?: string | null;
+  connectedAt?: Date | null;
+}
+
+export interface SessionDeps {
+  instanceId: string;
+  orm: Orm;
+  /** How creds and keys are stored (encrypted at rest when a secrets key is configured). */
+  authCodec: AuthValueCodec | undefined;
+  /** Shared by the registry's sessions (see KeyWriter). */
+  keyWriter: KeyWriter;
+  logger: Logger;
+  deviceName: string;
+  waWebSocketUrl: string | undefined;
+  /** Persist and publish a state change (called in order; the session never runs two at once). */
+  onState(snapshot: SessionSnapshot): Promise<void>;
+  onQr(qr: QrCode | null): void;
+  onMessage(message: IncomingMessage): void;
+  /** Keeps what is needed to download a received media message later; awaited before the event goes out. */
+  saveMedia(ref: ReceivedMediaRecord): Promise<void>;
+  /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
+  onEnded(): void;
+}
+
+const SEEN_IDS_LIMIT = 2_000;
+
+const statusCodeOf = (err: unknown): number | undefined => (err as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
+
+/** How Baileys fails a call whose socket closed or went silent under it (see withSocket). */
+function isConnectionFailure(err: unknown): boolean {
+  if (typeof err === 'number') return true;
+  const code = statusCodeOf(err);
+  return code === DisconnectReason.connectionClosed || code === DisconnectReason.timedOut;
+}
+const IDENTITY_KEYS = ['jid', 'lid', 'phoneNumber', 'pushName', 'connectedAt'] as const;
+
+/**
+ * One WhatsApp account's connection. Owns its Baileys socket (one at a time), its retry timer and
+ * its listeners, and nothing else; the registry owns sessions and persistence.
+ */
+export class WhatsAppSession {
+  readonly instanceId: string;
+  status: InstanceStatus = 'CONNECTING';
+  qr: QrCode | null = null;
+  reconnectAttempts = 0;
+  lastError: string | null = null;
+  private readonly deps: SessionDeps;
+  private readonly log: Logger;
+  private auth: DbAuthState | undefined;
+  private sock: WASocket | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private qrShown = 0;
+  private stopping: Promise<void> | undefined;
+  private ended = false;
+  /** Serialises state callbacks so the stored status never goes backwards. */
+  private stateChain: Promise<void> = Promise.resolve();
+  /** Recently delivered message ids: WhatsApp may deliver the same message twice (retries, offline replays). */
+  private readonly seenIds = new Set<string>();
+  private qrWaiters: Array<() => void> = [];
+  private incoming: Promise<void> = Promise.resolve();
+  /** The account's push name as Baileys last learned it (from messages of the own phone). */
+  private pushName: string | undefined;
+  /**
+   * The account fields of the latest state, at once: the status changes synchronously while the
+   * row catches up asynchronously, and readers must not see ONLINE with the old row's empty JID.
+   */
+  readonly identity: Partial<Pick<SessionSnapshot, (typeof IDENTITY_KEYS)[number]>> = {};
+  /** Who this account has heard of, for the legacy contacts listing. */
+  readonly contacts = new ContactBook();
+
+  constructor(deps: SessionDeps) {
+    this.deps = deps;
+    this.instanceId = deps.instanceId;
+    this.log = deps.logger.child({ instanceId: deps.instanceId });
+  }
+
+  get hasCreds(): boolean {
+    return !!this.auth?.state.creds.account;
+  }
+
+  get online(): boolean {
+    return this.status === 'ONLINE' && !!this.sock;
+  }
+
+  async start(): Promise<void> {
+    this.auth = await createDbAuthState(this.deps.orm, this.instanceId, { codec: this.deps.authCodec, keyWriter: this.deps.keyWriter });
+    await this.setState({ status: this.hasCreds ? 'CONNECTING' : 'QR_PENDING' });
+    this.openSocket();
+  }
+
+  private openSocket(): void {
+    if (this.stopping || this.ended) return;
+    const auth = this.auth!;
+    const logger = baileysLogger(this.deps.logger, this.instanceId);
+    const sock = makeWASocket({
+      auth: { creds: auth.state.creds, keys: makeCacheableSignalKeyStore(auth.state.keys, logger) },
+      logger,
+      // The first element is what the phone lists under "Linked devices".
+      browser: [this.deps.deviceName, 'Chrome', '124.0.0'],
+      markOnlineOnConnect: false,
+      syncFullHistory: false,
+      ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
+    });
+    this.sock = sock;
+    this.qrShown = 0;
+    sock.ev.on('creds.update', (update) => {
+      void auth.saveCreds().catch((err) => this.log.error({ err }, 'saving creds failed'));
+      // The account's push name arrives later than `open` (with the first message from the phone).
+      const name = update.me?.name;
+      if (!name || name === '~' || sock !== this.sock) return;
+      this.pushName = name;
+      if (this.status === 'ONLINE') void this.setState({ status: 'ONLINE', pushName: name });
+    });
+    sock.ev.on('connection.update', (update) => {
+      if (sock === this.sock) void this.onConnectionUpdate(sock, update);
+    });
+    sock.ev.on('contacts.upsert', (list) => {
+      for (const c of list) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
+    });
+    sock.ev.on('contacts.update', (list) => {
+      for (const c of list) if (c.id) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
+    });
+    sock.ev.on('messages.upsert', ({ messages, type }) => {
+      if (sock !== this.sock) return;
+      // One chain per session keeps events in arrival order while media references are saved.
+      this.incoming = this.incoming.then(() => this.onMessages(messages, type)).catch((err) => this.log.error({ err }, 'handling incoming messages failed'));
+    });
+  }
+
+  private async onMessages(messages: WAMessage[], type: string): Promise<void> {
+    for (const msg of messages) {
+      // 'append' carries our own sends and messages delivered while we were offline; only the
+      // latter are new to the user. History sync never comes through here.
+      if (type === 'append' && msg.key.fromMe) continue;
+      const id = msg.key.id;
+      if (!id || this.seenIds.has(id)) continue;
+      const media = mediaReferenceOf(this.instanceId, msg);
+      const incoming = toIncomingMessage(this.instanceId, msg, media);
+      if (!incoming) continue;
+      this.seenIds.add(id);
+      if (!incoming.fromMe) this.contacts.remember({ jid: incoming.sender.jid, lid: incoming.sender.lid, phoneNumber: incoming.sender.phoneNumber, name: incoming.sender.pushName });
+      if (this.seenIds.size > SEEN_IDS_LIMIT) this.seenIds.delete(this.seenIds.values().next().value!);
+      // A failed save costs the later download, never the message itself.
+      if (media) await this.deps.saveMedia(media).catch((err) => this.log.error({ err, messageId: id }, 'saving the media reference failed'));
+      this.deps.onMessage(incoming);
+    }
+  }
+
+  private async onConnectionUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
+    if (update.qr) {
+      // Baileys shows the first ref for 60 s, later ones for 20 s.
+      const qr = await toQrCode(this.instanceId, update.qr, this.qrShown++ === 0 ? 60_000 : 20_000);
+      if (sock !== this.sock) return;
+      this.qr = qr;
+      this.deps.onQr(qr);
+      for (const wake of this.qrWaiters.splice(0)) wake();
+      if (this.status !== 'PAIRING') await this.setState({ status: 'QR_PENDING' });
+    }
+    if (update.isNewLogin) {
+      this.clearQr();
+      await this.setState({ status: 'PAIRING' });
+    }
+    if (update.connection === 'open') {
+      this.clearQr();
+      this.reconnectAttempts = 0;
+      const me = sock.user;
+      const jid = me?.id ? me.id.replace(/:\d+@/, '@') : null;
+      await this.setState({
+        status: 'ONLINE',
+        lastError: null,
+        jid,
+        lid: me?.lid ? me.lid.replace(/:\d+@/, '@') : null,
+        phoneNumber: jid ? jid.split('@')[0]! : null,
+        pushName: this.pushName ?? (me?.name && me.name !== '~' ? me.name : null),
+        connectedAt: new Date(),
+      });
+    }
+    if (update.connection === 'close') await this.onClose(update);
+  }
+
+  private async onClose(update: Partial<ConnectionState>): Promise<void> {
+    this.sock = undefined;
+    if (this.stopping || this.ended) return;
+    const error = update.lastDisconnect?.error as { output?: { statusCode?: number }; message?: string } | undefined;
+    const statusCode = error?.output?.statusCode;
+    const reason = `${error?.message ?? 'connection closed'}${statusCode ? ` (${statusCode})` : ''}`;
+    const decision = decideReconnect(statusCode, this.reconnectAttempts + 1, { hasCreds: this.hasCreds });
+    this.log.info({ statusCode, decision: decision.action }, 'connection closed');
+    if (decision.action === 'restart') {
+      this.openSocket();
+      await this.setState({ status: 'CONNECTING' });
+      return;
+    }
+    if (decision.action === 'retry') {
+      this.reconnectAttempts++;
+      this.clearQr();
+      await this.setState({ status: 'RECONNECTING', lastError: reason });
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.openSocket();
+      }, decision.delayMs);
+      return;
+    }
+    this.ended = true;
+    this.clearQr();
+    if (decision.status === 'LOGGED_OUT') await this.auth?.clear();
+    await this.setState({ status: decision.status, lastError: decision.reason, ...(decision.status === 'LOGGED_OUT' ? { connectedAt: null } : {}) });
+    this.deps.onEnded();
+  }
+
+  /** Resolves once the unpaired socket shows a QR: only then will WhatsApp accept a pairing-code request. */
+  private waitForQr(timeoutMs = 15_000): Promise<void> {
+    if (this.qr) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(invalidState('the connection did not become ready for pairing in time')), timeoutMs);
+      this.qrWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  async requestPairingCode(phoneNumber: string): Promise<string> {
+    if (this.hasCreds) throw invalidState('instance is already linked; log out first to link another phone', { status: this.status });
+    await this.waitForQr();
+    const sock = this.sock;
+    if (!sock) throw invalidState('the connection closed before the pairing code could be requested', { status: this.status });
+    const code = await sock.requestPairingCode(phoneNumber);
+    await this.setState({ status: 'PAIRING' });
+    return code;
+  }
+
+  requireSocket(): WASocket {
+    if (!this.online) throw instanceNotConnected(this.instanceId, this.status);
+    return this.sock!;
+  }
+
+  /**
+   * Runs `work` on the current socket. A socket can die while the work waits on it; Baileys then
+   * rejects with a Boom 428, a 408 time-out, or the bare WebSocket close code (a number, from the
+   * `close` listener of a pending query). All of those mean "not connected, try again", never an
+   * unexpected error: the caller gets INSTANCE_NOT_CONNECTED with the state as it is now.
+   */
+  async withSocket<T>(work: (sock: WASocket) => Promise<T>): Promise<T> {
+    const sock = this.requireSocket();
+    try {
+      return await work(sock);
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      const lost = sock !== this.sock || !this.online || isConnectionFailure(err);
+      if (!lost) throw err;
+      // A time-out on a socket that still looks open: WhatsApp stopped answering it. Staying ONLINE
+      // on it would be a lie, so it is ended and the reconnect policy takes over.
+      if (sock === this.sock && statusCodeOf(err) === DisconnectReason.timedOut) {
+        this.log.warn({ err }, 'WhatsApp did not answer on an open socket; reconnecting');
+        await sock.end(Object.assign(new Error('WhatsApp stopped answering'), { output: { statusCode: DisconnectReason.timedOut } }));
+      }
+      throw instanceNotConnected(this.instanceId, this.status);
+    }
+  }
+
+  /** The linked device's own JID, with its device number (`<digits>:<n>@s.whatsapp.net`). */
+  get deviceJid(): string | null {
+    return this.sock?.user?.id ?? null;
+  }
+
+  /** Every group the account is in, as WhatsApp lists them now. */
+  async groups(): Promise<GroupInfo[]> {
+    const all = await this.withSocket((sock) => sock.groupFetchAllParticipating());
+    return Object.values(all).map((g) => ({
+      jid: g.id,
+      subject: g.subject ?? '',
+      description: g.desc ?? null,
+      participantCount: g.size ?? g.participants?.length ?? 0,
+      ownerJid: g.owner ?? null,
+      createdAt: g.creation ? new Date(g.creation * 1000) : null,
+    }));
+  }
+
+  /**
+   * Fails with GROUP_NOT_FOUND unless WhatsApp describes the group to this account. Baileys needs
+   * the metadata to send to a group anyway; asking first turns "no such group" (an error node, or
+   * no group node at all) into a clear answer instead of a failure deep inside sendMessage.
+   */
+  async requireGroup(jid: string): Promise<void> {
+    // A closed or silent socket is not a verdict on the group: withSocket makes it INSTANCE_NOT_CONNECTED.
+    await this.withSocket(async (sock) => {
+      try {
+        await sock.groupMetadata(jid);
+      } catch (err) {
+        if (isConnectionFailure(err)) throw err;
+        throw new DomainError('GROUP_NOT_FOUND', `group ${jid} is unknown to this instance: ${(err as Error).message}`, { groupJid: jid });
+      }
+    });
+  }
+
+  /** "typing…" to `jid` for `ms`, then paused: the legacy REST typing simulation. */
+  async simulateTyping(jid: string, ms: number): Promise<void> {
+    const sock = this.requireSocket();
+    await sock.sendPresenceUpdate('composing', jid).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, ms));
+    await sock.sendPresenceUpdate('paused', jid).catch(() => undefined);
+  }
+
+  /** Presence heartbeat, driven by the registry's single timer. */
+  async heartbeat(): Promise<void> {
+    if (this.online) await this.sock!.sendPresenceUpdate('available').catch(() => undefined);
+  }
+
+  /** Unlinks this device at WhatsApp (when connected) and wipes its keys. */
+  async logout(): Promise<void> {
+    this.ended = true;
+    clearTimeout(this.retryTimer);
+    const sock = this.sock;
+    this.sock = undefined;
+    if (sock && this.status === 'ONLINE') {
+      await sock.logout().catch((err) => this.log.warn({ err }, 'logout request failed; wiping local keys anyway'));
+    } else {
+      sock?.end(undefined);
+    }
+    this.clearQr();
+    await this.auth?.clear();
+    await this.setState({ status: 'LOGGED_OUT', lastError: null, connectedAt: null });
+  }
+
+  /** Closes the socket without unlinking (shutdown); creds stay for the next start. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      clearTimeout(this.retryTimer);
+      for (const wake of this.qrWaiters.splice(0)) wake();
+      const sock = this.sock;
+      this.sock = undefined;
+      sock?.end(undefined);
+      await this.stateChain;
+      await this.incoming;
+      // Let an in-flight creds write land before the ORM closes.
+      await this.auth?.saveCreds().catch(() => undefined);
+    })();
+    return this.stopping;
+  }
+
+  private clearQr(): void {
+    if (!this.qr) return;
+    this.qr = null;
+    this.deps.onQr(null);
+  }
+
+  private setState(change: Partial<SessionSnapshot> & { status: InstanceStatus }): Promise<void> {
+    this.status = change.status;
+    if (change.lastError !== undefined) this.lastError = change.lastError;
+    for (const key of IDENTITY_KEYS) if (change[key] !== undefined) (this.identity as Record<string, unknown>)[key] = change[key];
+    const snapshot: SessionSnapshot = { reconnectAttempts: this.reconnectAttempts, lastError: this.lastError, ...change };
+    this.stateChain = this.stateChain.then(() => this.deps.onState(snapshot)).catch((err) => this.log.error({ err }, 'persisting state failed'));
+    return this.stateChain;
+  }
+}

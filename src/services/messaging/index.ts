@@ -1,0 +1,9 @@
+// Sending, number checks, incoming messages (mapping, contacts) and media (sent and received).
+// The one public file of `services/messaging`.
+export { ContactBook } from './contact-book.ts';
+export { ReceivedMediaService } from './media/received-media.service.ts';
+export { mediaReferenceOf } from './media/received-media.ts';
+export { toIncomingMessage } from './message-mapper.ts';
+export { MessageSender, type MessageSenderDeps, type MessagingService } from './message-sender.ts';
+export { normalizePhoneNumber } from './recipients.ts';
+export type * from './types.ts';

@@ -1,0 +1,68 @@
+import { InstanceRepository } from '../../../db/instance.repository.ts';
+import type { Orm } from '../../../db/orm.ts';
+import { ReceivedMediaRepository, type ReceivedMediaRecord } from '../../../db/received-media.repository.ts';
+import { DomainError, instanceNotFound, type Logger } from '../../shared/index.ts';
+import type { MediaDownload } from '../types.ts';
+import { openMediaStream } from './received-media.ts';
+
+/** WhatsApp's media links expire after some weeks; a reference older than this is useless. */
+const RETENTION_MS = 30 * 24 * 3_600_000;
+const SWEEP_EVERY_MS = 3_600_000;
+
+export interface ReceivedMediaDeps {
+  orm: Orm;
+  logger: Logger;
+}
+
+/**
+ * The media of received messages: the keys and path of each (saved as it arrives, so a download
+ * link works as soon as the message is reported), downloads streamed and decrypted from WhatsApp's
+ * media server (never stored here), and an hourly sweep of expired references.
+ */
+export class ReceivedMediaService {
+  private readonly log: Logger;
+  private readonly repo: ReceivedMediaRepository;
+  private readonly instances: InstanceRepository;
+  private sweep: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(deps: ReceivedMediaDeps) {
+    this.log = deps.logger.child({ component: 'received-media' });
+    this.repo = new ReceivedMediaRepository(deps.orm);
+    this.instances = new InstanceRepository(deps.orm);
+  }
+
+  /** Idempotent: WhatsApp may deliver the same message twice. */
+  save(ref: ReceivedMediaRecord): Promise<void> {
+    return this.repo.save(ref);
+  }
+
+  /** The decrypted bytes of a received media message, streamed. Throws INSTANCE_NOT_FOUND, MEDIA_NOT_FOUND, MEDIA_FETCH_FAILED. */
+  async open(instanceId: string, messageId: string): Promise<MediaDownload> {
+    const instance = await this.instances.findById(instanceId);
+    if (!instance) throw instanceNotFound(String(instanceId));
+    const ref = typeof messageId === 'string' && messageId.length <= 128 ? await this.repo.find(instance.id, messageId) : null;
+    if (!ref) throw new DomainError('MEDIA_NOT_FOUND', `no media for message ${messageId} of instance ${instanceId}`, { instanceId, messageId });
+    try {
+      const stream = await openMediaStream(ref);
+      return { stream, mimeType: ref.mimeType, size: ref.fileLength, fileName: ref.fileName };
+    } catch (err) {
+      throw new DomainError('MEDIA_FETCH_FAILED', `WhatsApp's media server did not return the file: ${(err as Error).message}`, { instanceId, messageId });
+    }
+  }
+
+  /** Starts the hourly sweep (one query drops every expired reference). */
+  start(): void {
+    if (this.sweep || this.stopped) return;
+    this.sweep = setInterval(() => {
+      void this.repo.deleteOlderThan(new Date(Date.now() - RETENTION_MS)).catch((err) => this.log.warn({ err }, 'media sweep failed'));
+    }, SWEEP_EVERY_MS);
+    this.sweep.unref();
+  }
+
+  /** Idempotent. */
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.sweep);
+  }
+}

@@ -1,0 +1,112 @@
+import type { MediaSource, SendMediaKind } from './media/media-sender.ts';
+
+export type { MediaSource, SendMediaKind };
+
+export type MessageKind = 'TEXT' | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'VOICE' | 'DOCUMENT' | 'STICKER' | 'LOCATION' | 'CONTACT' | 'REACTION' | 'OTHER';
+
+export interface Contact {
+  /** The chat/user JID as WhatsApp addressed it (PN `…@s.whatsapp.net` or LID `…@lid`). */
+  jid: string;
+  lid: string | null;
+  /** Digits only, when known. */
+  phoneNumber: string | null;
+  pushName: string | null;
+}
+
+/** Someone a session has heard of (contact sync, message senders). */
+export interface KnownContact {
+  jid: string;
+  /** Digits; null for groups. */
+  phoneNumber: string | null;
+  /** Saved name, else the push name, when known. */
+  name: string | null;
+  isGroup: boolean;
+}
+
+/** A group the instance's account is in. */
+export interface GroupInfo {
+  jid: string;
+  subject: string;
+  description: string | null;
+  participantCount: number;
+  ownerJid: string | null;
+  createdAt: Date | null;
+}
+
+export interface IncomingMessage {
+  id: string;
+  instanceId: string;
+  chatJid: string;
+  sender: Contact;
+  fromMe: boolean;
+  isGroup: boolean;
+  type: MessageKind;
+  /** conversation, extended text or a media caption. */
+  text: string | null;
+  timestamp: Date;
+  /** Set for image, video, audio, voice, document and sticker messages. */
+  media: MediaInfo | null;
+}
+
+export interface MediaInfo {
+  kind: MessageKind;
+  mimeType: string;
+  /** Bytes, when the sender said. */
+  size: number | null;
+  fileName: string | null;
+  caption: string | null;
+  /** Path on this gateway that streams the decrypted file (authorised like the API). */
+  downloadPath: string;
+}
+
+export interface MediaDownload {
+  stream: import('node:stream').Readable;
+  mimeType: string;
+  size: number | null;
+  fileName: string | null;
+}
+
+export interface SendTextInput {
+  /** Exactly one of instanceId / fromPhoneNumber. */
+  instanceId?: string;
+  fromPhoneNumber?: string;
+  to: string;
+  text: string;
+  /** Shows "typing…" to the recipient for this long before sending (legacy REST's typing simulation). */
+  typingMs?: number;
+}
+
+export interface SendMediaInput {
+  /** Exactly one of instanceId / fromPhoneNumber. */
+  instanceId?: string;
+  fromPhoneNumber?: string;
+  to: string;
+  kind: SendMediaKind;
+  /** Exactly one of url / stream. */
+  source: MediaSource;
+  caption?: string;
+  /** Shown for documents. */
+  fileName?: string;
+  /** Optional; must agree with the bytes. */
+  mimeType?: string;
+  /** Shows "typing…" to the recipient for this long before sending. */
+  typingMs?: number;
+}
+
+export interface SendResult {
+  messageId: string;
+  instanceId: string;
+  /** The JID the message went to. */
+  to: string;
+  timestamp: Date;
+  /** Media sends: what was sent. */
+  media?: { size: number; fileName: string | null; mimeType: string };
+}
+
+export interface NumberCheck {
+  input: string;
+  /** Normalised digits, or null when the input is not a valid phone number. */
+  phoneNumber: string | null;
+  jid: string | null;
+  exists: boolean;
+}

@@ -1,0 +1,82 @@
+import type { Config } from '../../src/config.ts';
+import type { AuthValueCodec } from '../../src/db/auth-value.codec.ts';
+import type { Orm } from '../../src/db/orm.ts';
+import { InstanceRegistry } from '../../src/services/instances/index.ts';
+import { MessageSender, ReceivedMediaService } from '../../src/services/messaging/index.ts';
+import { createLogger, EventBus, type Logger } from '../../src/services/shared/index.ts';
+import type { InstanceStatus } from '../../src/services/instances/index.ts';
+
+export interface TestServices {
+  registry: InstanceRegistry;
+  events: EventBus;
+  messages: MessageSender;
+  receivedMedia: ReceivedMediaService;
+  /** Stops the registry (sockets closed, creds flushed) and the media sweep. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The domain services wired as `createApp` wires them (one event bus, the registry, sending, received
+ * media), without HTTP: for suites that pin service rules against the sandbox and a real database.
+ */
+export function startServices(options: {
+  orm: Orm;
+  waWebSocketUrl: string;
+  logger?: Logger;
+  media?: Config['media'];
+  authCodec?: AuthValueCodec;
+}): TestServices {
+  const logger = options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'silent');
+  const events = new EventBus(logger);
+  const receivedMedia = new ReceivedMediaService({ orm: options.orm, logger });
+  const registry = new InstanceRegistry({
+    orm: options.orm,
+    logger,
+    events,
+    whatsapp: { deviceName: 'wamux-test', presenceHeartbeatSeconds: 300 },
+    restore: { concurrency: 4, staggerMs: 0 },
+    waWebSocketUrl: options.waWebSocketUrl,
+    saveMedia: (ref) => receivedMedia.save(ref),
+    ...(options.authCodec ? { authCodec: options.authCodec } : {}),
+  });
+  const messages = new MessageSender({ sessions: registry, ...(options.media ? { media: options.media } : {}) });
+  let stopping: Promise<void> | undefined;
+  return {
+    registry,
+    events,
+    messages,
+    receivedMedia,
+    stop() {
+      stopping ??= registry.stop().finally(() => receivedMedia.stop());
+      return stopping;
+    },
+  };
+}
+
+/** Resolves when the instance reaches `status` (rejects after `timeoutMs`). */
+export function waitStatus(events: EventBus, id: string, status: InstanceStatus, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${status}`));
+    }, timeoutMs);
+    const off = events.on('instanceStatus', (e) => {
+      if (e.instanceId === id && e.status === status) {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
+/** The next QR code shown for the instance. */
+export function nextQr(events: EventBus, id?: string): Promise<string> {
+  return new Promise((resolve) => {
+    const off = events.on('qrCode', (q) => {
+      if (id !== undefined && q.instanceId !== id) return;
+      off();
+      resolve(q.code);
+    });
+  });
+}

@@ -1,0 +1,43 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger, EventBus } from '../../src/services/shared/index.ts';
+
+const at = new Date('2026-01-01T00:00:00Z');
+const event = { type: 'RESTORE_STARTED' as const, message: 'x', instanceId: null, at };
+
+function capturedLogs() {
+  const lines: Array<{ msg: string; topic?: string; err?: { message: string } }> = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  return { lines, logger: createLogger('error', sink) };
+}
+
+describe('EventBus', () => {
+  it('delivers to every listener when one throws or rejects, and logs each failure', async () => {
+    const { lines, logger } = capturedLogs();
+    const bus = new EventBus(logger);
+    const got: string[] = [];
+    bus.on('system', () => got.push('before'));
+    bus.on('system', () => {
+      throw new Error('sync failure');
+    });
+    bus.on('system', () => Promise.reject(new Error('async failure')));
+    bus.on('system', () => got.push('after'));
+    expect(() => bus.publish('system', event)).not.toThrow();
+    expect(got).toEqual(['before', 'after']);
+    await expect.poll(() => lines.map((l) => l.err?.message).sort()).toEqual(['async failure', 'sync failure']);
+    expect(lines.every((l) => l.topic === 'system' && l.msg === 'an event listener failed')).toBe(true);
+  });
+
+  it('does not wait for a listener that returns a promise', () => {
+    const bus = new EventBus(createLogger('silent'));
+    let settled = false;
+    bus.on('system', () => new Promise<void>((resolve) => setImmediate(resolve)).then(() => (settled = true)));
+    bus.publish('system', event);
+    expect(settled).toBe(false);
+  });
+});
