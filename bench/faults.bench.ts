@@ -226,6 +226,16 @@ async function collect(control: FaultControl, subjects: FaultSubject[], tallies:
       rows.push(compareRow(`${dir === 'in' ? 'phones → instances' : 'instances → phones'}: ${key}`, w[dir][key] ?? 0, b[dir][key] ?? 0, zeroBetter.has(key)));
     }
   }
+  const nacks = (x: FaultSubject) => {
+    const codes: Record<string, number> = {};
+    for (const phone of x.phones) for (const [code, n] of Object.entries(stats.companionNacks[phone] ?? {})) codes[code] = (codes[code] ?? 0) + n;
+    return { total: Object.values(codes).reduce((a, b) => a + b, 0), detail: Object.entries(codes).map(([c, n]) => `${c}×${n}`).join(' ') || 'none' };
+  };
+  const [wn, bn] = [nacks(subjects.find((x) => x.name === 'wamux')!), nacks(subjects.find((x) => x.name === 'bare')!)];
+  // 487 "key used already" answers a duplicate, or a redelivered message the device had decrypted but not shown (lost).
+  rows.push({ ...compareRow('phones → instances: nacked by the device', wn.total, bn.total, false, `codes wamux ${wn.detail}, bare ${bn.detail}`), unit: 'stanzas' });
+  const share = (t: SubjectTally) => (t.samples ? (100 * t.onlineSamples) / t.samples : 0);
+  rows.push({ ...compareRow('share of time connected (sampled each second)', Math.round(share(w.tally)), Math.round(share(b.tally)), false), unit: '%' });
   // What the server still holds for the subjects' devices (never acked, or not yet redelivered).
   const backlog = async (x: FaultSubject) => {
     let total = 0;

@@ -41,6 +41,9 @@ export class SubjectTally {
   private readonly waitingSince: (number | undefined)[];
   readonly silentSlots = new Set<number>();
   longestSilenceMs = 0;
+  /** Slot-seconds sampled, and of those, connected: the share of the run a subject could send. */
+  samples = 0;
+  onlineSamples = 0;
 
   constructor(name: string, slots: number) {
     this.name = name;
@@ -84,11 +87,13 @@ export class SubjectTally {
   /** Called about once a second with each slot's state. */
   sample(now: number, online: (slot: number) => boolean, silentMs: number): void {
     for (let slot = 0; slot < this.onlineSince.length; slot++) {
+      this.samples++;
       if (!online(slot)) {
         this.onlineSince[slot] = undefined;
         continue;
       }
       this.onlineSince[slot] ??= now;
+      this.onlineSamples++;
       const waiting = this.waitingSince[slot];
       if (waiting === undefined) continue;
       const silence = now - Math.max(waiting, this.onlineSince[slot]!);
