@@ -112,8 +112,12 @@ async function receiveOnPhone(net: Network, phone: Phone, incoming: Incoming): P
   }
   // The phone is always online: it acknowledges delivery to every device of the sender, after the
   // round trip a real phone takes (instant receipts would be folded into the sender's own upsert by
-  // Baileys' event buffer and never surface as `messages.update`).
-  setTimeout(() => sendReceipt(net, phone, sender, [id], undefined), net.phoneReceiptDelayMs).unref();
+  // Baileys' event buffer and never surface as `messages.update`). Once the user read it, the read
+  // receipt said it all: a delivery receipt after it would set the sender's status back.
+  setTimeout(() => {
+    const read = sender.receipts.some((r) => r.messageId === id && r.from === phone.phoneNumber && r.type === 'read');
+    if (!read) sendReceipt(net, phone, sender, [id], undefined);
+  }, net.phoneReceiptDelayMs).unref();
 }
 
 export function sendReceipt(net: Network, from: Phone, to: Phone, ids: string[], type: 'read' | undefined): void {
