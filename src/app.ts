@@ -5,25 +5,35 @@ import type { Config } from './config.ts';
 import { createOrm, type Orm } from './db/orm.ts';
 import { mountGraphQL } from './http/graphql-server.ts';
 import { mediaDownloadRoute } from './http/media-download.route.ts';
+import { sandboxControlRoute } from './http/sandbox-control.route.ts';
+import { graphiqlAssetsRoute } from './http/graphiql-assets.route.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { MessageSender, ReceivedMediaService } from './services/messaging/index.ts';
+import { measureSends, MessageLedger, MessageSender, ReceivedMediaService } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import type { Services } from './services/index.ts';
 import { LegacyWebSockets } from './legacy/legacy-ws.ts';
 import { webhookRoutes } from './legacy/webhook.routes.ts';
+import { sudevwaFormat } from './legacy/webhook-format.ts';
 import { routeUpgrades } from './http/websocket-upgrades.ts';
 import { RateLimits } from './http/rate-limits.ts';
 import { restApi } from './legacy/index.ts';
+import { healthRoutes, type Phase } from './http/health.ts';
+import { metricsRoute } from './http/metrics.route.ts';
+import { acceptRequestId, Metrics, runWithRequestId } from './services/shared/index.ts';
+import { claimDataDir } from './admin/data-dir-lock.ts';
+import { MessageRepository } from './db/message.repository.ts';
 
 export interface App {
   /** Listens, then reconnects stored instances in the background. Resolves with the base URL. */
   start(): Promise<{ url: string; port: number }>;
   /** Stops everything in order; idempotent (every call returns the same promise). */
   stop(): Promise<void>;
+  /** Set when this boot created the administrator (the password only when it was generated). */
+  readonly firstBoot: { username: string; generatedPassword: string | undefined } | undefined;
 }
 
 export interface AppOptions {
@@ -31,7 +41,6 @@ export interface AppOptions {
   logger?: Logger;
 }
 
-type Phase = 'starting' | 'ready' | 'stopping';
 
 /**
  * The composition root: builds the database, the instance registry, the GraphQL server (HTTP and
@@ -43,8 +52,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Whatever was built is torn down again if a later step fails, newest first.
   const undo: Array<() => Promise<void> | void> = [];
   try {
+    const releaseDataDir = config.database.kind === 'pglite' ? await claimDataDir(config.dataDir) : undefined;
+    if (releaseDataDir) undo.push(releaseDataDir);
     const ormLog = log.child({ component: 'orm' });
-    const orm = await createOrm(config.database, { logger: (message) => ormLog.info(message) });
+    const orm = await createOrm(config.database, { logger: (message) => ormLog.info(message), progress: (message) => log.info(message) });
     undo.push(() => orm.close());
     log.info({ database: config.database.kind }, 'database ready (migrations applied)');
 
@@ -67,13 +78,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       log.info({ username: config.auth.adminUsername ?? 'admin' }, 'first boot: created the administrator from ADMIN_USERNAME/ADMIN_PASSWORD');
     }
 
+    const firstBoot = admin.created ? { username: config.auth.adminUsername ?? 'admin', generatedPassword: admin.generatedPassword } : undefined;
+    const metrics = new Metrics();
+
     const sandbox = config.sandbox.enabled ? await linkSandbox(config.sandbox, config.dataDir, log) : undefined;
     if (sandbox) undo.push(() => sandbox.stop());
 
     // Every domain publishes here; GraphQL subscriptions, legacy WebSockets and webhooks listen.
     const events = new EventBus(log);
-    const receivedMedia = new ReceivedMediaService({ orm, logger: log });
+    const receivedMedia = new ReceivedMediaService({ orm, logger: log, codec: authCodec, hosts: { sandboxHost: sandbox?.mediaHost } });
     undo.push(() => receivedMedia.stop());
+    // Message text and content are encrypted at rest with the same key as creds and Signal keys.
+    const ledger = new MessageLedger({ repo: new MessageRepository(orm, authCodec), events, logger: log, retentionDays: config.messages.retentionDays });
+    undo.push(() => ledger.stop());
     const registry = new InstanceRegistry({
       orm,
       logger: log,
@@ -81,16 +98,29 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       whatsapp: config.whatsapp,
       restore: config.restore,
       authCodec,
+      metrics,
       saveMedia: (ref) => receivedMedia.save(ref),
+      receive: async (message) => void (await ledger.recordInbound(message)),
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
-    const messages = new MessageSender({ sessions: registry, media: config.media });
+    const messages = measureSends(new MessageSender({ sessions: registry, media: config.media }), metrics);
     // The same codec as creds and keys: webhook secrets and queued bodies are encrypted at rest too.
-    const webhooks = new WebhookService({ orm, instances: registry, events, logger: log, codec: authCodec, options: config.webhooks });
+    // SUDEVWA's webhook is one more wire format on the same outbox; the domain never sees its shape.
+    const webhooks = new WebhookService({
+      orm,
+      instances: registry,
+      auth,
+      events,
+      logger: log,
+      codec: authCodec,
+      options: config.webhooks,
+      formats: [sudevwaFormat],
+      metrics,
+    });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, services: { instances: registry, messages, receivedMedia, events, auth }, registry, webhooks, sandbox });
+    return await assemble({ config, log, orm, services: { instances: registry, messages, receivedMedia, events, auth, webhooks }, registry, ledger, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -104,12 +134,16 @@ interface Parts {
   /** What the transports drive: each gets these, never the registry's internals. */
   services: Services & { receivedMedia: ReceivedMediaService };
   registry: InstanceRegistry;
+  ledger: MessageLedger;
   webhooks: WebhookService;
   sandbox: SandboxLink | undefined;
+  metrics: Metrics;
+  firstBoot: App['firstBoot'];
+  releaseDataDir: (() => Promise<void> | void) | undefined;
 }
 
 async function assemble(parts: Parts): Promise<App> {
-  const { config, log, orm, services, registry, webhooks, sandbox } = parts;
+  const { config, log, orm, services, registry, ledger, webhooks, sandbox } = parts;
   let phase: Phase = 'starting';
 
   // Typed as Fastify's base logger so the instance has the plain FastifyInstance type plugins expect.
@@ -117,8 +151,21 @@ async function assemble(parts: Parts): Promise<App> {
   const http = Fastify({
     loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // A request id per request: the caller's `x-request-id` when sane, else a UUID. The logger's
+    // mixin puts it on every line (request-context.ts), so Fastify's own `reqId` binding is left out.
+    requestIdHeader: false,
+    genReqId: (req) => acceptRequestId(req.headers['x-request-id']),
+    childLoggerFactory: (logger) => logger,
   });
-  http.get('/healthz', async (_req, reply) => (phase === 'ready' ? { status: 'ok' } : reply.status(503).send({ status: phase })));
+  http.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    runWithRequestId(req.id, done);
+  });
+  // Entered again after the body was read: body parsing continues on the socket's async context.
+  http.addHook('preHandler', (req, _reply, done) => runWithRequestId(req.id, done));
+  await http.register(healthRoutes, { phase: () => phase, orm, restore: () => registry.restoreProgress() });
+  await http.register(metricsRoute, { metrics: parts.metrics, token: config.metrics.token });
+  watchForScrapes(parts);
   // Browsers from other origins only when listed; same-origin and non-browser clients need no CORS.
   const allowed = new Set(config.http.corsAllowOrigins);
   await http.register(cors, { origin: (origin, cb) => cb(null, !!origin && allowed.has(origin)), credentials: true });
@@ -137,15 +184,13 @@ async function assemble(parts: Parts): Promise<App> {
     },
   });
   await http.register(mediaDownloadRoute, services);
+  if (config.http.graphiql) await http.register(graphiqlAssetsRoute);
   await http.register(restApi({ ...services, rateLimits, legacy: config.legacy, media: config.media, logger: log }));
   const legacyWs = new LegacyWebSockets({ ...services, logger: log, options: config.legacyWs, rateLimits });
   await http.register(webhookRoutes, { ...services, webhooks, rateLimits });
   // Every WebSocket endpoint shares the one HTTP server; each upgrade goes to the server of its path.
   routeUpgrades(http.server, [graphql.upgrade, legacyWs]);
-  if (sandbox?.embedded) {
-    const { sandboxControlApi } = await import('./sandbox/control-api.ts');
-    await http.register(sandboxControlApi, { prefix: '/sandbox', sandbox: sandbox.embedded });
-  }
+  if (sandbox?.embedded) await http.register(sandboxControlRoute, { prefix: '/sandbox', sandbox: sandbox.embedded, auth: services.auth });
   // Runs inside `http.close()`, after Fastify starts answering 503 and before the server waits for
   // open connections: live subscriptions (graphql-ws and SSE) would otherwise keep it waiting.
   http.addHook('preClose', async () => {
@@ -165,6 +210,7 @@ async function assemble(parts: Parts): Promise<App> {
     // Also sends what a previous run left in the outbox.
     webhooks.start();
     services.receivedMedia.start();
+    ledger.start();
     const host = ['0.0.0.0', '::'].includes(config.server.host) ? 'localhost' : config.server.host;
     // Reconnecting stored instances can take a while (concurrency + stagger); the gateway is
     // usable meanwhile, and each instance shows its own progress.
@@ -189,14 +235,17 @@ async function assemble(parts: Parts): Promise<App> {
     await step('releasing the rate-limit store', () => rateLimits.close());
     await step('stopping instances (sockets closed, creds flushed)', () => registry.stop());
     await step('stopping the media sweep', () => services.receivedMedia.stop());
+    await step('stopping the message retention sweep', () => ledger.stop());
     await step('stopping webhook delivery (undelivered ones stay in the outbox)', () => webhooks.stop());
     if (sandbox) await step('stopping the sandbox', () => sandbox.stop());
     await step('closing the database', () => orm.close());
+    if (parts.releaseDataDir) await step('releasing DATA_DIR', parts.releaseDataDir);
     log.info('stopped');
     if (failures.length) throw failures[0];
   };
 
   return {
+    firstBoot: parts.firstBoot,
     start() {
       if (stopping) return Promise.reject(new Error('the app is stopping or stopped'));
       starting ??= runStart();
@@ -207,4 +256,36 @@ async function assemble(parts: Parts): Promise<App> {
       return stopping;
     },
   };
+}
+
+/** Values read at scrape time rather than tracked: instances by status, restore, outbox depth, pool. */
+function watchForScrapes({ metrics, registry, webhooks, orm, services }: Parts): void {
+  // Received messages as subscribers get them: the ledger publishes each one once.
+  services.events.on('messageReceived', (message) => {
+    metrics.messagesReceived.inc({ kind: message.type.toLowerCase() });
+    metrics.inboundSeconds.observe(Math.max(0, Date.now() - message.timestamp.getTime()) / 1000);
+  });
+  metrics.onScrape(async () => {
+    const counts = new Map<string, number>();
+    for (const instance of await registry.list()) counts.set(instance.status, (counts.get(instance.status) ?? 0) + 1);
+    metrics.instances.reset();
+    for (const [status, n] of counts) metrics.instances.set({ status }, n);
+  });
+  metrics.onScrape(() => {
+    const progress = registry.restoreProgress();
+    metrics.restore.set({ state: 'total' }, progress.total);
+    metrics.restore.set({ state: 'done' }, progress.done);
+    metrics.restore.set({ state: 'failed' }, progress.failed);
+  });
+  metrics.onScrape(async () => metrics.webhookOutbox.set(await webhooks.pending()));
+  metrics.onScrape(async () => {
+    // pg's Pool on PostgreSQL; PGlite has no pool, and so no such series.
+    const pool = (await (orm.em.getConnection() as { getNativeClient?: () => Promise<unknown> }).getNativeClient?.()) as
+      | { totalCount?: number; idleCount?: number; waitingCount?: number }
+      | undefined;
+    if (typeof pool?.totalCount !== 'number') return;
+    metrics.dbPool.set({ state: 'total' }, pool.totalCount);
+    metrics.dbPool.set({ state: 'idle' }, pool.idleCount ?? 0);
+    metrics.dbPool.set({ state: 'waiting' }, pool.waitingCount ?? 0);
+  });
 }

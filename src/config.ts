@@ -11,13 +11,19 @@ export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'post
  * /sandbox); `external` points every instance at a sandbox running elsewhere (`npm run sandbox`),
  * found through its control API at `url`.
  */
-export type SandboxConfig = { enabled: false } | { enabled: true; mode: 'embedded'; port: number } | { enabled: true; mode: 'external'; url: string };
+export type SandboxConfig =
+  | { enabled: false }
+  | { enabled: true; mode: 'embedded'; port: number; allowPrivateMediaUrls: boolean }
+  | { enabled: true; mode: 'external'; url: string };
 
 export type Config = {
   server: { host: string; port: number };
   dataDir: string;
   database: DatabaseConfig;
-  log: { level: LogLevel };
+  /** `pretty`: one coloured human line per entry (a terminal); `json`: one JSON object per line (default when not a TTY). */
+  log: { level: LogLevel; format: 'json' | 'pretty' };
+  /** `/metrics` (Prometheus): open, or only with `Authorization: Bearer <token>` when a token is set. */
+  metrics: { token: string | undefined };
   whatsapp: { deviceName: string; presenceHeartbeatSeconds: number };
   restore: { concurrency: number; staggerMs: number };
   sandbox: SandboxConfig;
@@ -67,6 +73,15 @@ export type Config = {
     /** SUDEVWA's quirk: `incoming_message` frames carry `{event, data}` inside `data`. */
     doubleWrapIncoming: boolean;
   };
+  /** The message ledger and its send queue. */
+  messages: {
+    /** Stored messages older than this many days are pruned; 0 keeps them forever. */
+    retentionDays: number;
+    /** How long a send mutation waits for WhatsApp's server ack before answering with the message as it is. */
+    sendWaitMs: number;
+    /** A send still QUEUED (instance not back online) after this long fails with EXPIRED. */
+    queueTtlSeconds: number;
+  };
   /** Delivery of `incoming_message` to each instance's webhook. */
   webhooks: {
     allowPrivateUrls: boolean;
@@ -77,6 +92,8 @@ export type Config = {
     retryMaxMs: number;
     /** How often the outbox is checked for due retries (new messages go out at once). */
     pollMs: number;
+    /** Failed deliveries are kept this long for listing and replay; 0 keeps them until replayed. */
+    deadLetterRetentionDays: number;
   };
 };
 
@@ -123,6 +140,8 @@ const envSchema = z.object({
     .toLowerCase()
     .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
     .default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
+  METRICS_TOKEN: z.string().trim().min(16, { error: 'must be at least 16 characters' }).optional(),
   WA_SANDBOX: z
     .stringbool({
       truthy: ['true', '1', 'yes'],
@@ -135,6 +154,8 @@ const envSchema = z.object({
   RESTORE_CONCURRENCY: integer(1, 1_000).default(4),
   RESTORE_STAGGER_MS: integer(0, 60_000).default(250),
   SANDBOX_PORT: integer(0, 65535).default(0),
+  SANDBOX_ALLOW_PRIVATE_MEDIA_URLS: bool.default(false),
+  WA_SANDBOX_IN_PRODUCTION: bool.default(false),
   SANDBOX_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (the sandbox control API)' }).optional(),
   MAX_IMAGE_MB: integer(1, 100).default(5),
   MAX_VIDEO_MB: integer(1, 2_000).default(16),
@@ -177,11 +198,15 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: integer(10, 3_600_000).default(1_000),
   WEBHOOK_RETRY_MAX_MS: integer(10, 86_400_000).default(300_000),
   WEBHOOK_POLL_MS: integer(10, 3_600_000).default(1_000),
+  WEBHOOK_DEAD_LETTER_RETENTION_DAYS: integer(0, 36_500).default(30),
   ALLOW_REGISTRATION: bool.default(false),
   DEFAULT_COUNTRY_CODE: z.string().trim().regex(/^[1-9]\d{0,2}$/, { error: 'must be 1 to 3 digits, not starting with 0 (e.g. 62)' }).default('62'),
   TYPING_DELAY_MIN: integer(0, 60).optional(),
   TYPING_DELAY_MAX: integer(0, 60).optional(),
   LEGACY_NULL_EMPTY_INSTANCES: bool.default(true),
+  MESSAGE_RETENTION_DAYS: integer(0, 36_500).default(90),
+  SEND_WAIT_MS: integer(0, 300_000).default(15_000),
+  SEND_QUEUE_TTL_SECONDS: integer(1, 30 * 86_400).default(3_600),
 });
 
 type Env = Record<string, string | undefined>;
@@ -195,13 +220,13 @@ export function secretKeyBytes(value: string): Buffer | undefined {
 
 const MB = 1024 * 1024;
 
-const SECRET_VARS = new Set(['DATABASE_URL', 'JWT_SECRET', 'ADMIN_PASSWORD', 'SECRETS_KEY', 'REDIS_URL']);
+const SECRET_VARS = new Set(['DATABASE_URL', 'JWT_SECRET', 'ADMIN_PASSWORD', 'SECRETS_KEY', 'REDIS_URL', 'METRICS_TOKEN']);
 
 /**
  * Parses the environment once at boot. Every problem is collected before throwing so an operator
  * fixes a broken deployment in one round instead of one variable per restart.
  */
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(env: Env = process.env, terminal: { isTTY: boolean } = { isTTY: !!process.stdout.isTTY }): Config {
   const raw: Env = {};
   for (const key of Object.keys(envSchema.shape)) {
     // `FOO=` in an env file or compose file means "not set", not "set to the empty string".
@@ -226,6 +251,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (typing.filter((v) => v === undefined).length === 1 || (typing[0] !== undefined && typing[1]! < typing[0])) {
     throw new ConfigError(['TYPING_DELAY_MIN, TYPING_DELAY_MAX: set both (seconds), with MAX >= MIN, or neither']);
   }
+  if (e.WA_SANDBOX && e.NODE_ENV === 'production' && !e.WA_SANDBOX_IN_PRODUCTION) {
+    // A fake WhatsApp network on a production gateway is almost always a leftover of a trial setup.
+    throw new ConfigError(['WA_SANDBOX: the sandbox is for trying wamux and for tests; with NODE_ENV=production set WA_SANDBOX_IN_PRODUCTION=true to run it anyway']);
+  }
   const dataDir = resolve(e.DATA_DIR);
   return {
     server: { host: e.HOST, port: e.PORT },
@@ -234,14 +263,15 @@ export function loadConfig(env: Env = process.env): Config {
       e.DATABASE_URL === undefined
         ? { kind: 'pglite', dataDir: join(dataDir, 'pglite') }
         : { kind: 'postgresql', url: e.DATABASE_URL },
-    log: { level: e.LOG_LEVEL },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (terminal.isTTY ? 'pretty' : 'json') },
+    metrics: { token: e.METRICS_TOKEN },
     whatsapp: { deviceName: e.DEVICE_NAME, presenceHeartbeatSeconds: e.PRESENCE_HEARTBEAT_SECONDS },
     restore: { concurrency: e.RESTORE_CONCURRENCY, staggerMs: e.RESTORE_STAGGER_MS },
     sandbox: !e.WA_SANDBOX
       ? { enabled: false }
       : e.SANDBOX_URL
         ? { enabled: true, mode: 'external', url: e.SANDBOX_URL.replace(/\/+$/, '') }
-        : { enabled: true, mode: 'embedded', port: e.SANDBOX_PORT },
+        : { enabled: true, mode: 'embedded', port: e.SANDBOX_PORT, allowPrivateMediaUrls: e.SANDBOX_ALLOW_PRIVATE_MEDIA_URLS },
     mode: e.NODE_ENV,
     auth: {
       jwtSecret: e.JWT_SECRET,
@@ -277,6 +307,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
       doubleWrapIncoming: e.LEGACY_DOUBLE_WRAP_INCOMING,
     },
+    messages: { retentionDays: e.MESSAGE_RETENTION_DAYS, sendWaitMs: e.SEND_WAIT_MS, queueTtlSeconds: e.SEND_QUEUE_TTL_SECONDS },
     webhooks: {
       allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
@@ -285,6 +316,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
       retryMaxMs: Math.max(e.WEBHOOK_RETRY_MAX_MS, e.WEBHOOK_RETRY_BASE_MS),
       pollMs: e.WEBHOOK_POLL_MS,
+      deadLetterRetentionDays: e.WEBHOOK_DEAD_LETTER_RETENTION_DAYS,
     },
   };
 }

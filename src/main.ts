@@ -1,10 +1,13 @@
 /**
- * `npm start`: load the configuration (every problem printed, exit 1), build the app, listen, and
- * stop it cleanly on SIGTERM/SIGINT. A second signal while stopping exits at once.
+ * `node src/main.ts` (what `./wamux start` execs): load the configuration (every problem printed,
+ * exit 1), build the app, listen, and stop it cleanly on SIGTERM/SIGINT. A second signal while
+ * stopping exits at once.
  */
 import { createApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './services/shared/index.ts';
+import { VERSION } from './services/shared/version.ts';
+import { firstBootBanner } from './admin/first-boot-banner.ts';
 
 let config: Config;
 try {
@@ -16,7 +19,8 @@ try {
   process.exit(1);
 }
 
-const log = createLogger(config.log.level);
+const log = createLogger(config.log.level, undefined, config.log.format);
+log.info({ version: VERSION, node: process.version, pid: process.pid, database: config.database.kind }, `wamux ${VERSION} starting`);
 let app: App | undefined;
 let signalled = false;
 
@@ -39,7 +43,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.exit(1);
     }
     signalled = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal }, 'shutting down (send the signal again to exit at once)');
     if (app) shutdown(app);
   });
 }
@@ -49,7 +53,9 @@ try {
   if (signalled) shutdown(app);
   else {
     const { url } = await app.start();
-    log.info({ url, sandbox: config.sandbox.enabled }, `wamux listening on ${url} (GraphQL and GraphiQL at ${url}/graphql)`);
+    log.info({ url, sandbox: config.sandbox.enabled, bootMs: Math.round(performance.now()) }, `wamux listening on ${url} (GraphQL and GraphiQL at ${url}/graphql)`);
+    // A person at a terminal gets the essentials in plain words once; logs stay machine-readable.
+    if (process.stdout.isTTY && app.firstBoot) process.stdout.write(firstBootBanner({ url, graphiql: config.http.graphiql, ...app.firstBoot }));
   }
 } catch (err) {
   log.fatal({ err }, 'wamux failed to start');

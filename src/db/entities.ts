@@ -3,10 +3,11 @@ import { AuthCreds } from './auth-creds.entity.ts';
 import { AuthKey } from './auth-key.entity.ts';
 import { Instance } from './instance.entity.ts';
 import { InstanceGrant } from './instance-grant.entity.ts';
+import { Message } from './message.entity.ts';
 import { ReceivedMedia } from './received-media.entity.ts';
 import { RefreshToken } from './refresh-token.entity.ts';
 import { User } from './user.entity.ts';
-import { WebhookConfig, WebhookDelivery } from './webhook.entity.ts';
+import { WebhookConfig, WebhookDeadLetter, WebhookDelivery } from './webhook.entity.ts';
 
 /** The explicit entity list: no folder scanning, so what is mapped is what is imported here. */
-export const entities = [Instance, AuthCreds, AuthKey, ReceivedMedia, User, ApiKey, RefreshToken, InstanceGrant, WebhookConfig, WebhookDelivery];
+export const entities = [Instance, AuthCreds, AuthKey, ReceivedMedia, User, ApiKey, RefreshToken, InstanceGrant, WebhookConfig, WebhookDelivery, WebhookDeadLetter, Message];

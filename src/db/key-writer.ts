@@ -40,9 +40,12 @@ export class KeyWriter {
   private readonly orm: Orm;
   private readonly queue: Pending[] = [];
   private running = false;
+  private readonly onBatch: ((writes: number, seconds: number) => void) | undefined;
 
-  constructor(orm: Orm) {
+  /** `onBatch` hears of every committed batch (metrics): how many writes, and how long it took. */
+  constructor(orm: Orm, onBatch?: (writes: number, seconds: number) => void) {
     this.orm = orm;
+    this.onBatch = onBatch;
   }
 
   write(write: KeyWrite): Promise<void> {
@@ -74,17 +77,19 @@ export class KeyWriter {
     try {
       while (this.queue.length) {
         const batch = this.takeBatch();
+        const started = performance.now();
         if (batch.length === 1) {
           const [only] = batch;
           await this.apply(only!).then(only!.resolve, only!.reject);
-          continue;
+        } else {
+          try {
+            await this.upsert(merge(batch));
+            for (const w of batch) w.resolve();
+          } catch {
+            for (const w of batch) await this.apply(w).then(w.resolve, w.reject);
+          }
         }
-        try {
-          await this.upsert(merge(batch));
-          for (const w of batch) w.resolve();
-        } catch {
-          for (const w of batch) await this.apply(w).then(w.resolve, w.reject);
-        }
+        if (!batch[0]!.run) this.onBatch?.(batch.length, (performance.now() - started) / 1000);
       }
     } finally {
       this.running = false;

@@ -6,6 +6,7 @@ import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import { MikroORM as PostgreSqlMikroORM, type AbstractSqlDriver, type SqlEntityManager } from '@mikro-orm/postgresql';
 import type { DatabaseConfig } from '../config.ts';
 import { entities } from './entities.ts';
+import { seedFromTemplate } from './pglite-template.ts';
 
 /** The ORM as the rest of the app sees it: the same SQL API whichever driver is underneath. */
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
@@ -15,6 +16,8 @@ export type CreateOrmOptions = {
   debug?: boolean;
   /** Where MikroORM's own lines (applied migrations, warnings) go; the console by default. */
   logger?: (message: string) => void;
+  /** Hears what takes a while (creating the embedded database), for a progress line. */
+  progress?: (message: string) => void;
 };
 
 // Resolved from this file, not the working directory, so the gateway finds its migrations
@@ -30,6 +33,11 @@ const PGLITE_DB_NAME = 'wamux';
  * process alive.
  */
 export async function createOrm(database: DatabaseConfig, opts: CreateOrmOptions = {}): Promise<Orm> {
+  if (database.kind === 'pglite') {
+    const seeded = await seedFromTemplate(database.dataDir);
+    if (seeded === 'template') opts.progress?.('first boot: embedded database created from the install-time template');
+    if (seeded === 'none') opts.progress?.('first boot: creating the embedded database (no install-time template; this takes 10 to 30 s)…');
+  }
   const orm = await initOrm(database, opts);
   try {
     await orm.migrator.up();

@@ -1,3 +1,4 @@
+import { isEncrypted, type AuthValueCodec } from './auth-value.codec.ts';
 import type { Orm } from './orm.ts';
 import { ReceivedMedia } from './received-media.entity.ts';
 
@@ -15,15 +16,18 @@ export interface ReceivedMediaRecord {
 
 export class ReceivedMediaRepository {
   private readonly orm: Orm;
-  constructor(orm: Orm) {
+  private readonly codec: AuthValueCodec;
+  /** `codec` encrypts the media key at rest (whoever holds it and the path can fetch and decrypt the file). */
+  constructor(orm: Orm, codec: AuthValueCodec) {
     this.orm = orm;
+    this.codec = codec;
   }
 
   /** Idempotent: WhatsApp may deliver the same message twice. */
   async save(record: ReceivedMediaRecord): Promise<void> {
     const em = this.orm.em.fork();
-    const { instanceId, ...columns } = record;
-    await em.upsert(ReceivedMedia, { ...columns, instance: instanceId, createdAt: new Date() }, {
+    const { instanceId, mediaKey, ...columns } = record;
+    await em.upsert(ReceivedMedia, { ...columns, mediaKey: this.codec.encode(mediaKey), instance: instanceId, createdAt: new Date() }, {
       onConflictFields: ['instance', 'messageId'],
       onConflictAction: 'ignore',
     });
@@ -39,7 +43,8 @@ export class ReceivedMediaRepository {
       mimeType: row.mimeType,
       fileLength: row.fileLength ?? null,
       fileName: row.fileName ?? null,
-      mediaKey: Buffer.from(row.mediaKey),
+      // Rows from before encryption at rest hold the bare key; they age out within the retention time.
+      mediaKey: isEncrypted(row.mediaKey) ? Buffer.from(this.codec.decode(row.mediaKey) as Uint8Array) : Buffer.from(row.mediaKey),
       directPath: row.directPath ?? null,
       url: row.url ?? null,
     };

@@ -1,24 +1,38 @@
 import type { Orm } from './orm.ts';
-import { WebhookConfig, WebhookDelivery } from './webhook.entity.ts';
+import { WebhookConfig } from './webhook.entity.ts';
 
-export interface WebhookConfigRecord {
-  instanceId: string;
+export interface WebhookRecord {
+  id: string;
+  /** null: every instance the owner may see. */
+  instanceId: string | null;
+  ownerId: string | null;
+  format: string;
   url: string;
+  events: string[];
   /** As stored (encrypted); the service decodes it. */
   secret: Buffer;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
-export interface WebhookDeliveryRecord {
-  id: string;
-  instanceId: string;
-  url: string;
-  body: Buffer;
-  attempts: number;
-}
+export type NewWebhook = Pick<WebhookRecord, 'instanceId' | 'ownerId' | 'format' | 'url' | 'events' | 'secret'>;
+export type WebhookChanges = Partial<Pick<WebhookRecord, 'url' | 'events' | 'secret'>>;
 
 const bytes = (b: Uint8Array | Buffer) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
-/** Webhook configs and the delivery outbox. Every verb runs on its own fork. */
+const record = (row: WebhookConfig): WebhookRecord => ({
+  id: row.id,
+  instanceId: (row.instance as string | null | undefined) ?? null,
+  ownerId: (row.owner as string | null | undefined) ?? null,
+  format: row.format,
+  url: row.url,
+  events: [...row.events],
+  secret: bytes(row.secret),
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+});
+
+/** Configured webhooks. Every verb runs on its own fork. */
 export class WebhookRepository {
   readonly #orm: Orm;
 
@@ -26,61 +40,47 @@ export class WebhookRepository {
     this.#orm = orm;
   }
 
-  async findConfig(instanceId: string): Promise<WebhookConfigRecord | null> {
-    const row = await this.#orm.em.fork().findOne(WebhookConfig, { instance: instanceId });
-    return row && { instanceId, url: row.url, secret: bytes(row.secret) };
+  async list(): Promise<WebhookRecord[]> {
+    return (await this.#orm.em.fork().find(WebhookConfig, {}, { orderBy: { createdAt: 'asc', id: 'asc' } })).map(record);
   }
 
-  async saveConfig(instanceId: string, url: string, secret: Buffer): Promise<void> {
+  async find(id: string): Promise<WebhookRecord | null> {
+    const row = await this.#orm.em.fork().findOne(WebhookConfig, { id });
+    return row && record(row);
+  }
+
+  /** The webhooks an event of these instances may go to: theirs, and every instance-wide one. */
+  async forInstances(instanceIds: string[]): Promise<WebhookRecord[]> {
+    const rows = await this.#orm.em.fork().find(WebhookConfig, { $or: [{ instance: { $in: instanceIds } }, { instance: null }] });
+    return rows.map(record);
+  }
+
+  /** The one webhook of this format bound to this instance (the legacy per-instance config). */
+  async findForInstance(instanceId: string, format: string): Promise<WebhookRecord | null> {
+    const row = await this.#orm.em.fork().findOne(WebhookConfig, { instance: instanceId, format }, { orderBy: { createdAt: 'asc' } });
+    return row && record(row);
+  }
+
+  async create(input: NewWebhook): Promise<WebhookRecord> {
     const em = this.#orm.em.fork();
-    const row = await em.findOne(WebhookConfig, { instance: instanceId });
-    if (row) em.assign(row, { url, secret });
-    else em.create(WebhookConfig, { instance: instanceId, url, secret });
+    const { instanceId, ownerId, ...rest } = input;
+    const row = em.create(WebhookConfig, { ...rest, instance: instanceId, owner: ownerId });
     await em.flush();
+    return record(row);
   }
 
-  async enqueue(input: { instanceId: string; url: string; body: Buffer }): Promise<void> {
+  /** Null when the webhook is gone. */
+  async update(id: string, changes: WebhookChanges): Promise<WebhookRecord | null> {
     const em = this.#orm.em.fork();
-    em.create(WebhookDelivery, { instance: input.instanceId, url: input.url, body: input.body, attempts: 0, nextAttemptAt: new Date() });
+    const row = await em.findOne(WebhookConfig, { id });
+    if (!row) return null;
+    em.assign(row, changes);
     await em.flush();
+    return record(row);
   }
 
-  /**
-   * Due rows, each claimed by moving `nextAttemptAt` to `now + leaseMs` only if nobody moved it
-   * first: two gateways on one database never send the same row at once, and a row whose sender
-   * died becomes due again when the lease runs out.
-   */
-  async claimDue(limit: number, leaseMs: number, skip: ReadonlySet<string>): Promise<WebhookDeliveryRecord[]> {
-    const em = this.#orm.em.fork();
-    const now = new Date();
-    const due = await em.find(
-      WebhookDelivery,
-      { nextAttemptAt: { $lte: now }, ...(skip.size ? { id: { $nin: [...skip] } } : {}) },
-      { orderBy: { nextAttemptAt: 'asc', createdAt: 'asc' }, limit },
-    );
-    const claimed: WebhookDeliveryRecord[] = [];
-    const lease = new Date(now.getTime() + leaseMs);
-    for (const row of due) {
-      const won = await em.nativeUpdate(WebhookDelivery, { id: row.id, nextAttemptAt: row.nextAttemptAt }, { nextAttemptAt: lease });
-      if (won === 1) claimed.push({ id: row.id, instanceId: row.instance as unknown as string, url: row.url, body: bytes(row.body), attempts: row.attempts });
-    }
-    return claimed;
-  }
-
-  async delivered(id: string): Promise<void> {
-    await this.#orm.em.fork().nativeDelete(WebhookDelivery, { id });
-  }
-
-  async retryLater(id: string, attempts: number, nextAttemptAt: Date, lastError: string): Promise<void> {
-    await this.#orm.em.fork().nativeUpdate(WebhookDelivery, { id }, { attempts, nextAttemptAt, lastError });
-  }
-
-  /** Puts a claimed row back as it was (shutdown interrupted its attempt). */
-  async release(id: string): Promise<void> {
-    await this.#orm.em.fork().nativeUpdate(WebhookDelivery, { id }, { nextAttemptAt: new Date() });
-  }
-
-  async pendingCount(): Promise<number> {
-    return this.#orm.em.fork().count(WebhookDelivery, {});
+  /** Its queued deliveries and dead letters go with it (cascade). */
+  async delete(id: string): Promise<boolean> {
+    return (await this.#orm.em.fork().nativeDelete(WebhookConfig, { id })) > 0;
   }
 }

@@ -1,4 +1,5 @@
 import { renderGraphiQL, type GraphiQLOptions } from 'graphql-yoga';
+import { GRAPHIQL_ASSETS_PATH } from './graphiql-assets.route.ts';
 
 /**
  * GraphiQL at `/graphql` (development): Yoga's page, with subscriptions over graphql-ws. Queries
@@ -55,5 +56,16 @@ export function renderWamuxGraphiQL(configured: GraphiQLOptions): string {
   if (!html.includes(json)) throw new Error('GraphiQL page layout changed: cannot add graphql-ws connectionParams');
   const script = `<script>${wamuxConnectionParams.toString()}</script>`;
   // Replacer functions: the options may contain `$` sequences that a replacement string would expand.
-  return html.replace('</head>', () => `${script}</head>`).replace(json, () => `Object.assign(${json},{connectionParams:()=>wamuxConnectionParams()})`);
+  const page = html.replace('</head>', () => `${script}</head>`).replace(json, () => `Object.assign(${json},{connectionParams:()=>wamuxConnectionParams()})`);
+  return selfHosted(page);
+}
+
+/** Yoga's page loads GraphiQL from a CDN: every such URL points at the gateway's own copy instead. */
+function selfHosted(html: string): string {
+  const cdn = /https:\/\/unpkg\.com\/@graphql-yoga\/graphiql@[^/]+\/dist\//g;
+  if (!cdn.test(html)) throw new Error('GraphiQL page layout changed: no CDN URL to replace with the local assets');
+  const local = html.replace(cdn, GRAPHIQL_ASSETS_PATH).replace(/<link rel=icon href=https:[^>]*>/, '');
+  const remote = /(?:src|href)=["']?https?:|fetch\(["']https?:/.exec(local);
+  if (remote) throw new Error(`GraphiQL page still loads from elsewhere: ${remote[0]}`);
+  return local;
 }

@@ -18,6 +18,7 @@ import { InstanceAccess } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import type { Logger } from '../services/shared/index.ts';
 import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
+import { acceptRequestId, runWithRequestId } from '../services/shared/index.ts';
 
 export interface GraphQLOptions {
   graphiql: boolean;
@@ -38,6 +39,7 @@ const WS_CLOSE_GRACE_MS = 1_000;
 type EnvelopedRoot = {
   execute: (args: ExecutionArgs) => OperationResult;
   subscribe: (args: ExecutionArgs) => OperationResult;
+  requestId: string;
 };
 
 export interface GraphQLServer {
@@ -76,6 +78,7 @@ export function mountGraphQL(
       messages: deps.messages,
       events: deps.events,
       auth: deps.auth,
+      webhooks: deps.webhooks,
       principal,
       authError,
       access: principal ? new InstanceAccess(principal, deps.auth, deps.instances) : null,
@@ -98,7 +101,9 @@ export function mountGraphQL(
     // Off: it would buffer streamed uploads (see graphql-multipart.ts), which apply their own limit;
     // every other body Fastify parses, within its own limit, before Yoga sees it.
     maxRequestBodySize: false,
-    logging: log,
+    // Yoga logs every error its maskError replaced at error level, the domain errors we turn into
+    // coded answers on purpose included; createMaskError logs the unexpected ones itself, with stacks.
+    logging: { debug: log.debug.bind(log), info: log.info.bind(log), warn: log.warn.bind(log), error: (err: unknown) => log.debug({ err }, 'error replaced by maskError') },
     // Multipart requests stream their files to the resolvers instead of Yoga buffering the form.
     plugins: [
       useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }),
@@ -146,8 +151,9 @@ export function mountGraphQL(
         const { principal } = await identify(deps.auth, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
         return !!principal;
       },
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      // Each graphql-ws operation runs under its own request id, so its log lines can be told apart.
+      execute: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).execute(args)),
+      subscribe: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).subscribe(args)),
       onSubscribe: async (ctx, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
@@ -182,7 +188,7 @@ export function mountGraphQL(
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue,
-          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+          rootValue: { execute, subscribe, requestId: acceptRequestId(undefined) } satisfies EnvelopedRoot,
         };
       },
     },

@@ -15,6 +15,11 @@ const STATUS: Partial<Record<DomainErrorCode, number>> = {
   MEDIA_FETCH_FAILED: 502,
 };
 
+/** A `type/subtype[; param=value]` the sender declared, or octet-stream: it is someone else's text in our header. */
+function safeContentType(mimeType: string): string {
+  return /^[\w.+-]+\/[\w.+-]+(?:\s*;\s*[\w.+-]+=(?:[\w.+-]+|"[^"\r\n]*"))*$/.test(mimeType) ? mimeType : 'application/octet-stream';
+}
+
 /** `filename="…"` for old clients (ASCII only), `filename*` with the real name for everyone else. */
 function contentDisposition(fileName: string | null): string {
   if (!fileName) return 'attachment';
@@ -45,7 +50,7 @@ export const mediaDownloadRoute: FastifyPluginAsync<Pick<Services, 'instances' |
       throw new DomainError('FORBIDDEN', `you may not use instance ${instanceId}`);
     }
     const media = await receivedMedia.open(instanceId, messageId);
-    reply.header('content-type', media.mimeType);
+    reply.header('content-type', safeContentType(media.mimeType));
     reply.header('content-disposition', contentDisposition(media.fileName));
     reply.header('cache-control', 'private, no-store');
     reply.header('x-content-type-options', 'nosniff');

@@ -4,6 +4,7 @@ import { DomainError } from '../services/shared/index.ts';
 import { body, caller, limit, text, type RestDeps } from './context.ts';
 import { ok, RestError } from './envelope.ts';
 import { userObject } from './presenters.ts';
+import { VERSION } from '../services/shared/version.ts';
 
 const tokens = (pair: TokenPair) => ({
   access_token: pair.accessToken,
@@ -15,7 +16,7 @@ const tokens = (pair: TokenPair) => ({
 /** Public: health, `/login`, `/refresh`, `/register` and the pre-accounts `/login-jwt` (reference §2.2, §13). */
 export function publicAuthRoutes(deps: RestDeps) {
   return async (app: FastifyInstance) => {
-    app.get('/', async () => ({ success: true, message: 'WhatsApp API is running', version: '1.0.0' }));
+    app.get('/', async () => ({ success: true, message: 'WhatsApp API is running', version: VERSION }));
 
     app.post('/login', { config: { legacy: { scope: 'login', bindCode: 'BAD_REQUEST' } } }, async (req) => {
       const fields = body(req);

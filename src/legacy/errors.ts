@@ -56,6 +56,7 @@ const DEFAULT: Record<DomainErrorCode, Mapping> = {
   USERNAME_TAKEN: m(400, 'username already exists', 'REGISTRATION_FAILED'),
   EMAIL_TAKEN: m(400, 'email already exists', 'REGISTRATION_FAILED'),
   API_KEY_NOT_FOUND: m(404, 'API key not found', 'API_KEY_NOT_FOUND'),
+  WEBHOOK_NOT_FOUND: m(404, 'Webhook not found', 'WEBHOOK_NOT_FOUND'),
 };
 
 const SCOPED: Record<Exclude<ErrorScope, 'default'>, Partial<Record<DomainErrorCode, Mapping>>> = {
@@ -91,7 +92,11 @@ export function restErrorHandler(log: Logger) {
     const config = req.routeOptions.config.legacy ?? {};
     let mapped: Mapped;
     if (err instanceof RestError) mapped = { status: err.statusCode, body: err.body };
-    else if (err instanceof DomainError) mapped = mapDomainError(err, config.scope);
+    else if (err instanceof DomainError) {
+      // Expected: the caller's mistake or bad timing. A line at info without a stack, never an error.
+      req.log.info({ code: err.code, reason: err.message, method: req.method, url: req.url.split('?')[0] }, 'request refused');
+      mapped = mapDomainError(err, config.scope);
+    }
     else if (err.code === 'FST_REQ_FILE_TOO_LARGE') mapped = m(400, 'File too large', 'FILE_TOO_LARGE', err.message);
     else if (err.code && UPLOAD_LIMITS.has(err.code)) mapped = m(400, 'Invalid request body', config.bindCode ?? 'INVALID_REQUEST', err.message);
     else if (err.code && BODY_ERRORS.test(err.code) && err.statusCode === 413) mapped = m(413, 'Request body too large', 'PAYLOAD_TOO_LARGE', err.message);

@@ -3,6 +3,8 @@
  * by hand from the same contract the routes implement (SUDEVWA's reference); test/rest checks real
  * responses against these schemas, so the two cannot drift apart unnoticed.
  */
+import { VERSION } from '../services/shared/version.ts';
+
 type Schema = Record<string, unknown>;
 
 const str: Schema = { type: 'string' };
@@ -354,7 +356,7 @@ export function openApiDocument() {
     openapi: '3.1.0',
     info: {
       title: 'wamux legacy REST API (SUDEVWA-compatible)',
-      version: '1.0.0',
+      version: VERSION,
       description: 'SUDEVWA clients work by changing only the base URL. Every answer is `{success, message, data?, error?{code, details?}}`. See the README section "Legacy REST compatibility" for where wamux deliberately differs.',
     },
     components: {

@@ -8,6 +8,7 @@ import type { RateLimits } from '../http/rate-limits.ts';
 import { failure, ok as success } from './envelope.ts';
 import { authenticateLegacy } from './legacy-auth.ts';
 import { resolveInstanceRef } from './legacy-instance-ref.ts';
+import { SUDEVWA_FORMAT_NAME } from './webhook-format.ts';
 
 export interface WebhookRouteOptions {
   instances: InstanceService;
@@ -45,8 +46,8 @@ export async function webhookRoutes(scope: FastifyInstance, opts: WebhookRouteOp
     const body = req.body ?? {};
     if (typeof body !== 'object' || Array.isArray(body)) return fail(reply, 400, 'Invalid request body', 'INVALID_REQUEST', 'the body must be a JSON object');
     try {
-      const config = await opts.webhooks.setConfig(instanceId, body as { url?: unknown; secret?: unknown });
-      return ok(reply, 'Webhook config updated', config);
+      const hook = await opts.webhooks.setInstanceWebhook(instanceId, SUDEVWA_FORMAT_NAME, body as { url?: unknown; secret?: unknown });
+      return ok(reply, 'Webhook config updated', { instanceId: hook.instanceId, webhookUrl: hook.url, secret: hook.secret });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       if (err.code === 'INSTANCE_NOT_FOUND') return fail(reply, 404, 'Instance not found', 'INSTANCE_NOT_FOUND');

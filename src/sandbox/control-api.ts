@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Phone, ReceivedMessage } from './accounts.ts';
 import type { Group } from './groups.ts';
 import { SandboxError } from './errors.ts';
+import { proto } from './wa.ts';
 import type { WhatsAppSandbox } from './sandbox.ts';
 
 const phoneBody = z.object({ phoneNumber: z.union([z.string(), z.number()]).transform(String), pushName: z.string().max(64).optional() });
@@ -17,6 +18,9 @@ const mediaBody = z.object({
 const messageBody = z.union([
   z.object({ to: z.string().min(1), text: z.string().min(1).max(65_536) }),
   z.object({ to: z.string().min(1), media: mediaBody }),
+  // Any message content as protobuf JSON (bytes as base64): what a modified or hostile client could
+  // send, e.g. media whose url or directPath points somewhere else.
+  z.object({ to: z.string().min(1), raw: z.record(z.string(), z.unknown()) }),
 ]);
 const phoneNumber = z.union([z.string(), z.number()]).transform(String);
 const groupBody = z.object({
@@ -41,6 +45,14 @@ const faultBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('new-identity'), phoneNumber: z.string() }),
   z.object({ kind: z.literal('clear') }),
 ]);
+
+function rawMessage(raw: Record<string, unknown>): proto.IMessage {
+  try {
+    return proto.Message.fromObject(raw);
+  } catch (err) {
+    throw new SandboxError('INVALID_REQUEST', `raw: not a Message as protobuf JSON: ${(err as Error).message}`);
+  }
+}
 
 const phoneView = (p: Phone) => ({ phoneNumber: p.phoneNumber, lid: p.lid, pushName: p.pushName, devices: p.companions.size });
 const groupView = (sandbox: WhatsAppSandbox) => (g: Group) => ({
@@ -109,7 +121,12 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
 
   app.post<{ Params: { phone: string } }>('/phones/:phone/messages', async (req, reply) => {
     const body = parse(messageBody, req.body);
-    const id = 'text' in body ? await sandbox.sendText(req.params.phone, body.to, body.text) : await sandbox.sendMedia(req.params.phone, body.to, body.media);
+    const id =
+      'text' in body
+        ? await sandbox.sendText(req.params.phone, body.to, body.text)
+        : 'media' in body
+          ? await sandbox.sendMedia(req.params.phone, body.to, body.media)
+          : await sandbox.sendMessage(req.params.phone, body.to, rawMessage(body.raw));
     return reply.status(201).send({ id });
   });
 

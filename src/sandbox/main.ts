@@ -14,11 +14,13 @@ const port = Number(process.env.SANDBOX_PORT ?? 2122);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`SANDBOX_PORT must be a port number, got "${process.env.SANDBOX_PORT}"`);
 const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
 const dataDir = process.env.SANDBOX_DATA_DIR ?? './data/sandbox';
+const allowPrivateMediaUrls = ['true', '1', 'yes'].includes((process.env.SANDBOX_ALLOW_PRIVATE_MEDIA_URLS ?? '').trim().toLowerCase());
 
 const sandbox = await WhatsAppSandbox.start({
   port,
   host,
   dataDir,
+  allowPrivateMediaUrls,
   onError: (message, err) => process.stderr.write(`${message}: ${String((err as Error)?.message ?? err)}\n`),
 }).catch((err: Error) => fail(err.message));
 process.stdout.write(`${JSON.stringify(sandbox.info)}\n`);

@@ -19,6 +19,7 @@ import { markRead, phonePresence, sendFromPhone } from './messaging.ts';
 import { Network, type NetworkEvents } from './network.ts';
 import { enterPairingCode, requirePhone, scanQr } from './pairing.ts';
 import { restoreState, snapshotState, StateFile } from './persistence.ts';
+import { fetchPhoneMedia } from './media-fetch.ts';
 import { routeNode } from './router.ts';
 import { unlinkCompanion } from './unlink.ts';
 import type { proto } from './wa.ts';
@@ -31,6 +32,8 @@ export interface SandboxOptions {
   dataDir?: string;
   /** Called for protocol errors worth seeing (a client that broke the protocol, a failed decryption). */
   onError?: (message: string, err: unknown) => void;
+  /** Let phones send media from private, loopback and reserved addresses (`media.url`); off by default. */
+  allowPrivateMediaUrls?: boolean;
 }
 
 export interface SandboxInfo {
@@ -39,6 +42,8 @@ export interface SandboxInfo {
   rootPublicKey: string;
   /** PEM of the test CA that signs the media server's certificate (for NODE_EXTRA_CA_CERTS in other processes). */
   caCertPath: string;
+  /** `host:port` of the media server: the one host besides WhatsApp's CDN a gateway in sandbox mode fetches media from. */
+  mediaHost: string;
 }
 
 export interface PhoneMedia {
@@ -49,8 +54,6 @@ export interface PhoneMedia {
   fileName?: string;
   caption?: string;
 }
-
-const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
 
 export interface DeviceInfo {
   deviceId: number;
@@ -154,6 +157,7 @@ export class WhatsAppSandbox {
       controlUrl: `http://${host}:${port}/sandbox`,
       rootPublicKey: Buffer.from(this.identity.root.public).toString('hex'),
       caCertPath: this.ca.caCertPath,
+      mediaHost: this.media.hostname,
     };
   }
 
@@ -257,7 +261,7 @@ export class WhatsAppSandbox {
 
   /** Sends media from a phone: encrypted and uploaded to the sandbox's media server exactly as WhatsApp clients do. */
   async sendMedia(from: string, to: string, media: PhoneMedia): Promise<string> {
-    const bytes = media.base64 !== undefined ? Buffer.from(media.base64, 'base64') : await fetchMedia(media.url);
+    const bytes = media.base64 !== undefined ? Buffer.from(media.base64, 'base64') : await fetchPhoneMedia(media.url, this.options.allowPrivateMediaUrls ?? false);
     if (bytes.length === 0) throw new SandboxError('INVALID_MEDIA', 'media is empty');
     const voice = media.kind === 'voice';
     const message = await buildMediaMessage(
@@ -369,17 +373,6 @@ export class WhatsAppSandbox {
     // An in-memory sandbox made its CA in a temporary directory: it dies with the sandbox.
     if (!this.options.dataDir && this.ca) await rm(this.ca.dir, { recursive: true, force: true });
   }
-}
-
-async function fetchMedia(url: string | undefined): Promise<Buffer> {
-  if (!url || !/^https?:\/\//.test(url)) throw new SandboxError('INVALID_MEDIA', 'give media as base64 or an http(s) url');
-  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) }).catch((err: Error) => {
-    throw new SandboxError('MEDIA_FETCH_FAILED', `could not fetch ${url}: ${err.message}`, 502);
-  });
-  if (!res.ok) throw new SandboxError('MEDIA_FETCH_FAILED', `fetching ${url} answered ${res.status}`, 502);
-  const bytes = Buffer.from(await res.arrayBuffer());
-  if (bytes.length > MAX_MEDIA_BYTES) throw new SandboxError('MEDIA_TOO_LARGE', 'media is larger than 100 MB', 413);
-  return bytes;
 }
 
 export { notFound };

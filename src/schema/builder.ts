@@ -44,5 +44,5 @@ export const builder = new SchemaBuilder<SchemaTypes>({
 });
 
 builder.queryType({ description: 'Read instances and look up numbers.' });
-builder.mutationType({ description: 'Log in; create, link, unlink and delete instances; send messages; manage users and API keys.' });
+builder.mutationType({ description: 'Log in; create, link, unlink and delete instances; send messages; manage users, API keys and webhooks.' });
 builder.subscriptionType({ description: 'Live streams over graphql-ws (or server-sent events): QR codes, status changes, messages, system events.' });

@@ -35,6 +35,7 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
   EMAIL_TAKEN: 'Another user already has that e-mail address.',
   GROUP_NOT_FOUND: 'The instance is not in a group with that JID (or WhatsApp did not return it).',
   API_KEY_NOT_FOUND: 'No API key has that id.',
+  WEBHOOK_NOT_FOUND: 'No webhook you may see has that id.',
   BAD_USER_INPUT: 'An argument failed validation; `extensions.issues` lists each problem with its path.',
   BAD_REQUEST: 'The HTTP request is not a GraphQL request this endpoint accepts (e.g. a mutation over GET, a missing `query` parameter); the HTTP status says which.',
   RATE_LIMITED: 'Too many requests from this address (or logins, or sends); `extensions.retryAfterSeconds` says when to try again.',
@@ -60,6 +61,8 @@ export function createMaskError(logger: Logger): MaskError {
     const location = { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path };
 
     if (original instanceof DomainError) {
+      // The caller's mistake or bad timing, answered with its code: worth a line, not an alert or a stack.
+      logger.info({ code: original.code, path: error.path?.join('.'), reason: original.message }, 'operation refused');
       return createGraphQLError(original.message, { ...location, extensions: { ...original.details, code: original.code } });
     }
     if (original instanceof PothosValidationError) {

@@ -9,11 +9,13 @@ import './qr-code.ts';
 import './message.ts';
 import './system-event.ts';
 import './auth.ts';
+import './webhook.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
 import '../resolvers/media.ts';
 import '../resolvers/subscriptions.ts';
 import '../resolvers/auth.ts';
+import '../resolvers/webhooks.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -1,4 +1,4 @@
-import type { Contact, IncomingMessage, MediaInfo, MessageKind, NumberCheck, SendResult } from '../services/messaging/index.ts';
+import type { Contact, MediaInfo, MessageKind, NumberCheck, SendResult, StoredMessage } from '../services/messaging/index.ts';
 import { builder } from './builder.ts';
 import './scalars.ts';
 
@@ -47,10 +47,11 @@ export const MessageMediaType = builder.objectRef<MediaInfo>('MessageMedia').imp
   }),
 });
 
-export const IncomingMessageType = builder.objectRef<IncomingMessage>('IncomingMessage').implement({
-  description: 'A message an instance received (history sync is not replayed as new messages).',
+export const IncomingMessageType = builder.objectRef<StoredMessage>('IncomingMessage').implement({
+  description: 'A message an instance received, as the message ledger stored it before publishing it (history sync is not replayed as new messages).',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'WhatsApp message id.' }),
+    cursor: t.exposeString('cursor', { description: 'Its position in the ledger: pass it as `messageReceived(after:)` to resume after this message.' }),
     instanceId: t.exposeID('instanceId', { description: 'The instance that received it.' }),
     chatJid: t.exposeString('chatJid', { description: 'The chat it belongs to: the sender for a direct chat, the group JID (`…@g.us`) for a group.' }),
     sender: t.field({ type: ContactType, description: 'Who sent it.', resolve: (m) => m.sender }),

@@ -45,6 +45,9 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       me: authenticated,
       users: admin,
       apiKeys: authenticated,
+      // Webhook fields check the webhook's instance in the service (a webhook id is not an instance id).
+      webhooks: authenticated,
+      webhookDeliveries: authenticated,
     },
     Mutation: {
       login: limits.login,
@@ -62,6 +65,10 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       deleteInstance: forInstance,
       sendText: and(forInstance, limits.send),
       sendMedia: and(forInstance, limits.send),
+      createWebhook: forInstance,
+      updateWebhook: authenticated,
+      deleteWebhook: authenticated,
+      replayWebhookDeliveries: authenticated,
     },
     Subscription: {
       qrCode: forInstance,

@@ -10,6 +10,7 @@ const SYSTEM_EVENT_DESCRIPTIONS: Record<SystemEventKind, string> = {
   INSTANCE_CREATED: 'An instance was created.',
   INSTANCE_DELETED: 'An instance was deleted.',
   INSTANCE_LOGGED_OUT: 'An instance was logged out through the API.',
+  INSTANCE_RESTRICTED: "WhatsApp restricted the instance's account (reach-out timelock, message capping); its sends are paused.",
   RESTORE_STARTED: 'The gateway started reconnecting stored instances after boot.',
   RESTORE_FINISHED: 'Every stored instance has been asked to reconnect.',
   SHUTDOWN: 'The gateway stopped its instances (it is shutting down).',

@@ -2,6 +2,7 @@ import type { AuthService } from './auth/index.ts';
 import type { InstanceService } from './instances/index.ts';
 import type { MessagingService, ReceivedMediaService } from './messaging/index.ts';
 import type { EventBus } from './shared/index.ts';
+import type { WebhookService } from './webhooks/index.ts';
 
 /**
  * What the transports (GraphQL, legacy REST and WebSockets, media download) drive, built once in
@@ -13,4 +14,5 @@ export interface Services {
   receivedMedia: Pick<ReceivedMediaService, 'open'>;
   events: EventBus;
   auth: AuthService;
+  webhooks: WebhookService;
 }

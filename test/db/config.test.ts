@@ -17,11 +17,13 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 describe('loadConfig', () => {
   test('an empty environment gives the documented defaults', () => {
     const dataDir = resolve('./data');
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({}, { isTTY: false })).toEqual({
       server: { host: '0.0.0.0', port: 2121 },
       dataDir,
       database: { kind: 'pglite', dataDir: join(dataDir, 'pglite') },
-      log: { level: 'info' },
+      log: { level: 'info', format: 'json' },
+      metrics: { token: undefined },
+      messages: { queueTtlSeconds: 3600, retentionDays: 90, sendWaitMs: 15000 },
       whatsapp: { deviceName: 'wamux', presenceHeartbeatSeconds: 300 },
       restore: { concurrency: 4, staggerMs: 250 },
       sandbox: { enabled: false },
@@ -35,7 +37,7 @@ describe('loadConfig', () => {
       http: { corsAllowOrigins: [], graphiql: true, introspection: true, rateLimit: { perSecond: 10, burst: 10 } },
       rateLimits: { loginPerMinute: 5, sendPerMinute: 120, redisUrl: undefined, redisKeyPrefix: 'wamux:' },
       legacyWs: { open: false, pingIntervalMs: 300_000, pongTimeoutMs: 900_000, maxQueuedFrames: 256, maxBufferedBytes: 4 * MB, doubleWrapIncoming: true },
-      webhooks: { allowPrivateUrls: false, timeoutMs: 5_000, maxAttempts: 10, concurrencyPerTarget: 4, retryBaseMs: 1_000, retryMaxMs: 300_000, pollMs: 1_000 },
+      webhooks: { allowPrivateUrls: false, timeoutMs: 5_000, maxAttempts: 10, concurrencyPerTarget: 4, retryBaseMs: 1_000, retryMaxMs: 300_000, pollMs: 1_000, deadLetterRetentionDays: 30 },
       legacy: { allowRegistration: false, defaultCountryCode: '62', typingDelay: null, nullEmptyInstanceList: true },
     });
   });
@@ -47,12 +49,16 @@ describe('loadConfig', () => {
       DATA_DIR: '/var/lib/wamux',
       DATABASE_URL: 'postgresql://wamux:secret@db:5432/wamux',
       LOG_LEVEL: 'DEBUG',
+      LOG_FORMAT: 'pretty',
+      METRICS_TOKEN: 'a-metrics-token-0123',
       WA_SANDBOX: 'yes',
       DEVICE_NAME: 'Front desk',
       PRESENCE_HEARTBEAT_SECONDS: '60',
       RESTORE_CONCURRENCY: '16',
       RESTORE_STAGGER_MS: '0',
       SANDBOX_PORT: '9000',
+      SANDBOX_ALLOW_PRIVATE_MEDIA_URLS: 'true',
+      WA_SANDBOX_IN_PRODUCTION: 'true',
       MAX_IMAGE_MB: '2',
       MAX_VIDEO_MB: '64',
       MAX_AUDIO_MB: '8',
@@ -86,6 +92,7 @@ describe('loadConfig', () => {
       WEBHOOK_RETRY_BASE_MS: '100',
       WEBHOOK_RETRY_MAX_MS: '1000',
       WEBHOOK_POLL_MS: '50',
+      WEBHOOK_DEAD_LETTER_RETENTION_DAYS: '7',
       ALLOW_REGISTRATION: 'true',
       DEFAULT_COUNTRY_CODE: '49',
       TYPING_DELAY_MIN: '2',
@@ -96,10 +103,12 @@ describe('loadConfig', () => {
       server: { host: '127.0.0.1', port: 8080 },
       dataDir: '/var/lib/wamux',
       database: { kind: 'postgresql', url: 'postgresql://wamux:secret@db:5432/wamux' },
-      log: { level: 'debug' },
+      log: { level: 'debug', format: 'pretty' },
+      metrics: { token: 'a-metrics-token-0123' },
+      messages: { queueTtlSeconds: 3600, retentionDays: 90, sendWaitMs: 15000 },
       whatsapp: { deviceName: 'Front desk', presenceHeartbeatSeconds: 60 },
       restore: { concurrency: 16, staggerMs: 0 },
-      sandbox: { enabled: true, mode: 'embedded', port: 9000 },
+      sandbox: { enabled: true, mode: 'embedded', port: 9000, allowPrivateMediaUrls: true },
       media: {
         tmpDir: '/var/lib/wamux/tmp',
         limits: { image: 2 * MB, video: 64 * MB, audio: 8 * MB, document: 20 * MB },
@@ -111,7 +120,7 @@ describe('loadConfig', () => {
       http: { corsAllowOrigins: ['https://a.example', 'https://b.example'], graphiql: true, introspection: false, rateLimit: { perSecond: 20, burst: 40 } },
       rateLimits: { loginPerMinute: 3, sendPerMinute: 60, redisUrl: 'redis://127.0.0.1:6379', redisKeyPrefix: 'wamux:' },
       legacyWs: { open: true, pingIntervalMs: 1000, pongTimeoutMs: 3000, maxQueuedFrames: 16, maxBufferedBytes: 65536, doubleWrapIncoming: false },
-      webhooks: { allowPrivateUrls: true, timeoutMs: 2000, maxAttempts: 3, concurrencyPerTarget: 2, retryBaseMs: 100, retryMaxMs: 1000, pollMs: 50 },
+      webhooks: { allowPrivateUrls: true, timeoutMs: 2000, maxAttempts: 3, concurrencyPerTarget: 2, retryBaseMs: 100, retryMaxMs: 1000, pollMs: 50, deadLetterRetentionDays: 7 },
       legacy: { allowRegistration: true, defaultCountryCode: '49', typingDelay: { minMs: 2000, maxMs: 5000 }, nullEmptyInstanceList: false },
     });
   });
@@ -198,6 +207,12 @@ describe('loadConfig', () => {
 });
 
 describe('security settings', () => {
+  test('the sandbox does not start in production unless WA_SANDBOX_IN_PRODUCTION=true says so', () => {
+    expect(() => loadConfig({ WA_SANDBOX: 'true', NODE_ENV: 'production' })).toThrow(/WA_SANDBOX_IN_PRODUCTION=true/);
+    expect(loadConfig({ WA_SANDBOX: 'true', NODE_ENV: 'production', WA_SANDBOX_IN_PRODUCTION: 'true' }).sandbox).toMatchObject({ enabled: true, mode: 'embedded', allowPrivateMediaUrls: false });
+    expect(loadConfig({ NODE_ENV: 'production' }).sandbox).toEqual({ enabled: false });
+  });
+
   test('refuse weak or malformed secrets, naming the variable but never echoing its value', () => {
     try {
       loadConfig({ JWT_SECRET: 'short', SECRETS_KEY: 'not-a-key', ADMIN_PASSWORD: 'tiny', JWT_ACCESS_TTL: 'forever', REDIS_URL: 'http://x' });

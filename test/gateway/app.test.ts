@@ -11,6 +11,7 @@ import {
 } from '../graphql/generated/graphql.ts';
 import { provisionTestStorage, startTestGateway, type TestStorage } from '../helpers/app.ts';
 import { SandboxClient } from '../helpers/sandbox-client.ts';
+import { eventually } from '../helpers/rest-client.ts';
 
 // The app as a process: health, GraphiQL, what sandbox mode adds, and a shutdown that ends every
 // live connection and is safe to repeat.
@@ -30,7 +31,8 @@ describe('the app', { timeout: 120_000 }, () => {
   it('without sandbox mode, mounts no sandbox and trusts nothing extra', async () => {
     const gw = await startTestGateway({ storage, env: { WA_SANDBOX: 'false' } });
     try {
-      expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
+      // Ready once the (empty) restore has finished, a moment after listening.
+      await eventually(async () => (await fetch(`${gw.url}/healthz`)).status === 200, 'ready');
       expect((await fetch(`${gw.url}/sandbox/phones`)).status).toBe(404);
       expect(Buffer.from(WA_CERT_DETAILS.PUBLIC_KEY).toString('hex')).toBe(whatsappRootKey);
     } finally {
@@ -40,9 +42,11 @@ describe('the app', { timeout: 120_000 }, () => {
 
   it('serves health and GraphiQL, ends subscriptions on stop, and stops twice safely', async () => {
     const gw = await startTestGateway({ storage });
-    const health = await fetch(`${gw.url}/healthz`);
-    expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    const health = await eventually(async () => {
+      const res = await fetch(`${gw.url}/healthz`);
+      return res.status === 200 && res;
+    }, 'ready');
+    expect(await health.json()).toMatchObject({ status: 'ok' });
     // Sandbox mode swapped in the sandbox's noise root for this process.
     expect(Buffer.from(WA_CERT_DETAILS.PUBLIC_KEY).toString('hex')).not.toBe(whatsappRootKey);
 

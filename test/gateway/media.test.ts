@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
@@ -223,6 +224,55 @@ describe('received media', () => {
   });
 });
 
+describe('received media a contact crafted', () => {
+  const receive = async (send: () => Promise<string>) => {
+    const sub = await gw.ws.subscribe(MessageReceivedDocument, { instanceId });
+    try {
+      const id = await send();
+      await sub.next((d) => d.messageReceived.id === id);
+      return id;
+    } finally {
+      sub.close();
+    }
+  };
+
+  it('is never fetched from outside WhatsApp’s media servers: no connection, 502 MEDIA_FETCH_FAILED', async () => {
+    files.files.set('/internal', { body: Buffer.from('internal only') });
+    const port = new URL(filesUrl).port;
+    const mediaKey = randomBytes(32).toString('base64');
+    for (const pointer of [
+      { url: `${filesUrl}/internal` },
+      { url: `https://127.0.0.1:${port}/internal` },
+      { url: 'https://169.254.169.254/latest/meta-data' },
+      { url: 'https://mmg.whatsapp.net.attacker.example/internal' },
+      { url: 'https://mmg.whatsapp.net/x', directPath: `@127.0.0.1:${port}/internal` },
+      { directPath: `//127.0.0.1:${port}/internal` },
+    ]) {
+      const id = await receive(() => gw.sandbox.sendRaw(PEER, ME, { imageMessage: { mimetype: 'image/jpeg', mediaKey, fileLength: 13, ...pointer } }));
+      const res = await download(`/media/${instanceId}/${id}`, gw.adminToken);
+      expect(res.status, JSON.stringify(pointer)).toBe(502);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('MEDIA_FETCH_FAILED');
+    }
+    expect(files.hits('/internal')).toBe(0);
+  });
+
+  it('is served with the declared Content-Type only when that is a plain type/subtype', async () => {
+    const { bytes } = mediaSamples.DOCUMENT();
+    for (const [declared, served] of [
+      ['text/html\r\nx-injected: yes', 'application/octet-stream'],
+      ['<script>', 'application/octet-stream'],
+      ['application/pdf', 'application/pdf'],
+    ] as const) {
+      const id = await receive(() => gw.sandbox.sendMedia(PEER, ME, { kind: 'document', base64: bytes.toString('base64'), mimeType: declared, fileName: 'x.pdf' }));
+      const res = await download(`/media/${instanceId}/${id}`, gw.adminToken);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(served);
+      expect(res.headers.get('x-injected')).toBeNull();
+      expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+    }
+  });
+});
+
 async function createApiKey(): Promise<{ apiKeyToken: string }> {
   const { CreateApiKeyDocument } = await import('../graphql/generated/graphql.ts');
   const { createApiKey } = await gw.http.ok(CreateApiKeyDocument, { name: 'media downloads' });
@@ -240,7 +290,19 @@ describe('with private URLs refused (the default)', () => {
   });
   afterAll(() => strict?.close());
 
-  it.each(['LOCAL', 'http://localhost:9/x.jpg', 'http://[::1]:9/x.jpg', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.1/x.jpg'])(
+  it.each([
+    'LOCAL',
+    'http://localhost:9/x.jpg',
+    'http://[::1]:9/x.jpg',
+    'http://169.254.169.254/latest/meta-data',
+    'http://10.0.0.1/x.jpg',
+    // TEST-NETs, documentation and 6to4 prefixes, an IPv4-compatible loopback: ipaddr.js' ranges.
+    'http://192.0.2.1/x.jpg',
+    'http://198.51.100.7/x.jpg',
+    'http://[2001:db8::1]/x.jpg',
+    'http://[2002:7f00:1::]/x.jpg',
+    'http://[::127.0.0.1]:9/x.jpg',
+  ])(
     'refuses %s with MEDIA_URL_FORBIDDEN before fetching, leaving no temp file',
     async (url) => {
       const before = files.requests;

@@ -193,6 +193,31 @@ describe('tenants', () => {
   });
 });
 
+describe('the sandbox control API on the gateway', () => {
+  it('answers administrators only: 401 without a credential, 403 for a user, an admin API key works', async () => {
+    const phones = `${gw.url}/sandbox/phones`;
+    const without = await fetch(phones);
+    expect(without.status).toBe(401);
+    expect(((await without.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+    expect((await fetch(phones, { headers: { authorization: 'Bearer not-a-token' } })).status).toBe(401);
+    const user = await gw.createUserToken('sandbox-peeker');
+    const asUser = await fetch(phones, { headers: { authorization: `Bearer ${user}` } });
+    expect(asUser.status).toBe(403);
+    // Nor can a user read a phone's messages or unlink its devices.
+    expect((await fetch(`${phones}/15550700001/messages`, { headers: { authorization: `Bearer ${user}` } })).status).toBe(403);
+    const key = (await gw.http.ok(CreateApiKeyDocument, { name: 'sandbox admin' })).createApiKey.key;
+    const asKey = await fetch(phones, { headers: { authorization: `Bearer ${key}` } });
+    expect(asKey.status).toBe(200);
+    expect(((await asKey.json()) as Array<{ phoneNumber: string }>).map((p) => p.phoneNumber)).toContain('15550700001');
+  });
+
+  it('does not fetch phone media from private or loopback addresses (its own setting is off)', async () => {
+    for (const url of ['http://127.0.0.1:9/x.jpg', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:9/x.jpg', 'http://192.0.2.1/x.jpg']) {
+      await expect(gw.sandbox.sendMedia('15550700009', '15550700001', { kind: 'image', url, mimeType: 'image/jpeg' })).rejects.toThrow(/answered 400: MEDIA_URL_FORBIDDEN/);
+    }
+  });
+});
+
 describe('rate limits', () => {
   it('limits logins per address with a retry hint, and HTTP requests per address with 429', async () => {
     const limited = await startTestGateway({ env: { LOGIN_RATE_LIMIT_PER_MINUTE: '3', RATE_LIMIT_RPS: '20', RATE_LIMIT_BURST: '20' } });

@@ -119,7 +119,7 @@ export async function startTestGateway(options: { storage?: TestStorage; env?: R
   const wsUrl = `${url.replace(/^http/, 'ws')}/graphql`;
   const ws = new WsGraphQLClient(wsUrl, adminToken);
   const extraWs: WsGraphQLClient[] = [];
-  const sandbox = new SandboxClient(`${url}/sandbox`);
+  const sandbox = new SandboxClient(`${url}/sandbox`, adminToken);
 
   let stopping: Promise<void> | undefined;
   const gateway: TestGateway = {

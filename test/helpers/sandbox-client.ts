@@ -40,14 +40,22 @@ export type Fault = FaultRequest;
  */
 export class SandboxClient {
   readonly baseUrl: string;
-  constructor(baseUrl: string) {
+  /** On a gateway, `/sandbox` wants an ADMIN's access token or API key; the standalone sandbox wants none. */
+  readonly token: string | undefined;
+  constructor(baseUrl: string, token?: string) {
     this.baseUrl = baseUrl;
+    this.token = token;
+  }
+
+  private get auth(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: { ...this.auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const json = (await res.json()) as T & { error?: { code: string; message: string } };
     if (!res.ok) throw new Error(`sandbox ${method} ${path} answered ${res.status}: ${json.error?.code} ${json.error?.message}`);
@@ -74,9 +82,14 @@ export class SandboxClient {
     return (await this.call<{ id: string }>('POST', `/phones/${from}/messages`, { to, media })).id;
   }
 
+  /** Sends any message content as protobuf JSON (bytes as base64), as a modified client could. */
+  async sendRaw(from: string, to: string, raw: Record<string, unknown>): Promise<string> {
+    return (await this.call<{ id: string }>('POST', `/phones/${from}/messages`, { to, raw })).id;
+  }
+
   /** The decrypted bytes of a media message the phone received. */
   async downloadMedia(phoneNumber: string, messageId: string): Promise<{ bytes: Buffer; mimeType: string }> {
-    const res = await fetch(`${this.baseUrl}/phones/${phoneNumber}/messages/${messageId}/media`);
+    const res = await fetch(`${this.baseUrl}/phones/${phoneNumber}/messages/${messageId}/media`, { headers: this.auth });
     if (!res.ok) throw new Error(`sandbox media download answered ${res.status}: ${await res.text()}`);
     return { bytes: Buffer.from(await res.arrayBuffer()), mimeType: res.headers.get('content-type') ?? '' };
   }

@@ -1,10 +1,14 @@
 import type { Config } from '../../src/config.ts';
-import type { AuthValueCodec } from '../../src/db/auth-value.codec.ts';
+import { bufferJsonCodec, encryptedCodec, type AuthValueCodec } from '../../src/db/auth-value.codec.ts';
+import { MessageRepository } from '../../src/db/message.repository.ts';
 import type { Orm } from '../../src/db/orm.ts';
 import { InstanceRegistry } from '../../src/services/instances/index.ts';
-import { MessageSender, ReceivedMediaService } from '../../src/services/messaging/index.ts';
+import { MessageLedger, MessageSender, ReceivedMediaService } from '../../src/services/messaging/index.ts';
 import { createLogger, EventBus, type Logger } from '../../src/services/shared/index.ts';
 import type { InstanceStatus } from '../../src/services/instances/index.ts';
+
+/** One key for every suite: services started again on the same database read what earlier ones stored. */
+const TEST_CODEC = encryptedCodec(Buffer.alloc(32, 7));
 
 export interface TestServices {
   registry: InstanceRegistry;
@@ -25,10 +29,13 @@ export function startServices(options: {
   logger?: Logger;
   media?: Config['media'];
   authCodec?: AuthValueCodec;
+  /** The sandbox's media host (`sandbox.info.mediaHost`), for downloads of received media. */
+  mediaHost?: string;
 }): TestServices {
   const logger = options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'silent');
   const events = new EventBus(logger);
-  const receivedMedia = new ReceivedMediaService({ orm: options.orm, logger });
+  const receivedMedia = new ReceivedMediaService({ orm: options.orm, logger, codec: options.authCodec ?? TEST_CODEC, hosts: { sandboxHost: options.mediaHost } });
+  const ledger = new MessageLedger({ repo: new MessageRepository(options.orm, options.authCodec ?? bufferJsonCodec), events, logger, retentionDays: 0 });
   const registry = new InstanceRegistry({
     orm: options.orm,
     logger,
@@ -37,6 +44,7 @@ export function startServices(options: {
     restore: { concurrency: 4, staggerMs: 0 },
     waWebSocketUrl: options.waWebSocketUrl,
     saveMedia: (ref) => receivedMedia.save(ref),
+    receive: async (message) => void (await ledger.recordInbound(message)),
     ...(options.authCodec ? { authCodec: options.authCodec } : {}),
   });
   const messages = new MessageSender({ sessions: registry, ...(options.media ? { media: options.media } : {}) });

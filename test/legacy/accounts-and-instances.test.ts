@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateApiKeyDocument, GrantInstanceAccessDocument, MeDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, TEST_ADMIN, type TestGateway } from '../helpers/app.ts';
@@ -227,7 +228,7 @@ describe('ownership', () => {
 describe('health and unknown routes', () => {
   it('answers health, and 404 (or 401 first under /api) for unknown routes', async () => {
     const health = await anonymous.get('/');
-    expect(health.body).toEqual({ success: true, message: 'WhatsApp API is running', version: '1.0.0' });
+    expect(health.body).toEqual({ success: true, message: 'WhatsApp API is running', version: (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version });
     openapi.check('GET', '/', health);
     expect(await anonymous.get('/no-such-route')).toMatchObject({ status: 404, body: { success: false, message: 'Endpoint not found', error: 'Not Found' } });
     expect(await anonymous.get('/api/no-such-route')).toMatchObject({ status: 401, body: { success: false, message: 'Unauthorized', error: { code: 'UNAUTHORIZED' } } });

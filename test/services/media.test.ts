@@ -27,6 +27,7 @@ function registry(allowPrivate: boolean): TestServices {
   const r = startServices({
     orm: db.orm,
     waWebSocketUrl: t.sandbox.info.wsUrl,
+    mediaHost: t.sandbox.info.mediaHost,
     media: {
       tmpDir,
       limits: { image: 1 * MB, video: 2 * MB, audio: 1 * MB, document: 3 * MB },

@@ -4,6 +4,7 @@ import { AuthCreds } from '../../src/db/auth-creds.entity.ts';
 import { AuthKey } from '../../src/db/auth-key.entity.ts';
 import { bufferJsonCodec, encryptedCodec, isEncrypted } from '../../src/db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from '../../src/db/encrypt-legacy-rows.ts';
+import { ReceivedMedia } from '../../src/db/received-media.entity.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 import { startTestSandbox } from '../helpers/sandbox.ts';
 import { startServices, type TestServices } from '../helpers/services.ts';
@@ -66,6 +67,12 @@ it('stores no plaintext creds or keys, migrates old rows, and still restores aft
   const sent = await r.messages.sendText({ instanceId: id, to: '15550600002', text: 'still me' });
   await t.sandbox.waitForMessage('15550600002', (m) => m.id === sent.messageId);
   expect((await rawRows()).every(isEncrypted)).toBe(true);
+
+  // The key of received media (with its path, enough to fetch and decrypt the file) is encrypted too.
+  const received = new Promise<string>((resolve) => r.events.on('messageReceived', (m) => m.media && resolve(m.id)));
+  await t.sandbox.sendMedia('15550600002', '15550600001', { kind: 'document', base64: Buffer.from('%PDF-1.4 private').toString('base64'), mimeType: 'application/pdf' });
+  const media = await db.orm.em.fork().findOneOrFail(ReceivedMedia, { messageId: await received });
+  expect(isEncrypted(media.mediaKey)).toBe(true);
 
   // The wrong key cannot read them.
   expect(() => encryptedCodec(randomBytes(32)).decode((after[0]!))).toThrow();

@@ -96,6 +96,12 @@ export class AuthService {
     return (await this.accounts.listUsers()).map(view);
   }
 
+  /** Who a background job acts for (a user's webhook on every instance they may see); null when the user is gone. */
+  async principalOf(userId: string): Promise<Principal | null> {
+    const user = await this.accounts.findUser(userId);
+    return user && { userId: user.id, role: user.role, via: 'jwt', expiresAt: null, apiKeyId: null };
+  }
+
   async me(principal: Principal): Promise<UserView> {
     const user = await this.accounts.findUser(principal.userId);
     if (!user) throw unauthenticated('this account no longer exists');

@@ -8,9 +8,18 @@ import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts'
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
 import type { InstanceService, SessionSource } from './instance.service.ts';
-import { normalizePhoneNumber, type GroupInfo, type KnownContact } from '../messaging/index.ts';
+import { normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
+import type { Metrics } from '../shared/metrics.ts';
+
+/** The boot-time restore: stored instances started so far (`done` counts failures too). */
+export interface RestoreProgress {
+  total: number;
+  done: number;
+  failed: number;
+  finished: boolean;
+}
 
 export interface RegistryDeps {
   orm: Orm;
@@ -21,10 +30,17 @@ export interface RegistryDeps {
   events: EventBus;
   /** Keeps a received message's media reference; awaited before the message is published, so its download works at once. */
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
+  /**
+   * Stores a received message in the ledger, which publishes it when it is new. Awaited before
+   * Baileys sends the delivery receipt (see WhatsAppSession).
+   */
+  receive(message: IncomingMessage): Promise<void>;
   /** Where Baileys connects (the sandbox in sandbox mode); WhatsApp itself when unset. */
   waWebSocketUrl?: string;
   /** Encrypts creds and keys at rest; plain Baileys JSON when unset. */
   authCodec?: AuthValueCodec;
+  /** Counts connects, closes, messages and key writes when given. */
+  metrics?: Metrics;
 }
 
 /** Free-text labels: trimmed, empty means none. */
@@ -61,6 +77,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   private readonly keyWriter: KeyWriter;
   private readonly heartbeat: NodeJS.Timeout;
   private restoring: Promise<void> | undefined;
+  private readonly restoreState: RestoreProgress = { total: 0, done: 0, failed: 0, finished: false };
   private stopping: Promise<void> | undefined;
 
   constructor(deps: RegistryDeps) {
@@ -68,7 +85,15 @@ export class InstanceRegistry implements InstanceService, SessionSource {
     this.log = deps.logger.child({ component: 'instances' });
     this.events = deps.events;
     this.repo = new InstanceRepository(deps.orm);
-    this.keyWriter = new KeyWriter(deps.orm);
+    const metrics = deps.metrics;
+    this.keyWriter = new KeyWriter(
+      deps.orm,
+      metrics &&
+        ((writes, seconds) => {
+          metrics.keyWriteBatch.observe(writes);
+          metrics.keyWriteSeconds.observe(seconds);
+        }),
+    );
     // One timer for all instances, not one per instance.
     this.heartbeat = setInterval(() => {
       for (const s of this.sessions.values()) void s.heartbeat();
@@ -208,20 +233,45 @@ export class InstanceRegistry implements InstanceService, SessionSource {
     return this.restoring;
   }
 
+  /** How far the boot-time restore is: readiness reports it, and it is logged as it goes. */
+  restoreProgress(): RestoreProgress {
+    return { ...this.restoreState };
+  }
+
   private async runRestore(): Promise<void> {
+    const started = Date.now();
     const rows = await this.repo.listWithCreds();
+    const progress = this.restoreState;
+    progress.total = rows.length;
     // Their stored status is the previous process's; a session started meanwhile writes its own.
     await this.repo.markConnecting(rows.filter((r) => !this.sessions.has(r.id) && !this.starting.has(r.id)).map((r) => r.id));
     this.system('RESTORE_STARTED', `restoring ${rows.length} instance(s)`, null);
+    if (rows.length) this.log.info({ total: rows.length }, `restoring ${rows.length} stored instance(s)`);
     const queue = [...rows];
     const { concurrency, staggerMs } = this.deps.restore;
+    // A line every 5 s at most, so restoring 500 instances shows progress without flooding the log.
+    let lastLine = Date.now();
     const worker = async () => {
       for (let row = queue.shift(); row && !this.stopping; row = queue.shift()) {
-        await this.ensureSession(row.id).catch((err) => this.log.error({ err, instanceId: row!.id }, 'restore of instance failed'));
+        await this.ensureSession(row.id).catch((err) => {
+          progress.failed++;
+          this.log.warn({ err, instanceId: row!.id }, 'restore of instance failed');
+        });
+        progress.done++;
+        if (Date.now() - lastLine >= 5_000 && progress.done < progress.total) {
+          lastLine = Date.now();
+          this.log.info({ ...progress }, `restored ${progress.done}/${progress.total} instances`);
+        }
         if (staggerMs) await new Promise((r) => setTimeout(r, staggerMs));
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+    progress.finished = true;
+    const online = rows.filter((r) => this.sessions.get(r.id)?.online).length;
+    this.log.info(
+      { ...progress, online, ms: Date.now() - started },
+      `restore finished: ${progress.done}/${progress.total} instances started (${online} online, ${progress.failed} failed) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     this.system('RESTORE_FINISHED', `restored ${rows.length} instance(s)`, null);
   }
 
@@ -288,8 +338,9 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       waWebSocketUrl: this.deps.waWebSocketUrl,
       onState: (snapshot) => this.onState(id, snapshot),
       onQr: (qr) => qr && this.events.publish('qrCode', qr),
-      onMessage: (message) => this.events.publish('messageReceived', message),
+      receive: (message) => this.deps.receive(message),
       saveMedia: (ref) => this.deps.saveMedia(ref),
+      onClose: (statusCode, action) => this.deps.metrics?.connectionCloses.inc({ code: String(statusCode ?? 'none'), action }),
       onEnded: () => {
         if (this.sessions.get(id) === session) this.sessions.delete(id);
       },
@@ -305,8 +356,10 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   }
 
   private async onState(id: string, s: SessionSnapshot): Promise<void> {
-    const previous = this.lastStatus.get(id) ?? s.status;
+    const before = this.lastStatus.get(id);
+    const previous = before ?? s.status;
     this.lastStatus.set(id, s.status);
+    if (s.status === 'ONLINE' && before !== 'ONLINE') this.deps.metrics?.connects.inc();
     const { reconnectAttempts: _, ...columns } = s;
     await this.repo.patch(id, columns);
     this.events.publish('instanceStatus', {

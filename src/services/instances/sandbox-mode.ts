@@ -7,6 +7,8 @@ import type { Logger } from '../shared/index.ts';
 export interface SandboxLink {
   /** Where every instance's Baileys socket connects. */
   wsUrl: string;
+  /** `host:port` of the sandbox's media server, where received media is fetched from instead of WhatsApp's CDN. */
+  mediaHost: string;
   /** The in-process sandbox (embedded mode): its control API is mounted at /sandbox. */
   embedded: WhatsAppSandbox | undefined;
   /** Stops an embedded sandbox and takes the trust back. Idempotent. */
@@ -24,10 +26,10 @@ export async function linkSandbox(config: Extract<SandboxConfig, { enabled: true
   const { trustSandbox } = await import('../../sandbox/trust.ts');
   const sandboxLog = log.child({ component: 'sandbox' });
   if (config.mode === 'external') {
-    const { wsUrl, rootPublicKey, caCertPem } = await fetchSandboxTrust(config.url);
+    const { wsUrl, mediaHost, rootPublicKey, caCertPem } = await fetchSandboxTrust(config.url);
     const untrust = trustSandbox({ rootPublicKey: Buffer.from(rootPublicKey, 'hex'), caCertPem });
     sandboxLog.info({ controlUrl: config.url, wsUrl }, 'sandbox mode: instances connect to the external sandbox');
-    return { wsUrl, embedded: undefined, stop: async () => untrust() };
+    return { wsUrl, mediaHost, embedded: undefined, stop: async () => untrust() };
   }
 
   const { WhatsAppSandbox } = await import('../../sandbox/sandbox.ts');
@@ -35,6 +37,7 @@ export async function linkSandbox(config: Extract<SandboxConfig, { enabled: true
     host: '127.0.0.1',
     port: config.port,
     dataDir: join(dataDir, 'sandbox'),
+    allowPrivateMediaUrls: config.allowPrivateMediaUrls,
     onError: (message, err) => sandboxLog.warn({ err }, message),
   });
   const untrust = trustSandbox(sandbox.trust);
@@ -42,6 +45,7 @@ export async function linkSandbox(config: Extract<SandboxConfig, { enabled: true
   let stopping: Promise<void> | undefined;
   return {
     wsUrl: sandbox.info.wsUrl,
+    mediaHost: sandbox.info.mediaHost,
     embedded: sandbox,
     stop: () =>
       (stopping ??= (async () => {
@@ -51,7 +55,7 @@ export async function linkSandbox(config: Extract<SandboxConfig, { enabled: true
   };
 }
 
-async function fetchSandboxTrust(controlUrl: string): Promise<{ wsUrl: string; rootPublicKey: string; caCertPem: string }> {
+async function fetchSandboxTrust(controlUrl: string): Promise<{ wsUrl: string; mediaHost: string; rootPublicKey: string; caCertPem: string }> {
   const get = async (path: string) => {
     let res: Response;
     try {
@@ -62,9 +66,9 @@ async function fetchSandboxTrust(controlUrl: string): Promise<{ wsUrl: string; r
     if (!res.ok) throw new Error(`SANDBOX_URL: ${controlUrl}${path} answered ${res.status}; is this a wamux sandbox control URL?`);
     return res;
   };
-  const info = (await (await get('/info')).json()) as { wsUrl?: unknown; rootPublicKey?: unknown };
-  if (typeof info.wsUrl !== 'string' || typeof info.rootPublicKey !== 'string') {
+  const info = (await (await get('/info')).json()) as { wsUrl?: unknown; mediaHost?: unknown; rootPublicKey?: unknown };
+  if (typeof info.wsUrl !== 'string' || typeof info.mediaHost !== 'string' || typeof info.rootPublicKey !== 'string') {
     throw new Error(`SANDBOX_URL: ${controlUrl}/info is not a wamux sandbox's info`);
   }
-  return { wsUrl: info.wsUrl, rootPublicKey: info.rootPublicKey, caCertPem: await (await get('/ca.pem')).text() };
+  return { wsUrl: info.wsUrl, mediaHost: info.mediaHost, rootPublicKey: info.rootPublicKey, caCertPem: await (await get('/ca.pem')).text() };
 }

@@ -1,4 +1,4 @@
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
@@ -7,6 +7,8 @@ import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Lo
 import { ContactBook, mediaReferenceOf, toIncomingMessage, type GroupInfo, type IncomingMessage } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { toQrCode } from './qr.ts';
+import { SessionMemory } from './session-memory.ts';
+import { guardedSignalRepository } from './signal-guard.ts';
 import { decideReconnect } from './reconnect-policy.ts';
 import type { InstanceStatus, QrCode } from './types.ts';
 
@@ -34,11 +36,17 @@ export interface SessionDeps {
   /** Persist and publish a state change (called in order; the session never runs two at once). */
   onState(snapshot: SessionSnapshot): Promise<void>;
   onQr(qr: QrCode | null): void;
-  onMessage(message: IncomingMessage): void;
+  /**
+   * Stores an incoming message in the ledger (which publishes it when new). Awaited before
+   * Baileys sends the delivery receipt; a rejection keeps the receipt from going out.
+   */
+  receive(message: IncomingMessage): Promise<void>;
   /** Keeps what is needed to download a received media message later; awaited before the event goes out. */
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
   onEnded(): void;
+  /** Every close of the WhatsApp connection while running, with what the reconnect policy decided. */
+  onClose?(statusCode: number | undefined, action: 'restart' | 'retry' | 'stop'): void;
 }
 
 const SEEN_IDS_LIMIT = 2_000;
@@ -48,6 +56,8 @@ const statusCodeOf = (err: unknown): number | undefined => (err as { output?: { 
 /** How Baileys fails a call whose socket closed or went silent under it (see withSocket). */
 function isConnectionFailure(err: unknown): boolean {
   if (typeof err === 'number') return true;
+  // A write into a socket the peer already closed.
+  if (['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED'].includes((err as { code?: string } | undefined)?.code ?? '')) return true;
   const code = statusCodeOf(err);
   return code === DisconnectReason.connectionClosed || code === DisconnectReason.timedOut;
 }
@@ -66,6 +76,9 @@ export class WhatsAppSession {
   private readonly deps: SessionDeps;
   private readonly log: Logger;
   private auth: DbAuthState | undefined;
+  private keys: SignalKeyStore | undefined;
+  /** Caches Baileys would otherwise rebuild with every socket (see SessionMemory). */
+  private readonly memory = new SessionMemory();
   private sock: WASocket | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private qrShown = 0;
@@ -73,7 +86,7 @@ export class WhatsAppSession {
   private ended = false;
   /** Serialises state callbacks so the stored status never goes backwards. */
   private stateChain: Promise<void> = Promise.resolve();
-  /** Recently delivered message ids: WhatsApp may deliver the same message twice (retries, offline replays). */
+  /** Recently stored message ids: saves the ledger a round trip when Baileys emits a message the receipt hook already stored. */
   private readonly seenIds = new Set<string>();
   private qrWaiters: Array<() => void> = [];
   private incoming: Promise<void> = Promise.resolve();
@@ -103,6 +116,8 @@ export class WhatsAppSession {
 
   async start(): Promise<void> {
     this.auth = await createDbAuthState(this.deps.orm, this.instanceId, { codec: this.deps.authCodec, keyWriter: this.deps.keyWriter });
+    // One key cache for the session, not one per socket: a reconnect starts warm.
+    this.keys = makeCacheableSignalKeyStore(this.auth.state.keys, baileysLogger(this.deps.logger, this.instanceId));
     await this.setState({ status: this.hasCreds ? 'CONNECTING' : 'QR_PENDING' });
     this.openSocket();
   }
@@ -111,13 +126,21 @@ export class WhatsAppSession {
     if (this.stopping || this.ended) return;
     const auth = this.auth!;
     const logger = baileysLogger(this.deps.logger, this.instanceId);
+    const memory = this.memory;
     const sock = makeWASocket({
-      auth: { creds: auth.state.creds, keys: makeCacheableSignalKeyStore(auth.state.keys, logger) },
+      auth: { creds: auth.state.creds, keys: this.keys! },
       logger,
+      userDevicesCache: memory.userDevices,
+      msgRetryCounterCache: memory.msgRetryCounter,
+      placeholderResendCache: memory.placeholderResends,
+      getMessage: async (key) => memory.sentMessage(key.id),
+      makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted }),
       // The first element is what the phone lists under "Linked devices".
       browser: [this.deps.deviceName, 'Chrome', '124.0.0'],
       markOnlineOnConnect: false,
       syncFullHistory: false,
+      // Our Baileys patch (patches/): the message is in the ledger before WhatsApp hears it arrived.
+      beforeMessageReceipt: (msg) => this.store(msg),
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
     this.sock = sock;
@@ -146,23 +169,34 @@ export class WhatsAppSession {
     });
   }
 
+  /**
+   * Messages Baileys emits without passing our receipt hook first (placeholder resends, anything
+   * a future Baileys adds); the ledger deduplicates, so what the hook stored is not stored twice.
+   */
   private async onMessages(messages: WAMessage[], type: string): Promise<void> {
     for (const msg of messages) {
+      // Kept for a phone's retry receipt, which may come after a reconnect (see SessionMemory).
+      if (msg.key.fromMe && msg.message && msg.key.id) this.memory.rememberSent(msg.key.id, msg.message);
       // 'append' carries our own sends and messages delivered while we were offline; only the
       // latter are new to the user. History sync never comes through here.
       if (type === 'append' && msg.key.fromMe) continue;
-      const id = msg.key.id;
-      if (!id || this.seenIds.has(id)) continue;
-      const media = mediaReferenceOf(this.instanceId, msg);
-      const incoming = toIncomingMessage(this.instanceId, msg, media);
-      if (!incoming) continue;
-      this.seenIds.add(id);
-      if (!incoming.fromMe) this.contacts.remember({ jid: incoming.sender.jid, lid: incoming.sender.lid, phoneNumber: incoming.sender.phoneNumber, name: incoming.sender.pushName });
-      if (this.seenIds.size > SEEN_IDS_LIMIT) this.seenIds.delete(this.seenIds.values().next().value!);
-      // A failed save costs the later download, never the message itself.
-      if (media) await this.deps.saveMedia(media).catch((err) => this.log.error({ err, messageId: id }, 'saving the media reference failed'));
-      this.deps.onMessage(incoming);
+      await this.store(msg).catch((err) => this.log.error({ err, messageId: msg.key.id }, 'storing an incoming message failed'));
     }
+  }
+
+  /** Into the ledger (with its media reference). Throws when the ledger could not store it. */
+  private async store(msg: WAMessage): Promise<void> {
+    const id = msg.key.id;
+    if (!id || this.seenIds.has(id)) return;
+    const media = mediaReferenceOf(this.instanceId, msg);
+    const incoming = toIncomingMessage(this.instanceId, msg, media);
+    if (!incoming) return;
+    // A failed save costs the later download, never the message itself.
+    if (media) await this.deps.saveMedia(media).catch((err) => this.log.error({ err, messageId: id }, 'saving the media reference failed'));
+    await this.deps.receive(incoming);
+    this.seenIds.add(id);
+    if (this.seenIds.size > SEEN_IDS_LIMIT) this.seenIds.delete(this.seenIds.values().next().value!);
+    if (!incoming.fromMe) this.contacts.remember({ jid: incoming.sender.jid, lid: incoming.sender.lid, phoneNumber: incoming.sender.phoneNumber, name: incoming.sender.pushName });
   }
 
   private async onConnectionUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
@@ -205,6 +239,7 @@ export class WhatsAppSession {
     const reason = `${error?.message ?? 'connection closed'}${statusCode ? ` (${statusCode})` : ''}`;
     const decision = decideReconnect(statusCode, this.reconnectAttempts + 1, { hasCreds: this.hasCreds });
     this.log.info({ statusCode, decision: decision.action }, 'connection closed');
+    this.deps.onClose?.(statusCode, decision.action);
     if (decision.action === 'restart') {
       this.openSocket();
       await this.setState({ status: 'CONNECTING' });
@@ -266,15 +301,16 @@ export class WhatsAppSession {
       return await work(sock);
     } catch (err) {
       if (err instanceof DomainError) throw err;
-      const lost = sock !== this.sock || !this.online || isConnectionFailure(err);
+      const lost = sock !== this.sock || !this.online || !sock.ws.isOpen || isConnectionFailure(err);
       if (!lost) throw err;
-      // A time-out on a socket that still looks open: WhatsApp stopped answering it. Staying ONLINE
-      // on it would be a lie, so it is ended and the reconnect policy takes over.
-      if (sock === this.sock && statusCodeOf(err) === DisconnectReason.timedOut) {
-        this.log.warn({ err }, 'WhatsApp did not answer on an open socket; reconnecting');
-        await sock.end(Object.assign(new Error('WhatsApp stopped answering'), { output: { statusCode: DisconnectReason.timedOut } }));
+      if (sock === this.sock) {
+        // Baileys has not reported the close yet (a write failed first, or WhatsApp went silent on a
+        // socket that still looks open). Ending it now makes the state say what is true before the
+        // caller hears about it; the reconnect policy takes over.
+        this.log.warn({ err }, 'the socket failed under a request; reconnecting');
+        await sock.end(Object.assign(new Error(`connection failed: ${(err as Error)?.message ?? String(err)}`), { output: { statusCode: DisconnectReason.connectionLost } }));
       }
-      throw instanceNotConnected(this.instanceId, this.status);
+      throw instanceNotConnected(this.instanceId, this.status === 'ONLINE' ? 'RECONNECTING' : this.status);
     }
   }
 

@@ -4,6 +4,8 @@ export { ContactBook } from './contact-book.ts';
 export { ReceivedMediaService } from './media/received-media.service.ts';
 export { mediaReferenceOf } from './media/received-media.ts';
 export { toIncomingMessage } from './message-mapper.ts';
+export { MessageLedger, toStoredMessage } from './ledger.ts';
 export { MessageSender, type MessageSenderDeps, type MessagingService } from './message-sender.ts';
+export { measureSends } from './measured-sends.ts';
 export { normalizePhoneNumber } from './recipients.ts';
 export type * from './types.ts';

@@ -48,6 +48,40 @@ export interface IncomingMessage {
   media: MediaInfo | null;
 }
 
+export type MessageDirection = 'INBOUND' | 'OUTBOUND';
+export type MessageStatus = 'SCHEDULED' | 'QUEUED' | 'SENDING' | 'SENT' | 'DELIVERED' | 'READ' | 'PLAYED' | 'FAILED' | 'CANCELLED' | 'RECEIVED';
+
+/**
+ * A message as the ledger stored it: what every consumer (subscriptions, legacy sockets, webhooks)
+ * reads, never the raw Baileys event. INBOUND = arrived over the socket (from others, or from the
+ * account's own phone: `fromMe`); OUTBOUND = sent through this gateway.
+ */
+export interface StoredMessage extends IncomingMessage {
+  /** The ledger sequence number as a string: opaque, ordered, resumable (`messageReceived(after:)`). */
+  cursor: string;
+  direction: MessageDirection;
+  status: MessageStatus;
+  /** When each status was reached. */
+  statusTimes: Partial<Record<MessageStatus, Date>>;
+  /** Why a send FAILED: a stable code (`EXPIRED`, `INSTANCE_LOGGED_OUT`, `SEND_FAILED`, …) and a message. */
+  errorCode: string | null;
+  errorMessage: string | null;
+  quotedId: string | null;
+  idempotencyKey: string | null;
+  /** When the ledger stored it. */
+  storedAt: Date;
+}
+
+/** A stored message changed status (from WhatsApp's ack or receipts, or the send queue). */
+export interface MessageStatusEvent {
+  instanceId: string;
+  messageId: string;
+  status: MessageStatus;
+  at: Date;
+  /** The message after the change. */
+  message: StoredMessage;
+}
+
 export interface MediaInfo {
   kind: MessageKind;
   mimeType: string;

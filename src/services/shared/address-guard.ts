@@ -1,26 +1,22 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
-// Loopback, private, link-local, carrier-grade NAT, benchmarking, multicast/reserved, and the IPv6
-// equivalents: a URL the caller gives us must not reach into the gateway's own network.
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3],
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
-}
-
+/**
+ * Only public unicast addresses may be reached by a URL someone else chose. The ranges are
+ * ipaddr.js' maintained list (loopback, private, link-local, carrier-grade NAT, TEST-NETs and other
+ * reserved blocks, multicast, 6to4, Teredo, NAT64, IPv4-mapped and -compatible forms of all of
+ * them …) rather than a hand-kept one; anything it cannot parse is refused too.
+ */
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    return mapped ? blocked.check(mapped[1]!, 'ipv4') : blocked.check(address, 'ipv6');
-  }
-  return true;
+  if (!ipaddr.isValid(address)) return true;
+  // `process` unwraps ::ffff:a.b.c.d to the IPv4 address it stands for.
+  const ip = ipaddr.process(address);
+  // ipaddr.js counts the deprecated IPv4-compatible ::/96 ([::127.0.0.1] is ::7f00:1) as unicast.
+  return ip.range() !== 'unicast' || (ip.kind() === 'ipv6' && ip.match(IPV4_COMPATIBLE));
 }
+
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
 
 export class ForbiddenAddress extends Error {
   readonly address: string;

@@ -1,17 +1,22 @@
 import type { InstanceStatusEvent, QrCode } from '../instances/index.ts';
-import type { IncomingMessage } from '../messaging/index.ts';
+import type { MessageStatusEvent, StoredMessage } from '../messaging/index.ts';
 
 export interface SystemEvent {
-  type: 'INSTANCE_CREATED' | 'INSTANCE_DELETED' | 'INSTANCE_LOGGED_OUT' | 'RESTORE_STARTED' | 'RESTORE_FINISHED' | 'SHUTDOWN';
+  type: 'INSTANCE_CREATED' | 'INSTANCE_DELETED' | 'INSTANCE_LOGGED_OUT' | 'INSTANCE_RESTRICTED' | 'RESTORE_STARTED' | 'RESTORE_FINISHED' | 'SHUTDOWN';
   message: string;
   instanceId: string | null;
   at: Date;
 }
 
-/** Everything the services publish; subscriptions and (later) webhooks read these. */
+/** Everything the services publish; subscriptions and webhooks read these. */
 export interface DomainEvents {
   instanceStatus: InstanceStatusEvent;
   qrCode: QrCode;
-  messageReceived: IncomingMessage;
+  /** An inbound message, published only after the ledger stored it (it carries its `cursor`). */
+  messageReceived: StoredMessage;
+  /** An outbound message WhatsApp's server accepted (status SENT, stored before this is published). */
+  messageSent: StoredMessage;
+  /** A stored message's status as stored: every step of a send from QUEUED/SCHEDULED on; READ for inbound marked read. */
+  messageStatus: MessageStatusEvent;
   system: SystemEvent;
 }

@@ -25,6 +25,7 @@ export const DOMAIN_ERROR_CODES = [
   'EMAIL_TAKEN',
   'GROUP_NOT_FOUND',
   'API_KEY_NOT_FOUND',
+  'WEBHOOK_NOT_FOUND',
 ] as const;
 
 /** The stable codes clients match on (GraphQL `extensions.code`, the REST envelope). */

@@ -6,3 +6,6 @@ export { DOMAIN_ERROR_CODES, DomainError, instanceNotConnected, instanceNotFound
 export { EventBus } from './event-bus.ts';
 export { baileysLogger, createLogger, type Logger } from './logger.ts';
 export { resolveSecrets, type Secrets } from './secrets.ts';
+export { Metrics } from './metrics.ts';
+export { VERSION } from './version.ts';
+export { acceptRequestId, currentRequestId, runWithRequestId } from './request-context.ts';

@@ -1,22 +1,48 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { currentRequestId } from './request-context.ts';
 
 export type { Logger };
 
-/** One logger for the whole process; every component takes a child. Secrets never reach it. */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * One logger for the whole process; every component takes a child. Secrets never reach it.
+ * `pretty` writes human lines to stdout (synchronously, so a crash loses nothing); `json` is pino's own.
+ */
+export function createLogger(level: string, destination?: DestinationStream, format: 'json' | 'pretty' = 'json'): Logger {
   const options = {
     level,
+    // Every line written while serving a request or GraphQL operation names it (see request-context.ts).
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
     redact: {
       paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token', '*.qr', '*.code', 'creds', 'keys'],
       censor: '[redacted]',
     },
   };
   // stdout unless told otherwise (tests read what would have been logged).
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  return format === 'pretty' ? pino(options, pretty({ sync: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' })) : pino(options);
 }
 
 /** Baileys logs a great deal at info; it gets warn unless the operator asked for debug output. */
 export function baileysLogger(logger: Logger, instanceId: string): Logger {
   const level = logger.level === 'debug' || logger.level === 'trace' ? logger.level : logger.level === 'silent' ? 'silent' : 'warn';
-  return logger.child({ instanceId, component: 'baileys' }, { level });
+  return routineAsInfo(logger.child({ instanceId, component: 'baileys' }, { level }));
+}
+
+/** WhatsApp's 515 "restart required" follows every link; Baileys logs it as "stream errored out" at error. */
+const isRoutine = (obj: unknown): boolean => (obj as { fullErrorNode?: { attrs?: { code?: string } } } | null)?.fullErrorNode?.attrs?.code === '515';
+
+/** The same logger, with Baileys' routine stream errors moved down to info (children too). */
+function routineAsInfo(logger: Logger): Logger {
+  return new Proxy(logger, {
+    get(target, prop) {
+      if (prop === 'error') return (obj: object, ...rest: [string]) => (isRoutine(obj) ? target.info(obj, ...rest) : target.error(obj, ...rest));
+      if (prop === 'child') return (bindings: Record<string, unknown>) => routineAsInfo(target.child(bindings));
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

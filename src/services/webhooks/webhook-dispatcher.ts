@@ -1,36 +1,41 @@
 import type { Config } from '../../config.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
-import type { WebhookDeliveryRecord, WebhookRepository } from '../../db/webhook.repository.ts';
+import type { ClaimedDelivery, WebhookOutboxRepository } from '../../db/webhook-outbox.repository.ts';
 import type { Logger } from '../shared/index.ts';
 import { backoffDelay } from '../instances/index.ts';
+import type { WebhookFormat } from './webhook-format.ts';
 import { postWebhook } from './webhook-sender.ts';
 
 export type DispatcherOptions = Config['webhooks'];
 
 export interface DispatcherDeps {
-  repo: WebhookRepository;
+  repo: WebhookOutboxRepository;
   codec: AuthValueCodec;
   logger: Logger;
   options: DispatcherOptions;
-  /** The instance's current secret (rotating it re-signs what is still queued). */
-  secretFor(instanceId: string): Promise<string | null>;
+  formats: ReadonlyMap<string, WebhookFormat>;
+  /** Hears the result of every attempt (metrics). */
+  onResult?(result: 'delivered' | 'retry' | 'failed' | 'gave_up'): void;
 }
 
 /** Rows held by this process at once (waiting for their target or being sent). */
 const MAX_CLAIMED = 64;
+const PRUNE_EVERY_MS = 3_600_000;
 
 interface Claim {
-  row: WebhookDeliveryRecord;
+  row: ClaimedDelivery;
   target: string;
   done: Promise<void>;
   settle(): void;
 }
 
 /**
- * Drains the webhook outbox: claims due rows, POSTs them with at most `concurrencyPerTarget`
- * requests in flight per target origin (a slow receiver is not flooded, and does not starve the
- * others beyond its share), and reschedules failures with capped exponential backoff and jitter.
- * New rows are sent at once (`kick`); retries are found by a poll.
+ * Drains the webhook outbox: claims due rows (an ordered webhook's next row only once the ones
+ * before it are gone), POSTs them with at most `concurrencyPerTarget` requests in flight per target
+ * origin (a slow receiver is not flooded, and does not starve the others beyond its share), and
+ * reschedules failures with capped exponential backoff and jitter. What runs out of attempts, or
+ * is refused for good, becomes a dead letter. New rows are sent at once (`kick`); retries are found
+ * by a poll, which also prunes old dead letters.
  */
 export class WebhookDispatcher {
   private readonly deps: DispatcherDeps;
@@ -42,6 +47,7 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<void> | undefined;
   private again = false;
+  private prunedAt = 0;
   private stopping: Promise<void> | undefined;
 
   constructor(deps: DispatcherDeps) {
@@ -56,7 +62,10 @@ export class WebhookDispatcher {
 
   start(): void {
     if (this.timer || this.stopping) return;
-    this.timer = setInterval(() => this.kick(), this.deps.options.pollMs);
+    this.timer = setInterval(() => {
+      this.kick();
+      this.prune();
+    }, this.deps.options.pollMs);
     this.timer.unref();
     this.kick();
   }
@@ -115,24 +124,53 @@ export class WebhookDispatcher {
     if (queue && !queue.length) this.waiting.delete(target);
   }
 
-  private async attempt(row: WebhookDeliveryRecord): Promise<void> {
+  private async attempt(row: ClaimedDelivery): Promise<void> {
     const { repo, codec, options } = this.deps;
     if (this.shutdown.signal.aborted) return repo.release(row.id);
+    const format = this.deps.formats.get(row.format);
+    const log = { deliveryId: row.id, eventId: row.eventId, webhookId: row.webhookId, instanceId: row.instanceId, target: originOf(row.url) };
+    if (!format) {
+      this.log.error({ ...log, format: row.format }, 'webhook has a format this gateway does not know; delivery kept as failed');
+      return repo.deadLetter(row.id, row.attempts, `unknown webhook format ${row.format}`);
+    }
     const body = Buffer.from(String(codec.decode(row.body)), 'utf8');
-    const secret = await this.deps.secretFor(row.instanceId);
-    const outcome = await postWebhook(row.url, body, secret, { allowPrivate: options.allowPrivateUrls, timeoutMs: options.timeoutMs, signal: this.shutdown.signal });
-    if (outcome.ok) return repo.delivered(row.id);
+    const headers = format.sign(String(codec.decode(row.secret)), body, new Date());
+    const outcome = await postWebhook(row.url, body, headers, { allowPrivate: options.allowPrivateUrls, timeoutMs: options.timeoutMs, signal: this.shutdown.signal });
+    if (outcome.ok) {
+      this.deps.onResult?.('delivered');
+      return repo.delivered(row.id);
+    }
     // Shutdown cut this attempt short: it does not count, and the next start sends it again.
     if (this.shutdown.signal.aborted) return repo.release(row.id);
     const attempts = row.attempts + 1;
-    const log = { deliveryId: row.id, instanceId: row.instanceId, target: originOf(row.url), attempts, error: outcome.error };
-    if (!outcome.retry || attempts >= options.maxAttempts) {
-      this.log.warn(log, outcome.retry ? 'webhook delivery gave up after the last attempt' : 'webhook delivery failed for good');
-      return repo.delivered(row.id);
+    this.deps.onResult?.(!outcome.retry ? 'failed' : attempts >= options.maxAttempts ? 'gave_up' : 'retry');
+    if (!outcome.retry) {
+      this.log.warn({ ...log, attempts, error: outcome.error }, 'webhook delivery refused for good; kept as failed');
+      return repo.deadLetter(row.id, attempts, outcome.error);
+    }
+    if (attempts >= options.maxAttempts) {
+      await repo.deadLetter(row.id, attempts, outcome.error);
+      // The receiver has been failing for the whole backoff; what queued behind this row would
+      // each wait out the same schedule first. They become dead letters now, in order, for one
+      // replay, and new events start afresh.
+      const behind = row.ordered ? await repo.deadLetterQueue(row.webhookId, row.instanceId, row.seq, `not attempted: an earlier delivery failed after ${attempts} attempts (${outcome.error})`) : 0;
+      this.log.warn({ ...log, attempts, error: outcome.error, alsoFailed: behind }, 'webhook delivery gave up after the last attempt; kept as failed');
+      return;
     }
     const delay = backoffDelay(attempts, { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs, jitter: 0.2 });
-    this.log.info({ ...log, retryInMs: delay }, 'webhook delivery failed; retrying later');
+    this.log.info({ ...log, attempts, error: outcome.error, retryInMs: delay }, 'webhook delivery failed; retrying later');
     await repo.retryLater(row.id, attempts, new Date(Date.now() + delay), outcome.error);
+  }
+
+  /** Drops dead letters older than the retention, at most hourly. */
+  private prune(): void {
+    const days = this.deps.options.deadLetterRetentionDays;
+    if (!days || Date.now() - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = Date.now();
+    void this.deps.repo
+      .pruneDeadLetters(new Date(Date.now() - days * 86_400_000))
+      .then((n) => n && this.log.info({ pruned: n, retentionDays: days }, 'pruned old failed webhook deliveries'))
+      .catch((err) => this.log.warn({ err }, 'pruning failed webhook deliveries failed'));
   }
 
   /** Stops polling, cuts in-flight requests short and hands their rows back. Idempotent. */

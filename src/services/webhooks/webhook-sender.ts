@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
@@ -15,13 +14,6 @@ export type SendOutcome =
   /** `retry: false` when trying again cannot help (a private address, a 4xx that is not about load). */
   | { ok: false; retry: boolean; error: string };
 
-export const SIGNATURE_HEADER = 'X-SUDEVWA-Signature';
-
-/** SUDEVWA's signature: lowercase hex HMAC-SHA256 of the raw body, keyed with the secret. */
-export function signBody(secret: string, body: Buffer | string): string {
-  return createHmac('sha256', secret).update(body).digest('hex');
-}
-
 /** True for an http(s) URL whose host is a private/loopback IP literal or `localhost`. */
 export function isPrivateTarget(url: URL): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -35,7 +27,7 @@ const RETRYABLE_4XX = new Set([408, 409, 425, 429]);
  * One POST, no redirects followed (a redirect could point anywhere), bounded by a timeout. The DNS
  * answer is checked at connect time, so a hostname that later resolves inward is still refused.
  */
-export function postWebhook(rawUrl: string, body: Buffer, secret: string | null, opts: SendOptions): Promise<SendOutcome> {
+export function postWebhook(rawUrl: string, body: Buffer, extraHeaders: Record<string, string>, opts: SendOptions): Promise<SendOutcome> {
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -49,8 +41,8 @@ export function postWebhook(rawUrl: string, body: Buffer, secret: string | null,
     'content-type': 'application/json',
     'content-length': String(body.length),
     'user-agent': 'wamux-webhook',
+    ...extraHeaders,
   };
-  if (secret) headers[SIGNATURE_HEADER] = signBody(secret, body);
   const signals = [AbortSignal.timeout(opts.timeoutMs), ...(opts.signal ? [opts.signal] : [])];
   const signal = AbortSignal.any(signals);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;

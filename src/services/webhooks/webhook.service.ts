@@ -1,159 +1,256 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { Orm } from '../../db/orm.ts';
-import { WebhookRepository } from '../../db/webhook.repository.ts';
-import { validationFailed, type EventBus, type Logger } from '../shared/index.ts';
+import { WebhookOutboxRepository, type DeliveryRecord, type DeliveryState } from '../../db/webhook-outbox.repository.ts';
+import { WebhookRepository, type WebhookRecord } from '../../db/webhook.repository.ts';
+import { InstanceAccess, type AuthService, type Principal } from '../auth/index.ts';
 import type { InstanceService } from '../instances/index.ts';
-import type { IncomingMessage } from '../messaging/index.ts';
-import { isLegacyIncoming, legacyIncomingPayload } from '../../legacy/incoming-payload.ts';
+import { DomainError, validationFailed, type EventBus, type Logger, type Metrics } from '../shared/index.ts';
 import { WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.ts';
-import { isPrivateTarget } from './webhook-sender.ts';
+import { onWebhookEvents, WEBHOOK_EVENTS, type WebhookEventName } from './webhook-events.ts';
+import { WAMUX_FORMAT_NAME, wamuxFormat, type WebhookFormat } from './webhook-format.ts';
+import { OutboxWriter } from './webhook-outbox.ts';
+import { checkWebhookUrl } from './webhook-url.ts';
 
 export interface WebhookServiceDeps {
   orm: Orm;
-  instances: Pick<InstanceService, 'get'>;
   events: EventBus;
+  instances: InstanceService;
+  auth: AuthService;
   logger: Logger;
-  /** Encrypts the secret and the queued bodies at rest. */
+  /** Encrypts the secrets and the queued bodies at rest. */
   codec: AuthValueCodec;
   options: DispatcherOptions;
+  /** Wire formats besides wamux's own (the legacy module's). */
+  formats?: WebhookFormat[];
+  /** Counts delivery attempts by result when given. */
+  metrics?: Metrics;
 }
 
-export interface WebhookConfigView {
-  instanceId: string;
-  webhookUrl: string;
-  secret: string;
+/** Who is asking: webhooks and their deliveries are visible by the instance rules. */
+export interface WebhookCaller {
+  principal: Principal;
+  access: InstanceAccess;
 }
 
-/** Why a webhook URL was refused, for transports that distinguish (SUDEVWA: VALIDATION_ERROR vs INVALID_URL). */
-export type WebhookUrlProblem = 'required' | 'scheme' | 'malformed' | 'private';
+export type WebhookView = Omit<WebhookRecord, 'secret' | 'events'> & { events: WebhookEventName[] };
+export type DeliveryView = Omit<DeliveryRecord, 'event' | 'seq'> & { event: WebhookEventName; cursor: string };
 
-const MAX_URL = 2_048;
+export interface DeliveryPage {
+  nodes: DeliveryView[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
 const MAX_SECRET = 256;
-const CACHE_LIMIT = 10_000;
+const MIN_SECRET = 16;
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 500;
 
-type CachedConfig = { url: string; secret: string } | null;
+const notFound = (id: string) => new DomainError('WEBHOOK_NOT_FOUND', `webhook ${id} not found`, { webhookId: id });
+const newSecret = () => randomBytes(32).toString('hex');
+const cursorOf = (seq: number) => Buffer.from(`d:${seq}`).toString('base64url');
 
-const badUrl = (reason: WebhookUrlProblem, message: string) => validationFailed(message, { field: 'url', reason });
+function seqOf(cursor: string): number {
+  const m = /^d:(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw validationFailed('after is not a cursor from webhookDeliveries', { field: 'after' });
+  return Number(m[1]);
+}
+
+function checkEvents(events: readonly string[]): WebhookEventName[] {
+  const unique = [...new Set(events)];
+  if (!unique.length) throw validationFailed('events must name at least one event', { field: 'events' });
+  const unknown = unique.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
+  if (unknown.length) throw validationFailed(`unknown webhook events: ${unknown.join(', ')}`, { field: 'events' });
+  return unique as WebhookEventName[];
+}
+
+function checkSecret(secret: string, min = MIN_SECRET): string {
+  if (secret.length < min || secret.length > MAX_SECRET) throw validationFailed(`secret must be ${min} to ${MAX_SECRET} characters`, { field: 'secret' });
+  return secret;
+}
 
 /**
- * Each instance's incoming-message webhook: the config (URL + HMAC secret, encrypted at rest) and
- * the outbox every incoming message is written to before it is POSTed, so a receiver that is down,
- * slow or answering 500, or a gateway restart, loses nothing.
+ * Webhooks for every event: their configuration (owner rules as for instances), the outbox each
+ * matching event is written to before any attempt, delivery with retries and per-instance order,
+ * dead letters and their replay. The legacy SUDEVWA webhook is a webhook of another format.
  */
 export class WebhookService {
   private readonly deps: WebhookServiceDeps;
-  private readonly log: Logger;
   private readonly repo: WebhookRepository;
+  private readonly outbox: WebhookOutboxRepository;
+  private readonly formats: ReadonlyMap<string, WebhookFormat>;
+  private readonly writer: OutboxWriter;
   private readonly dispatcher: WebhookDispatcher;
-  /** Configs by instance (null: none); exact, since every change goes through `setConfig`. */
-  private readonly configs = new Map<string, Promise<CachedConfig>>();
-  private readonly enqueuing = new Set<Promise<void>>();
   private unsubscribe: Array<() => void> = [];
   private stopping: Promise<void> | undefined;
 
   constructor(deps: WebhookServiceDeps) {
     this.deps = deps;
-    this.log = deps.logger.child({ component: 'webhooks' });
     this.repo = new WebhookRepository(deps.orm);
+    this.outbox = new WebhookOutboxRepository(deps.orm);
+    this.formats = new Map([wamuxFormat, ...(deps.formats ?? [])].map((f) => [f.name, f]));
     this.dispatcher = new WebhookDispatcher({
-      repo: this.repo,
+      repo: this.outbox,
       codec: deps.codec,
       logger: deps.logger,
       options: deps.options,
-      secretFor: async (id) => (await this.config(id))?.secret ?? null,
+      formats: this.formats,
+      onResult: (result) => deps.metrics?.webhookDeliveries.inc({ result }),
+    });
+    this.writer = new OutboxWriter({
+      webhooks: this.repo,
+      outbox: this.outbox,
+      codec: deps.codec,
+      formats: this.formats,
+      logger: deps.logger,
+      visibility: () => this.ownerVisibility(),
+      written: () => this.dispatcher.kick(),
+      retryMs: deps.options.pollMs,
     });
   }
 
-  /** Listens for incoming messages and starts draining the outbox (including what a previous run left). */
+  /** Listens for events and starts draining the outbox (including what a previous run left). */
   start(): void {
     if (this.unsubscribe.length || this.stopping) return;
-    const events = this.deps.events;
-    this.unsubscribe = [
-      events.on('messageReceived', (m) => this.track(this.enqueue(m))),
-      events.on('system', (e) => {
-        if (e.type === 'INSTANCE_DELETED' && e.instanceId) this.configs.delete(e.instanceId);
-      }),
-    ];
+    this.unsubscribe = onWebhookEvents(this.deps.events, (event) => this.writer.add(event));
     this.dispatcher.start();
   }
 
+  async list(caller: WebhookCaller): Promise<WebhookView[]> {
+    const all = await this.repo.list();
+    const visible = await Promise.all(all.map((w) => this.visible(caller, w)));
+    return all.filter((_, i) => visible[i]).map((w) => this.view(w));
+  }
+
   /**
-   * SUDEVWA's setconfig: `url` required, http(s) only; `secret` optional: omitted keeps the current
-   * one, or generates 32 random bytes (hex) when there is none. Throws INSTANCE_NOT_FOUND, VALIDATION_FAILED
-   * (details.reason: {@link WebhookUrlProblem}, or field `secret`).
+   * `instanceId` omitted: every instance the caller may see, now and later. The secret is returned
+   * here only (generated when not given). Throws INSTANCE_NOT_FOUND, FORBIDDEN, VALIDATION_FAILED.
    */
-  async setConfig(instanceId: string, input: { url?: unknown; secret?: unknown }): Promise<WebhookConfigView> {
-    const url = this.checkUrl(input.url);
+  async create(caller: WebhookCaller, input: { instanceId?: string | null; url: string; events: readonly string[]; secret?: string | null }): Promise<{ webhook: WebhookView; secret: string }> {
+    const url = checkWebhookUrl(input.url, this.deps.options.allowPrivateUrls);
+    const events = checkEvents(input.events);
+    const secret = input.secret == null ? newSecret() : checkSecret(input.secret);
+    if (input.instanceId) await this.requireInstance(caller, input.instanceId);
+    const row = await this.repo.create({
+      instanceId: input.instanceId ?? null,
+      ownerId: caller.principal.userId,
+      format: WAMUX_FORMAT_NAME,
+      url,
+      events,
+      secret: this.deps.codec.encode(secret),
+    });
+    return { webhook: this.view(row), secret };
+  }
+
+  /** A new secret signs what is still queued too. Throws WEBHOOK_NOT_FOUND, VALIDATION_FAILED. */
+  async update(caller: WebhookCaller, id: string, changes: { url?: string | null; events?: readonly string[] | null; secret?: string | null }): Promise<WebhookView> {
+    await this.requireVisible(caller, id);
+    const row = await this.repo.update(id, {
+      ...(changes.url != null ? { url: checkWebhookUrl(changes.url, this.deps.options.allowPrivateUrls) } : {}),
+      ...(changes.events != null ? { events: checkEvents(changes.events) } : {}),
+      ...(changes.secret != null ? { secret: this.deps.codec.encode(checkSecret(changes.secret)) } : {}),
+    });
+    if (!row) throw notFound(id);
+    return this.view(row);
+  }
+
+  /** Deletes the webhook with its queued deliveries and dead letters. Throws WEBHOOK_NOT_FOUND. */
+  async delete(caller: WebhookCaller, id: string): Promise<void> {
+    await this.requireVisible(caller, id);
+    if (!(await this.repo.delete(id))) throw notFound(id);
+  }
+
+  /** Queued (PENDING) and given-up (FAILED) deliveries, oldest event first. Throws WEBHOOK_NOT_FOUND, VALIDATION_FAILED. */
+  async deliveries(caller: WebhookCaller, webhookId: string, opts: { status?: DeliveryState | null; first?: number | null; after?: string | null }): Promise<DeliveryPage> {
+    await this.requireVisible(caller, webhookId);
+    const first = opts.first ?? DEFAULT_PAGE;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw validationFailed(`first must be 1 to ${MAX_PAGE}`, { field: 'first' });
+    const rows = await this.outbox.list(webhookId, { first, ...(opts.status ? { status: opts.status } : {}), ...(opts.after ? { afterSeq: seqOf(opts.after) } : {}) });
+    const nodes = rows.slice(0, first).map(({ seq, event, ...r }) => ({ ...r, event: event as WebhookEventName, cursor: cursorOf(seq) }));
+    return { nodes, hasNextPage: rows.length > first, endCursor: nodes.at(-1)?.cursor ?? null };
+  }
+
+  /**
+   * Puts failed deliveries back in the outbox, due now, in their original order: `ids`, or those of
+   * events since `since`, or all. Returns how many. Throws WEBHOOK_NOT_FOUND.
+   */
+  async replay(caller: WebhookCaller, webhookId: string, filter: { ids?: readonly string[] | null; since?: Date | null }): Promise<number> {
+    await this.requireVisible(caller, webhookId);
+    const ids = filter.ids ? [...new Set(filter.ids)].filter((id) => /^[0-9a-f-]{36}$/i.test(id)) : undefined;
+    const replayed = await this.outbox.replay(webhookId, { ...(ids ? { ids } : {}), ...(filter.since ? { since: filter.since } : {}) });
+    if (replayed) this.dispatcher.kick();
+    return replayed;
+  }
+
+  /**
+   * The instance's one webhook of `format` (the legacy per-instance config): created or changed in
+   * place. `secret` omitted keeps the current one, or generates 32 random bytes (hex). Throws
+   * INSTANCE_NOT_FOUND, VALIDATION_FAILED (details.reason: {@link WebhookUrlProblem}, or field `secret`).
+   */
+  async setInstanceWebhook(instanceId: string, format: string, input: { url?: unknown; secret?: unknown }): Promise<{ instanceId: string; url: string; secret: string }> {
+    const url = checkWebhookUrl(input.url, this.deps.options.allowPrivateUrls);
     if (input.secret !== undefined && input.secret !== null && (typeof input.secret !== 'string' || input.secret.length > MAX_SECRET)) {
       throw validationFailed(`secret must be a string of at most ${MAX_SECRET} characters`, { field: 'secret' });
     }
+    if (!this.formats.has(format)) throw new Error(`webhook format ${format} is not registered`);
     const instance = await this.deps.instances.get(instanceId);
+    const existing = await this.repo.findForInstance(instance.id, format);
     const given = typeof input.secret === 'string' && input.secret !== '' ? input.secret : undefined;
-    const secret = given ?? (await this.config(instance.id))?.secret ?? randomBytes(32).toString('hex');
-    await this.repo.saveConfig(instance.id, url, this.deps.codec.encode(secret));
-    this.configs.set(instance.id, Promise.resolve({ url, secret }));
-    return { instanceId: instance.id, webhookUrl: url, secret };
+    const secret = given ?? (existing ? String(this.deps.codec.decode(existing.secret)) : newSecret());
+    const encoded = this.deps.codec.encode(secret);
+    if (existing) await this.repo.update(existing.id, { url, secret: encoded });
+    else await this.repo.create({ instanceId: instance.id, ownerId: instance.ownerId, format, url, events: ['MESSAGE_RECEIVED'], secret: encoded });
+    return { instanceId: instance.id, url, secret };
   }
 
-  /** Rows still owed to receivers (for tests and diagnostics). */
+  /** Deliveries still owed to receivers (the outbox depth, for metrics). */
   pending(): Promise<number> {
-    return this.repo.pendingCount();
+    return this.outbox.pendingCount();
   }
 
-  /** Stops sending (in-flight requests are cut short and stay queued), then waits for outbox writes. Idempotent. */
+  /** Stops listening, writes what was published, stops sending (in-flight requests are cut short and stay queued). Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       for (const off of this.unsubscribe.splice(0)) off();
+      await this.writer.stop();
       await this.dispatcher.stop();
-      await Promise.allSettled([...this.enqueuing]);
     })();
     return this.stopping;
   }
 
-  private checkUrl(raw: unknown): string {
-    if (typeof raw !== 'string' || !raw.trim()) throw badUrl('required', "Field 'url' is required");
-    const value = raw.trim();
-    if (!/^https?:\/\//i.test(value)) throw badUrl('scheme', 'webhook url must start with http:// or https://');
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw badUrl('malformed', 'webhook url is not a valid URL');
-    }
-    if (value.length > MAX_URL) throw badUrl('malformed', `webhook url must be at most ${MAX_URL} characters`);
-    if (url.username || url.password) throw badUrl('malformed', 'webhook url must not carry credentials');
-    // Hostnames are checked again at every delivery, against what they resolve to then.
-    if (!this.deps.options.allowPrivateUrls && isPrivateTarget(url)) {
-      throw badUrl('private', 'webhook url points to a private or loopback address (set WEBHOOK_ALLOW_PRIVATE_URLS=true to allow it)');
-    }
-    return value;
+  private view({ secret: _secret, events, ...rest }: WebhookRecord): WebhookView {
+    return { ...rest, events: events as WebhookEventName[] };
   }
 
-  private async enqueue(message: IncomingMessage): Promise<void> {
-    if (!isLegacyIncoming(message)) return;
-    const config = await this.config(message.instanceId);
-    if (!config) return;
-    const body = JSON.stringify({ event: 'incoming_message', timestamp: new Date().toISOString(), data: legacyIncomingPayload(message) });
-    await this.repo.enqueue({ instanceId: message.instanceId, url: config.url, body: this.deps.codec.encode(body) });
-    this.dispatcher.kick();
+  private async visible(caller: WebhookCaller, hook: WebhookRecord): Promise<boolean> {
+    if (caller.access.isAdmin) return true;
+    if (hook.instanceId) return caller.access.sees(hook.instanceId);
+    return hook.ownerId === caller.principal.userId;
   }
 
-  private track(work: Promise<void>): void {
-    const tracked = work
-      .catch((err) => this.log.error({ err }, 'queueing a webhook delivery failed'))
-      .finally(() => this.enqueuing.delete(tracked));
-    this.enqueuing.add(tracked);
+  private async requireVisible(caller: WebhookCaller, id: string): Promise<WebhookRecord> {
+    const hook = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.find(id) : null;
+    // Someone else's webhook is answered like a missing one: its existence is not revealed.
+    if (!hook || !(await this.visible(caller, hook))) throw notFound(id);
+    return hook;
   }
 
-  private config(instanceId: string): Promise<CachedConfig> {
-    let cached = this.configs.get(instanceId);
-    if (!cached) {
-      cached = this.repo.findConfig(instanceId).then((row) => (row ? { url: row.url, secret: String(this.deps.codec.decode(row.secret)) } : null));
-      cached.catch(() => this.configs.delete(instanceId));
-      if (this.configs.size >= CACHE_LIMIT) this.configs.clear();
-      this.configs.set(instanceId, cached);
-    }
-    return cached;
+  private async requireInstance(caller: WebhookCaller, instanceId: string): Promise<void> {
+    await this.deps.instances.get(instanceId);
+    if (!(await caller.access.mayUse(instanceId))) throw new DomainError('FORBIDDEN', `you may not use instance ${instanceId}`, { instanceId });
+  }
+
+  /** One owner lookup per batch of events, however many events and webhooks it has. */
+  private ownerVisibility(): (ownerId: string, instanceId: string) => Promise<boolean> {
+    const accesses = new Map<string, Promise<InstanceAccess | null>>();
+    return async (ownerId, instanceId) => {
+      let access = accesses.get(ownerId);
+      if (!access) {
+        access = this.deps.auth.principalOf(ownerId).then((p) => p && new InstanceAccess(p, this.deps.auth, this.deps.instances));
+        accesses.set(ownerId, access);
+      }
+      return (await access)?.sees(instanceId) ?? false;
+    };
   }
 }

@@ -4,6 +4,25 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** A new webhook. */
+export type CreateWebhookInput = {
+  /** The events it receives (at least one). */
+  events: Array<WebhookEvent>;
+  /** The instance whose events it receives; omitted: every instance you may see, including later ones. */
+  instanceId?: string | number | null | undefined;
+  /** The signing key, 16 to 256 characters; generated when omitted. */
+  secret?: string | null | undefined;
+  /** An absolute http(s) URL. */
+  url: string;
+};
+
+/** Where a webhook delivery stands. Delivered ones are not kept. */
+export type DeliveryStatus =
+  /** Given up after WEBHOOK_MAX_ATTEMPTS (or refused for good by the receiver); kept until replayed or pruned. */
+  | 'FAILED'
+  /** Queued: being sent, or waiting for its retry or for earlier deliveries of its instance. */
+  | 'PENDING';
+
 /** Where an instance is in its lifecycle. */
 export type InstanceStatus =
   /** Linked; opening the connection to WhatsApp. */
@@ -110,12 +129,41 @@ export type SystemEventKind =
   | 'INSTANCE_DELETED'
   /** An instance was logged out through the API. */
   | 'INSTANCE_LOGGED_OUT'
+  /** WhatsApp restricted the instance's account (reach-out timelock, message capping); its sends are paused. */
+  | 'INSTANCE_RESTRICTED'
   /** Every stored instance has been asked to reconnect. */
   | 'RESTORE_FINISHED'
   /** The gateway started reconnecting stored instances after boot. */
   | 'RESTORE_STARTED'
   /** The gateway stopped its instances (it is shutting down). */
   | 'SHUTDOWN';
+
+/** Changes to a webhook; omitted fields stay as they are. */
+export type UpdateWebhookInput = {
+  /** The new event list (at least one). */
+  events?: Array<WebhookEvent> | null | undefined;
+  /** The webhook id. */
+  id: string | number;
+  /** A new signing key (what is still queued is signed with it too). */
+  secret?: string | null | undefined;
+  /** A new URL (queued deliveries go there too). */
+  url?: string | null | undefined;
+};
+
+/** What a webhook can be told about. Every POST body is `{id, type, instanceId, createdAt, data}`. */
+export type WebhookEvent =
+  /** WhatsApp restricted the instance's account and its sends are paused; `data` holds `instanceId`, `message`, `at`. */
+  | 'INSTANCE_RESTRICTED'
+  /** An instance changed status; `data` is the `instanceStatus` event. */
+  | 'INSTANCE_STATUS'
+  /** A message arrived (or was sent from the phone itself); `data` is the stored message as `messageReceived` has it, with its `cursor`. */
+  | 'MESSAGE_RECEIVED'
+  /** WhatsApp accepted a message this gateway sent; `data` is the stored message (status SENT). */
+  | 'MESSAGE_SENT'
+  /** A stored message changed status (queued, sent, delivered, read, played, failed, …); `data` holds `instanceId`, `messageId`, `status`, `at` and the stored `message`. */
+  | 'MESSAGE_STATUS'
+  /** A new QR code for linking; `data` holds `instanceId`, `code`, `pngDataUrl`, `expiresAt`. */
+  | 'QR';
 
 export type InstanceFieldsFragment = { id: string, name: string, status: InstanceStatus, phoneNumber: string | null, jid: string | null, lid: string | null, pushName: string | null, reconnectAttempts: number, lastError: string | null, connectedAt: string | null, createdAt: string, qr: { code: string, expiresAt: string } | null };
 
@@ -208,7 +256,7 @@ export type MessageReceivedSubscriptionVariables = Exact<{
 }>;
 
 
-export type MessageReceivedSubscription = { messageReceived: { id: string, instanceId: string, chatJid: string, fromMe: boolean, isGroup: boolean, type: MessageKind, text: string | null, timestamp: string, sender: { jid: string, lid: string | null, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, size: number | null, fileName: string | null, caption: string | null, downloadPath: string, downloadUrl: string } | null } };
+export type MessageReceivedSubscription = { messageReceived: { id: string, cursor: string, instanceId: string, chatJid: string, fromMe: boolean, isGroup: boolean, type: MessageKind, text: string | null, timestamp: string, sender: { jid: string, lid: string | null, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, size: number | null, fileName: string | null, caption: string | null, downloadPath: string, downloadUrl: string } | null } };
 
 export type SystemEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -296,6 +344,53 @@ export type PingQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type PingQuery = { __typename: 'Query' };
 
+export type WebhookFieldsFragment = { id: string, instanceId: string | null, ownerId: string | null, url: string, events: Array<WebhookEvent>, format: string, createdAt: string, updatedAt: string };
+
+export type WebhooksQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebhooksQuery = { webhooks: Array<{ id: string, instanceId: string | null, ownerId: string | null, url: string, events: Array<WebhookEvent>, format: string, createdAt: string, updatedAt: string }> };
+
+export type CreateWebhookMutationVariables = Exact<{
+  input: CreateWebhookInput;
+}>;
+
+
+export type CreateWebhookMutation = { createWebhook: { secret: string, webhook: { id: string, instanceId: string | null, ownerId: string | null, url: string, events: Array<WebhookEvent>, format: string, createdAt: string, updatedAt: string } } };
+
+export type UpdateWebhookMutationVariables = Exact<{
+  input: UpdateWebhookInput;
+}>;
+
+
+export type UpdateWebhookMutation = { updateWebhook: { id: string, instanceId: string | null, ownerId: string | null, url: string, events: Array<WebhookEvent>, format: string, createdAt: string, updatedAt: string } };
+
+export type DeleteWebhookMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteWebhookMutation = { deleteWebhook: { id: string } };
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  webhookId: string | number;
+  status?: DeliveryStatus | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebhookDeliveriesQuery = { webhookDeliveries: { hasNextPage: boolean, endCursor: string | null, edges: Array<{ cursor: string, node: { id: string, webhookId: string, instanceId: string, eventId: string, event: WebhookEvent, status: DeliveryStatus, attempts: number, lastError: string | null, createdAt: string, nextAttemptAt: string | null, failedAt: string | null } }> } };
+
+export type ReplayWebhookDeliveriesMutationVariables = Exact<{
+  webhookId: string | number;
+  ids?: Array<string | number> | string | number | null | undefined;
+  since?: string | null | undefined;
+}>;
+
+
+export type ReplayWebhookDeliveriesMutation = { replayWebhookDeliveries: { replayed: number } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -333,6 +428,18 @@ export const InstanceFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"InstanceFields"}) as unknown as TypedDocumentString<InstanceFieldsFragment, unknown>;
+export const WebhookFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookFields on Webhook {
+  id
+  instanceId
+  ownerId
+  url
+  events
+  format
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"WebhookFields"}) as unknown as TypedDocumentString<WebhookFieldsFragment, unknown>;
 export const InstancesDocument = new TypedDocumentString(`
     query Instances {
   instances {
@@ -519,6 +626,7 @@ export const MessageReceivedDocument = new TypedDocumentString(`
     subscription MessageReceived($instanceId: ID) {
   messageReceived(instanceId: $instanceId) {
     id
+    cursor
     instanceId
     chatJid
     fromMe
@@ -660,3 +768,97 @@ export const PingDocument = new TypedDocumentString(`
   __typename
 }
     `) as unknown as TypedDocumentString<PingQuery, PingQueryVariables>;
+export const WebhooksDocument = new TypedDocumentString(`
+    query Webhooks {
+  webhooks {
+    ...WebhookFields
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  instanceId
+  ownerId
+  url
+  events
+  format
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<WebhooksQuery, WebhooksQueryVariables>;
+export const CreateWebhookDocument = new TypedDocumentString(`
+    mutation CreateWebhook($input: CreateWebhookInput!) {
+  createWebhook(input: $input) {
+    secret
+    webhook {
+      ...WebhookFields
+    }
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  instanceId
+  ownerId
+  url
+  events
+  format
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateWebhookMutation, CreateWebhookMutationVariables>;
+export const UpdateWebhookDocument = new TypedDocumentString(`
+    mutation UpdateWebhook($input: UpdateWebhookInput!) {
+  updateWebhook(input: $input) {
+    ...WebhookFields
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  instanceId
+  ownerId
+  url
+  events
+  format
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdateWebhookMutation, UpdateWebhookMutationVariables>;
+export const DeleteWebhookDocument = new TypedDocumentString(`
+    mutation DeleteWebhook($id: ID!) {
+  deleteWebhook(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteWebhookMutation, DeleteWebhookMutationVariables>;
+export const WebhookDeliveriesDocument = new TypedDocumentString(`
+    query WebhookDeliveries($webhookId: ID!, $status: DeliveryStatus, $first: Int, $after: String) {
+  webhookDeliveries(
+    webhookId: $webhookId
+    status: $status
+    first: $first
+    after: $after
+  ) {
+    edges {
+      cursor
+      node {
+        id
+        webhookId
+        instanceId
+        eventId
+        event
+        status
+        attempts
+        lastError
+        createdAt
+        nextAttemptAt
+        failedAt
+      }
+    }
+    hasNextPage
+    endCursor
+  }
+}
+    `) as unknown as TypedDocumentString<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>;
+export const ReplayWebhookDeliveriesDocument = new TypedDocumentString(`
+    mutation ReplayWebhookDeliveries($webhookId: ID!, $ids: [ID!], $since: DateTime) {
+  replayWebhookDeliveries(webhookId: $webhookId, ids: $ids, since: $since) {
+    replayed
+  }
+}
+    `) as unknown as TypedDocumentString<ReplayWebhookDeliveriesMutation, ReplayWebhookDeliveriesMutationVariables>;

@@ -1,9 +1,10 @@
 import { InstanceRepository } from '../../../db/instance.repository.ts';
+import type { AuthValueCodec } from '../../../db/auth-value.codec.ts';
 import type { Orm } from '../../../db/orm.ts';
 import { ReceivedMediaRepository, type ReceivedMediaRecord } from '../../../db/received-media.repository.ts';
 import { DomainError, instanceNotFound, type Logger } from '../../shared/index.ts';
 import type { MediaDownload } from '../types.ts';
-import { openMediaStream } from './received-media.ts';
+import { openMediaStream, UntrustedMediaSource, type MediaHosts } from './received-media.ts';
 
 /** WhatsApp's media links expire after some weeks; a reference older than this is useless. */
 const RETENTION_MS = 30 * 24 * 3_600_000;
@@ -12,6 +13,10 @@ const SWEEP_EVERY_MS = 3_600_000;
 export interface ReceivedMediaDeps {
   orm: Orm;
   logger: Logger;
+  /** Encrypts each media key at rest, like creds and Signal keys. */
+  codec: AuthValueCodec;
+  /** Where media may be fetched from besides WhatsApp's CDN (the sandbox's media host, in sandbox mode). */
+  hosts?: MediaHosts;
 }
 
 /**
@@ -23,12 +28,14 @@ export class ReceivedMediaService {
   private readonly log: Logger;
   private readonly repo: ReceivedMediaRepository;
   private readonly instances: InstanceRepository;
+  private readonly hosts: MediaHosts;
   private sweep: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(deps: ReceivedMediaDeps) {
     this.log = deps.logger.child({ component: 'received-media' });
-    this.repo = new ReceivedMediaRepository(deps.orm);
+    this.repo = new ReceivedMediaRepository(deps.orm, deps.codec);
+    this.hosts = deps.hosts ?? {};
     this.instances = new InstanceRepository(deps.orm);
   }
 
@@ -44,9 +51,13 @@ export class ReceivedMediaService {
     const ref = typeof messageId === 'string' && messageId.length <= 128 ? await this.repo.find(instance.id, messageId) : null;
     if (!ref) throw new DomainError('MEDIA_NOT_FOUND', `no media for message ${messageId} of instance ${instanceId}`, { instanceId, messageId });
     try {
-      const stream = await openMediaStream(ref);
+      const stream = await openMediaStream(ref, this.hosts);
       return { stream, mimeType: ref.mimeType, size: ref.fileLength, fileName: ref.fileName };
     } catch (err) {
+      if (err instanceof UntrustedMediaSource) {
+        this.log.warn({ instanceId, messageId }, 'refused to fetch received media from outside WhatsApp’s media servers');
+        throw new DomainError('MEDIA_FETCH_FAILED', `not fetched: ${err.message}`, { instanceId, messageId });
+      }
       throw new DomainError('MEDIA_FETCH_FAILED', `WhatsApp's media server did not return the file: ${(err as Error).message}`, { instanceId, messageId });
     }
   }

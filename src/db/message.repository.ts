@@ -1,0 +1,242 @@
+import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
+import type { AuthValueCodec } from './auth-value.codec.ts';
+import { Message, type MessageDirection, type MessageStatus } from './message.entity.ts';
+import type { Orm } from './orm.ts';
+
+export type { MessageDirection, MessageStatus };
+
+/** What people wrote, encrypted at rest. Later kinds add optional fields here, not columns. */
+export interface MessageContent {
+  text?: string | null;
+  pushName?: string | null;
+  media?: { kind: string; mimeType: string; size: number | null; fileName: string | null; caption: string | null } | null;
+  /** Outbound: what the send queue needs to (re)send it. */
+  outbox?: Record<string, unknown> | null;
+  [field: string]: unknown;
+}
+
+export interface MessageRecord {
+  seq: number;
+  instanceId: string;
+  waId: string;
+  direction: MessageDirection;
+  fromMe: boolean;
+  chatJid: string;
+  senderJid: string | null;
+  senderLid: string | null;
+  senderPhone: string | null;
+  kind: string;
+  content: MessageContent;
+  quotedId: string | null;
+  waTimestamp: Date | null;
+  status: MessageStatus;
+  statusTimes: Partial<Record<MessageStatus, Date>>;
+  errorCode: string | null;
+  errorMessage: string | null;
+  idempotencyKey: string | null;
+  sendAfter: Date | null;
+  attempts: number;
+  createdAt: Date;
+}
+
+export type NewMessage = Omit<MessageRecord, 'seq' | 'statusTimes' | 'errorCode' | 'errorMessage' | 'attempts' | 'createdAt' | 'sendAfter' | 'idempotencyKey'> &
+  Partial<Pick<MessageRecord, 'sendAfter' | 'idempotencyKey'>>;
+
+export interface MessagePageQuery {
+  instanceId: string;
+  chatJid?: string | null;
+  direction?: MessageDirection | null;
+  status?: MessageStatus | null;
+  /** Exclusive bounds on `seq`. */
+  afterSeq?: number | null;
+  beforeSeq?: number | null;
+  limit: number;
+  /** `asc`: oldest first from `afterSeq`; `desc`: newest first down from `beforeSeq`. */
+  order: 'asc' | 'desc';
+}
+
+/**
+ * How far along each status is: a receipt never moves a message backwards (a late DELIVERED after
+ * READ is ignored), and terminal states stay.
+ */
+const RANK: Record<MessageStatus, number> = { SCHEDULED: 0, QUEUED: 0, RECEIVED: 0, SENDING: 1, SENT: 2, DELIVERED: 3, READ: 4, PLAYED: 5, FAILED: 9, CANCELLED: 9 };
+const TERMINAL = new Set<MessageStatus>(['FAILED', 'CANCELLED']);
+
+/** May a message in `from` move to `to`? */
+export const advances = (from: MessageStatus, to: MessageStatus) => !TERMINAL.has(from) && (TERMINAL.has(to) ? RANK[from] < RANK.SENT : RANK[to] > RANK[from]);
+
+/** The ledger's rows. Every verb runs on its own fork; content is encoded and decoded here. */
+export class MessageRepository {
+  readonly #orm: Orm;
+  readonly #codec: AuthValueCodec;
+
+  constructor(orm: Orm, codec: AuthValueCodec) {
+    this.#orm = orm;
+    this.#codec = codec;
+  }
+
+  /**
+   * Stores a message unless the instance already has one with its WhatsApp id (inbound) or its
+   * idempotency key (outbound); `created` says which happened, `record` is the stored row either way.
+   */
+  async insert(message: NewMessage, at = new Date()): Promise<{ record: MessageRecord; created: boolean }> {
+    const em = this.#orm.em.fork();
+    const { instanceId, content, ...columns } = message;
+    const row = em.create(Message, {
+      ...columns,
+      instance: instanceId,
+      content: this.#codec.encode(content),
+      statusTimes: { [message.status]: at.toISOString() },
+      idempotencyKey: message.idempotencyKey ?? null,
+      sendAfter: message.sendAfter ?? null,
+      attempts: 0,
+      createdAt: at,
+    });
+    try {
+      await em.flush();
+      return { record: this.#toRecord(row), created: true };
+    } catch (err) {
+      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      const where = message.idempotencyKey
+        ? { $or: [{ instance: instanceId, idempotencyKey: message.idempotencyKey }, { instance: instanceId, waId: message.waId }] }
+        : { instance: instanceId, waId: message.waId };
+      const existing = await this.#orm.em.fork().findOne(Message, where as FilterQuery<Message>);
+      if (!existing) throw err;
+      return { record: this.#toRecord(existing), created: false };
+    }
+  }
+
+  async findByWaId(instanceId: string, waId: string): Promise<MessageRecord | null> {
+    const row = await this.#orm.em.fork().findOne(Message, { instance: instanceId, waId });
+    return row && this.#toRecord(row);
+  }
+
+  async findByIdempotencyKey(instanceId: string, key: string): Promise<MessageRecord | null> {
+    const row = await this.#orm.em.fork().findOne(Message, { instance: instanceId, idempotencyKey: key });
+    return row && this.#toRecord(row);
+  }
+
+  async findBySeq(seq: number): Promise<MessageRecord | null> {
+    const row = await this.#orm.em.fork().findOne(Message, { seq });
+    return row && this.#toRecord(row);
+  }
+
+  /** One page of an instance's messages; one row more than `limit` tells whether another page follows. */
+  async page(q: MessagePageQuery): Promise<MessageRecord[]> {
+    const seq: Record<string, number> = {};
+    if (q.afterSeq != null) seq.$gt = q.afterSeq;
+    if (q.beforeSeq != null) seq.$lt = q.beforeSeq;
+    const where: FilterQuery<Message> = {
+      instance: q.instanceId,
+      ...(q.chatJid ? { chatJid: q.chatJid } : {}),
+      ...(q.direction ? { direction: q.direction } : {}),
+      ...(q.status ? { status: q.status } : {}),
+      ...(Object.keys(seq).length ? { seq } : {}),
+    };
+    const rows = await this.#orm.em.fork().find(Message, where, { orderBy: { seq: q.order }, limit: q.limit });
+    return rows.map((r) => this.#toRecord(r));
+  }
+
+  /** Inbound messages after a cursor, oldest first: the replay of `messageReceived(after:)`. */
+  async inboundAfter(instanceIds: readonly string[] | null, afterSeq: number, limit: number): Promise<MessageRecord[]> {
+    const where: FilterQuery<Message> = { direction: 'INBOUND', seq: { $gt: afterSeq }, ...(instanceIds ? { instance: { $in: [...instanceIds] } } : {}) };
+    const rows = await this.#orm.em.fork().find(Message, where, { orderBy: { seq: 'asc' }, limit });
+    return rows.map((r) => this.#toRecord(r));
+  }
+
+  /**
+   * Moves messages to `status` where that is a step forward, and returns the rows that moved.
+   * Each row is updated only if its status is still the one read, so concurrent receipts never
+   * overwrite a later status with an earlier one.
+   */
+  async advance(
+    instanceId: string,
+    waIds: readonly string[],
+    status: MessageStatus,
+    at: Date,
+    extra: { errorCode?: string | null; errorMessage?: string | null; direction?: MessageDirection } = {},
+  ): Promise<MessageRecord[]> {
+    if (!waIds.length) return [];
+    const em = this.#orm.em.fork();
+    const { direction, ...errors } = extra;
+    const rows = await em.find(Message, { instance: instanceId, waId: { $in: [...waIds] }, ...(direction ? { direction } : {}) });
+    const moved: MessageRecord[] = [];
+    for (const row of rows) {
+      if (!advances(row.status, status)) continue;
+      const statusTimes = { ...row.statusTimes, [status]: at.toISOString() };
+      const n = await em.nativeUpdate(Message, { seq: row.seq, status: row.status }, { status, statusTimes, ...errors, updatedAt: new Date() });
+      if (n) moved.push(this.#toRecord(Object.assign(row, { status, statusTimes, ...errors })));
+    }
+    return moved;
+  }
+
+  /** The same as `advance` for one row the caller holds (the send queue). */
+  async advanceSeq(seq: number, status: MessageStatus, at: Date, extra: { errorCode?: string | null; errorMessage?: string | null; attempts?: number } = {}): Promise<MessageRecord | null> {
+    const em = this.#orm.em.fork();
+    const row = await em.findOne(Message, { seq });
+    if (!row || !advances(row.status, status)) return null;
+    const statusTimes = { ...row.statusTimes, [status]: at.toISOString() };
+    const n = await em.nativeUpdate(Message, { seq, status: row.status }, { status, statusTimes, ...extra, updatedAt: new Date() });
+    return n ? this.#toRecord(Object.assign(row, { status, statusTimes, ...extra })) : null;
+  }
+
+  /** The instance's next outbound message to send: QUEUED (or left SENDING by a crash), due, oldest first. */
+  async nextToSend(instanceId: string, now: Date): Promise<MessageRecord | null> {
+    const row = await this.#orm.em.fork().findOne(
+      Message,
+      { instance: instanceId, direction: 'OUTBOUND', status: { $in: ['QUEUED', 'SENDING'] }, $or: [{ sendAfter: null }, { sendAfter: { $lte: now } }] },
+      { orderBy: { seq: 'asc' } },
+    );
+    return row && this.#toRecord(row);
+  }
+
+  /** Instances that have outbound messages waiting (for the queue to start their workers). */
+  async instancesWithPending(): Promise<string[]> {
+    const rows = await this.#orm.em.fork().find(Message, { direction: 'OUTBOUND', status: { $in: ['QUEUED', 'SENDING'] } }, { fields: ['instance'] });
+    return [...new Set(rows.map((r) => r.instance as unknown as string))];
+  }
+
+  /** Outbound messages still QUEUED that were accepted before `cutoff` (SEND_QUEUE_TTL_SECONDS). */
+  async queuedBefore(cutoff: Date, instanceId?: string): Promise<MessageRecord[]> {
+    const rows = await this.#orm.em.fork().find(Message, {
+      direction: 'OUTBOUND',
+      status: 'QUEUED',
+      ...(instanceId ? {} : { createdAt: { $lt: cutoff } }),
+      ...(instanceId ? { instance: instanceId } : {}),
+    });
+    return rows.map((r) => this.#toRecord(r));
+  }
+
+  /** Retention: drops messages stored before `cutoff`; returns how many. */
+  async deleteOlderThan(cutoff: Date): Promise<number> {
+    return this.#orm.em.fork().nativeDelete(Message, { createdAt: { $lt: cutoff } });
+  }
+
+  #toRecord(row: Message): MessageRecord {
+    const times: Partial<Record<MessageStatus, Date>> = {};
+    for (const [k, v] of Object.entries(row.statusTimes ?? {})) if (v) times[k as MessageStatus] = new Date(v);
+    return {
+      seq: Number(row.seq),
+      instanceId: row.instance as unknown as string,
+      waId: row.waId,
+      direction: row.direction,
+      fromMe: row.fromMe,
+      chatJid: row.chatJid,
+      senderJid: row.senderJid ?? null,
+      senderLid: row.senderLid ?? null,
+      senderPhone: row.senderPhone ?? null,
+      kind: row.kind,
+      content: this.#codec.decode(row.content) as MessageContent,
+      quotedId: row.quotedId ?? null,
+      waTimestamp: row.waTimestamp ?? null,
+      status: row.status,
+      statusTimes: times,
+      errorCode: row.errorCode ?? null,
+      errorMessage: row.errorMessage ?? null,
+      idempotencyKey: row.idempotencyKey ?? null,
+      sendAfter: row.sendAfter ?? null,
+      attempts: row.attempts,
+      createdAt: row.createdAt,
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { cp, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Creating an embedded PGlite database (initdb inside WebAssembly, then the migrations) takes 10 to
+ * 30 s on a small machine, and used to be most of a first boot. The same empty, migrated database
+ * is made once at install time (`npm ci` runs scripts/pglite-template.ts) under node_modules/.cache;
+ * a first boot copies it, which takes a fraction of a second. Without a template (install scripts
+ * skipped) the database is created in place as before, with a progress line.
+ */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+async function pgliteVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Where this install keeps its template: per PGlite version, so an upgrade never copies an old cluster. */
+export async function pgliteTemplateDir(): Promise<string> {
+  return join(ROOT, 'node_modules/.cache/wamux', `pglite-${await pgliteVersion()}`);
+}
+
+const isEmptyDir = async (dir: string): Promise<boolean> => (await readdir(dir).catch(() => [])).length === 0;
+
+/**
+ * Fills an empty data directory from the template. `template` when it did, `existing` for a
+ * database that is already there, `none` when there is no template (the caller creates one in place).
+ */
+export async function seedFromTemplate(dataDir: string): Promise<'template' | 'existing' | 'none'> {
+  if (!(await isEmptyDir(dataDir))) return 'existing';
+  const template = await pgliteTemplateDir().catch(() => undefined);
+  if (!template || (await isEmptyDir(template))) return 'none';
+  // Copied beside the target and renamed into place: a crash halfway leaves no half-copied cluster.
+  const partial = `${dataDir}.partial-${process.pid}`;
+  await rm(partial, { recursive: true, force: true });
+  await cp(template, partial, { recursive: true });
+  await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dirname(dataDir), { recursive: true });
+  await rename(partial, dataDir);
+  return 'template';
+}
+
+/** Builds the template with `create` (which must leave a closed, migrated database in the directory it is given). */
+export async function buildTemplate(create: (dataDir: string) => Promise<void>): Promise<string> {
+  const template = await pgliteTemplateDir();
+  const building = `${template}.building-${process.pid}`;
+  await rm(building, { recursive: true, force: true });
+  await mkdir(building, { recursive: true });
+  try {
+    await create(building);
+    await rm(template, { recursive: true, force: true });
+    await rename(building, template);
+  } finally {
+    await rm(building, { recursive: true, force: true });
+  }
+  return template;
+}

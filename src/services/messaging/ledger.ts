@@ -1,0 +1,169 @@
+import { isJidGroup } from '@whiskeysockets/baileys';
+import type { MessageContent, MessagePageQuery, MessageRecord, MessageRepository, NewMessage } from '../../db/message.repository.ts';
+import type { EventBus } from '../shared/event-bus.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { IncomingMessage, MessageDirection, MessageKind, MessageStatus, StoredMessage } from './types.ts';
+
+const PRUNE_EVERY_MS = 3_600_000;
+
+export interface LedgerDeps {
+  repo: MessageRepository;
+  events: EventBus;
+  logger: Logger;
+  /** MESSAGE_RETENTION_DAYS: older rows are pruned hourly; 0 keeps everything. */
+  retentionDays: number;
+}
+
+/**
+ * The message ledger: every message of every instance, stored before anyone is told. Inbound
+ * messages are published (`messageReceived`) only when this call stored them for the first time,
+ * so WhatsApp's redeliveries reach nobody twice; status changes are published as stored.
+ */
+export class MessageLedger {
+  readonly #deps: LedgerDeps;
+  readonly #log: Logger;
+  #prune: NodeJS.Timeout | undefined;
+
+  constructor(deps: LedgerDeps) {
+    this.#deps = deps;
+    this.#log = deps.logger.child({ component: 'ledger' });
+  }
+
+  get repo(): MessageRepository {
+    return this.#deps.repo;
+  }
+
+  /** Starts the retention sweep (once now, then hourly). */
+  start(): void {
+    if (this.#prune || !this.#deps.retentionDays) return;
+    const run = () => void this.pruneNow().catch((err) => this.#log.warn({ err }, 'message retention sweep failed'));
+    this.#prune = setInterval(run, PRUNE_EVERY_MS);
+    this.#prune.unref();
+    run();
+  }
+
+  stop(): void {
+    clearInterval(this.#prune);
+  }
+
+  /** Deletes what is older than the retention period; returns how many rows went. */
+  async pruneNow(now = new Date()): Promise<number> {
+    if (!this.#deps.retentionDays) return 0;
+    const removed = await this.#deps.repo.deleteOlderThan(new Date(now.getTime() - this.#deps.retentionDays * 86_400_000));
+    if (removed) this.#log.info({ removed }, 'pruned messages past MESSAGE_RETENTION_DAYS');
+    return removed;
+  }
+
+  /**
+   * Stores a message that arrived over the socket (deduplicated on instance + WhatsApp id) and
+   * publishes it if it is new. Resolves only once the row is committed: the caller (the session,
+   * inside Baileys' receive path) lets the delivery receipt go only after that.
+   */
+  async recordInbound(message: IncomingMessage): Promise<{ message: StoredMessage; created: boolean }> {
+    const { record, created } = await this.#deps.repo.insert(inboundRow(message));
+    const stored = toStoredMessage(record);
+    if (created) this.#deps.events.publish('messageReceived', stored);
+    return { message: stored, created };
+  }
+
+  /** Stores an outbound message (QUEUED or SCHEDULED); an existing idempotency key returns the first row. */
+  async recordOutbound(row: NewMessage): Promise<{ message: StoredMessage; created: boolean }> {
+    const { record, created } = await this.#deps.repo.insert(row);
+    const stored = toStoredMessage(record);
+    if (created) this.publishStatus(stored);
+    return { message: stored, created };
+  }
+
+  /** Receipts and acks: moves the named messages forward (never backwards) and publishes what moved. */
+  async advance(instanceId: string, waIds: readonly string[], status: MessageStatus, at = new Date(), direction?: MessageDirection): Promise<StoredMessage[]> {
+    const moved = (await this.#deps.repo.advance(instanceId, waIds, status, at, direction ? { direction } : {})).map(toStoredMessage);
+    for (const m of moved) this.publishStatus(m);
+    return moved;
+  }
+
+  /** The send queue's own transitions of one row. */
+  async advanceSeq(seq: number, status: MessageStatus, extra: { errorCode?: string | null; errorMessage?: string | null; attempts?: number } = {}): Promise<StoredMessage | null> {
+    const record = await this.#deps.repo.advanceSeq(seq, status, new Date(), extra);
+    if (!record) return null;
+    const stored = toStoredMessage(record);
+    this.publishStatus(stored);
+    if (status === 'SENT') this.#deps.events.publish('messageSent', stored);
+    return stored;
+  }
+
+  async get(instanceId: string, waId: string): Promise<StoredMessage | null> {
+    const record = await this.#deps.repo.findByWaId(instanceId, waId);
+    return record && toStoredMessage(record);
+  }
+
+  async page(query: MessagePageQuery): Promise<StoredMessage[]> {
+    return (await this.#deps.repo.page(query)).map(toStoredMessage);
+  }
+
+  async inboundAfter(instanceIds: readonly string[] | null, afterSeq: number, limit: number): Promise<StoredMessage[]> {
+    return (await this.#deps.repo.inboundAfter(instanceIds, afterSeq, limit)).map(toStoredMessage);
+  }
+
+  private publishStatus(m: StoredMessage): void {
+    this.#deps.events.publish('messageStatus', { instanceId: m.instanceId, messageId: m.id, status: m.status, at: m.statusTimes[m.status] ?? new Date(), message: m });
+  }
+}
+
+function inboundRow(m: IncomingMessage): NewMessage {
+  const content: MessageContent = {
+    text: m.text,
+    pushName: m.sender.pushName,
+    media: m.media ? { kind: m.media.kind, mimeType: m.media.mimeType, size: m.media.size, fileName: m.media.fileName, caption: m.media.caption } : null,
+  };
+  return {
+    instanceId: m.instanceId,
+    waId: m.id,
+    direction: 'INBOUND',
+    fromMe: m.fromMe,
+    chatJid: m.chatJid,
+    senderJid: m.sender.jid,
+    senderLid: m.sender.lid,
+    senderPhone: m.sender.phoneNumber,
+    kind: m.type,
+    content,
+    quotedId: null,
+    waTimestamp: m.timestamp,
+    status: 'RECEIVED',
+  };
+}
+
+/** A ledger row as every consumer sees it. */
+export function toStoredMessage(r: MessageRecord): StoredMessage {
+  const c = r.content;
+  const kind = r.kind as MessageKind;
+  return {
+    cursor: String(r.seq),
+    id: r.waId,
+    instanceId: r.instanceId,
+    chatJid: r.chatJid,
+    sender: { jid: r.senderJid ?? r.chatJid, lid: r.senderLid, phoneNumber: r.senderPhone, pushName: c.pushName ?? null },
+    fromMe: r.fromMe,
+    isGroup: !!isJidGroup(r.chatJid),
+    type: kind,
+    text: c.text ?? null,
+    timestamp: r.waTimestamp ?? r.createdAt,
+    media: c.media
+      ? {
+          kind: c.media.kind as MessageKind,
+          mimeType: c.media.mimeType,
+          size: c.media.size,
+          fileName: c.media.fileName,
+          caption: c.media.caption,
+          downloadPath: `/media/${encodeURIComponent(r.instanceId)}/${encodeURIComponent(r.waId)}`,
+        }
+      : null,
+    direction: r.direction,
+    status: r.status,
+    statusTimes: r.statusTimes,
+    errorCode: r.errorCode,
+    errorMessage: r.errorMessage,
+    quotedId: r.quotedId,
+    idempotencyKey: r.idempotencyKey,
+    storedAt: r.createdAt,
+  };
+}

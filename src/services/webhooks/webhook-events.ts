@@ -1,0 +1,65 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { DomainEvents, EventBus } from '../shared/index.ts';
+
+/**
+ * The events a webhook can subscribe to, and where each comes from. Adding one is one line in
+ * `WEBHOOK_EVENT_SOURCES` (plus its name here): the GraphQL enum, the filter and the payload follow.
+ */
+export const WEBHOOK_EVENTS = ['MESSAGE_RECEIVED', 'MESSAGE_SENT', 'MESSAGE_STATUS', 'INSTANCE_STATUS', 'QR', 'INSTANCE_RESTRICTED'] as const;
+export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
+
+/** One event as every webhook format sees it: a stable id, the instance, and the domain event. */
+export type WebhookEvent = {
+  [K in keyof typeof WEBHOOK_EVENT_SOURCES]: {
+    id: string;
+    type: K;
+    instanceId: string;
+    at: Date;
+    data: ReturnType<(typeof WEBHOOK_EVENT_SOURCES)[K]['data']>;
+  };
+}[WebhookEventName];
+
+interface Source<T extends keyof DomainEvents, D> {
+  topic: T;
+  /** The instance the event is about, or null when this event is not this webhook event. */
+  instanceId(event: DomainEvents[T]): string | null;
+  /** What identifies the event for good (the same message redelivered gets the same event id); omitted: a fresh id. */
+  key?(event: DomainEvents[T]): string;
+  data(event: DomainEvents[T]): D;
+}
+
+const source = <T extends keyof DomainEvents, D extends object>(topic: T, s: Omit<Source<T, D>, 'topic'>): Source<T, D> => ({ topic, ...s });
+
+export const WEBHOOK_EVENT_SOURCES = {
+  MESSAGE_RECEIVED: source('messageReceived', { instanceId: (m) => m.instanceId, key: (m) => m.id, data: (m) => m }),
+  MESSAGE_SENT: source('messageSent', { instanceId: (m) => m.instanceId, key: (m) => m.id, data: (m) => m }),
+  MESSAGE_STATUS: source('messageStatus', { instanceId: (e) => e.instanceId, key: (e) => `${e.messageId}:${e.status}`, data: (e) => e }),
+  INSTANCE_STATUS: source('instanceStatus', { instanceId: (e) => e.instanceId, data: (e) => e }),
+  QR: source('qrCode', { instanceId: (q) => q.instanceId, data: (q) => q }),
+  INSTANCE_RESTRICTED: source('system', {
+    instanceId: (e) => (e.type === 'INSTANCE_RESTRICTED' ? e.instanceId : null),
+    data: (e) => ({ instanceId: e.instanceId, message: e.message, at: e.at }),
+  }),
+} satisfies Record<WebhookEventName, { topic: keyof DomainEvents }>;
+
+/**
+ * A UUID derived from what identifies the event, so the same fact seen twice (WhatsApp redelivers
+ * a message after a crash) is one event id, and the outbox's unique key drops the second.
+ */
+function eventId(instanceId: string, type: WebhookEventName, key: string | undefined): string {
+  if (key === undefined) return randomUUID();
+  const hex = createHash('sha256').update(`${instanceId}\u0000${type}\u0000${key}`).digest('hex');
+  // RFC 4122 layout, version 8 (custom), variant 10.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Subscribes to every source; returns the unsubscribers. Listeners only hand the event over (no I/O). */
+export function onWebhookEvents(bus: EventBus, listener: (event: WebhookEvent) => void): Array<() => void> {
+  return (Object.entries(WEBHOOK_EVENT_SOURCES) as Array<[WebhookEventName, Source<keyof DomainEvents, object>]>).map(([type, s]) =>
+    bus.on(s.topic, (event) => {
+      const instanceId = s.instanceId(event);
+      if (!instanceId) return;
+      listener({ id: eventId(instanceId, type, s.key?.(event)), type, instanceId, at: new Date(), data: s.data(event) } as WebhookEvent);
+    }),
+  );
+}
