@@ -89,7 +89,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const receivedMedia = new ReceivedMediaService({ orm, logger: log, codec: authCodec, hosts: { sandboxHost: sandbox?.mediaHost } });
     undo.push(() => receivedMedia.stop());
     // Message text and content are encrypted at rest with the same key as creds and Signal keys.
-    const ledger = new MessageLedger({ repo: new MessageRepository(orm, authCodec), events, logger: log, retentionDays: config.messages.retentionDays });
+    const ledger = new MessageLedger({
+      repo: new MessageRepository(orm, authCodec),
+      events,
+      logger: log,
+      retentionDays: config.messages.retentionDays,
+      // The registry is built next; read receipts only go out once it runs.
+      sessions: { onlineSession: (id) => registry.onlineSession(id) },
+    });
     undo.push(() => ledger.stop());
     const registry = new InstanceRegistry({
       orm,
@@ -101,6 +108,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       metrics,
       saveMedia: (ref) => receivedMedia.save(ref),
       receive: async (message) => void (await ledger.recordInbound(message)),
+      onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
@@ -117,10 +125,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       options: config.webhooks,
       formats: [sudevwaFormat],
       metrics,
+      ledger,
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, services: { instances: registry, messages, receivedMedia, events, auth, webhooks }, registry, ledger, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, services: { instances: registry, messages, ledger, receivedMedia, events, auth, webhooks }, registry, ledger, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;

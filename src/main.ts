@@ -6,6 +6,7 @@
 import { createApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './services/shared/index.ts';
+import { routeConsoleToLog } from './services/shared/console-to-log.ts';
 import { VERSION } from './services/shared/version.ts';
 import { firstBootBanner } from './admin/first-boot-banner.ts';
 
@@ -20,6 +21,8 @@ try {
 }
 
 const log = createLogger(config.log.level, undefined, config.log.format);
+// Before the app is built: what libraries (libsignal, graphql-ws) print with console becomes log lines.
+routeConsoleToLog(log);
 log.info({ version: VERSION, node: process.version, pid: process.pid, database: config.database.kind }, `wamux ${VERSION} starting`);
 let app: App | undefined;
 let signalled = false;

@@ -107,6 +107,14 @@ export class AccountRepository {
     return (await this.em().nativeUpdate(RefreshToken, { id, revokedAt: null }, { revokedAt: new Date() })) === 1;
   }
 
+  /** A new password hash; every refresh token of the user is revoked with it (sessions elsewhere end). */
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.em().transactional(async (em) => {
+      await em.nativeUpdate(User, { id: userId }, { passwordHash });
+      await em.nativeUpdate(RefreshToken, { user: userId, revokedAt: null }, { revokedAt: new Date() });
+    });
+  }
+
   async revokeFamily(family: string): Promise<void> {
     await this.em().nativeUpdate(RefreshToken, { family, revokedAt: null }, { revokedAt: new Date() });
   }

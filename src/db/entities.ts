@@ -7,7 +7,7 @@ import { Message } from './message.entity.ts';
 import { ReceivedMedia } from './received-media.entity.ts';
 import { RefreshToken } from './refresh-token.entity.ts';
 import { User } from './user.entity.ts';
-import { WebhookConfig, WebhookDeadLetter, WebhookDelivery } from './webhook.entity.ts';
+import { WebhookConfig, WebhookDeadLetter, WebhookDelivery, WebhookWatermark } from './webhook.entity.ts';
 
 /** The explicit entity list: no folder scanning, so what is mapped is what is imported here. */
-export const entities = [Instance, AuthCreds, AuthKey, ReceivedMedia, User, ApiKey, RefreshToken, InstanceGrant, WebhookConfig, WebhookDelivery, WebhookDeadLetter, Message];
+export const entities = [Instance, AuthCreds, AuthKey, ReceivedMedia, User, ApiKey, RefreshToken, InstanceGrant, WebhookConfig, WebhookDelivery, WebhookDeadLetter, WebhookWatermark, Message];

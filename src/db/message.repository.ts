@@ -155,29 +155,36 @@ export class MessageRepository {
     status: MessageStatus,
     at: Date,
     extra: { errorCode?: string | null; errorMessage?: string | null; direction?: MessageDirection } = {},
-  ): Promise<MessageRecord[]> {
+  ): Promise<Array<MessageRecord & { previous: MessageStatus }>> {
     if (!waIds.length) return [];
     const em = this.#orm.em.fork();
     const { direction, ...errors } = extra;
     const rows = await em.find(Message, { instance: instanceId, waId: { $in: [...waIds] }, ...(direction ? { direction } : {}) });
-    const moved: MessageRecord[] = [];
+    const moved: Array<MessageRecord & { previous: MessageStatus }> = [];
     for (const row of rows) {
-      if (!advances(row.status, status)) continue;
+      const previous = row.status;
+      if (!advances(previous, status)) continue;
       const statusTimes = { ...row.statusTimes, [status]: at.toISOString() };
-      const n = await em.nativeUpdate(Message, { seq: row.seq, status: row.status }, { status, statusTimes, ...errors, updatedAt: new Date() });
-      if (n) moved.push(this.#toRecord(Object.assign(row, { status, statusTimes, ...errors })));
+      const n = await em.nativeUpdate(Message, { seq: row.seq, status: previous }, { status, statusTimes, ...errors, updatedAt: new Date() });
+      if (n) moved.push({ ...this.#toRecord(Object.assign(row, { status, statusTimes, ...errors })), previous });
     }
     return moved;
   }
 
   /** The same as `advance` for one row the caller holds (the send queue). */
-  async advanceSeq(seq: number, status: MessageStatus, at: Date, extra: { errorCode?: string | null; errorMessage?: string | null; attempts?: number } = {}): Promise<MessageRecord | null> {
+  async advanceSeq(
+    seq: number,
+    status: MessageStatus,
+    at: Date,
+    extra: { errorCode?: string | null; errorMessage?: string | null; attempts?: number } = {},
+  ): Promise<(MessageRecord & { previous: MessageStatus }) | null> {
     const em = this.#orm.em.fork();
     const row = await em.findOne(Message, { seq });
-    if (!row || !advances(row.status, status)) return null;
+    const previous = row?.status;
+    if (!row || !previous || !advances(previous, status)) return null;
     const statusTimes = { ...row.statusTimes, [status]: at.toISOString() };
-    const n = await em.nativeUpdate(Message, { seq, status: row.status }, { status, statusTimes, ...extra, updatedAt: new Date() });
-    return n ? this.#toRecord(Object.assign(row, { status, statusTimes, ...extra })) : null;
+    const n = await em.nativeUpdate(Message, { seq, status: previous }, { status, statusTimes, ...extra, updatedAt: new Date() });
+    return n ? { ...this.#toRecord(Object.assign(row, { status, statusTimes, ...extra })), previous } : null;
   }
 
   /** The instance's next outbound message to send: QUEUED (or left SENDING by a crash), due, oldest first. */

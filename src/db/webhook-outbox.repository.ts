@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Orm } from './orm.ts';
-import { WebhookDelivery } from './webhook.entity.ts';
+import { WebhookDelivery, WebhookWatermark } from './webhook.entity.ts';
 
 export interface NewDelivery {
   webhookId: string;
@@ -64,6 +64,8 @@ const common = (r: Row) => ({
 });
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
+const RECEIVED = 'messageReceived';
+
 /** Columns both tables share, in the order the moves below copy them. */
 const SHARED = 'id, webhook_id, instance_id, event_id, event, seq, ordered, body, created_at';
 
@@ -83,29 +85,48 @@ export class WebhookOutboxRepository {
     return this.#orm.em.getConnection().execute<Row[]>(sql, params, 'all');
   }
 
-  /** One statement for the batch; an event already queued for a webhook (same event id) is skipped. */
-  async enqueue(rows: NewDelivery[], now = new Date()): Promise<void> {
-    if (!rows.length) return;
-    const em = this.#orm.em.fork();
-    await em
-      .createQueryBuilder(WebhookDelivery)
-      .insert(
-        rows.map((r) => ({
-          id: randomUUID(),
-          webhook: r.webhookId,
-          instance: r.instanceId,
-          eventId: r.eventId,
-          event: r.event,
-          ordered: r.ordered,
-          body: r.body,
-          attempts: 0,
-          nextAttemptAt: now,
-          createdAt: now,
-        })),
-      )
-      .onConflict(['webhook', 'eventId'])
-      .ignore()
-      .execute();
+  /**
+   * One INSERT for the batch (an event already queued for a webhook, same event id, is skipped),
+   * and the inbound watermark moved to `receivedUpTo` in the same transaction: either both are
+   * stored or neither.
+   */
+  async enqueue(rows: NewDelivery[], receivedUpTo?: number, now = new Date()): Promise<void> {
+    if (!rows.length && receivedUpTo === undefined) return;
+    await this.#orm.em.fork().transactional(async (em) => {
+      if (rows.length) {
+        await em
+          .createQueryBuilder(WebhookDelivery)
+          .insert(
+            rows.map((r) => ({
+              id: randomUUID(),
+              webhook: r.webhookId,
+              instance: r.instanceId,
+              eventId: r.eventId,
+              event: r.event,
+              ordered: r.ordered,
+              body: r.body,
+              attempts: 0,
+              nextAttemptAt: now,
+              createdAt: now,
+            })),
+          )
+          .onConflict(['webhook', 'eventId'])
+          .ignore()
+          .execute();
+      }
+      if (receivedUpTo !== undefined) {
+        await em.execute(
+          `insert into webhook_watermark (name, seq) values (?, ?) on conflict (name) do update set seq = greatest(webhook_watermark.seq, excluded.seq)`,
+          [RECEIVED, receivedUpTo],
+        );
+      }
+    });
+  }
+
+  /** The highest ledger cursor of an inbound message the outbox has taken (null: none recorded). */
+  async receivedWatermark(): Promise<number | null> {
+    const row = await this.#orm.em.fork().findOne(WebhookWatermark, { name: RECEIVED });
+    return row ? Number(row.seq) : null;
   }
 
   /**

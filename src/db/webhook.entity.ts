@@ -84,3 +84,20 @@ export const WebhookDeadLetterSchema = defineEntity({
 
 export class WebhookDeadLetter extends WebhookDeadLetterSchema.class {}
 WebhookDeadLetterSchema.setClass(WebhookDeadLetter);
+
+/**
+ * How far the outbox has taken the ledger's inbound messages (`name` 'messageReceived': the highest
+ * cursor written). Advanced in the same transaction as the rows, so after a crash the next start
+ * knows exactly which stored messages never reached the outbox.
+ */
+export const WebhookWatermarkSchema = defineEntity({
+  name: 'WebhookWatermark',
+  tableName: 'webhook_watermark',
+  properties: {
+    name: p.text().primary(),
+    seq: p.bigint('number'),
+  },
+});
+
+export class WebhookWatermark extends WebhookWatermarkSchema.class {}
+WebhookWatermarkSchema.setClass(WebhookWatermark);

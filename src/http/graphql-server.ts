@@ -76,6 +76,7 @@ export function mountGraphQL(
     return {
       instances: deps.instances,
       messages: deps.messages,
+      ledger: deps.ledger,
       events: deps.events,
       auth: deps.auth,
       webhooks: deps.webhooks,

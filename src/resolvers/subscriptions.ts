@@ -4,6 +4,8 @@ import { QrCodeType } from '../schema/qr-code.ts';
 import { InstanceStatusEventType, SystemEventType } from '../schema/system-event.ts';
 import type { InstanceStatusEvent } from '../services/instances/index.ts';
 import { liveStream, readAfterSubscribing } from './live-stream.ts';
+import { parseCursor, replayAfter } from './messages.ts';
+import type { StoredMessage } from '../services/messaging/index.ts';
 
 // Each stream subscribes to the event bus BEFORE reading the current state, so nothing published
 // in between is lost; an unknown instance fails the subscription (INSTANCE_NOT_FOUND) and drops
@@ -45,13 +47,28 @@ builder.subscriptionFields((t) => ({
   }),
   messageReceived: t.field({
     type: IncomingMessageType,
-    description: 'Messages as they arrive at one instance, or at every instance when `instanceId` is omitted.',
-    args: { instanceId: t.arg.id({ description: 'The receiving instance; all instances when omitted.' }) },
-    subscribe: async (_root, { instanceId }, ctx) => {
-      if (!instanceId) return liveStream(ctx.events.subscribe('messageReceived'), { signal: ctx.shutdown, allow: (m) => ctx.access!.sees(m.instanceId) });
-      const source = ctx.events.subscribe('messageReceived', (m) => m.instanceId === instanceId);
-      await readAfterSubscribing(source, () => ctx.instances.get(instanceId));
-      return liveStream(source, { signal: ctx.shutdown });
+    description:
+      'Messages as they arrive at one instance, or at every instance when `instanceId` is omitted, each once stored. With `after` (the `cursor` of the last message you saw) the stored messages after it come first, in order, then live ones, with no gap and no repeat.',
+    args: {
+      instanceId: t.arg.id({ description: 'The receiving instance; all instances when omitted.' }),
+      after: t.arg.string({ description: 'Resume after this cursor: replay what was stored since, then continue live.' }),
+    },
+    subscribe: async (_root, { instanceId, after }, ctx) => {
+      const afterSeq = parseCursor(after, 'after');
+      // Listening before the replay is read: a message stored meanwhile is in the buffer, and one
+      // both read and buffered is skipped by its cursor.
+      const source = ctx.events.subscribe('messageReceived', (m) => !instanceId || m.instanceId === instanceId);
+      const initial = await readAfterSubscribing(source, async () => {
+        if (instanceId) await ctx.instances.get(instanceId);
+        return afterSeq === null ? [] : replayAfter(ctx, instanceId ?? null, afterSeq);
+      });
+      const replayed = new Set(initial.map((m) => m.cursor));
+      return liveStream(source, {
+        signal: ctx.shutdown,
+        initial,
+        skip: (m) => replayed.has(m.cursor),
+        ...(instanceId ? {} : { allow: (m: StoredMessage) => ctx.access!.sees(m.instanceId) }),
+      });
     },
     resolve: (message) => message,
   }),

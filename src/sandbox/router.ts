@@ -61,6 +61,14 @@ function routeIq(net: Network, conn: Connection, iq: BinaryNode): void {
         if (first.attrs.stage === 'companion_finish') return onCompanionFinish(conn, iq, first);
       }
       break;
+    case 'privacy':
+      // WhatsApp's defaults: read receipts on (Baileys sends `read`, not `read-self`, when they are).
+      if (type === 'get') {
+        const categories = { last: 'all', online: 'all', profile: 'all', status: 'contacts', groupadd: 'all', readreceipts: 'all', calladd: 'all' };
+        void conn.send(iqResult(iq, [{ tag: 'privacy', attrs: {}, content: Object.entries(categories).map(([name, value]) => ({ tag: 'category', attrs: { name, value } })) }]));
+        return;
+      }
+      break;
     case 'w:m':
       if (getBinaryNodeChild(iq, 'media_conn') && net.mediaHost) {
         const { hostname, authToken, maxBytes } = net.mediaHost();

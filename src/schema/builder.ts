@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import type { Principal, InstanceAccess } from '../services/auth/index.ts';
 import type { DomainError } from '../services/shared/index.ts';
@@ -39,8 +40,27 @@ export interface SchemaTypes {
 }
 
 export const builder = new SchemaBuilder<SchemaTypes>({
-  plugins: [ValidationPlugin],
+  plugins: [ValidationPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  // Connections only: no global `node`/`nodes` lookups (every object is read through its instance).
+  relay: {
+    cursorType: 'String',
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    pageInfoTypeOptions: { description: 'Where a page of a connection sits (Relay cursor connections).' },
+    hasNextPageFieldOptions: { description: 'True when more items follow the last one of this page.' },
+    hasPreviousPageFieldOptions: { description: 'True when items come before the first one of this page.' },
+    startCursorFieldOptions: { description: 'The cursor of the first item of this page.' },
+    endCursorFieldOptions: { description: 'The cursor of the last item of this page.' },
+    cursorFieldOptions: { description: 'Opaque position of this item: pass it as `after` or `before`.' },
+    nodeFieldOptions: { description: 'The item.' },
+    edgesFieldOptions: { description: 'The items of this page, each with its cursor.' },
+    pageInfoFieldOptions: { description: 'Whether more pages follow or precede, and the cursors to ask for them.' },
+    firstArgOptions: { description: 'Page forward: at most this many items (oldest first), after `after`.' },
+    afterArgOptions: { description: 'Page forward from this cursor (exclusive).' },
+    lastArgOptions: { description: 'Page backward: at most this many items, the newest ones before `before`.' },
+    beforeArgOptions: { description: 'Page backward from this cursor (exclusive).' },
+  },
 });
 
 builder.queryType({ description: 'Read instances and look up numbers.' });

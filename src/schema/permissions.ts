@@ -25,7 +25,8 @@ const admin = rule({ cache: 'contextual' })((_p, _a, ctx: Context) =>
 /** The instance named by `id`, `instanceId` or `input.instanceId` must be the caller's (owned or granted) or the caller an admin. */
 const ownsInstance = rule({ cache: 'strict' })(async (_p, args: Record<string, unknown>, ctx: Context) => {
   const input = args.input as Record<string, unknown> | undefined;
-  const id = (args.id ?? args.instanceId ?? input?.instanceId) as string | null | undefined;
+  // `instanceId` first: on `message(instanceId, id)` the `id` is a message id.
+  const id = (args.instanceId ?? args.id ?? input?.instanceId) as string | null | undefined;
   // No id: a stream over all instances (filtered per event) or a send by `fromPhoneNumber` (resolved among the caller's instances).
   if (!id) return true;
   return (await ctx.access!.mayUse(id)) ? true : new DomainError('FORBIDDEN', `you may not use instance ${id}`, { instanceId: id });
@@ -42,6 +43,8 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       instances: authenticated,
       instance: forInstance,
       checkNumbers: forInstance,
+      message: forInstance,
+      messages: forInstance,
       me: authenticated,
       users: admin,
       apiKeys: authenticated,
@@ -65,6 +68,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       deleteInstance: forInstance,
       sendText: and(forInstance, limits.send),
       sendMedia: and(forInstance, limits.send),
+      markRead: forInstance,
       createWebhook: forInstance,
       updateWebhook: authenticated,
       deleteWebhook: authenticated,
@@ -74,6 +78,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       qrCode: forInstance,
       instanceStatus: forInstance,
       messageReceived: forInstance,
+      messageStatus: forInstance,
       systemEvents: authenticated,
     },
   };

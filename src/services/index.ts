@@ -1,6 +1,6 @@
 import type { AuthService } from './auth/index.ts';
 import type { InstanceService } from './instances/index.ts';
-import type { MessagingService, ReceivedMediaService } from './messaging/index.ts';
+import type { LedgerService, MessagingService, ReceivedMediaService } from './messaging/index.ts';
 import type { EventBus } from './shared/index.ts';
 import type { WebhookService } from './webhooks/index.ts';
 
@@ -11,6 +11,8 @@ import type { WebhookService } from './webhooks/index.ts';
 export interface Services {
   instances: InstanceService;
   messages: MessagingService;
+  /** Stored messages: history, resumable streams, read receipts. */
+  ledger: LedgerService;
   receivedMedia: Pick<ReceivedMediaService, 'open'>;
   events: EventBus;
   auth: AuthService;

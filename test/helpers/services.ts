@@ -35,7 +35,13 @@ export function startServices(options: {
   const logger = options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'silent');
   const events = new EventBus(logger);
   const receivedMedia = new ReceivedMediaService({ orm: options.orm, logger, codec: options.authCodec ?? TEST_CODEC, hosts: { sandboxHost: options.mediaHost } });
-  const ledger = new MessageLedger({ repo: new MessageRepository(options.orm, options.authCodec ?? bufferJsonCodec), events, logger, retentionDays: 0 });
+  const ledger = new MessageLedger({
+    repo: new MessageRepository(options.orm, options.authCodec ?? bufferJsonCodec),
+    events,
+    logger,
+    retentionDays: 0,
+    sessions: { onlineSession: (id) => registry.onlineSession(id) },
+  });
   const registry = new InstanceRegistry({
     orm: options.orm,
     logger,
@@ -45,6 +51,7 @@ export function startServices(options: {
     waWebSocketUrl: options.waWebSocketUrl,
     saveMedia: (ref) => receivedMedia.save(ref),
     receive: async (message) => void (await ledger.recordInbound(message)),
+    onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
     ...(options.authCodec ? { authCodec: options.authCodec } : {}),
   });
   const messages = new MessageSender({ sessions: registry, ...(options.media ? { media: options.media } : {}) });

@@ -92,6 +92,17 @@ export class AuthService {
     }
   }
 
+  /** An operator's reset (admin CLI): a new password, and the user's refresh tokens revoked. */
+  async resetPassword(username: string, password: string): Promise<UserView> {
+    if (typeof password !== 'string' || password.length < 12 || password.length > 256) {
+      throw validationFailed('password must be 12 to 256 characters', { field: 'password' });
+    }
+    const user = await this.accounts.findUserByName(String(username ?? '').trim());
+    if (!user) throw new DomainError('USER_NOT_FOUND', `no user named "${username}"`, { username });
+    await this.accounts.setPasswordHash(user.id, await hashPassword(password));
+    return view(user);
+  }
+
   async users(): Promise<UserView[]> {
     return (await this.accounts.listUsers()).map(view);
   }

@@ -8,7 +8,7 @@ import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts'
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
 import type { InstanceService, SessionSource } from './instance.service.ts';
-import { normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact } from '../messaging/index.ts';
+import { normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact, type StatusReport } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
 import type { Metrics } from '../shared/metrics.ts';
@@ -35,6 +35,8 @@ export interface RegistryDeps {
    * Baileys sends the delivery receipt (see WhatsAppSession).
    */
   receive(message: IncomingMessage): Promise<void>;
+  /** WhatsApp's acks and receipts for this instance's stored messages. */
+  onStatus(instanceId: string, report: StatusReport): void;
   /** Where Baileys connects (the sandbox in sandbox mode); WhatsApp itself when unset. */
   waWebSocketUrl?: string;
   /** Encrypts creds and keys at rest; plain Baileys JSON when unset. */
@@ -339,6 +341,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       onState: (snapshot) => this.onState(id, snapshot),
       onQr: (qr) => qr && this.events.publish('qrCode', qr),
       receive: (message) => this.deps.receive(message),
+      onStatus: (report) => this.deps.onStatus(id, report),
       saveMedia: (ref) => this.deps.saveMedia(ref),
       onClose: (statusCode, action) => this.deps.metrics?.connectionCloses.inc({ code: String(statusCode ?? 'none'), action }),
       onEnded: () => {

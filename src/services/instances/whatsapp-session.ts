@@ -4,7 +4,7 @@ import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
-import { ContactBook, mediaReferenceOf, toIncomingMessage, type GroupInfo, type IncomingMessage } from '../messaging/index.ts';
+import { ContactBook, mediaReferenceOf, toIncomingMessage, watchStatuses, type GroupInfo, type IncomingMessage, type StatusReport } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { toQrCode } from './qr.ts';
 import { SessionMemory } from './session-memory.ts';
@@ -41,6 +41,8 @@ export interface SessionDeps {
    * Baileys sends the delivery receipt; a rejection keeps the receipt from going out.
    */
   receive(message: IncomingMessage): Promise<void>;
+  /** WhatsApp's acks and receipts for stored messages. */
+  onStatus(report: StatusReport): void;
   /** Keeps what is needed to download a received media message later; awaited before the event goes out. */
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
@@ -162,6 +164,7 @@ export class WhatsAppSession {
     sock.ev.on('contacts.update', (list) => {
       for (const c of list) if (c.id) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
     });
+    watchStatuses(sock, (report) => this.deps.onStatus(report));
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       if (sock !== this.sock) return;
       // One chain per session keeps events in arrival order while media references are saved.

@@ -2,6 +2,8 @@ import { isJidGroup } from '@whiskeysockets/baileys';
 import type { MessageContent, MessagePageQuery, MessageRecord, MessageRepository, NewMessage } from '../../db/message.repository.ts';
 import type { EventBus } from '../shared/event-bus.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { SessionSource } from '../instances/index.ts';
+import type { StatusReport } from './status-watcher.ts';
 import type { IncomingMessage, MessageDirection, MessageKind, MessageStatus, StoredMessage } from './types.ts';
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -12,7 +14,12 @@ export interface LedgerDeps {
   logger: Logger;
   /** MESSAGE_RETENTION_DAYS: older rows are pruned hourly; 0 keeps everything. */
   retentionDays: number;
+  /** Online sessions, for read receipts. */
+  sessions: Pick<SessionSource, 'onlineSession'>;
 }
+
+/** What the transports read and do with stored messages. */
+export type LedgerService = Pick<MessageLedger, 'get' | 'page' | 'inboundAfter' | 'markRead'>;
 
 /**
  * The message ledger: every message of every instance, stored before anyone is told. Inbound
@@ -23,6 +30,7 @@ export class MessageLedger {
   readonly #deps: LedgerDeps;
   readonly #log: Logger;
   #prune: NodeJS.Timeout | undefined;
+  readonly #statusChains = new Map<string, Promise<void>>();
 
   constructor(deps: LedgerDeps) {
     this.#deps = deps;
@@ -42,8 +50,10 @@ export class MessageLedger {
     run();
   }
 
-  stop(): void {
+  /** Ends the sweep and waits for statuses being stored. */
+  async stop(): Promise<void> {
     clearInterval(this.#prune);
+    await Promise.all([...this.#statusChains.values()]);
   }
 
   /** Deletes what is older than the retention period; returns how many rows went. */
@@ -74,21 +84,60 @@ export class MessageLedger {
     return { message: stored, created };
   }
 
-  /** Receipts and acks: moves the named messages forward (never backwards) and publishes what moved. */
-  async advance(instanceId: string, waIds: readonly string[], status: MessageStatus, at = new Date(), direction?: MessageDirection): Promise<StoredMessage[]> {
-    const moved = (await this.#deps.repo.advance(instanceId, waIds, status, at, direction ? { direction } : {})).map(toStoredMessage);
-    for (const m of moved) this.publishStatus(m);
-    return moved;
+  /**
+   * WhatsApp's acks and receipts for one instance, applied one after another in arrival order (a
+   * SENT and a DELIVERED racing for one row would otherwise drop the SENT step). Never rejects.
+   */
+  onStatus(instanceId: string, report: StatusReport): Promise<void> {
+    const previous = this.#statusChains.get(instanceId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.advance(instanceId, report.waIds, report.status, report.at, report.direction, report.errorCode))
+      .then(() => undefined)
+      .catch((err: unknown) => this.#log.error({ err, instanceId, status: report.status }, 'storing a message status failed'));
+    this.#statusChains.set(instanceId, next);
+    void next.finally(() => {
+      if (this.#statusChains.get(instanceId) === next) this.#statusChains.delete(instanceId);
+    });
+    return next;
+  }
+
+  /** Moves the named messages forward (never backwards) and publishes what moved. */
+  async advance(instanceId: string, waIds: readonly string[], status: MessageStatus, at = new Date(), direction?: MessageDirection, errorCode?: string): Promise<StoredMessage[]> {
+    const extra = { ...(direction ? { direction } : {}), ...(errorCode ? { errorCode: `WHATSAPP_${errorCode}`, errorMessage: `WhatsApp refused the message (error ${errorCode})` } : {}) };
+    const moved = await this.#deps.repo.advance(instanceId, waIds, status, at, extra);
+    return moved.map((m) => this.published(m, m.previous));
   }
 
   /** The send queue's own transitions of one row. */
   async advanceSeq(seq: number, status: MessageStatus, extra: { errorCode?: string | null; errorMessage?: string | null; attempts?: number } = {}): Promise<StoredMessage | null> {
     const record = await this.#deps.repo.advanceSeq(seq, status, new Date(), extra);
-    if (!record) return null;
+    return record && this.published(record, record.previous);
+  }
+
+  /** Publishes a stored step: `messageStatus` always, `messageSent` when a send first reached WhatsApp. */
+  private published(record: MessageRecord, previous: MessageStatus): StoredMessage {
     const stored = toStoredMessage(record);
     this.publishStatus(stored);
-    if (status === 'SENT') this.#deps.events.publish('messageSent', stored);
+    const reached = (s: MessageStatus) => ['SENT', 'DELIVERED', 'READ', 'PLAYED'].includes(s);
+    if (stored.direction === 'OUTBOUND' && reached(stored.status) && !reached(previous)) this.#deps.events.publish('messageSent', stored);
     return stored;
+  }
+
+  /**
+   * Sends read receipts for received messages of one chat (all of them up to now when `waIds` is
+   * omitted, at most 500) and marks them READ. Returns how many were marked.
+   */
+  async markRead(instanceId: string, chatJid: string, waIds: readonly string[] | null): Promise<number> {
+    const rows = waIds
+      ? (await Promise.all(waIds.map((id) => this.#deps.repo.findByWaId(instanceId, id)))).filter((r): r is MessageRecord => !!r)
+      : await this.#deps.repo.page({ instanceId, chatJid, direction: 'INBOUND', status: 'RECEIVED', limit: 500, order: 'desc' });
+    const unread = rows.filter((r) => r.chatJid === chatJid && r.direction === 'INBOUND' && !r.fromMe && r.status === 'RECEIVED');
+    if (!unread.length) return 0;
+    const session = await this.#deps.sessions.onlineSession(instanceId);
+    await session.withSocket((sock) =>
+      sock.readMessages(unread.map((r) => ({ remoteJid: r.chatJid, id: r.waId, fromMe: false, ...(isJidGroup(r.chatJid) && r.senderJid ? { participant: r.senderJid } : {}) }))),
+    );
+    return (await this.advance(instanceId, unread.map((r) => r.waId), 'READ', new Date(), 'INBOUND')).length;
   }
 
   async get(instanceId: string, waId: string): Promise<StoredMessage | null> {

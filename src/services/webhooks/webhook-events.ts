@@ -53,13 +53,20 @@ function eventId(instanceId: string, type: WebhookEventName, key: string | undef
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** The webhook event a domain event is, or null when it is not this one (a system event of another type). */
+export function toWebhookEvent<K extends WebhookEventName>(type: K, event: DomainEvents[(typeof WEBHOOK_EVENT_SOURCES)[K]['topic']]): WebhookEvent | null {
+  const s = WEBHOOK_EVENT_SOURCES[type] as unknown as Source<keyof DomainEvents, object>;
+  const instanceId = s.instanceId(event);
+  if (!instanceId) return null;
+  return { id: eventId(instanceId, type, s.key?.(event)), type, instanceId, at: new Date(), data: s.data(event) } as WebhookEvent;
+}
+
 /** Subscribes to every source; returns the unsubscribers. Listeners only hand the event over (no I/O). */
 export function onWebhookEvents(bus: EventBus, listener: (event: WebhookEvent) => void): Array<() => void> {
-  return (Object.entries(WEBHOOK_EVENT_SOURCES) as Array<[WebhookEventName, Source<keyof DomainEvents, object>]>).map(([type, s]) =>
-    bus.on(s.topic, (event) => {
-      const instanceId = s.instanceId(event);
-      if (!instanceId) return;
-      listener({ id: eventId(instanceId, type, s.key?.(event)), type, instanceId, at: new Date(), data: s.data(event) } as WebhookEvent);
+  return (Object.keys(WEBHOOK_EVENT_SOURCES) as WebhookEventName[]).map((type) =>
+    bus.on(WEBHOOK_EVENT_SOURCES[type].topic, (event) => {
+      const webhookEvent = toWebhookEvent(type, event as never);
+      if (webhookEvent) listener(webhookEvent);
     }),
   );
 }

@@ -35,6 +35,8 @@ export class OutboxWriter {
   private writing: Promise<void> | undefined;
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** While set, events queue up but are not written (the start-up catch-up goes first). */
+  private held = false;
 
   constructor(deps: OutboxWriterDeps) {
     this.deps = deps;
@@ -49,6 +51,22 @@ export class OutboxWriter {
       this.log.error({ eventId: dropped.id, type: dropped.type, instanceId: dropped.instanceId }, 'webhook event buffer full (database unreachable?); dropped the oldest event');
     }
     this.schedule();
+  }
+
+  /** Queue without writing until `release`. */
+  hold(): void {
+    this.held = true;
+  }
+
+  /**
+   * Puts `first` (older events, in order) ahead of what queued meanwhile, dropping queued events
+   * that are among them (the same message heard live and caught up), and starts writing.
+   */
+  release(first: WebhookEvent[] = []): void {
+    const ids = new Set(first.map((e) => e.id));
+    this.queue = [...first, ...this.queue.filter((e) => !ids.has(e.id))];
+    this.held = false;
+    if (this.queue.length) this.schedule();
   }
 
   /** Writes what is queued; resolves once the queue is empty (or the database refused it). */
@@ -70,7 +88,7 @@ export class OutboxWriter {
   }
 
   private schedule(): void {
-    if (this.writing || this.retry) return;
+    if (this.writing || this.retry || this.held) return;
     this.writing = this.writeAll().finally(() => (this.writing = undefined));
   }
 
@@ -98,8 +116,10 @@ export class OutboxWriter {
   }
 
   private async write(batch: WebhookEvent[]): Promise<void> {
+    // How far the ledger's inbound messages are taken, written with the rows (webhooks or not).
+    const cursors = batch.flatMap((e) => (e.type === 'MESSAGE_RECEIVED' && e.data.cursor ? [Number(e.data.cursor)] : []));
+    const receivedUpTo = cursors.length ? Math.max(...cursors) : undefined;
     const hooks = await this.deps.webhooks.forInstances([...new Set(batch.map((e) => e.instanceId))]);
-    if (!hooks.length) return;
     const mayOwnerSee = this.deps.visibility();
     const rows: NewDelivery[] = [];
     for (const event of batch) {
@@ -111,7 +131,7 @@ export class OutboxWriter {
         rows.push({ webhookId: hook.id, instanceId: event.instanceId, eventId: event.id, event: event.type, ordered: format.ordered, body: this.deps.codec.encode(body) });
       }
     }
-    await this.deps.outbox.enqueue(rows);
+    await this.deps.outbox.enqueue(rows, receivedUpTo);
   }
 
   private async reaches(hook: WebhookRecord, instanceId: string, mayOwnerSee: (ownerId: string, instanceId: string) => Promise<boolean>): Promise<boolean> {

@@ -5,9 +5,10 @@ import { WebhookOutboxRepository, type DeliveryRecord, type DeliveryState } from
 import { WebhookRepository, type WebhookRecord } from '../../db/webhook.repository.ts';
 import { InstanceAccess, type AuthService, type Principal } from '../auth/index.ts';
 import type { InstanceService } from '../instances/index.ts';
+import type { MessageLedger } from '../messaging/index.ts';
 import { DomainError, validationFailed, type EventBus, type Logger, type Metrics } from '../shared/index.ts';
 import { WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.ts';
-import { onWebhookEvents, WEBHOOK_EVENTS, type WebhookEventName } from './webhook-events.ts';
+import { onWebhookEvents, toWebhookEvent, WEBHOOK_EVENTS, type WebhookEvent, type WebhookEventName } from './webhook-events.ts';
 import { WAMUX_FORMAT_NAME, wamuxFormat, type WebhookFormat } from './webhook-format.ts';
 import { OutboxWriter } from './webhook-outbox.ts';
 import { checkWebhookUrl } from './webhook-url.ts';
@@ -25,6 +26,8 @@ export interface WebhookServiceDeps {
   formats?: WebhookFormat[];
   /** Counts delivery attempts by result when given. */
   metrics?: Metrics;
+  /** Where inbound messages are stored; at start, those that never reached the outbox are caught up from it. */
+  ledger?: Pick<MessageLedger, 'inboundAfter'>;
 }
 
 /** Who is asking: webhooks and their deliveries are visible by the instance rules. */
@@ -45,6 +48,7 @@ export interface DeliveryPage {
 const MAX_SECRET = 256;
 const MIN_SECRET = 16;
 const DEFAULT_PAGE = 50;
+const CATCH_UP_PAGE = 500;
 const MAX_PAGE = 500;
 
 const notFound = (id: string) => new DomainError('WEBHOOK_NOT_FOUND', `webhook ${id} not found`, { webhookId: id });
@@ -77,16 +81,19 @@ function checkSecret(secret: string, min = MIN_SECRET): string {
  */
 export class WebhookService {
   private readonly deps: WebhookServiceDeps;
+  private readonly log: Logger;
   private readonly repo: WebhookRepository;
   private readonly outbox: WebhookOutboxRepository;
   private readonly formats: ReadonlyMap<string, WebhookFormat>;
   private readonly writer: OutboxWriter;
   private readonly dispatcher: WebhookDispatcher;
   private unsubscribe: Array<() => void> = [];
+  private catchingUp: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
 
   constructor(deps: WebhookServiceDeps) {
     this.deps = deps;
+    this.log = deps.logger.child({ component: 'webhooks' });
     this.repo = new WebhookRepository(deps.orm);
     this.outbox = new WebhookOutboxRepository(deps.orm);
     this.formats = new Map([wamuxFormat, ...(deps.formats ?? [])].map((f) => [f.name, f]));
@@ -110,11 +117,17 @@ export class WebhookService {
     });
   }
 
-  /** Listens for events and starts draining the outbox (including what a previous run left). */
+  /**
+   * Listens for events and starts draining the outbox (including what a previous run left). Inbound
+   * messages the ledger stored after the outbox's watermark (a crash between the two) are queued
+   * first, in ledger order, ahead of anything heard live meanwhile.
+   */
   start(): void {
     if (this.unsubscribe.length || this.stopping) return;
+    this.writer.hold();
     this.unsubscribe = onWebhookEvents(this.deps.events, (event) => this.writer.add(event));
     this.dispatcher.start();
+    this.catchingUp = this.catchUp();
   }
 
   async list(caller: WebhookCaller): Promise<WebhookView[]> {
@@ -213,10 +226,48 @@ export class WebhookService {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       for (const off of this.unsubscribe.splice(0)) off();
+      await this.catchingUp;
       await this.writer.stop();
       await this.dispatcher.stop();
     })();
     return this.stopping;
+  }
+
+  /**
+   * Retries until the ledger answers: writing live events first would move the watermark past the
+   * missed messages. Stopping meanwhile writes nothing; the watermark stays, and the next start
+   * catches the messages up (other events heard meanwhile are lost with the stop).
+   */
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      try {
+        this.writer.release(await this.storedSinceWatermark());
+        return;
+      } catch (err) {
+        this.log.error({ err }, 'reading stored messages the webhook outbox missed failed; retrying');
+        if (this.stopping) return;
+        await new Promise((resolve) => setTimeout(resolve, this.deps.options.pollMs));
+        if (this.stopping) return;
+      }
+    }
+  }
+
+  private async storedSinceWatermark(): Promise<WebhookEvent[]> {
+    const { ledger } = this.deps;
+    let after = ledger ? await this.outbox.receivedWatermark() : null;
+    if (!ledger || after === null) return [];
+    const missed: WebhookEvent[] = [];
+    for (;;) {
+      const page = await ledger.inboundAfter(null, after, CATCH_UP_PAGE);
+      for (const message of page) {
+        const event = toWebhookEvent('MESSAGE_RECEIVED', message);
+        if (event) missed.push(event);
+      }
+      if (page.length < CATCH_UP_PAGE) break;
+      after = Number(page.at(-1)!.cursor);
+    }
+    if (missed.length) this.log.warn({ messages: missed.length }, 'queueing stored messages that never reached the webhook outbox (the last run stopped in between)');
+    return missed;
   }
 
   private view({ secret: _secret, events, ...rest }: WebhookRecord): WebhookView {

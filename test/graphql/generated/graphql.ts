@@ -55,6 +55,13 @@ export type MediaKind =
   /** A voice note (push-to-talk): Ogg/Opus audio only. */
   | 'VOICE';
 
+/** Which way a message went. */
+export type MessageDirection =
+  /** Arrived over the instance's connection: from others, or from the account's own phone (`fromMe`). */
+  | 'INBOUND'
+  /** Sent through this gateway. */
+  | 'OUTBOUND';
+
 /** What a message carries. */
 export type MessageKind =
   /** An audio file. */
@@ -79,6 +86,29 @@ export type MessageKind =
   | 'VIDEO'
   /** A voice note (push-to-talk audio). */
   | 'VOICE';
+
+/** Where a message stands, as WhatsApp confirmed it (stored before it is reported). */
+export type MessageStatus =
+  /** The send was cancelled before it went out. */
+  | 'CANCELLED'
+  /** The recipient's device received it. */
+  | 'DELIVERED'
+  /** The send failed; `error` says why. */
+  | 'FAILED'
+  /** The recipient played the voice note or video. */
+  | 'PLAYED'
+  /** A send accepted and waiting in its instance queue (also while the instance reconnects). */
+  | 'QUEUED'
+  /** The recipient read it; for a received message: it was marked read (here or on the phone). */
+  | 'READ'
+  /** A received message, not marked read. */
+  | 'RECEIVED'
+  /** A send waiting for its time. */
+  | 'SCHEDULED'
+  /** A send being handed to WhatsApp. */
+  | 'SENDING'
+  /** WhatsApp's server acknowledged the send. */
+  | 'SENT';
 
 /** What a user may do. */
 export type Role =
@@ -344,6 +374,54 @@ export type PingQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type PingQuery = { __typename: 'Query' };
 
+export type StoredMessageFieldsFragment = { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null };
+
+export type MessageQueryVariables = Exact<{
+  instanceId: string | number;
+  id: string | number;
+}>;
+
+
+export type MessageQuery = { message: { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null } | null };
+
+export type MessagesQueryVariables = Exact<{
+  instanceId: string | number;
+  chatJid?: string | null | undefined;
+  direction?: MessageDirection | null | undefined;
+  status?: MessageStatus | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type MessagesQuery = { messages: { edges: Array<{ cursor: string, node: { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export type MarkReadMutationVariables = Exact<{
+  instanceId: string | number;
+  chatJid: string;
+  messageIds?: Array<string | number> | string | number | null | undefined;
+}>;
+
+
+export type MarkReadMutation = { markRead: boolean };
+
+export type MessageStatusSubscriptionVariables = Exact<{
+  instanceId?: string | number | null | undefined;
+}>;
+
+
+export type MessageStatusSubscription = { messageStatus: { instanceId: string, messageId: string, status: MessageStatus, at: string, message: { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null } } };
+
+export type MessageReceivedAfterSubscriptionVariables = Exact<{
+  instanceId?: string | number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type MessageReceivedAfterSubscription = { messageReceived: { id: string, cursor: string, text: string | null } };
+
 export type WebhookFieldsFragment = { id: string, instanceId: string | null, ownerId: string | null, url: string, events: Array<WebhookEvent>, format: string, createdAt: string, updatedAt: string };
 
 export type WebhooksQueryVariables = Exact<{ [key: string]: never; }>;
@@ -428,6 +506,28 @@ export const InstanceFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"InstanceFields"}) as unknown as TypedDocumentString<InstanceFieldsFragment, unknown>;
+export const StoredMessageFieldsFragmentDoc = new TypedDocumentString(`
+    fragment StoredMessageFields on Message {
+  id
+  cursor
+  instanceId
+  direction
+  chatJid
+  fromMe
+  type
+  text
+  status
+  statusHistory {
+    status
+    at
+  }
+  error {
+    code
+    message
+  }
+  idempotencyKey
+}
+    `, {"fragmentName":"StoredMessageFields"}) as unknown as TypedDocumentString<StoredMessageFieldsFragment, unknown>;
 export const WebhookFieldsFragmentDoc = new TypedDocumentString(`
     fragment WebhookFields on Webhook {
   id
@@ -768,6 +868,124 @@ export const PingDocument = new TypedDocumentString(`
   __typename
 }
     `) as unknown as TypedDocumentString<PingQuery, PingQueryVariables>;
+export const MessageDocument = new TypedDocumentString(`
+    query Message($instanceId: ID!, $id: ID!) {
+  message(instanceId: $instanceId, id: $id) {
+    ...StoredMessageFields
+  }
+}
+    fragment StoredMessageFields on Message {
+  id
+  cursor
+  instanceId
+  direction
+  chatJid
+  fromMe
+  type
+  text
+  status
+  statusHistory {
+    status
+    at
+  }
+  error {
+    code
+    message
+  }
+  idempotencyKey
+}`) as unknown as TypedDocumentString<MessageQuery, MessageQueryVariables>;
+export const MessagesDocument = new TypedDocumentString(`
+    query Messages($instanceId: ID!, $chatJid: String, $direction: MessageDirection, $status: MessageStatus, $first: Int, $after: String, $last: Int, $before: String) {
+  messages(
+    instanceId: $instanceId
+    chatJid: $chatJid
+    direction: $direction
+    status: $status
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+  ) {
+    edges {
+      cursor
+      node {
+        ...StoredMessageFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      startCursor
+      endCursor
+    }
+  }
+}
+    fragment StoredMessageFields on Message {
+  id
+  cursor
+  instanceId
+  direction
+  chatJid
+  fromMe
+  type
+  text
+  status
+  statusHistory {
+    status
+    at
+  }
+  error {
+    code
+    message
+  }
+  idempotencyKey
+}`) as unknown as TypedDocumentString<MessagesQuery, MessagesQueryVariables>;
+export const MarkReadDocument = new TypedDocumentString(`
+    mutation MarkRead($instanceId: ID!, $chatJid: String!, $messageIds: [ID!]) {
+  markRead(instanceId: $instanceId, chatJid: $chatJid, messageIds: $messageIds)
+}
+    `) as unknown as TypedDocumentString<MarkReadMutation, MarkReadMutationVariables>;
+export const MessageStatusDocument = new TypedDocumentString(`
+    subscription MessageStatus($instanceId: ID) {
+  messageStatus(instanceId: $instanceId) {
+    instanceId
+    messageId
+    status
+    at
+    message {
+      ...StoredMessageFields
+    }
+  }
+}
+    fragment StoredMessageFields on Message {
+  id
+  cursor
+  instanceId
+  direction
+  chatJid
+  fromMe
+  type
+  text
+  status
+  statusHistory {
+    status
+    at
+  }
+  error {
+    code
+    message
+  }
+  idempotencyKey
+}`) as unknown as TypedDocumentString<MessageStatusSubscription, MessageStatusSubscriptionVariables>;
+export const MessageReceivedAfterDocument = new TypedDocumentString(`
+    subscription MessageReceivedAfter($instanceId: ID, $after: String) {
+  messageReceived(instanceId: $instanceId, after: $after) {
+    id
+    cursor
+    text
+  }
+}
+    `) as unknown as TypedDocumentString<MessageReceivedAfterSubscription, MessageReceivedAfterSubscriptionVariables>;
 export const WebhooksDocument = new TypedDocumentString(`
     query Webhooks {
   webhooks {

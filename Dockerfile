@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# wamux gateway image: dependencies and the embedded-database template are built in the first stage;
+# the runtime stage runs as the unprivileged `node` user with node itself as PID 1 (exec form), so
+# `docker stop` (SIGTERM) reaches the gateway and it shuts down gracefully.
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY patches ./patches
+# Install scripts run after the sources are in place: patch-package now, the PGlite template below.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npx patch-package
+COPY src ./src
+COPY scripts/pglite-template.ts ./scripts/pglite-template.ts
+# An empty, migrated embedded database that a first boot without DATABASE_URL copies in a moment.
+RUN node scripts/pglite-template.ts
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=2121 \
+    DATA_DIR=/data \
+    LOG_FORMAT=json
+WORKDIR /app
+COPY --from=build /app /app
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 2121
+# Ready, not just alive: database answering, migrations applied, stored instances restored.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 2121) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "src/main.ts"]
