@@ -11,8 +11,11 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Budgets that fit a loaded two-core box (CI shares it): a gateway boots on a fresh PGlite
+    // database in 8 s alone and in 45 s under load, and most suites boot one or more and link
+    // instances in beforeAll. A test still fails on its own waits (10 s per event) long before these.
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,

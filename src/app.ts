@@ -1,3 +1,4 @@
+import { chmod, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
@@ -52,6 +53,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Whatever was built is torn down again if a later step fails, newest first.
   const undo: Array<() => Promise<void> | void> = [];
   try {
+    // Owner-only, also for a DATA_DIR an older version created world-readable: nothing under it is
+    // then reachable by other users, whatever the modes of the files inside (main also sets umask 077).
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    await chmod(config.dataDir, 0o700);
     const releaseDataDir = config.database.kind === 'pglite' ? await claimDataDir(config.dataDir) : undefined;
     if (releaseDataDir) undo.push(releaseDataDir);
     const ormLog = log.child({ component: 'orm' });
@@ -199,7 +204,7 @@ async function assemble(parts: Parts): Promise<App> {
   await http.register(webhookRoutes, { ...services, webhooks, rateLimits });
   // Every WebSocket endpoint shares the one HTTP server; each upgrade goes to the server of its path.
   routeUpgrades(http.server, [graphql.upgrade, legacyWs]);
-  if (sandbox?.embedded) await http.register(sandboxControlRoute, { prefix: '/sandbox', sandbox: sandbox.embedded, auth: services.auth });
+  if (sandbox?.embedded) await http.register(sandboxControlRoute, { prefix: '/sandbox', sandbox: sandbox.embedded, auth: services.auth, instances: services.instances });
   // Runs inside `http.close()`, after Fastify starts answering 503 and before the server waits for
   // open connections: live subscriptions (graphql-ws and SSE) would otherwise keep it waiting.
   http.addHook('preClose', async () => {

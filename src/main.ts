@@ -10,6 +10,11 @@ import { routeConsoleToLog } from './services/shared/console-to-log.ts';
 import { VERSION } from './services/shared/version.ts';
 import { firstBootBanner } from './admin/first-boot-banner.ts';
 
+// Everything this process creates (PGlite's files, whose WAL holds password hashes; generated secrets;
+// the sandbox's state; staged uploads) is readable by its owner only. Imports only define things, so
+// nothing has been written yet.
+process.umask(0o077);
+
 let config: Config;
 try {
   config = loadConfig();

@@ -24,7 +24,10 @@ export type CreateOrmOptions = {
 // wherever it is started from.
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
-/** Database name inside the embedded PGlite cluster (see stack notes: named-database mode). */
+/**
+ * Database name inside the embedded PGlite cluster: when `driverOptions.dataDir` is a directory,
+ * MikroORM's PGlite driver selects a database inside that cluster by `dbName`.
+ */
 const PGLITE_DB_NAME = 'wamux';
 
 /**

@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +35,8 @@ export async function seedFromTemplate(dataDir: string): Promise<'template' | 'e
   const partial = `${dataDir}.partial-${process.pid}`;
   await rm(partial, { recursive: true, force: true });
   await cp(template, partial, { recursive: true });
+  // cp keeps the template's modes (made under the installer's umask); the cluster holds password hashes.
+  await restrictToOwner(partial);
   await rm(dataDir, { recursive: true, force: true });
   await mkdir(dirname(dataDir), { recursive: true });
   await rename(partial, dataDir);
@@ -55,4 +57,11 @@ export async function buildTemplate(create: (dataDir: string) => Promise<void>):
     await rm(building, { recursive: true, force: true });
   }
   return template;
+}
+
+/** chmod -R go-rwx: directories 0700, files 0600. */
+async function restrictToOwner(path: string): Promise<void> {
+  const info = await stat(path);
+  await chmod(path, info.isDirectory() ? 0o700 : 0o600);
+  if (info.isDirectory()) for (const entry of await readdir(path)) await restrictToOwner(join(path, entry));
 }

@@ -11,10 +11,11 @@ import { createMaskError } from '../schema/errors.ts';
 import { buildSchema } from '../schema/index.ts';
 import { protectSchema } from '../schema/permissions.ts';
 import { costLimitPlugins } from './graphql-cost-limits.ts';
+import { hasNulByte, nulByteError, rejectNulBytes } from './nul-bytes.ts';
 import { useStreamingMultipart } from './graphql-multipart.ts';
-import { baseUrlOf, identify } from './identify.ts';
+import { authError, baseUrlOf } from './auth-error.ts';
 import type { RateLimits } from './rate-limits.ts';
-import { InstanceAccess } from '../services/auth/index.ts';
+import { authenticate } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import type { Logger } from '../services/shared/index.ts';
 import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
@@ -72,7 +73,7 @@ export function mountGraphQL(
   // One context for both transports: HTTP passes `req`, graphql-ws passes `connectionParams` (and `req`).
   const context = async (init: { req?: FastifyRequest | import('node:http').IncomingMessage; connectionParams?: Record<string, unknown> }): Promise<Context> => {
     const header = init.connectionParams ? (init.connectionParams.authorization ?? init.connectionParams.Authorization) : init.req?.headers.authorization;
-    const { principal, authError } = await identify(deps.auth, header);
+    const who = await authenticate(deps, { authorization: header });
     return {
       instances: deps.instances,
       messages: deps.messages,
@@ -80,9 +81,9 @@ export function mountGraphQL(
       events: deps.events,
       auth: deps.auth,
       webhooks: deps.webhooks,
-      principal,
-      authError,
-      access: principal ? new InstanceAccess(principal, deps.auth, deps.instances) : null,
+      principal: who.ok ? who.caller.principal : null,
+      authError: who.ok ? null : authError(who),
+      access: who.ok ? who.caller.access : null,
       clientIp: init.req?.socket?.remoteAddress ?? 'unknown',
       shutdown: shutdown.signal,
       baseUrl: baseUrlOf(init.req?.headers ?? {}, !!(init.req?.socket as { encrypted?: boolean } | undefined)?.encrypted),
@@ -104,17 +105,24 @@ export function mountGraphQL(
     maxRequestBodySize: false,
     // Yoga logs every error its maskError replaced at error level, the domain errors we turn into
     // coded answers on purpose included; createMaskError logs the unexpected ones itself, with stacks.
-    logging: { debug: log.debug.bind(log), info: log.info.bind(log), warn: log.warn.bind(log), error: (err: unknown) => log.debug({ err }, 'error replaced by maskError') },
+    // Here only the message, at debug: a stack per wrong password is a log flood an attacker controls.
+    logging: {
+      debug: log.debug.bind(log),
+      info: log.info.bind(log),
+      warn: log.warn.bind(log),
+      error: (err: unknown) => log.debug({ reason: err instanceof Error ? err.message : String(err) }, 'error replaced by maskError'),
+    },
     // Multipart requests stream their files to the resolvers instead of Yoga buffering the form.
     plugins: [
       useStreamingMultipart({ maxFiles: 4, maxFieldBytes: 1024 * 1024, maxBodyBytes: options.maxUploadBytes }),
+      rejectNulBytes,
       ...costLimitPlugins({ hideSuggestions: !options.introspection }),
       ...(options.introspection ? [] : [disableIntrospection]),
     ],
   });
 
   // Own plugin scope: Yoga must get multipart bodies as raw streams, while REST routes elsewhere
-  // may use @fastify/multipart (see stack notes).
+  // use @fastify/multipart, which registers a parser for multipart/form-data in its own scope.
   void http.register(async (scope) => {
     scope.addContentTypeParser('multipart/form-data', {}, (_req, _payload, done) => done(null));
     // Per address, like SUDEVWA's global limit (default 10 requests a second), in the bucket REST uses too.
@@ -149,13 +157,13 @@ export function mountGraphQL(
       // Checked at connect (a missing or bad credential closes with 4403), and again for every operation.
       onConnect: async (ctx) => {
         if (shutdown.signal.aborted) return false;
-        const { principal } = await identify(deps.auth, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
-        return !!principal;
+        return (await authenticate(deps, { authorization: ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization })).ok;
       },
       // Each graphql-ws operation runs under its own request id, so its log lines can be told apart.
       execute: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).execute(args)),
       subscribe: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).subscribe(args)),
       onSubscribe: async (ctx, _id, payload) => {
+        if (hasNulByte(payload.query) || hasNulByte(payload.variables) || hasNulByte(payload.operationName)) return [nulByteError()];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           connectionParams: ctx.connectionParams ?? {},

@@ -1,10 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { InstanceAccess } from '../services/auth/index.ts';
+import { authenticate } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import { DomainError, type DomainErrorCode } from '../services/shared/index.ts';
-import { identify } from './identify.ts';
+import { authError } from './auth-error.ts';
 
 export const MEDIA_DOWNLOAD_PATH = '/media/:instanceId/:messageId';
+
+/** Where a received message's file downloads on this gateway; the domain only knows the ids. */
+export function mediaDownloadPath(instanceId: string, messageId: string): string {
+  return `/media/${encodeURIComponent(instanceId)}/${encodeURIComponent(messageId)}`;
+}
 
 // The failures this route can meet, in one place; anything else is a masked 500.
 const STATUS: Partial<Record<DomainErrorCode, number>> = {
@@ -43,10 +48,10 @@ export const mediaDownloadRoute: FastifyPluginAsync<Pick<Services, 'instances' |
   });
 
   app.get<{ Params: { instanceId: string; messageId: string } }>(MEDIA_DOWNLOAD_PATH, async (req, reply) => {
-    const { principal, authError } = await identify(auth, req.headers.authorization);
-    if (!principal) throw authError ?? new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <access token or API key>');
+    const who = await authenticate({ auth, instances }, { authorization: req.headers.authorization });
+    if (!who.ok) throw authError(who) ?? new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <access token or API key>');
     const { instanceId, messageId } = req.params;
-    if (!(await new InstanceAccess(principal, auth, instances).mayUse(instanceId))) {
+    if (!(await who.caller.access.mayUse(instanceId))) {
       throw new DomainError('FORBIDDEN', `you may not use instance ${instanceId}`);
     }
     const media = await receivedMedia.open(instanceId, messageId);

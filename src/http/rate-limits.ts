@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import { ExpiringMemoryStore } from './rate-limit-store.ts';
 
 const require = createRequire(import.meta.url);
-// The CJS build (stack notes, item 5); the same module the GraphQL rules load.
+// The CJS build: graphql-rate-limit 3.3.0's `module` field points to a file that does not exist, and
+// its CJS build requires the same graphql-shield the GraphQL rules load.
 const { getGraphQLRateLimiter, RedisStore } = require('graphql-rate-limit') as {
   getGraphQLRateLimiter: (config: object) => (
     call: { parent: unknown; args: Record<string, unknown>; context: { identity: string }; info: { fieldName: string } },

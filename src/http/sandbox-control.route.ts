@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AuthService } from '../services/auth/auth.service.ts';
+import { authenticate } from '../services/auth/index.ts';
+import type { Services } from '../services/index.ts';
 import type { WhatsAppSandbox } from '../sandbox/sandbox.ts';
-import { identify } from './identify.ts';
+import { authError } from './auth-error.ts';
 
 /**
  * The embedded sandbox's control API at `/sandbox`, for administrators only (an ADMIN's access token
@@ -9,14 +10,15 @@ import { identify } from './identify.ts';
  * devices and makes the sandbox fetch URLs: nothing an ordinary user or a stranger may do.
  * The sandbox code is loaded here, on demand, so a gateway without sandbox mode never loads it.
  */
-export const sandboxControlRoute: FastifyPluginAsync<{ sandbox: WhatsAppSandbox; auth: AuthService }> = async (app, { sandbox, auth }) => {
+export const sandboxControlRoute: FastifyPluginAsync<{ sandbox: WhatsAppSandbox } & Pick<Services, 'auth' | 'instances'>> = async (app, { sandbox, auth, instances }) => {
   const { sandboxControlApi } = await import('../sandbox/control-api.ts');
   app.addHook('onRequest', async (req, reply) => {
-    const { principal, authError } = await identify(auth, req.headers.authorization);
-    if (!principal) {
-      return reply.status(401).send({ error: { code: 'UNAUTHENTICATED', message: authError?.message ?? 'the sandbox control API needs Authorization: Bearer <an ADMIN access token or API key>' } });
+    const who = await authenticate({ auth, instances }, { authorization: req.headers.authorization });
+    if (!who.ok) {
+      const message = authError(who)?.message ?? 'the sandbox control API needs Authorization: Bearer <an ADMIN access token or API key>';
+      return reply.status(401).send({ error: { code: 'UNAUTHENTICATED', message } });
     }
-    if (principal.role !== 'ADMIN') return reply.status(403).send({ error: { code: 'FORBIDDEN', message: 'the sandbox control API is for administrators' } });
+    if (who.caller.principal.role !== 'ADMIN') return reply.status(403).send({ error: { code: 'FORBIDDEN', message: 'the sandbox control API is for administrators' } });
   });
   await app.register(sandboxControlApi, { sandbox });
 };

@@ -13,7 +13,7 @@ const tokens = (pair: TokenPair) => ({
   user: userObject(pair.user),
 });
 
-/** Public: health, `/login`, `/refresh`, `/register` and the pre-accounts `/login-jwt` (reference §2.2, §13). */
+/** Public: health, `/login`, `/refresh`, `/register` and the pre-accounts `/login-jwt` (docs/sudevwa-api.md §2.2, §13). */
 export function publicAuthRoutes(deps: RestDeps) {
   return async (app: FastifyInstance) => {
     app.get('/', async () => ({ success: true, message: 'WhatsApp API is running', version: VERSION }));
@@ -49,7 +49,7 @@ export function publicAuthRoutes(deps: RestDeps) {
       return reply.status(201).send(ok('User registered successfully', tokens(await deps.auth.login(username, password))));
     });
 
-    // Era A/B clients: not enveloped, `{token}` or `{error}` only (reference §13).
+    // Era A/B clients: not enveloped, `{token}` or `{error}` only (docs/sudevwa-api.md §13).
     app.post('/login-jwt', async (req, reply) => {
       const fields = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : null;
       if (!fields || typeof fields.username !== 'string' || typeof fields.password !== 'string') return reply.status(400).send({ error: 'Bad request' });
@@ -64,7 +64,7 @@ export function publicAuthRoutes(deps: RestDeps) {
   };
 }
 
-/** Behind the JWT hook: the caller's profile and logout (reference §2.3). */
+/** Behind the JWT hook: the caller's profile and logout (docs/sudevwa-api.md §2.3). */
 export function accountRoutes(deps: RestDeps) {
   return async (app: FastifyInstance) => {
     app.get('/me', async (req) => ok('User profile retrieved', userObject(await deps.auth.me(caller(req).principal))));

@@ -1,10 +1,11 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { LimitedOperation, RateLimits } from '../http/rate-limits.ts';
-import { parseBearer, InstanceAccess, type AuthService, type Principal } from '../services/auth/index.ts';
+import { authenticate, type Caller } from '../services/auth/index.ts';
 import { DomainError, type Logger } from '../services/shared/index.ts';
 import type { Services } from '../services/index.ts';
-import { failure, RestError } from './envelope.ts';
+import { RestError } from './envelope.ts';
+import { accessDenied, authRefusal } from './errors.ts';
 
 /** What every REST route file gets from the composition root. */
 export interface RestDeps extends Pick<Services, 'instances' | 'messages' | 'auth'> {
@@ -13,12 +14,6 @@ export interface RestDeps extends Pick<Services, 'instances' | 'messages' | 'aut
   /** Upload size limits (the largest bounds a multipart body). */
   media: Pick<Config['media'], 'limits'>;
   logger: Logger;
-}
-
-/** The signed-in caller of a protected (`/api/...`) route. */
-export interface Caller {
-  principal: Principal;
-  access: InstanceAccess;
 }
 
 declare module 'fastify' {
@@ -34,34 +29,24 @@ export function caller(req: FastifyRequest): Caller {
 }
 
 /**
- * SUDEVWA's JWT middleware (reference §2.1), as an onRequest hook so it answers before the body is
- * read. Takes a JWT or an API key. Routes with `:instanceId` then get RequireInstanceAccess: an
- * instance the caller may not use is 403 (a missing one falls through to the route's 404).
+ * SUDEVWA's JWT middleware (docs/sudevwa-api.md §2.1), as an onRequest hook so it answers before
+ * the body is read. Takes a JWT or an API key. Routes with `:instanceId` then get
+ * RequireInstanceAccess: an instance the caller may not use is 403 (a missing one falls through to
+ * the route's 404). Refusals are thrown, so the scope's error handler answers them.
  */
-export function authenticate(deps: RestDeps) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const refusal = await identify(deps, req);
-    if (refusal) return void reply.status(401).send(refusal);
+export function requireCaller(deps: RestDeps) {
+  return async (req: FastifyRequest): Promise<void> => {
+    req.caller = await callerOf(deps, req);
     const instanceId = (req.params as Record<string, string> | undefined)?.instanceId;
-    if (instanceId && !(await req.caller!.access.mayUse(instanceId))) {
-      return void reply.status(403).send(failure('You do not have access to this instance'));
-    }
+    if (instanceId && !(await req.caller.access.mayUse(instanceId))) throw accessDenied();
   };
 }
 
-/** Sets `req.caller`, or returns the 401 body. */
-export async function identify(deps: RestDeps, req: FastifyRequest) {
-  const bearer = parseBearer(req.headers.authorization);
-  if (bearer.kind === 'none') return failure('Unauthorized', 'UNAUTHORIZED');
-  if (bearer.kind === 'malformed') return failure('Invalid authorization header format', 'INVALID_AUTH_HEADER');
-  try {
-    const principal = await deps.auth.authenticate(bearer.token);
-    req.caller = { principal, access: new InstanceAccess(principal, deps.auth, deps.instances) };
-    return null;
-  } catch (err) {
-    if (err instanceof DomainError) return failure('Invalid or expired token', 'INVALID_TOKEN');
-    throw err;
-  }
+/** The caller of a request, or SUDEVWA's 401 thrown. */
+export async function callerOf(deps: Pick<RestDeps, 'auth' | 'instances'>, req: FastifyRequest): Promise<Caller> {
+  const who = await authenticate(deps, { authorization: req.headers.authorization });
+  if (!who.ok) throw authRefusal(who);
+  return who.caller;
 }
 
 /** The JSON body as an object; a non-object body is SUDEVWA's bind error. Absent body = `{}`. */

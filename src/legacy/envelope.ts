@@ -1,5 +1,5 @@
 /**
- * SUDEVWA's response envelope (reference §1.1): `{success, message, data?, error?{code?, details?}}`.
+ * SUDEVWA's response envelope (docs/sudevwa-api.md §1.1): `{success, message, data?, error?{code?, details?}}`.
  * `data`, `error.code` and `error.details` are left out when empty, as Go's `omitempty` does.
  */
 export interface SuccessBody<T = unknown> {
@@ -10,7 +10,8 @@ export interface SuccessBody<T = unknown> {
 
 export interface FailureBody {
   success: false;
-  message: string;
+  /** Absent only in SUDEVWA's global rate-limit answer (`{"success":false,"error":"rate limit exceeded"}`). */
+  message?: string;
   /** An object in the envelope; a plain string where SUDEVWA's global HTTP error handler answers (404, 429). */
   error?: { code?: string; details?: string } | string;
 }
@@ -33,7 +34,7 @@ export class RestError extends Error {
   readonly body: FailureBody;
 
   constructor(statusCode: number, body: FailureBody) {
-    super(body.message);
+    super(body.message ?? String(body.error));
     this.name = 'RestError';
     this.statusCode = statusCode;
     this.body = body;

@@ -1,18 +1,25 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthFailure } from '../services/auth/index.ts';
 import { DomainError, type DomainErrorCode, type Logger } from '../services/shared/index.ts';
 import { failure, RestError, type FailureBody } from './envelope.ts';
 
 /**
- * The REST side of error handling, in one place: every DomainError code → HTTP status + SUDEVWA's
- * error code and message (reference §2, §4, §6, §7). SUDEVWA words the same failure differently
- * per route family, so a route names its family (`scope`) and the family's wording wins.
+ * The REST side of error handling, in one place: every failure a SUDEVWA-shaped HTTP answer can carry
+ * (domain errors, refused credentials, rate limits, unreadable bodies, the unexpected) → HTTP status
+ * + SUDEVWA's body (docs/sudevwa-api.md §2, §4, §6, §7, §9). Routes, webhook routes and refused
+ * WebSocket upgrades all answer through `restReply`. SUDEVWA words the same failure differently per
+ * route family, so a route names its family (`scope`) and the family's wording wins.
  */
-export type ErrorScope = 'default' | 'session' | 'by-number' | 'instance' | 'group' | 'login' | 'refresh' | 'register';
+export type ErrorScope = 'default' | 'session' | 'by-number' | 'instance' | 'group' | 'login' | 'refresh' | 'register' | 'webhook';
 
-/** Per route: the family's wording, and what an unreadable body is called (SUDEVWA's bind error). */
+/** Per route: the family's wording, what an unreadable body is called (SUDEVWA's bind error), and its 500. */
 export interface LegacyRouteConfig {
   scope?: ErrorScope;
   bindCode?: 'INVALID_REQUEST' | 'BAD_REQUEST';
+  /** What SUDEVWA answered this route's unexpected failures with; Echo's bare 500 otherwise. */
+  failed?: { message: string; code: string };
 }
 
 declare module 'fastify' {
@@ -21,7 +28,7 @@ declare module 'fastify' {
   }
 }
 
-interface Mapped {
+export interface Mapped {
   status: number;
   body: FailureBody;
 }
@@ -29,6 +36,21 @@ interface Mapped {
 type Mapping = Mapped | ((err: DomainError) => Mapped);
 
 const m = (status: number, message: string, code?: string, details?: string): Mapped => ({ status, body: failure(message, code, details) });
+
+/** SUDEVWA's RequireInstanceAccess: answered without an error object. */
+const ACCESS_DENIED = m(403, 'You do not have access to this instance');
+
+/** SUDEVWA's JWT middleware, per reason no caller came out of the credential. */
+const AUTH_FAILURES: Record<AuthFailure['reason'], Mapped> = {
+  missing: m(401, 'Unauthorized', 'UNAUTHORIZED'),
+  malformed: m(401, 'Invalid authorization header format', 'INVALID_AUTH_HEADER'),
+  refused: m(401, 'Invalid or expired token', 'INVALID_TOKEN'),
+};
+
+/** SUDEVWA's global rate-limit answer has no `message`; REST routes add one with the wait (a superset). */
+const RATE_LIMITED: FailureBody = { success: false, error: 'rate limit exceeded' };
+
+const INTERNAL: Mapped = { status: 500, body: { success: false, message: 'Internal Server Error', error: 'Internal Server Error' } };
 
 // A Record, so a new domain error code does not compile until it has a REST answer.
 const DEFAULT: Record<DomainErrorCode, Mapping> = {
@@ -49,9 +71,8 @@ const DEFAULT: Record<DomainErrorCode, Mapping> = {
   // SUDEVWA answers 500; an unreachable or failing URL is the caller's input, so 400 here.
   MEDIA_FETCH_FAILED: (e) => m(400, 'Failed to download file', 'DOWNLOAD_FAILED', e.message),
   MEDIA_NOT_FOUND: (e) => m(404, 'Media not found', 'MEDIA_NOT_FOUND', e.message),
-  UNAUTHENTICATED: m(401, 'Invalid or expired token', 'INVALID_TOKEN'),
-  // SUDEVWA's RequireInstanceAccess answers without an error object.
-  FORBIDDEN: m(403, 'You do not have access to this instance'),
+  UNAUTHENTICATED: AUTH_FAILURES.refused,
+  FORBIDDEN: ACCESS_DENIED,
   USER_NOT_FOUND: m(404, 'User not found', 'USER_NOT_FOUND'),
   USERNAME_TAKEN: m(400, 'username already exists', 'REGISTRATION_FAILED'),
   EMAIL_TAKEN: m(400, 'email already exists', 'REGISTRATION_FAILED'),
@@ -74,7 +95,29 @@ const SCOPED: Record<Exclude<ErrorScope, 'default'>, Partial<Record<DomainErrorC
   login: { UNAUTHENTICATED: m(401, 'Invalid username or password', 'INVALID_CREDENTIALS') },
   refresh: { UNAUTHENTICATED: (e) => m(401, 'Invalid or expired refresh token', 'INVALID_REFRESH_TOKEN', e.message) },
   register: { VALIDATION_FAILED: (e) => m(400, e.message, 'REGISTRATION_FAILED') },
+  webhook: {
+    INSTANCE_NOT_FOUND: m(404, 'Instance not found', 'INSTANCE_NOT_FOUND'),
+    // A URL that is there but unusable (scheme, syntax, private address) is INVALID_URL; a missing one is VALIDATION_ERROR.
+    VALIDATION_FAILED: (e) => m(400, e.message, e.details?.reason && e.details.reason !== 'required' ? 'INVALID_URL' : 'VALIDATION_ERROR'),
+  },
 };
+
+/** A refused credential, as SUDEVWA's JWT middleware answers it; thrown from an auth hook. */
+export function authRefusal(failure: AuthFailure): RestError {
+  const mapped = AUTH_FAILURES[failure.reason];
+  return new RestError(mapped.status, mapped.body);
+}
+
+/** The caller may not use this instance. */
+export function accessDenied(): RestError {
+  return new RestError(ACCESS_DENIED.status, ACCESS_DENIED.body);
+}
+
+/** Over the per-address limit; `retryAfterSeconds` adds the message REST routes carry. */
+export function rateLimited(retryAfterSeconds?: number): RestError {
+  const body = retryAfterSeconds === undefined ? RATE_LIMITED : { ...RATE_LIMITED, message: `rate limit exceeded: try again in ${retryAfterSeconds} s` };
+  return new RestError(429, body);
+}
 
 export function mapDomainError(err: DomainError, scope: ErrorScope = 'default'): Mapped {
   const mapping = (scope === 'default' ? undefined : SCOPED[scope][err.code]) ?? DEFAULT[err.code];
@@ -86,29 +129,43 @@ const BODY_ERRORS = /^FST_ERR_CTP_/;
 /** @fastify/multipart's limits: one file, a few small fields. */
 const UPLOAD_LIMITS = new Set(['FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
 
-/** The REST scope's error handler: envelopes for everything, 4xx for the caller's mistakes, masked 500s. */
-export function restErrorHandler(log: Logger) {
+/**
+ * The one REST error-reply builder: any thrown value → status and SUDEVWA body. 4xx for the caller's
+ * mistakes; anything unexpected is a masked 500, and `unexpected` is told so it can be logged.
+ */
+export function restReply(error: unknown, config: LegacyRouteConfig = {}, unexpected?: (err: unknown) => void): Mapped {
+  if (error instanceof RestError) return { status: error.statusCode, body: error.body };
+  if (error instanceof DomainError) return mapDomainError(error, config.scope);
+  const err = error as Partial<FastifyError>;
+  if (err.code === 'FST_REQ_FILE_TOO_LARGE') return m(400, 'File too large', 'FILE_TOO_LARGE', err.message);
+  if (err.code && UPLOAD_LIMITS.has(err.code)) return m(400, 'Invalid request body', config.bindCode ?? 'INVALID_REQUEST', err.message);
+  if (err.code && BODY_ERRORS.test(err.code) && err.statusCode === 413) return m(413, 'Request body too large', 'PAYLOAD_TOO_LARGE', err.message);
+  if ((err.code && BODY_ERRORS.test(err.code)) || (err.statusCode === 400 && err.validation)) {
+    // SUDEVWA's handlers answer a failed Bind with 400 and Echo's text as details.
+    return m(400, 'Invalid request body', config.bindCode ?? 'INVALID_REQUEST', `code=${err.statusCode ?? 400}, message=${err.message}`);
+  }
+  if (err.statusCode === 429) return { status: 429, body: RATE_LIMITED };
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return m(err.statusCode, err.message ?? '', err.code);
+  unexpected?.(error);
+  return config.failed ? m(500, config.failed.message, config.failed.code) : INTERNAL;
+}
+
+/** A Fastify scope's error handler: every REST failure answered through `restReply` (logged to `log`, or the request's). */
+export function restErrorHandler(log?: Logger) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-    const config = req.routeOptions.config.legacy ?? {};
-    let mapped: Mapped;
-    if (err instanceof RestError) mapped = { status: err.statusCode, body: err.body };
-    else if (err instanceof DomainError) {
+    if (err instanceof DomainError) {
       // Expected: the caller's mistake or bad timing. A line at info without a stack, never an error.
       req.log.info({ code: err.code, reason: err.message, method: req.method, url: req.url.split('?')[0] }, 'request refused');
-      mapped = mapDomainError(err, config.scope);
     }
-    else if (err.code === 'FST_REQ_FILE_TOO_LARGE') mapped = m(400, 'File too large', 'FILE_TOO_LARGE', err.message);
-    else if (err.code && UPLOAD_LIMITS.has(err.code)) mapped = m(400, 'Invalid request body', config.bindCode ?? 'INVALID_REQUEST', err.message);
-    else if (err.code && BODY_ERRORS.test(err.code) && err.statusCode === 413) mapped = m(413, 'Request body too large', 'PAYLOAD_TOO_LARGE', err.message);
-    else if ((err.code && BODY_ERRORS.test(err.code)) || (err.statusCode === 400 && err.validation)) {
-      // SUDEVWA's handlers answer a failed Bind with 400 and Echo's text as details.
-      mapped = m(400, 'Invalid request body', config.bindCode ?? 'INVALID_REQUEST', `code=${err.statusCode ?? 400}, message=${err.message}`);
-    } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      mapped = m(err.statusCode, err.message, err.code);
-    } else {
-      log.error({ err, method: req.method, url: req.url }, 'unexpected error in a REST route');
-      mapped = { status: 500, body: { success: false, message: 'Internal Server Error', error: 'Internal Server Error' } };
-    }
+    const mapped = restReply(err, req.routeOptions.config.legacy, (e) => (log ?? req.log).error({ err: e, method: req.method, url: req.url }, 'unexpected error in a REST route'));
     return reply.status(mapped.status).send(mapped.body);
   };
+}
+
+/** The same answer on a socket that asked to upgrade: SUDEVWA answered refused upgrades as ordinary JSON errors. */
+export function rejectUpgrade(socket: Duplex, { status, body }: Mapped): void {
+  if (socket.destroyed) return;
+  const json = JSON.stringify(body);
+  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(json)}`, 'Content-Type: application/json; charset=utf-8'];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${json}`, () => socket.destroy());
 }

@@ -10,7 +10,7 @@ const byNumber = { legacy: { scope: 'by-number' as const } };
 
 const MAX_CONTACTS_PAGE = 50;
 
-/** Groups (reference §7) and the contact list (§8), from what the instance's session knows. */
+/** Groups (docs/sudevwa-api.md §7) and the contact list (§8), from what the instance's session knows. */
 export function groupRoutes(deps: RestDeps) {
   const listGroups = async (request: FastifyRequest) => {
     const req = request as FastifyRequest<{ Params: SenderParams }>;

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from '../services/messaging/index.ts';
+import { mediaDownloadPath } from '../http/media-download.route.ts';
 
 /** SUDEVWA's `incoming_message` payload (snake_case, unix seconds), shared by its WebSocket and webhook. */
 export interface LegacyIncomingPayload {
@@ -37,7 +38,7 @@ export function legacyIncomingPayload(m: IncomingMessage): LegacyIncomingPayload
             size: m.media.size,
             file_name: m.media.fileName,
             caption: m.media.caption,
-            download_path: m.media.downloadPath,
+            download_path: mediaDownloadPath(m.instanceId, m.id),
           },
         }
       : {}),

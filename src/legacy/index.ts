@@ -2,9 +2,10 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { accountRoutes, publicAuthRoutes } from './auth.routes.ts';
-import { authenticate, identify, type RestDeps } from './context.ts';
+import { callerOf, requireCaller, type RestDeps } from './context.ts';
+import { hasNulByte } from '../http/nul-bytes.ts';
 import { failure, RestError } from './envelope.ts';
-import { restErrorHandler } from './errors.ts';
+import { rateLimited, restErrorHandler } from './errors.ts';
 import { groupRoutes } from './groups.routes.ts';
 import { instanceRoutes } from './instances.routes.ts';
 import { messageRoutes } from './messages.routes.ts';
@@ -15,7 +16,7 @@ export type { RestDeps } from './context.ts';
 export const OPENAPI_PATH = '/api/docs/openapi.json';
 
 /**
- * SUDEVWA's REST API (reference §1-§8, §13) on the shared services: existing clients change only
+ * SUDEVWA's REST API (docs/sudevwa-api.md §1-§8, §13) on the shared services: existing clients change only
  * the base URL. Its own Fastify scope, so its multipart parser, envelopes and error handler never
  * touch GraphQL; the per-address rate limit is the same bucket GraphQL counts into.
  */
@@ -28,18 +29,18 @@ export function restApi(deps: RestDeps) {
     await app.register(
       rateLimit,
       // SUDEVWA's global handler: `{"success":false,"error":"rate limit exceeded"}` (a message added).
-      deps.rateLimits.httpPluginOptions((_req, ctx) => {
-        const err = new RestError(429, { success: false, message: `rate limit exceeded: try again in ${Math.ceil(ctx.ttl / 1000)} s`, error: 'rate limit exceeded' });
-        return err as unknown as object;
-      }),
+      deps.rateLimits.httpPluginOptions((_req, ctx) => rateLimited(Math.ceil(ctx.ttl / 1000)) as unknown as object),
     );
     app.decorateRequest('caller', null);
+    // After the body is parsed, before any handler: text with NUL bytes is refused (see nul-bytes.ts).
+    app.addHook('preHandler', async (req) => {
+      if (hasNulByte(req.body) || hasNulByte(req.query) || hasNulByte(req.params)) throw RestError.of(400, 'text may not contain NUL (\\u0000) characters', 'VALIDATION_ERROR');
+    });
     app.setErrorHandler(restErrorHandler(deps.logger.child({ component: 'rest' })));
     // Unknown paths under /api/ meet the JWT check first, as in SUDEVWA (Echo runs group middleware on 404s).
-    app.setNotFoundHandler(async (req, reply) => {
-      const refusal = req.url.startsWith('/api/') ? await identify(deps, req) : null;
-      if (refusal) return reply.status(401).send(refusal);
-      return reply.status(404).send({ ...failure('Endpoint not found'), error: 'Not Found' });
+    app.setNotFoundHandler(async (req) => {
+      if (req.url.startsWith('/api/')) await callerOf(deps, req);
+      throw new RestError(404, { ...failure('Endpoint not found'), error: 'Not Found' });
     });
 
     const document = openApiDocument();
@@ -47,7 +48,7 @@ export function restApi(deps: RestDeps) {
     await app.register(publicAuthRoutes(deps));
     await app.register(
       async (api) => {
-        api.addHook('onRequest', authenticate(deps));
+        api.addHook('onRequest', requireCaller(deps));
         await api.register(accountRoutes(deps));
         await api.register(instanceRoutes(deps));
         await api.register(messageRoutes(deps));

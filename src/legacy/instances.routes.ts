@@ -8,7 +8,7 @@ type ById = { Params: { instanceId: string } };
 
 const LINKING = new Set(['QR_PENDING', 'PAIRING']);
 
-/** Instance lifecycle and management (reference §4): create, QR, status, logout, delete, list, labels, device. */
+/** Instance lifecycle and management (docs/sudevwa-api.md §4): create, QR, status, logout, delete, list, labels, device. */
 export function instanceRoutes(deps: RestDeps) {
   const { instances } = deps;
   return async (app: FastifyInstance) => {

@@ -1,14 +1,15 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config.ts';
-import { InstanceAccess, type AuthService } from '../services/auth/index.ts';
+import { authenticate, type InstanceAccess, type Principal } from '../services/auth/index.ts';
 import { DomainError, type Logger } from '../services/shared/index.ts';
 import type { InstanceStatus } from '../services/instances/index.ts';
 import type { Services } from '../services/index.ts';
 import type { RateLimits } from '../http/rate-limits.ts';
 import { closeWebSockets } from '../http/websocket-upgrades.ts';
-import { authenticateLegacy, type LegacyErrorBody } from './legacy-auth.ts';
+import { RestError } from './envelope.ts';
+import { accessDenied, authRefusal, mapDomainError, rateLimited, rejectUpgrade, restReply } from './errors.ts';
 import { LegacyEventTranslator, type LegacyOutgoing } from './legacy-events.ts';
 import { resolveInstanceRef } from './legacy-instance-ref.ts';
 import { LegacyWsClient } from './legacy-ws-client.ts';
@@ -39,21 +40,8 @@ const NOT_READY: Partial<Record<InstanceStatus, [string, string, string]>> = {
   RECONNECTING: ['WhatsApp connection lost', 'CONNECTION_LOST', 'Please reconnect'],
 };
 
-/** SUDEVWA's 429 body has no `message`. */
-type RefusalBody = LegacyErrorBody | { success: false; error: string };
-
-class Refusal extends Error {
-  readonly status: number;
-  readonly body: RefusalBody;
-  constructor(status: number, body: RefusalBody) {
-    super(`refused with ${status}`);
-    this.status = status;
-    this.body = body;
-  }
-}
-
-const refuse = (status: number, message: string, code?: string, details?: string) =>
-  new Refusal(status, { success: false, message, ...(code ? { error: { code, ...(details ? { details } : {}) } } : {}) });
+/** What SUDEVWA answered an upgrade that failed on its side. */
+const UPGRADE_FAILED = { failed: { message: 'Failed to upgrade connection', code: 'UPGRADE_FAILED' } };
 
 /**
  * SUDEVWA's WebSockets: `GET /ws` (QR, status and error events of every instance the caller may
@@ -111,23 +99,22 @@ export class LegacyWebSockets {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     void this.accept(req, socket, head).catch((err: unknown) => {
-      if (err instanceof Refusal) return rejectUpgrade(socket, err.status, err.body);
-      this.log.error({ err, url: req.url?.split('?')[0] }, 'legacy WebSocket upgrade failed');
-      rejectUpgrade(socket, 500, { success: false, message: 'Failed to upgrade connection', error: { code: 'UPGRADE_FAILED' } });
+      rejectUpgrade(socket, restReply(err, UPGRADE_FAILED, (e) => this.log.error({ err: e, url: req.url?.split('?')[0] }, 'legacy WebSocket upgrade failed')));
     });
   }
 
   private async accept(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    if (this.stopping) throw refuse(503, 'Server is shutting down', 'SHUTTING_DOWN');
-    if (!(await this.deps.rateLimits.takeHttp(req.socket.remoteAddress ?? 'unknown'))) throw new Refusal(429, { success: false, error: 'rate limit exceeded' });
+    if (this.stopping) throw RestError.of(503, 'Server is shutting down', 'SHUTTING_DOWN');
+    if (!(await this.deps.rateLimits.takeHttp(req.socket.remoteAddress ?? 'unknown'))) throw rateLimited();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const listen = LISTEN_PATH.exec(url.pathname);
     const instanceId = listen ? await resolveInstanceRef(this.deps.instances, decodeURIComponent(listen[1]!)) : null;
-    const authorization = req.headers.authorization;
-    const who = await authenticateLegacy(this.deps.auth, { authorization, queryToken: url.searchParams.get('token') }, !listen && this.deps.options.open);
-    if (!who.ok) throw new Refusal(who.status, who.body);
-    const principal = who.principal;
-    const access = principal ? new InstanceAccess(principal, this.deps.auth, this.deps.instances) : null;
+    const who = await authenticate(this.deps, { authorization: req.headers.authorization, queryToken: url.searchParams.get('token') });
+    // LEGACY_OPEN_WS: `/ws` without a credential sees everything, as SUDEVWA's did; a bad one is still refused.
+    const anonymous = !who.ok && who.reason === 'missing' && !listen && this.deps.options.open;
+    if (!who.ok && !anonymous) throw authRefusal(who);
+    const principal: Principal | null = who.ok ? who.caller.principal : null;
+    const access: InstanceAccess | null = who.ok ? who.caller.access : null;
     if (instanceId !== null) await this.checkListen(instanceId, access!);
     if (socket.destroyed || this.stopping) return void socket.destroy();
     this.wss.handleUpgrade(req, socket, head, (ws) => this.register(ws, new LegacyWsClient({
@@ -142,16 +129,16 @@ export class LegacyWebSockets {
 
   /** SUDEVWA's checks before the upgrade: access, then a linked and connected session. */
   private async checkListen(instanceId: string, access: InstanceAccess): Promise<void> {
-    if (!(await access.mayUse(instanceId))) throw refuse(403, 'You do not have access to this instance');
+    if (!(await access.mayUse(instanceId))) throw accessDenied();
     let status: InstanceStatus;
     try {
       status = (await this.deps.instances.get(instanceId)).status;
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'INSTANCE_NOT_FOUND') throw refuse(404, 'Session not found', 'SESSION_NOT_FOUND', 'Please login first');
+      if (err instanceof DomainError && err.code === 'INSTANCE_NOT_FOUND') throw new RestError(404, mapDomainError(err, 'session').body);
       throw err;
     }
     const problem = NOT_READY[status];
-    if (problem) throw refuse(400, ...problem);
+    if (problem) throw RestError.of(400, ...problem);
   }
 
   private register(ws: WebSocket, client: LegacyWsClient): void {
@@ -183,13 +170,4 @@ export class LegacyWebSockets {
     })();
     return this.stopping;
   }
-}
-
-/** An HTTP answer on a socket that asked to upgrade: SUDEVWA answered these as ordinary JSON errors. */
-export function rejectUpgrade(socket: Duplex, status: number, body?: unknown): void {
-  if (socket.destroyed) return;
-  const json = body === undefined ? '' : JSON.stringify(body);
-  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(json)}`];
-  if (json) head.push('Content-Type: application/json; charset=utf-8');
-  socket.end(`${head.join('\r\n')}\r\n\r\n${json}`, () => socket.destroy());
 }

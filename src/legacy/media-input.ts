@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { SendMediaKind } from '../services/messaging/index.ts';
 import { RestError } from './envelope.ts';
 
-/** SUDEVWA's detection by file extension (reference §6.4); anything else is a document. */
+/** SUDEVWA's detection by file extension (docs/sudevwa-api.md §6.4); anything else is a document. */
 const BY_EXTENSION: Record<string, SendMediaKind> = {
   '.jpg': 'IMAGE', '.jpeg': 'IMAGE', '.png': 'IMAGE', '.gif': 'IMAGE', '.webp': 'IMAGE',
   '.mp4': 'VIDEO', '.mov': 'VIDEO', '.avi': 'VIDEO', '.mkv': 'VIDEO',

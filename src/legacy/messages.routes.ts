@@ -7,7 +7,7 @@ import { person, sendTextHandler, sendUploadHandler, sendUrlHandler } from './se
 const session = { legacy: { scope: 'session' as const } };
 const byNumber = { legacy: { scope: 'by-number' as const } };
 
-/** Sending to people and checking numbers (reference §6), by instance id and by the sender's number. */
+/** Sending to people and checking numbers (docs/sudevwa-api.md §6), by instance id and by the sender's number. */
 export function messageRoutes(deps: RestDeps) {
   const to = person(deps);
   return async (app: FastifyInstance) => {

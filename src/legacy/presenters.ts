@@ -1,7 +1,7 @@
 import type { UserView } from '../services/auth/index.ts';
 import type { InstanceStatus, InstanceView } from '../services/instances/index.ts';
 
-/** SUDEVWA's status words (reference §4.10); its DB knows only these four. */
+/** SUDEVWA's status words (docs/sudevwa-api.md §4.10); its DB knows only these four. */
 const STATUS_WORD: Record<InstanceStatus, string> = {
   CREATED: 'qr_required',
   QR_PENDING: 'qr_required',
@@ -21,7 +21,7 @@ export const unixSeconds = (date: Date | null | undefined): number => (date ? Ma
 /** Unset times are null (SUDEVWA prints Go's zero time, a known bug not copied). */
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
-/** A `GET /api/instances` item, keys in SUDEVWA's order (reference §4.7). */
+/** A `GET /api/instances` item, keys in SUDEVWA's order (docs/sudevwa-api.md §4.7). */
 export function instanceItem(v: InstanceView) {
   const isConnected = v.status === 'ONLINE';
   return {
@@ -66,7 +66,7 @@ export function sortInstances(items: InstanceItem[]): InstanceItem[] {
   );
 }
 
-/** SUDEVWA's `user` object (reference §2.2); wamux keeps no login history, so `last_login_at` is null. */
+/** SUDEVWA's `user` object (docs/sudevwa-api.md §2.2); wamux keeps no login history, so `last_login_at` is null. */
 export function userObject(u: UserView) {
   return {
     id: u.id,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApiKeyType, AuthPayloadType, CreateApiKeyPayloadType, RoleEnum, UserType } from '../schema/auth.ts';
 import { builder, type Context } from '../schema/builder.ts';
 import { DomainError } from '../services/shared/index.ts';
+import { API_KEY_NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../services/auth/index.ts';
 
 /** The caller; the permission rules ran before any resolver that calls this. */
 const me = (ctx: Context) => {
@@ -54,7 +55,11 @@ builder.mutationFields((t) => ({
     description: 'Creates a user (administrators only). Fails with USERNAME_TAKEN or VALIDATION_FAILED.',
     args: {
       username: t.arg.string({ required: true, description: '3 to 64 letters, digits or . _ @ -.' }),
-      password: t.arg.string({ required: true, description: '12 to 256 characters.', validate: z.string().min(12, 'password must be at least 12 characters').max(256) }),
+      password: t.arg.string({
+        required: true,
+        description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`,
+        validate: z.string().min(PASSWORD_MIN_LENGTH, `password must be at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH),
+      }),
       role: t.arg({ type: RoleEnum, description: 'USER when omitted.' }),
     },
     resolve: (_r, { username, password, role }, ctx) => ctx.auth.createUser({ username, password, role: role ?? 'USER' }),
@@ -86,7 +91,7 @@ builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreateApiKeyPayloadType,
     description: 'Creates an API key acting as you. The key is in the answer and never shown again.',
-    args: { name: t.arg.string({ required: true, description: 'What the key is for, 1 to 64 characters.' }) },
+    args: { name: t.arg.string({ required: true, description: `What the key is for, 1 to ${API_KEY_NAME_MAX_LENGTH} characters.` }) },
     resolve: (_r, { name }, ctx) => ctx.auth.createApiKey(me(ctx), name),
   }),
   revokeApiKey: t.field({

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { builder } from '../schema/builder.ts';
 import { InstanceType, PairingCodeType } from '../schema/instance.ts';
+import { INSTANCE_NAME_MAX_LENGTH as MAX_NAME } from '../services/instances/index.ts';
 
 const CreateInstanceInput = builder.inputType('CreateInstanceInput', {
   description: 'What a new instance needs.',
   fields: (t) => ({
     name: t.string({
       required: true,
-      description: 'A unique name, 1 to 64 characters (surrounding spaces are trimmed).',
-      validate: z.string().trim().min(1, 'name must not be empty').max(64, 'name must be at most 64 characters'),
+      description: `A unique name, 1 to ${MAX_NAME} characters (surrounding spaces are trimmed).`,
+      validate: z.string().trim().min(1, 'name must not be empty').max(MAX_NAME, `name must be at most ${MAX_NAME} characters`),
     }),
   }),
 });

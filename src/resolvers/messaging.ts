@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { builder, type Context, type SchemaTypes } from '../schema/builder.ts';
 import { DomainError } from '../services/shared/index.ts';
-import { normalizePhoneNumber } from '../services/messaging/index.ts';
+import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, NUMBER_CHECK_MAX as MAX_NUMBERS, TEXT_MAX_LENGTH as MAX_TEXT } from '../services/messaging/index.ts';
 import { NumberCheckType, SendTextResultType } from '../schema/message.ts';
-
-const MAX_TEXT = 65_536;
-const MAX_NUMBERS = 50;
 
 type InputFields = PothosSchemaTypes.InputFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<SchemaTypes>, 'InputObject'>;
 
@@ -18,7 +15,7 @@ export const senderFields = (t: InputFields, toDescription: string) => ({
 
 /** For an input's `validate`: loose, because the validated value replaces the input and a strict object would drop the other fields. */
 export const senderShape = { instanceId: z.string().nullish(), fromPhoneNumber: z.string().nullish() };
-export const exactlyOneSender = [(i: { instanceId?: string | null; fromPhoneNumber?: string | null }) => !!i.instanceId !== !!i.fromPhoneNumber, 'give exactly one of instanceId and fromPhoneNumber'] as const;
+export const exactlyOneSender = [hasExactlyOneSender, EXACTLY_ONE_SENDER] as const;
 
 const SendTextInput = builder.inputType('SendTextInput', {
   description: 'A text message to send. Give exactly one of `instanceId` and `fromPhoneNumber`.',

@@ -3,6 +3,7 @@
  * Prints one JSON line ({wsUrl, controlUrl, rootPublicKey, caCertPath}) and runs until SIGINT/SIGTERM.
  * Reads its own small environment: it is a separate program and never loads the gateway's config.
  */
+import { loadSandboxSettings } from './sandbox-config.ts';
 import { WhatsAppSandbox } from './sandbox.ts';
 
 function fail(message: string): never {
@@ -10,17 +11,11 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-const port = Number(process.env.SANDBOX_PORT ?? 2122);
-if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`SANDBOX_PORT must be a port number, got "${process.env.SANDBOX_PORT}"`);
-const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
-const dataDir = process.env.SANDBOX_DATA_DIR ?? './data/sandbox';
-const allowPrivateMediaUrls = ['true', '1', 'yes'].includes((process.env.SANDBOX_ALLOW_PRIVATE_MEDIA_URLS ?? '').trim().toLowerCase());
+const loaded = loadSandboxSettings();
+if (!loaded.ok) fail(`invalid configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
 
 const sandbox = await WhatsAppSandbox.start({
-  port,
-  host,
-  dataDir,
-  allowPrivateMediaUrls,
+  ...loaded.settings,
   onError: (message, err) => process.stderr.write(`${message}: ${String((err as Error)?.message ?? err)}\n`),
 }).catch((err: Error) => fail(err.message));
 process.stdout.write(`${JSON.stringify(sandbox.info)}\n`);

@@ -1,4 +1,4 @@
-import type { InstanceStatus, InstanceView, PairingCode } from '../services/instances/index.ts';
+import type { HealthState, InstanceStatus, InstanceView, PairingCode, SessionHealth } from '../services/instances/index.ts';
 import { builder } from './builder.ts';
 import { QrCodeType } from './qr-code.ts';
 import './scalars.ts';
@@ -20,6 +20,25 @@ export const InstanceStatusEnum = builder.enumType('InstanceStatus', {
   values: Object.fromEntries(Object.entries(STATUS_DESCRIPTIONS).map(([s, description]) => [s, { description }])) as Record<InstanceStatus, { description: string }>,
 });
 
+const HEALTH_DESCRIPTIONS: Record<HealthState, string> = {
+  OK: 'Passes messages: what it sends is acknowledged by WhatsApp and what it receives decrypts.',
+  DEGRADED: 'Not passing messages right now (sends without a server ack, or a contact whose messages keep failing to decrypt); the gateway is healing it by itself. `reason` says why.',
+};
+
+export const HealthStateEnum = builder.enumType('HealthState', {
+  description: 'Whether a live instance really passes messages.',
+  values: Object.fromEntries(Object.entries(HEALTH_DESCRIPTIONS).map(([s, description]) => [s, { description }])) as Record<HealthState, { description: string }>,
+});
+
+export const InstanceHealthType = builder.objectRef<SessionHealth>('InstanceHealth').implement({
+  description: "What the gateway sees of a live instance's traffic; a DEGRADED instance is healed without an operator (reconnect, new Signal session).",
+  fields: (t) => ({
+    state: t.field({ type: HealthStateEnum, description: 'OK or DEGRADED.', resolve: (h) => h.state }),
+    reason: t.exposeString('reason', { nullable: true, description: 'Why it is DEGRADED; null when OK.' }),
+    since: t.expose('since', { type: 'DateTime', description: 'Since when the state holds.' }),
+  }),
+});
+
 export const InstanceType = builder.objectRef<InstanceView>('Instance').implement({
   description: 'One WhatsApp account served by this gateway, linked as a companion device.',
   fields: (t) => ({
@@ -33,6 +52,7 @@ export const InstanceType = builder.objectRef<InstanceView>('Instance').implemen
     qr: t.field({ type: QrCodeType, nullable: true, description: 'The QR code currently showing for linking (status QR_PENDING), else null.', resolve: (i) => i.qr }),
     reconnectAttempts: t.exposeInt('reconnectAttempts', { description: 'Consecutive failed reconnect attempts; 0 once online.' }),
     lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last connection closed or failed, when it did.' }),
+    health: t.field({ type: InstanceHealthType, nullable: true, description: 'Whether the live session really passes messages; null while the instance has no live session in this gateway.', resolve: (i) => i.health }),
     connectedAt: t.expose('connectedAt', { type: 'DateTime', nullable: true, description: 'When the current (or last) connection came online.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the instance was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the stored instance last changed.' }),

@@ -1,4 +1,5 @@
 import type { Contact, MediaInfo, MessageKind, NumberCheck, SendResult, StoredMessage } from '../services/messaging/index.ts';
+import { mediaDownloadPath } from '../http/media-download.route.ts';
 import { builder } from './builder.ts';
 import './scalars.ts';
 
@@ -31,7 +32,13 @@ export const ContactType = builder.objectRef<Contact>('Contact').implement({
   }),
 });
 
-export const MessageMediaType = builder.objectRef<MediaInfo>('MessageMedia').implement({
+/** A received file and the message it came with: the transport builds its download link from the two ids. */
+type ReceivedFile = MediaInfo & { instanceId: string; messageId: string };
+
+/** A message's file with the ids its download link is built from. */
+export const receivedFile = (m: { instanceId: string; id: string; media: MediaInfo | null }): ReceivedFile | null => m.media && { ...m.media, instanceId: m.instanceId, messageId: m.id };
+
+export const MessageMediaType = builder.objectRef<ReceivedFile>('MessageMedia').implement({
   description: 'The file of a received image, video, audio, voice note, document or sticker. WhatsApp keeps it (encrypted) on its media servers; `downloadUrl` streams it, decrypted, through this gateway.',
   fields: (t) => ({
     kind: t.field({ type: MessageKindEnum, description: 'IMAGE, VIDEO, AUDIO, VOICE, DOCUMENT or STICKER.', resolve: (m) => m.kind }),
@@ -39,10 +46,13 @@ export const MessageMediaType = builder.objectRef<MediaInfo>('MessageMedia').imp
     size: t.exposeFloat('size', { nullable: true, description: 'Size of the decrypted file in bytes, when the sender said.' }),
     fileName: t.exposeString('fileName', { nullable: true, description: 'The file name, for documents (when the sender gave one).' }),
     caption: t.exposeString('caption', { nullable: true, description: 'The caption of an image, video or document.' }),
-    downloadPath: t.exposeString('downloadPath', { description: '`/media/<instanceId>/<messageId>` on this gateway: GET it with the same `Authorization: Bearer …` as the API.' }),
+    downloadPath: t.string({
+      description: '`/media/<instanceId>/<messageId>` on this gateway: GET it with the same `Authorization: Bearer …` as the API.',
+      resolve: (m) => mediaDownloadPath(m.instanceId, m.messageId),
+    }),
     downloadUrl: t.string({
       description: 'The absolute download URL, built from the address the caller used to reach the gateway.',
-      resolve: (m, _args, ctx) => `${ctx.baseUrl}${m.downloadPath}`,
+      resolve: (m, _args, ctx) => `${ctx.baseUrl}${mediaDownloadPath(m.instanceId, m.messageId)}`,
     }),
   }),
 });
@@ -60,7 +70,7 @@ export const IncomingMessageType = builder.objectRef<StoredMessage>('IncomingMes
     type: t.field({ type: MessageKindEnum, description: 'What the message carries.', resolve: (m) => m.type }),
     text: t.exposeString('text', { nullable: true, description: 'The text: the body of a text message or the caption of a media message.' }),
     timestamp: t.expose('timestamp', { type: 'DateTime', description: 'When the sender sent it.' }),
-    media: t.field({ type: MessageMediaType, nullable: true, description: 'The file of a media message (image, video, audio, voice note, document, sticker); null otherwise.', resolve: (m) => m.media }),
+    media: t.field({ type: MessageMediaType, nullable: true, description: 'The file of a media message (image, video, audio, voice note, document, sticker); null otherwise.', resolve: receivedFile }),
   }),
 });
 

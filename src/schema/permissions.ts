@@ -6,8 +6,10 @@ import type { Context } from './builder.ts';
 import type { RateLimits } from '../http/rate-limits.ts';
 import { DomainError } from '../services/shared/index.ts';
 
-// graphql-shield's ESM build does not load on Node >= 23, and graphql-middleware must come from the
-// same module graph or `applyMiddleware` rejects shield's generator (stack notes, items 1-2).
+// graphql-shield 7.6.5's ESM build does not load on Node >= 23 (it imports `util.isUndefined`, which
+// Node 23 removed), so its CJS build is required; graphql-middleware must come from the same module
+// graph, or `applyMiddleware` throws "Type generator exists in middleware but is missing in Schema"
+// (its `instanceof MiddlewareGenerator` would compare classes from two copies).
 const require = createRequire(import.meta.url);
 const { shield, rule, and, allow, deny } = require('graphql-shield') as typeof ShieldModule;
 const { applyMiddleware } = require('graphql-middleware') as typeof MiddlewareModule;

@@ -1,6 +1,6 @@
 import type { MessageDirection, MessageStatus, MessageStatusEvent, StoredMessage } from '../services/messaging/index.ts';
 import { builder } from './builder.ts';
-import { ContactType, MessageKindEnum, MessageMediaType } from './message.ts';
+import { ContactType, MessageKindEnum, MessageMediaType, receivedFile } from './message.ts';
 
 const STATUS_DESCRIPTIONS: Record<MessageStatus, string> = {
   SCHEDULED: 'A send waiting for its time.',
@@ -58,7 +58,7 @@ export const MessageType = builder.objectRef<StoredMessage>('Message').implement
     type: t.field({ type: MessageKindEnum, description: 'What the message carries.', resolve: (m) => m.type }),
     text: t.exposeString('text', { nullable: true, description: 'The text, or the caption of a media message.' }),
     timestamp: t.expose('timestamp', { type: 'DateTime', description: "WhatsApp's time of the message." }),
-    media: t.field({ type: MessageMediaType, nullable: true, description: 'The file of a received media message; null otherwise.', resolve: (m) => m.media }),
+    media: t.field({ type: MessageMediaType, nullable: true, description: 'The file of a received media message; null otherwise.', resolve: receivedFile }),
     status: t.field({ type: MessageStatusEnum, description: 'The current status.', resolve: (m) => m.status }),
     statusHistory: t.field({
       type: [MessageStatusStepType],

@@ -130,6 +130,22 @@ describe('a GraphQL multipart upload cut off', () => {
       }
     });
   });
+
+  it('inside a file part nobody mapped (drained, not read): the process goes on', async () => {
+    const body = whole();
+    const end = body.lastIndexOf('\r\n--cut--');
+    const extra = Buffer.concat([
+      body.subarray(0, end),
+      Buffer.from('\r\n--cut\r\ncontent-disposition: form-data; name="9"; filename="b.bin"\r\n\r\n'),
+      Buffer.alloc(200_000, 0x41),
+    ]);
+    await withCanary(async () => {
+      for (const ending of ['end', 'destroy'] as const) {
+        const answer = await rawMultipart(extra, ending === 'end' ? extra.length : extra.length + 1_000, ending);
+        if (answer !== 'dropped') expect(answer.status).toBeLessThan(500);
+      }
+    });
+  });
 });
 
 describe('queries that cost too much', () => {

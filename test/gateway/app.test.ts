@@ -26,8 +26,7 @@ afterAll(async () => {
   await storage?.drop();
 });
 
-// Every test boots its own gateway (a fresh PGlite database: 8 s alone, 45 s on a loaded two-core box).
-describe('the app', { timeout: 120_000 }, () => {
+describe('the app', () => {
   it('without sandbox mode, mounts no sandbox and trusts nothing extra', async () => {
     const gw = await startTestGateway({ storage, env: { WA_SANDBOX: 'false' } });
     try {

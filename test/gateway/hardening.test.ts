@@ -72,7 +72,8 @@ const redisUp = await new Promise<boolean>((resolve) => {
 });
 
 describe.skipIf(!redisUp)('rate limits in Redis (REDIS_URL)', () => {
-  it('are shared by every gateway on the same Redis', async () => {
+  // Boots three gateways one after the other: up to 45 s each on a loaded two-core box.
+  it('are shared by every gateway on the same Redis', { timeout: 240_000 }, async () => {
     // A prefix of this run's own, so other runs (and other deployments) on this Redis do not count.
     const env = { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `wamux-test-${randomBytes(6).toString('hex')}:`, LOGIN_RATE_LIMIT_PER_MINUTE: '2' };
     // Each gateway logs its admin in once while starting: two logins from this address, the limit.

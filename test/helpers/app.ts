@@ -17,6 +17,7 @@ import type { Logger } from '../../src/services/shared/logger.ts';
 import { provisionTestDatabase } from './db.ts';
 import { HttpGraphQLClient, WsGraphQLClient } from './graphql-client.ts';
 import { SandboxClient } from './sandbox-client.ts';
+import { EVENT_WAIT_MS } from './budget.ts';
 
 /** Where one gateway keeps its state: DATA_DIR (sandbox state) plus its database. Reusable across restarts. */
 export interface TestStorage {
@@ -140,7 +141,7 @@ export async function startTestGateway(options: { storage?: TestStorage; env?: R
       await http.ok(CreateUserDocument, { username, password });
       return (await anonymous.ok(LoginDocument, { username, password })).login.accessToken;
     },
-    async waitForStatus(instanceId, status, timeoutMs = 10_000) {
+    async waitForStatus(instanceId, status, timeoutMs = EVENT_WAIT_MS) {
       const sub = await ws.subscribe(InstanceStatusDocument, { instanceId });
       try {
         await sub.next((d) => d.instanceStatus.status === status, timeoutMs, `status ${status}`);
@@ -157,7 +158,7 @@ export async function startTestGateway(options: { storage?: TestStorage; env?: R
         await http.ok(ConnectInstanceDocument, { id });
         const { qrCode } = await qrs.next();
         await sandbox.scan(phoneNumber, qrCode.code);
-        await status.next((d) => d.instanceStatus.status === 'ONLINE', 10_000, 'ONLINE');
+        await status.next((d) => d.instanceStatus.status === 'ONLINE', EVENT_WAIT_MS, 'ONLINE');
       } finally {
         status.close();
         qrs.close();

@@ -7,6 +7,7 @@ import makeWASocket, {
 } from '@whiskeysockets/baileys';
 import { pino } from 'pino';
 import { memoryAuthState } from './memory-auth.ts';
+import { EVENT_WAIT_MS } from './budget.ts';
 
 const logger = pino({ level: process.env.BAILEYS_LOG ?? 'silent' });
 
@@ -52,7 +53,7 @@ export class TestCompanion {
     return sock;
   }
 
-  waitFor(predicate: (u: Partial<ConnectionState>) => boolean, timeoutMs = 10_000, what = 'connection update'): Promise<Partial<ConnectionState>> {
+  waitFor(predicate: (u: Partial<ConnectionState>) => boolean, timeoutMs = EVENT_WAIT_MS, what = 'connection update'): Promise<Partial<ConnectionState>> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.listeners.delete(listener);
@@ -83,7 +84,7 @@ export class TestCompanion {
     return this.closes.at(-1)!;
   }
 
-  next<E extends keyof BaileysEventMap>(event: E, predicate: (data: BaileysEventMap[E]) => boolean = () => true, timeoutMs = 10_000): Promise<BaileysEventMap[E]> {
+  next<E extends keyof BaileysEventMap>(event: E, predicate: (data: BaileysEventMap[E]) => boolean = () => true, timeoutMs = EVENT_WAIT_MS): Promise<BaileysEventMap[E]> {
     return new Promise((resolve, reject) => {
       const sock = this.sock;
       const timer = setTimeout(() => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type DatabaseConfig } from '../../src/config.ts';
+import { loadConcern, type DatabaseConfig } from '../../src/config.ts';
 import { createOrm, initOrm, type CreateOrmOptions, type Orm } from '../../src/db/orm.ts';
 
 export type TestDatabase = {
@@ -24,7 +24,7 @@ export type TestOrm = {
  * PostgreSQL server of `DATABASE_URL`, so test files running in parallel never see each other's rows.
  */
 export async function provisionTestDatabase(): Promise<TestDatabase> {
-  const configured = loadConfig().database;
+  const configured = loadConcern('database');
   if (configured.kind === 'postgresql') return provisionPostgres(configured.url);
 
   const dataDir = await mkdtemp(join(tmpdir(), 'wamux-test-pglite-'));

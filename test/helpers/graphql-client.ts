@@ -2,6 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { InstancesDocument, type TypedDocumentString } from '../graphql/generated/graphql.ts';
 import { Waiter } from './waiter.ts';
+import { EVENT_WAIT_MS } from './budget.ts';
 
 /** An error as it arrives in a GraphQL response. */
 export interface ResponseError {
@@ -96,7 +97,7 @@ export class Subscription<R> {
   }
 
   /** Resolves with the next event's data that matches (skipping the others); rejects on an error result, end, or timeout. */
-  next(match: (data: R) => boolean = () => true, timeoutMs = 10_000, what = 'a matching event'): Promise<R> {
+  next(match: (data: R) => boolean = () => true, timeoutMs = EVENT_WAIT_MS, what = 'a matching event'): Promise<R> {
     return this.waitFor(
       () => {
         while (this.cursor < this.results.length) {
@@ -113,7 +114,7 @@ export class Subscription<R> {
   }
 
   /** The first error the subscription produced (a result with errors), waiting for it if needed. */
-  error(timeoutMs = 10_000): Promise<ResponseError> {
+  error(timeoutMs = EVENT_WAIT_MS): Promise<ResponseError> {
     return this.waitFor(
       () => {
         const failed = this.results.find((r) => r.errors?.length);
@@ -127,7 +128,7 @@ export class Subscription<R> {
   }
 
   /** Resolves once the server completed the subscription (or its socket went away). */
-  completed(timeoutMs = 10_000): Promise<{ error?: unknown }> {
+  completed(timeoutMs = EVENT_WAIT_MS): Promise<{ error?: unknown }> {
     return this.waitFor(() => this.ended, timeoutMs, 'the subscription to end');
   }
 

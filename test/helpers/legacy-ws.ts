@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { Waiter } from './waiter.ts';
+import { EVENT_WAIT_MS } from './budget.ts';
 
 /** A SUDEVWA WebSocket frame as a client receives it. */
 export interface Frame {
@@ -33,9 +34,9 @@ export class LegacyWsTestClient {
   }
 
   /** Opens the socket; rejects with a {@link Refused} when the server answers the upgrade with HTTP. */
-  static connect(url: string, options: { token?: string; headers?: Record<string, string>; autoPong?: boolean } = {}): Promise<LegacyWsTestClient> {
+  static connect(url: string, options: { token?: string; headers?: Record<string, string>; autoPong?: boolean; localAddress?: string } = {}): Promise<LegacyWsTestClient> {
     const headers = { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers };
-    const ws = new WebSocket(url, { headers, autoPong: options.autoPong ?? true });
+    const ws = new WebSocket(url, { headers, autoPong: options.autoPong ?? true, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new LegacyWsTestClient(ws)));
       ws.once('unexpected-response', (_req, res) => {
@@ -66,7 +67,7 @@ export class LegacyWsTestClient {
   }
 
   /** The first frame (since the start) that matches and was not taken yet. */
-  async next(match: (f: Frame) => boolean, timeoutMs = 10_000, what = 'a matching frame'): Promise<Frame> {
+  async next(match: (f: Frame) => boolean, timeoutMs = EVENT_WAIT_MS, what = 'a matching frame'): Promise<Frame> {
     return this.until(() => {
       const i = this.frames.findIndex(match);
       return i >= 0 ? this.frames.splice(i, 1)[0] : undefined;
@@ -74,7 +75,7 @@ export class LegacyWsTestClient {
   }
 
   /** Resolves when the server closed the connection. */
-  whenClosed(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+  whenClosed(timeoutMs = EVENT_WAIT_MS): Promise<{ code: number; reason: string }> {
     return this.until(() => this.closed, timeoutMs, 'the socket to close');
   }
 

@@ -1,3 +1,4 @@
+import { EVENT_WAIT_MS } from './budget.ts';
 /** One answer of the legacy REST API: status and parsed JSON body (or the raw text when it is not JSON). */
 export interface RestAnswer<T = any> {
   status: number;
@@ -56,7 +57,7 @@ export class RestClient {
 }
 
 /** Polls until `probe` returns something truthy. */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false | ''>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false | ''>, what: string, timeoutMs = EVENT_WAIT_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -1,5 +1,6 @@
 import type { ReceivedMessage } from '../../src/sandbox/accounts.ts';
 import type { FaultRequest } from '../../src/sandbox/faults.ts';
+import { EVENT_WAIT_MS } from './budget.ts';
 
 /** A message as a sandbox phone received it: the control API's view, without the raw protobuf. */
 export type PhoneMessage = Omit<ReceivedMessage, 'message'>;
@@ -119,7 +120,7 @@ export class SandboxClient {
   }
 
   /** Polls the phone's inbox (the control API has no push) until a message matches. */
-  async waitForMessage(phoneNumber: string, match: (m: PhoneMessage) => boolean, timeoutMs = 10_000): Promise<PhoneMessage> {
+  async waitForMessage(phoneNumber: string, match: (m: PhoneMessage) => boolean, timeoutMs = EVENT_WAIT_MS): Promise<PhoneMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const hit = (await this.messages(phoneNumber)).find(match);

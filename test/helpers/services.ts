@@ -1,11 +1,14 @@
-import type { Config } from '../../src/config.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConcern, type Config } from '../../src/config.ts';
 import { bufferJsonCodec, encryptedCodec, type AuthValueCodec } from '../../src/db/auth-value.codec.ts';
 import { MessageRepository } from '../../src/db/message.repository.ts';
 import type { Orm } from '../../src/db/orm.ts';
-import { InstanceRegistry } from '../../src/services/instances/index.ts';
+import { InstanceRegistry, type RegistryDeps } from '../../src/services/instances/index.ts';
 import { MessageLedger, MessageSender, ReceivedMediaService } from '../../src/services/messaging/index.ts';
 import { createLogger, EventBus, type Logger } from '../../src/services/shared/index.ts';
 import type { InstanceStatus } from '../../src/services/instances/index.ts';
+import { EVENT_WAIT_MS } from './budget.ts';
 
 /** One key for every suite: services started again on the same database read what earlier ones stored. */
 const TEST_CODEC = encryptedCodec(Buffer.alloc(32, 7));
@@ -29,6 +32,7 @@ export function startServices(options: {
   logger?: Logger;
   media?: Config['media'];
   authCodec?: AuthValueCodec;
+  health?: RegistryDeps['health'];
   /** The sandbox's media host (`sandbox.info.mediaHost`), for downloads of received media. */
   mediaHost?: string;
 }): TestServices {
@@ -53,8 +57,11 @@ export function startServices(options: {
     receive: async (message) => void (await ledger.recordInbound(message)),
     onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
     ...(options.authCodec ? { authCodec: options.authCodec } : {}),
+    ...(options.health ? { health: options.health } : {}),
   });
-  const messages = new MessageSender({ sessions: registry, ...(options.media ? { media: options.media } : {}) });
+  // The configured defaults (MAX_*_MB, MEDIA_*), staging under the OS temp dir.
+  const media = options.media ?? loadConcern('media', { DATA_DIR: join(tmpdir(), 'wamux-media') });
+  const messages = new MessageSender({ sessions: registry, media });
   let stopping: Promise<void> | undefined;
   return {
     registry,
@@ -69,7 +76,7 @@ export function startServices(options: {
 }
 
 /** Resolves when the instance reaches `status` (rejects after `timeoutMs`). */
-export function waitStatus(events: EventBus, id: string, status: InstanceStatus, timeoutMs = 10_000): Promise<void> {
+export function waitStatus(events: EventBus, id: string, status: InstanceStatus, timeoutMs = EVENT_WAIT_MS): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();

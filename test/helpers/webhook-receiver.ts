@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Waiter } from './waiter.ts';
+import { EVENT_WAIT_MS } from './budget.ts';
 
 export interface ReceivedHook {
   headers: IncomingHttpHeaders;
@@ -59,7 +60,7 @@ export class WebhookReceiver {
   }
 
   /** Resolves once `count` requests matching arrived. */
-  waitFor(match: (h: ReceivedHook) => boolean, count = 1, timeoutMs = 10_000): Promise<ReceivedHook[]> {
+  waitFor(match: (h: ReceivedHook) => boolean, count = 1, timeoutMs = EVENT_WAIT_MS): Promise<ReceivedHook[]> {
     return this.waiter.until(
       () => {
         const hits = this.received.filter(match);

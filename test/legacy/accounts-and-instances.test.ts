@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateApiKeyDocument, GrantInstanceAccessDocument, MeDocument } from '../graphql/generated/graphql.ts';
-import { startTestGateway, TEST_ADMIN, type TestGateway } from '../helpers/app.ts';
+import { TEST_ADMIN, type TestGateway } from '../helpers/app.ts';
+import { startRestFixture, type RestFixture } from '../helpers/rest-fixture.ts';
 import { openApiChecker } from '../helpers/openapi.ts';
 import { eventually, linkOverRest, RestClient } from '../helpers/rest-client.ts';
 
-// SUDEVWA's health, auth and instance routes (reference §1.2, §2, §4, §13) over real HTTP, linked
+// SUDEVWA's health, auth and instance routes (docs/sudevwa-api.md §1.2, §2, §4, §13) over real HTTP, linked
 // through the sandbox. One gateway for all (each boot costs seconds), with registration on, a one
 // second typing simulation and `instances: []` for empty lists; the defaults are checked in
 // rate-limits.test.ts.
@@ -18,17 +19,18 @@ let anonymous: RestClient;
 let rest: RestClient;
 let openapi: Awaited<ReturnType<typeof openApiChecker>>;
 
+let fixture: RestFixture;
+
 beforeAll(async () => {
-  gw = await startTestGateway({ env: { ALLOW_REGISTRATION: 'true', TYPING_DELAY_MIN: '1', TYPING_DELAY_MAX: '1', LEGACY_NULL_EMPTY_INSTANCES: 'false' } });
-  anonymous = new RestClient(gw.url);
-  rest = anonymous.as(gw.adminToken);
-  openapi = await openApiChecker(gw.url);
-  await gw.sandbox.createPhone(ALICE, 'Alice');
-  await gw.sandbox.createPhone(BOB, 'Bob');
+  fixture = await startRestFixture({
+    env: { ALLOW_REGISTRATION: 'true', TYPING_DELAY_MIN: '1', TYPING_DELAY_MAX: '1', LEGACY_NULL_EMPTY_INSTANCES: 'false' },
+    phones: [[ALICE, 'Alice'], [BOB, 'Bob']],
+  });
+  ({ gw, anonymous, rest, openapi } = fixture);
 });
 
 afterAll(async () => {
-  await gw?.close();
+  await fixture?.close();
 });
 
 const create = async (kelompok = 'sales') => {

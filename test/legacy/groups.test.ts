@@ -1,19 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/app.ts';
+import { type TestGateway } from '../helpers/app.ts';
+import { startRestFixture, type RestFixture } from '../helpers/rest-fixture.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
 import { LegacyWsTestClient } from '../helpers/legacy-ws.ts';
 import { openApiChecker } from '../helpers/openapi.ts';
-import { linkOverRest, RestClient } from '../helpers/rest-client.ts';
+import type { RestClient } from '../helpers/rest-client.ts';
 import type { SandboxGroup } from '../helpers/sandbox-client.ts';
-import { serveFiles, type FileServer } from '../helpers/file-server.ts';
+import type { FileServer } from '../helpers/file-server.ts';
 
-// Group routes (reference §7) end to end: real Baileys in the gateway fetches the group from the
+// Group routes (docs/sudevwa-api.md §7) end to end: real Baileys in the gateway fetches the group from the
 // sandbox, distributes its sender key and sends skmsg; the member phones decrypt it.
 const SENDER = '15550211001';
 const OWNER = '15550211002';
 const MEMBER = '15550211003';
 const OUTSIDER = '15550211004';
 
+let fixture: RestFixture;
 let gw: TestGateway;
 let rest: RestClient;
 let openapi: Awaited<ReturnType<typeof openApiChecker>>;
@@ -26,25 +28,24 @@ const image = mediaSamples.IMAGE().bytes;
 const pdf = mediaSamples.DOCUMENT().bytes;
 
 beforeAll(async () => {
-  files = await serveFiles({ '/cat.jpg': { body: image, type: 'image/jpeg' } });
+  fixture = await startRestFixture({
+    env: { MEDIA_ALLOW_PRIVATE_URLS: 'true' },
+    phones: [[SENDER, 'Sender'], [OWNER, 'Owner'], [MEMBER, 'Member'], [OUTSIDER, 'Outsider']],
+    files: { '/cat.jpg': { body: image, type: 'image/jpeg' } },
+  });
+  ({ gw, rest, openapi, files } = fixture);
   filesUrl = files.url;
-  gw = await startTestGateway({ env: { MEDIA_ALLOW_PRIVATE_URLS: 'true' } });
-  rest = new RestClient(gw.url, gw.adminToken);
-  openapi = await openApiChecker(gw.url);
-  for (const [n, name] of [[SENDER, 'Sender'], [OWNER, 'Owner'], [MEMBER, 'Member'], [OUTSIDER, 'Outsider']] as const) await gw.sandbox.createPhone(n, name);
   const { jid } = await gw.sandbox.createGroup({ subject: 'Team', owner: OWNER, participants: [SENDER, MEMBER], description: 'Daily standup' });
   const pn = await gw.sandbox.createGroup({ subject: 'PN team', owner: SENDER, participants: [MEMBER], addressingMode: 'pn' });
   await gw.sandbox.createGroup({ subject: 'Not ours', owner: OUTSIDER, participants: [MEMBER] });
   const all = await gw.sandbox.groups();
   group = all.find((g) => g.jid === jid)!;
   pnGroup = all.find((g) => g.jid === pn.jid)!;
-  id = (await rest.post('/api/login', { kelompok: 'groups' })).body.data.instanceId;
-  await linkOverRest(rest, (qr) => gw.sandbox.scan(SENDER, qr), id);
+  id = await fixture.instance('groups', SENDER);
 });
 
 afterAll(async () => {
-  await gw?.close();
-  await files?.close();
+  await fixture?.close();
 });
 
 const upload = (fields: Record<string, string>, file: { bytes: Buffer; name: string }) => {

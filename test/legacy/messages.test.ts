@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/app.ts';
+import { type TestGateway } from '../helpers/app.ts';
+import { startRestFixture, type RestFixture } from '../helpers/rest-fixture.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
 import { openApiChecker } from '../helpers/openapi.ts';
 import { eventually, linkOverRest, RestClient } from '../helpers/rest-client.ts';
-import { serveFiles, type FileServer } from '../helpers/file-server.ts';
+import type { FileServer } from '../helpers/file-server.ts';
 
-// Sending, checking, media, by-number routing, groups and contacts (reference §6-§8) over real
+// Sending, checking, media, by-number routing, groups and contacts (docs/sudevwa-api.md §6-§8) over real
 // HTTP, delivered to sandbox phones by real Baileys.
 const SENDER = '15550201001';
 const PEER = '15550201002';
@@ -23,23 +24,24 @@ let offline: string;
 const image = mediaSamples.IMAGE().bytes;
 const pdf = mediaSamples.DOCUMENT().bytes;
 
+let fixture: RestFixture;
+
 beforeAll(async () => {
-  files = await serveFiles({ '/cat.jpg': { body: image, type: 'image/jpeg' }, '/report.pdf': { body: pdf, type: 'application/pdf' } });
+  fixture = await startRestFixture({
+    // DEFAULT_COUNTRY_CODE=1: the sandbox numbers are +1, so "0555…" is a local number here.
+    env: { MEDIA_ALLOW_PRIVATE_URLS: 'true', DEFAULT_COUNTRY_CODE: '1' },
+    phones: [[SENDER, 'Sender'], [PEER, 'Peer']],
+    files: { '/cat.jpg': { body: image, type: 'image/jpeg' }, '/report.pdf': { body: pdf, type: 'application/pdf' } },
+  });
+  ({ gw, rest, openapi, files } = fixture);
   filesUrl = files.url;
-  // DEFAULT_COUNTRY_CODE=1: the sandbox numbers are +1, so "0555…" is a local number here.
-  gw = await startTestGateway({ env: { MEDIA_ALLOW_PRIVATE_URLS: 'true', DEFAULT_COUNTRY_CODE: '1' } });
-  rest = new RestClient(gw.url, gw.adminToken);
-  openapi = await openApiChecker(gw.url);
-  await gw.sandbox.createPhone(SENDER, 'Sender');
-  await gw.sandbox.createPhone(PEER, 'Peer');
-  id = (await rest.post('/api/login', { kelompok: 'send' })).body.data.instanceId;
-  offline = (await rest.post('/api/login', { kelompok: 'offline' })).body.data.instanceId;
+  id = await fixture.instance('send');
+  offline = await fixture.instance('offline');
   await linkOverRest(rest, (qr) => gw.sandbox.scan(SENDER, qr), id);
 });
 
 afterAll(async () => {
-  await gw?.close();
-  await files?.close();
+  await fixture?.close();
 });
 
 const received = (text: string) => gw.sandbox.waitForMessage(PEER, (m) => m.text === text);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initOrm } from '../../src/db/orm.ts';
 import { MessageReceivedDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway, type TestStorage } from '../helpers/app.ts';
+import { scrapeMetrics } from '../helpers/metrics.ts';
 import { WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver.ts';
 
 // SUDEVWA's webhook through the public surface: the setconfig route over real HTTP, real messages
@@ -25,6 +26,10 @@ let gw: TestGateway;
 let storage: TestStorage;
 let receiver: WebhookReceiver;
 let instanceId: string;
+
+/** Deliveries still owed to receivers: a row leaves the outbox once delivered or given up, never to be sent again. */
+const outboxDepth = async () => (await scrapeMetrics(gw.url))('wamux_webhook_outbox_depth');
+const attempts = async (result: 'delivered' | 'retry' | 'failed' | 'gave_up') => (await scrapeMetrics(gw.url))(`wamux_webhook_deliveries_total{result="${result}"}`);
 
 const sign = (secret: string, raw: Buffer) => createHmac('sha256', secret).update(raw).digest('hex');
 const forMessage = (id: string) => (h: ReceivedHook) => h.json.data.message_id === id;
@@ -117,8 +122,8 @@ describe('delivery of incoming_message', () => {
       expect(h.raw.equals(hooks[0]!.raw)).toBe(true);
       expect(h.headers['x-sudevwa-signature']).toBe(sign('the-shared-secret', h.raw));
     }
-    // Delivered: no further attempts.
-    await new Promise((r) => setTimeout(r, 300));
+    // Delivered: the row left the outbox, so nothing can send it again.
+    await expect.poll(outboxDepth, { timeout: 15_000 }).toBe(0);
     expect(receiver.received.filter(forMessage(messageId))).toHaveLength(3);
   });
 
@@ -126,12 +131,15 @@ describe('delivery of incoming_message', () => {
     receiver.answers = [404];
     const messageId = await gw.sandbox.sendText(FRANK, ERIN, 'wrong path');
     await receiver.waitFor(forMessage(messageId));
-    await new Promise((r) => setTimeout(r, 400));
+    // Not retried: the attempt counts as failed and the row left the outbox.
+    await expect.poll(() => attempts('failed'), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(outboxDepth, { timeout: 15_000 }).toBe(0);
     expect(receiver.received.filter(forMessage(messageId)).map((h) => h.status)).toEqual([404]);
   });
 
   it('sends at most WEBHOOK_CONCURRENCY_PER_TARGET requests at once to one receiver, and all arrive', async () => {
-    receiver.delayMs = 300;
+    // Long enough that deliveries overlap even when a loaded box lets the messages in slowly.
+    receiver.delayMs = 2_000;
     receiver.maxInFlight = 0;
     try {
       const ids: string[] = [];
@@ -182,7 +190,9 @@ describe('private addresses', () => {
     const messageId = await gw.sandbox.sendText(FRANK, ERIN, 'must not leave');
     await received.next((d) => d.messageReceived.id === messageId);
     received.close();
-    await new Promise((r) => setTimeout(r, 500));
+    // The one attempt was refused at the address check (failed, not retried) and left the outbox.
+    await expect.poll(() => attempts('failed'), { timeout: 15_000 }).toBe(1);
+    await expect.poll(outboxDepth, { timeout: 15_000 }).toBe(0);
     expect(receiver.received.length).toBe(before);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -76,7 +76,21 @@ it('prints nothing but JSON log lines, and no key material, across link, message
     expect(notJson.slice(0, 5), 'lines that are not pino JSON').toEqual([]);
     expect(lines.filter((l) => /privKey|rootKey|Closing session|Opening session/.test(l)).map((l) => l.slice(0, 80))).toEqual([]);
   }
+  // PGlite's files (its WAL holds password hashes), the secrets, the sandbox's state: owner-only.
+  expect(await looseModes(dataDir)).toEqual([]);
 });
+
+/** Paths under `root` that group or others may read, write or enter. */
+async function looseModes(root: string): Promise<string[]> {
+  const loose: string[] = [];
+  const walk = async (path: string): Promise<void> => {
+    const info = await stat(path);
+    if ((info.mode & 0o077) !== 0) loose.push(`${path.slice(root.length) || '/'} ${(info.mode & 0o777).toString(8)}`);
+    if (info.isDirectory()) for (const entry of await readdir(path)) await walk(join(path, entry));
+  };
+  await walk(root);
+  return loose.slice(0, 10);
+}
 
 function isLogLine(line: string): boolean {
   try {

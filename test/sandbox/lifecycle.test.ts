@@ -132,7 +132,8 @@ describe('several phones and companions at once', () => {
     const a = newPhone();
     const b = newPhone();
     const [a1, a2, b1, b2] = [await t.link(a), await t.link(a), await t.link(b), await t.link(b)];
-    await new Promise((r) => setTimeout(r, 200)); // let device lists settle
+    // Every device connected at the network, so each fan-out below reaches all four.
+    await expect.poll(() => [...t.sandbox.devices(a), ...t.sandbox.devices(b)].map((d) => d.connected)).toEqual([true, true, true, true]);
 
     const textOf = (m: { message?: { conversation?: string | null; extendedTextMessage?: { text?: string | null } | null } | null }) =>
       m.message?.conversation ?? m.message?.extendedTextMessage?.text;

@@ -61,7 +61,8 @@ describe('text, receipts and presence', () => {
 
     // presence and typing
     await alice.sock.presenceSubscribe(`${BOB}@s.whatsapp.net`);
-    await new Promise((r) => setTimeout(r, 50));
+    // The subscription is a stanza the network takes in on its own time: wait until it is recorded.
+    await expect.poll(() => [...t.sandbox.phone(ALICE).companions.values()].some((c) => c.presenceSubscriptions.has(BOB))).toBe(true);
     const online = alice.next('presence.update', (p) => p.presences[`${BOB}@s.whatsapp.net`]?.lastKnownPresence === 'available');
     t.sandbox.sendPresence(BOB, 'available');
     await online;

@@ -6,6 +6,7 @@ import { DomainError, validationFailed, type Logger } from '../shared/index.ts';
 import { signAccessToken, verifyAccessToken } from './jwt.ts';
 import { hashToken, isApiKey, newOpaqueToken } from './opaque-token.ts';
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
+import { API_KEY_NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.ts';
 
 /** Who is calling: a user, through a JWT or one of their API keys. */
 export interface Principal {
@@ -78,8 +79,8 @@ export class AuthService {
     if (email !== null && !EMAIL.test(email)) throw validationFailed('email must be an e-mail address', { field: 'email' });
     const fullName = input.fullName === undefined ? null : String(input.fullName).trim().slice(0, 255) || null;
     if (!USERNAME.test(username)) throw validationFailed('username must be 3 to 64 letters, digits or . _ @ -', { field: 'username' });
-    if (typeof input.password !== 'string' || input.password.length < 12 || input.password.length > 256) {
-      throw validationFailed('password must be 12 to 256 characters', { field: 'password' });
+    if (typeof input.password !== 'string' || input.password.length < PASSWORD_MIN_LENGTH || input.password.length > PASSWORD_MAX_LENGTH) {
+      throw validationFailed(`password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`, { field: 'password' });
     }
     const role = input.role ?? 'USER';
     if (role !== 'ADMIN' && role !== 'USER') throw validationFailed('role must be ADMIN or USER', { field: 'role' });
@@ -195,8 +196,10 @@ export class AuthService {
   }
 
   async createApiKey(principal: Principal, name: string): Promise<{ apiKey: ApiKeyRecord; key: string }> {
+    // A key that could mint keys would outlive its own revocation through them.
+    if (principal.via !== 'jwt') throw forbidden('an API key cannot create API keys: log in with your password and create it with that session');
     const label = String(name ?? '').trim();
-    if (!label || label.length > 64) throw validationFailed('name must be 1 to 64 characters', { field: 'name' });
+    if (!label || label.length > API_KEY_NAME_MAX_LENGTH) throw validationFailed(`name must be 1 to ${API_KEY_NAME_MAX_LENGTH} characters`, { field: 'name' });
     const key = newOpaqueToken('wmx_key');
     const apiKey = await this.accounts.addApiKey({ userId: principal.userId, name: label, keyHash: hashToken(key), prefix: key.slice(0, 12) });
     return { apiKey, key };

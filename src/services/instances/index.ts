@@ -6,4 +6,6 @@ export { backoffDelay, QR_CANCELLED_REASON, QR_EXPIRED_REASON, type BackoffOptio
 export { linkSandbox, type SandboxLink } from './sandbox-mode.ts';
 export type { DeviceInfo, InstanceStatus, InstanceStatusEvent, InstanceView, PairingCode, QrCode } from './types.ts';
 export type { WhatsAppSession } from './whatsapp-session.ts';
+export type { HealthState, SessionHealth } from './session-health.ts';
 export { isUuid as isInstanceId } from '../../db/ids.ts';
+export { INSTANCE_NAME_MAX_LENGTH } from './limits.ts';

@@ -8,8 +8,10 @@ import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts'
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
 import type { InstanceService, SessionSource } from './instance.service.ts';
-import { normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact, type StatusReport } from '../messaging/index.ts';
+import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact, type StatusReport } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
+import { checkLabelChanges, checkNewInstance } from './instance-input.ts';
+import type { HealthPolicy, SessionHealth } from './session-health.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
 import type { Metrics } from '../shared/metrics.ts';
 
@@ -43,16 +45,10 @@ export interface RegistryDeps {
   authCodec?: AuthValueCodec;
   /** Counts connects, closes, messages and key writes when given. */
   metrics?: Metrics;
+  /** Health thresholds (see HealthMonitor); tests shorten them. */
+  health?: Partial<HealthPolicy> & { checkEveryMs?: number };
 }
 
-/** Free-text labels: trimmed, empty means none. */
-function checkLabel(value: unknown, field: string, max = 255): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw validationFailed(`${field} must be a string`, { field });
-  const trimmed = value.trim();
-  if (trimmed.length > max) throw validationFailed(`${field} must be at most ${max} characters`, { field });
-  return trimmed || null;
-}
 /**
  * A stored status without a live session in this process. Only a session of this process can be
  * connected, so a row still reading ONLINE or RECONNECTING (left by the previous run, before restore
@@ -78,6 +74,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   /** One queue for every instance's Signal key writes: concurrent ratchet steps share statements. */
   private readonly keyWriter: KeyWriter;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly healthCheck: NodeJS.Timeout;
   private restoring: Promise<void> | undefined;
   private readonly restoreState: RestoreProgress = { total: 0, done: 0, failed: 0, finished: false };
   private stopping: Promise<void> | undefined;
@@ -101,6 +98,11 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       for (const s of this.sessions.values()) void s.heartbeat();
     }, deps.whatsapp.presenceHeartbeatSeconds * 1000);
     this.heartbeat.unref();
+    // Likewise one timer for every session's health check (unacknowledged sends).
+    this.healthCheck = setInterval(() => {
+      for (const s of this.sessions.values()) s.checkHealth();
+    }, deps.health?.checkEveryMs ?? 5_000);
+    this.healthCheck.unref();
   }
 
   async list(filter?: { ownerId?: string }): Promise<InstanceView[]> {
@@ -116,9 +118,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   }
 
   async create(input: { name: string; ownerId?: string | null; groupLabel?: string | null }): Promise<InstanceView> {
-    const name = String(input.name ?? '').trim();
-    if (!name || name.length > 64) throw validationFailed('name must be 1 to 64 characters', { field: 'name' });
-    const groupLabel = checkLabel(input.groupLabel, 'groupLabel');
+    const { name, groupLabel } = checkNewInstance(input);
     try {
       const row = await this.repo.create({ name, ownerId: input.ownerId ?? null, groupLabel });
       this.system('INSTANCE_CREATED', `instance ${name} created`, row.id);
@@ -130,12 +130,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   }
 
   async updateLabels(id: string, changes: { groupLabel?: string | null; used?: boolean; note?: string | null }): Promise<InstanceView> {
-    if (changes.used !== undefined && typeof changes.used !== 'boolean') throw validationFailed('used must be true or false', { field: 'used' });
-    const patch = {
-      ...(changes.groupLabel !== undefined ? { groupLabel: checkLabel(changes.groupLabel, 'groupLabel') } : {}),
-      ...(changes.used !== undefined ? { used: changes.used } : {}),
-      ...(changes.note !== undefined ? { note: checkLabel(changes.note, 'note', 4096) } : {}),
-    };
+    const patch = checkLabelChanges(changes);
     await this.requireRow(id);
     const row = await this.repo.patch(id, patch);
     if (!row) throw instanceNotFound(id);
@@ -281,6 +276,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       clearInterval(this.heartbeat);
+      clearInterval(this.healthCheck);
       await Promise.allSettled([...this.starting.values()]);
       await Promise.allSettled([...this.loggingOut.values()]);
       await Promise.all([...this.sessions.values()].map((s) => s.stop()));
@@ -295,7 +291,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
 
   /** The online session that sends for `instanceId` or `fromPhoneNumber` (exactly one). */
   async sendingSession(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<WhatsAppSession> {
-    if (!!input.instanceId === !!input.fromPhoneNumber) throw validationFailed('give exactly one of instanceId or fromPhoneNumber');
+    if (!hasExactlyOneSender(input)) throw validationFailed(EXACTLY_ONE_SENDER);
     let id = input.instanceId;
     // Hot path of every send: a live session exists only for an existing instance, so no row read.
     const live = id ? this.sessions.get(id) : undefined;
@@ -343,6 +339,8 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       receive: (message) => this.deps.receive(message),
       onStatus: (report) => this.deps.onStatus(id, report),
       saveMedia: (ref) => this.deps.saveMedia(ref),
+      onHealth: (health) => this.onHealth(id, health),
+      ...(this.deps.health ? { healthPolicy: this.deps.health } : {}),
       onClose: (statusCode, action) => this.deps.metrics?.connectionCloses.inc({ code: String(statusCode ?? 'none'), action }),
       onEnded: () => {
         if (this.sessions.get(id) === session) this.sessions.delete(id);
@@ -356,6 +354,17 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       throw err;
     }
     return session;
+  }
+
+  /** A session stopped (or resumed) passing messages: logged, and told to subscribers and webhooks. */
+  private onHealth(id: string, health: SessionHealth): void {
+    if (health.state === 'DEGRADED') {
+      this.log.warn({ instanceId: id, reason: health.reason }, 'instance degraded');
+      this.system('INSTANCE_DEGRADED', `instance ${id} degraded: ${health.reason}`, id);
+    } else {
+      this.log.info({ instanceId: id }, 'instance healed');
+      this.system('INSTANCE_HEALED', `instance ${id} passes messages again`, id);
+    }
   }
 
   private async onState(id: string, s: SessionSnapshot): Promise<void> {
@@ -401,6 +410,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       qr: session?.qr ?? null,
       reconnectAttempts: session?.reconnectAttempts ?? 0,
       lastError: session?.lastError ?? row.lastError,
+      health: session?.health ?? null,
     };
   }
 

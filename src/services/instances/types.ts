@@ -1,4 +1,5 @@
 import type { InstanceStatus } from '../../db/instance.entity.ts';
+import type { SessionHealth } from './session-health.ts';
 import type { InstanceRecord } from '../../db/instance.repository.ts';
 
 export type { InstanceStatus };
@@ -8,6 +9,8 @@ export type InstanceView = InstanceRecord & {
   /** The QR currently shown for linking, while status is QR_PENDING. */
   qr: QrCode | null;
   reconnectAttempts: number;
+  /** Whether the live session really passes messages; null without a live session. */
+  health: SessionHealth | null;
 };
 
 export interface QrCode {

@@ -1,4 +1,4 @@
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket, WAMessageStubType } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
@@ -9,6 +9,7 @@ import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts'
 import { toQrCode } from './qr.ts';
 import { SessionMemory } from './session-memory.ts';
 import { guardedSignalRepository } from './signal-guard.ts';
+import { DEFAULT_HEALTH_POLICY, HealthMonitor, type HealthPolicy, type SessionHealth } from './session-health.ts';
 import { decideReconnect } from './reconnect-policy.ts';
 import type { InstanceStatus, QrCode } from './types.ts';
 
@@ -47,6 +48,10 @@ export interface SessionDeps {
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
   onEnded(): void;
+  /** The health verdict changed (see HealthMonitor). */
+  onHealth?(health: SessionHealth): void;
+  /** Overrides of the health thresholds (tests use short ones). */
+  healthPolicy?: Partial<HealthPolicy>;
   /** Every close of the WhatsApp connection while running, with what the reconnect policy decided. */
   onClose?(statusCode: number | undefined, action: 'restart' | 'retry' | 'stop'): void;
 }
@@ -79,6 +84,9 @@ export class WhatsAppSession {
   private readonly log: Logger;
   private auth: DbAuthState | undefined;
   private keys: SignalKeyStore | undefined;
+  /** Whether the ONLINE socket really passes messages (see HealthMonitor). */
+  private readonly monitor: HealthMonitor;
+  private reportedHealth: SessionHealth;
   /** Caches Baileys would otherwise rebuild with every socket (see SessionMemory). */
   private readonly memory = new SessionMemory();
   private sock: WASocket | undefined;
@@ -106,6 +114,12 @@ export class WhatsAppSession {
     this.deps = deps;
     this.instanceId = deps.instanceId;
     this.log = deps.logger.child({ instanceId: deps.instanceId });
+    this.monitor = new HealthMonitor({ ...DEFAULT_HEALTH_POLICY, ...deps.healthPolicy });
+    this.reportedHealth = this.monitor.health;
+  }
+
+  get health(): SessionHealth {
+    return this.monitor.health;
   }
 
   get hasCreds(): boolean {
@@ -165,11 +179,76 @@ export class WhatsAppSession {
       for (const c of list) if (c.id) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
     });
     watchStatuses(sock, (report) => this.deps.onStatus(report));
+    // The server's ack of each message we sent: the proof that this socket still passes messages.
+    sock.ws.on('CB:ack,class:message', (node: { attrs: { id?: string } }) => node.attrs.id && this.monitor.acked(node.attrs.id));
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       if (sock !== this.sock) return;
+      if (type === 'notify') this.watchDecrypts(sock, messages);
       // One chain per session keeps events in arrival order while media references are saved.
       this.incoming = this.incoming.then(() => this.onMessages(messages, type)).catch((err) => this.log.error({ err }, 'handling incoming messages failed'));
     });
+  }
+
+  /**
+   * Decrypt outcomes go to the health monitor (a failed one arrives as a CIPHERTEXT stub, after
+   * Baileys sent its retry receipt); a contact whose messages keep failing gets a new session.
+   */
+  private watchDecrypts(sock: WASocket, messages: WAMessage[]): void {
+    const now = Date.now();
+    for (const msg of messages) {
+      const jid = msg.key.participant ?? msg.key.remoteJid;
+      if (msg.key.fromMe || !jid) continue;
+      if (msg.messageStubType !== WAMessageStubType.CIPHERTEXT) {
+        if (msg.message) this.monitor.decrypted(jid, now);
+        continue;
+      }
+      const verdict = this.monitor.decryptFailed(jid, now);
+      if (verdict.action === 'reset-session') {
+        const alt = msg.key.participantAlt ?? msg.key.remoteJidAlt;
+        void this.resetSignalSession(sock, alt ? [jid, alt] : [jid], verdict.reason);
+      }
+    }
+    this.reportHealth();
+  }
+
+  /**
+   * Drops this account's Signal session with a contact and fetches a fresh key bundle: our next
+   * message starts a new session, which the contact then uses for its replies too.
+   */
+  private async resetSignalSession(sock: WASocket, jids: string[], reason: string): Promise<void> {
+    this.log.warn({ jids, reason }, 'a Signal session keeps failing; re-establishing it');
+    try {
+      await sock.signalRepository.deleteSession(jids);
+      await sock.assertSessions([jids[0]!], true);
+    } catch (err) {
+      this.log.warn({ err, jids }, 're-establishing the Signal session failed; Baileys retries with the next message');
+    }
+  }
+
+  /** A message handed to WhatsApp on the current socket, whose server ack is now awaited. */
+  awaitServerAck(messageId: string): void {
+    if (this.online) this.monitor.sent(messageId, Date.now());
+  }
+
+  /**
+   * Periodic (the registry's one timer): an ONLINE socket that stopped acknowledging what we send is
+   * not really online. It is ended, and the reconnect policy brings a new one.
+   */
+  checkHealth(): void {
+    const sock = this.sock;
+    if (!sock || this.status !== 'ONLINE') return;
+    const verdict = this.monitor.check(Date.now());
+    this.reportHealth();
+    if (verdict.action !== 'reconnect') return;
+    this.log.warn({ reason: verdict.reason }, 'ONLINE but not passing messages; reconnecting');
+    void sock.end(Object.assign(new Error(verdict.reason), { output: { statusCode: DisconnectReason.connectionLost } }));
+  }
+
+  private reportHealth(): void {
+    const health = this.monitor.health;
+    if (health === this.reportedHealth) return;
+    this.reportedHealth = health;
+    this.deps.onHealth?.(health);
   }
 
   /**
@@ -219,6 +298,8 @@ export class WhatsAppSession {
     if (update.connection === 'open') {
       this.clearQr();
       this.reconnectAttempts = 0;
+      this.monitor.connected(Date.now());
+      this.reportHealth();
       const me = sock.user;
       const jid = me?.id ? me.id.replace(/:\d+@/, '@') : null;
       await this.setState({

@@ -10,3 +10,4 @@ export { MessageSender, type MessageSenderDeps, type MessagingService } from './
 export { measureSends } from './measured-sends.ts';
 export { normalizePhoneNumber } from './recipients.ts';
 export type * from './types.ts';
+export { EXACTLY_ONE_SENDER, hasExactlyOneSender, NUMBER_CHECK_MAX, TEXT_MAX_LENGTH } from './limits.ts';

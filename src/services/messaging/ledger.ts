@@ -203,7 +203,6 @@ export function toStoredMessage(r: MessageRecord): StoredMessage {
           size: c.media.size,
           fileName: c.media.fileName,
           caption: c.media.caption,
-          downloadPath: `/media/${encodeURIComponent(r.instanceId)}/${encodeURIComponent(r.waId)}`,
         }
       : null,
     direction: r.direction,

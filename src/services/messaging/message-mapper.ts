@@ -70,7 +70,6 @@ export function toIncomingMessage(instanceId: string, msg: WAMessage, media?: Re
           size: media.fileLength,
           fileName: media.fileName,
           caption: kind === 'TEXT' ? null : text,
-          downloadPath: `/media/${encodeURIComponent(instanceId)}/${encodeURIComponent(key.id)}`,
         }
       : null,
   };

@@ -1,27 +1,18 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { generateMessageIDV2, type WASocket } from '@whiskeysockets/baileys';
 import type { Config } from '../../config.ts';
 import { DomainError, validationFailed } from '../shared/index.ts';
 import { buildMediaContent, checkMediaInput, resolveMediaType, stageMedia } from './media/media-sender.ts';
+import { NUMBER_CHECK_MAX as MAX_CHECK, TEXT_MAX_LENGTH as MAX_TEXT } from './limits.ts';
 import { NumberDirectory } from './number-directory.ts';
 import { normalizePhoneNumber, parseRecipient } from './recipients.ts';
 import type { NumberCheck, SendMediaInput, SendResult, SendTextInput } from './types.ts';
 import type { SessionSource, WhatsAppSession } from '../instances/index.ts';
 
-const MAX_TEXT = 65_536;
-const MAX_CHECK = 50;
-const MB = 1024 * 1024;
-const DEFAULT_MEDIA: Config['media'] = {
-  tmpDir: join(tmpdir(), 'wamux-media'),
-  limits: { image: 5 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB },
-  url: { allowPrivate: false, timeoutMs: 30_000, maxRedirects: 5 },
-};
 
 export interface MessageSenderDeps {
   sessions: SessionSource;
-  /** Media limits and staging; defaults to Config's defaults under the OS temp dir. */
-  media?: Config['media'];
+  /** Media limits, staging and URL rules (MAX_*_MB, MEDIA_* in config.ts: their defaults live there only). */
+  media: Config['media'];
 }
 
 /** Sending and number checks, as both transports drive them. */
@@ -40,7 +31,7 @@ export class MessageSender {
 
   constructor(deps: MessageSenderDeps) {
     this.sessions = deps.sessions;
-    this.media = deps.media ?? DEFAULT_MEDIA;
+    this.media = deps.media;
   }
 
   async sendText(input: SendTextInput): Promise<SendResult> {
@@ -99,6 +90,7 @@ export class MessageSender {
     return session.withSocket(async (sock) => {
       const messageId = generateMessageIDV2(sock.user?.id);
       const sent = await send(sock, jid, { messageId });
+      session.awaitServerAck(messageId);
       return {
         messageId,
         instanceId: session.instanceId,

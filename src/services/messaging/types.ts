@@ -89,8 +89,6 @@ export interface MediaInfo {
   size: number | null;
   fileName: string | null;
   caption: string | null;
-  /** Path on this gateway that streams the decrypted file (authorised like the API). */
-  downloadPath: string;
 }
 
 export interface MediaDownload {

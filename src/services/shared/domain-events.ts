@@ -2,7 +2,7 @@ import type { InstanceStatusEvent, QrCode } from '../instances/index.ts';
 import type { MessageStatusEvent, StoredMessage } from '../messaging/index.ts';
 
 export interface SystemEvent {
-  type: 'INSTANCE_CREATED' | 'INSTANCE_DELETED' | 'INSTANCE_LOGGED_OUT' | 'INSTANCE_RESTRICTED' | 'RESTORE_STARTED' | 'RESTORE_FINISHED' | 'SHUTDOWN';
+  type: 'INSTANCE_CREATED' | 'INSTANCE_DELETED' | 'INSTANCE_LOGGED_OUT' | 'INSTANCE_RESTRICTED' | 'INSTANCE_DEGRADED' | 'INSTANCE_HEALED' | 'RESTORE_STARTED' | 'RESTORE_FINISHED' | 'SHUTDOWN';
   message: string;
   instanceId: string | null;
   at: Date;

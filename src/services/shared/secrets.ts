@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, secretKeyBytes, type Config } from '../../config.ts';
+import { secretKeyBytes, type Config } from '../../config.ts';
 import type { Logger } from './logger.ts';
 
 export interface Secrets {
@@ -17,13 +17,9 @@ export interface Secrets {
  * a missing one stops the boot: a second replica would otherwise invent a different key.
  */
 export async function resolveSecrets(config: Config, log: Logger): Promise<Secrets> {
-  const embedded = config.database.kind === 'pglite';
-  const missing = [
-    ...(config.auth.jwtSecret ? [] : ['JWT_SECRET']),
-    ...(config.auth.secretsKey ? [] : ['SECRETS_KEY']),
-  ];
-  if (missing.length && !embedded) {
-    throw new ConfigError(missing.map((key) => `${key}: required when DATABASE_URL is set (generate one with: openssl rand -hex 32)`));
+  // loadConfig refuses DATABASE_URL without both secrets; a hand-built Config must not slip past.
+  if (config.database.kind !== 'pglite' && (!config.auth.jwtSecret || !config.auth.secretsKey)) {
+    throw new Error('JWT_SECRET and SECRETS_KEY are required with DATABASE_URL');
   }
   const dir = join(config.dataDir, 'secrets');
   const load = async (file: string, what: string): Promise<Buffer> => {

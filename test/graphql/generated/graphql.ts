@@ -23,6 +23,13 @@ export type DeliveryStatus =
   /** Queued: being sent, or waiting for its retry or for earlier deliveries of its instance. */
   | 'PENDING';
 
+/** Whether a live instance really passes messages. */
+export type HealthState =
+  /** Not passing messages right now (sends without a server ack, or a contact whose messages keep failing to decrypt); the gateway is healing it by itself. `reason` says why. */
+  | 'DEGRADED'
+  /** Passes messages: what it sends is acknowledged by WhatsApp and what it receives decrypts. */
+  | 'OK';
+
 /** Where an instance is in its lifecycle. */
 export type InstanceStatus =
   /** Linked; opening the connection to WhatsApp. */
@@ -155,8 +162,12 @@ export type SendTextInput = {
 export type SystemEventKind =
   /** An instance was created. */
   | 'INSTANCE_CREATED'
+  /** An ONLINE instance stopped passing messages (sends without a server ack, or a contact whose messages keep failing to decrypt); the gateway is healing it (reconnect, new Signal session). `message` says why. */
+  | 'INSTANCE_DEGRADED'
   /** An instance was deleted. */
   | 'INSTANCE_DELETED'
+  /** A degraded instance passes messages again. */
+  | 'INSTANCE_HEALED'
   /** An instance was logged out through the API. */
   | 'INSTANCE_LOGGED_OUT'
   /** WhatsApp restricted the instance's account (reach-out timelock, message capping); its sends are paused. */
@@ -468,6 +479,13 @@ export type ReplayWebhookDeliveriesMutationVariables = Exact<{
 
 
 export type ReplayWebhookDeliveriesMutation = { replayWebhookDeliveries: { replayed: number } };
+
+export type InstanceHealthQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type InstanceHealthQuery = { instance: { id: string, status: InstanceStatus, health: { state: HealthState, reason: string | null, since: string } | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1080,3 +1098,16 @@ export const ReplayWebhookDeliveriesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ReplayWebhookDeliveriesMutation, ReplayWebhookDeliveriesMutationVariables>;
+export const InstanceHealthDocument = new TypedDocumentString(`
+    query InstanceHealth($id: ID!) {
+  instance(id: $id) {
+    id
+    status
+    health {
+      state
+      reason
+      since
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InstanceHealthQuery, InstanceHealthQueryVariables>;

@@ -1,0 +1,106 @@
+/**
+ * Whether an ONLINE session really passes messages, judged from what it sees on the wire. Pure: the
+ * session feeds it events with their time and asks it what to do; nothing here touches a socket.
+ *
+ * - Every message sent gets a server `<ack>` within moments. One that has none after `ackTimeoutMs`
+ *   means the socket is dead or silent while still looking open (Baileys' own keep-alive notices
+ *   only after 35–65 s): the verdict is a reconnect.
+ * - Messages from one contact that fail to decrypt again and again mean that this account's Signal
+ *   session with the contact is out of step. Baileys answers each failure with a retry receipt;
+ *   when that does not help, the verdict is to re-establish the session (drop ours, fetch a fresh
+ *   key bundle), and the contact counts as healed at its next message that decrypts.
+ */
+export type HealthState = 'OK' | 'DEGRADED';
+
+export interface SessionHealth {
+  state: HealthState;
+  /** Why it is DEGRADED (null when OK). */
+  reason: string | null;
+  /** Since when the state holds. */
+  since: Date;
+}
+
+export interface HealthPolicy {
+  ackTimeoutMs: number;
+  /** Failed decrypts from one contact within `decryptWindowMs` that count as a broken session. */
+  decryptFailures: number;
+  decryptWindowMs: number;
+}
+
+export const DEFAULT_HEALTH_POLICY: HealthPolicy = { ackTimeoutMs: 20_000, decryptFailures: 3, decryptWindowMs: 120_000 };
+
+export type HealthVerdict =
+  | { action: 'none' }
+  | { action: 'reconnect'; reason: string }
+  | { action: 'reset-session'; jid: string; reason: string };
+
+export class HealthMonitor {
+  private readonly policy: HealthPolicy;
+  /** Sends on the current socket still waiting for the server's ack: id → sent at (ms). */
+  private readonly unacked = new Map<string, number>();
+  /** Contact → times of its recent failed decrypts. */
+  private readonly failures = new Map<string, number[]>();
+  /** Contacts whose session was re-established and that have not decrypted since. */
+  private readonly broken = new Map<string, string>();
+  private stalled: string | null = null;
+  private current: SessionHealth;
+
+  constructor(policy: HealthPolicy = DEFAULT_HEALTH_POLICY, now = Date.now()) {
+    this.policy = policy;
+    this.current = { state: 'OK', reason: null, since: new Date(now) };
+  }
+
+  get health(): SessionHealth {
+    return this.current;
+  }
+
+  sent(id: string, now: number): void {
+    this.unacked.set(id, now);
+  }
+
+  acked(id: string): void {
+    this.unacked.delete(id);
+  }
+
+  /** A new socket is online: acks owed by the old one will never come. */
+  connected(now: number): void {
+    this.unacked.clear();
+    this.stalled = null;
+    this.update(now);
+  }
+
+  decryptFailed(jid: string, now: number): HealthVerdict {
+    const recent = (this.failures.get(jid) ?? []).filter((t) => now - t < this.policy.decryptWindowMs);
+    recent.push(now);
+    this.failures.set(jid, recent);
+    if (recent.length < this.policy.decryptFailures) return { action: 'none' };
+    this.failures.delete(jid);
+    const reason = `${recent.length} messages from ${jid} failed to decrypt within ${Math.round(this.policy.decryptWindowMs / 1000)} s; re-establishing the Signal session`;
+    this.broken.set(jid, reason);
+    this.update(now);
+    return { action: 'reset-session', jid, reason };
+  }
+
+  decrypted(jid: string, now: number): void {
+    this.failures.delete(jid);
+    if (this.broken.delete(jid)) this.update(now);
+  }
+
+  /** Called periodically while ONLINE. */
+  check(now: number): HealthVerdict {
+    for (const [id, at] of this.unacked) {
+      if (now - at < this.policy.ackTimeoutMs) continue;
+      this.unacked.clear();
+      this.stalled = `WhatsApp did not acknowledge message ${id} within ${Math.round(this.policy.ackTimeoutMs / 1000)} s; reconnecting`;
+      this.update(now);
+      return { action: 'reconnect', reason: this.stalled };
+    }
+    return { action: 'none' };
+  }
+
+  private update(now: number): void {
+    const reason = this.stalled ?? this.broken.values().next().value ?? null;
+    const state: HealthState = reason ? 'DEGRADED' : 'OK';
+    if (state !== this.current.state || reason !== this.current.reason) this.current = { state, reason, since: new Date(now) };
+  }
+}
