@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { PrivacyTokenRecord } from './privacy-tokens.ts';
 import { SenderKeys, type SenderKeysState } from './sender-keys.ts';
 import { SignalParty, type SignalPartyState } from './signal-party.ts';
 import type { BinaryNode, proto } from './wa.ts';
@@ -92,6 +93,8 @@ export class Phone {
   readonly sent = new Map<string, SentMessage>();
   /** Retry receipts this phone sent, by `<message id>:<sender device>`: WhatsApp gives up after 5. */
   readonly retriesSent = new Map<string, number>();
+  /** Trusted-contact tokens this phone's companions issued (privacy-tokens.ts). */
+  readonly privacyTokens: PrivacyTokenRecord[] = [];
 
   constructor(init: { phoneNumber: string; lid: string; pushName: string; signal?: SignalPartyState; nextDeviceId?: number; senderKeys?: SenderKeysState }) {
     this.phoneNumber = init.phoneNumber;
