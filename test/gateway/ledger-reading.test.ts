@@ -108,8 +108,10 @@ describe('reading the ledger', () => {
     expect(message?.status).toBe('READ');
     expect(message?.statusHistory.map((s) => s.status)).toEqual(['RECEIVED', 'READ']);
     await eventually(async () => {
-      const res = await fetch(`${gw.sandbox.baseUrl}/phones/${ALICE}/receipts`);
-      return ((await res.json()) as Array<{ messageId: string; type: string; fromDevice: number }>).some((r) => r.messageId === messageId && r.type === 'read' && r.fromDevice !== 0);
+      const res = await fetch(`${gw.sandbox.baseUrl}/phones/${ALICE}/receipts`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
+      const body = (await res.json()) as Array<{ messageId: string; type: string; fromDevice: number }>;
+      if (!Array.isArray(body)) throw new Error(`sandbox receipts answered ${res.status}: ${JSON.stringify(body)}`);
+      return body.some((r) => r.messageId === messageId && r.type === 'read' && r.fromDevice !== 0);
     }, 'the read receipt at the phone');
     // Again: nothing left unread.
     expect((await gw.http.ok(MarkReadDocument, { instanceId: id, chatJid: jid(ALICE), messageIds: [messageId!] })).markRead).toBe(false);
