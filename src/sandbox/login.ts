@@ -1,6 +1,6 @@
 import type { Companion } from './accounts.ts';
 import type { Connection } from './connection.ts';
-import { Network, nowSeconds, S_WHATSAPP_NET } from './network.ts';
+import { type Network, nowSeconds, S_WHATSAPP_NET } from './network.ts';
 import { sendInitialHistory } from './history.ts';
 import { forgetRegistration, startRegistration } from './pairing.ts';
 import type { proto } from './wa.ts';
@@ -21,7 +21,7 @@ export async function onClientPayload(net: Network, conn: Connection, payload: p
   }
   const phoneNumber = String(payload.username);
   const companion = net.directory.findCompanion(phoneNumber, payload.device ?? 0);
-  if (!companion || companion.noiseKey.compare(clientStaticKey) !== 0) {
+  if (companion?.noiseKey.compare(clientStaticKey) !== 0) {
     await refuse(conn, 401);
     return;
   }

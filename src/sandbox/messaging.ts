@@ -3,7 +3,7 @@ import type { Connection } from './connection.ts';
 import { SandboxError } from './errors.ts';
 import { onClientGroupMessage } from './group-messaging.ts';
 import { memberJid } from './groups.ts';
-import { childBuffer, Network, newMessageId, nowSeconds, S_WHATSAPP_NET } from './network.ts';
+import { childBuffer, type Network, newMessageId, nowSeconds, S_WHATSAPP_NET } from './network.ts';
 import { takeCompanionBundle } from './prekeys.ts';
 import { encodeWAMessage, getBinaryNodeChild, getBinaryNodeChildren, proto, unpadRandomMax16, type BinaryNode } from './wa.ts';
 

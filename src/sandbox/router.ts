@@ -2,7 +2,7 @@ import { onAppStateIq } from './app-state.ts';
 import type { Connection } from './connection.ts';
 import { onClientChatstate, onClientMessage, onClientPresence, onClientReceipt } from './messaging.ts';
 import { onGroupIq } from './groups.ts';
-import { iqResult, Network } from './network.ts';
+import { iqResult, type Network } from './network.ts';
 import { onCompanionFinish, onCompanionHello } from './pairing.ts';
 import { onEncryptIq } from './prekeys.ts';
 import { onRemoveCompanionDevice } from './unlink.ts';
