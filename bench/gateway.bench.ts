@@ -1,35 +1,65 @@
 /**
- * The gateway benchmark: wamux itself (src/main.ts in its own process, keys in its database) driven
- * through its public GraphQL API, against a sandbox in another process. It measures what the brief
- * sets against bare Baileys on this box (≈ 1 MB RSS per idle socket, ≈ 400 sends/s and ≈ 900
- * receives/s per core, ≈ 75 ms CPU to restore a login): wamux aims for ≤ 2 MB per instance and
- * ≥ 0.8× those rates.
+ * The gateway benchmark: wamux (src/main.ts in its own process, keys in its database, driven through
+ * its public GraphQL API) beside its floor, bare Baileys configured the same way with keys in memory
+ * (lib/bare-gateway.ts, its own process, driven through a thin HTTP front), in the same run. Each
+ * subject gets a fresh sandbox process and the same traffic: link by QR, sends with `window` in
+ * flight, receives from peer phones, sends paced at 100 msg/s, a restart. Every row prints wamux,
+ * bare and the ratio, with the issue's target for the ratio.
  *
- * Rates are reported per second of the gateway's own CPU (from /proc), so the load generator and the
- * sandbox sharing the two cores do not flatter or spoil the number; the wall-clock rate is in the note.
+ * Rates are per second of the subject's own CPU (from /proc), so the load generator and the sandbox
+ * sharing the cores do not flatter or spoil the number; the wall-clock rates are in the notes.
+ * Memory per instance is measured the same way for both: the slope between n/2 and n linked
+ * instances (what one more costs), and the growth over nothing linked ÷ n (what includes warm-up).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, BenchContext, BenchRow } from './lib/benchmark.ts';
+import { provisionBenchDatabase } from './lib/bench-database.ts';
 import { ControlClient } from './lib/control-client.ts';
-import { GatewayClient } from './lib/gateway-client.ts';
-import { startGatewayProcess, type GatewayProcess } from './lib/gateway-process.ts';
+import { monotonicUs, summarizeCpuProfiles, type TimeWindow } from './lib/cpu-profile.ts';
 import { cpuBetween, mib, sampleProcess, type ProcSample } from './lib/proc-stats.ts';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.ts';
-import { runPool, sleep } from './lib/stats.ts';
+import { percentile, runPool, sleep } from './lib/stats.ts';
+import { startSubject, type Subject, type SubjectKind, type SubjectSetup } from './lib/subjects.ts';
 
 const BENCH = 'gateway';
-const ADMIN = { username: 'bench', password: 'bench-password-not-secret' };
 const PEERS = 10;
-/** Bare Baileys on this box (the brief), and the share of it wamux must reach. */
-const FLOOR = { rssMiBPerSocket: 1, sendsPerCoreSecond: 400, receivesPerCoreSecond: 900, restoreCpuMs: 75 };
-const SHARE = 0.8;
+/** The issue's latency probe: sendText at a steady 100 msg/s (open loop), for up to 10 s. */
+const PACED_RATE = 100;
+const PACED_MAX = 1_000;
 
 const instancePhone = (i: number) => `1555300${String(i).padStart(4, '0')}`;
 const peerPhone = (i: number) => `1555400${String(i).padStart(4, '0')}`;
 
-/** Waits until the gateway's CPU use drops below `idleCorePercent` (Baileys keeps working after ONLINE). */
+/** Issue 16's targets, per database: ratios to bare Baileys, and two absolute limits. */
+const TARGETS = {
+  PostgreSQL: { sends: 0.8, receives: 0.9, restore: 1.2, memory: 1.1, p99Ms: 50, emptyRssMiB: undefined },
+  PGlite: { sends: 0.6, receives: 0.7, restore: undefined, memory: undefined, p99Ms: undefined, emptyRssMiB: 350 },
+} as const;
+
+interface Rate {
+  ok: number;
+  expected: number;
+  perCore: number;
+  note: string;
+}
+
+interface Measures {
+  emptyRss: number;
+  emptyLive: number;
+  linked: number;
+  linkNote: string;
+  half: { n: number; rss: number; live: number };
+  full: { n: number; rss: number; live: number };
+  sends: Rate;
+  receives: Rate;
+  paced: { p50: number; p99: number; ok: number; expected: number };
+  trafficGrowthLive: number;
+  restore: { cpuMs: number; online: number; seconds: number; readySeconds: number };
+}
+
+/** Waits until the process's CPU use drops below `idleCorePercent` (Baileys keeps working after ONLINE). */
 async function quiesce(pid: number, signal: AbortSignal, maxMs = 30_000, idleCorePercent = 5): Promise<void> {
   const until = Date.now() + maxMs;
   let before = await sampleProcess(pid);
@@ -41,47 +71,153 @@ async function quiesce(pid: number, signal: AbortSignal, maxMs = 30_000, idleCor
   }
 }
 
-/** Resolves once `count` items were seen, or rejects after `timeoutMs` saying how far it got. */
-function counter(count: number, timeoutMs: number, what: string) {
-  let seen = 0;
-  let resolve!: () => void;
-  let reject!: (err: Error) => void;
-  const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-  const timer = setTimeout(() => reject(new Error(`${what}: ${seen}/${count} after ${timeoutMs} ms`)), timeoutMs);
+const liveOf = (m: { heapUsed: number; external: number }) => m.heapUsed + m.external;
+const firstError = (results: PromiseSettledResult<unknown>[]) => {
+  const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+  return failed ? `; first error: ${String(failed.reason).slice(0, 100)}` : '';
+};
+
+function rate(ok: number, expected: number, a: ProcSample, b: ProcSample, window: number, results: PromiseSettledResult<unknown>[]): Rate {
+  const cost = cpuBetween(a, b);
   return {
-    done,
-    get seen() {
-      return seen;
-    },
-    hit() {
-      if (++seen === count) {
-        clearTimeout(timer);
-        resolve();
-      }
-    },
+    ok,
+    expected,
+    perCore: cost.cpuSeconds > 0 ? ok / cost.cpuSeconds : 0,
+    note: `${ok}/${expected} in ${cost.wallSeconds.toFixed(1)} s = ${(ok / cost.wallSeconds).toFixed(0)}/s wall at ${cost.corePercent.toFixed(0)}% of a core, ${window} in flight${firstError(results)}`,
   };
+}
+
+/** One subject through every phase, on a sandbox of its own. */
+async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string, string>, dataDir: string): Promise<Measures> {
+  const { instances: n, messages, window } = ctx.options;
+  let sandbox: SandboxProcess | undefined;
+  let subject: Subject | undefined;
+  try {
+    sandbox = await startSandboxProcess({ state: 'memory', dataDir: join(dataDir, 'sandbox') });
+    const control = new ControlClient(sandbox.endpoint.controlUrl);
+    await runPool(n, 16, (i) => control.createPhone(instancePhone(i), `Desk ${i}`), ctx.signal);
+    await runPool(PEERS, 16, (i) => control.createPhone(peerPhone(i), `Peer ${i}`), ctx.signal);
+    const setup: SubjectSetup = { sandbox: sandbox.endpoint, control, env: { ...env, SANDBOX_URL: sandbox.endpoint.controlUrl } };
+    // BENCH_HEAP_SNAPSHOT=<dir>: heap snapshots of wamux linked and idle, and after the traffic (SIGUSR2).
+    if (kind === 'wamux' && process.env.BENCH_HEAP_SNAPSHOT) setup.nodeArgs = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HEAP_SNAPSHOT}`];
+    // --cpu-prof <dir>: the first process of each subject is profiled into <dir>/<kind>, cut by phase.
+    const profDir = ctx.options.cpuProfDir ? join(ctx.options.cpuProfDir, kind) : undefined;
+    if (profDir) await mkdir(profDir, { recursive: true });
+    const windows: TimeWindow[] = [];
+    subject = await startSubject(kind, { ...setup, nodeArgs: [...(setup.nodeArgs ?? []), ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])] });
+    const pid = subject.process.pid;
+    ctx.log(`${kind}: pid ${pid} at ${subject.process.url}, sandbox pid ${sandbox.pid}`);
+
+    await quiesce(pid, ctx.signal);
+    const emptyLive = liveOf(await subject.process.memory());
+    const emptyRss = (await sampleProcess(pid)).rssBytes;
+
+    ctx.log(`${kind}: linking ${n} instances…`);
+    const ids: string[] = [];
+    const results: PromiseSettledResult<string>[] = [];
+    const linkStart = await sampleProcess(pid);
+    const linkRange = async (from: number, to: number) => {
+      const batch = await runPool(to - from, ctx.options.linkConcurrency, (k) => subject!.link(instancePhone(from + k), `bench-${from + k}`), ctx.signal);
+      results.push(...batch);
+      for (const r of batch) if (r.status === 'fulfilled') ids.push(r.value);
+      await quiesce(pid, ctx.signal);
+      return { n: ids.length, rss: (await sampleProcess(pid)).rssBytes, live: liveOf(await subject!.process.memory()) };
+    };
+    const halfSize = Math.floor(n / 2);
+    const half = halfSize > 0 ? await linkRange(0, halfSize) : { n: 0, rss: emptyRss, live: emptyLive };
+    const linkCpu = cpuBetween(linkStart, await sampleProcess(pid)).cpuSeconds; // first half: pure linking, before any quiet wait
+    const full = await linkRange(halfSize, n);
+    if (ids.length === 0) throw new Error(`${kind}: no instance linked${firstError(results)}`);
+    if (process.env.BENCH_HEAP_SNAPSHOT && kind === 'wamux') process.kill(pid, 'SIGUSR2');
+
+    ctx.log(`${kind}: sending ${messages} texts…`);
+    const s0 = await sampleProcess(pid);
+    const sendsFrom = monotonicUs();
+    const sent = await runPool(messages, window, (i) => subject!.sendText(ids[i % ids.length]!, peerPhone(i % PEERS), `bench ${i}`), ctx.signal);
+    windows.push({ name: 'sends', startUs: sendsFrom, endUs: monotonicUs() });
+    const sends = rate(sent.filter((r) => r.status === 'fulfilled').length, messages, s0, await sampleProcess(pid), window, sent);
+
+    await quiesce(pid, ctx.signal);
+    ctx.log(`${kind}: receiving ${messages} texts…`);
+    let seen = 0;
+    let allSeen!: () => void;
+    const done = new Promise<void>((resolve) => (allSeen = resolve));
+    const stopInbox = await subject.onReceived(() => ++seen === messages && allSeen());
+    const r0 = await sampleProcess(pid);
+    const receivesFrom = monotonicUs();
+    const pushed = await runPool(messages, window, (i) => control.sendText(peerPhone(i % PEERS), instancePhone(i % n), `inbound ${i}`), ctx.signal);
+    const expected = pushed.filter((r) => r.status === 'fulfilled').length;
+    await Promise.race([done, sleep(Math.max(60_000, messages * 20), ctx.signal)]);
+    windows.push({ name: 'receives', startUs: receivesFrom, endUs: monotonicUs() });
+    const receives = rate(seen, expected, r0, await sampleProcess(pid), window, pushed);
+    stopInbox();
+
+    await quiesce(pid, ctx.signal);
+    const pacedCount = Math.min(messages, PACED_MAX);
+    ctx.log(`${kind}: ${pacedCount} texts paced at ${PACED_RATE}/s…`);
+    const latencies: number[] = [];
+    const start = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let k = 0; k < pacedCount; k++) {
+      const due = start + (k * 1000) / PACED_RATE;
+      if (due > performance.now()) await sleep(due - performance.now(), ctx.signal);
+      const t0 = performance.now();
+      inFlight.push(subject.sendText(ids[k % ids.length]!, peerPhone(k % PEERS), `paced ${k}`).then(() => void latencies.push(performance.now() - t0), () => undefined));
+    }
+    await Promise.all(inFlight);
+    const paced = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), ok: latencies.length, expected: pacedCount };
+
+    await quiesce(pid, ctx.signal);
+    const trafficGrowthLive = liveOf(await subject.process.memory()) - full.live;
+    if (process.env.BENCH_HEAP_SNAPSHOT && kind === 'wamux') process.kill(pid, 'SIGUSR2');
+    await subject.close();
+    await subject.process.stop();
+    if (profDir) ctx.log(await summarizeCpuProfiles(profDir, windows, kind, kind === 'wamux' ? 'src/' : 'bench/'));
+
+    // Restore: a new process on the same state brings every instance back by itself.
+    const boot = Date.now();
+    subject = await startSubject(kind, setup);
+    const ready = await sampleProcess(subject.process.pid);
+    const deadline = Date.now() + Math.max(60_000, n * 500);
+    let online = 0;
+    while (Date.now() < deadline && (online = await subject.online()) < ids.length) await sleep(200, ctx.signal);
+    const allOnline = await sampleProcess(subject.process.pid);
+    const restore = { cpuMs: ((allOnline.cpuSeconds - ready.cpuSeconds) * 1000) / ids.length, online, seconds: (allOnline.at - boot) / 1000, readySeconds: (ready.at - boot) / 1000 };
+
+    return {
+      emptyRss,
+      emptyLive,
+      linked: ids.length,
+      linkNote: `${((linkCpu * 1000) / Math.max(1, half.n)).toFixed(0)} ms CPU per link${firstError(results)}`,
+      half,
+      full,
+      sends,
+      receives,
+      paced,
+      trafficGrowthLive,
+      restore,
+    };
+  } catch (err) {
+    if (subject) ctx.log(`${kind} output (tail):\n${subject.process.outputTail()}`);
+    if (sandbox) ctx.log(`sandbox stderr (tail):\n${sandbox.stderrTail()}`);
+    throw err;
+  } finally {
+    await subject?.close();
+    await subject?.process.stop();
+    await sandbox?.stop();
+  }
 }
 
 export const gatewayBenchmark: Benchmark = {
   name: BENCH,
   async run(ctx) {
     const dataDir = await mkdtemp(join(tmpdir(), 'wamux-bench-gateway-'));
-    let sandbox: SandboxProcess | undefined;
-    let gateway: GatewayProcess | undefined;
-    const rows: BenchRow[] = [];
+    const database = await provisionBenchDatabase(process.env.BENCH_DATABASE_URL);
     try {
-      sandbox = await startSandboxProcess({ state: 'memory', dataDir: join(dataDir, 'sandbox') });
-      const control = new ControlClient(sandbox.endpoint.controlUrl);
-      const n = ctx.options.instances;
-      await runPool(n, 16, (i) => control.createPhone(instancePhone(i), `Desk ${i}`), ctx.signal);
-      await runPool(PEERS, 16, (i) => control.createPhone(peerPhone(i), `Peer ${i}`), ctx.signal);
-      const env = {
-        DATA_DIR: join(dataDir, 'gateway'),
+      const wamuxEnv = {
+        DATA_DIR: join(dataDir, 'wamux'),
         WA_SANDBOX: 'true',
-        SANDBOX_URL: sandbox.endpoint.controlUrl,
-        ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
-        ADMIN_USERNAME: ADMIN.username,
-        ADMIN_PASSWORD: ADMIN.password,
+        ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
         LOG_LEVEL: 'warn',
         RATE_LIMIT_RPS: '100000',
         RATE_LIMIT_BURST: '100000',
@@ -90,200 +226,64 @@ export const gatewayBenchmark: Benchmark = {
         RESTORE_CONCURRENCY: '8',
         RESTORE_STAGGER_MS: '0',
       };
-      // BENCH_HEAP_SNAPSHOT=<dir>: a heap snapshot of the gateway with every instance linked and idle.
-      const nodeArgs = process.env.BENCH_HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HEAP_SNAPSHOT}`] : [];
-      gateway = await startGatewayProcess({ env, nodeArgs });
-      ctx.log(`gateway pid ${gateway.pid} at ${gateway.url} (${env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}), sandbox pid ${sandbox.pid}`);
-      await runPhases(ctx, { control, gateway, n, rows, database: env.DATABASE_URL ? 'PostgreSQL' : 'PGlite' });
-      await gateway.stop();
-      // Restore: a new process on the same data brings every instance back by itself.
-      const boot = Date.now();
-      gateway = await startGatewayProcess({ env });
-      const ready = await sampleProcess(gateway.pid);
-      const client = new GatewayClient(gateway.url);
-      await client.login(ADMIN.username, ADMIN.password);
-      const deadline = Date.now() + Math.max(60_000, n * 500);
-      let online = 0;
-      while (Date.now() < deadline) {
-        const { instances } = await client.request<{ instances: Array<{ status: string }> }>('{ instances { status } }');
-        online = instances.filter((i) => i.status === 'ONLINE').length;
-        if (online === n) break;
-        await sleep(200, ctx.signal);
-      }
-      const allOnline = await sampleProcess(gateway.pid);
-      await client.close();
-      const restoreCpuMs = ((allOnline.cpuSeconds - ready.cpuSeconds) * 1000) / n;
-      const restoreTarget = FLOOR.restoreCpuMs / SHARE;
-      rows.push(
-        {
-          bench: BENCH,
-          metric: 'restore: CPU per stored login',
-          value: restoreCpuMs,
-          unit: 'ms',
-          target: `≤ ${restoreTarget.toFixed(0)}`,
-          met: online === n && restoreCpuMs <= restoreTarget,
-          note: `${online}/${n} ONLINE ${((allOnline.at - boot) / 1000).toFixed(1)} s after the restart (RESTORE_CONCURRENCY 8); gateway CPU from ready to all ONLINE`,
-        },
-        { bench: BENCH, metric: 'restore: gateway RSS, all ONLINE', value: mib(allOnline.rssBytes), unit: 'MiB' },
-      );
-    } catch (err) {
-      if (gateway) ctx.log(`gateway output (tail):\n${gateway.outputTail()}`);
-      if (sandbox) ctx.log(`sandbox stderr (tail):\n${sandbox.stderrTail()}`);
-      throw err;
+      const bare = await measure(ctx, 'bare', { BARE_STATE_FILE: join(dataDir, 'bare-logins.json') }, join(dataDir, 'bare'));
+      const wamux = await measure(ctx, 'wamux', wamuxEnv, join(dataDir, 'wamux'));
+      return rowsOf(wamux, bare, database ? 'PostgreSQL' : 'PGlite');
     } finally {
-      await gateway?.stop();
-      await sandbox?.stop();
+      await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     }
-    return rows;
   },
 };
 
-interface Run {
-  control: ControlClient;
-  gateway: GatewayProcess;
-  n: number;
-  rows: BenchRow[];
-  database: string;
-}
-
-async function runPhases(ctx: BenchContext, { control, gateway, n, rows, database }: Run): Promise<void> {
-  const { messages, window } = ctx.options;
-  const client = new GatewayClient(gateway.url);
-  await client.login(ADMIN.username, ADMIN.password);
-  await quiesce(gateway.pid, ctx.signal);
-  const emptyLive = await gateway.memory();
-  const empty = await sampleProcess(gateway.pid);
-  rows.push({ bench: BENCH, metric: 'gateway RSS, no instances', value: mib(empty.rssBytes), unit: 'MiB', note: `${database}, migrated, logged in` });
-
-  // Link: create → QR over graphql-ws → the phone scans → ONLINE.
-  ctx.log(`linking ${n} instances…`);
-  const onlineWaiters = new Map<string, () => void>();
-  const stopStatus = client.subscribe<{ instanceStatus: { instanceId: string; status: string } }>(
-    'subscription { instanceStatus { instanceId status } }',
-    {},
-    ({ instanceStatus: e }) => e.status === 'ONLINE' && onlineWaiters.get(e.instanceId)?.(),
-  );
-  const ids: string[] = new Array(n);
-  const linkStart = await sampleProcess(gateway.pid);
-  const linked = await runPool(n, ctx.options.linkConcurrency, async (i) => {
-    const { createInstance } = await client.request<{ createInstance: { id: string } }>('mutation ($name: String!) { createInstance(input: { name: $name }) { id } }', {
-      name: `bench-${i}`,
-    });
-    const id = createInstance.id;
-    ids[i] = id;
-    const online = new Promise<void>((resolve) => onlineWaiters.set(id, resolve));
-    const qr = new Promise<string>((resolve, reject) => {
-      const stop = client.subscribe<{ qrCode: { code: string } }>('subscription ($id: ID!) { qrCode(instanceId: $id) { code } }', { id }, (d) => {
-        stop();
-        resolve(d.qrCode.code);
-      }, reject);
-    });
-    await sleep(20);
-    await client.request('mutation ($id: ID!) { connectInstance(id: $id) { status } }', { id });
-    await control.scanQr(instancePhone(i), await qr);
-    await Promise.race([online, sleep(60_000).then(() => Promise.reject(new Error(`instance ${i} not ONLINE after 60 s`)))]);
-  }, ctx.signal);
-  const linkEnd = await sampleProcess(gateway.pid);
-  stopStatus();
-  const linkFailures = linked.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
-  const linkCost = cpuBetween(linkStart, linkEnd);
-  rows.push({
-    bench: BENCH,
-    metric: 'instances linked (QR over graphql-ws)',
-    value: n - linkFailures.length,
-    unit: 'instances',
-    target: `${n}`,
-    met: linkFailures.length === 0,
-    note: `${(n / linkCost.wallSeconds).toFixed(1)} links/s; gateway CPU ${((linkCost.cpuSeconds * 1000) / n).toFixed(0)} ms per link${linkFailures.length ? `; first error: ${String(linkFailures[0]!.reason).slice(0, 100)}` : ''}`,
-  });
-  if (linkFailures.length === n) throw new Error(`no instance linked: ${String(linkFailures[0]!.reason)}`);
-  const live = ids.filter((_, i) => linked[i]?.status === 'fulfilled');
-
-  await quiesce(gateway.pid, ctx.signal);
-  const idleLive = await gateway.memory();
-  const idle = await sampleProcess(gateway.pid);
-  const perInstance = (idle.rssBytes - empty.rssBytes) / live.length;
-  const liveOf = (m: { heapUsed: number; external: number }) => m.heapUsed + m.external;
-  if (process.env.BENCH_HEAP_SNAPSHOT) process.kill(gateway.pid, 'SIGUSR2');
-  const rssTarget = 2;
-  rows.push(
-    { bench: BENCH, metric: `gateway RSS, ${live.length} instances idle`, value: mib(idle.rssBytes), unit: 'MiB' },
-    {
-      bench: BENCH,
-      metric: 'RSS per connected idle instance',
-      value: mib(perInstance),
-      unit: 'MiB',
-      target: `≤ ${rssTarget}`,
-      met: mib(perInstance) <= rssTarget,
-      note: `RSS growth / instances (bare Baileys ≈ ${FLOOR.rssMiBPerSocket} MB per socket)`,
-    },
-    {
-      bench: BENCH,
-      metric: 'live memory per connected idle instance',
-      value: (liveOf(idleLive) - liveOf(emptyLive)) / live.length / 1024,
-      unit: 'KiB',
-      note: `JS heap + external after a full GC: ${mib(liveOf(emptyLive)).toFixed(0)} → ${mib(liveOf(idleLive)).toFixed(0)} MiB`,
-    },
-  );
-
-  // Sends: sendText over HTTP, `window` in flight, round-robin over instances and peer phones.
-  ctx.log(`sending ${messages} texts through the gateway…`);
-  const s0 = await sampleProcess(gateway.pid);
-  const sent = await runPool(messages, window, (i) =>
-    client.request('mutation ($input: SendTextInput!) { sendText(input: $input) { messageId } }', {
-      input: { instanceId: live[i % live.length], to: peerPhone(i % PEERS), text: `bench ${i}` },
+function rowsOf(w: Measures, b: Measures, database: 'PostgreSQL' | 'PGlite'): BenchRow[] {
+  const t = TARGETS[database];
+  const atLeast = (share: number | undefined, value: number, bare: number) =>
+    share === undefined ? {} : { target: `≥ ${share}× bare`, met: value >= share * bare };
+  const atMost = (share: number | undefined, value: number, bare: number) =>
+    share === undefined ? {} : { target: `≤ ${share}× bare`, met: value <= share * bare };
+  const slope = (m: Measures) => (m.full.n > m.half.n ? (m.full.live - m.half.live) / (m.full.n - m.half.n) / 1024 : Number.NaN);
+  const rssSlope = (m: Measures) => (m.full.n > m.half.n ? mib((m.full.rss - m.half.rss) / (m.full.n - m.half.n)) : Number.NaN);
+  const row = (metric: string, unit: string, value: number, bare: number, extra: Partial<BenchRow> = {}): BenchRow => ({ bench: BENCH, metric: `${metric} (${database})`, unit, value, bare, ...extra });
+  return [
+    row('instances linked (QR)', 'instances', w.linked, b.linked, { note: `wamux ${w.linkNote}; bare ${b.linkNote}` }),
+    row('sends per core-second', 'msgs/s', w.sends.perCore, b.sends.perCore, {
+      ...atLeast(t.sends, w.sends.perCore, b.sends.perCore),
+      ...(w.sends.ok < w.sends.expected ? { met: false } : {}),
+      note: `wamux ${w.sends.note}; bare ${b.sends.note}`,
     }),
-  ctx.signal);
-  const s1 = await sampleProcess(gateway.pid);
-  rows.push(rateRow('sends', sent.filter((r) => r.status === 'fulfilled').length, messages, s0, s1, FLOOR.sendsPerCoreSecond, window, sent));
-
-  await quiesce(gateway.pid, ctx.signal);
-  // Receives: the peer phones send, the gateway decrypts and publishes to one all-instance subscription.
-  ctx.log(`receiving ${messages} texts through the gateway…`);
-  const received = counter(messages, Math.max(60_000, messages * 20), 'messageReceived');
-  const stopInbox = client.subscribe<{ messageReceived: { id: string } }>('subscription { messageReceived { id } }', {}, () => received.hit());
-  await sleep(200);
-  const r0 = await sampleProcess(gateway.pid);
-  const pushed = await runPool(messages, window, (i) => control.sendText(peerPhone(i % PEERS), instancePhone(i % n), `inbound ${i}`), ctx.signal);
-  const pushFailed = pushed.filter((r) => r.status === 'rejected').length;
-  await received.done.catch((err: Error) => ctx.log(err.message));
-  const r1 = await sampleProcess(gateway.pid);
-  stopInbox();
-  rows.push(rateRow('receives', received.seen, messages - pushFailed, r0, r1, FLOOR.receivesPerCoreSecond, window, pushed));
-
-  await quiesce(gateway.pid, ctx.signal);
-  const afterLive = await gateway.memory();
-  if (process.env.BENCH_HEAP_SNAPSHOT) process.kill(gateway.pid, 'SIGUSR2');
-  const after = await sampleProcess(gateway.pid);
-  rows.push({
-    bench: BENCH,
-    metric: 'gateway RSS after the traffic, idle',
-    value: mib(after.rssBytes),
-    unit: 'MiB',
-    note: `${mib(after.rssBytes - idle.rssBytes).toFixed(0)} MiB above idle before the traffic; peak ${mib(after.peakRssBytes).toFixed(0)} MiB`,
-  });
-  rows.push({
-    bench: BENCH,
-    metric: 'live memory growth from the traffic',
-    value: mib(liveOf(afterLive) - liveOf(idleLive)),
-    unit: 'MiB',
-    note: `JS heap + external after a full GC, ${2 * messages} messages later: what stays (bounded caches fill, nothing should grow with the count)`,
-  });
-  await client.close();
-}
-
-function rateRow(what: 'sends' | 'receives', ok: number, expected: number, a: ProcSample, b: ProcSample, floor: number, window: number, results: PromiseSettledResult<unknown>[]): BenchRow {
-  const cost = cpuBetween(a, b);
-  const perCore = cost.cpuSeconds > 0 ? ok / cost.cpuSeconds : 0;
-  const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
-  return {
-    bench: BENCH,
-    metric: `${what} per gateway core-second`,
-    value: perCore,
-    unit: 'msgs/s',
-    target: `≥ ${(floor * SHARE).toFixed(0)}`,
-    met: ok === expected && perCore >= floor * SHARE,
-    note: `${ok}/${expected} in ${cost.wallSeconds.toFixed(1)} s = ${(ok / cost.wallSeconds).toFixed(0)} msgs/s wall at ${cost.corePercent.toFixed(0)}% of a core, ${window} in flight${failed ? `; first error: ${String(failed.reason).slice(0, 100)}` : ''}`,
-  };
+    row('receives per core-second', 'msgs/s', w.receives.perCore, b.receives.perCore, {
+      ...atLeast(t.receives, w.receives.perCore, b.receives.perCore),
+      ...(w.receives.ok < w.receives.expected ? { met: false } : {}),
+      note: `wamux ${w.receives.note}; bare ${b.receives.note}`,
+    }),
+    row('CPU per restored login', 'ms', w.restore.cpuMs, b.restore.cpuMs, {
+      ...atMost(t.restore, w.restore.cpuMs, b.restore.cpuMs),
+      ...(w.restore.online < w.linked ? { met: false } : {}),
+      note: `serving ${w.restore.readySeconds.toFixed(1)} s and all online ${w.restore.seconds.toFixed(1)} s (wamux ${w.restore.online}/${w.linked}) vs ${b.restore.readySeconds.toFixed(1)} / ${b.restore.seconds.toFixed(1)} s (bare ${b.restore.online}/${b.linked}) after the restart, 8 at a time; CPU from serving to all online`,
+    }),
+    row('heap+external per instance, slope', 'KiB', slope(w), slope(b), {
+      ...atMost(t.memory, slope(w), slope(b)),
+      note: `after a full GC, between ${w.half.n} and ${w.full.n} instances: what one more instance costs`,
+    }),
+    row('heap+external per instance, growth ÷ n', 'KiB', (w.full.live - w.emptyLive) / w.full.n / 1024, (b.full.live - b.emptyLive) / b.full.n / 1024, {
+      note: `after a full GC: wamux ${mib(w.emptyLive).toFixed(0)} → ${mib(w.full.live).toFixed(0)} MiB, bare ${mib(b.emptyLive).toFixed(0)} → ${mib(b.full.live).toFixed(0)} MiB`,
+    }),
+    row('RSS per instance, slope', 'MiB', rssSlope(w), rssSlope(b), { note: `between ${w.half.n} and ${w.full.n} instances` }),
+    row('RSS per instance, growth ÷ n', 'MiB', mib(w.full.rss - w.emptyRss) / w.full.n, mib(b.full.rss - b.emptyRss) / b.full.n, {
+      note: `wamux ${mib(w.emptyRss).toFixed(0)} → ${mib(w.full.rss).toFixed(0)} MiB, bare ${mib(b.emptyRss).toFixed(0)} → ${mib(b.full.rss).toFixed(0)} MiB`,
+    }),
+    row('RSS with nothing connected', 'MiB', mib(w.emptyRss), mib(b.emptyRss), {
+      ...(t.emptyRssMiB === undefined ? {} : { target: `≤ ${t.emptyRssMiB} MiB`, met: mib(w.emptyRss) <= t.emptyRssMiB }),
+      note: 'wamux migrated and logged in',
+    }),
+    row(`sendText p50 at ${PACED_RATE} msg/s`, 'ms', w.paced.p50, b.paced.p50, { note: `${w.paced.ok}/${w.paced.expected} (wamux), ${b.paced.ok}/${b.paced.expected} (bare) answered` }),
+    row(`sendText p99 at ${PACED_RATE} msg/s`, 'ms', w.paced.p99, b.paced.p99, {
+      ...(t.p99Ms === undefined ? {} : { target: `≤ ${t.p99Ms} ms`, met: w.paced.p99 <= t.p99Ms && w.paced.ok === w.paced.expected }),
+      note: `request → answer, open loop: one send every ${1000 / PACED_RATE} ms however many are in flight`,
+    }),
+    row('heap+external growth from the traffic', 'MiB', mib(w.trafficGrowthLive), mib(b.trafficGrowthLive), {
+      note: 'after a full GC, after the sends, receives and paced sends: what stays (bounded caches fill; nothing should grow with the count)',
+    }),
+  ];
 }

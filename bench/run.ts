@@ -27,7 +27,7 @@ const USAGE = `usage: npm run bench -- [options]
   --paced-rate <n>         msgs/s of the latency probe            BENCH_PACED_RATE   (default 200)
   --timeout <s>            limit for the whole run                BENCH_TIMEOUT_S    (default 600)
   --sandbox-state <s>      memory (default) | disk = npm run sandbox  BENCH_SANDBOX_STATE
-  --cpu-prof <dir>         profile the sandbox child into <dir>   BENCH_CPU_PROF
+  --cpu-prof <dir>         profile the sandbox child (sandbox) and wamux and bare (gateway) into <dir>  BENCH_CPU_PROF
 media: BENCH_MEDIA_UPLOADS (default 50) uploads of BENCH_MEDIA_MB (default 10) MB, all at once`;
 
 function fail(message: string): never {

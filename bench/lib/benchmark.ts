@@ -4,6 +4,8 @@ export interface BenchRow {
   bench: string;
   metric: string;
   value: number;
+  /** The same measure of bare Baileys in the same run, when the row compares against it (value ÷ bare is printed). */
+  bare?: number;
   unit: string;
   /** Human-readable target, e.g. "≥ 1000". */
   target?: string;
@@ -31,7 +33,7 @@ export interface BenchOptions {
   timeoutMs: number;
   /** How the sandbox child keeps its state (see sandbox-process.ts). */
   sandboxState: SandboxState;
-  /** When set, the sandbox child runs with --cpu-prof into this directory and the runner summarises it. */
+  /** When set, the sandbox child (sandbox bench) and both gateway subjects run with --cpu-prof into this directory, summarised by phase. */
   cpuProfDir: string | undefined;
 }
 

@@ -65,7 +65,7 @@ function top(map: Map<string, number>, busy: number, n: number, filter: (key: st
 }
 
 /** Self and inclusive time per function, and self time per area, for the samples inside a window. */
-function summarizeWindow(profile: CpuProfile, window: TimeWindow | undefined): string {
+function summarizeWindow(profile: CpuProfile, window: TimeWindow | undefined, srcFolder: string): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -115,18 +115,21 @@ function summarizeWindow(profile: CpuProfile, window: TimeWindow | undefined): s
     ...top(inclusiveByArea, busy, 12, (k) => !k.startsWith('(') && k !== 'node:timers' && k !== 'node:process').map((l) => `      ${l}`),
     '    self time by function:',
     ...top(selfByFn, busy, 12).map((l) => `      ${l}`),
-    '    inclusive time, src/sandbox functions:',
-    ...top(inclusive, busy, 10, (k) => k.includes(' src/sandbox/')).map((l) => `      ${l}`),
+    `    inclusive time, ${srcFolder} functions:`,
+    ...top(inclusive, busy, 10, (k) => k.includes(` ${srcFolder}`)).map((l) => `      ${l}`),
   ].join('\n');
 }
 
-/** Reads the newest .cpuprofile in `dir` (the sandbox's, written when it exits) and summarises each window. */
-export async function summarizeCpuProfiles(dir: string, windows: readonly TimeWindow[]): Promise<string> {
+/**
+ * Reads the newest .cpuprofile in `dir` (the sandbox's, or `label`'s, written when it exits) and
+ * summarises each window, listing the functions under `srcFolder` by inclusive time.
+ */
+export async function summarizeCpuProfiles(dir: string, windows: readonly TimeWindow[], label = 'sandbox', srcFolder = 'src/sandbox/'): Promise<string> {
   // Kept next to the profile, so it can be cut again by phase (e.g. in Chrome DevTools) after the run.
   await writeFile(join(dir, 'bench-phases.json'), JSON.stringify(windows, null, 2));
   const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
-  if (files.length === 0) return `no .cpuprofile in ${dir} (did the sandbox exit cleanly?)`;
+  if (files.length === 0) return `no .cpuprofile in ${dir} (did the ${label} exit cleanly?)`;
   const newest = (await Promise.all(files.map(async (f) => ({ f, mtime: (await stat(join(dir, f))).mtimeMs })))).sort((a, b) => b.mtime - a.mtime)[0].f;
   const profile = JSON.parse(await readFile(join(dir, newest), 'utf8')) as CpuProfile;
-  return [`sandbox CPU profile ${join(dir, newest)}`, summarizeWindow(profile, undefined), ...windows.map((w) => summarizeWindow(profile, w))].join('\n');
+  return [`${label} CPU profile ${join(dir, newest)}`, summarizeWindow(profile, undefined, srcFolder), ...windows.map((w) => summarizeWindow(profile, w, srcFolder))].join('\n');
 }

@@ -31,11 +31,12 @@ async function freePort(): Promise<number> {
 
 /**
  * The gateway exactly as `npm start` runs it (src/main.ts), in its own process so that its RSS and
- * CPU are its own; ready once `/healthz` answers 200.
+ * CPU are its own; ready once `/healthz` answers 200, or 503 only because it is still restoring
+ * instances. `entry` runs another script the same way (the bare-Baileys subject, bare-gateway.ts).
  */
-export async function startGatewayProcess(options: { env: Record<string, string>; nodeArgs?: string[]; startTimeoutMs?: number }): Promise<GatewayProcess> {
+export async function startGatewayProcess(options: { env: Record<string, string>; nodeArgs?: string[]; startTimeoutMs?: number; entry?: string }): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, ...(options.nodeArgs ?? []), 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, ...(options.nodeArgs ?? []), options.entry ?? 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -66,7 +67,11 @@ export async function startGatewayProcess(options: { env: Record<string, string>
   const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
   for (;;) {
     if (gone) throw new Error(`the gateway exited (${gone}) before it was ready:\n${outputTail()}`);
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+    // Serving, even while it still restores stored instances in the background (the restore is measured).
+    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) }).then(
+      async (r) => r.ok || (r.status === 503 && ((await r.json().catch(() => ({}))) as { status?: string }).status === 'restoring'),
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       await stop(5_000);

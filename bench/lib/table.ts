@@ -7,13 +7,21 @@ function formatValue(value: number): string {
   return value.toFixed(2);
 }
 
-/** A plain-text table: one line per row, columns padded, the target and whether it is met at the end. */
+const ratio = (r: BenchRow) => (r.bare === undefined ? '' : r.bare > 0 && Number.isFinite(r.value / r.bare) ? `${(r.value / r.bare).toFixed(2)}×` : 'n/a');
+
+/**
+ * A plain-text table: one line per row, columns padded, the target and whether it is met at the end.
+ * Rows measured against bare Baileys also show its value and the ratio.
+ */
 export function formatTable(rows: readonly BenchRow[]): string {
-  const header = ['bench', 'metric', 'value', 'unit', 'target', '', 'note'];
+  const header = ['bench', 'metric', 'value', 'bare', 'ratio', 'unit', 'target', '', 'note'];
+  const numeric = new Set([2, 3, 4]);
   const lines = rows.map((r) => [
     r.bench,
     r.metric,
     formatValue(r.value),
+    r.bare === undefined ? '' : formatValue(r.bare),
+    ratio(r),
     r.unit,
     r.target ?? '',
     r.met === undefined ? '' : r.met ? 'ok' : 'MISSED',
@@ -22,7 +30,7 @@ export function formatTable(rows: readonly BenchRow[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const render = (cells: string[]) =>
     cells
-      .map((c, i) => (i === 2 ? c.padStart(widths[i]) : i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : i === cells.length - 1 ? c : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
   return [render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n');

@@ -84,3 +84,13 @@ export async function initOrm(database: DatabaseConfig, opts: CreateOrmOptions =
   }
   return await PostgreSqlMikroORM.init({ ...common, clientUrl: database.url });
 }
+
+/** One statement on the PostgreSQL database named in `url` (create or drop a database), through the app's driver. */
+export async function executeOnServer(url: string, sql: string): Promise<void> {
+  const admin = await initOrm({ kind: 'postgresql', url }, { logger: () => {} });
+  try {
+    await admin.em.getConnection().execute(sql);
+  } finally {
+    await admin.close(true);
+  }
+}

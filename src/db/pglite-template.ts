@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmod, cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +17,21 @@ async function pgliteVersion(): Promise<string> {
   return pkg.version;
 }
 
-/** Where this install keeps its template: per PGlite version, so an upgrade never copies an old cluster. */
+/**
+ * The migrations a template was made with, as a short hash of their names and contents: a checkout
+ * whose migrations changed since `npm ci` (a pull, a branch switch) must not copy a cluster that
+ * lacks or half-has them — it finds no template and creates its database in place instead.
+ */
+async function migrationsKey(): Promise<string> {
+  const dir = join(ROOT, 'src/db/migrations');
+  const hash = createHash('sha256');
+  for (const name of (await readdir(dir)).sort()) hash.update(name).update('\0').update(await readFile(join(dir, name))).update('\0');
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** Where this install keeps its template: per PGlite version and migration set, so nothing stale is ever copied. */
 export async function pgliteTemplateDir(): Promise<string> {
-  return join(ROOT, 'node_modules/.cache/wamux', `pglite-${await pgliteVersion()}`);
+  return join(ROOT, 'node_modules/.cache/wamux', `pglite-${await pgliteVersion()}-${await migrationsKey()}`);
 }
 
 const isEmptyDir = async (dir: string): Promise<boolean> => (await readdir(dir).catch(() => [])).length === 0;
@@ -37,9 +50,15 @@ export async function seedFromTemplate(dataDir: string): Promise<'template' | 'e
   await cp(template, partial, { recursive: true });
   // cp keeps the template's modes (made under the installer's umask); the cluster holds password hashes.
   await restrictToOwner(partial);
-  await rm(dataDir, { recursive: true, force: true });
   await mkdir(dirname(dataDir), { recursive: true });
-  await rename(partial, dataDir);
+  try {
+    await rm(dataDir, { recursive: true, force: true });
+    await rename(partial, dataDir);
+  } catch {
+    // An empty mount point cannot be replaced: fill it instead.
+    await cp(partial, dataDir, { recursive: true });
+    await rm(partial, { recursive: true, force: true });
+  }
   return 'template';
 }
 

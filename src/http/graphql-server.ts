@@ -33,6 +33,11 @@ export interface GraphQLOptions {
 }
 
 export const GRAPHQL_PATH = '/graphql';
+/**
+ * Operations one graphql-ws socket may have running at once. Each subscription holds an event-bus
+ * listener and a queue; without a bound one authenticated socket could open them without end.
+ */
+export const MAX_OPERATIONS_PER_SOCKET = 100;
 /** How long WebSocket clients get to answer a close frame at shutdown before they are cut off. */
 const WS_CLOSE_GRACE_MS = 1_000;
 
@@ -163,6 +168,10 @@ export function mountGraphQL(
       execute: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).execute(args)),
       subscribe: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).subscribe(args)),
       onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws has registered this operation already, so the count includes it.
+        if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
+          return [new GraphQLError(`at most ${MAX_OPERATIONS_PER_SOCKET} operations may run at once on one socket; complete some first`, { extensions: { code: 'RATE_LIMITED' } })];
+        }
         if (hasNulByte(payload.query) || hasNulByte(payload.variables) || hasNulByte(payload.operationName)) return [nulByteError()];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { PrivacyTokenRecord } from './privacy-tokens.ts';
 import { SenderKeys, type SenderKeysState } from './sender-keys.ts';
 import { SignalParty, type SignalPartyState } from './signal-party.ts';
 import type { BinaryNode } from './wa.ts';
@@ -79,6 +80,8 @@ export class Phone {
   readonly inbox: ReceivedMessage[] = [];
   readonly receipts: ReceiptRecord[] = [];
   readonly presences: PresenceRecord[] = [];
+  /** Trusted-contact tokens this phone's companions issued (privacy-tokens.ts). */
+  readonly privacyTokens: PrivacyTokenRecord[] = [];
 
   constructor(init: { phoneNumber: string; lid: string; pushName: string; signal?: SignalPartyState; nextDeviceId?: number; senderKeys?: SenderKeysState }) {
     this.phoneNumber = init.phoneNumber;

@@ -5,6 +5,7 @@ import { onGroupIq } from './groups.ts';
 import { iqResult, type Network } from './network.ts';
 import { onCompanionFinish, onCompanionHello } from './pairing.ts';
 import { onEncryptIq } from './prekeys.ts';
+import { onPrivacyTokensIq } from './privacy-tokens.ts';
 import { onRemoveCompanionDevice } from './unlink.ts';
 import { onUsyncIq } from './usync.ts';
 import { getBinaryNodeChild, type BinaryNode } from './wa.ts';
@@ -58,6 +59,7 @@ function routeIq(net: Network, conn: Connection, iq: BinaryNode): void {
       }
       break;
     case 'privacy':
+      if (conn.companion && first?.tag === 'tokens') return onPrivacyTokensIq(net, conn, iq, first);
       // WhatsApp's defaults: read receipts on (Baileys sends `read`, not `read-self`, when they are).
       if (type === 'get') {
         const categories = { last: 'all', online: 'all', profile: 'all', status: 'contacts', groupadd: 'all', readreceipts: 'all', calladd: 'all' };

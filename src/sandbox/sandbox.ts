@@ -20,6 +20,7 @@ import { Network, type NetworkEvents } from './network.ts';
 import { enterPairingCode, requirePhone, scanQr } from './pairing.ts';
 import { restoreState, snapshotState, StateFile } from './persistence.ts';
 import { fetchPhoneMedia } from './media-fetch.ts';
+import type { PrivacyTokenRecord } from './privacy-tokens.ts';
 import { routeNode } from './router.ts';
 import { unlinkCompanion } from './unlink.ts';
 import type { proto } from './wa.ts';
@@ -297,6 +298,11 @@ export class WhatsAppSandbox {
 
   presences(phoneNumber: string): PresenceRecord[] {
     return [...this.phone(phoneNumber).presences];
+  }
+
+  /** Trusted-contact tokens the phone's companions issued, oldest first. */
+  privacyTokens(phoneNumber: string): PrivacyTokenRecord[] {
+    return [...this.phone(phoneNumber).privacyTokens];
   }
 
   markRead(phoneNumber: string, messageIds: string[]): number {

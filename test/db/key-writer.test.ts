@@ -4,15 +4,15 @@ import { AuthKey } from '../../src/db/auth-key.entity.ts';
 import { InstanceRepository } from '../../src/db/instance.repository.ts';
 import { KeyWriter, type KeyRow } from '../../src/db/key-writer.ts';
 import type { Orm } from '../../src/db/orm.ts';
-import { createTestOrm, type TestOrm } from '../helpers/db.ts';
+import { createLoggedTestOrm, type LoggedTestOrm } from '../helpers/db.ts';
 
 // The shared queue all instances' Signal key writes go through (group commit).
-let db: TestOrm;
+let db: LoggedTestOrm;
 let orm: Orm;
-const queries: string[] = [];
+let queries: string[];
 beforeAll(async () => {
-  db = await createTestOrm({ debug: true, logger: (line) => queries.push(line.replace(/\x1b\[[0-9;]*m/g, '')) });
-  orm = db.orm;
+  db = await createLoggedTestOrm();
+  ({ orm, queries } = db);
 });
 afterAll(() => db?.close());
 

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SendMediaDocument } from '../graphql/generated/graphql.ts';
+import { SendMediaDocument, SystemEventsDocument } from '../graphql/generated/graphql.ts';
+import { MAX_OPERATIONS_PER_SOCKET } from '../../src/http/graphql-server.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
 import { RestClient } from '../helpers/rest-client.ts';
@@ -204,6 +205,23 @@ describe('graphql-ws frames', () => {
       ),
     );
     expect(codes.every((c) => c === 1009)).toBe(true);
+  });
+
+  it(`one socket runs at most ${MAX_OPERATIONS_PER_SOCKET} operations at once; the next is refused, the others go on`, async () => {
+    const ws = gw.wsAs(gw.adminToken);
+    const subs = await withCanary(async () => {
+      const open = Array.from({ length: MAX_OPERATIONS_PER_SOCKET }, () => ws.send(SystemEventsDocument));
+      const refused = ws.send(SystemEventsDocument);
+      const end = await refused.completed();
+      expect(JSON.stringify(end.error)).toMatch(/RATE_LIMITED/);
+      return open;
+    });
+    // Completing some makes room again (two: `subscribe` runs a query on the socket as its barrier).
+    subs[0]!.close();
+    subs[1]!.close();
+    const again = await ws.subscribe(SystemEventsDocument);
+    expect(again.results).toEqual([]);
+    for (const sub of [...subs, again]) sub.close();
   });
 });
 

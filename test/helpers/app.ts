@@ -7,6 +7,7 @@ import { loadConfig, type DatabaseConfig } from '../../src/config.ts';
 import {
   ConnectInstanceDocument,
   CreateInstanceDocument,
+  CreateApiKeyDocument,
   CreateUserDocument,
   LoginDocument,
   InstanceStatusDocument,
@@ -120,7 +121,9 @@ export async function startTestGateway(options: { storage?: TestStorage; env?: R
   const wsUrl = `${url.replace(/^http/, 'ws')}/graphql`;
   const ws = new WsGraphQLClient(wsUrl, adminToken);
   const extraWs: WsGraphQLClient[] = [];
-  const sandbox = new SandboxClient(`${url}/sandbox`, adminToken);
+  // /sandbox wants an administrator; an API key, since some suites let access tokens expire in seconds.
+  const sandboxKey = (await http.ok(CreateApiKeyDocument, { name: 'test sandbox control' })).createApiKey.key;
+  const sandbox = new SandboxClient(`${url}/sandbox`, sandboxKey);
 
   let stopping: Promise<void> | undefined;
   const gateway: TestGateway = {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConcern, type DatabaseConfig } from '../../src/config.ts';
-import { createOrm, initOrm, type CreateOrmOptions, type Orm } from '../../src/db/orm.ts';
+import { createOrm, executeOnServer, type CreateOrmOptions, type Orm } from '../../src/db/orm.ts';
 
 export type TestDatabase = {
   /** Pass this to `createOrm` or put it in a test `Config`. Only one ORM may hold a PGlite dir at a time. */
@@ -57,23 +57,22 @@ export async function createTestOrm(options: CreateOrmOptions = {}): Promise<Tes
   };
 }
 
+/** A migrated ORM that logs every SQL statement into `queries` (colour codes stripped), for tests that count statements. */
+export type LoggedTestOrm = TestOrm & { queries: string[] };
+
+export async function createLoggedTestOrm(): Promise<LoggedTestOrm> {
+  const queries: string[] = [];
+  const db = await createTestOrm({ debug: true, logger: (line) => queries.push(line.replace(/\x1b\[[0-9;]*m/g, '')) });
+  return { ...db, queries };
+}
+
 async function provisionPostgres(serverUrl: string): Promise<TestDatabase> {
   const name = `wamux_test_${randomBytes(6).toString('hex')}`;
-  await runOnServer(serverUrl, `create database "${name}"`);
+  await executeOnServer(serverUrl, `create database "${name}"`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     database: { kind: 'postgresql', url: url.toString() },
-    drop: () => runOnServer(serverUrl, `drop database if exists "${name}" with (force)`),
+    drop: () => executeOnServer(serverUrl, `drop database if exists "${name}" with (force)`),
   };
-}
-
-/** Runs one statement on the database named in the URL, through the same driver the app uses. */
-async function runOnServer(url: string, sql: string): Promise<void> {
-  const admin = await initOrm({ kind: 'postgresql', url }, { logger: () => {} });
-  try {
-    await admin.em.getConnection().execute(sql);
-  } finally {
-    await admin.close(true);
-  }
 }

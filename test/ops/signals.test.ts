@@ -35,6 +35,8 @@ it('SIGTERM to ./wamux start stops the gateway gracefully with exit code 0', { t
   gw.child.kill('SIGTERM');
   expect(await gw.exited).toBe(0);
   const messages = gw.lines.map((l) => l.msg);
+  // A fresh DATA_DIR: the embedded database came from the template `npm ci` made (scripts/pglite-template.ts).
+  expect(messages).toContain('first boot: embedded database created from the install-time template');
   for (const step of [/^shutting down/, /^stopping: closing the HTTP server/, /^stopping: stopping instances/, /^stopping: closing the database/, /^stopped$/]) {
     expect(messages.some((m) => typeof m === 'string' && step.test(m)), `${step} in\n${gw.output()}`).toBe(true);
   }

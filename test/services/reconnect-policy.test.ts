@@ -14,10 +14,10 @@ describe('decideReconnect', () => {
   });
   it('gives up on an unscanned QR (408 without creds) but retries a 408 with creds', () => {
     expect(decideReconnect(408, 1, { hasCreds: false })).toMatchObject({ action: 'stop', status: 'DISCONNECTED' });
-    expect(decideReconnect(408, 1, creds, undefined, mid)).toEqual({ action: 'retry', delayMs: 1000 });
+    expect(decideReconnect(408, 1, creds, undefined, mid)).toEqual({ action: 'retry', delayMs: 250 });
   });
   it.each([428, 500, 503, undefined])('retries transient closes (%s) with backoff', (code) => {
-    expect(decideReconnect(code, 3, creds, undefined, mid)).toEqual({ action: 'retry', delayMs: 4000 });
+    expect(decideReconnect(code, 3, creds, undefined, mid)).toEqual({ action: 'retry', delayMs: 1000 });
   });
 });
 

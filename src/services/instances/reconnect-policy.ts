@@ -19,7 +19,10 @@ export const QR_EXPIRED_REASON = 'QR code expired without being scanned';
 /** `lastError` of an instance whose QR linking the user cancelled (REST `qr-cancel`). */
 export const QR_CANCELLED_REASON = 'QR linking cancelled';
 
-export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 60_000, jitter: 0.3 };
+// The common close is one dropped connection, and every second offline is a second of refused
+// sends: the first retry comes after ~¼ s. Doubling to a minute spares WhatsApp (and a login-refusing
+// server) in a long outage, and the jitter spreads many instances' reconnects.
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 250, maxMs: 60_000, jitter: 0.3 };
 
 export function decideReconnect(
   statusCode: number | undefined,

@@ -6,6 +6,7 @@ import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
 import { ContactBook, mediaReferenceOf, toIncomingMessage, watchStatuses, type GroupInfo, type IncomingMessage, type StatusReport } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
+import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
 import { SessionMemory } from './session-memory.ts';
 import { guardedSignalRepository } from './signal-guard.ts';
@@ -159,6 +160,7 @@ export class WhatsAppSession {
       beforeMessageReceipt: (msg) => this.store(msg),
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
+    detachFromKeyTransactions(sock);
     this.sock = sock;
     this.qrShown = 0;
     sock.ev.on('creds.update', (update) => {

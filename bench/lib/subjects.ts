@@ -1,0 +1,187 @@
+/**
+ * The two processes the gateway benchmark drives the same way: wamux (src/main.ts, through its public
+ * GraphQL API) and bare Baileys (bare-gateway.ts, through its thin HTTP front). Each is started on a
+ * state of its own and restarted on it; the bench sees only this interface.
+ */
+import { fileURLToPath } from 'node:url';
+import { ControlClient } from './control-client.ts';
+import { GatewayClient } from './gateway-client.ts';
+import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
+import type { SandboxEndpoint } from './sandbox-process.ts';
+import { sleep } from './stats.ts';
+
+export type SubjectKind = 'wamux' | 'bare';
+
+export interface Subject {
+  readonly kind: SubjectKind;
+  readonly process: GatewayProcess;
+  /** A new instance linked by `phone` scanning its QR; resolves with its id once it is online. */
+  link(phone: string, name: string): Promise<string>;
+  sendText(instanceId: string, to: string, text: string): Promise<void>;
+  /** Calls `onMessage` for every message any instance receives; resolves once listening. */
+  onReceived(onMessage: () => void): Promise<() => void>;
+  /** How many instances are online (after a restart, as they come back). */
+  online(): Promise<number>;
+  /** Ends the bench's connections (not the process). */
+  close(): Promise<void>;
+}
+
+export interface SubjectSetup {
+  sandbox: SandboxEndpoint;
+  control: ControlClient;
+  /** wamux: the gateway's environment; bare: where it keeps its logins over a restart. */
+  env: Record<string, string>;
+  nodeArgs?: string[];
+}
+
+const ADMIN = { username: 'bench', password: 'bench-password-not-secret' };
+const BARE_ENTRY = fileURLToPath(new URL('./bare-gateway.ts', import.meta.url));
+
+export async function startSubject(kind: SubjectKind, setup: SubjectSetup): Promise<Subject> {
+  if (kind === 'bare') {
+    const proc = await startGatewayProcess({ entry: BARE_ENTRY, env: { ...setup.env, BARE_SANDBOX: JSON.stringify(setup.sandbox) }, nodeArgs: setup.nodeArgs });
+    return new BareSubject(proc, setup.control);
+  }
+  const proc = await startGatewayProcess({ env: { ...setup.env, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }, nodeArgs: setup.nodeArgs });
+  const client = new GatewayClient(proc.url);
+  await client.login(ADMIN.username, ADMIN.password);
+  return new WamuxSubject(proc, client, setup.control);
+}
+
+const ONLINE_TIMEOUT_MS = 60_000;
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} after ${ms} ms`)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+class WamuxSubject implements Subject {
+  readonly kind = 'wamux';
+  private readonly onlineWaiters = new Map<string, () => void>();
+  private stopStatus: (() => void) | undefined;
+
+  readonly process: GatewayProcess;
+  private readonly client: GatewayClient;
+  private readonly control: ControlClient;
+
+  constructor(process: GatewayProcess, client: GatewayClient, control: ControlClient) {
+    this.process = process;
+    this.client = client;
+    this.control = control;
+  }
+
+  /** Create → QR over graphql-ws → the phone scans → ONLINE (from one status subscription for all). */
+  async link(phone: string, name: string): Promise<string> {
+    this.stopStatus ??= this.client.subscribe<{ instanceStatus: { instanceId: string; status: string } }>(
+      'subscription { instanceStatus { instanceId status } }',
+      {},
+      ({ instanceStatus: e }) => e.status === 'ONLINE' && this.onlineWaiters.get(e.instanceId)?.(),
+    );
+    const { createInstance } = await this.client.request<{ createInstance: { id: string } }>('mutation ($name: String!) { createInstance(input: { name: $name }) { id } }', { name });
+    const id = createInstance.id;
+    const online = new Promise<void>((resolve) => this.onlineWaiters.set(id, resolve));
+    const qr = new Promise<string>((resolve, reject) => {
+      const stop = this.client.subscribe<{ qrCode: { code: string } }>('subscription ($id: ID!) { qrCode(instanceId: $id) { code } }', { id }, (d) => {
+        stop();
+        resolve(d.qrCode.code);
+      }, reject);
+    });
+    // graphql-ws has no "subscribed" acknowledgement; the QR is produced only after connectInstance.
+    await sleep(20);
+    await this.client.request('mutation ($id: ID!) { connectInstance(id: $id) { status } }', { id });
+    await this.control.scanQr(phone, await qr);
+    await within(online, ONLINE_TIMEOUT_MS, `${name} not ONLINE`);
+    this.onlineWaiters.delete(id);
+    return id;
+  }
+
+  async sendText(instanceId: string, to: string, text: string): Promise<void> {
+    await this.client.request('mutation ($input: SendTextInput!) { sendText(input: $input) { messageId } }', { input: { instanceId, to, text } });
+  }
+
+  async onReceived(onMessage: () => void): Promise<() => void> {
+    const stop = this.client.subscribe<{ messageReceived: { id: string } }>('subscription { messageReceived { id } }', {}, onMessage);
+    await sleep(200); // no subscribe acknowledgement in graphql-ws either
+    return stop;
+  }
+
+  async online(): Promise<number> {
+    const { instances } = await this.client.request<{ instances: Array<{ status: string }> }>('{ instances { status } }');
+    return instances.filter((i) => i.status === 'ONLINE').length;
+  }
+
+  async close(): Promise<void> {
+    this.stopStatus?.();
+    await this.client.close();
+  }
+}
+
+class BareSubject implements Subject {
+  readonly kind = 'bare';
+  private readonly streams = new Set<AbortController>();
+
+  readonly process: GatewayProcess;
+  private readonly control: ControlClient;
+
+  constructor(process: GatewayProcess, control: ControlClient) {
+    this.process = process;
+    this.control = control;
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
+    const res = await fetch(`${this.process.url}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const json = (await res.json()) as T & { error?: string };
+    if (!res.ok) throw new Error(`bare ${path}: ${json.error ?? res.status}`);
+    return json;
+  }
+
+  async link(phone: string): Promise<string> {
+    const { id, qr } = await this.call<{ id: string; qr: string }>('POST', '/instances', { phone });
+    const open = this.call('POST', `/instances/${id}/open`, undefined, ONLINE_TIMEOUT_MS);
+    open.catch(() => undefined); // awaited below, after the scan
+    await this.control.scanQr(phone, qr);
+    await open;
+    return id;
+  }
+
+  async sendText(id: string, to: string, text: string): Promise<void> {
+    await this.call('POST', '/send', { id, to, text });
+  }
+
+  async onReceived(onMessage: () => void): Promise<() => void> {
+    const abort = new AbortController();
+    this.streams.add(abort);
+    const res = await fetch(`${this.process.url}/received`, { signal: abort.signal });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    await reader.read(); // the ": ok" comment: listening from here on
+    void (async () => {
+      let rest = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        const events = (rest + value).split('\n\n');
+        rest = events.pop()!;
+        for (const e of events) if (e.startsWith('data:')) onMessage();
+      }
+    })().catch(() => undefined);
+    return () => {
+      abort.abort();
+      this.streams.delete(abort);
+    };
+  }
+
+  async online(): Promise<number> {
+    return (await this.call<{ online: number }>('GET', '/online')).online;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.streams) s.abort();
+    this.streams.clear();
+  }
+}
