@@ -10,11 +10,12 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Benchmark, BenchOptions, BenchRow } from './lib/benchmark.ts';
 import { formatTable } from './lib/table.ts';
+import { faultsBenchmark } from './faults.bench.ts';
 import { gatewayBenchmark } from './gateway.bench.ts';
 import { mediaBenchmark } from './media.bench.ts';
 import { sandboxBenchmark } from './sandbox.bench.ts';
 
-const BENCHMARKS: Benchmark[] = [sandboxBenchmark, gatewayBenchmark, mediaBenchmark];
+const BENCHMARKS: Benchmark[] = [sandboxBenchmark, gatewayBenchmark, mediaBenchmark, faultsBenchmark];
 
 const USAGE = `usage: npm run bench -- [options]
   --only <name>            run one benchmark (${BENCHMARKS.map((b) => b.name).join(', ')})
@@ -28,7 +29,8 @@ const USAGE = `usage: npm run bench -- [options]
   --timeout <s>            limit for the whole run                BENCH_TIMEOUT_S    (default 600)
   --sandbox-state <s>      memory (default) | disk = npm run sandbox  BENCH_SANDBOX_STATE
   --cpu-prof <dir>         profile the sandbox child (sandbox) and wamux and bare (gateway) into <dir>  BENCH_CPU_PROF
-media: BENCH_MEDIA_UPLOADS (default 50) uploads of BENCH_MEDIA_MB (default 10) MB, all at once`;
+media: BENCH_MEDIA_UPLOADS (default 50) uploads of BENCH_MEDIA_MB (default 10) MB, all at once
+faults: BENCH_FAULTS_INSTANCES (4), _SECONDS (180), _COUNT (≥ 100), _RATE (2 msgs/s each way), _SEED, _SILENT_S (15), _DRAIN_S (30)`;
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n\n${USAGE}\n`);

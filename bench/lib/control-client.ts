@@ -27,7 +27,7 @@ export class ControlClient {
     return this.request('GET', `/phones/${phoneNumber}/devices`);
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  protected async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: body === undefined ? undefined : { 'content-type': 'application/json' },

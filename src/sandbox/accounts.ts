@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { PrivacyTokenRecord } from './privacy-tokens.ts';
 import { SenderKeys, type SenderKeysState } from './sender-keys.ts';
 import { SignalParty, type SignalPartyState } from './signal-party.ts';
-import type { BinaryNode } from './wa.ts';
+import type { BinaryNode, proto } from './wa.ts';
 
 /** A linked device (a Baileys client) as the server knows it: the keys it registered and uploaded. */
 export interface Companion {
@@ -18,7 +18,7 @@ export interface Companion {
   platform: string;
   linkedAt: number;
   lastLoginAt?: number;
-  /** Stanzas for this companion while it is not connected; delivered (in order) at its next login. */
+  /** Stanzas for this companion it has not acked yet, in order; all are delivered again at its next login. */
   queue: BinaryNode[];
   /** Phone numbers whose presence this companion subscribed to (while connected). */
   presenceSubscriptions: Set<string>;
@@ -65,12 +65,21 @@ export interface PresenceRecord {
 
 const INBOX_LIMIT = 1_000;
 
+export interface SentMessage {
+  /** The chat: the phone it was sent to. */
+  to: string;
+  message: proto.IMessage;
+  t: string;
+  type: string;
+}
+
 /** A fake phone: the account's primary device, with its own Signal identity as device 0. */
 export class Phone {
   readonly phoneNumber: string;
   readonly lid: string;
   pushName: string;
-  readonly signal: SignalParty;
+  /** Replaced when the phone gets a new identity (a reinstall: the identity-change fault). */
+  signal: SignalParty;
   /** Group sender keys: the ones other devices distributed to this phone, and its own. */
   readonly senderKeys: SenderKeys;
   /** Group jid -> the companions (`<number>:<device>`) this phone already gave its own sender key. */
@@ -80,6 +89,10 @@ export class Phone {
   readonly inbox: ReceivedMessage[] = [];
   readonly receipts: ReceiptRecord[] = [];
   readonly presences: PresenceRecord[] = [];
+  /** What the phone sent, by id, so it can answer a companion's retry receipt (in memory only, like a phone's recent store). */
+  readonly sent = new Map<string, SentMessage>();
+  /** Retry receipts this phone sent, by `<message id>:<sender device>`: WhatsApp gives up after 5. */
+  readonly retriesSent = new Map<string, number>();
   /** Trusted-contact tokens this phone's companions issued (privacy-tokens.ts). */
   readonly privacyTokens: PrivacyTokenRecord[] = [];
 
@@ -98,6 +111,11 @@ export class Phone {
 
   get lidJid(): string {
     return `${this.lid}@lid`;
+  }
+
+  rememberSent(id: string, sent: SentMessage): void {
+    this.sent.set(id, sent);
+    if (this.sent.size > INBOX_LIMIT) this.sent.delete(this.sent.keys().next().value!);
   }
 
   record<T>(list: T[], item: T): void {

@@ -26,6 +26,13 @@ export class Connection {
   closed = false;
   /** Artificial latency on everything we send (fault injection). */
   delayMs = 0;
+  /**
+   * Set once the login wrote the device's unacked backlog: until then new stanzas only join the
+   * backlog, so none is written twice or ahead of older ones (delivery.ts).
+   */
+  caughtUp = false;
+  /** A stanza held back by the out-of-order fault, written after the next one (delivery.ts). */
+  held: { node: BinaryNode; timer: NodeJS.Timeout } | undefined;
   private readonly identity: NoiseIdentity;
   private readonly handlers: ConnectionHandlers;
   private noise: NoiseResponder | undefined;
@@ -52,11 +59,23 @@ export class Connection {
     return !this.closed && this.stage === 'transport';
   }
 
+  /** Resolves once the frame is handed to the socket, or at once when the connection is closed. */
   async send(node: BinaryNode): Promise<void> {
+    await this.write(node, false);
+  }
+
+  /** Resolves once the frame left this process (the kernel has it), for faults that cut right after. */
+  async sendFlushed(node: BinaryNode): Promise<void> {
+    await this.write(node, true);
+  }
+
+  private async write(node: BinaryNode, flushed: boolean): Promise<void> {
     if (this.closed || !this.noise?.ready) return;
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     if (this.closed) return;
-    this.writeFrame(this.noise.encrypt(encodeBinaryNode(node)));
+    const frame = this.noise.encrypt(encodeBinaryNode(node));
+    if (!flushed) return this.writeFrame(frame);
+    await new Promise<void>((resolve) => this.writeFrame(frame, () => resolve()));
   }
 
   /** Sends a stream error and closes, as WhatsApp does for 515 restarts, conflicts and bans. */
@@ -76,11 +95,11 @@ export class Connection {
     this.ws.terminate();
   }
 
-  private writeFrame(body: Uint8Array): void {
+  private writeFrame(body: Uint8Array, onWritten?: () => void): void {
     const frame = Buffer.allocUnsafe(3 + body.length);
     frame.writeUIntBE(body.length, 0, 3);
     frame.set(body, 3);
-    this.ws.send(frame);
+    this.ws.send(frame, onWritten);
   }
 
   private async onData(data: Buffer): Promise<void> {

@@ -37,6 +37,12 @@ const faultBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('stream-error'), code: z.number().int().optional(), phoneNumber: z.string().optional() }),
   z.object({ kind: z.literal('refuse-logins'), code: z.number().int().optional(), seconds: z.number().optional() }),
   z.object({ kind: z.literal('delay'), ms: z.number().optional(), seconds: z.number().optional() }),
+  ...(['drop-after-write', 'duplicate', 'out-of-order', 'phone-decrypt-failure'] as const).map((kind) =>
+    z.object({ kind: z.literal(kind), phoneNumber: z.string().optional(), count: z.number().int().optional() }),
+  ),
+  z.object({ kind: z.literal('reject-sends'), code: z.union([z.literal(463), z.literal(475)]).optional(), phoneNumber: z.string().optional(), count: z.number().int().optional() }),
+  z.object({ kind: z.literal('reset-session'), phoneNumber: z.string() }),
+  z.object({ kind: z.literal('new-identity'), phoneNumber: z.string() }),
   z.object({ kind: z.literal('clear') }),
 ]);
 
@@ -157,4 +163,7 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
   app.get('/groups', async () => sandbox.groups().map(groupView(sandbox)));
 
   app.post('/faults', async (req) => sandbox.fault(parse(faultBody, req.body)));
+
+  // What the server saw go wrong, by phone number (retry receipts, nacks, failed decrypts, refused sends).
+  app.get('/stats', async () => sandbox.net.stats);
 };

@@ -1,8 +1,20 @@
 import { SandboxError } from './errors.ts';
-import type { Network } from './network.ts';
+import { newStanzaId, nowSeconds, type DeliveryFaultKind, type Network } from './network.ts';
+import { SignalParty } from './signal-party.ts';
+
+/** The account-restriction errors WhatsApp answers a send with: 463 reach-out timelock, 475 message cap. */
+export const RESTRICTION_CODES = [463, 475] as const;
 
 export type FaultRequest =
   | { kind: 'drop'; phoneNumber?: string }
+  /** The next `count` messages to the phone's companions (all phones' when omitted). */
+  | { kind: DeliveryFaultKind; phoneNumber?: string; count?: number }
+  /** The next `count` 1:1 sends of the phone's companions are refused with `code`. */
+  | { kind: 'reject-sends'; code?: (typeof RESTRICTION_CODES)[number]; phoneNumber?: string; count?: number }
+  /** The phone fails to decrypt its next `count` messages from companions and asks for retries. */
+  | { kind: 'phone-decrypt-failure'; phoneNumber?: string; count?: number }
+  /** The phone loses its Signal sessions (identity kept), or gets a new identity (a reinstall). */
+  | { kind: 'reset-session' | 'new-identity'; phoneNumber: string }
   | { kind: 'stream-error'; code?: number; phoneNumber?: string }
   | { kind: 'refuse-logins'; code?: number; seconds?: number }
   | { kind: 'delay'; ms?: number; seconds?: number }
@@ -41,12 +53,70 @@ export function applyFault(net: Network, request: FaultRequest): { affected: num
       for (const conn of net.connections) conn.delayMs = ms;
       return { affected: net.connections.size };
     }
+    case 'drop-after-write':
+    case 'duplicate':
+    case 'out-of-order':
+      net.faults.delivery.push({ kind: request.kind, phoneNumber: request.phoneNumber, remaining: countOf(request.count) });
+      return { affected: 0 };
+    case 'reject-sends': {
+      const code = request.code ?? 463;
+      if (!RESTRICTION_CODES.includes(code)) throw new SandboxError('INVALID_FAULT', `code must be one of ${RESTRICTION_CODES.join(', ')}`);
+      net.faults.rejectSends.push({ kind: 'reject-sends', code, phoneNumber: request.phoneNumber, remaining: countOf(request.count) });
+      return { affected: 0 };
+    }
+    case 'phone-decrypt-failure':
+      net.faults.phoneDecryptFailures.push({ kind: request.kind, phoneNumber: request.phoneNumber, remaining: countOf(request.count) });
+      return { affected: 0 };
+    case 'reset-session':
+    case 'new-identity':
+      return { affected: resetPhone(net, request.phoneNumber, request.kind === 'new-identity') };
     case 'clear':
+      net.faults.delivery.length = 0;
+      net.faults.rejectSends.length = 0;
+      net.faults.phoneDecryptFailures.length = 0;
       net.faults.refuseLoginsUntil = 0;
       net.faults.delayMs = 0;
       for (const conn of net.connections) conn.delayMs = 0;
       return { affected: 0 };
     default:
-      throw new SandboxError('INVALID_FAULT', 'kind must be one of drop, stream-error, refuse-logins, delay, clear');
+      throw new SandboxError('INVALID_FAULT', `kind must be one of ${FAULT_KINDS.join(', ')}`);
   }
+}
+
+export const FAULT_KINDS = [
+  'drop', 'stream-error', 'refuse-logins', 'delay', 'drop-after-write', 'duplicate', 'out-of-order',
+  'reject-sends', 'phone-decrypt-failure', 'reset-session', 'new-identity', 'clear',
+] as const;
+
+function countOf(count: number | undefined): number {
+  const n = count ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new SandboxError('INVALID_FAULT', 'count must be a whole number from 1 to 100000');
+  return n;
+}
+
+/**
+ * The phone's Signal state breaks as on a real phone: its sessions are gone (the next message from a
+ * companion gets a retry receipt), or it is reinstalled with a new identity, which WhatsApp announces
+ * to the devices of everyone else (`<notification type="encrypt"><identity/>`, Baileys then
+ * re-fetches the phone's keys). Returns how many companions were told.
+ */
+function resetPhone(net: Network, phoneNumber: string, newIdentity: boolean): number {
+  const phone = net.directory.get(phoneNumber);
+  if (!phone) throw new SandboxError('NOT_FOUND', `phone ${phoneNumber} not found`, 404);
+  if (!newIdentity) {
+    phone.signal.forgetSessions();
+    net.changed();
+    return 0;
+  }
+  phone.signal = new SignalParty();
+  net.changed();
+  let told = 0;
+  for (const other of net.directory.all()) {
+    if (other === phone) continue;
+    net.deliverToCompanions(other, () => {
+      told++;
+      return { tag: 'notification', attrs: { from: phone.jid, type: 'encrypt', id: newStanzaId(), t: nowSeconds() }, content: [{ tag: 'identity', attrs: {} }] };
+    });
+  }
+  return told;
 }

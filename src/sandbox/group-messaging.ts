@@ -2,8 +2,9 @@ import { signalAddress, type Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { isMember, memberJid, type Group } from './groups.ts';
 import { serializeFor, stanzaType, summarize } from './messaging.ts';
-import { childBuffer, type Network, newMessageId, nowSeconds } from './network.ts';
-import { takeCompanionBundle } from './prekeys.ts';
+import { childBuffer, type Network, newMessageId, nowSeconds, takeFault } from './network.ts';
+import { readRetryBundle, takeCompanionBundle } from './prekeys.ts';
+import { sendRetryReceipt } from './retry.ts';
 import { encodeWAMessage, getBinaryNodeChild, getBinaryNodeChildren, proto, unpadRandomMax16, type BinaryNode } from './wa.ts';
 
 /** `participant` of a group stanza: the sending device in the group's addressing mode, plus the other form. */
@@ -62,7 +63,7 @@ export async function onClientGroupMessage(net: Network, conn: Connection, node:
       net.deliver(other, { tag: 'message', attrs, content });
     }
     if (member === sender || !skCiphertext) continue;
-    await receiveGroupMessageOnPhone(net, member, sender, companion.deviceId, senderAddress, group, id, t, skCiphertext);
+    await receiveGroupMessageOnPhone(net, member, sender, companion.deviceId, senderAddress, group, { stanza: node, enc: skmsg!, id, t, ciphertext: skCiphertext });
   }
 }
 
@@ -85,19 +86,29 @@ async function takeSenderKey(net: Network, phone: Phone, sender: Phone, senderDe
   }
 }
 
+/** A member's phone decrypts the skmsg; when it cannot, it asks the sending device for a retry (which brings the sender key again). */
 async function receiveGroupMessageOnPhone(
-  net: Network, phone: Phone, sender: Phone, senderDevice: number, senderAddress: string, group: Group, id: string, t: number, ciphertext: Buffer,
+  net: Network, phone: Phone, sender: Phone, senderDevice: number, senderAddress: string, group: Group,
+  incoming: { stanza: BinaryNode; enc: BinaryNode; id: string; t: number; ciphertext: Buffer },
 ): Promise<void> {
+  const { id, t } = incoming;
   let message: proto.IMessage;
   try {
-    const plain = await serializeFor(phone, () => phone.senderKeys.decrypt(group.jid, senderAddress, ciphertext));
+    const plain = await serializeFor(phone, () => {
+      if (takeFault(net.faults.phoneDecryptFailures, phone.phoneNumber)) throw new Error('phone-decrypt-failure fault');
+      return phone.senderKeys.decrypt(group.jid, senderAddress, incoming.ciphertext);
+    });
     message = proto.Message.decode(unpadRandomMax16(plain));
   } catch (err) {
     net.decryptFailures++;
     net.lastDecryptError = err;
+    net.stats.count(net.stats.phoneDecryptFailures, sender.phoneNumber);
+    sendRetryReceipt(net, phone, sender, senderDevice, incoming.stanza, incoming.enc, group);
     return;
   }
   net.changed();
+  // Sent again after a retry (to every member): still one message.
+  if (phone.inbox.some((m) => m.id === id && m.from === sender.phoneNumber)) return;
   const received = summarize(message, { id, from: sender.phoneNumber, fromDevice: senderDevice, timestamp: t });
   phone.record(phone.inbox, { ...received, group: group.jid, participant: memberJid(group, sender) });
   net.events.emit('message', phone, id);
@@ -118,6 +129,7 @@ export async function sendGroupFromPhone(net: Network, from: Phone, group: Group
   const id = newMessageId();
   const t = nowSeconds();
   const attrs = { from: group.jid, id, t, type: stanzaType(message), notify: from.pushName, ...participantAttrs(group, from, 0) };
+  from.rememberSent(id, { to: group.jid, message, t, type: attrs.type });
   await serializeFor(from, async () => {
     const { ciphertext, skdm } = await from.senderKeys.encrypt(group.jid, signalAddress(from, 0), encodeWAMessage(message));
     const distribution = encodeWAMessage({ senderKeyDistributionMessage: { groupId: group.jid, axolotlSenderKeyDistributionMessage: skdm } });
@@ -148,4 +160,38 @@ export async function sendGroupFromPhone(net: Network, from: Phone, group: Group
     net.events.emit('message', member, id);
   }
   return id;
+}
+
+/**
+ * A companion could not decrypt a phone's group message (typically: it never got, or lost, the
+ * phone's sender key). The phone sends it again to that device alone, as whatsmeow does: the message
+ * under its sender key with the key itself (SKDM) in a pairwise envelope, on a new session from the
+ * receipt's bundle when it carries one.
+ */
+export async function answerGroupRetry(net: Network, conn: Connection, receipt: BinaryNode, group: Group): Promise<void> {
+  const companion = conn.companion!;
+  const requester = net.directory.get(companion.phoneNumber)!;
+  const phone = net.directory.resolve(receipt.attrs.participant)?.phone;
+  const id = receipt.attrs.id;
+  const sent = id ? phone?.sent.get(id) : undefined;
+  if (!phone || !sent || sent.to !== group.jid || !isMember(group, requester)) return;
+  const bundle = readRetryBundle(receipt);
+  const count = getBinaryNodeChild(receipt, 'retry')?.attrs.count ?? '1';
+  await serializeFor(phone, async () => {
+    const address = signalAddress(requester, companion.deviceId);
+    if (bundle) await phone.signal.startSession(address, bundle);
+    const { ciphertext, skdm } = await phone.senderKeys.encrypt(group.jid, signalAddress(phone, 0), encodeWAMessage(sent.message));
+    const distribution = encodeWAMessage({ senderKeyDistributionMessage: { groupId: group.jid, axolotlSenderKeyDistributionMessage: skdm } });
+    const enc = await phone.signal.encrypt(address, distribution, () => takeCompanionBundle(net, companion));
+    phone.senderKeyHolders.get(group.jid)?.add(`${requester.phoneNumber}:${companion.deviceId}`);
+    net.changed();
+    net.deliver(companion, {
+      tag: 'message',
+      attrs: { from: group.jid, id: id!, t: sent.t, type: sent.type, notify: phone.pushName, ...participantAttrs(group, phone, 0) },
+      content: [
+        { tag: 'enc', attrs: { v: '2', type: enc.type, count }, content: enc.ciphertext },
+        { tag: 'enc', attrs: { v: '2', type: 'skmsg', count }, content: Buffer.from(ciphertext) },
+      ],
+    });
+  });
 }

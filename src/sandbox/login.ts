@@ -1,6 +1,7 @@
-import type { Companion } from './accounts.ts';
+
 import type { Connection } from './connection.ts';
-import { type Network, nowSeconds, S_WHATSAPP_NET } from './network.ts';
+import { redeliverBacklog, forgetConnection } from './delivery.ts';
+import { type Network, nowSeconds } from './network.ts';
 import { sendInitialHistory } from './history.ts';
 import { forgetRegistration, startRegistration } from './pairing.ts';
 import type { proto } from './wa.ts';
@@ -46,19 +47,9 @@ export async function onClientPayload(net: Network, conn: Connection, payload: p
       creation: String(Math.floor(companion.linkedAt / 1000)),
     },
   });
-  flushOffline(net, conn, companion);
+  redeliverBacklog(conn, companion);
   if (!companion.historySynced) await sendInitialHistory(net, phone, companion);
   net.events.emit('login', phone, companion);
-}
-
-/** Everything queued while the companion was away, then the offline marker Baileys waits for. */
-function flushOffline(net: Network, conn: Connection, companion: Companion): void {
-  const queued = companion.queue.splice(0);
-  for (const node of queued) {
-    void conn.send({ ...node, attrs: { ...node.attrs, offline: '1' } });
-  }
-  if (queued.length) net.changed();
-  void conn.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: String(queued.length) } }] });
 }
 
 async function refuse(conn: Connection, code: number): Promise<void> {
@@ -68,6 +59,7 @@ async function refuse(conn: Connection, code: number): Promise<void> {
 
 export function onConnectionClosed(net: Network, conn: Connection): void {
   net.connections.delete(conn);
+  forgetConnection(conn);
   forgetRegistration(net, conn);
   const companion = conn.companion;
   if (companion) {

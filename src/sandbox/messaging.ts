@@ -3,8 +3,10 @@ import type { Connection } from './connection.ts';
 import { SandboxError } from './errors.ts';
 import { onClientGroupMessage } from './group-messaging.ts';
 import { memberJid } from './groups.ts';
-import { childBuffer, type Network, newMessageId, nowSeconds, S_WHATSAPP_NET } from './network.ts';
+import { acknowledgeMessages } from './delivery.ts';
+import { childBuffer, type Network, newMessageId, nowSeconds, S_WHATSAPP_NET, takeFault } from './network.ts';
 import { takeCompanionBundle } from './prekeys.ts';
+import { answerRetryReceipt, retryKey, sendRetryReceipt } from './retry.ts';
 import { encodeWAMessage, getBinaryNodeChild, getBinaryNodeChildren, proto, unpadRandomMax16, type BinaryNode } from './wa.ts';
 
 /** Per-phone chain: Signal ratchets must advance in the order stanzas are sent. */
@@ -24,12 +26,18 @@ export async function onClientMessage(net: Network, conn: Connection, node: Bina
   const sender = net.directory.get(companion.phoneNumber)!;
   const id = node.attrs.id!;
   const t = nowSeconds();
-  void conn.send({ tag: 'ack', attrs: { class: 'message', id, from: node.attrs.to!, t } });
   const group = node.attrs.to?.endsWith('@g.us') ? net.groups.get(node.attrs.to) : undefined;
-  if (group) return onClientGroupMessage(net, conn, node, group);
   const chat = net.directory.resolve(node.attrs.to);
+  const rejected = !group && chat && chat.phone !== sender ? takeFault(net.faults.rejectSends, sender.phoneNumber) : undefined;
+  // A restricted account's 1:1 send is refused in the server ack and goes nowhere (Baileys `handleBadAck`).
+  void conn.send({ tag: 'ack', attrs: { class: 'message', id, from: node.attrs.to!, t, ...(rejected ? { error: String(rejected.code) } : {}) } });
+  if (rejected) return net.stats.refused(id);
+  if (group) return onClientGroupMessage(net, conn, node, group);
+  if (chat && chat.phone !== sender) net.stats.remember(net.stats.companionSends, id);
   const deviceIdentity = getBinaryNodeChild(node, 'device-identity');
-  const targets = getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to');
+  const direct = getBinaryNodeChild(node, 'enc');
+  // A retry answer (or a peer message) carries one `<enc>` for the device in `to`, not a participant list.
+  const targets = direct ? [{ tag: 'to', attrs: { jid: node.attrs.to! }, content: [direct] }] : getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to');
   for (const to of targets) {
     const enc = getBinaryNodeChild(to, 'enc');
     const target = net.directory.resolve(to.attrs.jid);
@@ -37,12 +45,13 @@ export async function onClientMessage(net: Network, conn: Connection, node: Bina
     if (!enc || !target || !ciphertext) continue;
     const device = target.device ?? 0;
     if (device === 0) {
-      await receiveOnPhone(net, target.phone, sender, companion.deviceId, id, enc.attrs.type!, ciphertext, Number(t));
+      await receiveOnPhone(net, target.phone, { sender, senderDevice: companion.deviceId, stanza: node, enc, ciphertext, t: Number(t) });
       continue;
     }
     const recipient = target.phone.companions.get(device);
     if (!recipient) continue;
     const own = target.phone === sender;
+    const recipientJid = own ? (node.attrs.recipient ? net.directory.resolve(node.attrs.recipient) : chat) : undefined;
     net.deliver(recipient, {
       tag: 'message',
       attrs: {
@@ -52,7 +61,7 @@ export async function onClientMessage(net: Network, conn: Connection, node: Bina
         type: node.attrs.type ?? 'text',
         notify: sender.pushName,
         sender_lid: sender.lidJid,
-        ...(own && chat ? { recipient: chat.phone.jid } : {}),
+        ...(recipientJid ? { recipient: recipientJid.phone.jid } : {}),
       },
       content: [
         { tag: 'enc', attrs: { ...enc.attrs }, content: ciphertext },
@@ -62,27 +71,53 @@ export async function onClientMessage(net: Network, conn: Connection, node: Bina
   }
 }
 
-/** Device 0 of a phone decrypts what a companion sent it. */
-async function receiveOnPhone(net: Network, phone: Phone, sender: Phone, senderDevice: number, id: string, type: string, ciphertext: Buffer, t: number): Promise<void> {
+interface Incoming {
+  sender: Phone;
+  senderDevice: number;
+  /** The companion's `<message>` stanza and the `<enc>` for this phone. */
+  stanza: BinaryNode;
+  enc: BinaryNode;
+  ciphertext: Buffer;
+  t: number;
+}
+
+/** Device 0 of a phone decrypts what a companion sent it; when it cannot, it asks that device for a retry. */
+async function receiveOnPhone(net: Network, phone: Phone, incoming: Incoming): Promise<void> {
+  const { sender, senderDevice, stanza, enc, ciphertext, t } = incoming;
+  const id = stanza.attrs.id!;
   let message: proto.IMessage;
   try {
-    const plain = await serializeFor(phone, () => phone.signal.decrypt(signalAddress(sender, senderDevice), type, ciphertext));
+    const plain = await serializeFor(phone, () => {
+      if (takeFault(net.faults.phoneDecryptFailures, phone.phoneNumber)) throw new Error('phone-decrypt-failure fault');
+      return phone.signal.decrypt(signalAddress(sender, senderDevice), enc.attrs.type!, ciphertext);
+    });
     message = proto.Message.decode(unpadRandomMax16(plain));
   } catch (err) {
     net.decryptFailures++;
+    net.stats.count(net.stats.phoneDecryptFailures, sender.phoneNumber);
+    net.stats.remember(net.stats.undecrypted, id);
     net.lastDecryptError = err;
+    if (stanza.attrs.category !== 'peer') sendRetryReceipt(net, phone, sender, senderDevice, stanza, enc);
     return;
   }
+  phone.retriesSent.delete(retryKey(id, sender, senderDevice));
+  net.stats.undecrypted.delete(id);
   // The sender's own phone gets a copy of what its companion sent; it is not an incoming message.
   if (phone === sender) return;
-  const content = message.deviceSentMessage?.message ?? message;
-  const received = summarize(content, { id, from: sender.phoneNumber, fromDevice: senderDevice, timestamp: t });
-  phone.record(phone.inbox, received);
-  net.events.emit('message', phone, id);
+  // A message sent again (after a retry receipt, to every device) is still one message.
+  if (!phone.inbox.some((m) => m.id === id && m.from === sender.phoneNumber)) {
+    const content = message.deviceSentMessage?.message ?? message;
+    phone.record(phone.inbox, summarize(content, { id, from: sender.phoneNumber, fromDevice: senderDevice, timestamp: t }));
+    net.events.emit('message', phone, id);
+  }
   // The phone is always online: it acknowledges delivery to every device of the sender, after the
   // round trip a real phone takes (instant receipts would be folded into the sender's own upsert by
-  // Baileys' event buffer and never surface as `messages.update`).
-  setTimeout(() => sendReceipt(net, phone, sender, [id], undefined), net.phoneReceiptDelayMs).unref();
+  // Baileys' event buffer and never surface as `messages.update`). Once the user read it, the read
+  // receipt said it all: a delivery receipt after it would set the sender's status back.
+  setTimeout(() => {
+    const read = sender.receipts.some((r) => r.messageId === id && r.from === phone.phoneNumber && r.type === 'read');
+    if (!read) sendReceipt(net, phone, sender, [id], undefined);
+  }, net.phoneReceiptDelayMs).unref();
 }
 
 export function sendReceipt(net: Network, from: Phone, to: Phone, ids: string[], type: 'read' | undefined): void {
@@ -97,11 +132,18 @@ export function onClientReceipt(net: Network, conn: Connection, node: BinaryNode
   const companion = conn.companion!;
   const { id, to, type } = node.attrs;
   void conn.send({ tag: 'ack', attrs: { class: 'receipt', id: id!, from: to ?? S_WHATSAPP_NET, ...(type ? { type } : {}) } });
+  const listed = getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item').map((i) => i.attrs.id!).filter(Boolean);
+  if (id) acknowledgeMessages(net, companion, [id, ...listed]);
+  if (type === 'retry') {
+    net.stats.count(net.stats.companionRetries, companion.phoneNumber);
+    void answerRetryReceipt(net, conn, node);
+    return;
+  }
   // In a group the receipt goes to the group, naming the author as `participant`.
   const target = net.directory.resolve(to?.endsWith('@g.us') ? node.attrs.participant : to);
   const reader = net.directory.get(companion.phoneNumber)!;
   if (!target || !id || target.phone === reader) return;
-  const ids = [id, ...getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item').map((i) => i.attrs.id!).filter(Boolean)];
+  const ids = [id, ...listed];
   const kind = !type || type === 'inactive' ? 'delivery' : type;
   for (const messageId of ids) {
     target.phone.record(target.phone.receipts, { messageId, from: reader.phoneNumber, fromDevice: companion.deviceId, type: kind, timestamp: Date.now() });
@@ -175,6 +217,7 @@ export async function sendFromPhone(net: Network, from: Phone, to: Phone, messag
   const id = newMessageId();
   const t = nowSeconds();
   const type = stanzaType(message);
+  from.rememberSent(id, { to: to.phoneNumber, message, t, type });
   await serializeFor(from, async () => {
     for (const companion of to.companions.values()) {
       const stanza = await encryptFor(net, from, to, companion, encodeWAMessage(message), {
@@ -196,7 +239,7 @@ export async function sendFromPhone(net: Network, from: Phone, to: Phone, messag
   return id;
 }
 
-async function encryptFor(net: Network, from: Phone, owner: Phone, companion: Companion, plaintext: Uint8Array, attrs: Record<string, string>): Promise<BinaryNode> {
+export async function encryptFor(net: Network, from: Phone, owner: Phone, companion: Companion, plaintext: Uint8Array, attrs: Record<string, string>): Promise<BinaryNode> {
   const { type, ciphertext } = await from.signal.encrypt(signalAddress(owner, companion.deviceId), plaintext, () => takeCompanionBundle(net, companion));
   net.changed();
   return { tag: 'message', attrs, content: [{ tag: 'enc', attrs: { v: '2', type }, content: ciphertext }] };

@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { Directory, type Companion, type Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
+import { deliverStanza } from './delivery.ts';
 import type { Group } from './groups.ts';
+import { NetworkStats } from './stats.ts';
 import type { BinaryNode } from './wa.ts';
 
 export const S_WHATSAPP_NET = 's.whatsapp.net';
@@ -17,12 +19,36 @@ export interface NetworkEvents {
   pairingCodeRequested: [phoneNumber: string];
 }
 
+/** A one-shot fault waiting for its next `remaining` matching stanzas, on one phone's devices or all. */
+export interface ArmedFault<K extends string> {
+  kind: K;
+  phoneNumber?: string;
+  remaining: number;
+}
+
+export type DeliveryFaultKind = 'drop-after-write' | 'duplicate' | 'out-of-order';
+
 export interface Faults {
   /** Until this time (ms epoch), logins are refused with `refuseCode`. */
   refuseLoginsUntil: number;
   refuseCode: number;
   /** Latency added to every stanza the server sends. */
   delayMs: number;
+  /** Faults on the messages the server writes to companions (delivery.ts). */
+  delivery: ArmedFault<DeliveryFaultKind>[];
+  /** 1:1 sends of a phone's companions answered with an error ack and not routed (463 reach-out timelock, 475 message cap). */
+  rejectSends: (ArmedFault<'reject-sends'> & { code: number })[];
+  /** Phones that cannot decrypt their next messages from companions, so they ask for a retry. */
+  phoneDecryptFailures: ArmedFault<'phone-decrypt-failure'>[];
+}
+
+/** Consumes one use of the first armed fault that applies to `phoneNumber` (and passes `accept`). */
+export function takeFault<F extends ArmedFault<string>>(list: F[], phoneNumber: string, accept: (f: F) => boolean = () => true): F | undefined {
+  const index = list.findIndex((f) => (f.phoneNumber === undefined || f.phoneNumber === phoneNumber) && accept(f));
+  if (index < 0) return undefined;
+  const fault = list[index]!;
+  if (--fault.remaining <= 0) list.splice(index, 1);
+  return fault;
 }
 
 /**
@@ -38,13 +64,14 @@ export class Network {
   readonly connections = new Set<Connection>();
   readonly qrRefs = new Map<string, Connection>();
   readonly events = new EventEmitter<NetworkEvents>();
-  readonly faults: Faults = { refuseLoginsUntil: 0, refuseCode: 503, delayMs: 0 };
+  readonly faults: Faults = { refuseLoginsUntil: 0, refuseCode: 503, delayMs: 0, delivery: [], rejectSends: [], phoneDecryptFailures: [] };
   /** Server-initiated iqs waiting for the client's result, by id. */
   readonly pendingIqs = new Map<string, (node: BinaryNode) => void>();
   mediaHost: (() => { hostname: string; authToken: string; maxBytes: number }) | undefined;
   /** How long a phone takes to send its automatic delivery receipt. */
   phoneReceiptDelayMs = 150;
   decryptFailures = 0;
+  readonly stats = new NetworkStats();
   lastDecryptError: unknown;
   private readonly onChange: () => void;
 
@@ -62,15 +89,9 @@ export class Network {
     return this.online.get(`${companion.phoneNumber}:${companion.deviceId}`);
   }
 
-  /** Sends to a companion now, or queues it for its next login (WhatsApp drops nothing for an offline device). */
+  /** Sends to a companion now if it is connected, and keeps it until the companion acks it (delivery.ts). */
   deliver(companion: Companion, node: BinaryNode): void {
-    const conn = this.connectionOf(companion);
-    if (conn?.open) {
-      void conn.send(node);
-    } else {
-      companion.queue.push(node);
-      this.changed();
-    }
+    deliverStanza(this, companion, node);
   }
 
   /** Delivers to every linked companion of a phone. */

@@ -88,8 +88,12 @@ export function takeCompanionBundle(net: Network, companion: Companion): PreKeyB
 }
 
 function bundleNode(jid: string, b: PreKeyBundle): BinaryNode {
+  return { tag: 'user', attrs: { jid }, content: [{ tag: 'registration', attrs: {}, content: encodeBigEndian(b.registrationId, 4) }, ...bundleKeyNodes(b)] };
+}
+
+/** A bundle's keys as WhatsApp writes them, in a key fetch answer and in a retry receipt's `<keys>`. */
+export function bundleKeyNodes(b: PreKeyBundle): BinaryNode[] {
   const content: BinaryNode[] = [
-    { tag: 'registration', attrs: {}, content: encodeBigEndian(b.registrationId, 4) },
     { tag: 'type', attrs: {}, content: Buffer.from([5]) },
     { tag: 'identity', attrs: {}, content: Buffer.from(b.identityKey) },
   ];
@@ -112,5 +116,23 @@ function bundleNode(jid: string, b: PreKeyBundle): BinaryNode {
       { tag: 'signature', attrs: {}, content: Buffer.from(b.signedPreKey.signature) },
     ],
   });
-  return { tag: 'user', attrs: { jid }, content };
+  return content;
+}
+
+/** The bundle a companion put in its retry receipt (`<registration>` + `<keys>`), or undefined when it sent none. */
+export function readRetryBundle(receipt: BinaryNode): PreKeyBundle | undefined {
+  const keys = getBinaryNodeChild(receipt, 'keys');
+  const registration = childBuffer(getBinaryNodeChild(receipt, 'registration'));
+  const identity = childBuffer(getBinaryNodeChild(keys, 'identity'));
+  const skey = getBinaryNodeChild(keys, 'skey');
+  if (!keys || !registration || !identity || !skey) return undefined;
+  const key = getBinaryNodeChild(keys, 'key');
+  const keyId = childBuffer(getBinaryNodeChild(key, 'id'));
+  const keyValue = childBuffer(getBinaryNodeChild(key, 'value'));
+  return {
+    registrationId: registration.readUIntBE(0, registration.length),
+    identityKey: identity,
+    signedPreKey: readSignedPreKey(skey),
+    preKey: keyId && keyValue ? { keyId: keyId.readUIntBE(0, keyId.length), publicKey: keyValue } : undefined,
+  };
 }

@@ -1,5 +1,6 @@
 import { onAppStateIq } from './app-state.ts';
 import type { Connection } from './connection.ts';
+import { onClientAck } from './delivery.ts';
 import { onClientChatstate, onClientMessage, onClientPresence, onClientReceipt } from './messaging.ts';
 import { onGroupIq } from './groups.ts';
 import { iqResult, type Network } from './network.ts';
@@ -27,8 +28,11 @@ export async function routeNode(net: Network, conn: Connection, node: BinaryNode
     case 'chatstate':
       if (conn.companion) onClientChatstate(net, conn, node);
       return;
+    case 'ack':
+      if (conn.companion) onClientAck(net, conn, node);
+      return;
     default:
-      // ack, ib (telemetry), call: nothing to answer.
+      // ib (telemetry), call: nothing to answer.
       return;
   }
 }

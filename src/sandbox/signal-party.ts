@@ -100,19 +100,28 @@ export class SignalParty {
   }
 
   async encrypt(address: string, plaintext: Uint8Array, bundle?: () => PreKeyBundle | undefined): Promise<{ type: 'pkmsg' | 'msg'; ciphertext: Buffer }> {
-    const addr = toAddress(address);
     if (!this.hasSession(address)) {
       const b = bundle?.();
       if (!b) throw new Error(`no Signal session with ${address} and no pre-key bundle to start one`);
-      await new libsignal.SessionBuilder(this.storage, addr).initOutgoing({
-        registrationId: b.registrationId,
-        identityKey: generateSignalPubKey(b.identityKey),
-        signedPreKey: { ...b.signedPreKey, publicKey: generateSignalPubKey(b.signedPreKey.publicKey) },
-        preKey: b.preKey ? { ...b.preKey, publicKey: generateSignalPubKey(b.preKey.publicKey) } : undefined!,
-      });
+      await this.startSession(address, b);
     }
-    const { type, body } = await new libsignal.SessionCipher(this.storage, addr).encrypt(plaintext);
+    const { type, body } = await new libsignal.SessionCipher(this.storage, toAddress(address)).encrypt(plaintext);
     return { type: type === 3 ? 'pkmsg' : 'msg', ciphertext: Buffer.from(body, 'binary') };
+  }
+
+  /** A new outgoing session from the device's bundle; the old one, if any, is archived (libsignal keeps it for late messages). */
+  async startSession(address: string, b: PreKeyBundle): Promise<void> {
+    await new libsignal.SessionBuilder(this.storage, toAddress(address)).initOutgoing({
+      registrationId: b.registrationId,
+      identityKey: generateSignalPubKey(b.identityKey),
+      signedPreKey: { ...b.signedPreKey, publicKey: generateSignalPubKey(b.signedPreKey.publicKey) },
+      preKey: b.preKey ? { ...b.preKey, publicKey: generateSignalPubKey(b.preKey.publicKey) } : undefined!,
+    });
+  }
+
+  /** Loses every session, as a phone whose Signal store was reset (the session-reset fault). */
+  forgetSessions(): void {
+    this.sessions.clear();
   }
 
   async decrypt(address: string, type: string, ciphertext: Uint8Array): Promise<Buffer> {

@@ -1,4 +1,5 @@
 import type { ReceivedMessage } from '../../src/sandbox/accounts.ts';
+import type { FaultRequest } from '../../src/sandbox/faults.ts';
 import { EVENT_WAIT_MS } from './budget.ts';
 
 /** A message as a sandbox phone received it: the control API's view, without the raw protobuf. */
@@ -31,12 +32,8 @@ export interface PhoneDevice {
   connected: boolean;
 }
 
-export type Fault =
-  | { kind: 'drop'; phoneNumber?: string }
-  | { kind: 'stream-error'; code?: number; phoneNumber?: string }
-  | { kind: 'refuse-logins'; code?: number; seconds?: number }
-  | { kind: 'delay'; ms?: number }
-  | { kind: 'clear' };
+/** A fault as `POST /sandbox/faults` takes it. */
+export type Fault = FaultRequest;
 
 /**
  * The sandbox's HTTP control API as a gateway in sandbox mode exposes it (`/sandbox`): what a person

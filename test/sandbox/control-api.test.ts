@@ -63,7 +63,15 @@ describe('sandbox control API over HTTP', () => {
 
   it('injects faults', async () => {
     expect(await call('POST', '/faults', { kind: 'refuse-logins', seconds: 1 })).toMatchObject({ status: 200, body: { affected: 0 } });
+    expect(await call('POST', '/faults', { kind: 'duplicate', phoneNumber: '15550300001', count: 2 })).toMatchObject({ status: 200, body: { affected: 0 } });
+    expect(await call('POST', '/faults', { kind: 'reject-sends', code: 475 })).toMatchObject({ status: 200 });
+    expect(await call('POST', '/faults', { kind: 'reset-session', phoneNumber: '15550300002' })).toMatchObject({ status: 200 });
     expect(await call('POST', '/faults', { kind: 'clear' })).toMatchObject({ status: 200 });
+    expect(t.sandbox.net.faults).toMatchObject({ delivery: [], rejectSends: [], phoneDecryptFailures: [] });
+    expect(await call('GET', '/stats')).toMatchObject({
+      status: 200,
+      body: { phoneDecryptFailures: expect.any(Object), companionRetries: expect.any(Object), companionNacks: expect.any(Object), refusedSends: expect.any(Array) },
+    });
   });
 
   it.each([
@@ -76,6 +84,9 @@ describe('sandbox control API over HTTP', () => {
     ['unknown recipient', 'POST', '/phones/15550300001/messages', { to: '19999999999', text: 'x' }, 404, 'UNKNOWN_RECIPIENT'],
     ['empty text', 'POST', '/phones/15550300001/messages', { to: '15550300002', text: '' }, 400, 'INVALID_REQUEST'],
     ['bad fault', 'POST', '/faults', { kind: 'explode' }, 400, 'INVALID_REQUEST'],
+    ['unknown restriction code', 'POST', '/faults', { kind: 'reject-sends', code: 401 }, 400, 'INVALID_REQUEST'],
+    ['fault count of 0', 'POST', '/faults', { kind: 'duplicate', count: 0 }, 400, 'INVALID_FAULT'],
+    ['session reset of an unknown phone', 'POST', '/faults', { kind: 'reset-session', phoneNumber: '19999999999' }, 404, 'NOT_FOUND'],
     ['bad read', 'POST', '/phones/15550300001/read', { messageIds: 'x' }, 400, 'INVALID_REQUEST'],
     ['invalid JSON', 'POST', '/phones', '{"phoneNumber":', 400, undefined],
   ])('answers %s with a 4xx and a message', async (_name, method, path, body, status, code) => {

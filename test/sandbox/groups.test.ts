@@ -25,7 +25,8 @@ beforeAll(async () => {
   for (const [phoneNumber, pushName] of [[ALICE, 'Alice'], [BOB, 'Bob'], [CAROL, 'Carol'], [DAVE, 'Dave']] as const) {
     t.sandbox.createPhone({ phoneNumber, pushName });
   }
-  [alice, bob, bob2, dave] = await Promise.all([t.link(ALICE), t.link(BOB), t.link(BOB), t.link(DAVE)]);
+  // Four pairings at once: give each the time a loaded box needs (the hook itself may take 60 s).
+  [alice, bob, bob2, dave] = await Promise.all([t.link(ALICE, 30_000), t.link(BOB, 30_000), t.link(BOB, 30_000), t.link(DAVE, 30_000)]);
   group = t.sandbox.createGroup({ subject: 'Weekend plans', owner: ALICE, participants: [BOB, CAROL], admins: [BOB], description: 'Who brings what' });
   pnGroup = t.sandbox.createGroup({ subject: 'Old style', owner: BOB, participants: [ALICE], addressingMode: 'pn', jidStyle: 'legacy' });
 });

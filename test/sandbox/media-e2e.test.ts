@@ -10,7 +10,8 @@ const ME = '15550400001';
 const PEER = '15550400002';
 
 beforeAll(async () => {
-  t = await startTestSandbox();
+  // The URL test serves its file on loopback, which a sandbox refuses unless told (media-fetch.ts).
+  t = await startTestSandbox({ allowPrivateMediaUrls: true });
   t.sandbox.createPhone({ phoneNumber: ME, pushName: 'Me' });
   t.sandbox.createPhone({ phoneNumber: PEER, pushName: 'Peer' });
   companion = await t.link(ME);

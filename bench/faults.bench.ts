@@ -1,0 +1,269 @@
+/**
+ * The fault benchmark: the same seeded fault schedule (drops, stream errors 515/500/503, delays, a
+ * refused-logins window, writes dropped before the ack, duplicate and out-of-order delivery, phones
+ * that cannot decrypt, reset their sessions or get a new identity, 463/475 refusals), applied in one
+ * run to bare Baileys (in-memory keys, `makeCacheableSignalKeyStore`) and to wamux (its own process,
+ * keys in its database, GraphQL only), both linked to one standalone sandbox, with traffic both ways.
+ *
+ * Counted per direction and subject: sent, received, lost, duplicated, undecryptable (as the server
+ * saw it: retry receipts and "key used already" nacks from the subject's devices; failed decrypts of
+ * its messages at the phones), and instances that read as connected while a message sent to them
+ * `silentMs` ago had not arrived. Sized by BENCH_FAULTS_* (defaults: 4 instances, 180 s, ≥ 100 faults).
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trustSandbox } from '../src/sandbox/trust.ts';
+import type { Benchmark, BenchContext, BenchRow } from './lib/benchmark.ts';
+import { FaultControl } from './lib/fault-control.ts';
+import { planFaults, type PlannedFault } from './lib/fault-plan.ts';
+import { BareSubject, type FaultSubject } from './lib/fault-subjects.ts';
+import { faultText, parseFaultText, SubjectTally, type DirectionCounts } from './lib/fault-tally.ts';
+import { WamuxSubject } from './lib/fault-wamux.ts';
+import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.ts';
+import { sleep } from './lib/stats.ts';
+
+const BENCH = 'faults';
+
+function settings() {
+  const int = (name: string, fallback: number) => {
+    const n = Number(process.env[name] ?? fallback);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number`);
+    return Math.round(n);
+  };
+  const seconds = int('BENCH_FAULTS_SECONDS', 180);
+  return {
+    instances: Math.max(1, int('BENCH_FAULTS_INSTANCES', 4)),
+    durationMs: seconds * 1000,
+    faults: int('BENCH_FAULTS_COUNT', Math.max(100, Math.round(seconds * 0.6))),
+    /** Messages per second in each direction, per subject. */
+    rate: Math.max(1, int('BENCH_FAULTS_RATE', 2)),
+    seed: int('BENCH_FAULTS_SEED', 12),
+    silentMs: int('BENCH_FAULTS_SILENT_S', 15) * 1000,
+    drainMs: int('BENCH_FAULTS_DRAIN_S', 30) * 1000,
+  };
+}
+
+const phoneOf = (base: number, i: number) => String(base + i);
+
+export const faultsBenchmark: Benchmark = {
+  name: BENCH,
+  async run(ctx) {
+    const s = settings();
+    const dataDir = await mkdtemp(join(tmpdir(), 'wamux-bench-faults-'));
+    let sandbox: SandboxProcess | undefined;
+    const subjects: FaultSubject[] = [];
+    let untrust = () => {};
+    try {
+      sandbox = await startSandboxProcess({ state: 'memory', dataDir: join(dataDir, 'sandbox') });
+      const { endpoint } = sandbox;
+      untrust = trustSandbox({ rootPublicKey: Buffer.from(endpoint.rootPublicKey, 'hex'), caCertPem: readFileSync(endpoint.caCertPath, 'utf8') });
+      const control = new FaultControl(endpoint.controlUrl);
+      const slots = Array.from({ length: s.instances }, (_, i) => i);
+      const wamux = new WamuxSubject(
+        slots.map((i) => phoneOf(15555000000, i)),
+        slots.map((i) => phoneOf(15557000000, i)),
+        {
+          DATA_DIR: join(dataDir, 'gateway'),
+          WA_SANDBOX: 'true',
+          SANDBOX_URL: endpoint.controlUrl,
+          ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
+        },
+      );
+      const bare = new BareSubject(
+        slots.map((i) => phoneOf(15556000000, i)),
+        slots.map((i) => phoneOf(15558000000, i)),
+        endpoint.wsUrl,
+      );
+      subjects.push(wamux, bare);
+      for (const subject of subjects) for (const phone of [...subject.phones, ...subject.peers]) await control.createPhone(phone, `Faults ${phone.slice(-4)}`);
+      for (const subject of subjects) {
+        ctx.log(`faults: linking ${s.instances} ${subject.name} instances…`);
+        await subject.link(control, ctx.signal);
+      }
+      const tallies = new Map(subjects.map((subject) => [subject.name, new SubjectTally(subject.name, s.instances)]));
+      for (const subject of subjects) {
+        const tally = tallies.get(subject.name)!;
+        subject.onReceive = (slot, id, text) => {
+          const parsed = parseFaultText(text);
+          if (parsed?.subject === subject.name && parsed.dir === 'in') tally.received(slot, parsed.seq, id);
+        };
+      }
+      const plan = planFaults({ seed: s.seed, durationMs: s.durationMs, count: s.faults, slots: s.instances, peers: s.instances });
+      ctx.log(`faults: ${s.durationMs / 1000} s of traffic (${s.rate}/s each way per subject) under ${plan.length} fault events, seed ${s.seed}`);
+      // libsignal reports every closed session and failed decrypt with console.* (the bare subject runs
+      // here): keep stdout for the table and stderr for the progress.
+      const quiet = silenceConsole();
+      let applied: { ok: number; failed: number };
+      try {
+        applied = await runTraffic(ctx, { subjects, tallies, control, plan, settings: s });
+        ctx.log(`faults: draining up to ${s.drainMs / 1000} s…`);
+        await control.fault({ kind: 'clear' });
+        await drain(ctx, subjects, tallies, s);
+      } finally {
+        quiet();
+      }
+      const rows = await collect(control, subjects, tallies, s.silentMs);
+      const events = plan.filter((f) => !(f.request.kind === 'delay' && f.request.ms === 0)).length;
+      rows.push({
+        bench: BENCH,
+        metric: 'fault events (each hits both subjects)',
+        value: events,
+        unit: 'faults',
+        target: '≥ 100',
+        met: events >= 100 && applied.failed === 0,
+        note: `${applied.ok} control calls applied, ${applied.failed} failed; seed ${s.seed}, ${s.instances} instances per subject, ${s.durationMs / 1000} s, ${s.rate} msgs/s each way`,
+      });
+      return rows;
+    } catch (err) {
+      if (wamuxOf(subjects)?.gateway) ctx.log(`gateway output (tail):\n${wamuxOf(subjects)!.gateway!.outputTail()}`);
+      if (sandbox) ctx.log(`sandbox stderr (tail):\n${sandbox.stderrTail()}`);
+      throw err;
+    } finally {
+      for (const subject of subjects) await subject.stop().catch(() => undefined);
+      await sandbox?.stop();
+      untrust();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  },
+};
+
+const wamuxOf = (subjects: FaultSubject[]) => subjects.find((x): x is WamuxSubject => x.name === 'wamux');
+
+interface Traffic {
+  subjects: FaultSubject[];
+  tallies: Map<string, SubjectTally>;
+  control: FaultControl;
+  plan: PlannedFault[];
+  settings: ReturnType<typeof settings>;
+}
+
+/** Paced sends both ways for every subject while the plan's faults fire on time; returns how many applied. */
+async function runTraffic(ctx: BenchContext, { subjects, tallies, control, plan, settings: s }: Traffic): Promise<{ ok: number; failed: number }> {
+  const start = Date.now();
+  const applied = { ok: 0, failed: 0 };
+  const faults = (async () => {
+    for (const fault of plan) {
+      const wait = start + fault.atMs - Date.now();
+      if (wait > 0) await sleep(wait, ctx.signal);
+      const targets = fault.target === 'network' ? [undefined] : subjects.map((x) => (fault.target === 'peer' ? x.peers : x.phones)[fault.index]);
+      for (const phoneNumber of targets) {
+        await control.fault({ ...fault.request, ...(phoneNumber ? { phoneNumber } : {}) }).then(
+          () => applied.ok++,
+          (err: Error) => (applied.failed++, ctx.log(`fault ${fault.request.kind} failed: ${err.message}`)),
+        );
+      }
+    }
+  })();
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
+  const sampler = setInterval(() => {
+    for (const subject of subjects) tallies.get(subject.name)!.sample(Date.now(), (slot) => subject.isOnline(slot), s.silentMs);
+  }, 1_000);
+  try {
+    for (let seq = 0; Date.now() - start < s.durationMs; seq++) {
+      const slot = seq % s.instances;
+      const peerIndex = (seq + Math.floor(seq / s.instances)) % s.instances;
+      for (const subject of subjects) {
+        const peer = subject.peers[peerIndex]!;
+        const tally = tallies.get(subject.name)!;
+        track(subject.send(slot, peer, faultText(subject.name, 'out', seq)).then((id) => tally.sentOut(seq, id), () => tally.refusedOutByApp()));
+        const at = Date.now();
+        track(control.sendText(peer, subject.phones[slot]!, faultText(subject.name, 'in', seq)).then(() => tally.sentIn(seq, slot, at), () => tally.sendInFailed()));
+      }
+      await sleep(Math.max(0, start + ((seq + 1) * 1000) / s.rate - Date.now()), ctx.signal);
+    }
+    await faults;
+    await Promise.allSettled([...inFlight]);
+  } finally {
+    clearInterval(sampler);
+  }
+  ctx.log(`faults: ${applied.ok} fault calls applied in ${((Date.now() - start) / 1000).toFixed(0)} s`);
+  return applied;
+}
+
+/** After the faults: wait until every inbound message arrived or `drainMs` passed, still watching for silent instances. */
+async function drain(ctx: BenchContext, subjects: FaultSubject[], tallies: Map<string, SubjectTally>, s: ReturnType<typeof settings>): Promise<void> {
+  const until = Date.now() + s.drainMs;
+  while (Date.now() < until) {
+    for (const subject of subjects) tallies.get(subject.name)!.sample(Date.now(), (slot) => subject.isOnline(slot), s.silentMs);
+    if ([...tallies.values()].every((t) => t.pendingIn() === 0)) break;
+    await sleep(1_000, ctx.signal);
+  }
+}
+
+async function collect(control: FaultControl, subjects: FaultSubject[], tallies: Map<string, SubjectTally>, silentMs: number): Promise<BenchRow[]> {
+  const stats = await control.stats();
+  // Outbound arrivals: what the peer phones recorded, by bench sequence number and message id.
+  const inboxes = new Map<string, Map<number, Set<string>>>(subjects.map((x) => [x.name, new Map()]));
+  for (const peer of subjects.flatMap((x) => x.peers)) {
+    for (const m of await control.messages(peer)) {
+      const parsed = parseFaultText(m.text);
+      const inbox = parsed?.dir === 'out' ? inboxes.get(parsed.subject) : undefined;
+      if (!inbox || !parsed) continue;
+      let ids = inbox.get(parsed.seq);
+      if (!ids) inbox.set(parsed.seq, (ids = new Set()));
+      ids.add(m.id);
+    }
+  }
+  const counts = new Map(
+    subjects.map((x) => {
+      const tally = tallies.get(x.name)!;
+      return [x.name, { in: tally.inbound(stats, x.phones), out: tally.outbound(stats, x.phones, inboxes.get(x.name)!), tally }];
+    }),
+  );
+  const w = counts.get('wamux')!;
+  const b = counts.get('bare')!;
+  const rows: BenchRow[] = [];
+  const zeroBetter = new Set<keyof DirectionCounts>(['lost', 'duplicated', 'undecryptable']);
+  for (const dir of ['in', 'out'] as const) {
+    for (const key of ['sent', 'refusedByApp', 'refusedByServer', 'received', 'lost', 'lostBeforeServer', 'lostUndecrypted', 'duplicated', 'undecryptable'] as const) {
+      if (dir === 'in' && (key === 'refusedByServer' || key === 'lostBeforeServer' || key === 'lostUndecrypted')) continue;
+      rows.push(compareRow(`${dir === 'in' ? 'phones → instances' : 'instances → phones'}: ${key}`, w[dir][key] ?? 0, b[dir][key] ?? 0, zeroBetter.has(key)));
+    }
+  }
+  const nacks = (x: FaultSubject) => {
+    const codes: Record<string, number> = {};
+    for (const phone of x.phones) for (const [code, n] of Object.entries(stats.companionNacks[phone] ?? {})) codes[code] = (codes[code] ?? 0) + n;
+    return { total: Object.values(codes).reduce((a, b) => a + b, 0), detail: Object.entries(codes).map(([c, n]) => `${c}×${n}`).join(' ') || 'none' };
+  };
+  const [wn, bn] = [nacks(subjects.find((x) => x.name === 'wamux')!), nacks(subjects.find((x) => x.name === 'bare')!)];
+  // 487 "key used already" answers a duplicate, or a redelivered message the device had decrypted but not shown (lost).
+  rows.push({ ...compareRow('phones → instances: nacked by the device', wn.total, bn.total, false, `codes wamux ${wn.detail}, bare ${bn.detail}`), unit: 'stanzas' });
+  const share = (t: SubjectTally) => (t.samples ? (100 * t.onlineSamples) / t.samples : 0);
+  rows.push({ ...compareRow('share of time connected (sampled each second)', Math.round(share(w.tally)), Math.round(share(b.tally)), false), unit: '%' });
+  // What the server still holds for the subjects' devices (never acked, or not yet redelivered).
+  const backlog = async (x: FaultSubject) => {
+    let total = 0;
+    for (const phone of x.phones) total += await control.backlog(phone);
+    return total;
+  };
+  rows.push({ ...compareRow('stanzas left unacked at the server', await backlog(subjects.find((x) => x.name === 'wamux')!), await backlog(subjects.find((x) => x.name === 'bare')!), false), unit: 'stanzas' });
+  rows.push(compareRow(`instances ONLINE but silent ≥ ${silentMs / 1000} s`, w.tally.silentSlots.size, b.tally.silentSlots.size, true, `longest silence wamux ${(w.tally.longestSilenceMs / 1000).toFixed(0)} s, bare ${(b.tally.longestSilenceMs / 1000).toFixed(0)} s`));
+  return rows;
+}
+
+/** wamux's number, bare Baileys' beside it and the ratio; for a failure count the target is 0 and never worse than bare. */
+function compareRow(metric: string, wamux: number, bare: number, failureCount: boolean, extra?: string): BenchRow {
+  const ratio = bare > 0 ? (wamux / bare).toFixed(2) : wamux === 0 ? '—' : '∞';
+  return {
+    bench: BENCH,
+    metric,
+    value: wamux,
+    unit: 'wamux',
+    ...(failureCount ? { target: '0, ≤ bare', met: wamux === 0 && wamux <= bare } : {}),
+    note: `bare ${bare}; wamux/bare ${ratio}${extra ? `; ${extra}` : ''}`,
+  };
+}
+
+/** Mutes console.log/info/warn/error until the returned function is called. */
+function silenceConsole(): () => void {
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  const mute = () => {};
+  Object.assign(console, { log: mute, info: mute, warn: mute, error: mute });
+  return () => Object.assign(console, saved);
+}
