@@ -100,7 +100,7 @@ export class CompanionPool {
 
   private constructor(count: number, signal: AbortSignal) {
     this.workers = Array.from({ length: count }, (_, i) => new WorkerHandle(i));
-    signal.addEventListener('abort', () => this.workers.forEach((w) => w.failAll(new Error('bench aborted'))), { once: true });
+    signal.addEventListener('abort', () => { for (const w of this.workers) w.failAll(new Error('bench aborted')); }, { once: true });
   }
 
   static async start(count: number, init: WorkerMethods['init']['params'], signal: AbortSignal): Promise<CompanionPool> {

@@ -4,7 +4,7 @@
  * state of its own and restarted on it; the bench sees only this interface.
  */
 import { fileURLToPath } from 'node:url';
-import { ControlClient } from './control-client.ts';
+import type { ControlClient } from './control-client.ts';
 import { GatewayClient } from './gateway-client.ts';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
 import type { SandboxEndpoint } from './sandbox-process.ts';

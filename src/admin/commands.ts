@@ -74,7 +74,9 @@ export async function runCommand(name: string | undefined, args: string[], deps:
       const user = await new AccountRepository(deps.orm).findUserByName(username);
       const principal = user && (await deps.auth.principalOf(user.id));
       if (!principal) throw new DomainError('USER_NOT_FOUND', `no user named "${username}"`, { username });
-      const { apiKey, key } = await deps.auth.createApiKey({ ...principal, via: 'api-key' }, keyName);
+      // The operator holds the database itself: as strong as the user's own password session, which is
+      // what may mint keys (an API key may not).
+      const { apiKey, key } = await deps.auth.createApiKey(principal, keyName);
       return [`API key "${apiKey.name}" (${apiKey.id}) for "${username}"; shown only now:`, key];
     }
     case 'list-instances': {

@@ -16,7 +16,7 @@ export function firstBootBanner(info: { url: string; graphiql: boolean; username
     `    Admin      ${info.username}`,
     `    Password   ${password}`,
     '',
-    '  Change it: stop the gateway, then  ./wamux admin reset-password ' + info.username,
+    `  Change it: stop the gateway, then  ./wamux admin reset-password ${info.username}`,
     '  (or set ADMIN_PASSWORD before the very first boot).',
     '',
   ];

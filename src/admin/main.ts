@@ -3,7 +3,7 @@
  * the admin password or runs the gateway headless. See USAGE in commands.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createOrm, type Orm } from '../db/orm.ts';
 import { AuthService } from '../services/auth/index.ts';
 import { createLogger, DomainError } from '../services/shared/index.ts';
@@ -28,7 +28,7 @@ try {
   fail(2, `${(err as Error).message}\n\n${USAGE}`);
 }
 
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (err) {

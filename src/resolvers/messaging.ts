@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { builder, type Context, type SchemaTypes } from '../schema/builder.ts';
-import { DomainError } from '../services/shared/index.ts';
 import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, NUMBER_CHECK_MAX as MAX_NUMBERS, TEXT_MAX_LENGTH as MAX_TEXT } from '../services/messaging/index.ts';
 import { NumberCheckType, SendTextResultType } from '../schema/message.ts';
 

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import { NoiseResponder } from './noise.ts';
 import type { NoiseIdentity } from './certificates.ts';
-import { decodeBinaryNode, encodeBinaryNode, proto, type BinaryNode } from './wa.ts';
+import { decodeBinaryNode, encodeBinaryNode, type proto, type BinaryNode } from './wa.ts';
 import type { Companion } from './accounts.ts';
 
 export interface ConnectionHandlers {

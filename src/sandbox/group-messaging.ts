@@ -2,7 +2,7 @@ import { signalAddress, type Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { isMember, memberJid, type Group } from './groups.ts';
 import { serializeFor, stanzaType, summarize } from './messaging.ts';
-import { childBuffer, Network, newMessageId, nowSeconds, takeFault } from './network.ts';
+import { childBuffer, type Network, newMessageId, nowSeconds, takeFault } from './network.ts';
 import { readRetryBundle, takeCompanionBundle } from './prekeys.ts';
 import { sendRetryReceipt } from './retry.ts';
 import { encodeWAMessage, getBinaryNodeChild, getBinaryNodeChildren, proto, unpadRandomMax16, type BinaryNode } from './wa.ts';

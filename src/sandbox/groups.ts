@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { SandboxError } from './errors.ts';
-import { iqError, iqResult, Network, newMessageId, newStanzaId, nowSeconds } from './network.ts';
+import { iqError, iqResult, type Network, newMessageId, newStanzaId, nowSeconds } from './network.ts';
 import { getBinaryNodeChild, type BinaryNode } from './wa.ts';
 
 export type GroupRole = 'superadmin' | 'admin' | null;

@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { signalAddress, type Companion, type Phone } from './accounts.ts';
-import { Network, newMessageId, nowSeconds } from './network.ts';
+import { type Network, newMessageId, nowSeconds } from './network.ts';
 import { takeCompanionBundle } from './prekeys.ts';
 import { encodeWAMessage, proto } from './wa.ts';
 

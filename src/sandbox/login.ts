@@ -1,7 +1,7 @@
-import type { Companion } from './accounts.ts';
+
 import type { Connection } from './connection.ts';
 import { redeliverBacklog, forgetConnection } from './delivery.ts';
-import { Network, nowSeconds } from './network.ts';
+import { type Network, nowSeconds } from './network.ts';
 import { sendInitialHistory } from './history.ts';
 import { forgetRegistration, startRegistration } from './pairing.ts';
 import type { proto } from './wa.ts';
@@ -22,7 +22,7 @@ export async function onClientPayload(net: Network, conn: Connection, payload: p
   }
   const phoneNumber = String(payload.username);
   const companion = net.directory.findCompanion(phoneNumber, payload.device ?? 0);
-  if (!companion || companion.noiseKey.compare(clientStaticKey) !== 0) {
+  if (companion?.noiseKey.compare(clientStaticKey) !== 0) {
     await refuse(conn, 401);
     return;
   }

@@ -7,7 +7,7 @@ import {
   getContentType,
   getMediaKeys,
   hmacSign,
-  proto,
+  type proto,
   unixTimestampSeconds,
   type MediaType,
 } from '@whiskeysockets/baileys';

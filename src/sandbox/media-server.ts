@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { MEDIA_PATH_MAP, type MediaType } from '@whiskeysockets/baileys';
-import { diskStore, memoryStore, type BlobStore } from './media-store.ts';
+import { diskStore, memoryStore, } from './media-store.ts';
 
 /**
  * The sandbox's media host (WhatsApp's mmg.whatsapp.net): an HTTPS server that takes exactly what

@@ -4,7 +4,7 @@ import { SandboxError } from './errors.ts';
 import { onClientGroupMessage } from './group-messaging.ts';
 import { memberJid } from './groups.ts';
 import { acknowledgeMessages } from './delivery.ts';
-import { childBuffer, Network, newMessageId, nowSeconds, S_WHATSAPP_NET, takeFault } from './network.ts';
+import { childBuffer, type Network, newMessageId, nowSeconds, S_WHATSAPP_NET, takeFault } from './network.ts';
 import { takeCompanionBundle } from './prekeys.ts';
 import { answerRetryReceipt, retryKey, sendRetryReceipt } from './retry.ts';
 import { encodeWAMessage, getBinaryNodeChild, getBinaryNodeChildren, proto, unpadRandomMax16, type BinaryNode } from './wa.ts';

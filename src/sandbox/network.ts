@@ -123,7 +123,7 @@ export class Network {
 export const nowSeconds = () => String(Math.floor(Date.now() / 1000));
 export const newStanzaId = () => randomBytes(8).toString('hex').toUpperCase();
 /** Message ids in WhatsApp's style for messages the fake phones send. */
-export const newMessageId = () => '3EB0' + randomBytes(9).toString('hex').toUpperCase();
+export const newMessageId = () => `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
 
 export function iqResult(request: BinaryNode, content?: BinaryNode[]): BinaryNode {
   return { tag: 'iq', attrs: { from: S_WHATSAPP_NET, type: 'result', id: request.attrs.id! }, content };

@@ -53,7 +53,7 @@ export class NoiseResponder {
   onClientHello(frame: Uint8Array): Uint8Array {
     const { clientHello } = proto.HandshakeMessage.decode(frame);
     const clientEphemeral = clientHello?.ephemeral;
-    if (!clientEphemeral || clientEphemeral.length !== 32) throw new Error('noise: client hello without ephemeral key');
+    if (clientEphemeral?.length !== 32) throw new Error('noise: client hello without ephemeral key');
     this.clientEphemeral = Buffer.from(clientEphemeral);
     this.authenticate(this.clientEphemeral);
     this.authenticate(this.ephemeral.public);

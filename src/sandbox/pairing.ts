@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Companion, Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { SandboxError, notFound } from './errors.ts';
-import { childBuffer, iqResult, Network, newStanzaId, nowSeconds, S_WHATSAPP_NET } from './network.ts';
+import { childBuffer, iqResult, type Network, newStanzaId, nowSeconds, S_WHATSAPP_NET } from './network.ts';
 import {
   aesDecryptCTR,
   aesDecryptGCM,
@@ -60,7 +60,7 @@ export async function scanQr(net: Network, phone: Phone, qr: string): Promise<Co
   }
   const [ref, noiseKeyB64, identityKeyB64, advSecretB64] = qr.slice(QR_PREFIX.length).split(',');
   const conn = ref ? net.qrRefs.get(ref) : undefined;
-  if (!conn || !conn.open || !conn.registration) {
+  if (!conn?.open || !conn.registration) {
     throw new SandboxError('QR_EXPIRED', 'QR code expired or unknown: ask the companion for a fresh one', 410);
   }
   const { registration } = conn;

@@ -1,6 +1,6 @@
 import type { Companion, Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
-import { childBuffer, iqResult, Network } from './network.ts';
+import { childBuffer, iqResult, type Network } from './network.ts';
 import type { PreKeyBundle } from './signal-party.ts';
 import { encodeBigEndian, getBinaryNodeChild, getBinaryNodeChildren, type BinaryNode } from './wa.ts';
 

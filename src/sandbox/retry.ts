@@ -3,7 +3,7 @@ import type { Connection } from './connection.ts';
 import { answerGroupRetry } from './group-messaging.ts';
 import { memberJid, type Group } from './groups.ts';
 import { encryptFor, serializeFor } from './messaging.ts';
-import { Network, nowSeconds } from './network.ts';
+import { type Network, nowSeconds } from './network.ts';
 import { bundleKeyNodes, readRetryBundle } from './prekeys.ts';
 import { encodeBigEndian, encodeWAMessage, getBinaryNodeChild, type BinaryNode } from './wa.ts';
 

@@ -3,7 +3,7 @@ import type { Connection } from './connection.ts';
 import { onClientAck } from './delivery.ts';
 import { onClientChatstate, onClientMessage, onClientPresence, onClientReceipt } from './messaging.ts';
 import { onGroupIq } from './groups.ts';
-import { iqResult, Network } from './network.ts';
+import { iqResult, type Network } from './network.ts';
 import { onCompanionFinish, onCompanionHello } from './pairing.ts';
 import { onEncryptIq } from './prekeys.ts';
 import { onPrivacyTokensIq } from './privacy-tokens.ts';

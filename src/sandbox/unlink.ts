@@ -1,7 +1,7 @@
 import type { Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { notFound } from './errors.ts';
-import { iqResult, Network } from './network.ts';
+import { iqResult, type Network } from './network.ts';
 import type { BinaryNode } from './wa.ts';
 
 /** Removes a linked device. A connected companion is told at once (stream error 401 device_removed, as WhatsApp does). */

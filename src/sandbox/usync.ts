@@ -1,7 +1,7 @@
 import type { Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { parsePhoneNumber } from './accounts.ts';
-import { iqResult, Network } from './network.ts';
+import { iqResult, type Network } from './network.ts';
 import { getBinaryNodeChild, getBinaryNodeChildren, type BinaryNode } from './wa.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SendMediaDocument, SystemEventsDocument } from '../graphql/generated/graphql.ts';
+import { InstancesDocument, SendMediaDocument, SystemEventsDocument } from '../graphql/generated/graphql.ts';
 import { MAX_OPERATIONS_PER_SOCKET } from '../../src/http/graphql-server.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
@@ -47,7 +47,7 @@ async function withCanary<T>(abuse: () => Promise<T>): Promise<T> {
       const res = await fetch(`${gw.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.adminToken}` },
-        body: JSON.stringify({ query: '{ instances { id } }' }),
+        body: JSON.stringify({ query: InstancesDocument.toString() }),
       });
       const body = (await res.json()) as { data?: { instances: unknown[] } };
       latencies.push(performance.now() - started);

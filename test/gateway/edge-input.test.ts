@@ -27,6 +27,7 @@ describe('NUL bytes in strings', () => {
   });
 
   it('in an inline literal too', async () => {
+    // Deliberately hand-written: a NUL byte inside a string literal cannot be a typed document's variable.
     const res = await fetch(`${gw.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${gw.adminToken}` },

@@ -11,7 +11,7 @@ import {
   QrCodeDocument,
   RequestPairingCodeDocument,
   SendTextDocument,
-  TypedDocumentString,
+  type TypedDocumentString,
 } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 

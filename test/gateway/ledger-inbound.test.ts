@@ -22,8 +22,7 @@ afterAll(() => gw?.close());
 
 /** Receipts the customer's phone got from the gateway (device 0 is the owner's own phone, which acks at once). */
 async function receiptsFor(messageId: string): Promise<unknown[]> {
-  const res = await fetch(`${gw.sandbox.baseUrl}/phones/${CUSTOMER}/receipts`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
-  return ((await res.json()) as Array<{ messageId: string; fromDevice: number }>).filter((r) => r.messageId === messageId && r.fromDevice !== 0);
+  return (await gw.sandbox.receipts(CUSTOMER)).filter((r) => r.messageId === messageId && r.fromDevice !== 0);
 }
 
 describe('inbound ledger', () => {

@@ -107,12 +107,10 @@ describe('reading the ledger', () => {
     const { message } = await gw.http.ok(MessageDocument, { instanceId: id, id: messageId! });
     expect(message?.status).toBe('READ');
     expect(message?.statusHistory.map((s) => s.status)).toEqual(['RECEIVED', 'READ']);
-    await eventually(async () => {
-      const res = await fetch(`${gw.sandbox.baseUrl}/phones/${ALICE}/receipts`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
-      const body = (await res.json()) as Array<{ messageId: string; type: string; fromDevice: number }>;
-      if (!Array.isArray(body)) throw new Error(`sandbox receipts answered ${res.status}: ${JSON.stringify(body)}`);
-      return body.some((r) => r.messageId === messageId && r.type === 'read' && r.fromDevice !== 0);
-    }, 'the read receipt at the phone');
+    await eventually(
+      async () => (await gw.sandbox.receipts(ALICE)).some((r) => r.messageId === messageId && r.type === 'read' && r.fromDevice !== 0),
+      'the read receipt at the phone',
+    );
     // Again: nothing left unread.
     expect((await gw.http.ok(MarkReadDocument, { instanceId: id, chatJid: jid(ALICE), messageIds: [messageId!] })).markRead).toBe(false);
   });

@@ -13,7 +13,7 @@ import { serveFiles, type FileServer } from '../helpers/file-server.ts';
 // messageReceived with media metadata, and GET /media/... streaming the decrypted bytes.
 const ME = '15550800001';
 const PEER = '15550800002';
-const STRANGER_PHONE = '15550800003';
+const _STRANGER_PHONE = '15550800003';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const MB = 1024 * 1024;
 const kinds = Object.keys(mediaSamples) as MediaKind[];

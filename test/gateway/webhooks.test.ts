@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CreateInstanceDocument,
   CreateWebhookDocument,
   DeleteWebhookDocument,
   ReplayWebhookDeliveriesDocument,

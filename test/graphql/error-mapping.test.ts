@@ -27,7 +27,10 @@ describe('GraphQL error mapping', () => {
     expect(out.message).toBe('instance x is not connected');
     expect(out.extensions).toEqual({ code: 'INSTANCE_NOT_CONNECTED', instanceId: 'x', status: 'CREATED' });
     expect(out.path).toEqual(['sendText']);
-    expect(lines).toEqual([]);
+    // An expected refusal is one info line with the code and no stack, never an error-level line.
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 30, code: 'INSTANCE_NOT_CONNECTED', path: 'sendText' });
+    expect(lines[0]).not.toHaveProperty('err');
   });
 
   it('turns argument validation into BAD_USER_INPUT with its issues', () => {

@@ -99,6 +99,11 @@ export class SandboxClient {
     return this.call('GET', `/phones/${phoneNumber}/messages`);
   }
 
+  /** Receipts (delivery, read, played…) the phone got from companions. */
+  receipts(phoneNumber: string): Promise<Array<{ messageId: string; type: string; fromDevice: number }>> {
+    return this.call('GET', `/phones/${phoneNumber}/receipts`);
+  }
+
   devices(phoneNumber: string): Promise<PhoneDevice[]> {
     return this.call('GET', `/phones/${phoneNumber}/devices`);
   }

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateApiKeyDocument, GrantInstanceAccessDocument, MeDocument } from '../graphql/generated/graphql.ts';
 import { TEST_ADMIN, type TestGateway } from '../helpers/app.ts';
 import { startRestFixture, type RestFixture } from '../helpers/rest-fixture.ts';
-import { openApiChecker } from '../helpers/openapi.ts';
-import { eventually, linkOverRest, RestClient } from '../helpers/rest-client.ts';
+import type { openApiChecker } from '../helpers/openapi.ts';
+import { eventually, linkOverRest, type RestClient } from '../helpers/rest-client.ts';
 
 // SUDEVWA's health, auth and instance routes (docs/sudevwa-api.md §1.2, §2, §4, §13) over real HTTP, linked
 // through the sandbox. One gateway for all (each boot costs seconds), with registration on, a one

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestGateway } from '../helpers/app.ts';
+import type { TestGateway } from '../helpers/app.ts';
 import { startRestFixture, type RestFixture } from '../helpers/rest-fixture.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
 import { LegacyWsTestClient } from '../helpers/legacy-ws.ts';
-import { openApiChecker } from '../helpers/openapi.ts';
+import type { openApiChecker } from '../helpers/openapi.ts';
 import type { RestClient } from '../helpers/rest-client.ts';
 import type { SandboxGroup } from '../helpers/sandbox-client.ts';
 import type { FileServer } from '../helpers/file-server.ts';
