@@ -44,7 +44,8 @@ describe('CORS', () => {
 
 describe('production settings', () => {
   it('GRAPHIQL=false and INTROSPECTION=false hide GraphiQL and the schema', async () => {
-    const gw = await startTestGateway({ env: { NODE_ENV: 'production', GRAPHIQL: 'false', INTROSPECTION: 'false' } });
+    // The test harness links through the sandbox, which production refuses unless told (WA_SANDBOX_IN_PRODUCTION).
+    const gw = await startTestGateway({ env: { NODE_ENV: 'production', WA_SANDBOX_IN_PRODUCTION: 'true', GRAPHIQL: 'false', INTROSPECTION: 'false' } });
     try {
       const page = await fetch(`${gw.url}/graphql`, { headers: { accept: 'text/html' } });
       expect(await page.text()).not.toMatch(/graphiql/i);
