@@ -232,6 +232,11 @@ export class WhatsAppSession {
     if (this.online) this.monitor.sent(messageId, Date.now());
   }
 
+  /** The send failed before it reached WhatsApp: no ack is owed. */
+  forgetServerAck(messageId: string): void {
+    this.monitor.acked(messageId);
+  }
+
   /**
    * Periodic (the registry's one timer): an ONLINE socket that stopped acknowledging what we send is
    * not really online. It is ended, and the reconnect policy brings a new one.

@@ -110,8 +110,16 @@ export class MessageSender {
     if (typingMs && typingMs > 0) await session.simulateTyping(jid, Math.min(typingMs, 60_000));
     return session.withSocket(async (sock) => {
       const messageId = chosenId ?? generateMessageIDV2(sock.user?.id);
-      const sent = await send(sock, jid, { messageId });
+      // Awaited before the write: the server's ack can arrive before Baileys' send promise resolves,
+      // and an ack seen before it was awaited would leave the id "unacked" and fake a dead socket.
       session.awaitServerAck(messageId);
+      let sent: { messageTimestamp?: unknown } | undefined;
+      try {
+        sent = await send(sock, jid, { messageId });
+      } catch (err) {
+        session.forgetServerAck(messageId);
+        throw err;
+      }
       return {
         messageId,
         instanceId: session.instanceId,
