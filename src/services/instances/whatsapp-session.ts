@@ -4,7 +4,7 @@ import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
-import { ContactBook, mediaReferenceOf, toIncomingMessage, watchStatuses, type GroupInfo, type IncomingMessage, type StatusReport } from '../messaging/index.ts';
+import { ContactBook, mediaReferenceOf, toInbound, watchStatuses, type GroupInfo, type Inbound, type StatusReport } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
@@ -42,7 +42,7 @@ export interface SessionDeps {
    * Stores an incoming message in the ledger (which publishes it when new). Awaited before
    * Baileys sends the delivery receipt; a rejection keeps the receipt from going out.
    */
-  receive(message: IncomingMessage): Promise<void>;
+  receive(message: Inbound): Promise<void>;
   /** WhatsApp's acks and receipts for stored messages. */
   onStatus(report: StatusReport): void;
   /** Keeps what is needed to download a received media message later; awaited before the event goes out. */
@@ -278,14 +278,22 @@ export class WhatsAppSession {
     const id = msg.key.id;
     if (!id || this.seenIds.has(id)) return;
     const media = mediaReferenceOf(this.instanceId, msg);
-    const incoming = toIncomingMessage(this.instanceId, msg, media);
-    if (!incoming) return;
+    const inbound = toInbound(this.instanceId, msg, this.selfJids(), media);
+    if (!inbound) return;
     // A failed save costs the later download, never the message itself.
     if (media) await this.deps.saveMedia(media).catch((err) => this.log.error({ err, messageId: id }, 'saving the media reference failed'));
-    await this.deps.receive(incoming);
+    await this.deps.receive(inbound);
     this.seenIds.add(id);
     if (this.seenIds.size > SEEN_IDS_LIMIT) this.seenIds.delete(this.seenIds.values().next().value!);
+    if (!('message' in inbound)) return;
+    const incoming = inbound.message;
     if (!incoming.fromMe) this.contacts.remember({ jid: incoming.sender.jid, lid: incoming.sender.lid, phoneNumber: incoming.sender.phoneNumber, name: incoming.sender.pushName });
+  }
+
+  /** The account's JIDs without device (phone number and LID), as poll votes name the poll's author. */
+  private selfJids(): string[] {
+    const me = this.sock?.user;
+    return [me?.id, me?.lid].filter((j): j is string => !!j).map((j) => j.replace(/:\d+@/, '@'));
   }
 
   private async onConnectionUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
