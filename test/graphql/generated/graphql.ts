@@ -498,6 +498,13 @@ export type InstanceHealthQueryVariables = Exact<{
 
 export type InstanceHealthQuery = { instance: { id: string, status: InstanceStatus, health: { state: HealthState, reason: string | null, since: string } | null } };
 
+export type SendMediaStoredMutationVariables = Exact<{
+  input: SendMediaInput;
+}>;
+
+
+export type SendMediaStoredMutation = { sendMedia: { messageId: string, message: { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null } } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1151,3 +1158,32 @@ export const InstanceHealthDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InstanceHealthQuery, InstanceHealthQueryVariables>;
+export const SendMediaStoredDocument = new TypedDocumentString(`
+    mutation SendMediaStored($input: SendMediaInput!) {
+  sendMedia(input: $input) {
+    messageId
+    message {
+      ...StoredMessageFields
+    }
+  }
+}
+    fragment StoredMessageFields on Message {
+  id
+  cursor
+  instanceId
+  direction
+  chatJid
+  fromMe
+  type
+  text
+  status
+  statusHistory {
+    status
+    at
+  }
+  error {
+    code
+    message
+  }
+  idempotencyKey
+}`) as unknown as TypedDocumentString<SendMediaStoredMutation, SendMediaStoredMutationVariables>;
