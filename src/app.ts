@@ -12,7 +12,7 @@ import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendQueue } from './services/messaging/index.ts';
+import { MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendQueue } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import type { Services } from './services/index.ts';
@@ -130,6 +130,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       queueTtlSeconds: config.messages.queueTtlSeconds,
       media: config.media,
       outbox: new MediaOutbox(config.media.outboxDir),
+      pacer: new SendPacer(config.messages.pacing),
     });
     // Listening before restore: each instance's queue starts when it comes online.
     sendQueue.start();

@@ -8,6 +8,7 @@ import { checkText, type MessageSender, type MessagingService } from './message-
 import { parseRecipient } from './recipients.ts';
 import { checkMediaInput, resolveMediaType, stageMedia, type MediaOptions } from './media/media-sender.ts';
 import { MediaOutbox } from './media/media-outbox.ts';
+import type { SendPacer } from './send-pacer.ts';
 import type { MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
 
 /** A stored send is settled for its caller once WhatsApp took it, or it failed or was cancelled. */
@@ -33,6 +34,8 @@ export interface SendQueueDeps {
   media: MediaOptions;
   /** Where queued media files wait until their send settles. */
   outbox: MediaOutbox;
+  /** Pacing against bans (SEND_RATE_PER_MINUTE, jitter, per-recipient gap): when each send may go. */
+  pacer: SendPacer;
 }
 
 /**
@@ -56,6 +59,8 @@ export class SendQueue implements MessagingService {
   readonly #handed = new Map<string, Set<number>>();
   #expiry: NodeJS.Timeout | undefined;
   #stopping = false;
+  /** Ends the workers' pacing waits when the queue stops. */
+  readonly #stopped = new AbortController();
 
   constructor(deps: SendQueueDeps) {
     this.#d = deps;
@@ -91,6 +96,7 @@ export class SendQueue implements MessagingService {
 
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.#stopped.abort();
     clearInterval(this.#expiry);
     for (const off of this.#offs.splice(0)) off();
     await Promise.all([...this.#workers.values()].map((w) => w.done));
@@ -197,6 +203,13 @@ export class SendQueue implements MessagingService {
         if (worker.again && !this.#stopping) continue;
         return;
       }
+      // Paced: wait for the instance's (and this chat's) turn, then look again, since the queue
+      // may have changed meanwhile (a cancel, an earlier row, the connection gone).
+      const wait = this.#d.pacer.waitMs(instanceId, next.chatJid);
+      if (wait > 0) {
+        await sleep(wait, this.#stopped.signal);
+        continue;
+      }
       if (!(await this.#sendOne(session, next))) return;
     }
   }
@@ -219,6 +232,7 @@ export class SendQueue implements MessagingService {
     try {
       const target = outbox.resolved ? { session, jid: row.chatJid } : await this.#d.sender.resolveTarget(session, outbox.to ?? row.chatJid);
       this.#handedSet(row.instanceId).add(row.seq);
+      this.#d.pacer.sent(row.instanceId, row.chatJid);
       if (outbox.media) await this.#d.sender.sendMediaFileAs(target, { ...outbox.media, path: this.#d.outbox.pathOf(outbox.media.file) }, row.waId, outbox.typingMs);
       else await this.#d.sender.sendTextAs(target, row.content.text ?? '', row.waId, outbox.typingMs);
       return true;
@@ -319,6 +333,20 @@ function outboundRow(instanceId: string, chatJid: string, waId: string, kind: st
     waTimestamp: new Date(),
     status: 'QUEUED',
   };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function checkKey(key: unknown): string | null {
