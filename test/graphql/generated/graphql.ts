@@ -714,6 +714,13 @@ export type GroupEventsSubscriptionVariables = Exact<{
 
 export type GroupEventsSubscription = { groupEvents: { instanceId: string, groupJid: string, type: GroupEventType, subject: string | null, description: string | null, announce: boolean | null, locked: boolean | null, at: string, author: { jid: string, lid: string | null, phoneNumber: string | null } | null, participants: Array<{ jid: string, lid: string | null, phoneNumber: string | null }> } };
 
+export type SendMediaStoredMutationVariables = Exact<{
+  input: SendMediaInput;
+}>;
+
+
+export type SendMediaStoredMutation = { sendMedia: { messageId: string, message: { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null } } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1801,3 +1808,32 @@ export const GroupEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GroupEventsSubscription, GroupEventsSubscriptionVariables>;
+export const SendMediaStoredDocument = new TypedDocumentString(`
+    mutation SendMediaStored($input: SendMediaInput!) {
+  sendMedia(input: $input) {
+    messageId
+    message {
+      ...StoredMessageFields
+    }
+  }
+}
+    fragment StoredMessageFields on Message {
+  id
+  cursor
+  instanceId
+  direction
+  chatJid
+  fromMe
+  type
+  text
+  status
+  statusHistory {
+    status
+    at
+  }
+  error {
+    code
+    message
+  }
+  idempotencyKey
+}`) as unknown as TypedDocumentString<SendMediaStoredMutation, SendMediaStoredMutationVariables>;
