@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { HTTP_REFUSALS, sendErrorReply } from './error-replies.ts';
 
 /**
  * The web console (console/, built by `npm run build:console` into console/dist): its page at
@@ -43,9 +44,9 @@ export function consoleRoutes(http: FastifyInstance, options: { dist?: string } 
     const name = (req.params as { '*': string })['*'];
     // Only plain names under dist/ with a known type: never a path that climbs out of it.
     const type = TYPES[extname(name)];
-    if (!type || !/^[\w-]+(?:\/[\w.-]+)*$/.test(name) || name.includes('..')) return reply.status(404).send({ error: 'not found' });
+    if (!type || !/^(?:[\w-][\w.-]*\/)*[\w-][\w.-]*$/.test(name) || name.includes('..')) return sendErrorReply(reply, HTTP_REFUSALS.consoleFileNotFound);
     const file = join(dist, name);
-    if (!(await stat(file).catch(() => undefined))?.isFile()) return reply.status(404).send({ error: 'not found' });
+    if (!(await stat(file).catch(() => undefined))?.isFile()) return sendErrorReply(reply, HTTP_REFUSALS.consoleFileNotFound);
     // Vite puts a content hash in every asset's name: a new build means new names.
     return reply.type(type).header('cache-control', 'public, max-age=31536000, immutable').send(createReadStream(file));
   });

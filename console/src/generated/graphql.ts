@@ -76,7 +76,9 @@ export type MessageKind =
   | 'LOCATION'
   /** Any other kind of message. */
   | 'OTHER'
-  /** An emoji reaction to another message. */
+  /** A poll (its votes are aggregated on it as `pollResults`). */
+  | 'POLL'
+  /** An emoji reaction to another message (also listed on that message as `reactions`). */
   | 'REACTION'
   /** A sticker. */
   | 'STICKER'
@@ -194,6 +196,10 @@ export type WebhookEvent =
   | 'INSTANCE_RESTRICTED'
   /** An instance changed status; `data` is the `instanceStatus` event. */
   | 'INSTANCE_STATUS'
+  /** The author of a stored message deleted it for everyone; `data` is the stored message (`history.deletedAt` set). */
+  | 'MESSAGE_DELETED'
+  /** The author of a stored message edited it; `data` is the stored message (the new `text`, the former ones in `history.edits`). */
+  | 'MESSAGE_EDITED'
   /** A message arrived (or was sent from the phone itself); `data` is the stored message as `messageReceived` has it, with its `cursor`. */
   | 'MESSAGE_RECEIVED'
   /** WhatsApp accepted a message this gateway sent; `data` is the stored message (status SENT). */
