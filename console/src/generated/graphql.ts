@@ -192,6 +192,10 @@ export type UpdateWebhookInput = {
 
 /** What a webhook can be told about. Every POST body is `{id, type, instanceId, createdAt, data}`. */
 export type WebhookEvent =
+  /** Members of a group the instance is in were added, removed (or left), promoted or demoted; `data` is the `groupEvents` event. */
+  | 'GROUP_PARTICIPANTS_UPDATED'
+  /** A group's subject, description, settings or invite link changed, or the instance was put in a new group; `data` is the `groupEvents` event. */
+  | 'GROUP_UPDATED'
   /** WhatsApp restricted the instance's account and its sends are paused; `data` holds `instanceId`, `message`, `at`. */
   | 'INSTANCE_RESTRICTED'
   /** An instance changed status; `data` is the `instanceStatus` event. */
