@@ -7,6 +7,7 @@ import { toStoredMessage } from './ledger.ts';
 import { checkText, type MessageSender, type MessagingService } from './message-sender.ts';
 import { parseRecipient } from './recipients.ts';
 import type { SendPacer } from './send-pacer.ts';
+import type { SendPauseInfo, SendPauses } from './send-pauses.ts';
 import type { MessageStatus, NumberCheck, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
 
 /** A stored send is settled for its caller once WhatsApp took it, or it failed or was cancelled. */
@@ -28,7 +29,12 @@ export interface SendQueueDeps {
   queueTtlSeconds: number;
   /** Pacing against bans (SEND_RATE_PER_MINUTE, jitter, per-recipient gap): when each send may go. */
   pacer: SendPacer;
+  /** Queues WhatsApp restricted (463, 475): they keep their rows QUEUED and send nothing. Stopped with the queue. */
+  pauses: SendPauses;
 }
+
+/** What the transports do with an instance's queue beside sending. */
+export type QueueService = Pick<SendQueue, 'resumeQueue' | 'queuePause'>;
 
 /**
  * Sends through the ledger: a text is written QUEUED (with its WhatsApp id chosen up front and the
@@ -81,6 +87,7 @@ export class SendQueue implements MessagingService {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#stopped.abort();
+    this.#d.pauses.stop();
     clearInterval(this.#expiry);
     for (const off of this.#offs.splice(0)) off();
     await Promise.all([...this.#workers.values()].map((w) => w.done));
@@ -109,6 +116,8 @@ export class SendQueue implements MessagingService {
     };
     const { message } = await this.#d.ledger.recordOutbound(row);
     this.kick(instanceId);
+    // A paused queue sends nothing for a long while: no use waiting SEND_WAIT_MS for it.
+    if (this.#d.pauses.isPaused(instanceId)) return this.#result(message);
     return this.#result(await this.#settle(message));
   }
 
@@ -157,9 +166,21 @@ export class SendQueue implements MessagingService {
       .finally(() => this.#workers.delete(instanceId));
   }
 
+  /** Lets a queue WhatsApp restricted send again (it does by itself after SEND_RESTRICTED_PAUSE_SECONDS); false when it was not paused. */
+  async resumeQueue(instanceId: string): Promise<boolean> {
+    return this.#d.pauses.resume(instanceId);
+  }
+
+  /** Why and until when the instance's queue is paused; null when it sends. */
+  queuePause(instanceId: string): SendPauseInfo | null {
+    return this.#d.pauses.get(instanceId);
+  }
+
   async #drain(instanceId: string, worker: { again: boolean }): Promise<void> {
     for (;;) {
       worker.again = false;
+      // Restricted: the rows wait QUEUED; resuming kicks the queue again.
+      if (this.#d.pauses.isPaused(instanceId)) return;
       const session = await this.#d.sessions.onlineSession(instanceId).catch(() => undefined);
       const handed = this.#handed.get(instanceId) ?? new Set<number>();
       this.#handed.set(instanceId, handed);
