@@ -26,12 +26,9 @@ async function restrictedInstance(gw: TestGateway, owner: string, customer: stri
   const event = await events.next((d) => d.systemEvents.type === 'INSTANCE_RESTRICTED' && d.systemEvents.instanceId === id);
   expect(event.systemEvents.message).toContain(String(code));
   events.close();
-  // Later sends are accepted and wait, answered at once (not after SEND_WAIT_MS).
   const waiting = [await send('waits 1'), await send('waits 2')];
-  expect(waiting.map((s) => s.message.status)).toEqual(['QUEUED', 'QUEUED']);
-  const { instance } = await gw.http.ok(InstanceSendQueuePauseDocument, { id });
-  expect(instance?.sendQueuePause).toMatchObject({ code: `WHATSAPP_${code}`, messageId: refused.messageId });
-  return { id, refused, waiting, pause: instance!.sendQueuePause! };
+  const failedAt = Date.parse(refused.message.statusHistory.find((s) => s.status === 'FAILED')!.at);
+  return { id, refused, waiting, failedAt };
 }
 
 /** Waits until both sends are SENT and reached the phone, in order; returns their SENDING times. */
@@ -52,8 +49,11 @@ describe('restriction answers pause the queue', () => {
     const CUSTOMER = '15550480002';
     const first = await startTestGateway({ env: { SEND_RESTRICTED_PAUSE_SECONDS: '0' } });
     gateways.push(first);
-    const { id, refused, waiting, pause } = await restrictedInstance(first, OWNER, CUSTOMER, 463);
-    expect(pause.resumesAt).toBeNull();
+    const { id, refused, waiting } = await restrictedInstance(first, OWNER, CUSTOMER, 463);
+    // Later sends are accepted and wait, answered at once (not after SEND_WAIT_MS).
+    expect(waiting.map((s) => s.message.status)).toEqual(['QUEUED', 'QUEUED']);
+    const paused = (await first.http.ok(InstanceSendQueuePauseDocument, { id })).instance?.sendQueuePause;
+    expect(paused).toMatchObject({ code: 'WHATSAPP_463', messageId: refused.messageId, resumesAt: null });
     expect((await first.sandbox.messages(CUSTOMER)).some((m) => m.id === refused.messageId)).toBe(false);
     expect((await scrapeMetrics(first.url))('wamux_instance_restrictions_total{code="WHATSAPP_463"}')).toBe(1);
 
@@ -79,10 +79,10 @@ describe('restriction answers pause the queue', () => {
     const CUSTOMER = '15550480012';
     const gw = await startTestGateway({ env: { SEND_RESTRICTED_PAUSE_SECONDS: '2' } });
     gateways.push(gw);
-    const { id, waiting, pause } = await restrictedInstance(gw, OWNER, CUSTOMER, 475);
-    const resumesAt = Date.parse(pause.resumesAt!);
-    expect(resumesAt - Date.parse(pause.pausedAt)).toBe(2_000);
+    const { id, waiting, failedAt } = await restrictedInstance(gw, OWNER, CUSTOMER, 475);
     const sendingAt = await deliveredInOrder(gw, id, CUSTOMER, waiting);
-    for (const at of sendingAt) expect(at).toBeGreaterThanOrEqual(resumesAt);
+    // The pause began after the refusal was stored, so nothing went before refusal + 2 s.
+    for (const at of sendingAt) expect(at).toBeGreaterThanOrEqual(failedAt + 2_000);
+    expect((await gw.http.ok(InstanceSendQueuePauseDocument, { id })).instance?.sendQueuePause).toBeNull();
   }, 120_000);
 });

@@ -73,7 +73,10 @@ export class SendPauses {
     if (this.#paused.has(instanceId)) return;
     const { pauseSeconds } = this.#d;
     const message = `WhatsApp restricted this account: ${RESTRICTIONS[code] ?? code}. Its queued sends are paused ${pauseSeconds ? `for ${pauseSeconds} s` : 'until resumeInstanceQueue'}.`;
-    const { record, created } = await this.#d.repo.pause({ instanceId, code, message, messageId, pausedAt: now, resumesAt: pauseSeconds ? new Date(now.getTime() + pauseSeconds * 1000) : null });
+    const pause = { instanceId, code, message, messageId, pausedAt: now, resumesAt: pauseSeconds ? new Date(now.getTime() + pauseSeconds * 1000) : null };
+    // Held before the write: the queue must not take its next row while the pause is being stored.
+    this.#paused.set(instanceId, pause);
+    const { record, created } = await this.#d.repo.pause(pause);
     this.#hold(record);
     if (!created) return;
     this.#log.warn({ instanceId, code, messageId, resumesAt: record.resumesAt }, 'WhatsApp restricted the account: send queue paused');
