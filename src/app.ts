@@ -114,7 +114,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authCodec,
       metrics,
       saveMedia: (ref) => receivedMedia.save(ref),
-      receive: async (message) => void (await ledger.recordInbound(message)),
+      receive: (inbound) => ledger.receive(inbound),
       onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });

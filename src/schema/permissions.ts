@@ -82,6 +82,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       instanceStatus: forInstance,
       messageReceived: forInstance,
       messageStatus: forInstance,
+      messageChanged: forInstance,
       systemEvents: authenticated,
     },
   };

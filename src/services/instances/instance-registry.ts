@@ -8,7 +8,7 @@ import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts'
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
 import type { InstanceService, SessionSource } from './instance.service.ts';
-import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact, type StatusReport } from '../messaging/index.ts';
+import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, type GroupInfo, type Inbound, type KnownContact, type StatusReport } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
 import { checkLabelChanges, checkNewInstance } from './instance-input.ts';
 import type { HealthPolicy, SessionHealth } from './session-health.ts';
@@ -32,7 +32,7 @@ export interface RegistryDeps {
    * Stores a received message in the ledger, which publishes it when it is new. Awaited before
    * Baileys sends the delivery receipt (see WhatsAppSession).
    */
-  receive(message: IncomingMessage): Promise<void>;
+  receive(message: Inbound): Promise<void>;
   /** WhatsApp's acks and receipts for this instance's stored messages. */
   onStatus(instanceId: string, report: StatusReport): void;
   /** Where Baileys connects (the sandbox in sandbox mode); WhatsApp itself when unset. */

@@ -1,7 +1,7 @@
 import type { WAMessage } from '@whiskeysockets/baileys';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import type { Logger } from '../shared/index.ts';
-import { type ContactBook, mediaReferenceOf, toIncomingMessage, type IncomingMessage } from '../messaging/index.ts';
+import { type ContactBook, mediaReferenceOf, toInbound, type Inbound } from '../messaging/index.ts';
 import type { SessionMemory } from './session-memory.ts';
 
 const SEEN_IDS_LIMIT = 2_000;
@@ -12,7 +12,9 @@ export interface SessionInboxDeps {
   memory: SessionMemory;
   contacts: ContactBook;
   /** Stores an incoming message in the ledger (see SessionDeps.receive). */
-  receive(message: IncomingMessage): Promise<void>;
+  receive(message: Inbound): Promise<void>;
+  /** The account's own JIDs (phone number, LID), for poll votes on its polls. */
+  selfJids(): string[];
   /** Keeps a received media message's reference (see SessionDeps.saveMedia). */
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
 }
@@ -51,14 +53,14 @@ export class SessionInbox {
     if (!id || this.seenIds.has(id)) return;
     const { instanceId } = this.deps;
     const media = mediaReferenceOf(instanceId, msg);
-    const incoming = toIncomingMessage(instanceId, msg, media);
-    if (!incoming) return;
+    const inbound = toInbound(instanceId, msg, this.deps.selfJids(), media);
+    if (!inbound) return;
     // A failed save costs the later download, never the message itself.
     if (media) await this.deps.saveMedia(media).catch((err) => this.deps.log.error({ err, messageId: id }, 'saving the media reference failed'));
-    await this.deps.receive(incoming);
+    await this.deps.receive(inbound);
     this.remember(id);
-    if (!incoming.fromMe) {
-      const { sender } = incoming;
+    if ('message' in inbound && !inbound.message.fromMe) {
+      const { sender } = inbound.message;
       this.deps.contacts.remember({ jid: sender.jid, lid: sender.lid, phoneNumber: sender.phoneNumber, name: sender.pushName });
     }
   }

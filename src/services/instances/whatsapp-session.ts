@@ -4,7 +4,7 @@ import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
-import { ContactBook, watchStatuses, type IncomingMessage, type StatusReport } from '../messaging/index.ts';
+import { ContactBook, watchStatuses, type Inbound, type StatusReport } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
@@ -45,7 +45,7 @@ export interface SessionDeps {
    * Stores an incoming message in the ledger (which publishes it when new). Awaited before
    * Baileys sends the delivery receipt; a rejection keeps the receipt from going out.
    */
-  receive(message: IncomingMessage): Promise<void>;
+  receive(message: Inbound): Promise<void>;
   /** WhatsApp's acks and receipts for stored messages. */
   onStatus(report: StatusReport): void;
   /** Keeps what is needed to download a received media message later; awaited before the event goes out. */
@@ -105,7 +105,16 @@ export class WhatsAppSession {
     this.instanceId = deps.instanceId;
     this.log = deps.logger.child({ instanceId: deps.instanceId });
     this.keeper = new SessionHealthKeeper({ log: this.log, policy: deps.healthPolicy, onHealth: deps.onHealth });
-    this.inbox = new SessionInbox({ instanceId: deps.instanceId, log: this.log, memory: this.memory, contacts: this.contacts, receive: deps.receive, saveMedia: deps.saveMedia });
+    this.inbox = new SessionInbox({
+      instanceId: deps.instanceId,
+      log: this.log,
+      memory: this.memory,
+      contacts: this.contacts,
+      receive: deps.receive,
+      saveMedia: deps.saveMedia,
+      // The account's JIDs without device (phone number and LID): the author of its polls, as votes name it.
+      selfJids: () => [this.sock?.user?.id, this.sock?.user?.lid].filter((j): j is string => !!j).map((j) => j.replace(/:\d+@/, '@')),
+    });
   }
 
   get health(): SessionHealth {

@@ -3,7 +3,7 @@
 export { ContactBook } from './contact-book.ts';
 export { ReceivedMediaService } from './media/received-media.service.ts';
 export { mediaReferenceOf } from './media/received-media.ts';
-export { toIncomingMessage } from './message-mapper.ts';
+export { toInbound } from './message-mapper.ts';
 export { MessageLedger, toStoredMessage, type LedgerService } from './ledger.ts';
 export { watchStatuses, type StatusReport } from './status-watcher.ts';
 export { SendQueue, type QueueService } from './send-queue.ts';
