@@ -118,6 +118,11 @@ export class SandboxClient {
     return this.call('GET', `/phones/${phoneNumber}/receipts`);
   }
 
+  /** The phone's user opens the chat: read receipts go to every device of each sender. */
+  read(phoneNumber: string, messageIds: string[]): Promise<{ read: number }> {
+    return this.call('POST', `/phones/${phoneNumber}/read`, { messageIds });
+  }
+
   devices(phoneNumber: string): Promise<PhoneDevice[]> {
     return this.call('GET', `/phones/${phoneNumber}/devices`);
   }

@@ -551,6 +551,13 @@ export type InstanceSendQueuePauseQueryVariables = Exact<{
 
 export type InstanceSendQueuePauseQuery = { instance: { id: string, sendQueuePause: { code: string, message: string, messageId: string | null, pausedAt: string, resumesAt: string | null } | null } };
 
+export type SendMediaStoredMutationVariables = Exact<{
+  input: SendMediaInput;
+}>;
+
+
+export type SendMediaStoredMutation = { sendMedia: { messageId: string, message: { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null } } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1448,3 +1455,32 @@ export const InstanceSendQueuePauseDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InstanceSendQueuePauseQuery, InstanceSendQueuePauseQueryVariables>;
+export const SendMediaStoredDocument = new TypedDocumentString(`
+    mutation SendMediaStored($input: SendMediaInput!) {
+  sendMedia(input: $input) {
+    messageId
+    message {
+      ...StoredMessageFields
+    }
+  }
+}
+    fragment StoredMessageFields on Message {
+  id
+  cursor
+  instanceId
+  direction
+  chatJid
+  fromMe
+  type
+  text
+  status
+  statusHistory {
+    status
+    at
+  }
+  error {
+    code
+    message
+  }
+  idempotencyKey
+}`) as unknown as TypedDocumentString<SendMediaStoredMutation, SendMediaStoredMutationVariables>;
