@@ -15,6 +15,7 @@ import { createLogger, EventBus, resolveSecrets, type Logger } from './services/
 import { MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
+import { GroupService } from './services/groups/index.ts';
 import type { Services } from './services/index.ts';
 import { LegacyWebSockets } from './legacy/legacy-ws.ts';
 import { webhookRoutes } from './legacy/webhook.routes.ts';
@@ -165,7 +166,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, services: { instances: registry, messages, queue: sendQueue, ledger, receivedMedia, events, auth, webhooks }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, services: { instances: registry, messages, queue: sendQueue, ledger, receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;

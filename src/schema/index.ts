@@ -12,6 +12,7 @@ import './system-event.ts';
 import './auth.ts';
 import './webhook.ts';
 import './send-queue.ts';
+import './group.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
 import '../resolvers/messages.ts';
@@ -20,6 +21,7 @@ import '../resolvers/subscriptions.ts';
 import '../resolvers/auth.ts';
 import '../resolvers/webhooks.ts';
 import '../resolvers/send-queue.ts';
+import '../resolvers/groups.ts';
 
 let schema: GraphQLSchema | undefined;
 
