@@ -8,6 +8,7 @@ import { mountGraphQL } from './http/graphql-server.ts';
 import { mediaDownloadRoute } from './http/media-download.route.ts';
 import { sandboxControlRoute } from './http/sandbox-control.route.ts';
 import { graphiqlAssetsRoute } from './http/graphiql-assets.route.ts';
+import { consoleRoutes } from './http/console.route.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
@@ -232,6 +233,8 @@ async function assemble(parts: Parts): Promise<App> {
   });
   await http.register(mediaDownloadRoute, services);
   if (config.http.graphiql) await http.register(graphiqlAssetsRoute);
+  // Before the REST API: its hook answers browsers' `GET /` with the console ahead of SUDEVWA's JSON route.
+  consoleRoutes(http);
   await http.register(restApi({ ...services, rateLimits, legacy: config.legacy, media: config.media, logger: log }));
   const legacyWs = new LegacyWebSockets({ ...services, logger: log, options: config.legacyWs, rateLimits });
   await http.register(webhookRoutes, { ...services, webhooks, rateLimits });
