@@ -13,7 +13,7 @@ import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendQueue } from './services/messaging/index.ts';
+import { MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import { GroupService } from './services/groups/index.ts';
@@ -29,6 +29,7 @@ import { metricsRoute } from './http/metrics.route.ts';
 import { acceptRequestId, Metrics, runWithRequestId } from './services/shared/index.ts';
 import { claimDataDir } from './admin/data-dir-lock.ts';
 import { MessageRepository } from './db/message.repository.ts';
+import { SendPauseRepository } from './db/send-pause.repository.ts';
 
 export interface App {
   /** Listens, then reconnects stored instances in the background. Resolves with the base URL. */
@@ -120,6 +121,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
+    // A queue WhatsApp restricted (463, 475) stays paused across restarts: loaded before any queue runs.
+    const pauses = new SendPauses({
+      repo: new SendPauseRepository(orm),
+      events,
+      logger: log,
+      metrics,
+      pauseSeconds: config.messages.restrictedPauseSeconds,
+      onResume: (instanceId) => sendQueue.kick(instanceId),
+    });
+    await pauses.start();
+    undo.push(() => pauses.stop());
     // Every send goes through the ledger's durable queue (idempotency keys, QUEUED while reconnecting).
     const sendQueue = new SendQueue({
       sender: new MessageSender({ sessions: registry, media: config.media }),
@@ -133,6 +145,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       media: config.media,
       outbox: new MediaOutbox(config.media.outboxDir),
       pacer: new SendPacer(config.messages.pacing),
+      pauses,
     });
     // Listening before restore: each instance's queue starts when it comes online.
     sendQueue.start();
@@ -154,7 +167,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, services: { instances: registry, messages, ledger, receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, services: { instances: registry, messages, queue: sendQueue, ledger, receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
