@@ -3,6 +3,7 @@ import { authenticate } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import { DomainError, type DomainErrorCode } from '../services/shared/index.ts';
 import { authError } from './auth-error.ts';
+import type { RateLimits } from './rate-limits.ts';
 
 export const MEDIA_DOWNLOAD_PATH = '/media/:instanceId/:messageId';
 
@@ -37,7 +38,15 @@ function contentDisposition(fileName: string | null): string {
  * from WhatsApp's media server through decryption to the client (never stored here). Authorised like
  * the API: `Authorization: Bearer <jwt | api key>` of someone who may use the instance.
  */
-export const mediaDownloadRoute: FastifyPluginAsync<Pick<Services, 'instances' | 'auth' | 'receivedMedia'>> = async (app, { instances, auth, receivedMedia }) => {
+export const mediaDownloadRoute: FastifyPluginAsync<Pick<Services, 'instances' | 'auth' | 'receivedMedia'> & { rateLimits: RateLimits }> = async (
+  app,
+  { instances, auth, receivedMedia, rateLimits },
+) => {
+  // Counted per address before the credential is checked, like every other route.
+  app.addHook(
+    'onRequest',
+    rateLimits.addressHook((seconds) => ({ error: { code: 'RATE_LIMITED', message: `rate limit exceeded: try again in ${seconds} s` } })),
+  );
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     if (err instanceof DomainError && STATUS[err.code]) {
       return reply.status(STATUS[err.code]!).send({ error: { code: err.code, message: err.message } });

@@ -26,6 +26,7 @@ export const DOMAIN_ERROR_CODES = [
   'GROUP_NOT_FOUND',
   'API_KEY_NOT_FOUND',
   'WEBHOOK_NOT_FOUND',
+  'RATE_LIMITED',
 ] as const;
 
 /** The stable codes clients match on (GraphQL `extensions.code`, the REST envelope). */
