@@ -12,7 +12,7 @@ import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendQueue } from './services/messaging/index.ts';
+import { measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendQueue } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import type { Services } from './services/index.ts';
@@ -117,7 +117,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authCodec,
       metrics,
       saveMedia: (ref) => receivedMedia.save(ref),
-      receive: async (message) => void (await ledger.recordInbound(message)),
+      receive: (inbound) => ledger.receive(inbound),
       onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
@@ -132,6 +132,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger: log,
       sendWaitMs: config.messages.sendWaitMs,
       queueTtlSeconds: config.messages.queueTtlSeconds,
+      pacer: new SendPacer(config.messages.pacing),
     });
     // Listening before restore: each instance's queue starts when it comes online.
     sendQueue.start();

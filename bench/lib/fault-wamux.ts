@@ -35,6 +35,10 @@ export class WamuxSubject implements FaultSubject {
       RATE_LIMIT_BURST: '100000',
       LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
       SEND_RATE_LIMIT_PER_MINUTE: '100000',
+      // Pacing off: the bench measures recovery, not the anti-ban spacing.
+      SEND_RATE_PER_MINUTE: '1000000',
+      SEND_JITTER_MS: '0',
+      SEND_MIN_GAP_PER_RECIPIENT_MS: '0',
     };
   }
 

@@ -215,6 +215,15 @@ export class MessageRepository {
     return rows.map((r) => this.#toRecord(r));
   }
 
+  /** Replaces a row's content (edits, deletes, reactions, poll votes); the caller serialises changes per instance. */
+  async updateContent(seq: number, content: MessageContent): Promise<MessageRecord | null> {
+    const em = this.#orm.em.fork();
+    const row = await em.findOne(Message, { seq });
+    if (!row) return null;
+    await em.nativeUpdate(Message, { seq }, { content: this.#codec.encode(content), updatedAt: new Date() });
+    return { ...this.#toRecord(row), content };
+  }
+
   /** Retention: drops messages stored before `cutoff`; returns how many. */
   async deleteOlderThan(cutoff: Date): Promise<number> {
     return this.#orm.em.fork().nativeDelete(Message, { createdAt: { $lt: cutoff } });

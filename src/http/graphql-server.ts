@@ -17,7 +17,8 @@ import type { RateLimits } from './rate-limits.ts';
 import { authenticate } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import type { Logger } from '../services/shared/index.ts';
-import { closeWebSockets, refuseUpgrade, type UpgradeRoute } from './websocket-upgrades.ts';
+import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
+import { rateLimitedReply, writeUpgradeReply } from './error-replies.ts';
 import { acceptRequestId, runWithRequestId } from '../services/shared/index.ts';
 
 export interface GraphQLOptions {
@@ -218,7 +219,7 @@ export function mountGraphQL(
         socket.on('error', () => socket.destroy());
         // An upgrade is one more request from its address, counted before the socket is accepted.
         void options.rateLimits.takeAddress(req.socket.remoteAddress ?? 'unknown').then((over) => {
-          if (over) return refuseUpgrade(socket, 429, { 'retry-after': String(over.retryAfterSeconds) });
+          if (over) return writeUpgradeReply(socket, rateLimitedReply(over.retryAfterSeconds));
           if (socket.destroyed) return;
           wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
         });

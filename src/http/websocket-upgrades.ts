@@ -1,6 +1,7 @@
-import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { HTTP_REFUSALS, writeUpgradeReply } from './error-replies.ts';
 
 /** A WebSocket endpoint mounted with `noServer`: it claims paths and takes over their upgrades. */
 export interface UpgradeRoute {
@@ -19,17 +20,10 @@ export function routeUpgrades(server: Server, routes: UpgradeRoute[]): () => voi
     const route = routes.find((r) => r.matches(pathname));
     if (route) return route.handleUpgrade(req, socket, head);
     socket.on('error', () => socket.destroy());
-    refuseUpgrade(socket, 404);
+    writeUpgradeReply(socket, HTTP_REFUSALS.upgradeNotFound);
   };
   server.on('upgrade', onUpgrade);
   return () => void server.off('upgrade', onUpgrade);
-}
-
-/** Answers an upgrade request with a bodiless HTTP status instead of a WebSocket, and closes. */
-export function refuseUpgrade(socket: Duplex, status: number, headers: Record<string, string> = {}): void {
-  if (socket.destroyed) return;
-  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, 'Connection: close', 'Content-Length: 0', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
-  socket.end(`${lines.join('\r\n')}\r\n\r\n`, () => socket.destroy());
 }
 
 /** Close frames first (clients see 1001 "going away"), then cut off whoever did not answer in time. */

@@ -1,9 +1,8 @@
-import { STATUS_CODES } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthFailure } from '../services/auth/index.ts';
 import { DomainError, type DomainErrorCode, type Logger } from '../services/shared/index.ts';
 import { failure, RestError, type FailureBody } from './envelope.ts';
+import { sendErrorReply } from '../http/error-replies.ts';
 
 /**
  * The REST side of error handling, in one place: every failure a SUDEVWA-shaped HTTP answer can carry
@@ -159,14 +158,6 @@ export function restErrorHandler(log?: Logger) {
       req.log.info({ code: err.code, reason: err.message, method: req.method, url: req.url.split('?')[0] }, 'request refused');
     }
     const mapped = restReply(err, req.routeOptions.config.legacy, (e) => (log ?? req.log).error({ err: e, method: req.method, url: req.url }, 'unexpected error in a REST route'));
-    return reply.status(mapped.status).send(mapped.body);
+    return sendErrorReply(reply, mapped);
   };
-}
-
-/** The same answer on a socket that asked to upgrade: SUDEVWA answered refused upgrades as ordinary JSON errors. */
-export function rejectUpgrade(socket: Duplex, { status, body }: Mapped): void {
-  if (socket.destroyed) return;
-  const json = JSON.stringify(body);
-  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(json)}`, 'Content-Type: application/json; charset=utf-8'];
-  socket.end(`${head.join('\r\n')}\r\n\r\n${json}`, () => socket.destroy());
 }

@@ -82,6 +82,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       instanceStatus: forInstance,
       messageReceived: forInstance,
       messageStatus: forInstance,
+      messageChanged: forInstance,
       systemEvents: authenticated,
     },
   };

@@ -1,9 +1,13 @@
 import type { ReceivedMessage } from '../../src/sandbox/accounts.ts';
 import type { FaultRequest } from '../../src/sandbox/faults.ts';
+import type { KindBody } from '../../src/sandbox/message-kinds.ts';
 import { EVENT_WAIT_MS } from './budget.ts';
 
-/** A message as a sandbox phone received it: the control API's view, without the raw protobuf. */
-export type PhoneMessage = Omit<ReceivedMessage, 'message'>;
+/** A message as a sandbox phone received it: the control API's view, the content decoded as protobuf JSON. */
+export type PhoneMessage = Omit<ReceivedMessage, 'message'> & { content: Record<string, any> };
+
+/** The typed kinds a sandbox phone sends (src/sandbox/message-kinds.ts). */
+export type PhoneKind = Omit<KindBody, 'to'>;
 
 /** A group as `GET /sandbox/groups` lists it. */
 export interface SandboxGroup {
@@ -86,6 +90,16 @@ export class SandboxClient {
   /** Sends any message content as protobuf JSON (bytes as base64), as a modified client could. */
   async sendRaw(from: string, to: string, raw: Record<string, unknown>): Promise<string> {
     return (await this.call<{ id: string }>('POST', `/phones/${from}/messages`, { to, raw })).id;
+  }
+
+  /** A location, contacts, poll, reaction, edit, revoke, poll vote or reply, built as WhatsApp clients build them. */
+  async sendKind(from: string, to: string, kind: PhoneKind): Promise<string> {
+    return (await this.call<{ id: string }>('POST', `/phones/${from}/messages`, { to, ...kind })).id;
+  }
+
+  /** Presence and typing the phone's contacts' companions sent it. */
+  presences(phoneNumber: string): Promise<Array<{ from: string; kind: string; state: string }>> {
+    return this.call('GET', `/phones/${phoneNumber}/presences`);
   }
 
   /** The decrypted bytes of a media message the phone received. */

@@ -6,7 +6,7 @@ import { NUMBER_CHECK_MAX as MAX_CHECK, TEXT_MAX_LENGTH as MAX_TEXT } from './li
 import { NumberDirectory } from './number-directory.ts';
 import { normalizePhoneNumber, parseRecipient } from './recipients.ts';
 import type { NumberCheck, SendMediaInput, SendResult, SendTextInput } from './types.ts';
-import type { SessionSource, WhatsAppSession } from '../instances/index.ts';
+import { requireGroup, simulateTyping, type SessionSource, type WhatsAppSession } from '../instances/index.ts';
 
 
 export interface MessageSenderDeps {
@@ -88,7 +88,7 @@ export class MessageSender {
     const input = { to };
     const recipient = parseRecipient(input.to);
     if (recipient.kind === 'jid') {
-      if (recipient.jid.endsWith('@g.us')) await session.requireGroup(recipient.jid);
+      if (recipient.jid.endsWith('@g.us')) await requireGroup(session, recipient.jid);
       return { session, jid: recipient.jid };
     }
     const found = await session.withSocket((sock) => this.numbers.lookup(session.instanceId, [recipient.phoneNumber], (jids) => sock.onWhatsApp(...jids)));
@@ -107,7 +107,7 @@ export class MessageSender {
     send: (sock: WASocket, jid: string, options: { messageId: string }) => Promise<{ messageTimestamp?: unknown } | undefined>,
     chosenId?: string,
   ): Promise<SendResult> {
-    if (typingMs && typingMs > 0) await session.simulateTyping(jid, Math.min(typingMs, 60_000));
+    if (typingMs && typingMs > 0) await simulateTyping(session, jid, Math.min(typingMs, 60_000));
     return session.withSocket(async (sock) => {
       const messageId = chosenId ?? generateMessageIDV2(sock.user?.id);
       // Awaited before the write: the server's ack can arrive before Baileys' send promise resolves,

@@ -6,6 +6,7 @@ import type { MessageLedger } from './ledger.ts';
 import { toStoredMessage } from './ledger.ts';
 import { checkText, type MessageSender, type MessagingService } from './message-sender.ts';
 import { parseRecipient } from './recipients.ts';
+import type { SendPacer } from './send-pacer.ts';
 import type { MessageStatus, NumberCheck, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
 
 /** A stored send is settled for its caller once WhatsApp took it, or it failed or was cancelled. */
@@ -25,6 +26,8 @@ export interface SendQueueDeps {
   sendWaitMs: number;
   /** SEND_QUEUE_TTL_SECONDS: a send still QUEUED after this long fails with EXPIRED. */
   queueTtlSeconds: number;
+  /** Pacing against bans (SEND_RATE_PER_MINUTE, jitter, per-recipient gap): when each send may go. */
+  pacer: SendPacer;
 }
 
 /**
@@ -48,6 +51,8 @@ export class SendQueue implements MessagingService {
   readonly #handed = new Map<string, Set<number>>();
   #expiry: NodeJS.Timeout | undefined;
   #stopping = false;
+  /** Ends the workers' pacing waits when the queue stops. */
+  readonly #stopped = new AbortController();
 
   constructor(deps: SendQueueDeps) {
     this.#d = deps;
@@ -75,6 +80,7 @@ export class SendQueue implements MessagingService {
 
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.#stopped.abort();
     clearInterval(this.#expiry);
     for (const off of this.#offs.splice(0)) off();
     await Promise.all([...this.#workers.values()].map((w) => w.done));
@@ -162,6 +168,13 @@ export class SendQueue implements MessagingService {
         if (worker.again && !this.#stopping) continue;
         return;
       }
+      // Paced: wait for the instance's (and this chat's) turn, then look again, since the queue
+      // may have changed meanwhile (a cancel, an earlier row, the connection gone).
+      const wait = this.#d.pacer.waitMs(instanceId, next.chatJid);
+      if (wait > 0) {
+        await sleep(wait, this.#stopped.signal);
+        continue;
+      }
       if (!(await this.#sendOne(session, next))) return;
     }
   }
@@ -180,6 +193,7 @@ export class SendQueue implements MessagingService {
     try {
       const target = outbox.resolved ? { session, jid: row.chatJid } : await this.#d.sender.resolveTarget(session, outbox.to ?? row.chatJid);
       this.#handedSet(row.instanceId).add(row.seq);
+      this.#d.pacer.sent(row.instanceId, row.chatJid);
       await this.#d.sender.sendTextAs(target, row.content.text ?? '', row.waId, outbox.typingMs);
       return true;
     } catch (err) {
@@ -266,6 +280,20 @@ function outboundRow(instanceId: string, chatJid: string, waId: string, kind: st
     waTimestamp: new Date(),
     status: 'QUEUED',
   };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function checkKey(key: unknown): string | null {

@@ -62,6 +62,15 @@ export type MediaKind =
   /** A voice note (push-to-talk): Ogg/Opus audio only. */
   | 'VOICE';
 
+/** How a stored message changed. */
+export type MessageChangeKind =
+  /** Its author deleted it for everyone (webhook event MESSAGE_DELETED). */
+  | 'DELETED'
+  /** Its author edited it (webhook event MESSAGE_EDITED). */
+  | 'EDITED'
+  /** Its reactions or poll votes changed. */
+  | 'UPDATED';
+
 /** Which way a message went. */
 export type MessageDirection =
   /** Arrived over the instance's connection: from others, or from the account's own phone (`fromMe`). */
@@ -83,7 +92,9 @@ export type MessageKind =
   | 'LOCATION'
   /** Any other kind of message. */
   | 'OTHER'
-  /** An emoji reaction to another message. */
+  /** A poll (its votes are aggregated on it as `pollResults`). */
+  | 'POLL'
+  /** An emoji reaction to another message (also listed on that message as `reactions`). */
   | 'REACTION'
   /** A sticker. */
   | 'STICKER'
@@ -201,6 +212,10 @@ export type WebhookEvent =
   | 'INSTANCE_RESTRICTED'
   /** An instance changed status; `data` is the `instanceStatus` event. */
   | 'INSTANCE_STATUS'
+  /** The author of a stored message deleted it for everyone; `data` is the stored message (`history.deletedAt` set). */
+  | 'MESSAGE_DELETED'
+  /** The author of a stored message edited it; `data` is the stored message (the new `text`, the former ones in `history.edits`). */
+  | 'MESSAGE_EDITED'
   /** A message arrived (or was sent from the phone itself); `data` is the stored message as `messageReceived` has it, with its `cursor`. */
   | 'MESSAGE_RECEIVED'
   /** WhatsApp accepted a message this gateway sent; `data` is the stored message (status SENT). */
@@ -209,6 +224,30 @@ export type WebhookEvent =
   | 'MESSAGE_STATUS'
   /** A new QR code for linking; `data` holds `instanceId`, `code`, `pngDataUrl`, `expiresAt`. */
   | 'QR';
+
+export type KindContentFragment = { id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> };
+
+export type KindReceivedSubscriptionVariables = Exact<{
+  instanceId?: string | number | null | undefined;
+}>;
+
+
+export type KindReceivedSubscription = { messageReceived: { id: string, type: MessageKind, text: string | null, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, sender: { jid: string, phoneNumber: string | null }, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null } };
+
+export type KindMessageQueryVariables = Exact<{
+  instanceId: string | number;
+  id: string | number;
+}>;
+
+
+export type KindMessageQuery = { message: { id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> } | null };
+
+export type MessageChangedSubscriptionVariables = Exact<{
+  instanceId?: string | number | null | undefined;
+}>;
+
+
+export type MessageChangedSubscription = { messageChanged: { kind: MessageChangeKind, message: { id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> } } };
 
 export type InstanceFieldsFragment = { id: string, name: string, status: InstanceStatus, phoneNumber: string | null, jid: string | null, lid: string | null, pushName: string | null, reconnectAttempts: number, lastError: string | null, connectedAt: string | null, createdAt: string, qr: { code: string, expiresAt: string } | null };
 
@@ -516,6 +555,63 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const KindContentFragmentDoc = new TypedDocumentString(`
+    fragment KindContent on Message {
+  id
+  cursor
+  direction
+  type
+  text
+  fromMe
+  location {
+    latitude
+    longitude
+    name
+    address
+    live
+  }
+  contacts {
+    displayName
+    vcard
+    phoneNumbers
+  }
+  reaction {
+    emoji
+    targetId
+  }
+  poll {
+    question
+    options
+    selectableCount
+  }
+  quoted {
+    id
+    senderJid
+    text
+  }
+  mentions
+  forwarded
+  viewOnce
+  ephemeral
+  reactions {
+    emoji
+    senderJid
+    at
+  }
+  pollResults {
+    option
+    votes
+    voters
+  }
+  edited
+  editHistory {
+    text
+    replacedAt
+  }
+  deleted
+  deletedAt
+}
+    `, {"fragmentName":"KindContent"}) as unknown as TypedDocumentString<KindContentFragment, unknown>;
 export const InstanceFieldsFragmentDoc = new TypedDocumentString(`
     fragment InstanceFields on Instance {
   id
@@ -569,6 +665,174 @@ export const WebhookFieldsFragmentDoc = new TypedDocumentString(`
   updatedAt
 }
     `, {"fragmentName":"WebhookFields"}) as unknown as TypedDocumentString<WebhookFieldsFragment, unknown>;
+export const KindReceivedDocument = new TypedDocumentString(`
+    subscription KindReceived($instanceId: ID) {
+  messageReceived(instanceId: $instanceId) {
+    id
+    type
+    text
+    sender {
+      jid
+      phoneNumber
+    }
+    location {
+      latitude
+      longitude
+      name
+      address
+      live
+    }
+    contacts {
+      displayName
+      vcard
+      phoneNumbers
+    }
+    reaction {
+      emoji
+      targetId
+    }
+    poll {
+      question
+      options
+      selectableCount
+    }
+    quoted {
+      id
+      senderJid
+      text
+    }
+    mentions
+    forwarded
+    viewOnce
+    ephemeral
+  }
+}
+    `) as unknown as TypedDocumentString<KindReceivedSubscription, KindReceivedSubscriptionVariables>;
+export const KindMessageDocument = new TypedDocumentString(`
+    query KindMessage($instanceId: ID!, $id: ID!) {
+  message(instanceId: $instanceId, id: $id) {
+    ...KindContent
+  }
+}
+    fragment KindContent on Message {
+  id
+  cursor
+  direction
+  type
+  text
+  fromMe
+  location {
+    latitude
+    longitude
+    name
+    address
+    live
+  }
+  contacts {
+    displayName
+    vcard
+    phoneNumbers
+  }
+  reaction {
+    emoji
+    targetId
+  }
+  poll {
+    question
+    options
+    selectableCount
+  }
+  quoted {
+    id
+    senderJid
+    text
+  }
+  mentions
+  forwarded
+  viewOnce
+  ephemeral
+  reactions {
+    emoji
+    senderJid
+    at
+  }
+  pollResults {
+    option
+    votes
+    voters
+  }
+  edited
+  editHistory {
+    text
+    replacedAt
+  }
+  deleted
+  deletedAt
+}`) as unknown as TypedDocumentString<KindMessageQuery, KindMessageQueryVariables>;
+export const MessageChangedDocument = new TypedDocumentString(`
+    subscription MessageChanged($instanceId: ID) {
+  messageChanged(instanceId: $instanceId) {
+    kind
+    message {
+      ...KindContent
+    }
+  }
+}
+    fragment KindContent on Message {
+  id
+  cursor
+  direction
+  type
+  text
+  fromMe
+  location {
+    latitude
+    longitude
+    name
+    address
+    live
+  }
+  contacts {
+    displayName
+    vcard
+    phoneNumbers
+  }
+  reaction {
+    emoji
+    targetId
+  }
+  poll {
+    question
+    options
+    selectableCount
+  }
+  quoted {
+    id
+    senderJid
+    text
+  }
+  mentions
+  forwarded
+  viewOnce
+  ephemeral
+  reactions {
+    emoji
+    senderJid
+    at
+  }
+  pollResults {
+    option
+    votes
+    voters
+  }
+  edited
+  editHistory {
+    text
+    replacedAt
+  }
+  deleted
+  deletedAt
+}`) as unknown as TypedDocumentString<MessageChangedSubscription, MessageChangedSubscriptionVariables>;
 export const InstancesDocument = new TypedDocumentString(`
     query Instances {
   instances {
