@@ -114,7 +114,7 @@ describe('logins', () => {
   });
 
   // The first wait is 10 s: however slowly a loaded box sends the sixth login, it falls inside it.
-  it('slow down after five failures for one account, from any address, GraphQL and REST together, and let the owner in after the wait', { timeout: 90_000 }, async () => {
+  it('slow down after five failures for one account, from any address, GraphQL and REST together, and let the owner in after the wait', { timeout: 240_000 }, async () => {
     const password = 'victim-password-123';
     await gw.createUserToken('victim');
     // Five wrong guesses from five addresses, so no per-address quota is involved.
