@@ -60,6 +60,8 @@ const DEFAULT: Record<DomainErrorCode, Mapping> = {
   INVALID_RECIPIENT: (e) => m(400, 'Invalid phone number', 'INVALID_PHONE', e.message),
   RECIPIENT_NOT_ON_WHATSAPP: m(400, 'Phone number is not registered on WhatsApp', 'PHONE_NOT_REGISTERED', 'Please check the number or ask recipient to install WhatsApp'),
   GROUP_NOT_FOUND: (e) => m(404, 'Group not found', 'GROUP_NOT_FOUND', e.message),
+  NOT_GROUP_ADMIN: (e) => m(403, 'Only group admins may do that', 'NOT_GROUP_ADMIN', e.message),
+  INVITE_CODE_INVALID: (e) => m(400, 'Invalid invite code', 'INVITE_CODE_INVALID', e.message),
   VALIDATION_FAILED: (e) => m(400, e.message, 'VALIDATION_ERROR'),
   SEND_FAILED: (e) => m(500, 'Failed to send message', 'SEND_FAILED', e.message),
   MEDIA_TOO_LARGE: (e) => m(400, 'File too large', 'FILE_TOO_LARGE', e.message),

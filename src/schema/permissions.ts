@@ -54,6 +54,9 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       // Webhook fields check the webhook's instance in the service (a webhook id is not an instance id).
       webhooks: authenticated,
       webhookDeliveries: authenticated,
+      groups: forInstance,
+      group: forInstance,
+      groupInviteLink: forInstance,
     },
     Mutation: {
       login: limits.login,
@@ -76,6 +79,12 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       updateWebhook: authenticated,
       deleteWebhook: authenticated,
       replayWebhookDeliveries: authenticated,
+      createGroup: forInstance,
+      updateGroup: forInstance,
+      updateGroupParticipants: forInstance,
+      revokeGroupInviteLink: forInstance,
+      joinGroup: forInstance,
+      leaveGroup: forInstance,
     },
     Subscription: {
       qrCode: forInstance,
@@ -84,6 +93,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       messageStatus: forInstance,
       messageChanged: forInstance,
       systemEvents: authenticated,
+      groupEvents: forInstance,
     },
   };
 }

@@ -5,7 +5,7 @@ import { buildMediaContent, checkMediaInput, resolveMediaType, stageMedia } from
 import { NUMBER_CHECK_MAX as MAX_CHECK, TEXT_MAX_LENGTH as MAX_TEXT } from './limits.ts';
 import { NumberDirectory } from './number-directory.ts';
 import { normalizePhoneNumber, parseRecipient } from './recipients.ts';
-import type { NumberCheck, SendMediaInput, SendResult, SendTextInput } from './types.ts';
+import type { NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput } from './types.ts';
 import { requireGroup, simulateTyping, type SessionSource, type WhatsAppSession } from '../instances/index.ts';
 
 
@@ -51,6 +51,12 @@ export class MessageSender {
   /** A text under a WhatsApp id chosen earlier (the send queue's sends and re-sends). */
   sendTextAs(target: { session: WhatsAppSession; jid: string }, text: string, messageId: string, typingMs?: number): Promise<SendResult> {
     return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options), messageId);
+  }
+
+  /** A media file kept in the outbox, under a WhatsApp id chosen earlier (the send queue's media sends). */
+  sendMediaFileAs(target: { session: WhatsAppSession; jid: string }, file: OutboxMedia & { path: string }, messageId: string, typingMs?: number): Promise<SendResult> {
+    const content = buildMediaContent(file.kind, { path: file.path, suggestedName: undefined }, file.type, file.caption ?? undefined, file.fileName ?? undefined);
+    return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options), messageId);
   }
 
   /** The recipient's JID (checked to be on WhatsApp, or a group the account is in) for an online session. */

@@ -1,4 +1,5 @@
 import type { MediaSource, SendMediaKind } from './media/media-sender.ts';
+import type { Sniffed } from './media/sniff.ts';
 
 export type { MediaSource, SendMediaKind };
 
@@ -185,6 +186,16 @@ export interface SendMediaInput {
   typingMs?: number;
   /** The same key on the same instance returns the first call's message and never sends again. */
   idempotencyKey?: string;
+}
+
+/** A queued media send as its row keeps it (`content.outbox.media`): enough to send the kept file again. */
+export interface OutboxMedia {
+  /** The file's name in the media outbox (DATA_DIR/outbox). */
+  file: string;
+  kind: SendMediaKind;
+  type: Sniffed;
+  caption: string | null;
+  fileName: string | null;
 }
 
 export interface SendResult {
