@@ -75,6 +75,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       sendText: and(forInstance, limits.send),
       sendMedia: and(forInstance, limits.send),
       markRead: forInstance,
+      resumeInstanceQueue: forInstance,
       createWebhook: forInstance,
       updateWebhook: authenticated,
       deleteWebhook: authenticated,
