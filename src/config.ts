@@ -115,6 +115,9 @@ const VARIABLES = {
   MESSAGE_RETENTION_DAYS: integer(0, 36_500).default(90),
   SEND_WAIT_MS: integer(0, 300_000).default(15_000),
   SEND_QUEUE_TTL_SECONDS: integer(1, 30 * 86_400).default(3_600),
+  SEND_RATE_PER_MINUTE: integer(1, 1_000_000).default(60),
+  SEND_JITTER_MS: integer(0, 600_000).default(1_000),
+  SEND_MIN_GAP_PER_RECIPIENT_MS: integer(0, 3_600_000).default(3_000),
 };
 
 type Variable = keyof typeof VARIABLES;
@@ -218,6 +221,8 @@ const models = (terminal: Terminal) => ({
   /** Sending media: per-kind size limits (bytes), where uploads are staged, and URL fetching rules. */
   media: concern(['DATA_DIR', 'MAX_IMAGE_MB', 'MAX_VIDEO_MB', 'MAX_AUDIO_MB', 'MAX_DOCUMENT_MB', 'MEDIA_ALLOW_PRIVATE_URLS', 'MEDIA_FETCH_TIMEOUT_MS'], (e) => ({
     tmpDir: join(dataDirOf(e), 'tmp'),
+    /** Files of queued media sends, kept until the send settles (same file system as tmpDir: moved, not copied). */
+    outboxDir: join(dataDirOf(e), 'outbox'),
     limits: { image: e.MAX_IMAGE_MB * MB, video: e.MAX_VIDEO_MB * MB, audio: e.MAX_AUDIO_MB * MB, document: e.MAX_DOCUMENT_MB * MB },
     url: { allowPrivate: e.MEDIA_ALLOW_PRIVATE_URLS, timeoutMs: e.MEDIA_FETCH_TIMEOUT_MS, maxRedirects: 5 },
   })),
@@ -235,13 +240,15 @@ const models = (terminal: Terminal) => ({
     doubleWrapIncoming: e.LEGACY_DOUBLE_WRAP_INCOMING,
   })),
   /** The message ledger and its send queue. */
-  messages: concern(['MESSAGE_RETENTION_DAYS', 'SEND_WAIT_MS', 'SEND_QUEUE_TTL_SECONDS'], (e) => ({
+  messages: concern(['MESSAGE_RETENTION_DAYS', 'SEND_WAIT_MS', 'SEND_QUEUE_TTL_SECONDS', 'SEND_RATE_PER_MINUTE', 'SEND_JITTER_MS', 'SEND_MIN_GAP_PER_RECIPIENT_MS'], (e) => ({
     /** Stored messages older than this many days are pruned; 0 keeps them forever. */
     retentionDays: e.MESSAGE_RETENTION_DAYS,
     /** How long a send mutation waits for WhatsApp's server ack before answering with the message as it is. */
     sendWaitMs: e.SEND_WAIT_MS,
     /** A send still QUEUED (instance not back online) after this long fails with EXPIRED. */
     queueTtlSeconds: e.SEND_QUEUE_TTL_SECONDS,
+    /** Pacing against bans: each instance's queue sends at most this fast, with jitter, and spaces sends to one chat. */
+    pacing: { ratePerMinute: e.SEND_RATE_PER_MINUTE, jitterMs: e.SEND_JITTER_MS, minGapPerRecipientMs: e.SEND_MIN_GAP_PER_RECIPIENT_MS },
   })),
   /** Delivery of `incoming_message` to each instance's webhook. */
   webhooks: concern(

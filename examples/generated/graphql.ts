@@ -37,7 +37,9 @@ export type MessageKind =
   | 'LOCATION'
   /** Any other kind of message. */
   | 'OTHER'
-  /** An emoji reaction to another message. */
+  /** A poll (its votes are aggregated on it as `pollResults`). */
+  | 'POLL'
+  /** An emoji reaction to another message (also listed on that message as `reactions`). */
   | 'REACTION'
   /** A sticker. */
   | 'STICKER'

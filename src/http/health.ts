@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Orm } from '../db/orm.ts';
-import type { RestoreProgress } from '../services/instances/instance-registry.ts';
+import type { RestoreProgress } from '../services/instances/index.ts';
 import { VERSION } from '../services/shared/version.ts';
 
 export type Phase = 'starting' | 'ready' | 'stopping';

@@ -18,6 +18,24 @@ export interface LegacyIncomingPayload {
    * the API) and streams the decrypted file.
    */
   media?: { kind: string; mime_type: string; size: number | null; file_name: string | null; caption: string | null; download_path: string };
+  /**
+   * Added by wamux, only on the kinds SUDEVWA did not know (it sent them with an empty `message`):
+   * a location, shared contacts, a reaction or a poll. Text and media payloads are unchanged.
+   */
+  location?: { latitude: number; longitude: number; name: string | null; address: string | null; live: boolean };
+  contacts?: Array<{ display_name: string; vcard: string; phone_numbers: string[] }>;
+  reaction?: { emoji: string; message_id: string };
+  poll?: { question: string; options: string[]; selectable_count: number };
+}
+
+/** The keys new kinds add (snake_case like the rest of the payload). */
+function newKindKeys(m: IncomingMessage): Partial<LegacyIncomingPayload> {
+  const d = m.details ?? {};
+  if (m.type === 'LOCATION' && d.location) return { location: d.location };
+  if (m.type === 'CONTACT' && d.contacts) return { contacts: d.contacts.map((c) => ({ display_name: c.displayName, vcard: c.vcard, phone_numbers: c.phoneNumbers })) };
+  if (m.type === 'REACTION' && d.reaction) return { reaction: { emoji: d.reaction.emoji, message_id: d.reaction.targetId } };
+  if (m.type === 'POLL' && d.poll) return { poll: { question: d.poll.question, options: d.poll.options, selectable_count: d.poll.selectableCount } };
+  return {};
 }
 
 export function legacyIncomingPayload(m: IncomingMessage): LegacyIncomingPayload {
@@ -42,6 +60,7 @@ export function legacyIncomingPayload(m: IncomingMessage): LegacyIncomingPayload
           },
         }
       : {}),
+    ...newKindKeys(m),
   };
 }
 

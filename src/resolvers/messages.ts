@@ -1,7 +1,7 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { builder, type Context } from '../schema/builder.ts';
-import { MessageDirectionEnum, MessageStatusEnum, MessageStatusEventType, MessageType } from '../schema/stored-message.ts';
+import { MessageChangeEventType, MessageDirectionEnum, MessageStatusEnum, MessageStatusEventType, MessageType } from '../schema/stored-message.ts';
 import type { StoredMessage } from '../services/messaging/index.ts';
 import { validationFailed } from '../services/shared/index.ts';
 import { liveStream, readAfterSubscribing } from './live-stream.ts';
@@ -97,6 +97,18 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, { instanceId }, ctx) => {
       if (!instanceId) return liveStream(ctx.events.subscribe('messageStatus'), { signal: ctx.shutdown, allow: (e) => ctx.access!.sees(e.instanceId) });
       const source = ctx.events.subscribe('messageStatus', (e) => e.instanceId === instanceId);
+      await readAfterSubscribing(source, () => ctx.instances.get(instanceId));
+      return liveStream(source, { signal: ctx.shutdown });
+    },
+    resolve: (event) => event,
+  }),
+  messageChanged: t.field({
+    type: MessageChangeEventType,
+    description: 'Stored messages edited or deleted by their author, or whose reactions or poll votes changed, of one instance or of every instance you may see.',
+    args: { instanceId: t.arg.id({ description: 'The instance; all instances when omitted.' }) },
+    subscribe: async (_root, { instanceId }, ctx) => {
+      const source = ctx.events.subscribe('messageChanged', (e) => !instanceId || e.message.instanceId === instanceId);
+      if (!instanceId) return liveStream(source, { signal: ctx.shutdown, allow: (e) => ctx.access!.sees(e.message.instanceId) });
       await readAfterSubscribing(source, () => ctx.instances.get(instanceId));
       return liveStream(source, { signal: ctx.shutdown });
     },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Phone, ReceivedMessage } from './accounts.ts';
 import type { Group } from './groups.ts';
 import { SandboxError } from './errors.ts';
+import { buildKindMessage, decoded, kindBodies } from './message-kinds.ts';
 import { proto } from './wa.ts';
 import type { WhatsAppSandbox } from './sandbox.ts';
 
@@ -21,6 +22,8 @@ const messageBody = z.union([
   // Any message content as protobuf JSON (bytes as base64): what a modified or hostile client could
   // send, e.g. media whose url or directPath points somewhere else.
   z.object({ to: z.string().min(1), raw: z.record(z.string(), z.unknown()) }),
+  // Typed kinds (direct chats): location, contacts, poll, reaction, edit, revoke, poll vote, reply.
+  ...kindBodies,
 ]);
 const phoneNumber = z.union([z.string(), z.number()]).transform(String);
 const groupBody = z.object({
@@ -32,6 +35,13 @@ const groupBody = z.object({
   addressingMode: z.enum(['lid', 'pn']).optional(),
   jidStyle: z.enum(['new', 'legacy']).optional(),
 });
+const groupChangeBody = z.union([
+  z.object({ by: phoneNumber, subject: z.string() }),
+  z.object({ by: phoneNumber, description: z.string().nullable() }),
+  z.object({ by: phoneNumber, setting: z.enum(['announcement', 'not_announcement', 'locked', 'unlocked']) }),
+  z.object({ by: phoneNumber, leave: z.literal(true) }),
+  z.object({ by: phoneNumber, action: z.enum(['add', 'remove', 'promote', 'demote']), participants: z.array(phoneNumber).min(1) }),
+]);
 const faultBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('drop'), phoneNumber: z.string().optional() }),
   z.object({ kind: z.literal('stream-error'), code: z.number().int().optional(), phoneNumber: z.string().optional() }),
@@ -62,12 +72,16 @@ const groupView = (sandbox: WhatsAppSandbox) => (g: Group) => ({
   owner: g.owner,
   creation: g.creation,
   addressingMode: g.addressingMode,
+  announce: !!g.announce,
+  locked: !!g.locked,
+  inviteCode: g.inviteCode ?? null,
   participants: g.participants.map((p) => {
     const phone = sandbox.phone(p.phoneNumber);
     return { phoneNumber: p.phoneNumber, jid: phone.jid, lid: phone.lidJid, role: p.role };
   }),
 });
-const messageView = ({ message: _raw, ...m }: ReceivedMessage) => m;
+/** What the phone received, summarised, with the decrypted content as protobuf JSON (`content`). */
+const messageView = ({ message, ...m }: ReceivedMessage) => ({ ...m, content: decoded(message) });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
@@ -126,7 +140,9 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
         ? await sandbox.sendText(req.params.phone, body.to, body.text)
         : 'media' in body
           ? await sandbox.sendMedia(req.params.phone, body.to, body.media)
-          : await sandbox.sendMessage(req.params.phone, body.to, rawMessage(body.raw));
+          : 'raw' in body
+            ? await sandbox.sendMessage(req.params.phone, body.to, rawMessage(body.raw))
+            : await sandbox.sendMessage(req.params.phone, body.to, buildKindMessage(sandbox.phone(req.params.phone), sandbox.phone(body.to.split('@')[0]!), body));
     return reply.status(201).send({ id });
   });
 
@@ -143,6 +159,9 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
     const { messageIds } = parse(z.object({ messageIds: z.array(z.string().min(1)).min(1) }), req.body);
     return { read: sandbox.markRead(req.params.phone, messageIds) };
   });
+
+  // Presence and typing (chatstate) the phone's contacts' companions sent it.
+  app.get<{ Params: { phone: string } }>('/phones/:phone/presences', async (req) => sandbox.presences(req.params.phone));
 
   app.post<{ Params: { phone: string } }>('/phones/:phone/presence', async (req) => {
     const { state, to } = parse(z.object({ state: z.string(), to: z.string().optional() }), req.body);
@@ -161,6 +180,24 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
   });
 
   app.get('/groups', async () => sandbox.groups().map(groupView(sandbox)));
+
+  // A member phone changes a group (subject, description, a setting, members, or leaves it).
+  app.post<{ Params: { jid: string } }>('/groups/:jid/changes', async (req) => {
+    const { by, ...change } = parse(groupChangeBody, req.body);
+    return sandbox.changeGroup(req.params.jid, by, change);
+  });
+
+  app.post<{ Params: { jid: string } }>('/groups/:jid/invite', async (req) => {
+    const { by } = parse(z.object({ by: phoneNumber }), req.body);
+    return { code: sandbox.groupInviteCode(req.params.jid, by) };
+  });
+
+  app.post<{ Params: { phone: string } }>('/phones/:phone/join', async (req) => {
+    const { code } = parse(z.object({ code: z.string().min(1) }), req.body);
+    return { jid: sandbox.joinGroup(req.params.phone, code).jid };
+  });
+
+  app.get<{ Params: { phone: string } }>('/phones/:phone/group-events', async (req) => sandbox.groupEvents(req.params.phone));
 
   app.post('/faults', async (req) => sandbox.fault(parse(faultBody, req.body)));
 

@@ -1,6 +1,7 @@
 import type { Contact, MediaInfo, MessageKind, NumberCheck, SendResult, StoredMessage } from '../services/messaging/index.ts';
 import { mediaDownloadPath } from '../http/media-download.route.ts';
 import { builder } from './builder.ts';
+import { contentFields } from './message-content.ts';
 import './scalars.ts';
 
 const KIND_DESCRIPTIONS: Record<MessageKind, string> = {
@@ -13,7 +14,8 @@ const KIND_DESCRIPTIONS: Record<MessageKind, string> = {
   STICKER: 'A sticker.',
   LOCATION: 'A static or live location.',
   CONTACT: 'One or more shared contacts (vCards).',
-  REACTION: 'An emoji reaction to another message.',
+  REACTION: 'An emoji reaction to another message (also listed on that message as `reactions`).',
+  POLL: 'A poll (its votes are aggregated on it as `pollResults`).',
   OTHER: 'Any other kind of message.',
 };
 
@@ -71,6 +73,7 @@ export const IncomingMessageType = builder.objectRef<StoredMessage>('IncomingMes
     text: t.exposeString('text', { nullable: true, description: 'The text: the body of a text message or the caption of a media message.' }),
     timestamp: t.expose('timestamp', { type: 'DateTime', description: 'When the sender sent it.' }),
     media: t.field({ type: MessageMediaType, nullable: true, description: 'The file of a media message (image, video, audio, voice note, document, sticker); null otherwise.', resolve: receivedFile }),
+    ...contentFields(t),
   }),
 });
 

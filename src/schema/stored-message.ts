@@ -1,5 +1,6 @@
-import type { MessageDirection, MessageStatus, MessageStatusEvent, StoredMessage } from '../services/messaging/index.ts';
+import type { MessageChangedEvent, MessageDirection, MessageStatus, MessageStatusEvent, StoredMessage } from '../services/messaging/index.ts';
 import { builder } from './builder.ts';
+import { contentFields } from './message-content.ts';
 import { ContactType, MessageKindEnum, MessageMediaType, receivedFile, SendMediaResultType, SendTextResultType } from './message.ts';
 
 const STATUS_DESCRIPTIONS: Record<MessageStatus, string> = {
@@ -73,6 +74,7 @@ export const MessageType = builder.objectRef<StoredMessage>('Message').implement
     }),
     idempotencyKey: t.exposeString('idempotencyKey', { nullable: true, description: 'The key the send was made with, if any.' }),
     storedAt: t.expose('storedAt', { type: 'DateTime', description: 'When the ledger stored it.' }),
+    ...contentFields(t),
   }),
 });
 
@@ -96,3 +98,22 @@ for (const result of [SendTextResultType, SendMediaResultType]) {
     }),
   );
 }
+
+type MessageChangeKind = MessageChangedEvent['kind'];
+
+export const MessageChangeKindEnum = builder.enumType('MessageChangeKind', {
+  description: 'How a stored message changed.',
+  values: {
+    EDITED: { description: 'Its author edited it (webhook event MESSAGE_EDITED).' },
+    DELETED: { description: 'Its author deleted it for everyone (webhook event MESSAGE_DELETED).' },
+    UPDATED: { description: 'Its reactions or poll votes changed.' },
+  } satisfies Record<MessageChangeKind, { description: string }>,
+});
+
+export const MessageChangeEventType = builder.objectRef<MessageChangedEvent>('MessageChangeEvent').implement({
+  description: 'A stored message changed after it was sent or received.',
+  fields: (t) => ({
+    kind: t.field({ type: MessageChangeKindEnum, description: 'What changed.', resolve: (e) => e.kind }),
+    message: t.field({ type: MessageType, description: 'The message as stored after the change.', resolve: (e) => e.message }),
+  }),
+});

@@ -8,8 +8,12 @@ const WEBHOOK_EVENT_DESCRIPTIONS: Record<WebhookEventName, string> = {
   MESSAGE_RECEIVED: 'A message arrived (or was sent from the phone itself); `data` is the stored message as `messageReceived` has it, with its `cursor`.',
   MESSAGE_SENT: 'WhatsApp accepted a message this gateway sent; `data` is the stored message (status SENT).',
   MESSAGE_STATUS: 'A stored message changed status (queued, sent, delivered, read, played, failed, …); `data` holds `instanceId`, `messageId`, `status`, `at` and the stored `message`.',
+  MESSAGE_EDITED: 'The author of a stored message edited it; `data` is the stored message (the new `text`, the former ones in `history.edits`).',
+  MESSAGE_DELETED: 'The author of a stored message deleted it for everyone; `data` is the stored message (`history.deletedAt` set).',
   INSTANCE_STATUS: 'An instance changed status; `data` is the `instanceStatus` event.',
   QR: 'A new QR code for linking; `data` holds `instanceId`, `code`, `pngDataUrl`, `expiresAt`.',
+  GROUP_PARTICIPANTS_UPDATED: 'Members of a group the instance is in were added, removed (or left), promoted or demoted; `data` is the `groupEvents` event.',
+  GROUP_UPDATED: "A group's subject, description, settings or invite link changed, or the instance was put in a new group; `data` is the `groupEvents` event.",
   INSTANCE_RESTRICTED: "WhatsApp restricted the instance's account and its sends are paused; `data` holds `instanceId`, `message`, `at`.",
 };
 

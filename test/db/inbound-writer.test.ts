@@ -1,21 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { encryptedCodec } from '../../src/db/auth-value.codec.ts';
 import { InboundWriter } from '../../src/db/inbound-writer.ts';
 import { InstanceRepository } from '../../src/db/instance.repository.ts';
 import { MessageRepository, type NewMessage } from '../../src/db/message.repository.ts';
 import { initOrm } from '../../src/db/orm.ts';
-import { createLoggedTestOrm, type LoggedTestOrm } from '../helpers/db.ts';
+import { useLoggedTestOrm } from '../helpers/db.ts';
 import { eventually } from '../helpers/rest-client.ts';
 
 // The group commit of received messages: one statement for what arrives together.
-let db: LoggedTestOrm;
+const db = useLoggedTestOrm();
 let repo: MessageRepository;
-beforeAll(async () => {
-  db = await createLoggedTestOrm();
+beforeAll(() => {
   repo = new MessageRepository(db.orm, encryptedCodec(randomBytes(32)));
 });
-afterAll(() => db?.close());
 
 const newInstance = async () => (await new InstanceRepository(db.orm).create({ name: `iw-${randomUUID()}` })).id;
 const inserts = (from: number) => db.queries.slice(from).filter((q) => /\] insert into "message"/.test(q)).length;
@@ -101,7 +99,7 @@ describe('InboundWriter', () => {
         resolved.add(waId);
         return r;
       });
-    const locker = await initOrm(db.database, { logger: () => {} });
+    const locker = await initOrm({ kind: 'postgresql', url: db.orm.config.get('clientUrl')! }, { logger: () => {} });
     try {
       const writes = await locker.em.fork().transactional(async (tx) => {
         await tx.getConnection().execute('lock table "message" in exclusive mode', [], 'run', tx.getTransactionContext());

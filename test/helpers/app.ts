@@ -19,6 +19,7 @@ import { provisionTestDatabase } from './db.ts';
 import { HttpGraphQLClient, WsGraphQLClient } from './graphql-client.ts';
 import { SandboxClient } from './sandbox-client.ts';
 import { EVENT_WAIT_MS } from './budget.ts';
+import { NO_PACING } from './gateway-process.ts';
 
 /** Where one gateway keeps its state: DATA_DIR (sandbox state) plus its database. Reusable across restarts. */
 export interface TestStorage {
@@ -100,6 +101,7 @@ export async function startTestGateway(options: { storage?: TestStorage; env?: R
       RATE_LIMIT_BURST: '10000',
       LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
       SEND_RATE_LIMIT_PER_MINUTE: '10000',
+      ...NO_PACING,
       ...storage.secrets,
       ...options.env,
     }),

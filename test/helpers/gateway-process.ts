@@ -18,6 +18,9 @@ export interface GatewayProcess {
   url(): Promise<string>;
 }
 
+/** The send queue's anti-ban pacing, off: tests send as fast as the gateway goes (its own test sets it). */
+export const NO_PACING = { SEND_RATE_PER_MINUTE: '1000000', SEND_JITTER_MS: '0', SEND_MIN_GAP_PER_RECIPIENT_MS: '0' };
+
 /**
  * The README's start command as an operator runs it: `./wamux start` in its own process, on
  * embedded PGlite in `dataDir`, logs as JSON on stdout (no TTY). Never reused across tests.
@@ -26,7 +29,7 @@ export function spawnGateway(dataDir: string, env: Record<string, string> = {}, 
   const { DATABASE_URL: _db, ...inherited } = process.env;
   const child = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
-    env: { ...inherited, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', WA_SANDBOX: 'true', LOG_LEVEL: 'info', ADMIN_PASSWORD: 'process-test-password', ...env },
+    env: { ...inherited, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', WA_SANDBOX: 'true', LOG_LEVEL: 'info', ADMIN_PASSWORD: 'process-test-password', ...NO_PACING, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Array<Record<string, unknown>> = [];

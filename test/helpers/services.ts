@@ -54,7 +54,7 @@ export function startServices(options: {
     restore: { concurrency: 4, staggerMs: 0 },
     waWebSocketUrl: options.waWebSocketUrl,
     saveMedia: (ref) => receivedMedia.save(ref),
-    receive: async (message) => void (await ledger.recordInbound(message)),
+    receive: (inbound) => ledger.receive(inbound),
     onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
     ...(options.authCodec ? { authCodec: options.authCodec } : {}),
     ...(options.health ? { health: options.health } : {}),

@@ -168,8 +168,11 @@ export class AuthService {
     if (stored) await this.accounts.revokeFamily(stored.family);
   }
 
-  /** `Authorization: Bearer <jwt | api key>` → who is calling. Throws UNAUTHENTICATED for a bad credential. */
-  async authenticate(bearer: string): Promise<Principal> {
+  /**
+   * A token (JWT access token or API key, the bearer's value) → its principal. Throws UNAUTHENTICATED
+   * for a bad one. Transports do not call this: they go through `authenticate()` (authenticate.ts).
+   */
+  async verifyToken(bearer: string): Promise<Principal> {
     const token = bearer.trim();
     if (isApiKey(token)) {
       const key = await this.accounts.findApiKeyByHash(hashToken(token));

@@ -8,20 +8,16 @@ import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts'
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
 import type { InstanceService, SessionSource } from './instance.service.ts';
-import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, type GroupInfo, type IncomingMessage, type KnownContact, type StatusReport } from '../messaging/index.ts';
+import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, type GroupInfo, type Inbound, type KnownContact, type StatusReport } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
 import { checkLabelChanges, checkNewInstance } from './instance-input.ts';
 import type { HealthPolicy, SessionHealth } from './session-health.ts';
 import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
+import { restoreEach, type RestoreProgress } from './instance-restore.ts';
+import { startSessionRounds } from './session-rounds.ts';
+import { listGroups } from './session-queries.ts';
+import { toInstanceView } from './instance-view.ts';
 import type { Metrics } from '../shared/metrics.ts';
-
-/** The boot-time restore: stored instances started so far (`done` counts failures too). */
-export interface RestoreProgress {
-  total: number;
-  done: number;
-  failed: number;
-  finished: boolean;
-}
 
 export interface RegistryDeps {
   orm: Orm;
@@ -36,7 +32,7 @@ export interface RegistryDeps {
    * Stores a received message in the ledger, which publishes it when it is new. Awaited before
    * Baileys sends the delivery receipt (see WhatsAppSession).
    */
-  receive(message: IncomingMessage): Promise<void>;
+  receive(message: Inbound): Promise<void>;
   /** WhatsApp's acks and receipts for this instance's stored messages. */
   onStatus(instanceId: string, report: StatusReport): void;
   /** Where Baileys connects (the sandbox in sandbox mode); WhatsApp itself when unset. */
@@ -47,15 +43,6 @@ export interface RegistryDeps {
   metrics?: Metrics;
   /** Health thresholds (see HealthMonitor); tests shorten them. */
   health?: Partial<HealthPolicy> & { checkEveryMs?: number };
-}
-
-/**
- * A stored status without a live session in this process. Only a session of this process can be
- * connected, so a row still reading ONLINE or RECONNECTING (left by the previous run, before restore
- * reaches it) is shown as CONNECTING, never as a connection that is not there.
- */
-function storedStatus(status: InstanceStatus): InstanceStatus {
-  return status === 'ONLINE' || status === 'RECONNECTING' ? 'CONNECTING' : status;
 }
 
 /**
@@ -73,8 +60,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   private readonly lastStatus = new Map<string, InstanceStatus>();
   /** One queue for every instance's Signal key writes: concurrent ratchet steps share statements. */
   private readonly keyWriter: KeyWriter;
-  private readonly heartbeat: NodeJS.Timeout;
-  private readonly healthCheck: NodeJS.Timeout;
+  private readonly stopRounds: () => void;
   private restoring: Promise<void> | undefined;
   private readonly restoreState: RestoreProgress = { total: 0, done: 0, failed: 0, finished: false };
   private stopping: Promise<void> | undefined;
@@ -93,16 +79,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
           metrics.keyWriteSeconds.observe(seconds);
         }),
     );
-    // One timer for all instances, not one per instance.
-    this.heartbeat = setInterval(() => {
-      for (const s of this.sessions.values()) void s.heartbeat();
-    }, deps.whatsapp.presenceHeartbeatSeconds * 1000);
-    this.heartbeat.unref();
-    // Likewise one timer for every session's health check (unacknowledged sends).
-    this.healthCheck = setInterval(() => {
-      for (const s of this.sessions.values()) s.checkHealth();
-    }, deps.health?.checkEveryMs ?? 5_000);
-    this.healthCheck.unref();
+    this.stopRounds = startSessionRounds(this.sessions, { heartbeatMs: deps.whatsapp.presenceHeartbeatSeconds * 1000, healthCheckMs: deps.health?.checkEveryMs ?? 5_000 });
   }
 
   async list(filter?: { ownerId?: string }): Promise<InstanceView[]> {
@@ -174,7 +151,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   }
 
   async listGroups(id: string): Promise<GroupInfo[]> {
-    return (await this.onlineSession(id)).groups();
+    return listGroups(await this.onlineSession(id));
   }
 
   async listContacts(id: string): Promise<KnownContact[]> {
@@ -244,25 +221,12 @@ export class InstanceRegistry implements InstanceService, SessionSource {
     await this.repo.markConnecting(rows.filter((r) => !this.sessions.has(r.id) && !this.starting.has(r.id)).map((r) => r.id));
     this.system('RESTORE_STARTED', `restoring ${rows.length} instance(s)`, null);
     if (rows.length) this.log.info({ total: rows.length }, `restoring ${rows.length} stored instance(s)`);
-    const queue = [...rows];
-    const { concurrency, staggerMs } = this.deps.restore;
-    // A line every 5 s at most, so restoring 500 instances shows progress without flooding the log.
-    let lastLine = Date.now();
-    const worker = async () => {
-      for (let row = queue.shift(); row && !this.stopping; row = queue.shift()) {
-        await this.ensureSession(row.id).catch((err) => {
-          progress.failed++;
-          this.log.warn({ err, instanceId: row!.id }, 'restore of instance failed');
-        });
-        progress.done++;
-        if (Date.now() - lastLine >= 5_000 && progress.done < progress.total) {
-          lastLine = Date.now();
-          this.log.info({ ...progress }, `restored ${progress.done}/${progress.total} instances`);
-        }
-        if (staggerMs) await new Promise((r) => setTimeout(r, staggerMs));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+    await restoreEach(
+      rows.map((r) => r.id),
+      this.deps.restore,
+      progress,
+      { log: this.log, stopped: () => !!this.stopping, start: (id) => this.ensureSession(id) },
+    );
     progress.finished = true;
     const online = rows.filter((r) => this.sessions.get(r.id)?.online).length;
     this.log.info(
@@ -275,8 +239,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   /** Closes every socket (creds stay), stops timers. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      clearInterval(this.heartbeat);
-      clearInterval(this.healthCheck);
+      this.stopRounds();
       await Promise.allSettled([...this.starting.values()]);
       await Promise.allSettled([...this.loggingOut.values()]);
       await Promise.all([...this.sessions.values()].map((s) => s.stop()));
@@ -340,6 +303,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       onStatus: (report) => this.deps.onStatus(id, report),
       saveMedia: (ref) => this.deps.saveMedia(ref),
       onHealth: (health) => this.onHealth(id, health),
+      onGroupEvent: (event) => this.events.publish('groupEvent', event),
       ...(this.deps.health ? { healthPolicy: this.deps.health } : {}),
       onClose: (statusCode, action) => this.deps.metrics?.connectionCloses.inc({ code: String(statusCode ?? 'none'), action }),
       onEnded: () => {
@@ -402,16 +366,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   }
 
   private view(row: InstanceRecord): InstanceView {
-    const session = this.sessions.get(row.id);
-    return {
-      ...row,
-      ...session?.identity,
-      status: session?.status ?? storedStatus(row.status),
-      qr: session?.qr ?? null,
-      reconnectAttempts: session?.reconnectAttempts ?? 0,
-      lastError: session?.lastError ?? row.lastError,
-      health: session?.health ?? null,
-    };
+    return toInstanceView(row, this.sessions.get(row.id));
   }
 
   private system(type: SystemEvent['type'], message: string, instanceId: string | null): void {

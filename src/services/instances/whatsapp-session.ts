@@ -1,16 +1,20 @@
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket, WAMessageStubType } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WASocket } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
-import { ContactBook, mediaReferenceOf, toIncomingMessage, watchStatuses, type GroupInfo, type IncomingMessage, type StatusReport } from '../messaging/index.ts';
+import { ContactBook, watchStatuses, type Inbound, type StatusReport } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
+import { watchGroupEvents, type GroupEvent } from '../groups/index.ts';
 import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
 import { SessionMemory } from './session-memory.ts';
 import { guardedSignalRepository } from './signal-guard.ts';
-import { DEFAULT_HEALTH_POLICY, HealthMonitor, type HealthPolicy, type SessionHealth } from './session-health.ts';
+import type { HealthPolicy, SessionHealth } from './session-health.ts';
+import { SessionHealthKeeper } from './session-health-keeper.ts';
+import { SessionInbox } from './session-inbox.ts';
+import { isConnectionFailure } from './connection-failure.ts';
 import { decideReconnect } from './reconnect-policy.ts';
 import type { InstanceStatus, QrCode } from './types.ts';
 
@@ -42,13 +46,15 @@ export interface SessionDeps {
    * Stores an incoming message in the ledger (which publishes it when new). Awaited before
    * Baileys sends the delivery receipt; a rejection keeps the receipt from going out.
    */
-  receive(message: IncomingMessage): Promise<void>;
+  receive(message: Inbound): Promise<void>;
   /** WhatsApp's acks and receipts for stored messages. */
   onStatus(report: StatusReport): void;
   /** Keeps what is needed to download a received media message later; awaited before the event goes out. */
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
   onEnded(): void;
+  /** A group the account is in changed (WhatsApp's `w:gp2` notifications). */
+  onGroupEvent?(event: GroupEvent): void;
   /** The health verdict changed (see HealthMonitor). */
   onHealth?(health: SessionHealth): void;
   /** Overrides of the health thresholds (tests use short ones). */
@@ -57,18 +63,6 @@ export interface SessionDeps {
   onClose?(statusCode: number | undefined, action: 'restart' | 'retry' | 'stop'): void;
 }
 
-const SEEN_IDS_LIMIT = 2_000;
-
-const statusCodeOf = (err: unknown): number | undefined => (err as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
-
-/** How Baileys fails a call whose socket closed or went silent under it (see withSocket). */
-function isConnectionFailure(err: unknown): boolean {
-  if (typeof err === 'number') return true;
-  // A write into a socket the peer already closed.
-  if (['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED'].includes((err as { code?: string } | undefined)?.code ?? '')) return true;
-  const code = statusCodeOf(err);
-  return code === DisconnectReason.connectionClosed || code === DisconnectReason.timedOut;
-}
 const IDENTITY_KEYS = ['jid', 'lid', 'phoneNumber', 'pushName', 'connectedAt'] as const;
 
 /**
@@ -85,9 +79,9 @@ export class WhatsAppSession {
   private readonly log: Logger;
   private auth: DbAuthState | undefined;
   private keys: SignalKeyStore | undefined;
-  /** Whether the ONLINE socket really passes messages (see HealthMonitor). */
-  private readonly monitor: HealthMonitor;
-  private reportedHealth: SessionHealth;
+  /** Whether the ONLINE socket really passes messages, and what is done when it does not. */
+  private readonly keeper: SessionHealthKeeper;
+  private readonly inbox: SessionInbox;
   /** Caches Baileys would otherwise rebuild with every socket (see SessionMemory). */
   private readonly memory = new SessionMemory();
   private sock: WASocket | undefined;
@@ -97,8 +91,6 @@ export class WhatsAppSession {
   private ended = false;
   /** Serialises state callbacks so the stored status never goes backwards. */
   private stateChain: Promise<void> = Promise.resolve();
-  /** Recently stored message ids: saves the ledger a round trip when Baileys emits a message the receipt hook already stored. */
-  private readonly seenIds = new Set<string>();
   private qrWaiters: Array<() => void> = [];
   private incoming: Promise<void> = Promise.resolve();
   /** The account's push name as Baileys last learned it (from messages of the own phone). */
@@ -115,12 +107,21 @@ export class WhatsAppSession {
     this.deps = deps;
     this.instanceId = deps.instanceId;
     this.log = deps.logger.child({ instanceId: deps.instanceId });
-    this.monitor = new HealthMonitor({ ...DEFAULT_HEALTH_POLICY, ...deps.healthPolicy });
-    this.reportedHealth = this.monitor.health;
+    this.keeper = new SessionHealthKeeper({ log: this.log, policy: deps.healthPolicy, onHealth: deps.onHealth });
+    this.inbox = new SessionInbox({
+      instanceId: deps.instanceId,
+      log: this.log,
+      memory: this.memory,
+      contacts: this.contacts,
+      receive: deps.receive,
+      saveMedia: deps.saveMedia,
+      // The account's JIDs without device (phone number and LID): the author of its polls, as votes name it.
+      selfJids: () => [this.sock?.user?.id, this.sock?.user?.lid].filter((j): j is string => !!j).map((j) => j.replace(/:\d+@/, '@')),
+    });
   }
 
   get health(): SessionHealth {
-    return this.monitor.health;
+    return this.keeper.health;
   }
 
   get hasCreds(): boolean {
@@ -157,7 +158,7 @@ export class WhatsAppSession {
       markOnlineOnConnect: false,
       syncFullHistory: false,
       // Our Baileys patch (patches/): the message is in the ledger before WhatsApp hears it arrived.
-      beforeMessageReceipt: (msg) => this.store(msg),
+      beforeMessageReceipt: (msg) => this.inbox.store(msg),
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
     detachFromKeyTransactions(sock);
@@ -181,111 +182,32 @@ export class WhatsAppSession {
       for (const c of list) if (c.id) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
     });
     watchStatuses(sock, (report) => this.deps.onStatus(report));
-    // The server's ack of each message we sent: the proof that this socket still passes messages.
-    sock.ws.on('CB:ack,class:message', (node: { attrs: { id?: string } }) => node.attrs.id && this.monitor.acked(node.attrs.id));
+    watchGroupEvents(sock, this.instanceId, (event) => sock === this.sock && this.deps.onGroupEvent?.(event));
+    this.keeper.watch(sock);
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       if (sock !== this.sock) return;
-      if (type === 'notify') this.watchDecrypts(sock, messages);
+      if (type === 'notify') this.keeper.watchDecrypts(sock, messages);
       // One chain per session keeps events in arrival order while media references are saved.
-      this.incoming = this.incoming.then(() => this.onMessages(messages, type)).catch((err) => this.log.error({ err }, 'handling incoming messages failed'));
+      this.incoming = this.incoming.then(() => this.inbox.onMessages(messages, type)).catch((err) => this.log.error({ err }, 'handling incoming messages failed'));
     });
-  }
-
-  /**
-   * Decrypt outcomes go to the health monitor (a failed one arrives as a CIPHERTEXT stub, after
-   * Baileys sent its retry receipt); a contact whose messages keep failing gets a new session.
-   */
-  private watchDecrypts(sock: WASocket, messages: WAMessage[]): void {
-    const now = Date.now();
-    for (const msg of messages) {
-      const jid = msg.key.participant ?? msg.key.remoteJid;
-      if (msg.key.fromMe || !jid) continue;
-      if (msg.messageStubType !== WAMessageStubType.CIPHERTEXT) {
-        if (msg.message) this.monitor.decrypted(jid, now);
-        continue;
-      }
-      const verdict = this.monitor.decryptFailed(jid, now);
-      if (verdict.action === 'reset-session') {
-        const alt = msg.key.participantAlt ?? msg.key.remoteJidAlt;
-        void this.resetSignalSession(sock, alt ? [jid, alt] : [jid], verdict.reason);
-      }
-    }
-    this.reportHealth();
-  }
-
-  /**
-   * Drops this account's Signal session with a contact and fetches a fresh key bundle: our next
-   * message starts a new session, which the contact then uses for its replies too.
-   */
-  private async resetSignalSession(sock: WASocket, jids: string[], reason: string): Promise<void> {
-    this.log.warn({ jids, reason }, 'a Signal session keeps failing; re-establishing it');
-    try {
-      await sock.signalRepository.deleteSession(jids);
-      await sock.assertSessions([jids[0]!], true);
-    } catch (err) {
-      this.log.warn({ err, jids }, 're-establishing the Signal session failed; Baileys retries with the next message');
-    }
   }
 
   /** A message handed to WhatsApp on the current socket, whose server ack is now awaited. */
   awaitServerAck(messageId: string): void {
-    if (this.online) this.monitor.sent(messageId, Date.now());
+    if (this.online) this.keeper.sent(messageId);
   }
 
   /** The send failed before it reached WhatsApp: no ack is owed. */
   forgetServerAck(messageId: string): void {
-    this.monitor.acked(messageId);
+    this.keeper.forget(messageId);
   }
 
   /**
    * Periodic (the registry's one timer): an ONLINE socket that stopped acknowledging what we send is
-   * not really online. It is ended, and the reconnect policy brings a new one.
+   * ended, and the reconnect policy brings a new one (see SessionHealthKeeper).
    */
   checkHealth(): void {
-    const sock = this.sock;
-    if (!sock || this.status !== 'ONLINE') return;
-    const verdict = this.monitor.check(Date.now());
-    this.reportHealth();
-    if (verdict.action !== 'reconnect') return;
-    this.log.warn({ reason: verdict.reason }, 'ONLINE but not passing messages; reconnecting');
-    void sock.end(Object.assign(new Error(verdict.reason), { output: { statusCode: DisconnectReason.connectionLost } }));
-  }
-
-  private reportHealth(): void {
-    const health = this.monitor.health;
-    if (health === this.reportedHealth) return;
-    this.reportedHealth = health;
-    this.deps.onHealth?.(health);
-  }
-
-  /**
-   * Messages Baileys emits without passing our receipt hook first (placeholder resends, anything
-   * a future Baileys adds); the ledger deduplicates, so what the hook stored is not stored twice.
-   */
-  private async onMessages(messages: WAMessage[], type: string): Promise<void> {
-    for (const msg of messages) {
-      // Kept for a phone's retry receipt, which may come after a reconnect (see SessionMemory).
-      if (msg.key.fromMe && msg.message && msg.key.id) this.memory.rememberSent(msg.key.id, msg.message);
-      // 'append' carries our own sends and messages delivered while we were offline; only the
-      // latter are new to the user. History sync never comes through here.
-      if (type === 'append' && msg.key.fromMe) continue;
-      await this.store(msg).catch((err) => this.log.error({ err, messageId: msg.key.id }, 'storing an incoming message failed'));
-    }
-  }
-
-  /** Into the ledger (with its media reference). Throws when the ledger could not store it. */
-  private async store(msg: WAMessage): Promise<void> {
-    const id = msg.key.id;
-    if (!id || this.seenIds.has(id)) return;
-    const media = mediaReferenceOf(this.instanceId, msg);
-    const incoming = toIncomingMessage(this.instanceId, msg, media);
-    if (!incoming) return;
-    // A failed save costs the later download, never the message itself.
-    if (media) await this.deps.saveMedia(media).catch((err) => this.log.error({ err, messageId: id }, 'saving the media reference failed'));
-    await this.deps.receive(incoming);
-    this.seenIds.add(id);
-    if (this.seenIds.size > SEEN_IDS_LIMIT) this.seenIds.delete(this.seenIds.values().next().value!);
-    if (!incoming.fromMe) this.contacts.remember({ jid: incoming.sender.jid, lid: incoming.sender.lid, phoneNumber: incoming.sender.phoneNumber, name: incoming.sender.pushName });
+    if (this.sock && this.status === 'ONLINE') this.keeper.check(this.sock);
   }
 
   private async onConnectionUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
@@ -305,8 +227,7 @@ export class WhatsAppSession {
     if (update.connection === 'open') {
       this.clearQr();
       this.reconnectAttempts = 0;
-      this.monitor.connected(Date.now());
-      this.reportHealth();
+      this.keeper.connected();
       const me = sock.user;
       const jid = me?.id ? me.id.replace(/:\d+@/, '@') : null;
       await this.setState({
@@ -408,44 +329,6 @@ export class WhatsAppSession {
   /** The linked device's own JID, with its device number (`<digits>:<n>@s.whatsapp.net`). */
   get deviceJid(): string | null {
     return this.sock?.user?.id ?? null;
-  }
-
-  /** Every group the account is in, as WhatsApp lists them now. */
-  async groups(): Promise<GroupInfo[]> {
-    const all = await this.withSocket((sock) => sock.groupFetchAllParticipating());
-    return Object.values(all).map((g) => ({
-      jid: g.id,
-      subject: g.subject ?? '',
-      description: g.desc ?? null,
-      participantCount: g.size ?? g.participants?.length ?? 0,
-      ownerJid: g.owner ?? null,
-      createdAt: g.creation ? new Date(g.creation * 1000) : null,
-    }));
-  }
-
-  /**
-   * Fails with GROUP_NOT_FOUND unless WhatsApp describes the group to this account. Baileys needs
-   * the metadata to send to a group anyway; asking first turns "no such group" (an error node, or
-   * no group node at all) into a clear answer instead of a failure deep inside sendMessage.
-   */
-  async requireGroup(jid: string): Promise<void> {
-    // A closed or silent socket is not a verdict on the group: withSocket makes it INSTANCE_NOT_CONNECTED.
-    await this.withSocket(async (sock) => {
-      try {
-        await sock.groupMetadata(jid);
-      } catch (err) {
-        if (isConnectionFailure(err)) throw err;
-        throw new DomainError('GROUP_NOT_FOUND', `group ${jid} is unknown to this instance: ${(err as Error).message}`, { groupJid: jid });
-      }
-    });
-  }
-
-  /** "typing…" to `jid` for `ms`, then paused: the legacy REST typing simulation. */
-  async simulateTyping(jid: string, ms: number): Promise<void> {
-    const sock = this.requireSocket();
-    await sock.sendPresenceUpdate('composing', jid).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, ms));
-    await sock.sendPresenceUpdate('paused', jid).catch(() => undefined);
   }
 
   /** Presence heartbeat, driven by the registry's single timer. */

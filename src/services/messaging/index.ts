@@ -3,10 +3,12 @@
 export { ContactBook } from './contact-book.ts';
 export { ReceivedMediaService } from './media/received-media.service.ts';
 export { mediaReferenceOf } from './media/received-media.ts';
-export { toIncomingMessage } from './message-mapper.ts';
+export { toInbound } from './message-mapper.ts';
 export { MessageLedger, toStoredMessage, type LedgerService } from './ledger.ts';
 export { watchStatuses, type StatusReport } from './status-watcher.ts';
 export { SendQueue } from './send-queue.ts';
+export { MediaOutbox } from './media/media-outbox.ts';
+export { SendPacer, type PacingClock, type PacingOptions } from './send-pacer.ts';
 export { MessageSender, type MessageSenderDeps, type MessagingService } from './message-sender.ts';
 export { measureSends } from './measured-sends.ts';
 export { normalizePhoneNumber } from './recipients.ts';

@@ -5,7 +5,8 @@ import type { EventBus } from '../shared/event-bus.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { SessionSource } from '../instances/index.ts';
 import type { StatusReport } from './status-watcher.ts';
-import type { IncomingMessage, MessageDirection, MessageKind, MessageStatus, StoredMessage } from './types.ts';
+import { applyChange, historyOf, pollResultsOf, reactionsOf, withReaction } from './message-changes.ts';
+import type { Inbound, IncomingChange, IncomingMessage, MessageDirection, MessageKind, MessageStatus, StoredMessage } from './types.ts';
 
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -34,6 +35,8 @@ export class MessageLedger {
   readonly #statusChains = new Map<string, Promise<void>>();
   /** Received messages arriving together are stored in one statement (group commit). */
   readonly #inbound: InboundWriter;
+  /** Changes to stored rows (edits, deletes, reactions, votes), one at a time per instance: each reads, then writes, a row's content. */
+  readonly #changeChains = new Map<string, Promise<unknown>>();
 
   constructor(deps: LedgerDeps) {
     this.#deps = deps;
@@ -57,7 +60,7 @@ export class MessageLedger {
   /** Ends the sweep and waits for received messages and statuses being stored. */
   async stop(): Promise<void> {
     clearInterval(this.#prune);
-    await Promise.all([this.#inbound.idle(), ...this.#statusChains.values()]);
+    await Promise.all([this.#inbound.idle(), ...this.#statusChains.values(), ...this.#changeChains.values()]);
   }
 
   /** Deletes what is older than the retention period; returns how many rows went. */
@@ -79,6 +82,65 @@ export class MessageLedger {
     const stored = toStoredMessage(record);
     if (created) this.#deps.events.publish('messageReceived', stored);
     return { message: stored, created };
+  }
+
+  /**
+   * What the session hands over for each message WhatsApp delivered: a message is stored (a
+   * reaction is also reflected on its target), a change is applied to the row it names. Resolves
+   * once committed (the delivery receipt waits for it).
+   */
+  async receive(inbound: Inbound): Promise<void> {
+    if ('change' in inbound) {
+      await this.applyChange(inbound.change);
+      return;
+    }
+    const { message, created } = await this.recordInbound(inbound.message);
+    const reaction = message.details.reaction;
+    if (created && reaction) await this.react(message.instanceId, reaction.targetId, reaction.emoji, message.fromMe ? 'me' : message.sender.jid, message.timestamp);
+  }
+
+  /** Reflects a reaction on the stored message it is about (`senderJid` 'me' for the account itself). */
+  async react(instanceId: string, targetId: string, emoji: string, senderJid: string, at: Date): Promise<StoredMessage | null> {
+    return this.#changing(instanceId, async () => {
+      const row = await this.#deps.repo.findByWaId(instanceId, targetId);
+      if (!row) return null;
+      const record = await this.#deps.repo.updateContent(row.seq, withReaction(row.content, emoji, senderJid, at));
+      if (!record) return null;
+      const stored = toStoredMessage(record);
+      this.#deps.events.publish('messageChanged', { kind: 'UPDATED', message: stored });
+      return stored;
+    });
+  }
+
+  /** An edit, delete or poll vote applied to its stored message, and published; ignored (logged) when it may not apply. */
+  async applyChange(change: IncomingChange): Promise<StoredMessage | null> {
+    return this.#changing(change.instanceId, async () => {
+      const row = await this.#deps.repo.findByWaId(change.instanceId, change.change.targetId);
+      if (!row) {
+        this.#log.info({ instanceId: change.instanceId, messageId: change.change.targetId, change: change.change.kind }, 'a change names a message the ledger does not hold; ignored');
+        return null;
+      }
+      const outcome = applyChange(row, change);
+      if ('skipped' in outcome) {
+        this.#log.warn({ instanceId: change.instanceId, messageId: row.waId, change: change.change.kind, reason: outcome.skipped }, 'a change to a stored message was not applied');
+        return null;
+      }
+      const record = await this.#deps.repo.updateContent(row.seq, outcome.content);
+      if (!record) return null;
+      const stored = toStoredMessage(record);
+      this.#deps.events.publish('messageChanged', { kind: outcome.event, message: stored });
+      return stored;
+    });
+  }
+
+  #changing<T>(instanceId: string, job: () => Promise<T>): Promise<T> {
+    const next = (this.#changeChains.get(instanceId) ?? Promise.resolve()).then(job, job);
+    const settled = next.catch(() => undefined);
+    this.#changeChains.set(instanceId, settled);
+    void settled.finally(() => {
+      if (this.#changeChains.get(instanceId) === settled) this.#changeChains.delete(instanceId);
+    });
+    return next;
   }
 
   /** Stores an outbound message (QUEUED or SCHEDULED); an existing idempotency key returns the first row. */
@@ -167,6 +229,8 @@ function inboundRow(m: IncomingMessage): NewMessage {
   const content: MessageContent = {
     text: m.text,
     pushName: m.sender.pushName,
+    details: m.details,
+    ...(m.secret ? { secret: m.secret } : {}),
     media: m.media ? { kind: m.media.kind, mimeType: m.media.mimeType, size: m.media.size, fileName: m.media.fileName, caption: m.media.caption } : null,
   };
   return {
@@ -180,7 +244,7 @@ function inboundRow(m: IncomingMessage): NewMessage {
     senderPhone: m.sender.phoneNumber,
     kind: m.type,
     content,
-    quotedId: null,
+    quotedId: m.details.quoted?.id ?? null,
     waTimestamp: m.timestamp,
     status: 'RECEIVED',
   };
@@ -218,5 +282,9 @@ export function toStoredMessage(r: MessageRecord): StoredMessage {
     quotedId: r.quotedId,
     idempotencyKey: r.idempotencyKey,
     storedAt: r.createdAt,
+    details: (c.details as StoredMessage['details'] | undefined) ?? {},
+    reactions: reactionsOf(c),
+    pollResults: pollResultsOf(c),
+    history: historyOf(c),
   };
 }

@@ -5,8 +5,8 @@ import { buildMediaContent, checkMediaInput, resolveMediaType, stageMedia } from
 import { NUMBER_CHECK_MAX as MAX_CHECK, TEXT_MAX_LENGTH as MAX_TEXT } from './limits.ts';
 import { NumberDirectory } from './number-directory.ts';
 import { normalizePhoneNumber, parseRecipient } from './recipients.ts';
-import type { NumberCheck, SendMediaInput, SendResult, SendTextInput } from './types.ts';
-import type { SessionSource, WhatsAppSession } from '../instances/index.ts';
+import type { NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput } from './types.ts';
+import { requireGroup, simulateTyping, type SessionSource, type WhatsAppSession } from '../instances/index.ts';
 
 
 export interface MessageSenderDeps {
@@ -53,6 +53,12 @@ export class MessageSender {
     return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options), messageId);
   }
 
+  /** A media file kept in the outbox, under a WhatsApp id chosen earlier (the send queue's media sends). */
+  sendMediaFileAs(target: { session: WhatsAppSession; jid: string }, file: OutboxMedia & { path: string }, messageId: string, typingMs?: number): Promise<SendResult> {
+    const content = buildMediaContent(file.kind, { path: file.path, suggestedName: undefined }, file.type, file.caption ?? undefined, file.fileName ?? undefined);
+    return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options), messageId);
+  }
+
   /** The recipient's JID (checked to be on WhatsApp, or a group the account is in) for an online session. */
   resolveTarget(session: WhatsAppSession, to: string): Promise<{ session: WhatsAppSession; jid: string }> {
     return this.targetOn(session, to);
@@ -88,7 +94,7 @@ export class MessageSender {
     const input = { to };
     const recipient = parseRecipient(input.to);
     if (recipient.kind === 'jid') {
-      if (recipient.jid.endsWith('@g.us')) await session.requireGroup(recipient.jid);
+      if (recipient.jid.endsWith('@g.us')) await requireGroup(session, recipient.jid);
       return { session, jid: recipient.jid };
     }
     const found = await session.withSocket((sock) => this.numbers.lookup(session.instanceId, [recipient.phoneNumber], (jids) => sock.onWhatsApp(...jids)));
@@ -107,7 +113,7 @@ export class MessageSender {
     send: (sock: WASocket, jid: string, options: { messageId: string }) => Promise<{ messageTimestamp?: unknown } | undefined>,
     chosenId?: string,
   ): Promise<SendResult> {
-    if (typingMs && typingMs > 0) await session.simulateTyping(jid, Math.min(typingMs, 60_000));
+    if (typingMs && typingMs > 0) await simulateTyping(session, jid, Math.min(typingMs, 60_000));
     return session.withSocket(async (sock) => {
       const messageId = chosenId ?? generateMessageIDV2(sock.user?.id);
       // Awaited before the write: the server's ack can arrive before Baileys' send promise resolves,

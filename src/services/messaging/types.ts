@@ -1,8 +1,44 @@
 import type { MediaSource, SendMediaKind } from './media/media-sender.ts';
+import type { Sniffed } from './media/sniff.ts';
 
 export type { MediaSource, SendMediaKind };
 
-export type MessageKind = 'TEXT' | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'VOICE' | 'DOCUMENT' | 'STICKER' | 'LOCATION' | 'CONTACT' | 'REACTION' | 'OTHER';
+export type MessageKind = 'TEXT' | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'VOICE' | 'DOCUMENT' | 'STICKER' | 'LOCATION' | 'CONTACT' | 'REACTION' | 'POLL' | 'OTHER';
+
+/** What a message carries beyond text and media, per kind; absent fields do not apply. */
+export interface MessageDetails {
+  location?: { latitude: number; longitude: number; name: string | null; address: string | null; live: boolean };
+  contacts?: Array<{ displayName: string; vcard: string; phoneNumbers: string[] }>;
+  /** An empty emoji removes the sender's reaction. */
+  reaction?: { emoji: string; targetId: string };
+  poll?: { question: string; options: string[]; selectableCount: number };
+  /** The message this one replies to, as WhatsApp sent it along. */
+  quoted?: { id: string; senderJid: string | null; text: string | null };
+  mentions?: string[];
+  forwarded?: boolean;
+  viewOnce?: boolean;
+  ephemeral?: boolean;
+}
+
+/** One person's current reaction to a stored message. */
+export interface MessageReaction {
+  emoji: string;
+  senderJid: string;
+  at: Date;
+}
+
+/** One option of a stored poll and who chose it (decrypted votes, each voter's latest). */
+export interface PollOptionResult {
+  option: string;
+  voters: string[];
+}
+
+/** How a stored message changed after it arrived. */
+export interface MessageHistory {
+  /** Former texts, oldest first, with when each was replaced. */
+  edits: Array<{ text: string | null; replacedAt: Date }>;
+  deletedAt: Date | null;
+}
 
 export interface Contact {
   /** The chat/user JID as WhatsApp addressed it (PN `…@s.whatsapp.net` or LID `…@lid`). */
@@ -46,7 +82,26 @@ export interface IncomingMessage {
   timestamp: Date;
   /** Set for image, video, audio, voice, document and sticker messages. */
   media: MediaInfo | null;
+  /** Location, contacts, reaction, poll, quote, mentions, forwarded/view-once/ephemeral flags. */
+  details: MessageDetails;
+  /** A poll's secret (base64), which its votes are encrypted with; stored, never shown. */
+  secret?: string | null;
 }
+
+/** An edit, a delete or a poll vote from WhatsApp: it changes a stored message. */
+export interface IncomingChange {
+  instanceId: string;
+  chatJid: string;
+  /** Who made the change. */
+  sender: Contact;
+  fromMe: boolean;
+  /** The account's own JIDs (phone number, LID): the author of its polls. */
+  selfJids: string[];
+  change: import('./message-content.ts').MessageChange;
+}
+
+/** What the session hands the ledger for each message WhatsApp delivered. */
+export type Inbound = { message: IncomingMessage } | { change: IncomingChange };
 
 export type MessageDirection = 'INBOUND' | 'OUTBOUND';
 export type MessageStatus = 'SCHEDULED' | 'QUEUED' | 'SENDING' | 'SENT' | 'DELIVERED' | 'READ' | 'PLAYED' | 'FAILED' | 'CANCELLED' | 'RECEIVED';
@@ -70,6 +125,10 @@ export interface StoredMessage extends IncomingMessage {
   idempotencyKey: string | null;
   /** When the ledger stored it. */
   storedAt: Date;
+  reactions: MessageReaction[];
+  /** Polls: each option and its voters. */
+  pollResults: PollOptionResult[] | null;
+  history: MessageHistory;
 }
 
 /** A stored message changed status (from WhatsApp's ack or receipts, or the send queue). */
@@ -129,6 +188,16 @@ export interface SendMediaInput {
   idempotencyKey?: string;
 }
 
+/** A queued media send as its row keeps it (`content.outbox.media`): enough to send the kept file again. */
+export interface OutboxMedia {
+  /** The file's name in the media outbox (DATA_DIR/outbox). */
+  file: string;
+  kind: SendMediaKind;
+  type: Sniffed;
+  caption: string | null;
+  fileName: string | null;
+}
+
 export interface SendResult {
   messageId: string;
   instanceId: string;
@@ -147,4 +216,10 @@ export interface NumberCheck {
   phoneNumber: string | null;
   jid: string | null;
   exists: boolean;
+}
+
+/** A stored message changed after it was stored. */
+export interface MessageChangedEvent {
+  kind: 'EDITED' | 'DELETED' | 'UPDATED';
+  message: StoredMessage;
 }

@@ -1,5 +1,6 @@
 import type { InstanceStatusEvent, QrCode } from '../instances/index.ts';
-import type { MessageStatusEvent, StoredMessage } from '../messaging/index.ts';
+import type { MessageChangedEvent, MessageStatusEvent, StoredMessage } from '../messaging/index.ts';
+import type { GroupEvent } from '../groups/index.ts';
 
 export interface SystemEvent {
   type: 'INSTANCE_CREATED' | 'INSTANCE_DELETED' | 'INSTANCE_LOGGED_OUT' | 'INSTANCE_RESTRICTED' | 'INSTANCE_DEGRADED' | 'INSTANCE_HEALED' | 'RESTORE_STARTED' | 'RESTORE_FINISHED' | 'SHUTDOWN';
@@ -18,5 +19,12 @@ export interface DomainEvents {
   messageSent: StoredMessage;
   /** A stored message's status as stored: every step of a send from QUEUED/SCHEDULED on; READ for inbound marked read. */
   messageStatus: MessageStatusEvent;
+  /**
+   * A stored message changed: EDITED by its author (the former text is in its history), DELETED
+   * for everyone by its author (the row stays, marked deleted), or UPDATED (reactions, poll votes).
+   */
+  messageChanged: MessageChangedEvent;
   system: SystemEvent;
+  /** A change to a group an instance is in, as WhatsApp notified it. */
+  groupEvent: GroupEvent;
 }

@@ -5,7 +5,7 @@ import type { DomainEvents, EventBus } from '../shared/index.ts';
  * The events a webhook can subscribe to, and where each comes from. Adding one is one line in
  * `WEBHOOK_EVENT_SOURCES` (plus its name here): the GraphQL enum, the filter and the payload follow.
  */
-export const WEBHOOK_EVENTS = ['MESSAGE_RECEIVED', 'MESSAGE_SENT', 'MESSAGE_STATUS', 'INSTANCE_STATUS', 'QR', 'INSTANCE_RESTRICTED'] as const;
+export const WEBHOOK_EVENTS = ['MESSAGE_RECEIVED', 'MESSAGE_SENT', 'MESSAGE_STATUS', 'MESSAGE_EDITED', 'MESSAGE_DELETED', 'INSTANCE_STATUS', 'QR', 'INSTANCE_RESTRICTED', 'GROUP_PARTICIPANTS_UPDATED', 'GROUP_UPDATED'] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
 
 /** One event as every webhook format sees it: a stable id, the instance, and the domain event. */
@@ -34,12 +34,20 @@ export const WEBHOOK_EVENT_SOURCES = {
   MESSAGE_RECEIVED: source('messageReceived', { instanceId: (m) => m.instanceId, key: (m) => m.id, data: (m) => m }),
   MESSAGE_SENT: source('messageSent', { instanceId: (m) => m.instanceId, key: (m) => m.id, data: (m) => m }),
   MESSAGE_STATUS: source('messageStatus', { instanceId: (e) => e.instanceId, key: (e) => `${e.messageId}:${e.status}`, data: (e) => e }),
+  MESSAGE_EDITED: source('messageChanged', {
+    instanceId: (e) => (e.kind === 'EDITED' ? e.message.instanceId : null),
+    key: (e) => `${e.message.id}:edit:${e.message.history.edits.length}`,
+    data: (e) => e.message,
+  }),
+  MESSAGE_DELETED: source('messageChanged', { instanceId: (e) => (e.kind === 'DELETED' ? e.message.instanceId : null), key: (e) => `${e.message.id}:deleted`, data: (e) => e.message }),
   INSTANCE_STATUS: source('instanceStatus', { instanceId: (e) => e.instanceId, data: (e) => e }),
   QR: source('qrCode', { instanceId: (q) => q.instanceId, data: (q) => q }),
   INSTANCE_RESTRICTED: source('system', {
     instanceId: (e) => (e.type === 'INSTANCE_RESTRICTED' ? e.instanceId : null),
     data: (e) => ({ instanceId: e.instanceId, message: e.message, at: e.at }),
   }),
+  GROUP_PARTICIPANTS_UPDATED: source('groupEvent', { instanceId: (e) => (e.type.startsWith('PARTICIPANTS_') ? e.instanceId : null), data: (e) => e }),
+  GROUP_UPDATED: source('groupEvent', { instanceId: (e) => (e.type.startsWith('PARTICIPANTS_') ? null : e.instanceId), data: (e) => e }),
 } satisfies Record<WebhookEventName, { topic: keyof DomainEvents }>;
 
 /**

@@ -1,0 +1,102 @@
+import { DisconnectReason, type WAMessage, type WASocket, WAMessageStubType } from '@whiskeysockets/baileys';
+import type { Logger } from '../shared/index.ts';
+import { DEFAULT_HEALTH_POLICY, HealthMonitor, type HealthPolicy, type SessionHealth } from './session-health.ts';
+
+/**
+ * What one session does with its health verdicts: feeds the pure HealthMonitor from the wire (sends
+ * and their server acks, decrypt outcomes), acts on its verdicts on the session's socket (reconnect,
+ * re-establish a Signal session), and reports each change of the verdict once.
+ */
+export class SessionHealthKeeper {
+  private readonly monitor: HealthMonitor;
+  private readonly log: Logger;
+  private readonly onHealth: ((health: SessionHealth) => void) | undefined;
+  private reported: SessionHealth;
+
+  constructor(options: { log: Logger; policy?: Partial<HealthPolicy>; onHealth?: (health: SessionHealth) => void }) {
+    this.log = options.log;
+    this.onHealth = options.onHealth;
+    this.monitor = new HealthMonitor({ ...DEFAULT_HEALTH_POLICY, ...options.policy });
+    this.reported = this.monitor.health;
+  }
+
+  get health(): SessionHealth {
+    return this.monitor.health;
+  }
+
+  /** Listens to the socket's server acks: the proof that it still passes messages. */
+  watch(sock: WASocket): void {
+    sock.ws.on('CB:ack,class:message', (node: { attrs: { id?: string } }) => node.attrs.id && this.monitor.acked(node.attrs.id));
+  }
+
+  /** A message handed to WhatsApp, whose server ack is now awaited. */
+  sent(messageId: string): void {
+    this.monitor.sent(messageId, Date.now());
+  }
+
+  /** The send failed before it reached WhatsApp: no ack is owed. */
+  forget(messageId: string): void {
+    this.monitor.acked(messageId);
+  }
+
+  /** A new socket is online: acks owed by the old one will never come. */
+  connected(): void {
+    this.monitor.connected(Date.now());
+    this.report();
+  }
+
+  /**
+   * Decrypt outcomes go to the health monitor (a failed one arrives as a CIPHERTEXT stub, after
+   * Baileys sent its retry receipt); a contact whose messages keep failing gets a new session.
+   */
+  watchDecrypts(sock: WASocket, messages: WAMessage[]): void {
+    const now = Date.now();
+    for (const msg of messages) {
+      const jid = msg.key.participant ?? msg.key.remoteJid;
+      if (msg.key.fromMe || !jid) continue;
+      if (msg.messageStubType !== WAMessageStubType.CIPHERTEXT) {
+        if (msg.message) this.monitor.decrypted(jid, now);
+        continue;
+      }
+      const verdict = this.monitor.decryptFailed(jid, now);
+      if (verdict.action === 'reset-session') {
+        const alt = msg.key.participantAlt ?? msg.key.remoteJidAlt;
+        void this.resetSignalSession(sock, jid, alt ? [jid, alt] : [jid], verdict.reason);
+      }
+    }
+    this.report();
+  }
+
+  /**
+   * Periodic, for an ONLINE socket: one that stopped acknowledging what we send is not really
+   * online. It is ended, and the session's reconnect policy brings a new one.
+   */
+  check(sock: WASocket): void {
+    const verdict = this.monitor.check(Date.now());
+    this.report();
+    if (verdict.action !== 'reconnect') return;
+    this.log.warn({ reason: verdict.reason }, 'ONLINE but not passing messages; reconnecting');
+    void sock.end(Object.assign(new Error(verdict.reason), { output: { statusCode: DisconnectReason.connectionLost } }));
+  }
+
+  /**
+   * Drops this account's Signal session with a contact and fetches a fresh key bundle: our next
+   * message starts a new session, which the contact then uses for its replies too.
+   */
+  private async resetSignalSession(sock: WASocket, jid: string, jids: string[], reason: string): Promise<void> {
+    this.log.warn({ jids, reason }, 'a Signal session keeps failing; re-establishing it');
+    try {
+      await sock.signalRepository.deleteSession(jids);
+      await sock.assertSessions([jid], true);
+    } catch (err) {
+      this.log.warn({ err, jids }, 're-establishing the Signal session failed; Baileys retries with the next message');
+    }
+  }
+
+  private report(): void {
+    const health = this.monitor.health;
+    if (health === this.reported) return;
+    this.reported = health;
+    this.onHealth?.(health);
+  }
+}

@@ -1,0 +1,75 @@
+import type { WAMessage } from '@whiskeysockets/baileys';
+import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
+import type { Logger } from '../shared/index.ts';
+import { type ContactBook, mediaReferenceOf, toInbound, type Inbound } from '../messaging/index.ts';
+import type { SessionMemory } from './session-memory.ts';
+
+const SEEN_IDS_LIMIT = 2_000;
+
+export interface SessionInboxDeps {
+  instanceId: string;
+  log: Logger;
+  memory: SessionMemory;
+  contacts: ContactBook;
+  /** Stores an incoming message in the ledger (see SessionDeps.receive). */
+  receive(message: Inbound): Promise<void>;
+  /** The account's own JIDs (phone number, LID), for poll votes on its polls. */
+  selfJids(): string[];
+  /** Keeps a received media message's reference (see SessionDeps.saveMedia). */
+  saveMedia(ref: ReceivedMediaRecord): Promise<void>;
+}
+
+/**
+ * One session's way from a Baileys message to the ledger: through the receipt hook (before
+ * WhatsApp hears the message arrived) and through `messages.upsert` for whatever did not pass it.
+ */
+export class SessionInbox {
+  private readonly deps: SessionInboxDeps;
+  /** Recently stored message ids: saves the ledger a round trip when Baileys emits a message the receipt hook already stored. */
+  private readonly seenIds = new Set<string>();
+
+  constructor(deps: SessionInboxDeps) {
+    this.deps = deps;
+  }
+
+  /**
+   * Messages Baileys emits without passing our receipt hook first (placeholder resends, anything
+   * a future Baileys adds); the ledger deduplicates, so what the hook stored is not stored twice.
+   */
+  async onMessages(messages: WAMessage[], type: string): Promise<void> {
+    for (const msg of messages) {
+      // Kept for a phone's retry receipt, which may come after a reconnect (see SessionMemory).
+      if (msg.key.fromMe && msg.message && msg.key.id) this.deps.memory.rememberSent(msg.key.id, msg.message);
+      // 'append' carries our own sends and messages delivered while we were offline; only the
+      // latter are new to the user. History sync never comes through here.
+      if (type === 'append' && msg.key.fromMe) continue;
+      await this.store(msg).catch((err) => this.deps.log.error({ err, messageId: msg.key.id }, 'storing an incoming message failed'));
+    }
+  }
+
+  /** Into the ledger (with its media reference). Throws when the ledger could not store it. */
+  async store(msg: WAMessage): Promise<void> {
+    const id = msg.key.id;
+    if (!id || this.seenIds.has(id)) return;
+    const { instanceId } = this.deps;
+    const media = mediaReferenceOf(instanceId, msg);
+    const inbound = toInbound(instanceId, msg, this.deps.selfJids(), media);
+    if (!inbound) return;
+    // A failed save costs the later download, never the message itself.
+    if (media) await this.deps.saveMedia(media).catch((err) => this.deps.log.error({ err, messageId: id }, 'saving the media reference failed'));
+    await this.deps.receive(inbound);
+    this.remember(id);
+    if ('message' in inbound && !inbound.message.fromMe) {
+      const { sender } = inbound.message;
+      this.deps.contacts.remember({ jid: sender.jid, lid: sender.lid, phoneNumber: sender.phoneNumber, name: sender.pushName });
+    }
+  }
+
+  private remember(id: string): void {
+    this.seenIds.add(id);
+    if (this.seenIds.size <= SEEN_IDS_LIMIT) return;
+    // A Set iterates in insertion order: the first id is the oldest.
+    const oldest = this.seenIds.values().next();
+    if (!oldest.done) this.seenIds.delete(oldest.value);
+  }
+}
