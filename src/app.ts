@@ -8,11 +8,12 @@ import { mountGraphQL } from './http/graphql-server.ts';
 import { mediaDownloadRoute } from './http/media-download.route.ts';
 import { sandboxControlRoute } from './http/sandbox-control.route.ts';
 import { graphiqlAssetsRoute } from './http/graphiql-assets.route.ts';
+import { consoleRoutes } from './http/console.route.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendQueue } from './services/messaging/index.ts';
+import { MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import { GroupService } from './services/groups/index.ts';
@@ -28,6 +29,7 @@ import { metricsRoute } from './http/metrics.route.ts';
 import { acceptRequestId, Metrics, runWithRequestId } from './services/shared/index.ts';
 import { claimDataDir } from './admin/data-dir-lock.ts';
 import { MessageRepository } from './db/message.repository.ts';
+import { SendPauseRepository } from './db/send-pause.repository.ts';
 
 export interface App {
   /** Listens, then reconnects stored instances in the background. Resolves with the base URL. */
@@ -119,6 +121,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
+    // A queue WhatsApp restricted (463, 475) stays paused across restarts: loaded before any queue runs.
+    const pauses = new SendPauses({
+      repo: new SendPauseRepository(orm),
+      events,
+      logger: log,
+      metrics,
+      pauseSeconds: config.messages.restrictedPauseSeconds,
+      onResume: (instanceId) => sendQueue.kick(instanceId),
+    });
+    await pauses.start();
+    undo.push(() => pauses.stop());
     // Every send goes through the ledger's durable queue (idempotency keys, QUEUED while reconnecting).
     const sendQueue = new SendQueue({
       sender: new MessageSender({ sessions: registry, media: config.media }),
@@ -132,6 +145,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       media: config.media,
       outbox: new MediaOutbox(config.media.outboxDir),
       pacer: new SendPacer(config.messages.pacing),
+      pauses,
     });
     // Listening before restore: each instance's queue starts when it comes online.
     sendQueue.start();
@@ -153,7 +167,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, services: { instances: registry, messages, ledger, receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, services: { instances: registry, messages, queue: sendQueue, ledger, receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -219,6 +233,8 @@ async function assemble(parts: Parts): Promise<App> {
   });
   await http.register(mediaDownloadRoute, services);
   if (config.http.graphiql) await http.register(graphiqlAssetsRoute);
+  // Before the REST API: its hook answers browsers' `GET /` with the console ahead of SUDEVWA's JSON route.
+  consoleRoutes(http);
   await http.register(restApi({ ...services, rateLimits, legacy: config.legacy, media: config.media, logger: log }));
   const legacyWs = new LegacyWebSockets({ ...services, logger: log, options: config.legacyWs, rateLimits });
   await http.register(webhookRoutes, { ...services, webhooks, rateLimits });

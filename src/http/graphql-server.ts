@@ -82,6 +82,7 @@ export function mountGraphQL(
     return {
       instances: deps.instances,
       messages: deps.messages,
+      queue: deps.queue,
       ledger: deps.ledger,
       events: deps.events,
       auth: deps.auth,

@@ -74,6 +74,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       sendText: and(forInstance, limits.send),
       sendMedia: and(forInstance, limits.send),
       markRead: forInstance,
+      resumeInstanceQueue: forInstance,
       createWebhook: forInstance,
       updateWebhook: authenticated,
       deleteWebhook: authenticated,
