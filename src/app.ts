@@ -12,7 +12,7 @@ import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendQueue } from './services/messaging/index.ts';
+import { KindSends, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendQueue } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import type { Services } from './services/index.ts';
@@ -150,7 +150,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, services: { instances: registry, messages, ledger, receivedMedia, events, auth, webhooks }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, services: { instances: registry, messages, ledger, kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;

@@ -83,6 +83,7 @@ export function mountGraphQL(
       instances: deps.instances,
       messages: deps.messages,
       ledger: deps.ledger,
+      kinds: deps.kinds,
       events: deps.events,
       auth: deps.auth,
       webhooks: deps.webhooks,

@@ -13,6 +13,7 @@ import './auth.ts';
 import './webhook.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
+import '../resolvers/message-kinds.ts';
 import '../resolvers/messages.ts';
 import '../resolvers/media.ts';
 import '../resolvers/subscriptions.ts';

@@ -7,6 +7,7 @@ export { toInbound } from './message-mapper.ts';
 export { MessageLedger, toStoredMessage, type LedgerService } from './ledger.ts';
 export { watchStatuses, type StatusReport } from './status-watcher.ts';
 export { SendQueue } from './send-queue.ts';
+export { KindSends, POLL_OPTIONS, type PresenceState } from './kind-sends.ts';
 export { SendPacer, type PacingClock, type PacingOptions } from './send-pacer.ts';
 export { MessageSender, type MessageSenderDeps, type MessagingService } from './message-sender.ts';
 export { measureSends } from './measured-sends.ts';

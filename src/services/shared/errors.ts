@@ -26,6 +26,10 @@ export const DOMAIN_ERROR_CODES = [
   'GROUP_NOT_FOUND',
   'API_KEY_NOT_FOUND',
   'WEBHOOK_NOT_FOUND',
+  'MESSAGE_NOT_FOUND',
+  'NOT_MESSAGE_AUTHOR',
+  'MESSAGE_TOO_OLD',
+  'MESSAGE_NOT_EDITABLE',
 ] as const;
 
 /** The stable codes clients match on (GraphQL `extensions.code`, the REST envelope). */
