@@ -15,7 +15,7 @@ import { ControlClient } from './lib/control-client.ts';
 import { monotonicUs, summarizeCpuProfiles, type TimeWindow } from './lib/cpu-profile.ts';
 import { cpuBetween, mib, sampleAll, sampleProcess, sumCpu, type ProcSample } from './lib/proc-stats.ts';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.ts';
-import { percentile, runPool, sleep, wallNow } from './lib/stats.ts';
+import { itemAt, percentile, roundRobin, runPool, sleep, wallNow } from './lib/stats.ts';
 import { benchText, type BatchResult } from './lib/worker-protocol.ts';
 
 const BENCH = 'sandbox';
@@ -96,7 +96,7 @@ class Meter {
 /** Who used the box's cores during a phase (100% = one core): says whether the sandbox was the limit. */
 const costNote = (c: PhaseCost) =>
   `CPU: sandbox ${c.sandboxCorePercent.toFixed(0)}%, companions ${c.workersCorePercent.toFixed(0)}%, bench ${c.benchCorePercent.toFixed(0)}%`;
-const firstError = (errors: string[]) => (errors.length ? `; first error: ${errors[0].slice(0, 120)}` : '');
+const firstError = ([first]: string[]) => (first === undefined ? '' : `; first error: ${first.slice(0, 120)}`);
 
 function mergeBatches(results: BatchResult[]): BatchResult {
   return {
@@ -154,7 +154,10 @@ async function runPhases(ctx: BenchContext, sandbox: SandboxProcess, pool: Compa
   const senders = Array.from({ length: SENDERS }, (_, i) => `15552${pad(i + 1)}`);
   const sinks = Array.from({ length: SINKS }, (_, i) => `15553${pad(i + 1)}`);
   const allPhones = [...companionPhones, ...senders, ...sinks];
-  const created = await runPool(allPhones.length, 16, (i) => control.createPhone(allPhones[i], `Bench ${allPhones[i].slice(-6)}`), signal);
+  const created = await runPool(allPhones.length, 16, (i) => {
+    const phone = itemAt(allPhones, i);
+    return control.createPhone(phone, `Bench ${phone.slice(-6)}`);
+  }, signal);
   const notCreated = created.filter((r) => r.status === 'rejected');
   if (notCreated.length) throw new Error(`could not create ${notCreated.length} phones: ${String((notCreated[0] as PromiseRejectedResult).reason)}`);
   await meter.quiesce(signal, 5_000);
@@ -206,11 +209,11 @@ async function runPhases(ctx: BenchContext, sandbox: SandboxProcess, pool: Compa
   // ---- phone -> companion (the sandbox encrypts) ----------------------------------------------
   // Warm-up: the first message to each companion opens its Signal session (pkmsg); measure steady state.
   log('phone → companion…');
-  await phoneToCompanions(ctx, pool, control, 'p2c-warm', linkedPhones.length, (i) => ({ from: senders[i % SENDERS], to: linkedPhones[i] }), workerOf, remaining(60_000));
+  await phoneToCompanions(ctx, pool, control, 'p2c-warm', linkedPhones.length, (i) => ({ from: roundRobin(senders, i), to: itemAt(linkedPhones, i) }), workerOf, remaining(60_000));
   await meter.quiesce(signal);
   const p2cCount = options.messages;
   const p2c = await meter.phase('phone → companion', () =>
-    phoneToCompanions(ctx, pool, control, 'p2c', p2cCount, (i) => ({ from: senders[i % SENDERS], to: linkedPhones[i % linkedPhones.length] }), workerOf, remaining(120_000)),
+    phoneToCompanions(ctx, pool, control, 'p2c', p2cCount, (i) => ({ from: roundRobin(senders, i), to: roundRobin(linkedPhones, i) }), workerOf, remaining(120_000)),
   );
   const p2cRate = p2c.value.received / ((p2c.value.lastAt - p2c.value.startedAt) / 1000);
   const p2cCpuMs = (1000 * p2c.cost.sandboxCpuSeconds) / Math.max(1, p2c.value.received);
@@ -234,7 +237,7 @@ async function runPhases(ctx: BenchContext, sandbox: SandboxProcess, pool: Compa
 
   await meter.quiesce(signal);
   const pacedCount = Math.max(20, Math.round(options.pacedRate * 2));
-  const paced = await pacedPhoneToCompanions(ctx, pool, control, 'p2c-paced', pacedCount, options.pacedRate, (i) => ({ from: senders[i % SENDERS], to: linkedPhones[i % linkedPhones.length] }), workerOf, remaining(60_000));
+  const paced = await pacedPhoneToCompanions(ctx, pool, control, 'p2c-paced', pacedCount, options.pacedRate, (i) => ({ from: roundRobin(senders, i), to: roundRobin(linkedPhones, i) }), workerOf, remaining(60_000));
   row({ metric: `phone → companion latency p50 @ ${options.pacedRate}/s`, value: percentile(paced.latenciesMs, 50), unit: 'ms', note: `${paced.received}/${pacedCount} received, paced (open loop)` });
   row({ metric: `phone → companion latency p99 @ ${options.pacedRate}/s`, value: percentile(paced.latenciesMs, 99), unit: 'ms' });
 
@@ -331,9 +334,14 @@ async function pacedPhoneToCompanions(ctx: BenchContext, pool: CompanionPool, co
 
 async function collect(pool: CompanionPool, run: string, count: number, route: Route, workerOf: Map<string, number>, sends: Promise<PromiseSettledResult<unknown>[]>, startedAt: number, deadline: number): Promise<Omit<PushResult, 'httpLatenciesMs'>> {
   const expected = new Array<number>(pool.workers.length).fill(0);
-  for (let i = 0; i < count; i++) expected[workerOf.get(route(i).to)!]++;
+  for (let i = 0; i < count; i++) {
+    const { to } = route(i);
+    const worker = workerOf.get(to);
+    if (worker === undefined) throw new Error(`no companion worker holds ${to}`);
+    expected[worker] = (expected[worker] ?? 0) + 1;
+  }
   const waitMs = Math.max(1_000, deadline - Date.now());
-  const [sent, got] = await Promise.all([sends, pool.all('collect', (w) => ({ run, expected: expected[w], timeoutMs: waitMs }), waitMs + 15_000)]);
+  const [sent, got] = await Promise.all([sends, pool.all('collect', (w) => ({ run, expected: expected[w] ?? 0, timeoutMs: waitMs }), waitMs + 15_000)]);
   const errors = sent.flatMap((r) => (r?.status === 'rejected' ? [String((r.reason as Error)?.message ?? r.reason)] : []));
   return {
     received: got.reduce((n, r) => n + r.received, 0),

@@ -12,9 +12,10 @@ import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { KindSends, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendQueue } from './services/messaging/index.ts';
+import { KindSends, MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendQueue } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
+import { GroupService } from './services/groups/index.ts';
 import type { Services } from './services/index.ts';
 import { LegacyWebSockets } from './legacy/legacy-ws.ts';
 import { webhookRoutes } from './legacy/webhook.routes.ts';
@@ -128,12 +129,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger: log,
       sendWaitMs: config.messages.sendWaitMs,
       queueTtlSeconds: config.messages.queueTtlSeconds,
+      media: config.media,
+      outbox: new MediaOutbox(config.media.outboxDir),
       pacer: new SendPacer(config.messages.pacing),
     });
     // Listening before restore: each instance's queue starts when it comes online.
     sendQueue.start();
     undo.push(() => sendQueue.stop());
-    const messages = measureSends(sendQueue, metrics);
+    const messages = measureSends(sendQueue, metrics, events);
     // The same codec as creds and keys: webhook secrets and queued bodies are encrypted at rest too.
     // SUDEVWA's webhook is one more wire format on the same outbox; the domain never sees its shape.
     const webhooks = new WebhookService({
@@ -150,7 +153,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, services: { instances: registry, messages, ledger, kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, services: { instances: registry, messages, ledger, kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -291,7 +294,7 @@ async function assemble(parts: Parts): Promise<App> {
 }
 
 /** Values read at scrape time rather than tracked: instances by status, restore, outbox depth, pool. */
-function watchForScrapes({ metrics, registry, webhooks, orm, services }: Parts): void {
+function watchForScrapes({ metrics, registry, webhooks, orm, services, ledger }: Parts): void {
   // Received messages as subscribers get them: the ledger publishes each one once.
   services.events.on('messageReceived', (message) => {
     metrics.messagesReceived.inc({ kind: message.type.toLowerCase() });
@@ -310,6 +313,10 @@ function watchForScrapes({ metrics, registry, webhooks, orm, services }: Parts):
     metrics.restore.set({ state: 'failed' }, progress.failed);
   });
   metrics.onScrape(async () => metrics.webhookOutbox.set(await webhooks.pending()));
+  metrics.onScrape(async () => {
+    metrics.sendQueue.reset();
+    for (const [status, n] of Object.entries(await ledger.repo.pendingCounts())) metrics.sendQueue.set({ status }, n);
+  });
   metrics.onScrape(async () => {
     // pg's Pool on PostgreSQL; PGlite has no pool, and so no such series.
     const pool = (await (orm.em.getConnection() as { getNativeClient?: () => Promise<unknown> }).getNativeClient?.()) as

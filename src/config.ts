@@ -221,6 +221,8 @@ const models = (terminal: Terminal) => ({
   /** Sending media: per-kind size limits (bytes), where uploads are staged, and URL fetching rules. */
   media: concern(['DATA_DIR', 'MAX_IMAGE_MB', 'MAX_VIDEO_MB', 'MAX_AUDIO_MB', 'MAX_DOCUMENT_MB', 'MEDIA_ALLOW_PRIVATE_URLS', 'MEDIA_FETCH_TIMEOUT_MS'], (e) => ({
     tmpDir: join(dataDirOf(e), 'tmp'),
+    /** Files of queued media sends, kept until the send settles (same file system as tmpDir: moved, not copied). */
+    outboxDir: join(dataDirOf(e), 'outbox'),
     limits: { image: e.MAX_IMAGE_MB * MB, video: e.MAX_VIDEO_MB * MB, audio: e.MAX_AUDIO_MB * MB, document: e.MAX_DOCUMENT_MB * MB },
     url: { allowPrivate: e.MEDIA_ALLOW_PRIVATE_URLS, timeoutMs: e.MEDIA_FETCH_TIMEOUT_MS, maxRedirects: 5 },
   })),

@@ -8,7 +8,7 @@ import { generateMessageIDV2, proto, type BaileysEventMap } from '@whiskeysocket
 import { trustSandbox } from '../../src/sandbox/trust.ts';
 import { BenchCompanion } from './bench-companion.ts';
 import { ControlClient } from './control-client.ts';
-import { runPool, sleep, wallNow } from './stats.ts';
+import { itemAt, runPool, sleep, wallNow } from './stats.ts';
 import {
   parseBenchText,
   benchText,
@@ -101,14 +101,15 @@ const handlers: { [M in WorkerMethod]: (params: WorkerMethods[M]['params']) => P
     const results = await runPool(phones.length, concurrency, async (i) => {
       if (Date.now() >= deadline) throw new Error('time is up');
       const started = wallNow();
-      const companion = new BenchCompanion(phones[i], wsUrl, hooks);
+      const phone = itemAt(phones, i);
+      const companion = new BenchCompanion(phone, wsUrl, hooks);
       companions.push(companion);
       try {
         companion.connect();
         const qr = await companion.waitForQr(remaining());
         const opened = companion.waitForOpen(remaining());
         opened.catch(() => undefined); // awaited below; a failed scan must not leave it unhandled
-        await control!.scanQr(phones[i], qr);
+        await control!.scanQr(phone, qr);
         await opened;
         return wallNow() - started;
       } catch (err) {
@@ -135,7 +136,7 @@ const handlers: { [M in WorkerMethod]: (params: WorkerMethods[M]['params']) => P
     const results = await runPool(companions.length, concurrency, async (i) => {
       if (Date.now() >= deadline) throw new Error('time is up');
       const started = wallNow();
-      const companion = companions[i];
+      const companion = itemAt(companions, i);
       companion.connect();
       await companion.waitForOpen(Math.max(1, deadline - Date.now()));
       return wallNow() - started;
@@ -159,7 +160,7 @@ const handlers: { [M in WorkerMethod]: (params: WorkerMethods[M]['params']) => P
     awaitingDelivery.clear();
     const open = companions.filter((c) => c.isOpen && c.sock);
     const sendOne = async (i: number, seq: number) => {
-      const sock = open[i].sock;
+      const sock = itemAt(open, i).sock;
       if (!sock) return;
       const id = generateMessageIDV2(sock.user?.id);
       const sentAt = wallNow();

@@ -50,8 +50,8 @@ function areaOf(frame: CallFrame): string {
   if (!file) return frame.functionName.startsWith('(') ? frame.functionName : '(native)';
   if (file.startsWith('node:')) return file.split('/').slice(0, 2).join('/').replace(/^node:internal\/?/, 'node:');
   if (file.startsWith('src/')) return file;
-  const parts = file.split('/');
-  return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+  const [scope = file, name = ''] = file.split('/');
+  return scope.startsWith('@') ? `${scope}/${name}` : scope;
 }
 
 const keyOf = (f: CallFrame) => `${f.functionName || '(anonymous)'}  ${shortUrl(f.url) ? `${shortUrl(f.url)}:${f.lineNumber + 1}` : ''}`.trim();
@@ -74,11 +74,10 @@ function summarizeWindow(profile: CpuProfile, window: TimeWindow | undefined, sr
   let t = profile.startTime;
   let total = 0;
   let idle = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
+  for (const [i, id] of profile.samples.entries()) {
     t += profile.timeDeltas[i] ?? 0;
     if (window && (t < window.startUs || t > window.endUs)) continue;
     const dt = profile.timeDeltas[i + 1] ?? 0;
-    const id = profile.samples[i];
     total += dt;
     if (IDLE.has(byId.get(id)!.callFrame.functionName)) idle += dt;
     selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
@@ -128,8 +127,9 @@ export async function summarizeCpuProfiles(dir: string, windows: readonly TimeWi
   // Kept next to the profile, so it can be cut again by phase (e.g. in Chrome DevTools) after the run.
   await writeFile(join(dir, 'bench-phases.json'), JSON.stringify(windows, null, 2));
   const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
-  if (files.length === 0) return `no .cpuprofile in ${dir} (did the ${label} exit cleanly?)`;
-  const newest = (await Promise.all(files.map(async (f) => ({ f, mtime: (await stat(join(dir, f))).mtimeMs })))).sort((a, b) => b.mtime - a.mtime)[0].f;
+  const [latest] = (await Promise.all(files.map(async (f) => ({ f, mtime: (await stat(join(dir, f))).mtimeMs })))).sort((a, b) => b.mtime - a.mtime);
+  if (!latest) return `no .cpuprofile in ${dir} (did the ${label} exit cleanly?)`;
+  const newest = latest.f;
   const profile = JSON.parse(await readFile(join(dir, newest), 'utf8')) as CpuProfile;
   return [`${label} CPU profile ${join(dir, newest)}`, summarizeWindow(profile, undefined, srcFolder), ...windows.map((w) => summarizeWindow(profile, w, srcFolder))].join('\n');
 }

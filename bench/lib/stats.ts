@@ -3,7 +3,7 @@ export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
+  return sorted[rank] ?? Number.NaN;
 }
 
 /** Wall-clock milliseconds comparable across processes on this machine (sub-millisecond resolution). */
@@ -42,4 +42,18 @@ export async function runPool<T>(count: number, limit: number, job: (index: numb
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, lane));
   signal?.throwIfAborted();
   return results;
+}
+
+/**
+ * `list[i]` for an index the caller's own loop keeps in range (a pool over `list.length`); throws
+ * rather than hand `undefined` on when that promise is broken.
+ */
+export function itemAt<T>(list: readonly T[], i: number): T {
+  if (!Number.isInteger(i) || i < 0 || i >= list.length) throw new RangeError(`index ${i} outside a list of ${list.length}`);
+  return list[i] as T;
+}
+
+/** The `i`-th item taking turns over `list` (i modulo its length); throws on an empty list. */
+export function roundRobin<T>(list: readonly T[], i: number): T {
+  return itemAt(list, i % list.length);
 }

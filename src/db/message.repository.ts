@@ -215,6 +215,17 @@ export class MessageRepository {
     return rows.map((r) => this.#toRecord(r));
   }
 
+  /** Outbound messages not sent yet, counted by status (the send-queue depth metric). */
+  async pendingCounts(): Promise<Partial<Record<MessageStatus, number>>> {
+    const rows = await this.#orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ status: MessageStatus; n: string | number }>>(
+        `select status, count(*) as n from message where direction = 'OUTBOUND' and status in ('SCHEDULED', 'QUEUED', 'SENDING') group by status`,
+      );
+    return Object.fromEntries(['SCHEDULED', 'QUEUED', 'SENDING'].map((s) => [s, Number(rows.find((r) => r.status === s)?.n ?? 0)]));
+  }
+
   /** Replaces a row's content (edits, deletes, reactions, poll votes); the caller serialises changes per instance. */
   async updateContent(seq: number, content: MessageContent): Promise<MessageRecord | null> {
     const em = this.#orm.em.fork();

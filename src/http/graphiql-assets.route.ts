@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { HTTP_REFUSALS, sendErrorReply } from './error-replies.ts';
 
 /**
  * GraphiQL's own files (the `@graphql-yoga/graphiql` bundle, its CSS and Monaco's workers), served
@@ -25,7 +26,7 @@ export async function graphiqlAssetsRoute(http: FastifyInstance): Promise<void> 
   const files = new Set(await listFiles(DIST));
   http.get(`${GRAPHIQL_ASSETS_PATH}*`, async (req, reply) => {
     const name = (req.params as { '*': string })['*'];
-    if (!files.has(name)) return reply.status(404).send({ error: 'not found' });
+    if (!files.has(name)) return sendErrorReply(reply, HTTP_REFUSALS.graphiqlAssetNotFound);
     return reply
       .type(TYPES[extname(name)]!)
       .header('cache-control', 'public, max-age=86400')

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { authenticate } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
-import { DomainError, type DomainErrorCode } from '../services/shared/index.ts';
+import { DomainError } from '../services/shared/index.ts';
 import { authError } from './auth-error.ts';
+import { HTTP_REFUSALS, ownErrorReply, sendErrorReply, unauthenticated } from './error-replies.ts';
 
 export const MEDIA_DOWNLOAD_PATH = '/media/:instanceId/:messageId';
 
@@ -10,15 +11,6 @@ export const MEDIA_DOWNLOAD_PATH = '/media/:instanceId/:messageId';
 export function mediaDownloadPath(instanceId: string, messageId: string): string {
   return `/media/${encodeURIComponent(instanceId)}/${encodeURIComponent(messageId)}`;
 }
-
-// The failures this route can meet, in one place; anything else is a masked 500.
-const STATUS: Partial<Record<DomainErrorCode, number>> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  INSTANCE_NOT_FOUND: 404,
-  MEDIA_NOT_FOUND: 404,
-  MEDIA_FETCH_FAILED: 502,
-};
 
 /** A `type/subtype[; param=value]` the sender declared, or octet-stream: it is someone else's text in our header. */
 function safeContentType(mimeType: string): string {
@@ -38,18 +30,14 @@ function contentDisposition(fileName: string | null): string {
  * the API: `Authorization: Bearer <jwt | api key>` of someone who may use the instance.
  */
 export const mediaDownloadRoute: FastifyPluginAsync<Pick<Services, 'instances' | 'auth' | 'receivedMedia'>> = async (app, { instances, auth, receivedMedia }) => {
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-    if (err instanceof DomainError && STATUS[err.code]) {
-      return reply.status(STATUS[err.code]!).send({ error: { code: err.code, message: err.message } });
-    }
-    if (err.statusCode && err.statusCode < 500) return reply.status(err.statusCode).send({ error: { code: 'BAD_REQUEST', message: err.message } });
-    req.log.error({ err }, 'media download failed');
-    return reply.status(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'the download failed on the server; details are in its log' } });
-  });
+  app.setErrorHandler((err, req, reply) => sendErrorReply(reply, ownErrorReply(err, (e) => req.log.error({ err: e }, 'media download failed'))));
 
   app.get<{ Params: { instanceId: string; messageId: string } }>(MEDIA_DOWNLOAD_PATH, async (req, reply) => {
     const who = await authenticate({ auth, instances }, { authorization: req.headers.authorization });
-    if (!who.ok) throw authError(who) ?? new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <access token or API key>');
+    if (!who.ok) {
+      const refused = authError(who);
+      return sendErrorReply(reply, refused ? unauthenticated(refused.message) : HTTP_REFUSALS.mediaAuthRequired);
+    }
     const { instanceId, messageId } = req.params;
     if (!(await who.caller.access.mayUse(instanceId))) {
       throw new DomainError('FORBIDDEN', `you may not use instance ${instanceId}`);

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../services/shared/metrics.ts';
+import { HTTP_REFUSALS, sendErrorReply } from './error-replies.ts';
 
 /** `GET /metrics` in Prometheus' text format; with a token set, only for `Authorization: Bearer <token>`. */
 export async function metricsRoute(http: FastifyInstance, deps: { metrics: Metrics; token: string | undefined }): Promise<void> {
@@ -9,7 +10,7 @@ export async function metricsRoute(http: FastifyInstance, deps: { metrics: Metri
     if (expected) {
       const given = Buffer.from(req.headers.authorization ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        return reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'metrics need Authorization: Bearer <METRICS_TOKEN>' });
+        return sendErrorReply(reply, HTTP_REFUSALS.metricsToken);
       }
     }
     const { contentType, body } = await deps.metrics.scrape();

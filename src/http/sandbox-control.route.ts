@@ -3,6 +3,7 @@ import { authenticate } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import type { WhatsAppSandbox } from '../sandbox/sandbox.ts';
 import { authError } from './auth-error.ts';
+import { HTTP_REFUSALS, sendErrorReply, unauthenticated } from './error-replies.ts';
 
 /**
  * The embedded sandbox's control API at `/sandbox`, for administrators only (an ADMIN's access token
@@ -15,10 +16,10 @@ export const sandboxControlRoute: FastifyPluginAsync<{ sandbox: WhatsAppSandbox 
   app.addHook('onRequest', async (req, reply) => {
     const who = await authenticate({ auth, instances }, { authorization: req.headers.authorization });
     if (!who.ok) {
-      const message = authError(who)?.message ?? 'the sandbox control API needs Authorization: Bearer <an ADMIN access token or API key>';
-      return reply.status(401).send({ error: { code: 'UNAUTHENTICATED', message } });
+      const refused = authError(who);
+      return sendErrorReply(reply, refused ? unauthenticated(refused.message) : HTTP_REFUSALS.sandboxAuthRequired);
     }
-    if (who.caller.principal.role !== 'ADMIN') return reply.status(403).send({ error: { code: 'FORBIDDEN', message: 'the sandbox control API is for administrators' } });
+    if (who.caller.principal.role !== 'ADMIN') return sendErrorReply(reply, HTTP_REFUSALS.sandboxAdminsOnly);
   });
   await app.register(sandboxControlApi, { sandbox });
 };

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { HTTP_REFUSALS, writeUpgradeReply } from './error-replies.ts';
 
 /** A WebSocket endpoint mounted with `noServer`: it claims paths and takes over their upgrades. */
 export interface UpgradeRoute {
@@ -19,7 +20,7 @@ export function routeUpgrades(server: Server, routes: UpgradeRoute[]): () => voi
     const route = routes.find((r) => r.matches(pathname));
     if (route) return route.handleUpgrade(req, socket, head);
     socket.on('error', () => socket.destroy());
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy());
+    writeUpgradeReply(socket, HTTP_REFUSALS.upgradeNotFound);
   };
   server.on('upgrade', onUpgrade);
   return () => void server.off('upgrade', onUpgrade);

@@ -1,9 +1,8 @@
-import { STATUS_CODES } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthFailure } from '../services/auth/index.ts';
 import { DomainError, type DomainErrorCode, type Logger } from '../services/shared/index.ts';
 import { failure, RestError, type FailureBody } from './envelope.ts';
+import { sendErrorReply } from '../http/error-replies.ts';
 
 /**
  * The REST side of error handling, in one place: every failure a SUDEVWA-shaped HTTP answer can carry
@@ -61,6 +60,8 @@ const DEFAULT: Record<DomainErrorCode, Mapping> = {
   INVALID_RECIPIENT: (e) => m(400, 'Invalid phone number', 'INVALID_PHONE', e.message),
   RECIPIENT_NOT_ON_WHATSAPP: m(400, 'Phone number is not registered on WhatsApp', 'PHONE_NOT_REGISTERED', 'Please check the number or ask recipient to install WhatsApp'),
   GROUP_NOT_FOUND: (e) => m(404, 'Group not found', 'GROUP_NOT_FOUND', e.message),
+  NOT_GROUP_ADMIN: (e) => m(403, 'Only group admins may do that', 'NOT_GROUP_ADMIN', e.message),
+  INVITE_CODE_INVALID: (e) => m(400, 'Invalid invite code', 'INVITE_CODE_INVALID', e.message),
   VALIDATION_FAILED: (e) => m(400, e.message, 'VALIDATION_ERROR'),
   SEND_FAILED: (e) => m(500, 'Failed to send message', 'SEND_FAILED', e.message),
   MEDIA_TOO_LARGE: (e) => m(400, 'File too large', 'FILE_TOO_LARGE', e.message),
@@ -162,14 +163,6 @@ export function restErrorHandler(log?: Logger) {
       req.log.info({ code: err.code, reason: err.message, method: req.method, url: req.url.split('?')[0] }, 'request refused');
     }
     const mapped = restReply(err, req.routeOptions.config.legacy, (e) => (log ?? req.log).error({ err: e, method: req.method, url: req.url }, 'unexpected error in a REST route'));
-    return reply.status(mapped.status).send(mapped.body);
+    return sendErrorReply(reply, mapped);
   };
-}
-
-/** The same answer on a socket that asked to upgrade: SUDEVWA answered refused upgrades as ordinary JSON errors. */
-export function rejectUpgrade(socket: Duplex, { status, body }: Mapped): void {
-  if (socket.destroyed) return;
-  const json = JSON.stringify(body);
-  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(json)}`, 'Content-Type: application/json; charset=utf-8'];
-  socket.end(`${head.join('\r\n')}\r\n\r\n${json}`, () => socket.destroy());
 }

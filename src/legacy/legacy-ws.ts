@@ -9,7 +9,8 @@ import type { Services } from '../services/index.ts';
 import type { RateLimits } from '../http/rate-limits.ts';
 import { closeWebSockets } from '../http/websocket-upgrades.ts';
 import { RestError } from './envelope.ts';
-import { accessDenied, authRefusal, mapDomainError, rateLimited, rejectUpgrade, restReply } from './errors.ts';
+import { accessDenied, authRefusal, mapDomainError, rateLimited, restReply } from './errors.ts';
+import { writeUpgradeReply } from '../http/error-replies.ts';
 import { LegacyEventTranslator, type LegacyOutgoing } from './legacy-events.ts';
 import { resolveInstanceRef } from './legacy-instance-ref.ts';
 import { LegacyWsClient } from './legacy-ws-client.ts';
@@ -99,7 +100,7 @@ export class LegacyWebSockets {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     void this.accept(req, socket, head).catch((err: unknown) => {
-      rejectUpgrade(socket, restReply(err, UPGRADE_FAILED, (e) => this.log.error({ err: e, url: req.url?.split('?')[0] }, 'legacy WebSocket upgrade failed')));
+      writeUpgradeReply(socket, restReply(err, UPGRADE_FAILED, (e) => this.log.error({ err: e, url: req.url?.split('?')[0] }, 'legacy WebSocket upgrade failed')));
     });
   }
 

@@ -121,9 +121,9 @@ export function createMediaServer(options: MediaServerOptions): MediaServer {
   }
 
   async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const match = /^(.*)\/([A-Za-z0-9_-]{43})$/.exec(url.pathname);
-    const mediaType = match ? UPLOAD_PREFIXES.get(match[1]) : undefined;
-    if (!match || !mediaType) {
+    const [, prefix, encodedHash] = /^(.*)\/([A-Za-z0-9_-]{43})$/.exec(url.pathname) ?? [];
+    const mediaType = prefix === undefined ? undefined : UPLOAD_PREFIXES.get(prefix);
+    if (!mediaType || encodedHash === undefined) {
       counters.rejected.notFound++;
       return reject(req, res, 404, 'unknown upload path');
     }
@@ -138,7 +138,7 @@ export function createMediaServer(options: MediaServerOptions): MediaServer {
     }
 
     // Stream the body: count (chunked uploads have no length up front), hash, and hand to the store.
-    const expected = Buffer.from(match[2], 'base64url');
+    const expected = Buffer.from(encodedHash, 'base64url');
     const hash = createHash('sha256');
     const sink = blobs.begin();
     let size = 0;
@@ -273,8 +273,8 @@ const newId = () => randomBytes(16).toString('base64url');
 
 /** `/v/<segment>/<id>` (what `store`/upload hand out); anything else is unknown. */
 function idOf(pathname: string): string | undefined {
-  const m = /^\/v\/[^/]+\/([^/]+)$/.exec(pathname);
-  return m && ID.test(m[1]) ? m[1] : undefined;
+  const id = /^\/v\/[^/]+\/([^/]+)$/.exec(pathname)?.[1];
+  return id !== undefined && ID.test(id) ? id : undefined;
 }
 
 function sameSecret(given: string, expected: string): boolean {

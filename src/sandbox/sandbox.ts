@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
-import { parsePhoneNumber, type Companion, type Phone, type PresenceRecord, type ReceiptRecord, type ReceivedMessage } from './accounts.ts';
+import { parsePhoneNumber, type Companion, type GroupEventRecord, type Phone, type PresenceRecord, type ReceiptRecord, type ReceivedMessage } from './accounts.ts';
 import { createNoiseIdentity, type NoiseIdentity } from './certificates.ts';
 import { sandboxControlApi } from './control-api.ts';
 import { Connection } from './connection.ts';
@@ -11,6 +11,7 @@ import { SandboxError, notFound } from './errors.ts';
 import { applyFault, type FaultRequest } from './faults.ts';
 import { sendGroupFromPhone } from './group-messaging.ts';
 import { createGroup, type CreateGroupInput, type Group } from './groups.ts';
+import { acceptInvite, changeDescription, changeParticipants, changeSetting, changeSubject, inviteCode, leaveGroup, type GroupSetting, type ParticipantAction } from './group-admin.ts';
 import { buildMediaMessage, downloadMediaOfMessage, type MediaKind } from './media-crypto.ts';
 import { createMediaServer, type MediaServer } from './media-server.ts';
 import { loadOrCreateTestCa, type TestCa } from './test-ca.ts';
@@ -55,6 +56,14 @@ export interface PhoneMedia {
   fileName?: string;
   caption?: string;
 }
+
+/** One change a member phone makes to a group (control API). */
+export type GroupChange =
+  | { subject: string }
+  | { description: string | null }
+  | { setting: GroupSetting }
+  | { leave: true }
+  | { action: ParticipantAction; participants: string[] };
 
 export interface DeviceInfo {
   deviceId: number;
@@ -235,6 +244,42 @@ export class WhatsAppSandbox {
     const group = this.net.groups.get(jid);
     if (!group) throw notFound(`group ${jid}`);
     return group;
+  }
+
+  /** A member phone changes the group, as its user would in the app; every member's devices are notified. */
+  changeGroup(jid: string, by: string, change: GroupChange): { participants?: Array<{ phoneNumber: string; status: number }> } {
+    const group = this.group(jid);
+    const actor = this.phone(by);
+    if ('subject' in change) changeSubject(this.net, group, actor, change.subject);
+    else if ('description' in change) changeDescription(this.net, group, actor, change.description);
+    else if ('setting' in change) changeSetting(this.net, group, actor, change.setting);
+    else if ('leave' in change) leaveGroup(this.net, group, actor);
+    else {
+      const jids = change.participants.map((n) => this.phoneJid(n));
+      const outcomes = changeParticipants(this.net, group, actor, change.action, jids);
+      return { participants: outcomes.map((o, i) => ({ phoneNumber: change.participants[i]!, status: o.status })) };
+    }
+    return {};
+  }
+
+  /** The group's invite code, as an admin phone gets it. */
+  groupInviteCode(jid: string, by: string): string {
+    return inviteCode(this.net, this.group(jid), this.phone(by));
+  }
+
+  /** A phone opens an invite link. */
+  joinGroup(phoneNumber: string, code: string): Group {
+    return acceptInvite(this.net, this.phone(phoneNumber), code);
+  }
+
+  /** Group changes the phone was notified of, oldest first. */
+  groupEvents(phoneNumber: string): GroupEventRecord[] {
+    return [...this.phone(phoneNumber).groupEvents];
+  }
+
+  private phoneJid(phoneNumber: string): string {
+    const number = parsePhoneNumber(String(phoneNumber ?? ''));
+    return `${number ?? String(phoneNumber).replace(/\D/g, '')}@s.whatsapp.net`;
   }
 
   // ---- messages -----------------------------------------------------------------------------

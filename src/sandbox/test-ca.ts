@@ -194,12 +194,14 @@ const explicit = (n: number, inner: Buffer) => tlv(0xa0 + n, inner);
 /** Unsigned big-endian integer; a leading zero keeps the high bit from reading as a sign. */
 function int(bytes: Buffer): Buffer {
   let b = bytes;
-  while (b.length > 1 && b[0] === 0 && b[1] < 0x80) b = b.subarray(1);
-  return tlv(0x02, b[0] >= 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+  // readUInt8 throws on a byte that is not there: an empty integer is a bug, not a zero.
+  while (b.length > 1 && b.readUInt8(0) === 0 && b.readUInt8(1) < 0x80) b = b.subarray(1);
+  return tlv(0x02, b.readUInt8(0) >= 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
 }
 
 function oid(dotted: string): Buffer {
   const [a, b, ...rest] = dotted.split('.').map(Number);
+  if (a === undefined || b === undefined) throw new Error(`an OID has at least two arcs: ${dotted}`);
   const out = [40 * a + b];
   for (const arc of rest) {
     const groups = [arc & 0x7f];
@@ -213,7 +215,7 @@ function oid(dotted: string): Buffer {
 function namedBits(...bits: number[]): Buffer {
   const highest = Math.max(...bits);
   const bytes = Buffer.alloc(Math.floor(highest / 8) + 1);
-  for (const bit of bits) bytes[bit >> 3] |= 0x80 >> (bit & 7);
+  for (const bit of bits) bytes.writeUInt8(bytes.readUInt8(bit >> 3) | (0x80 >> (bit & 7)), bit >> 3);
   return tlv(0x03, Buffer.from([7 - (highest & 7)]), bytes);
 }
 
@@ -239,7 +241,7 @@ function buildCertificate(o: {
 }): Buffer {
   const algorithm = seq(oid(OID.ecdsaWithSha256));
   const serial = randomBytes(16);
-  serial[0] = (serial[0] & 0x7f) | 0x01; // positive and non-zero, 16 bytes of entropy minus one bit
+  serial.writeUInt8((serial.readUInt8(0) & 0x7f) | 0x01, 0); // positive and non-zero, 16 bytes of entropy minus one bit
   // Backdated an hour so a client whose clock is slightly behind still accepts a fresh certificate.
   const notBefore = new Date(Date.now() - 3_600_000);
   const notAfter = new Date(Date.now() + o.days * DAY_MS);
@@ -267,13 +269,13 @@ function subjectRange(certDer: Buffer): [number, number] {
   return [pos, skip(certDer, pos)];
 }
 
-/** Returns [content start, content end] of the element at `pos`. */
+/** Returns [content start, content end] of the element at `pos`; throws (RangeError) on truncated DER. */
 function header(der: Buffer, pos: number): [number, number] {
-  const first = der[pos + 1];
+  const first = der.readUInt8(pos + 1);
   if (first < 0x80) return [pos + 2, pos + 2 + first];
   const n = first & 0x7f;
   let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + der[pos + 2 + i];
+  for (let i = 0; i < n; i++) len = len * 256 + der.readUInt8(pos + 2 + i);
   return [pos + 2 + n, pos + 2 + n + len];
 }
 const skip = (der: Buffer, pos: number) => header(der, pos)[1];

@@ -34,6 +34,8 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
   USERNAME_TAKEN: 'Another user already has that name.',
   EMAIL_TAKEN: 'Another user already has that e-mail address.',
   GROUP_NOT_FOUND: 'The instance is not in a group with that JID (or WhatsApp did not return it).',
+  NOT_GROUP_ADMIN: 'Only admins of the group may do that (change members, settings or the invite link; the subject and description of a locked group).',
+  INVITE_CODE_INVALID: 'The invite code or link does not lead to a group (unknown, or revoked).',
   API_KEY_NOT_FOUND: 'No API key has that id.',
   WEBHOOK_NOT_FOUND: 'No webhook you may see has that id.',
   MESSAGE_NOT_FOUND: 'The instance has no stored message with that id (`extensions.messageId`).',

@@ -11,6 +11,7 @@ import './stored-message.ts';
 import './system-event.ts';
 import './auth.ts';
 import './webhook.ts';
+import './group.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
 import '../resolvers/message-kinds.ts';
@@ -19,6 +20,7 @@ import '../resolvers/media.ts';
 import '../resolvers/subscriptions.ts';
 import '../resolvers/auth.ts';
 import '../resolvers/webhooks.ts';
+import '../resolvers/groups.ts';
 
 let schema: GraphQLSchema | undefined;
 

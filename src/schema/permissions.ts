@@ -53,6 +53,9 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       // Webhook fields check the webhook's instance in the service (a webhook id is not an instance id).
       webhooks: authenticated,
       webhookDeliveries: authenticated,
+      groups: forInstance,
+      group: forInstance,
+      groupInviteLink: forInstance,
     },
     Mutation: {
       login: limits.login,
@@ -84,6 +87,12 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       updateWebhook: authenticated,
       deleteWebhook: authenticated,
       replayWebhookDeliveries: authenticated,
+      createGroup: forInstance,
+      updateGroup: forInstance,
+      updateGroupParticipants: forInstance,
+      revokeGroupInviteLink: forInstance,
+      joinGroup: forInstance,
+      leaveGroup: forInstance,
     },
     Subscription: {
       qrCode: forInstance,
@@ -92,6 +101,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       messageStatus: forInstance,
       messageChanged: forInstance,
       systemEvents: authenticated,
+      groupEvents: forInstance,
     },
   };
 }

@@ -2,6 +2,7 @@ import type { AuthService } from './auth/index.ts';
 import type { InstanceService } from './instances/index.ts';
 import type { KindSends, LedgerService, MessagingService, ReceivedMediaService } from './messaging/index.ts';
 import type { EventBus } from './shared/index.ts';
+import type { GroupService } from './groups/index.ts';
 import type { WebhookService } from './webhooks/index.ts';
 
 /**
@@ -19,4 +20,6 @@ export interface Services {
   events: EventBus;
   auth: AuthService;
   webhooks: WebhookService;
+  /** Groups of an instance's account. */
+  groups: GroupService;
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InstanceStatusDocument, MessageDocument, MessageStatusDocument, SendTextStoredDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
-import { eventually } from '../helpers/rest-client.ts';
 
 // Sends through the ledger's durable queue: statuses from WhatsApp, idempotency keys (at once,
 // again later, across a restart), and sends accepted while the instance is reconnecting.
@@ -42,9 +41,22 @@ describe('sends through the ledger', () => {
     statuses.close();
   });
 
-  // Not reached yet: against the sandbox the gateway's socket emits no messages.update for the
-  // phone's delivery and read receipts within the wait (see the ledger note in the README).
-  it.todo('DELIVERED and READ from the phone\'s receipts reach messageStatus and message(...)');
+  it('DELIVERED and READ from the phone\'s receipts reach messageStatus and message(...)', async () => {
+    const statuses = await gw.ws.subscribe(MessageStatusDocument, { instanceId: id });
+    const { sendText } = await send('read me');
+    const mine = (status: string) => (d: { messageStatus: { messageId: string; status: string } }) => d.messageStatus.messageId === sendText.messageId && d.messageStatus.status === status;
+    await gw.sandbox.waitForMessage(CUSTOMER, (m) => m.id === sendText.messageId);
+    await statuses.next(mine('DELIVERED'), 15_000, 'DELIVERED from the phone');
+    expect((await gw.http.ok(MessageDocument, { instanceId: id, id: sendText.messageId })).message?.status).toBe('DELIVERED');
+    expect(await gw.sandbox.read(CUSTOMER, [sendText.messageId])).toEqual({ read: 1 });
+    await statuses.next(mine('READ'), 15_000, 'READ from the phone');
+    const seen = statuses.results.map((r) => r.data?.messageStatus).filter((e) => e?.messageId === sendText.messageId).map((e) => e!.status);
+    expect(seen).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ']);
+    const { message } = await gw.http.ok(MessageDocument, { instanceId: id, id: sendText.messageId });
+    expect(message?.status).toBe('READ');
+    expect(message?.statusHistory.map((s) => s.status)).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ']);
+    statuses.close();
+  });
 
   it('the same idempotency key at once and again later: one message at the phone, one id', async () => {
     const key = `order-${Date.now()}`;
@@ -56,8 +68,9 @@ describe('sends through the ledger', () => {
     expect(await copiesAtPhone(a.sendText.messageId)).toBe(1);
   });
 
-  it('accepts sends while RECONNECTING (QUEUED) and delivers them in order once back', async () => {
+  it('accepts sends while RECONNECTING (QUEUED), delivers them in order once back; the phone reads them: SENT, DELIVERED, READ', async () => {
     const status = await gw.ws.subscribe(InstanceStatusDocument, { instanceId: id });
+    const statuses = await gw.ws.subscribe(MessageStatusDocument, { instanceId: id });
     await gw.sandbox.fault({ kind: 'refuse-logins', seconds: 60 });
     await gw.sandbox.fault({ kind: 'drop', phoneNumber: OWNER });
     await status.next((d) => d.instanceStatus.status === 'RECONNECTING');
@@ -70,11 +83,22 @@ describe('sends through the ledger', () => {
     await gw.sandbox.waitForMessage(CUSTOMER, (m) => m.id === last, 15_000);
     const inbox = (await gw.sandbox.messages(CUSTOMER)).filter((m) => queued.some((q) => q.messageId === m.id));
     expect(inbox.map((m) => m.text)).toEqual(['queued 1', 'queued 2', 'queued 3']);
-    const settled = await eventually(async () => {
-      const { message } = await gw.http.ok(MessageDocument, { instanceId: id, id: last });
-      return message && message.status !== 'QUEUED' && message.status !== 'SENDING' ? message : undefined;
-    }, 'the queued send settled after the reconnect');
-    expect(settled.statusHistory.map((s) => s.status)).toEqual(expect.arrayContaining(['QUEUED', 'SENDING', 'SENT']));
+    // The phone got them (DELIVERED), then its user reads them: READ, stored, then published.
+    const ids = queued.map((q) => q.messageId);
+    const reached = async (want: string) => {
+      for (const messageId of ids) await statuses.next((d) => d.messageStatus.messageId === messageId && d.messageStatus.status === want, 15_000, `${want} of ${messageId}`);
+    };
+    await reached('DELIVERED');
+    expect(await gw.sandbox.read(CUSTOMER, ids)).toEqual({ read: 3 });
+    await reached('READ');
+    for (const messageId of ids) {
+      const seen = statuses.results.map((r) => r.data?.messageStatus).filter((e) => e?.messageId === messageId).map((e) => e!.status);
+      expect(seen).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ']);
+      const { message } = await gw.http.ok(MessageDocument, { instanceId: id, id: messageId });
+      expect(message?.status).toBe('READ');
+      expect(message?.statusHistory.map((s) => s.status)).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ']);
+    }
+    statuses.close();
     status.close();
   }, 120_000);
 

@@ -26,13 +26,15 @@ import { trustSandbox } from '../../src/sandbox/trust.ts';
 const logger = pino({ level: 'silent' });
 const AUTH = 'sandbox-media-auth';
 const scratch: string[] = [];
+/** This file's scratch directory (removed with the others in afterAll). */
+let workDir: string;
 let ca: TestCa;
 let server: MediaServer;
 
 beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'wamux-media-test-'));
-  scratch.push(dir);
-  ca = await loadOrCreateTestCa(join(dir, 'tls'));
+  workDir = await mkdtemp(join(tmpdir(), 'wamux-media-test-'));
+  scratch.push(workDir);
+  ca = await loadOrCreateTestCa(join(workDir, 'tls'));
   server = createMediaServer({ tls: { key: ca.serverKeyPem, cert: ca.serverCertPem }, authToken: AUTH, maxUploadBytes: 8 * 1024 * 1024 });
   await server.start();
 });
@@ -80,7 +82,7 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest();
 
 describe('test CA', () => {
   it('persists to a directory and is reused on the next start', async () => {
-    const dir = join(scratch[0], 'persist');
+    const dir = join(workDir, 'persist');
     const first = await loadOrCreateTestCa(dir);
     const second = await loadOrCreateTestCa(dir);
     expect(second.caCertPem).toBe(first.caCertPem);
@@ -313,10 +315,11 @@ describe('media server HTTP', () => {
     const bounded = createMediaServer({ tls: { key: ca.serverKeyPem, cert: ca.serverCertPem }, maxMemoryBytes: 2_500 });
     await bounded.start();
     try {
-      const refs = [];
-      for (let i = 0; i < 3; i++) refs.push(await bounded.store('image', randomBytes(1_000)));
-      expect(await bounded.fetch(refs[0].directPath)).toBeUndefined();
-      expect(await bounded.fetch(refs[2].directPath)).toHaveLength(1_000);
+      const oldest = await bounded.store('image', randomBytes(1_000));
+      await bounded.store('image', randomBytes(1_000));
+      const newest = await bounded.store('image', randomBytes(1_000));
+      expect(await bounded.fetch(oldest.directPath)).toBeUndefined();
+      expect(await bounded.fetch(newest.directPath)).toHaveLength(1_000);
       expect(bounded.stats).toMatchObject({ storedBlobs: 2, storedBytes: 2_000, evicted: 1 });
     } finally {
       await bounded.stop();
@@ -324,7 +327,7 @@ describe('media server HTTP', () => {
   });
 
   it('keeps blobs on disk across a restart, and stop is idempotent', async () => {
-    const dir = join(scratch[0], 'blobs');
+    const dir = join(workDir, 'blobs');
     const tlsOpts = { key: ca.serverKeyPem, cert: ca.serverCertPem };
     const first = createMediaServer({ tls: tlsOpts, authToken: AUTH, dir });
     await first.start();

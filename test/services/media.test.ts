@@ -30,6 +30,7 @@ function registry(allowPrivate: boolean): TestServices {
     mediaHost: t.sandbox.info.mediaHost,
     media: {
       tmpDir,
+      outboxDir: `${tmpDir}/outbox`,
       limits: { image: 1 * MB, video: 2 * MB, audio: 1 * MB, document: 3 * MB },
       url: { allowPrivate, timeoutMs: 2_000, maxRedirects: 2 },
     },

@@ -1,12 +1,12 @@
 import { generateMessageIDV2, type AnyMessageContent, type WASocket } from '@whiskeysockets/baileys';
-import { contextInfoOf } from './outbound-content.ts';
+import { contextInfoOf, type OutboundContext } from './outbound-content.ts';
 import type { Config } from '../../config.ts';
 import { DomainError, validationFailed } from '../shared/index.ts';
 import { buildMediaContent, checkMediaInput, resolveMediaType, stageMedia } from './media/media-sender.ts';
 import { NUMBER_CHECK_MAX as MAX_CHECK, TEXT_MAX_LENGTH as MAX_TEXT } from './limits.ts';
 import { NumberDirectory } from './number-directory.ts';
 import { normalizePhoneNumber, parseRecipient } from './recipients.ts';
-import type { NumberCheck, SendMediaInput, SendResult, SendTextInput } from './types.ts';
+import type { NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput } from './types.ts';
 import { requireGroup, simulateTyping, type SessionSource, type WhatsAppSession } from '../instances/index.ts';
 
 
@@ -56,6 +56,14 @@ export class MessageSender {
 
   /** Any content under a WhatsApp id chosen earlier (the send queue's kinds: location, contacts, poll, reaction, edit, revoke, replies). */
   sendContentAs(target: { session: WhatsAppSession; jid: string }, content: AnyMessageContent, messageId: string, typingMs?: number): Promise<SendResult> {
+    return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options), messageId);
+  }
+
+  /** A media file kept in the outbox, under a WhatsApp id chosen earlier (the send queue's media sends). */
+  sendMediaFileAs(target: { session: WhatsAppSession; jid: string }, file: OutboxMedia & { path: string }, messageId: string, typingMs?: number, context?: OutboundContext): Promise<SendResult> {
+    const contextInfo = context ? contextInfoOf(context) : undefined;
+    const media = buildMediaContent(file.kind, { path: file.path, suggestedName: undefined }, file.type, file.caption ?? undefined, file.fileName ?? undefined);
+    const content = (contextInfo ? { ...media, contextInfo } : media) as AnyMessageContent;
     return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options), messageId);
   }
 

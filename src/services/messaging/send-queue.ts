@@ -6,9 +6,11 @@ import type { MessageLedger } from './ledger.ts';
 import { toStoredMessage } from './ledger.ts';
 import { checkText, type MessageSender, type MessagingService } from './message-sender.ts';
 import { parseRecipient } from './recipients.ts';
+import { checkMediaInput, resolveMediaType, stageMedia, type MediaOptions } from './media/media-sender.ts';
+import { MediaOutbox } from './media/media-outbox.ts';
 import type { SendPacer } from './send-pacer.ts';
 import { toBaileysContent, type OutboundContent, type OutboundContext } from './outbound-content.ts';
-import type { MessageDetails, MessageKind, MessageStatus, NumberCheck, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
+import type { MessageDetails, MessageKind, MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
 
 /** One send of any kind for the queue (see `SendQueue.enqueue`). */
 export interface EnqueueInput {
@@ -41,6 +43,8 @@ export function detailsOfContext(c: OutboundContext): MessageDetails {
 const PENDING = new Set<MessageStatus>(['SCHEDULED', 'QUEUED', 'SENDING']);
 /** While an instance is on its way back, sends wait in the queue instead of failing. */
 const COMING_BACK = new Set(['CONNECTING', 'RECONNECTING']);
+/** Where a media send's kept file is no longer needed. */
+const SETTLING = new Set<MessageStatus>(['SENT', 'DELIVERED', 'READ', 'PLAYED', 'FAILED', 'CANCELLED']);
 const MAX_KEY = 200;
 
 export interface SendQueueDeps {
@@ -54,16 +58,20 @@ export interface SendQueueDeps {
   sendWaitMs: number;
   /** SEND_QUEUE_TTL_SECONDS: a send still QUEUED after this long fails with EXPIRED. */
   queueTtlSeconds: number;
+  /** Staging rules and limits of media uploads. */
+  media: MediaOptions;
+  /** Where queued media files wait until their send settles. */
+  outbox: MediaOutbox;
   /** Pacing against bans (SEND_RATE_PER_MINUTE, jitter, per-recipient gap): when each send may go. */
   pacer: SendPacer;
 }
 
 /**
- * Sends through the ledger: a text is written QUEUED (with its WhatsApp id chosen up front and the
+ * Sends through the ledger: a text or media message is written QUEUED (with its WhatsApp id chosen up front and the
  * client's idempotency key), then one worker per online instance sends its queue in order. The
  * caller waits for SENT up to `sendWaitMs` and gets the stored message as it is then. Rows a crash
  * left SENDING are sent again under the same id, so the recipient sees one message.
- * Media is sent directly (the staged file is not kept), but recorded the same way.
+ * A media file waits in the media outbox until its send settled.
  */
 export class SendQueue implements MessagingService {
   readonly #d: SendQueueDeps;
@@ -99,10 +107,18 @@ export class SendQueue implements MessagingService {
       }),
       this.#d.events.on('messageStatus', (e) => {
         if (e.status !== 'SENDING') this.#handed.get(e.instanceId)?.delete(Number(e.message.cursor));
+        // A media send that settled no longer needs its file.
+        if (e.message.direction === 'OUTBOUND' && e.message.media && SETTLING.has(e.status)) {
+          void this.#d.outbox.drop(MediaOutbox.nameOf(e.instanceId, e.messageId)).catch((err) => this.#log.warn({ err }, 'removing a sent media file failed'));
+        }
       }),
     );
+    void this.sweepMedia().catch((err) => this.#log.warn({ err }, 'sweeping the media outbox failed'));
     const every = Math.min(30_000, this.#d.queueTtlSeconds * 1000);
-    this.#expiry = setInterval(() => void this.expire().catch((err) => this.#log.warn({ err }, 'expiring queued sends failed')), every);
+    this.#expiry = setInterval(() => {
+      void this.expire().catch((err) => this.#log.warn({ err }, 'expiring queued sends failed'));
+      void this.sweepMedia().catch((err) => this.#log.warn({ err }, 'sweeping the media outbox failed'));
+    }, every);
     this.#expiry.unref();
   }
 
@@ -153,35 +169,55 @@ export class SendQueue implements MessagingService {
     return this.#result(await this.#settle(message));
   }
 
-  /** Media goes out directly (the upload is not kept for a later attempt), recorded as it goes. */
+  /**
+   * Media rides the same queue: the upload is staged within its kind's limit, typed by its bytes,
+   * and kept in the media outbox (DATA_DIR/outbox, owner-only) until the row is SENT, FAILED or
+   * CANCELLED, so a restart sends what a crash interrupted, under the same WhatsApp id.
+   */
   async sendMedia(input: SendMediaInput): Promise<SendResult> {
+    checkMediaInput(input.kind, input.source, input.caption, input.fileName);
     const key = checkKey(input.idempotencyKey);
     const { instanceId, session } = await this.#sender(input);
     if (key) {
       const first = await this.#d.repo.findByIdempotencyKey(instanceId, key);
-      if (first) return this.#result(await this.#settle(toStoredMessage(first)));
+      if (first) return this.#mediaResult(await this.#settle(toStoredMessage(first)));
     }
-    // Not kept for later: an instance that is not online refuses media as before.
-    const live = session ?? (await this.#d.sessions.onlineSession(instanceId));
-    const waId = generateMessageIDV2(live.deviceJid ?? undefined);
+    const target = session ? await this.#d.sender.resolveTarget(session, input.to) : undefined;
     const recipient = parseRecipient(input.to);
-    const chatJid = recipient.kind === 'jid' ? recipient.jid : `${recipient.phoneNumber}@s.whatsapp.net`;
-    const row: NewMessage = {
-      ...outboundRow(instanceId, chatJid, waId, input.kind),
-      status: 'SENDING',
-      content: { text: input.caption ?? null, outbox: { direct: true }, ...(input.context ? { details: detailsOfContext(input.context) } : {}) },
-      quotedId: input.context?.quote?.id ?? null,
-      idempotencyKey: key,
-    };
-    const { message, created } = await this.#d.ledger.recordOutbound(row);
-    if (!created) return this.#result(await this.#settle(message));
+    const chatJid = target?.jid ?? (recipient.kind === 'jid' ? recipient.jid : `${recipient.phoneNumber}@s.whatsapp.net`);
+    const staged = await stageMedia(input.kind, input.source, this.#d.media);
+    const waId = generateMessageIDV2(session?.deviceJid ?? undefined);
+    const file = MediaOutbox.nameOf(instanceId, waId);
+    let row: NewMessage;
     try {
-      const sent = await this.#d.sender.sendMedia({ ...input, instanceId, fromPhoneNumber: undefined }, waId);
-      return { ...sent, ...this.#result(await this.#settle(message)), media: sent.media! };
+      const type = resolveMediaType(input.kind, staged, input.mimeType);
+      const fileName = input.fileName ?? input.source.fileName ?? staged.suggestedName ?? null;
+      const caption = input.caption || null;
+      const media: OutboxMedia = { file, kind: input.kind, type, caption, fileName };
+      row = {
+        ...outboundRow(instanceId, chatJid, waId, input.kind),
+        content: {
+          text: caption,
+          media: { kind: input.kind, mimeType: type.mimeType, size: staged.size, fileName, caption },
+          outbox: { to: input.to, resolved: !!target, media, ...(input.typingMs ? { typingMs: input.typingMs } : {}), ...(input.context ? { context: input.context } : {}) },
+          ...(input.context ? { details: detailsOfContext(input.context) } : {}),
+        },
+        quotedId: input.context?.quote?.id ?? null,
+        idempotencyKey: key,
+      };
+      await this.#d.outbox.keep(staged, file);
     } catch (err) {
-      await this.#d.ledger.advanceSeq(Number(message.cursor), 'FAILED', failure(err));
+      await staged.discard();
       throw err;
     }
+    const stored = await this.#d.ledger.recordOutbound(row).catch(async (err: unknown) => {
+      await this.#d.outbox.drop(file);
+      throw err;
+    });
+    // A concurrent call with the same key stored its row first: this copy is not needed.
+    if (!stored.created) await this.#d.outbox.drop(file);
+    this.kick(instanceId);
+    return this.#mediaResult(await this.#settle(stored.message));
   }
 
   /** Looks at an instance's queue (again) if it is online. */
@@ -223,10 +259,14 @@ export class SendQueue implements MessagingService {
 
   /** One queued message to WhatsApp. False when the connection went away (it stays for later). */
   async #sendOne(session: WhatsAppSession, row: MessageRecord): Promise<boolean> {
-    const outbox = (row.content.outbox ?? {}) as { to?: string; resolved?: boolean; typingMs?: number; direct?: boolean; content?: OutboundContent };
+    const outbox = (row.content.outbox ?? {}) as { to?: string; resolved?: boolean; typingMs?: number; direct?: boolean; media?: OutboxMedia; content?: OutboundContent; context?: OutboundContext };
     if (outbox.direct) {
-      // A media send the process died in: the file is gone, so it cannot be sent again.
+      // A media send from before media was queued, which the process died in: its file is gone.
       await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: 'SEND_INTERRUPTED', errorMessage: 'the gateway stopped while sending this media message; send it again' });
+      return true;
+    }
+    if (outbox.media && !(await this.#d.outbox.has(outbox.media.file))) {
+      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: 'MEDIA_GONE', errorMessage: 'the media file of this queued send is no longer in DATA_DIR/outbox; send it again' });
       return true;
     }
     if (row.status === 'SENDING') this.#log.info({ instanceId: row.instanceId, messageId: row.waId }, 're-sending a message left SENDING, under the same id');
@@ -236,7 +276,8 @@ export class SendQueue implements MessagingService {
       const target = outbox.resolved ? { session, jid: row.chatJid } : await this.#d.sender.resolveTarget(session, outbox.to ?? row.chatJid);
       this.#handedSet(row.instanceId).add(row.seq);
       this.#d.pacer.sent(row.instanceId, row.chatJid);
-      if (outbox.content) await this.#d.sender.sendContentAs(target, toBaileysContent(outbox.content), row.waId, outbox.typingMs);
+      if (outbox.media) await this.#d.sender.sendMediaFileAs(target, { ...outbox.media, path: this.#d.outbox.pathOf(outbox.media.file) }, row.waId, outbox.typingMs, outbox.context);
+      else if (outbox.content) await this.#d.sender.sendContentAs(target, toBaileysContent(outbox.content), row.waId, outbox.typingMs);
       else await this.#d.sender.sendTextAs(target, row.content.text ?? '', row.waId, outbox.typingMs);
       return true;
     } catch (err) {
@@ -252,6 +293,14 @@ export class SendQueue implements MessagingService {
     let set = this.#handed.get(instanceId);
     if (!set) this.#handed.set(instanceId, (set = new Set()));
     return set;
+  }
+
+  /** Removes outbox files whose send settled or that no row claimed (left by a crash). */
+  sweepMedia(): Promise<number> {
+    return this.#d.outbox.sweep(async (instanceId, waId) => {
+      const row = await this.#d.repo.findByWaId(instanceId, waId);
+      return row ? PENDING.has(row.status) : undefined;
+    });
   }
 
   /** QUEUED sends older than the TTL fail with EXPIRED. */
@@ -301,6 +350,11 @@ export class SendQueue implements MessagingService {
       // It may have settled before we listened.
       void this.#d.ledger.get(instanceId, id).then((m) => m && !PENDING.has(m.status) && finish(m), () => undefined);
     });
+  }
+
+  #mediaResult(message: StoredMessage): SendResult {
+    const m = message.media;
+    return { ...this.#result(message), ...(m ? { media: { size: m.size ?? 0, fileName: m.fileName, mimeType: m.mimeType } } : {}) };
   }
 
   #result(message: StoredMessage): SendResult {

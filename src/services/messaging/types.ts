@@ -1,4 +1,5 @@
 import type { MediaSource, SendMediaKind } from './media/media-sender.ts';
+import type { Sniffed } from './media/sniff.ts';
 
 export type { MediaSource, SendMediaKind };
 
@@ -189,6 +190,16 @@ export interface SendMediaInput {
   idempotencyKey?: string;
   /** A reply (the quoted message, resolved from the ledger), mentions. */
   context?: import('./outbound-content.ts').OutboundContext;
+}
+
+/** A queued media send as its row keeps it (`content.outbox.media`): enough to send the kept file again. */
+export interface OutboxMedia {
+  /** The file's name in the media outbox (DATA_DIR/outbox). */
+  file: string;
+  kind: SendMediaKind;
+  type: Sniffed;
+  caption: string | null;
+  fileName: string | null;
 }
 
 export interface SendResult {

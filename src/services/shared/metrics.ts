@@ -25,7 +25,7 @@ export class Metrics {
   readonly messagesFailed = new Counter({ name: 'wamux_messages_failed_total', help: 'Sends that failed, by kind and error code', labelNames: ['kind', 'code'] as const, registers: [this.registry] });
   readonly sendSeconds = new Histogram({
     name: 'wamux_send_duration_seconds',
-    help: 'From a send accepted by the API to WhatsApp accepting the message (SENT)',
+    help: 'From a send stored QUEUED to WhatsApp accepting the message (SENT), as the ledger stored both',
     labelNames: ['kind'] as const,
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
@@ -43,6 +43,7 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly webhookOutbox = new Gauge({ name: 'wamux_webhook_outbox_depth', help: 'Webhook deliveries waiting in the outbox', registers: [this.registry] });
+  readonly sendQueue = new Gauge({ name: 'wamux_send_queue_depth', help: 'Outbound messages not sent yet, by status (SCHEDULED, QUEUED, SENDING)', labelNames: ['status'] as const, registers: [this.registry] });
   readonly keyWriteBatch = new Histogram({
     name: 'wamux_key_write_batch_size',
     help: 'Signal key writes committed together in one statement',

@@ -70,7 +70,7 @@ export function resolveMediaType(kind: SendMediaKind, staged: StagedFile, declar
   return { ...found, mimeType: expected === 'document' && declared ? declared : found.mimeType };
 }
 
-export function buildMediaContent(kind: SendMediaKind, staged: StagedFile, type: Sniffed, caption?: string, fileName?: string): AnyMessageContent {
+export function buildMediaContent(kind: SendMediaKind, staged: Pick<StagedFile, 'path' | 'suggestedName'>, type: Sniffed, caption?: string, fileName?: string): AnyMessageContent {
   const media = { stream: createReadStream(staged.path) };
   const text = caption || undefined;
   switch (kind) {
