@@ -83,6 +83,7 @@ const DEFAULT: Record<DomainErrorCode, Mapping> = {
   NOT_MESSAGE_AUTHOR: (e) => m(403, e.message, 'NOT_MESSAGE_AUTHOR'),
   MESSAGE_TOO_OLD: (e) => m(400, e.message, 'MESSAGE_TOO_OLD'),
   MESSAGE_NOT_EDITABLE: (e) => m(400, e.message, 'MESSAGE_NOT_EDITABLE'),
+  RATE_LIMITED: (e) => m(429, e.message, 'RATE_LIMITED'),
 };
 
 const SCOPED: Record<Exclude<ErrorScope, 'default'>, Partial<Record<DomainErrorCode, Mapping>>> = {

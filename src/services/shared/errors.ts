@@ -32,6 +32,7 @@ export const DOMAIN_ERROR_CODES = [
   'NOT_MESSAGE_AUTHOR',
   'MESSAGE_TOO_OLD',
   'MESSAGE_NOT_EDITABLE',
+  'RATE_LIMITED',
 ] as const;
 
 /** The stable codes clients match on (GraphQL `extensions.code`, the REST envelope). */
