@@ -233,7 +233,11 @@ export type ConsoleMediaFragment = { kind: MessageKind, mimeType: string, fileNa
 
 export type ConsoleSenderFragment = { jid: string, phoneNumber: string | null, pushName: string | null };
 
-export type ConsoleMessageFragment = { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null };
+export type ConsoleQuotedFragment = { id: string, senderJid: string | null, text: string | null };
+
+export type ConsoleReactionFragment = { emoji: string, senderJid: string };
+
+export type ConsoleMessageFragment = { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null };
 
 export type ConsoleWebhookFragment = { id: string, url: string, events: Array<WebhookEvent>, instanceId: string | null, format: string, createdAt: string };
 
@@ -330,35 +334,42 @@ export type ConsoleMessagesQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleMessagesQuery = { messages: { edges: Array<{ node: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } };
+export type ConsoleMessagesQuery = { messages: { edges: Array<{ node: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } };
 
 export type ConsoleMessageReceivedSubscriptionVariables = Exact<{
   instanceId: string | number;
 }>;
 
 
-export type ConsoleMessageReceivedSubscription = { messageReceived: { id: string, cursor: string, instanceId: string, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null } };
+export type ConsoleMessageReceivedSubscription = { messageReceived: { id: string, cursor: string, instanceId: string, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } };
+
+export type ConsoleMessageChangedSubscriptionVariables = Exact<{
+  instanceId: string | number;
+}>;
+
+
+export type ConsoleMessageChangedSubscription = { messageChanged: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleMessageStatusSubscriptionVariables = Exact<{
   instanceId: string | number;
 }>;
 
 
-export type ConsoleMessageStatusSubscription = { messageStatus: { messageId: string, status: MessageStatus, message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } } };
+export type ConsoleMessageStatusSubscription = { messageStatus: { messageId: string, status: MessageStatus, message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleSendTextMutationVariables = Exact<{
   input: SendTextInput;
 }>;
 
 
-export type ConsoleSendTextMutation = { sendText: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } } };
+export type ConsoleSendTextMutation = { sendText: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleSendMediaMutationVariables = Exact<{
   input: SendMediaInput;
 }>;
 
 
-export type ConsoleSendMediaMutation = { sendMedia: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } } };
+export type ConsoleSendMediaMutation = { sendMedia: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleMessageQueryVariables = Exact<{
   instanceId: string | number;
@@ -366,7 +377,7 @@ export type ConsoleMessageQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleMessageQuery = { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } | null };
+export type ConsoleMessageQuery = { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } | null };
 
 export type ConsoleMarkReadMutationVariables = Exact<{
   instanceId: string | number;
@@ -514,6 +525,19 @@ export const ConsoleMediaFragmentDoc = new TypedDocumentString(`
   downloadPath
 }
     `, {"fragmentName":"ConsoleMedia"}) as unknown as TypedDocumentString<ConsoleMediaFragment, unknown>;
+export const ConsoleQuotedFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+    `, {"fragmentName":"ConsoleQuoted"}) as unknown as TypedDocumentString<ConsoleQuotedFragment, unknown>;
+export const ConsoleReactionFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
+    `, {"fragmentName":"ConsoleReaction"}) as unknown as TypedDocumentString<ConsoleReactionFragment, unknown>;
 export const ConsoleMessageFragmentDoc = new TypedDocumentString(`
     fragment ConsoleMessage on Message {
   id
@@ -536,6 +560,19 @@ export const ConsoleMessageFragmentDoc = new TypedDocumentString(`
     code
     message
   }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
+  }
 }
     fragment ConsoleMedia on MessageMedia {
   kind
@@ -548,6 +585,15 @@ fragment ConsoleSender on Contact {
   jid
   phoneNumber
   pushName
+}
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
 }`, {"fragmentName":"ConsoleMessage"}) as unknown as TypedDocumentString<ConsoleMessageFragment, unknown>;
 export const ConsoleWebhookFragmentDoc = new TypedDocumentString(`
     fragment ConsoleWebhook on Webhook {
@@ -747,6 +793,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -768,6 +823,19 @@ fragment ConsoleMessage on Message {
     code
     message
   }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
+  }
 }`) as unknown as TypedDocumentString<ConsoleMessagesQuery, ConsoleMessagesQueryVariables>;
 export const ConsoleMessageReceivedDocument = new TypedDocumentString(`
     subscription ConsoleMessageReceived($instanceId: ID!) {
@@ -786,6 +854,19 @@ export const ConsoleMessageReceivedDocument = new TypedDocumentString(`
     media {
       ...ConsoleMedia
     }
+    edited
+    deleted
+    quoted {
+      ...ConsoleQuoted
+    }
+    reactions {
+      ...ConsoleReaction
+    }
+    location {
+      latitude
+      longitude
+      name
+    }
   }
 }
     fragment ConsoleMedia on MessageMedia {
@@ -799,7 +880,80 @@ fragment ConsoleSender on Contact {
   jid
   phoneNumber
   pushName
+}
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
 }`) as unknown as TypedDocumentString<ConsoleMessageReceivedSubscription, ConsoleMessageReceivedSubscriptionVariables>;
+export const ConsoleMessageChangedDocument = new TypedDocumentString(`
+    subscription ConsoleMessageChanged($instanceId: ID!) {
+  messageChanged(instanceId: $instanceId) {
+    message {
+      ...ConsoleMessage
+    }
+  }
+}
+    fragment ConsoleMedia on MessageMedia {
+  kind
+  mimeType
+  fileName
+  caption
+  downloadPath
+}
+fragment ConsoleSender on Contact {
+  jid
+  phoneNumber
+  pushName
+}
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
+fragment ConsoleMessage on Message {
+  id
+  cursor
+  instanceId
+  chatJid
+  direction
+  fromMe
+  type
+  text
+  status
+  timestamp
+  sender {
+    ...ConsoleSender
+  }
+  media {
+    ...ConsoleMedia
+  }
+  error {
+    code
+    message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
+  }
+}`) as unknown as TypedDocumentString<ConsoleMessageChangedSubscription, ConsoleMessageChangedSubscriptionVariables>;
 export const ConsoleMessageStatusDocument = new TypedDocumentString(`
     subscription ConsoleMessageStatus($instanceId: ID!) {
   messageStatus(instanceId: $instanceId) {
@@ -822,6 +976,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -842,6 +1005,19 @@ fragment ConsoleMessage on Message {
   error {
     code
     message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
   }
 }`) as unknown as TypedDocumentString<ConsoleMessageStatusSubscription, ConsoleMessageStatusSubscriptionVariables>;
 export const ConsoleSendTextDocument = new TypedDocumentString(`
@@ -864,6 +1040,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -884,6 +1069,19 @@ fragment ConsoleMessage on Message {
   error {
     code
     message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
   }
 }`) as unknown as TypedDocumentString<ConsoleSendTextMutation, ConsoleSendTextMutationVariables>;
 export const ConsoleSendMediaDocument = new TypedDocumentString(`
@@ -906,6 +1104,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -926,6 +1133,19 @@ fragment ConsoleMessage on Message {
   error {
     code
     message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
   }
 }`) as unknown as TypedDocumentString<ConsoleSendMediaMutation, ConsoleSendMediaMutationVariables>;
 export const ConsoleMessageDocument = new TypedDocumentString(`
@@ -946,6 +1166,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -966,6 +1195,19 @@ fragment ConsoleMessage on Message {
   error {
     code
     message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
   }
 }`) as unknown as TypedDocumentString<ConsoleMessageQuery, ConsoleMessageQueryVariables>;
 export const ConsoleMarkReadDocument = new TypedDocumentString(`
