@@ -5,6 +5,25 @@ import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
 import { runPool, sleep } from './stats.ts';
 
 const ADMIN = { username: 'bench', password: 'bench-password-not-secret' };
+export const WAMUX_BENCH_ADMIN: Readonly<typeof ADMIN> = ADMIN;
+
+/** The environment a benchmarked gateway runs with: the bench admin, quiet logs, limits out of the way. */
+export function wamuxBenchEnv(env: Record<string, string>): Record<string, string> {
+  return {
+    ...env,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: process.env.BENCH_GATEWAY_LOG ?? 'warn',
+    RATE_LIMIT_RPS: '100000',
+    RATE_LIMIT_BURST: '100000',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+    SEND_RATE_LIMIT_PER_MINUTE: '100000',
+    // Pacing off: the bench measures recovery, not the anti-ban spacing.
+    SEND_RATE_PER_MINUTE: '1000000',
+    SEND_JITTER_MS: '0',
+    SEND_MIN_GAP_PER_RECIPIENT_MS: '0',
+  };
+}
 
 /**
  * wamux as it runs in production: src/main.ts in its own process, keys in its database, driven only
@@ -26,20 +45,12 @@ export class WamuxSubject implements FaultSubject {
   constructor(phones: string[], peers: string[], env: Record<string, string>) {
     this.phones = phones;
     this.peers = peers;
-    this.env = {
-      ...env,
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: process.env.BENCH_GATEWAY_LOG ?? 'warn',
-      RATE_LIMIT_RPS: '100000',
-      RATE_LIMIT_BURST: '100000',
-      LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
-      SEND_RATE_LIMIT_PER_MINUTE: '100000',
-      // Pacing off: the bench measures recovery, not the anti-ban spacing.
-      SEND_RATE_PER_MINUTE: '1000000',
-      SEND_JITTER_MS: '0',
-      SEND_MIN_GAP_PER_RECIPIENT_MS: '0',
-    };
+    this.env = wamuxBenchEnv(env);
+  }
+
+  /** The instance ids, by slot (after `link`). */
+  get instanceIds(): readonly string[] {
+    return this.ids;
   }
 
   async link(control: FaultControl, signal: AbortSignal): Promise<void> {
