@@ -63,6 +63,20 @@ export interface PresenceRecord {
   timestamp: number;
 }
 
+/** A group change as a member phone saw it (the `w:gp2` notification WhatsApp sends every member). */
+export interface GroupEventRecord {
+  group: string;
+  /** create, add, remove, promote, demote, leave, subject, description, announcement, not_announcement, locked, unlocked, invite. */
+  action: string;
+  /** Phone number of the member who made the change. */
+  by: string;
+  /** Phone numbers of the members it concerns (participant changes). */
+  participants?: string[];
+  subject?: string;
+  description?: string | null;
+  timestamp: number;
+}
+
 const INBOX_LIMIT = 1_000;
 
 export interface SentMessage {
@@ -89,6 +103,8 @@ export class Phone {
   readonly inbox: ReceivedMessage[] = [];
   readonly receipts: ReceiptRecord[] = [];
   readonly presences: PresenceRecord[] = [];
+  /** Group changes this phone was told about, oldest first (in memory only). */
+  readonly groupEvents: GroupEventRecord[] = [];
   /** What the phone sent, by id, so it can answer a companion's retry receipt (in memory only, like a phone's recent store). */
   readonly sent = new Map<string, SentMessage>();
   /** Retry receipts this phone sent, by `<message id>:<sender device>`: WhatsApp gives up after 5. */

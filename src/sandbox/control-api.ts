@@ -35,6 +35,13 @@ const groupBody = z.object({
   addressingMode: z.enum(['lid', 'pn']).optional(),
   jidStyle: z.enum(['new', 'legacy']).optional(),
 });
+const groupChangeBody = z.union([
+  z.object({ by: phoneNumber, subject: z.string() }),
+  z.object({ by: phoneNumber, description: z.string().nullable() }),
+  z.object({ by: phoneNumber, setting: z.enum(['announcement', 'not_announcement', 'locked', 'unlocked']) }),
+  z.object({ by: phoneNumber, leave: z.literal(true) }),
+  z.object({ by: phoneNumber, action: z.enum(['add', 'remove', 'promote', 'demote']), participants: z.array(phoneNumber).min(1) }),
+]);
 const faultBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('drop'), phoneNumber: z.string().optional() }),
   z.object({ kind: z.literal('stream-error'), code: z.number().int().optional(), phoneNumber: z.string().optional() }),
@@ -65,6 +72,9 @@ const groupView = (sandbox: WhatsAppSandbox) => (g: Group) => ({
   owner: g.owner,
   creation: g.creation,
   addressingMode: g.addressingMode,
+  announce: !!g.announce,
+  locked: !!g.locked,
+  inviteCode: g.inviteCode ?? null,
   participants: g.participants.map((p) => {
     const phone = sandbox.phone(p.phoneNumber);
     return { phoneNumber: p.phoneNumber, jid: phone.jid, lid: phone.lidJid, role: p.role };
@@ -170,6 +180,24 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
   });
 
   app.get('/groups', async () => sandbox.groups().map(groupView(sandbox)));
+
+  // A member phone changes a group (subject, description, a setting, members, or leaves it).
+  app.post<{ Params: { jid: string } }>('/groups/:jid/changes', async (req) => {
+    const { by, ...change } = parse(groupChangeBody, req.body);
+    return sandbox.changeGroup(req.params.jid, by, change);
+  });
+
+  app.post<{ Params: { jid: string } }>('/groups/:jid/invite', async (req) => {
+    const { by } = parse(z.object({ by: phoneNumber }), req.body);
+    return { code: sandbox.groupInviteCode(req.params.jid, by) };
+  });
+
+  app.post<{ Params: { phone: string } }>('/phones/:phone/join', async (req) => {
+    const { code } = parse(z.object({ code: z.string().min(1) }), req.body);
+    return { jid: sandbox.joinGroup(req.params.phone, code).jid };
+  });
+
+  app.get<{ Params: { phone: string } }>('/phones/:phone/group-events', async (req) => sandbox.groupEvents(req.params.phone));
 
   app.post('/faults', async (req) => sandbox.fault(parse(faultBody, req.body)));
 

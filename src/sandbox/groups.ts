@@ -4,6 +4,7 @@ import type { Connection } from './connection.ts';
 import { SandboxError } from './errors.ts';
 import { iqError, iqResult, type Network, newMessageId, newStanzaId, nowSeconds } from './network.ts';
 import { getBinaryNodeChild, type BinaryNode } from './wa.ts';
+import { onGroupAdminIq } from './group-admin.ts';
 
 export type GroupRole = 'superadmin' | 'admin' | null;
 
@@ -26,6 +27,12 @@ export interface Group {
   /** `lid` (what WhatsApp uses for groups now): participants are `<lid>@lid` with `phone_number`; `pn`: `<number>@s.whatsapp.net` with `lid`. */
   addressingMode: 'lid' | 'pn';
   participants: GroupParticipant[];
+  /** Only admins may send (`announcement`). */
+  announce?: boolean;
+  /** Only admins may edit the subject and description (`locked`). */
+  locked?: boolean;
+  /** The current invite-link code, made on the first request for it (group-admin.ts). */
+  inviteCode?: string;
 }
 
 export interface CreateGroupInput {
@@ -77,7 +84,7 @@ export function createGroup(net: Network, input: CreateGroupInput, phone: (n: st
 }
 
 /** WhatsApp tells every device of every member about a new group (`w:gp2` `<create>`; Baileys emits `groups.upsert`). */
-function notifyCreated(net: Network, group: Group, owner: Phone): void {
+export function notifyCreated(net: Network, group: Group, owner: Phone): void {
   const t = String(group.creation);
   const creator: Record<string, string> = group.addressingMode === 'lid' ? { participant: owner.lidJid, participant_pn: owner.jid } : { participant: owner.jid };
   for (const p of group.participants) {
@@ -88,6 +95,8 @@ function notifyCreated(net: Network, group: Group, owner: Phone): void {
       attrs: { from: group.jid, type: 'w:gp2', id: newStanzaId(), t, ...creator },
       content: [{ tag: 'create', attrs: { reason: 'create' }, content: [groupNode(net, group)] }],
     }));
+    member.record(member.groupEvents, { group: group.jid, action: 'create', by: owner.phoneNumber, subject: group.subject, timestamp: group.creation });
+    net.events.emit('groupEvent', member);
   }
 }
 
@@ -100,6 +109,13 @@ export function memberJid(group: Group, phone: Phone): string {
   return group.addressingMode === 'lid' ? phone.lidJid : phone.jid;
 }
 
+/** A member as `<participant>`: its jid in the group's addressing mode, the other form beside it. */
+export function participantNode(group: Group, phone: Phone, role?: GroupRole): BinaryNode {
+  const attrs: Record<string, string> = group.addressingMode === 'lid' ? { jid: phone.lidJid, phone_number: phone.jid } : { jid: phone.jid, lid: phone.lidJid };
+  if (role) attrs.type = role;
+  return { tag: 'participant', attrs };
+}
+
 /** `<group>` as `w:g2` answers it (Baileys `extractGroupMetadata`). */
 export function groupNode(net: Network, group: Group): BinaryNode {
   const owner = net.directory.get(group.owner);
@@ -108,9 +124,7 @@ export function groupNode(net: Network, group: Group): BinaryNode {
   for (const p of group.participants) {
     const phone = net.directory.get(p.phoneNumber);
     if (!phone) continue;
-    const attrs: Record<string, string> = lid ? { jid: phone.lidJid, phone_number: phone.jid } : { jid: phone.jid, lid: phone.lidJid };
-    if (p.role) attrs.type = p.role;
-    content.push({ tag: 'participant', attrs });
+    content.push(participantNode(group, phone, p.role));
   }
   if (group.description) {
     const by = net.directory.get(group.description.by);
@@ -120,6 +134,8 @@ export function groupNode(net: Network, group: Group): BinaryNode {
       content: [{ tag: 'body', attrs: {}, content: Buffer.from(group.description.text, 'utf8') }],
     });
   }
+  if (group.announce) content.push({ tag: 'announcement', attrs: {} });
+  if (group.locked) content.push({ tag: 'locked', attrs: {} });
   const attrs: Record<string, string> = {
     id: group.jid.slice(0, -'@g.us'.length),
     subject: group.subject,
@@ -138,8 +154,8 @@ export function groupNode(net: Network, group: Group): BinaryNode {
 
 /**
  * `xmlns=w:g2`: a group's metadata (`<query request="interactive">` to the group) and the list of
- * groups the account is in (`<participating>` to `@g.us`). Other group operations are not modelled:
- * they get an empty result, as before.
+ * groups the account is in (`<participating>` to `@g.us`) here; creating, changing, inviting and
+ * leaving in group-admin.ts. Anything else gets an empty result.
  */
 export function onGroupIq(net: Network, conn: Connection, iq: BinaryNode): void {
   const self = net.directory.get(conn.companion!.phoneNumber)!;
@@ -149,6 +165,7 @@ export function onGroupIq(net: Network, conn: Connection, iq: BinaryNode): void 
     void conn.send(iqResult(iq, [{ tag: 'groups', attrs: {}, content: groups }]));
     return;
   }
+  if (onGroupAdminIq(net, conn, iq, self)) return;
   if (iq.attrs.type === 'get' && getBinaryNodeChild(iq, 'query')) {
     const group = net.groups.get(to);
     if (!group) return void conn.send(iqError(iq, 404, 'item-not-found'));

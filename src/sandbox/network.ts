@@ -13,6 +13,7 @@ export interface NetworkEvents {
   message: [phone: Phone, messageId: string];
   receipt: [phone: Phone];
   presence: [phone: Phone];
+  groupEvent: [phone: Phone];
   linked: [phone: Phone, companion: Companion];
   unlinked: [phone: Phone, deviceId: number];
   login: [phone: Phone, companion: Companion];

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
-import { parsePhoneNumber, type Companion, type Phone, type PresenceRecord, type ReceiptRecord, type ReceivedMessage } from './accounts.ts';
+import { parsePhoneNumber, type Companion, type GroupEventRecord, type Phone, type PresenceRecord, type ReceiptRecord, type ReceivedMessage } from './accounts.ts';
 import { createNoiseIdentity, type NoiseIdentity } from './certificates.ts';
 import { sandboxControlApi } from './control-api.ts';
 import { Connection } from './connection.ts';
@@ -11,7 +11,8 @@ import { SandboxError, notFound } from './errors.ts';
 import { applyFault, type FaultRequest } from './faults.ts';
 import { sendGroupFromPhone } from './group-messaging.ts';
 import { createGroup, type CreateGroupInput, type Group } from './groups.ts';
-import { buildMediaMessage, downloadMediaOfMessage, type MediaKind } from './media-crypto.ts';
+import { acceptInvite, changeDescription, changeParticipants, changeSetting, changeSubject, inviteCode, leaveGroup } from './group-admin.ts';
+import { buildMediaMessage, downloadMediaOfMessage } from './media-crypto.ts';
 import { createMediaServer, type MediaServer } from './media-server.ts';
 import { loadOrCreateTestCa, type TestCa } from './test-ca.ts';
 import { onClientPayload, onConnectionClosed } from './login.ts';
@@ -24,46 +25,9 @@ import type { PrivacyTokenRecord } from './privacy-tokens.ts';
 import { routeNode } from './router.ts';
 import { unlinkCompanion } from './unlink.ts';
 import type { proto } from './wa.ts';
+import type { DeviceInfo, GroupChange, PhoneMedia, SandboxInfo, SandboxOptions } from './sandbox-types.ts';
 
-export interface SandboxOptions {
-  host?: string;
-  /** 0 (default) picks a free port. */
-  port?: number;
-  /** Keep phones, keys, links and queued stanzas here across restarts. In memory only when unset. */
-  dataDir?: string;
-  /** Called for protocol errors worth seeing (a client that broke the protocol, a failed decryption). */
-  onError?: (message: string, err: unknown) => void;
-  /** Let phones send media from private, loopback and reserved addresses (`media.url`); off by default. */
-  allowPrivateMediaUrls?: boolean;
-}
-
-export interface SandboxInfo {
-  wsUrl: string;
-  controlUrl: string;
-  rootPublicKey: string;
-  /** PEM of the test CA that signs the media server's certificate (for NODE_EXTRA_CA_CERTS in other processes). */
-  caCertPath: string;
-  /** `host:port` of the media server: the one host besides WhatsApp's CDN a gateway in sandbox mode fetches media from. */
-  mediaHost: string;
-}
-
-export interface PhoneMedia {
-  kind: MediaKind | 'voice';
-  base64?: string;
-  url?: string;
-  mimeType: string;
-  fileName?: string;
-  caption?: string;
-}
-
-export interface DeviceInfo {
-  deviceId: number;
-  platform: string;
-  connected: boolean;
-  linkedAt: string;
-  lastLoginAt: string | null;
-  queued: number;
-}
+export type { DeviceInfo, GroupChange, PhoneMedia, SandboxInfo, SandboxOptions } from './sandbox-types.ts';
 
 /**
  * A local fake WhatsApp network that real, unmodified Baileys connects to. Owns the WebSocket server,
@@ -235,6 +199,42 @@ export class WhatsAppSandbox {
     const group = this.net.groups.get(jid);
     if (!group) throw notFound(`group ${jid}`);
     return group;
+  }
+
+  /** A member phone changes the group, as its user would in the app; every member's devices are notified. */
+  changeGroup(jid: string, by: string, change: GroupChange): { participants?: Array<{ phoneNumber: string; status: number }> } {
+    const group = this.group(jid);
+    const actor = this.phone(by);
+    if ('subject' in change) changeSubject(this.net, group, actor, change.subject);
+    else if ('description' in change) changeDescription(this.net, group, actor, change.description);
+    else if ('setting' in change) changeSetting(this.net, group, actor, change.setting);
+    else if ('leave' in change) leaveGroup(this.net, group, actor);
+    else {
+      const jids = change.participants.map((n) => this.phoneJid(n));
+      const outcomes = changeParticipants(this.net, group, actor, change.action, jids);
+      return { participants: outcomes.map((o, i) => ({ phoneNumber: change.participants[i]!, status: o.status })) };
+    }
+    return {};
+  }
+
+  /** The group's invite code, as an admin phone gets it. */
+  groupInviteCode(jid: string, by: string): string {
+    return inviteCode(this.net, this.group(jid), this.phone(by));
+  }
+
+  /** A phone opens an invite link. */
+  joinGroup(phoneNumber: string, code: string): Group {
+    return acceptInvite(this.net, this.phone(phoneNumber), code);
+  }
+
+  /** Group changes the phone was notified of, oldest first. */
+  groupEvents(phoneNumber: string): GroupEventRecord[] {
+    return [...this.phone(phoneNumber).groupEvents];
+  }
+
+  private phoneJid(phoneNumber: string): string {
+    const number = parsePhoneNumber(String(phoneNumber ?? ''));
+    return `${number ?? String(phoneNumber).replace(/\D/g, '')}@s.whatsapp.net`;
   }
 
   // ---- messages -----------------------------------------------------------------------------

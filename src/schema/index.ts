@@ -11,6 +11,8 @@ import './stored-message.ts';
 import './system-event.ts';
 import './auth.ts';
 import './webhook.ts';
+import './send-queue.ts';
+import './group.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
 import '../resolvers/messages.ts';
@@ -18,6 +20,8 @@ import '../resolvers/media.ts';
 import '../resolvers/subscriptions.ts';
 import '../resolvers/auth.ts';
 import '../resolvers/webhooks.ts';
+import '../resolvers/send-queue.ts';
+import '../resolvers/groups.ts';
 
 let schema: GraphQLSchema | undefined;
 

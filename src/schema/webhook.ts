@@ -12,6 +12,8 @@ const WEBHOOK_EVENT_DESCRIPTIONS: Record<WebhookEventName, string> = {
   MESSAGE_DELETED: 'The author of a stored message deleted it for everyone; `data` is the stored message (`history.deletedAt` set).',
   INSTANCE_STATUS: 'An instance changed status; `data` is the `instanceStatus` event.',
   QR: 'A new QR code for linking; `data` holds `instanceId`, `code`, `pngDataUrl`, `expiresAt`.',
+  GROUP_PARTICIPANTS_UPDATED: 'Members of a group the instance is in were added, removed (or left), promoted or demoted; `data` is the `groupEvents` event.',
+  GROUP_UPDATED: "A group's subject, description, settings or invite link changed, or the instance was put in a new group; `data` is the `groupEvents` event.",
   INSTANCE_RESTRICTED: "WhatsApp restricted the instance's account and its sends are paused; `data` holds `instanceId`, `message`, `at`.",
 };
 

@@ -1,4 +1,5 @@
-import type { ReceivedMessage } from '../../src/sandbox/accounts.ts';
+import type { GroupEventRecord, ReceivedMessage } from '../../src/sandbox/accounts.ts';
+import type { GroupChange } from '../../src/sandbox/sandbox.ts';
 import type { FaultRequest } from '../../src/sandbox/faults.ts';
 import type { KindBody } from '../../src/sandbox/message-kinds.ts';
 import { EVENT_WAIT_MS } from './budget.ts';
@@ -17,8 +18,17 @@ export interface SandboxGroup {
   owner: string;
   creation: number;
   addressingMode: 'lid' | 'pn';
+  announce: boolean;
+  locked: boolean;
+  inviteCode: string | null;
   participants: { phoneNumber: string; jid: string; lid: string; role: 'superadmin' | 'admin' | null }[];
 }
+
+/** A group change as a member phone was notified of it (`GET /phones/:phone/group-events`). */
+export type PhoneGroupEvent = GroupEventRecord;
+
+/** One change a member phone makes to a group (`POST /groups/:jid/changes`). */
+export type PhoneGroupChange = GroupChange;
 
 /** Media a sandbox phone sends (the control API's `media` body). */
 export interface PhoneMedia {
@@ -137,6 +147,33 @@ export class SandboxClient {
 
   groups(): Promise<SandboxGroup[]> {
     return this.call('GET', '/groups');
+  }
+
+  changeGroup(jid: string, by: string, change: PhoneGroupChange): Promise<{ participants?: Array<{ phoneNumber: string; status: number }> }> {
+    return this.call('POST', `/groups/${encodeURIComponent(jid)}/changes`, { by, ...change });
+  }
+
+  async groupInviteCode(jid: string, by: string): Promise<string> {
+    return (await this.call<{ code: string }>('POST', `/groups/${encodeURIComponent(jid)}/invite`, { by })).code;
+  }
+
+  async joinGroup(phoneNumber: string, code: string): Promise<string> {
+    return (await this.call<{ jid: string }>('POST', `/phones/${phoneNumber}/join`, { code })).jid;
+  }
+
+  groupEvents(phoneNumber: string): Promise<PhoneGroupEvent[]> {
+    return this.call('GET', `/phones/${phoneNumber}/group-events`);
+  }
+
+  /** Polls what the phone was notified of until an event matches. */
+  async waitForGroupEvent(phoneNumber: string, match: (e: PhoneGroupEvent) => boolean, timeoutMs = EVENT_WAIT_MS): Promise<PhoneGroupEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = (await this.groupEvents(phoneNumber)).find(match);
+      if (hit) return hit;
+      if (Date.now() >= deadline) throw new Error(`timed out waiting for a group event on ${phoneNumber}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   fault(fault: Fault): Promise<{ affected: number }> {

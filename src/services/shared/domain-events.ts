@@ -1,5 +1,6 @@
 import type { InstanceStatusEvent, QrCode } from '../instances/index.ts';
 import type { MessageChangedEvent, MessageStatusEvent, StoredMessage } from '../messaging/index.ts';
+import type { GroupEvent } from '../groups/index.ts';
 
 export interface SystemEvent {
   type: 'INSTANCE_CREATED' | 'INSTANCE_DELETED' | 'INSTANCE_LOGGED_OUT' | 'INSTANCE_RESTRICTED' | 'INSTANCE_DEGRADED' | 'INSTANCE_HEALED' | 'RESTORE_STARTED' | 'RESTORE_FINISHED' | 'SHUTDOWN';
@@ -24,4 +25,6 @@ export interface DomainEvents {
    */
   messageChanged: MessageChangedEvent;
   system: SystemEvent;
+  /** A change to a group an instance is in, as WhatsApp notified it. */
+  groupEvent: GroupEvent;
 }

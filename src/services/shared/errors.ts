@@ -24,8 +24,11 @@ export const DOMAIN_ERROR_CODES = [
   'USERNAME_TAKEN',
   'EMAIL_TAKEN',
   'GROUP_NOT_FOUND',
+  'NOT_GROUP_ADMIN',
+  'INVITE_CODE_INVALID',
   'API_KEY_NOT_FOUND',
   'WEBHOOK_NOT_FOUND',
+  'RATE_LIMITED',
 ] as const;
 
 /** The stable codes clients match on (GraphQL `extensions.code`, the REST envelope). */

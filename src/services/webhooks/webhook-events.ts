@@ -5,7 +5,7 @@ import type { DomainEvents, EventBus } from '../shared/index.ts';
  * The events a webhook can subscribe to, and where each comes from. Adding one is one line in
  * `WEBHOOK_EVENT_SOURCES` (plus its name here): the GraphQL enum, the filter and the payload follow.
  */
-export const WEBHOOK_EVENTS = ['MESSAGE_RECEIVED', 'MESSAGE_SENT', 'MESSAGE_STATUS', 'MESSAGE_EDITED', 'MESSAGE_DELETED', 'INSTANCE_STATUS', 'QR', 'INSTANCE_RESTRICTED'] as const;
+export const WEBHOOK_EVENTS = ['MESSAGE_RECEIVED', 'MESSAGE_SENT', 'MESSAGE_STATUS', 'MESSAGE_EDITED', 'MESSAGE_DELETED', 'INSTANCE_STATUS', 'QR', 'INSTANCE_RESTRICTED', 'GROUP_PARTICIPANTS_UPDATED', 'GROUP_UPDATED'] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
 
 /** One event as every webhook format sees it: a stable id, the instance, and the domain event. */
@@ -46,6 +46,8 @@ export const WEBHOOK_EVENT_SOURCES = {
     instanceId: (e) => (e.type === 'INSTANCE_RESTRICTED' ? e.instanceId : null),
     data: (e) => ({ instanceId: e.instanceId, message: e.message, at: e.at }),
   }),
+  GROUP_PARTICIPANTS_UPDATED: source('groupEvent', { instanceId: (e) => (e.type.startsWith('PARTICIPANTS_') ? e.instanceId : null), data: (e) => e }),
+  GROUP_UPDATED: source('groupEvent', { instanceId: (e) => (e.type.startsWith('PARTICIPANTS_') ? null : e.instanceId), data: (e) => e }),
 } satisfies Record<WebhookEventName, { topic: keyof DomainEvents }>;
 
 /**

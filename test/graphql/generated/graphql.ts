@@ -4,6 +4,18 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** A new group; the instance becomes its creator (super admin). */
+export type CreateGroupInput = {
+  /** A description, at most 2048 characters. */
+  description?: string | null | undefined;
+  /** The instance that creates it. */
+  instanceId: string | number;
+  /** 1 to 256 phone numbers in international form or user JIDs (`…@s.whatsapp.net`, `…@lid`). */
+  participants: Array<string>;
+  /** The group name, 1 to 100 characters. */
+  subject: string;
+};
+
 /** A new webhook. */
 export type CreateWebhookInput = {
   /** The events it receives (at least one). */
@@ -22,6 +34,62 @@ export type DeliveryStatus =
   | 'FAILED'
   /** Queued: being sent, or waiting for its retry or for earlier deliveries of its instance. */
   | 'PENDING';
+
+/** What changed in a group. */
+export type GroupEventType =
+  /** The description changed; `description` is the new one (null: removed). */
+  | 'DESCRIPTION_CHANGED'
+  /** The invite link was revoked and replaced. */
+  | 'INVITE_LINK_CHANGED'
+  /** The instance was put in a new group (it created it, or someone created it with the instance in it); `subject` is set. */
+  | 'JOINED'
+  /** `participants` were added (or joined by invite link). */
+  | 'PARTICIPANTS_ADDED'
+  /** `participants` are no longer admins. */
+  | 'PARTICIPANTS_DEMOTED'
+  /** `participants` became admins. */
+  | 'PARTICIPANTS_PROMOTED'
+  /** `participants` were removed, or left (then `author` is the one who left). */
+  | 'PARTICIPANTS_REMOVED'
+  /** A setting changed: `announce` or `locked` holds its new value. */
+  | 'SETTINGS_CHANGED'
+  /** The subject changed; `subject` is the new one. */
+  | 'SUBJECT_CHANGED';
+
+/** What `updateGroupParticipants` does to each participant. */
+export type GroupParticipantAction =
+  /** Add to the group. */
+  | 'ADD'
+  /** Make an ordinary member again. */
+  | 'DEMOTE'
+  /** Make an admin. */
+  | 'PROMOTE'
+  /** Remove from the group. */
+  | 'REMOVE';
+
+/** What WhatsApp answered for one participant. */
+export type GroupParticipantOutcome =
+  /** Already in the group: nothing changed. */
+  | 'ALREADY_MEMBER'
+  /** The person's privacy settings do not let this account add them; send them the invite link instead. */
+  | 'NOT_ALLOWED'
+  /** Not in the group, so it cannot be removed, promoted or demoted. */
+  | 'NOT_A_MEMBER'
+  /** The number has no WhatsApp account (or WhatsApp did not add it). */
+  | 'NOT_ON_WHATSAPP'
+  /** Done. */
+  | 'OK'
+  /** WhatsApp refused it (e.g. removing or demoting the creator); `code` says how. */
+  | 'REFUSED';
+
+/** A member's rank in a group. */
+export type GroupRole =
+  /** May change members, settings and the invite link. */
+  | 'ADMIN'
+  /** An ordinary member. */
+  | 'MEMBER'
+  /** The creator (or whom WhatsApp handed the group to): an admin nobody can remove or demote. */
+  | 'SUPERADMIN';
 
 /** Whether a live instance really passes messages. */
 export type HealthState =
@@ -194,6 +262,34 @@ export type SystemEventKind =
   /** The gateway stopped its instances (it is shutting down). */
   | 'SHUTDOWN';
 
+/** Changes to a group; omitted fields stay as they are (give at least one). */
+export type UpdateGroupInput = {
+  /** Only admins may send. */
+  announce?: boolean | null | undefined;
+  /** A new description, at most 2048 characters; empty removes it. */
+  description?: string | null | undefined;
+  /** The instance (a member; an admin for settings, and for the subject and description of a locked group). */
+  instanceId: string | number;
+  /** The group JID (`…@g.us`). */
+  jid: string;
+  /** Only admins may change the subject, description and settings. */
+  locked?: boolean | null | undefined;
+  /** A new subject, 1 to 100 characters. */
+  subject?: string | null | undefined;
+};
+
+/** Members to add, remove, promote or demote (the instance must be an admin). */
+export type UpdateGroupParticipantsInput = {
+  /** What to do to each participant. */
+  action: GroupParticipantAction;
+  /** The instance. */
+  instanceId: string | number;
+  /** The group JID (`…@g.us`). */
+  jid: string;
+  /** 1 to 256 phone numbers in international form or user JIDs (`…@s.whatsapp.net`, `…@lid`). */
+  participants: Array<string>;
+};
+
 /** Changes to a webhook; omitted fields stay as they are. */
 export type UpdateWebhookInput = {
   /** The new event list (at least one). */
@@ -208,6 +304,10 @@ export type UpdateWebhookInput = {
 
 /** What a webhook can be told about. Every POST body is `{id, type, instanceId, createdAt, data}`. */
 export type WebhookEvent =
+  /** Members of a group the instance is in were added, removed (or left), promoted or demoted; `data` is the `groupEvents` event. */
+  | 'GROUP_PARTICIPANTS_UPDATED'
+  /** A group's subject, description, settings or invite link changed, or the instance was put in a new group; `data` is the `groupEvents` event. */
+  | 'GROUP_UPDATED'
   /** WhatsApp restricted the instance's account and its sends are paused; `data` holds `instanceId`, `message`, `at`. */
   | 'INSTANCE_RESTRICTED'
   /** An instance changed status; `data` is the `instanceStatus` event. */
@@ -537,6 +637,97 @@ export type InstanceHealthQueryVariables = Exact<{
 
 export type InstanceHealthQuery = { instance: { id: string, status: InstanceStatus, health: { state: HealthState, reason: string | null, since: string } | null } };
 
+export type ResumeInstanceQueueMutationVariables = Exact<{
+  instanceId: string | number;
+}>;
+
+
+export type ResumeInstanceQueueMutation = { resumeInstanceQueue: boolean };
+
+export type InstanceSendQueuePauseQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type InstanceSendQueuePauseQuery = { instance: { id: string, sendQueuePause: { code: string, message: string, messageId: string | null, pausedAt: string, resumesAt: string | null } | null } };
+
+export type GroupFieldsFragment = { instanceId: string, jid: string, subject: string, description: string | null, ownerJid: string | null, ownerPhoneNumber: string | null, createdAt: string | null, announce: boolean, locked: boolean, addressingMode: string, size: number, participants: Array<{ jid: string, lid: string | null, phoneNumber: string | null, role: GroupRole }> };
+
+export type GroupsQueryVariables = Exact<{
+  instanceId: string | number;
+}>;
+
+
+export type GroupsQuery = { groups: Array<{ instanceId: string, jid: string, subject: string, description: string | null, ownerJid: string | null, ownerPhoneNumber: string | null, createdAt: string | null, announce: boolean, locked: boolean, addressingMode: string, size: number, participants: Array<{ jid: string, lid: string | null, phoneNumber: string | null, role: GroupRole }> }> };
+
+export type GroupQueryVariables = Exact<{
+  instanceId: string | number;
+  jid: string;
+}>;
+
+
+export type GroupQuery = { group: { instanceId: string, jid: string, subject: string, description: string | null, ownerJid: string | null, ownerPhoneNumber: string | null, createdAt: string | null, announce: boolean, locked: boolean, addressingMode: string, size: number, participants: Array<{ jid: string, lid: string | null, phoneNumber: string | null, role: GroupRole }> } };
+
+export type GroupInviteLinkQueryVariables = Exact<{
+  instanceId: string | number;
+  jid: string;
+}>;
+
+
+export type GroupInviteLinkQuery = { groupInviteLink: { code: string, url: string } };
+
+export type CreateGroupMutationVariables = Exact<{
+  input: CreateGroupInput;
+}>;
+
+
+export type CreateGroupMutation = { createGroup: { group: { instanceId: string, jid: string, subject: string, description: string | null, ownerJid: string | null, ownerPhoneNumber: string | null, createdAt: string | null, announce: boolean, locked: boolean, addressingMode: string, size: number, participants: Array<{ jid: string, lid: string | null, phoneNumber: string | null, role: GroupRole }> }, participants: Array<{ input: string, jid: string, outcome: GroupParticipantOutcome, code: number }> } };
+
+export type UpdateGroupMutationVariables = Exact<{
+  input: UpdateGroupInput;
+}>;
+
+
+export type UpdateGroupMutation = { updateGroup: { instanceId: string, jid: string, subject: string, description: string | null, ownerJid: string | null, ownerPhoneNumber: string | null, createdAt: string | null, announce: boolean, locked: boolean, addressingMode: string, size: number, participants: Array<{ jid: string, lid: string | null, phoneNumber: string | null, role: GroupRole }> } };
+
+export type UpdateGroupParticipantsMutationVariables = Exact<{
+  input: UpdateGroupParticipantsInput;
+}>;
+
+
+export type UpdateGroupParticipantsMutation = { updateGroupParticipants: Array<{ input: string, jid: string, outcome: GroupParticipantOutcome, code: number }> };
+
+export type RevokeGroupInviteLinkMutationVariables = Exact<{
+  instanceId: string | number;
+  jid: string;
+}>;
+
+
+export type RevokeGroupInviteLinkMutation = { revokeGroupInviteLink: { code: string, url: string } };
+
+export type JoinGroupMutationVariables = Exact<{
+  instanceId: string | number;
+  inviteCode: string;
+}>;
+
+
+export type JoinGroupMutation = { joinGroup: { instanceId: string, jid: string, subject: string, description: string | null, ownerJid: string | null, ownerPhoneNumber: string | null, createdAt: string | null, announce: boolean, locked: boolean, addressingMode: string, size: number, participants: Array<{ jid: string, lid: string | null, phoneNumber: string | null, role: GroupRole }> } };
+
+export type LeaveGroupMutationVariables = Exact<{
+  instanceId: string | number;
+  jid: string;
+}>;
+
+
+export type LeaveGroupMutation = { leaveGroup: string };
+
+export type GroupEventsSubscriptionVariables = Exact<{
+  instanceId?: string | number | null | undefined;
+}>;
+
+
+export type GroupEventsSubscription = { groupEvents: { instanceId: string, groupJid: string, type: GroupEventType, subject: string | null, description: string | null, announce: boolean | null, locked: boolean | null, at: string, author: { jid: string, lid: string | null, phoneNumber: string | null } | null, participants: Array<{ jid: string, lid: string | null, phoneNumber: string | null }> } };
+
 export type SendMediaStoredMutationVariables = Exact<{
   input: SendMediaInput;
 }>;
@@ -672,6 +863,27 @@ export const WebhookFieldsFragmentDoc = new TypedDocumentString(`
   updatedAt
 }
     `, {"fragmentName":"WebhookFields"}) as unknown as TypedDocumentString<WebhookFieldsFragment, unknown>;
+export const GroupFieldsFragmentDoc = new TypedDocumentString(`
+    fragment GroupFields on Group {
+  instanceId
+  jid
+  subject
+  description
+  ownerJid
+  ownerPhoneNumber
+  createdAt
+  announce
+  locked
+  addressingMode
+  size
+  participants {
+    jid
+    lid
+    phoneNumber
+    role
+  }
+}
+    `, {"fragmentName":"GroupFields"}) as unknown as TypedDocumentString<GroupFieldsFragment, unknown>;
 export const KindReceivedDocument = new TypedDocumentString(`
     subscription KindReceived($instanceId: ID) {
   messageReceived(instanceId: $instanceId) {
@@ -1422,6 +1634,213 @@ export const InstanceHealthDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InstanceHealthQuery, InstanceHealthQueryVariables>;
+export const ResumeInstanceQueueDocument = new TypedDocumentString(`
+    mutation ResumeInstanceQueue($instanceId: ID!) {
+  resumeInstanceQueue(instanceId: $instanceId)
+}
+    `) as unknown as TypedDocumentString<ResumeInstanceQueueMutation, ResumeInstanceQueueMutationVariables>;
+export const InstanceSendQueuePauseDocument = new TypedDocumentString(`
+    query InstanceSendQueuePause($id: ID!) {
+  instance(id: $id) {
+    id
+    sendQueuePause {
+      code
+      message
+      messageId
+      pausedAt
+      resumesAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InstanceSendQueuePauseQuery, InstanceSendQueuePauseQueryVariables>;
+export const GroupsDocument = new TypedDocumentString(`
+    query Groups($instanceId: ID!) {
+  groups(instanceId: $instanceId) {
+    ...GroupFields
+  }
+}
+    fragment GroupFields on Group {
+  instanceId
+  jid
+  subject
+  description
+  ownerJid
+  ownerPhoneNumber
+  createdAt
+  announce
+  locked
+  addressingMode
+  size
+  participants {
+    jid
+    lid
+    phoneNumber
+    role
+  }
+}`) as unknown as TypedDocumentString<GroupsQuery, GroupsQueryVariables>;
+export const GroupDocument = new TypedDocumentString(`
+    query Group($instanceId: ID!, $jid: String!) {
+  group(instanceId: $instanceId, jid: $jid) {
+    ...GroupFields
+  }
+}
+    fragment GroupFields on Group {
+  instanceId
+  jid
+  subject
+  description
+  ownerJid
+  ownerPhoneNumber
+  createdAt
+  announce
+  locked
+  addressingMode
+  size
+  participants {
+    jid
+    lid
+    phoneNumber
+    role
+  }
+}`) as unknown as TypedDocumentString<GroupQuery, GroupQueryVariables>;
+export const GroupInviteLinkDocument = new TypedDocumentString(`
+    query GroupInviteLink($instanceId: ID!, $jid: String!) {
+  groupInviteLink(instanceId: $instanceId, jid: $jid) {
+    code
+    url
+  }
+}
+    `) as unknown as TypedDocumentString<GroupInviteLinkQuery, GroupInviteLinkQueryVariables>;
+export const CreateGroupDocument = new TypedDocumentString(`
+    mutation CreateGroup($input: CreateGroupInput!) {
+  createGroup(input: $input) {
+    group {
+      ...GroupFields
+    }
+    participants {
+      input
+      jid
+      outcome
+      code
+    }
+  }
+}
+    fragment GroupFields on Group {
+  instanceId
+  jid
+  subject
+  description
+  ownerJid
+  ownerPhoneNumber
+  createdAt
+  announce
+  locked
+  addressingMode
+  size
+  participants {
+    jid
+    lid
+    phoneNumber
+    role
+  }
+}`) as unknown as TypedDocumentString<CreateGroupMutation, CreateGroupMutationVariables>;
+export const UpdateGroupDocument = new TypedDocumentString(`
+    mutation UpdateGroup($input: UpdateGroupInput!) {
+  updateGroup(input: $input) {
+    ...GroupFields
+  }
+}
+    fragment GroupFields on Group {
+  instanceId
+  jid
+  subject
+  description
+  ownerJid
+  ownerPhoneNumber
+  createdAt
+  announce
+  locked
+  addressingMode
+  size
+  participants {
+    jid
+    lid
+    phoneNumber
+    role
+  }
+}`) as unknown as TypedDocumentString<UpdateGroupMutation, UpdateGroupMutationVariables>;
+export const UpdateGroupParticipantsDocument = new TypedDocumentString(`
+    mutation UpdateGroupParticipants($input: UpdateGroupParticipantsInput!) {
+  updateGroupParticipants(input: $input) {
+    input
+    jid
+    outcome
+    code
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateGroupParticipantsMutation, UpdateGroupParticipantsMutationVariables>;
+export const RevokeGroupInviteLinkDocument = new TypedDocumentString(`
+    mutation RevokeGroupInviteLink($instanceId: ID!, $jid: String!) {
+  revokeGroupInviteLink(instanceId: $instanceId, jid: $jid) {
+    code
+    url
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeGroupInviteLinkMutation, RevokeGroupInviteLinkMutationVariables>;
+export const JoinGroupDocument = new TypedDocumentString(`
+    mutation JoinGroup($instanceId: ID!, $inviteCode: String!) {
+  joinGroup(instanceId: $instanceId, inviteCode: $inviteCode) {
+    ...GroupFields
+  }
+}
+    fragment GroupFields on Group {
+  instanceId
+  jid
+  subject
+  description
+  ownerJid
+  ownerPhoneNumber
+  createdAt
+  announce
+  locked
+  addressingMode
+  size
+  participants {
+    jid
+    lid
+    phoneNumber
+    role
+  }
+}`) as unknown as TypedDocumentString<JoinGroupMutation, JoinGroupMutationVariables>;
+export const LeaveGroupDocument = new TypedDocumentString(`
+    mutation LeaveGroup($instanceId: ID!, $jid: String!) {
+  leaveGroup(instanceId: $instanceId, jid: $jid)
+}
+    `) as unknown as TypedDocumentString<LeaveGroupMutation, LeaveGroupMutationVariables>;
+export const GroupEventsDocument = new TypedDocumentString(`
+    subscription GroupEvents($instanceId: ID) {
+  groupEvents(instanceId: $instanceId) {
+    instanceId
+    groupJid
+    type
+    author {
+      jid
+      lid
+      phoneNumber
+    }
+    participants {
+      jid
+      lid
+      phoneNumber
+    }
+    subject
+    description
+    announce
+    locked
+    at
+  }
+}
+    `) as unknown as TypedDocumentString<GroupEventsSubscription, GroupEventsSubscriptionVariables>;
 export const SendMediaStoredDocument = new TypedDocumentString(`
     mutation SendMediaStored($input: SendMediaInput!) {
   sendMedia(input: $input) {
