@@ -58,6 +58,8 @@ export type SendTextInput = {
   idempotencyKey?: string | null | undefined;
   /** The instance to send from. */
   instanceId?: string | number | null | undefined;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
   /** The message text, 1 to 65536 characters, not only whitespace. */
   text: string;
   /** Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending. */

@@ -79,6 +79,8 @@ const DEFAULT: Record<DomainErrorCode, Mapping> = {
   EMAIL_TAKEN: m(400, 'email already exists', 'REGISTRATION_FAILED'),
   API_KEY_NOT_FOUND: m(404, 'API key not found', 'API_KEY_NOT_FOUND'),
   WEBHOOK_NOT_FOUND: m(404, 'Webhook not found', 'WEBHOOK_NOT_FOUND'),
+  MESSAGE_NOT_FOUND: m(404, 'Message not found', 'MESSAGE_NOT_FOUND'),
+  BROADCAST_NOT_FOUND: m(404, 'Broadcast not found', 'BROADCAST_NOT_FOUND'),
 };
 
 const SCOPED: Record<Exclude<ErrorScope, 'default'>, Partial<Record<DomainErrorCode, Mapping>>> = {

@@ -3,7 +3,7 @@ import { builder } from '../schema/builder.ts';
 import { SendMediaResultType } from '../schema/message.ts';
 import '../schema/upload.ts';
 import type { SendMediaKind } from '../services/messaging/index.ts';
-import { exactlyOneSender, sender, senderFields, senderShape } from './messaging.ts';
+import { exactlyOneSender, sendAtField, sender, senderFields, senderShape } from './messaging.ts';
 
 const KIND_DESCRIPTIONS: Record<SendMediaKind, string> = {
   IMAGE: 'A picture (JPEG, PNG, GIF, WebP), shown inline; may have a caption.',
@@ -33,6 +33,7 @@ const SendMediaInput = builder.inputType('SendMediaInput', {
       description: 'Optional, at most 200 characters: the same key on the same instance returns the first call\'s message and never sends again.',
       validate: z.string().max(200, 'idempotencyKey must be at most 200 characters'),
     }),
+    sendAt: sendAtField(t),
   }),
   validate: z
     .looseObject({ ...senderShape, url: z.string().nullish(), file: z.unknown().optional() })
@@ -60,6 +61,7 @@ builder.mutationFields((t) => ({
         fileName: input.fileName ?? undefined,
         mimeType: input.mimeType ?? undefined,
         ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+        ...(input.sendAt ? { sendAt: input.sendAt } : {}),
       });
     },
   }),

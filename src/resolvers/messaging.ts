@@ -12,6 +12,13 @@ export const senderFields = (t: InputFields, toDescription: string) => ({
   to: t.string({ required: true, description: toDescription, validate: z.string().trim().min(1, 'to must not be empty') }),
 });
 
+/** `sendAt`, the same on every send input. */
+export const sendAtField = (t: InputFields) =>
+  t.field({
+    type: 'DateTime',
+    description: 'Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now.',
+  });
+
 /** For an input's `validate`: loose, because the validated value replaces the input and a strict object would drop the other fields. */
 export const senderShape = { instanceId: z.string().nullish(), fromPhoneNumber: z.string().nullish() };
 export const exactlyOneSender = [hasExactlyOneSender, EXACTLY_ONE_SENDER] as const;
@@ -24,6 +31,7 @@ const SendTextInput = builder.inputType('SendTextInput', {
       description: 'Optional, at most 200 characters: the same key on the same instance returns the first call\'s message and never sends again (concurrent duplicates, retries after a timeout or a gateway restart).',
       validate: z.string().max(200, 'idempotencyKey must be at most 200 characters'),
     }),
+    sendAt: sendAtField(t),
     text: t.string({
       required: true,
       description: `The message text, 1 to ${MAX_TEXT} characters, not only whitespace.`,
@@ -69,6 +77,6 @@ builder.mutationFields((t) => ({
       'Fails with INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED (not linked, logged out, disconnected), INVALID_RECIPIENT or RECIPIENT_NOT_ON_WHATSAPP.',
     args: { input: t.arg({ type: SendTextInput, required: true, description: 'The message, its sender and its recipient.' }) },
     resolve: async (_root, { input }, ctx) =>
-      ctx.messages.sendText({ ...(await sender(ctx, input)), to: input.to, text: input.text, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) }),
+      ctx.messages.sendText({ ...(await sender(ctx, input)), to: input.to, text: input.text, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}), ...(input.sendAt ? { sendAt: input.sendAt } : {}) }),
   }),
 }));

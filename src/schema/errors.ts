@@ -38,6 +38,8 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
   INVITE_CODE_INVALID: 'The invite code or link does not lead to a group (unknown, or revoked).',
   API_KEY_NOT_FOUND: 'No API key has that id.',
   WEBHOOK_NOT_FOUND: 'No webhook you may see has that id.',
+  MESSAGE_NOT_FOUND: 'The instance sent no message with that id.',
+  BROADCAST_NOT_FOUND: 'No broadcast you may see has that id.',
   BAD_USER_INPUT: 'An argument failed validation; `extensions.issues` lists each problem with its path.',
   BAD_REQUEST: 'The HTTP request is not a GraphQL request this endpoint accepts (e.g. a mutation over GET, a missing `query` parameter); the HTTP status says which.',
   RATE_LIMITED: 'Too many requests from this address (or logins, or sends); `extensions.retryAfterSeconds` says when to try again.',

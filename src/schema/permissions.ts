@@ -75,6 +75,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       sendMedia: and(forInstance, limits.send),
       markRead: forInstance,
       resumeInstanceQueue: forInstance,
+      cancelMessage: forInstance,
       createWebhook: forInstance,
       updateWebhook: authenticated,
       deleteWebhook: authenticated,

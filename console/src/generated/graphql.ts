@@ -137,6 +137,8 @@ export type SendMediaInput = {
   kind: MediaKind;
   /** Optional; must agree with the bytes. Worth giving for documents (a .docx reads as a zip). */
   mimeType?: string | null | undefined;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
   /** Recipient: a phone number in international form or a JID. A number that is not on WhatsApp is refused before anything is fetched. */
   to: string;
   /** Fetch the file from this http(s) URL (private, loopback and link-local addresses are refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
@@ -151,6 +153,8 @@ export type SendTextInput = {
   idempotencyKey?: string | null | undefined;
   /** The instance to send from. */
   instanceId?: string | number | null | undefined;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
   /** The message text, 1 to 65536 characters, not only whitespace. */
   text: string;
   /** Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending. */
@@ -192,6 +196,10 @@ export type UpdateWebhookInput = {
 
 /** What a webhook can be told about. Every POST body is `{id, type, instanceId, createdAt, data}`. */
 export type WebhookEvent =
+  /** Members of a group the instance is in were added, removed (or left), promoted or demoted; `data` is the `groupEvents` event. */
+  | 'GROUP_PARTICIPANTS_UPDATED'
+  /** A group's subject, description, settings or invite link changed, or the instance was put in a new group; `data` is the `groupEvents` event. */
+  | 'GROUP_UPDATED'
   /** WhatsApp restricted the instance's account and its sends are paused; `data` holds `instanceId`, `message`, `at`. */
   | 'INSTANCE_RESTRICTED'
   /** An instance changed status; `data` is the `instanceStatus` event. */

@@ -167,6 +167,8 @@ export interface SendTextInput {
   typingMs?: number;
   /** The same key on the same instance returns the first call's message and never sends again. */
   idempotencyKey?: string;
+  /** Not before this time: the message stays SCHEDULED until then (a past time sends now). */
+  sendAt?: Date;
 }
 
 export interface SendMediaInput {
@@ -186,6 +188,8 @@ export interface SendMediaInput {
   typingMs?: number;
   /** The same key on the same instance returns the first call's message and never sends again. */
   idempotencyKey?: string;
+  /** Not before this time: the message (its file kept meanwhile) stays SCHEDULED until then. */
+  sendAt?: Date;
 }
 
 /** A queued media send as its row keeps it (`content.outbox.media`): enough to send the kept file again. */
