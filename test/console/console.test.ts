@@ -147,6 +147,12 @@ describe('chats in Chromium', () => {
     await bubble('hello from the console').locator('[data-status="READ"]').waitFor();
     await shot('06-read');
   });
+
+  it('the phone reacts to it: the reaction shows on the message live', async () => {
+    const inbox = phone(CUSTOMER).getByRole('list', { name: `Inbox of +${CUSTOMER}` });
+    await inbox.getByRole('listitem').filter({ hasText: 'hello from the console' }).getByRole('button', { name: 'React 👍' }).click();
+    await bubble('hello from the console').locator('.reactions', { hasText: '👍' }).waitFor();
+  });
 });
 
 describe('webhooks in Chromium', () => {

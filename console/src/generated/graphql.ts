@@ -223,7 +223,11 @@ export type ConsoleMediaFragment = { kind: MessageKind, mimeType: string, fileNa
 
 export type ConsoleSenderFragment = { jid: string, phoneNumber: string | null, pushName: string | null };
 
-export type ConsoleMessageFragment = { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null };
+export type ConsoleQuotedFragment = { id: string, senderJid: string | null, text: string | null };
+
+export type ConsoleReactionFragment = { emoji: string, senderJid: string };
+
+export type ConsoleMessageFragment = { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null };
 
 export type ConsoleWebhookFragment = { id: string, url: string, events: Array<WebhookEvent>, instanceId: string | null, format: string, createdAt: string };
 
@@ -320,35 +324,42 @@ export type ConsoleMessagesQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleMessagesQuery = { messages: { edges: Array<{ node: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } };
+export type ConsoleMessagesQuery = { messages: { edges: Array<{ node: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } };
 
 export type ConsoleMessageReceivedSubscriptionVariables = Exact<{
   instanceId: string | number;
 }>;
 
 
-export type ConsoleMessageReceivedSubscription = { messageReceived: { id: string, cursor: string, instanceId: string, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null } };
+export type ConsoleMessageReceivedSubscription = { messageReceived: { id: string, cursor: string, instanceId: string, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } };
+
+export type ConsoleMessageChangedSubscriptionVariables = Exact<{
+  instanceId: string | number;
+}>;
+
+
+export type ConsoleMessageChangedSubscription = { messageChanged: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleMessageStatusSubscriptionVariables = Exact<{
   instanceId: string | number;
 }>;
 
 
-export type ConsoleMessageStatusSubscription = { messageStatus: { messageId: string, status: MessageStatus, message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } } };
+export type ConsoleMessageStatusSubscription = { messageStatus: { messageId: string, status: MessageStatus, message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleSendTextMutationVariables = Exact<{
   input: SendTextInput;
 }>;
 
 
-export type ConsoleSendTextMutation = { sendText: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } } };
+export type ConsoleSendTextMutation = { sendText: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleSendMediaMutationVariables = Exact<{
   input: SendMediaInput;
 }>;
 
 
-export type ConsoleSendMediaMutation = { sendMedia: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } } };
+export type ConsoleSendMediaMutation = { sendMedia: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleMessageQueryVariables = Exact<{
   instanceId: string | number;
@@ -356,7 +367,7 @@ export type ConsoleMessageQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleMessageQuery = { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } | null };
+export type ConsoleMessageQuery = { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } | null };
 
 export type ConsoleMarkReadMutationVariables = Exact<{
   instanceId: string | number;
@@ -504,6 +515,19 @@ export const ConsoleMediaFragmentDoc = new TypedDocumentString(`
   downloadPath
 }
     `, {"fragmentName":"ConsoleMedia"}) as unknown as TypedDocumentString<ConsoleMediaFragment, unknown>;
+export const ConsoleQuotedFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+    `, {"fragmentName":"ConsoleQuoted"}) as unknown as TypedDocumentString<ConsoleQuotedFragment, unknown>;
+export const ConsoleReactionFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
+    `, {"fragmentName":"ConsoleReaction"}) as unknown as TypedDocumentString<ConsoleReactionFragment, unknown>;
 export const ConsoleMessageFragmentDoc = new TypedDocumentString(`
     fragment ConsoleMessage on Message {
   id
@@ -526,6 +550,19 @@ export const ConsoleMessageFragmentDoc = new TypedDocumentString(`
     code
     message
   }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
+  }
 }
     fragment ConsoleMedia on MessageMedia {
   kind
@@ -538,6 +575,15 @@ fragment ConsoleSender on Contact {
   jid
   phoneNumber
   pushName
+}
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
 }`, {"fragmentName":"ConsoleMessage"}) as unknown as TypedDocumentString<ConsoleMessageFragment, unknown>;
 export const ConsoleWebhookFragmentDoc = new TypedDocumentString(`
     fragment ConsoleWebhook on Webhook {
@@ -737,6 +783,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -758,6 +813,19 @@ fragment ConsoleMessage on Message {
     code
     message
   }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
+  }
 }`) as unknown as TypedDocumentString<ConsoleMessagesQuery, ConsoleMessagesQueryVariables>;
 export const ConsoleMessageReceivedDocument = new TypedDocumentString(`
     subscription ConsoleMessageReceived($instanceId: ID!) {
@@ -776,6 +844,19 @@ export const ConsoleMessageReceivedDocument = new TypedDocumentString(`
     media {
       ...ConsoleMedia
     }
+    edited
+    deleted
+    quoted {
+      ...ConsoleQuoted
+    }
+    reactions {
+      ...ConsoleReaction
+    }
+    location {
+      latitude
+      longitude
+      name
+    }
   }
 }
     fragment ConsoleMedia on MessageMedia {
@@ -789,7 +870,80 @@ fragment ConsoleSender on Contact {
   jid
   phoneNumber
   pushName
+}
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
 }`) as unknown as TypedDocumentString<ConsoleMessageReceivedSubscription, ConsoleMessageReceivedSubscriptionVariables>;
+export const ConsoleMessageChangedDocument = new TypedDocumentString(`
+    subscription ConsoleMessageChanged($instanceId: ID!) {
+  messageChanged(instanceId: $instanceId) {
+    message {
+      ...ConsoleMessage
+    }
+  }
+}
+    fragment ConsoleMedia on MessageMedia {
+  kind
+  mimeType
+  fileName
+  caption
+  downloadPath
+}
+fragment ConsoleSender on Contact {
+  jid
+  phoneNumber
+  pushName
+}
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
+fragment ConsoleMessage on Message {
+  id
+  cursor
+  instanceId
+  chatJid
+  direction
+  fromMe
+  type
+  text
+  status
+  timestamp
+  sender {
+    ...ConsoleSender
+  }
+  media {
+    ...ConsoleMedia
+  }
+  error {
+    code
+    message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
+  }
+}`) as unknown as TypedDocumentString<ConsoleMessageChangedSubscription, ConsoleMessageChangedSubscriptionVariables>;
 export const ConsoleMessageStatusDocument = new TypedDocumentString(`
     subscription ConsoleMessageStatus($instanceId: ID!) {
   messageStatus(instanceId: $instanceId) {
@@ -812,6 +966,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -832,6 +995,19 @@ fragment ConsoleMessage on Message {
   error {
     code
     message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
   }
 }`) as unknown as TypedDocumentString<ConsoleMessageStatusSubscription, ConsoleMessageStatusSubscriptionVariables>;
 export const ConsoleSendTextDocument = new TypedDocumentString(`
@@ -854,6 +1030,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -874,6 +1059,19 @@ fragment ConsoleMessage on Message {
   error {
     code
     message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
   }
 }`) as unknown as TypedDocumentString<ConsoleSendTextMutation, ConsoleSendTextMutationVariables>;
 export const ConsoleSendMediaDocument = new TypedDocumentString(`
@@ -896,6 +1094,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -916,6 +1123,19 @@ fragment ConsoleMessage on Message {
   error {
     code
     message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
   }
 }`) as unknown as TypedDocumentString<ConsoleSendMediaMutation, ConsoleSendMediaMutationVariables>;
 export const ConsoleMessageDocument = new TypedDocumentString(`
@@ -936,6 +1156,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -956,6 +1185,19 @@ fragment ConsoleMessage on Message {
   error {
     code
     message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
   }
 }`) as unknown as TypedDocumentString<ConsoleMessageQuery, ConsoleMessageQueryVariables>;
 export const ConsoleMarkReadDocument = new TypedDocumentString(`

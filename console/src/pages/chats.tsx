@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import {
   ConsoleInstancesDocument,
   ConsoleMarkReadDocument,
+  ConsoleMessageChangedDocument,
   ConsoleMessageReceivedDocument,
   ConsoleMessageStatusDocument,
   ConsoleMessagesDocument,
@@ -79,9 +80,12 @@ function InstanceChats({ instanceId }: { instanceId: string }) {
   useEffect(() => {
     const stopIn = api.subscribe(ConsoleMessageReceivedDocument, { instanceId }, ({ messageReceived }) => upsert(fromIncoming(messageReceived)), (err) => setLiveError(errorText(err)));
     const stopStatus = api.subscribe(ConsoleMessageStatusDocument, { instanceId }, ({ messageStatus }) => upsert(messageStatus.message), (err) => setLiveError(errorText(err)));
+    // Edits, deletes and reactions by their authors change rows already shown.
+    const stopChanged = api.subscribe(ConsoleMessageChangedDocument, { instanceId }, ({ messageChanged }) => upsert(messageChanged.message), (err) => setLiveError(errorText(err)));
     return () => {
       stopIn();
       stopStatus();
+      stopChanged();
     };
   }, [api, instanceId]);
 
@@ -141,7 +145,8 @@ function Thread({ instanceId, chatJid, messages, error, onSent }: { instanceId: 
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | undefined>(undefined);
   const action = useAction();
-  const sorted = messages.slice().sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  // A reaction is shown on the message it reacts to (its `reactions`), not as a row of its own.
+  const sorted = messages.filter((m) => m.type !== 'REACTION').sort((a, b) => a.timestamp.localeCompare(b.timestamp));
   const send = (e: Event) => {
     e.preventDefault();
     void action.run(async () => {

@@ -204,9 +204,14 @@ function Phone({ phoneNumber }: { phoneNumber: string }) {
               <span>
                 from +{m.from}: {m.text ?? m.caption ?? `[${m.type}]`}
               </span>
-              <button type="button" disabled={action.busy} onClick={() => void action.run(() => control(api, 'POST', `/phones/${phoneNumber}/read`, { messageIds: [m.id] }))}>
-                Read
-              </button>
+              <span class="actions">
+                <button type="button" disabled={action.busy} onClick={() => void action.run(() => control(api, 'POST', `/phones/${phoneNumber}/read`, { messageIds: [m.id] }))}>
+                  Read
+                </button>
+                <button type="button" disabled={action.busy} onClick={() => void action.run(() => control(api, 'POST', `/phones/${phoneNumber}/messages`, { to: m.from, reaction: { messageId: m.id, emoji: '👍' } }))}>
+                  React 👍
+                </button>
+              </span>
             </li>
           ))}
         {inbox.data?.length === 0 && <li class="muted">Nothing received yet.</li>}

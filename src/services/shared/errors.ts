@@ -30,6 +30,7 @@ export const DOMAIN_ERROR_CODES = [
   'WEBHOOK_NOT_FOUND',
   'MESSAGE_NOT_FOUND',
   'BROADCAST_NOT_FOUND',
+  'RATE_LIMITED',
 ] as const;
 
 /** The stable codes clients match on (GraphQL `extensions.code`, the REST envelope). */
