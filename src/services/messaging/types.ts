@@ -3,7 +3,7 @@ import type { Sniffed } from './media/sniff.ts';
 
 export type { MediaSource, SendMediaKind };
 
-export type MessageKind = 'TEXT' | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'VOICE' | 'DOCUMENT' | 'STICKER' | 'LOCATION' | 'CONTACT' | 'REACTION' | 'POLL' | 'OTHER';
+export type MessageKind = 'TEXT' | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'VOICE' | 'DOCUMENT' | 'STICKER' | 'LOCATION' | 'CONTACT' | 'REACTION' | 'POLL' | 'EDIT' | 'REVOKE' | 'OTHER';
 
 /** What a message carries beyond text and media, per kind; absent fields do not apply. */
 export interface MessageDetails {
@@ -169,6 +169,8 @@ export interface SendTextInput {
   idempotencyKey?: string;
   /** Not before this time: the message stays SCHEDULED until then (a past time sends now). */
   sendAt?: Date;
+  /** A reply (the quoted message, resolved from the ledger), mentions. */
+  context?: import('./outbound-content.ts').OutboundContext;
 }
 
 export interface SendMediaInput {
@@ -190,6 +192,8 @@ export interface SendMediaInput {
   idempotencyKey?: string;
   /** Not before this time: the message (its file kept meanwhile) stays SCHEDULED until then. */
   sendAt?: Date;
+  /** A reply (the quoted message, resolved from the ledger), mentions. */
+  context?: import('./outbound-content.ts').OutboundContext;
 }
 
 /** A queued media send as its row keeps it (`content.outbox.media`): enough to send the kept file again. */
