@@ -30,7 +30,9 @@ beforeAll(async () => {
   receiver = await WebhookReceiver.start();
   // The receiver is down at first: its delivery gives up after one attempt and waits as a dead letter.
   receiver.defaultStatus = 500;
-  gw = await startTestGateway({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_MAX_ATTEMPTS: '1', WEBHOOK_POLL_MS: '100' } });
+  // Access tokens live 20 s: the console renews its sign-in several times during the run, and every
+  // later step (new subscriptions included) works on the renewed token.
+  gw = await startTestGateway({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_MAX_ATTEMPTS: '1', WEBHOOK_POLL_MS: '100', JWT_ACCESS_TTL: '20' } });
   browser = await openOfflineBrowser(gw.url);
   page = browser.page;
   page.setDefaultTimeout(EVENT_WAIT_MS);

@@ -304,6 +304,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       saveMedia: (ref) => this.deps.saveMedia(ref),
       onHealth: (health) => this.onHealth(id, health),
       onGroupEvent: (event) => this.events.publish('groupEvent', event),
+      onPresence: (event) => this.events.publish('presence', event),
       ...(this.deps.health ? { healthPolicy: this.deps.health } : {}),
       onClose: (statusCode, action) => this.deps.metrics?.connectionCloses.inc({ code: String(statusCode ?? 'none'), action }),
       onEnded: () => {
