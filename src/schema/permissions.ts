@@ -102,6 +102,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       messageReceived: forInstance,
       messageStatus: forInstance,
       messageChanged: forInstance,
+      presence: forInstance,
       systemEvents: authenticated,
       groupEvents: forInstance,
     },

@@ -222,6 +222,21 @@ export interface NumberCheck {
   exists: boolean;
 }
 
+export type PresenceState = 'COMPOSING' | 'RECORDING' | 'PAUSED' | 'AVAILABLE' | 'UNAVAILABLE';
+
+/** A contact's presence or chat state, as WhatsApp reported it (not stored). */
+export interface PresenceEvent {
+  instanceId: string;
+  /** The chat it is about (the contact, or the group they type in). */
+  chatJid: string;
+  /** The contact. */
+  jid: string;
+  state: PresenceState;
+  /** When the contact was last online, when WhatsApp said. */
+  lastSeen: Date | null;
+  at: Date;
+}
+
 /** A stored message changed after it was stored. */
 export interface MessageChangedEvent {
   kind: 'EDITED' | 'DELETED' | 'UPDATED';

@@ -584,6 +584,14 @@ export type SendStickerMutationVariables = Exact<{
 
 export type SendStickerMutation = { sendSticker: { messageId: string, message: { id: string, type: MessageKind, status: MessageStatus } } };
 
+export type PresenceSubscriptionVariables = Exact<{
+  instanceId: string | number;
+  contacts?: Array<string> | string | null | undefined;
+}>;
+
+
+export type PresenceSubscription = { presence: { chatJid: string, jid: string, state: PresenceState, lastSeen: string | null } };
+
 export type InstanceFieldsFragment = { id: string, name: string, status: InstanceStatus, phoneNumber: string | null, jid: string | null, lid: string | null, pushName: string | null, reconnectAttempts: number, lastError: string | null, connectedAt: string | null, createdAt: string, qr: { code: string, expiresAt: string } | null };
 
 export type InstancesQueryVariables = Exact<{ [key: string]: never; }>;
@@ -1916,6 +1924,16 @@ export const SendStickerDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SendStickerMutation, SendStickerMutationVariables>;
+export const PresenceDocument = new TypedDocumentString(`
+    subscription Presence($instanceId: ID!, $contacts: [String!]) {
+  presence(instanceId: $instanceId, contacts: $contacts) {
+    chatJid
+    jid
+    state
+    lastSeen
+  }
+}
+    `) as unknown as TypedDocumentString<PresenceSubscription, PresenceSubscriptionVariables>;
 export const InstancesDocument = new TypedDocumentString(`
     query Instances {
   instances {
