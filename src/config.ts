@@ -93,6 +93,7 @@ const VARIABLES = {
   RATE_LIMIT_BURST: integer(1, 100_000).default(10),
   LOGIN_RATE_LIMIT_PER_MINUTE: integer(1, 10_000).default(5),
   SEND_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(120),
+  CHECK_NUMBERS_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(30),
   LEGACY_OPEN_WS: bool.default(false),
   WS_PING_INTERVAL_MS: integer(10, 86_400_000).default(300_000),
   WS_PONG_TIMEOUT_MS: integer(10, 86_400_000).default(900_000),
@@ -197,9 +198,10 @@ const models = (terminal: Terminal) => ({
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     rateLimit: { perSecond: e.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST },
   })),
-  rateLimits: concern(['LOGIN_RATE_LIMIT_PER_MINUTE', 'SEND_RATE_LIMIT_PER_MINUTE', 'REDIS_URL', 'REDIS_KEY_PREFIX'], (e) => ({
+  rateLimits: concern(['LOGIN_RATE_LIMIT_PER_MINUTE', 'SEND_RATE_LIMIT_PER_MINUTE', 'CHECK_NUMBERS_RATE_LIMIT_PER_MINUTE', 'REDIS_URL', 'REDIS_KEY_PREFIX'], (e) => ({
     loginPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     sendPerMinute: e.SEND_RATE_LIMIT_PER_MINUTE,
+    checkNumbersPerMinute: e.CHECK_NUMBERS_RATE_LIMIT_PER_MINUTE,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
   })),

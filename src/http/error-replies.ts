@@ -47,6 +47,11 @@ const OWN_STATUS: Partial<Record<DomainErrorCode, number>> = {
   MEDIA_FETCH_FAILED: 502,
 };
 
+/** Over the per-address limit (media downloads, graphql-ws upgrades), with when to try again. */
+export function rateLimitedReply(retryAfterSeconds: number): ErrorReply {
+  return { ...own(429, 'RATE_LIMITED', `rate limit exceeded: try again in ${retryAfterSeconds} s`), headers: { 'retry-after': String(retryAfterSeconds) } };
+}
+
 /** A credential that was presented and refused: 401 with the reason (expired, revoked, malformed, …). */
 export function unauthenticated(reason: string): ErrorReply {
   return own(401, 'UNAUTHENTICATED', reason);

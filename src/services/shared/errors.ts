@@ -28,6 +28,12 @@ export const DOMAIN_ERROR_CODES = [
   'INVITE_CODE_INVALID',
   'API_KEY_NOT_FOUND',
   'WEBHOOK_NOT_FOUND',
+  'MESSAGE_NOT_FOUND',
+  'BROADCAST_NOT_FOUND',
+  'NOT_MESSAGE_AUTHOR',
+  'MESSAGE_TOO_OLD',
+  'MESSAGE_NOT_EDITABLE',
+  'RATE_LIMITED',
 ] as const;
 
 /** The stable codes clients match on (GraphQL `extensions.code`, the REST envelope). */
