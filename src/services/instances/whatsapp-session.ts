@@ -4,7 +4,7 @@ import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
-import { ContactBook, watchStatuses, type Inbound, type StatusReport } from '../messaging/index.ts';
+import { ContactBook, watchPresence, watchStatuses, type Inbound, type PresenceEvent, type StatusReport } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { watchGroupEvents, type GroupEvent } from '../groups/index.ts';
 import { detachFromKeyTransactions } from './key-transaction-context.ts';
@@ -54,6 +54,8 @@ export interface SessionDeps {
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
   onEnded(): void;
+  /** A contact's presence or typing. */
+  onPresence?(event: PresenceEvent): void;
   /** A group the account is in changed (WhatsApp's `w:gp2` notifications). */
   onGroupEvent?(event: GroupEvent): void;
   /** The health verdict changed (see HealthMonitor). */
@@ -187,6 +189,7 @@ export class WhatsAppSession {
       for (const c of list) if (c.id) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
     });
     watchStatuses(sock, (report) => this.deps.onStatus(report));
+    watchPresence(sock, this.instanceId, (event) => sock === this.sock && this.deps.onPresence?.(event));
     watchGroupEvents(sock, this.instanceId, (event) => sock === this.sock && this.deps.onGroupEvent?.(event));
     this.keeper.watch(sock);
     sock.ev.on('messages.upsert', ({ messages, type }) => {
