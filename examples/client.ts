@@ -2,7 +2,9 @@
  * A small typed wamux client: GraphQL over HTTP for queries and mutations, graphql-ws for
  * subscriptions, both typed by the documents codegen writes into ./generated. It logs in with a
  * username and password and keeps the access token fresh with the refresh token, so a long-running
- * bot never holds an expired one. Runs on plain `node` (Node 24 strips the types).
+ * bot never holds an expired one. The gateway ends a subscription when the token it was opened with
+ * expires (UNAUTHENTICATED), so after each refresh the client reopens its socket with the new token
+ * and graphql-ws resubscribes every live subscription on it. Runs on plain `node` (Node 24 strips the types).
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -37,6 +39,9 @@ export class WamuxClient {
   readonly ws: Client;
   private tokens: Tokens | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** The open socket, to reopen it with a fresh token. */
+  private socket: WebSocket | undefined;
+  private reopening = false;
 
   private readonly onTokens: ((accessTokenExpiresAt: string) => void) | undefined;
 
@@ -58,6 +63,13 @@ export class WamuxClient {
       // randomised exponential backoff), then resubscribe every live subscription.
       retryAttempts: options.retryAttempts ?? 6,
       shouldRetry: () => true,
+      // A reopen after a refresh reconnects at once; anything else waits graphql-ws' backoff.
+      retryWait: (retries) => (this.reopening ? Promise.resolve() : backoff(retries)),
+      on: {
+        opened: (socket) => (this.socket = socket as WebSocket),
+        connected: () => (this.reopening = false),
+        closed: () => (this.socket = undefined),
+      },
     });
   }
 
@@ -102,7 +114,9 @@ export class WamuxClient {
   }
 
   private useTokens(tokens: Tokens): void {
+    const refreshed = this.tokens !== undefined;
     this.tokens = tokens;
+    if (refreshed) this.reopenSocket();
     this.onTokens?.(tokens.accessTokenExpiresAt);
     const lifetime = Date.parse(tokens.accessTokenExpiresAt) - Date.now();
     this.scheduleRefresh(tokens.refreshToken, Math.max(1_000, lifetime > 2 * REFRESH_MARGIN_MS ? lifetime - REFRESH_MARGIN_MS : lifetime / 2));
@@ -125,8 +139,26 @@ export class WamuxClient {
     this.refreshTimer.unref();
   }
 
+  /**
+   * The socket presents its token once, when it connects: a new token reaches the subscriptions only
+   * on a new socket. Closing with 4205 (graphql-ws' "client restart", not fatal) makes the client
+   * reconnect with the current token and resubscribe everything that was live, before the old token
+   * expires and the gateway would end those subscriptions.
+   */
+  private reopenSocket(): void {
+    if (this.socket?.readyState !== WebSocket.OPEN) return;
+    this.reopening = true;
+    this.socket.close(4205, 'token refreshed');
+  }
+
   async dispose(): Promise<void> {
     clearTimeout(this.refreshTimer);
     await this.ws.dispose();
   }
+}
+
+/** graphql-ws' default wait before retry `retries`: 1 s doubling, plus up to 3 s of jitter. */
+function backoff(retries: number): Promise<void> {
+  const ms = 1000 * 2 ** retries + Math.floor(Math.random() * 2_700 + 300);
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
