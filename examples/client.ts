@@ -42,6 +42,9 @@ export class WamuxClient {
   /** The open socket, to reopen it with a fresh token. */
   private socket: WebSocket | undefined;
   private reopening = false;
+  /** The access token the current socket connected with. */
+  private connectedWith: string | undefined;
+  private refreshing: Promise<void> | undefined;
 
   private readonly onTokens: ((accessTokenExpiresAt: string) => void) | undefined;
 
@@ -57,7 +60,10 @@ export class WamuxClient {
       url: this.httpUrl.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       // Read at every (re)connect, so a reconnect after a refresh presents the current token.
-      connectionParams: () => ({ authorization: `Bearer ${this.tokens?.accessToken ?? ''}` }),
+      connectionParams: () => {
+        this.connectedWith = this.tokens?.accessToken;
+        return { authorization: `Bearer ${this.tokens?.accessToken ?? ''}` };
+      },
       lazy: true,
       // Ride out a gateway restart: retry lost connections and refused connects alike (graphql-ws'
       // randomised exponential backoff), then resubscribe every live subscription.
@@ -95,18 +101,38 @@ export class WamuxClient {
    * drops are retried by the client and resubscribed. Returns the unsubscribe function.
    */
   subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, onData: (data: R) => void | Promise<void>, onEnd: (err?: unknown) => void): () => void {
-    return this.ws.subscribe<R>(
-      { query: document.toString(), variables: variables as Record<string, unknown> },
-      {
-        next: (result) => {
-          if (result.errors?.length) return onEnd(new WamuxError(result.errors as GraphQLErrorPayload[]));
-          if (result.data) Promise.resolve(onData(result.data)).catch(onEnd);
+    let stopped = false;
+    let unsubscribe = () => {};
+    const start = () => {
+      // Set once this attempt ended with an expired credential: its `complete` is not the end.
+      let renewing = false;
+      unsubscribe = this.ws.subscribe<R>(
+        { query: document.toString(), variables: variables as Record<string, unknown> },
+        {
+          next: (result) => {
+            if (result.errors?.length) {
+              const err = new WamuxError(result.errors as GraphQLErrorPayload[]);
+              // The gateway ends a subscription when the token its socket presented expires (or a
+              // refresh came too late): get a fresh token, reopen the socket, subscribe again.
+              if (err.code === 'UNAUTHENTICATED' && !stopped) {
+                renewing = true;
+                return void this.renew().then(() => !stopped && start(), onEnd);
+              }
+              return onEnd(err);
+            }
+            if (result.data) Promise.resolve(onData(result.data)).catch(onEnd);
+          },
+          // An `error` message carries GraphQL errors (an array); a lost connection, its close or error event.
+          error: (err) => onEnd(Array.isArray(err) ? new WamuxError(err as GraphQLErrorPayload[]) : (err ?? new Error('subscription failed'))),
+          complete: () => renewing || onEnd(),
         },
-        // An `error` message carries GraphQL errors (an array); a lost connection, its close or error event.
-        error: (err) => onEnd(Array.isArray(err) ? new WamuxError(err as GraphQLErrorPayload[]) : (err ?? new Error('subscription failed'))),
-        complete: () => onEnd(),
-      },
-    );
+      );
+    };
+    start();
+    return () => {
+      stopped = true;
+      unsubscribe();
+    };
   }
 
   async login(username: string, password: string): Promise<void> {
@@ -119,24 +145,41 @@ export class WamuxClient {
     if (refreshed) this.reopenSocket();
     this.onTokens?.(tokens.accessTokenExpiresAt);
     const lifetime = Date.parse(tokens.accessTokenExpiresAt) - Date.now();
-    this.scheduleRefresh(tokens.refreshToken, Math.max(1_000, lifetime > 2 * REFRESH_MARGIN_MS ? lifetime - REFRESH_MARGIN_MS : lifetime / 2));
+    this.scheduleRefresh(Math.max(1_000, lifetime > 2 * REFRESH_MARGIN_MS ? lifetime - REFRESH_MARGIN_MS : lifetime / 2));
   }
 
-  private scheduleRefresh(refreshToken: string, delayMs: number): void {
+  /** One refresh at a time: two with the same refresh token would look like theft and end the login. */
+  private refresh(): Promise<void> {
+    const refreshToken = this.tokens?.refreshToken;
+    if (!refreshToken) return Promise.reject(new Error('not logged in'));
+    this.refreshing ??= this.request(RefreshTokenDocument, { token: refreshToken })
+      .then(({ refreshToken: tokens }) => this.useTokens(tokens))
+      .finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private scheduleRefresh(delayMs: number): void {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
-      this.request(RefreshTokenDocument, { token: refreshToken }).then(
-        ({ refreshToken: tokens }) => this.useTokens(tokens),
-        (err: unknown) => {
-          // Unreachable (restarting) or refused: keep the same refresh token and try again. A
-          // refused one stays refused; the next request then fails with UNAUTHENTICATED and says so.
-          console.error(`token refresh failed, retrying in ${REFRESH_RETRY_MS / 1000} s: ${err instanceof Error ? err.message : String(err)}`);
-          this.scheduleRefresh(refreshToken, REFRESH_RETRY_MS);
-        },
-      );
+      this.refresh().catch((err: unknown) => {
+        // Unreachable (restarting) or refused: keep the same refresh token and try again. A
+        // refused one stays refused; the next request then fails with UNAUTHENTICATED and says so.
+        console.error(`token refresh failed, retrying in ${REFRESH_RETRY_MS / 1000} s: ${err instanceof Error ? err.message : String(err)}`);
+        this.scheduleRefresh(REFRESH_RETRY_MS);
+      });
     }, delayMs);
     // A pending refresh alone does not keep the process alive.
     this.refreshTimer.unref();
+  }
+
+  /**
+   * A subscription was ended for an expired token: when the socket already has the newest token,
+   * that one is dead and a refresh (which reopens the socket) is due; otherwise the socket still
+   * carries an older token and only needs reopening.
+   */
+  private async renew(): Promise<void> {
+    if (this.connectedWith === this.tokens?.accessToken) await this.refresh();
+    else this.reopenSocket();
   }
 
   /**
