@@ -32,7 +32,8 @@ beforeAll(async () => {
   gw = await startTestGateway();
   await gw.sandbox.createPhone(PHONE, 'Revoked');
   instanceId = await gw.linkInstance('revocation', PHONE);
-}, 180_000);
+  // Boot and link: minutes on a loaded two-core box.
+}, 480_000);
 
 afterAll(async () => {
   await gw?.close();
