@@ -15,6 +15,7 @@ import './send-queue.ts';
 import './group.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
+import '../resolvers/message-kinds.ts';
 import '../resolvers/messages.ts';
 import '../resolvers/media.ts';
 import '../resolvers/subscriptions.ts';

@@ -50,6 +50,8 @@ export type MediaKind =
   | 'DOCUMENT'
   /** A picture (JPEG, PNG, GIF, WebP), shown inline; may have a caption. */
   | 'IMAGE'
+  /** A sticker: a WebP image only (`sendSticker` is the same as `sendMedia` with this kind). */
+  | 'STICKER'
   /** A video (MP4, 3GP, QuickTime, WebM), shown inline; may have a caption. */
   | 'VIDEO'
   /** A voice note (push-to-talk): Ogg/Opus audio only. */
@@ -70,6 +72,8 @@ export type MessageKind =
   | 'CONTACT'
   /** A document (its caption is in `text`). */
   | 'DOCUMENT'
+  /** An edit of another message, sent through this gateway (`editMessage`). */
+  | 'EDIT'
   /** An image (its caption is in `text`). */
   | 'IMAGE'
   /** A static or live location. */
@@ -80,6 +84,8 @@ export type MessageKind =
   | 'POLL'
   /** An emoji reaction to another message (also listed on that message as `reactions`). */
   | 'REACTION'
+  /** A delete-for-everyone of another message, sent through this gateway (`deleteMessage`). */
+  | 'REVOKE'
   /** A sticker. */
   | 'STICKER'
   /** Plain or extended text. */
@@ -135,8 +141,14 @@ export type SendMediaInput = {
   instanceId?: string | number | null | undefined;
   /** How to send it; must match what the bytes are. */
   kind: MediaKind;
+  /** Mention these users (phone numbers or JIDs); write `@<number>` in the text where each should show. */
+  mentions?: Array<string> | null | undefined;
   /** Optional; must agree with the bytes. Worth giving for documents (a .docx reads as a zip). */
   mimeType?: string | null | undefined;
+  /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
+  replyTo?: string | number | null | undefined;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
   /** Recipient: a phone number in international form or a JID. A number that is not on WhatsApp is refused before anything is fetched. */
   to: string;
   /** Fetch the file from this http(s) URL (private, loopback and link-local addresses are refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
@@ -151,6 +163,12 @@ export type SendTextInput = {
   idempotencyKey?: string | null | undefined;
   /** The instance to send from. */
   instanceId?: string | number | null | undefined;
+  /** Mention these users (phone numbers or JIDs); write `@<number>` in the text where each should show. */
+  mentions?: Array<string> | null | undefined;
+  /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
+  replyTo?: string | number | null | undefined;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
   /** The message text, 1 to 65536 characters, not only whitespace. */
   text: string;
   /** Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending. */
@@ -219,7 +237,11 @@ export type ConsoleMediaFragment = { kind: MessageKind, mimeType: string, fileNa
 
 export type ConsoleSenderFragment = { jid: string, phoneNumber: string | null, pushName: string | null };
 
-export type ConsoleMessageFragment = { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null };
+export type ConsoleQuotedFragment = { id: string, senderJid: string | null, text: string | null };
+
+export type ConsoleReactionFragment = { emoji: string, senderJid: string };
+
+export type ConsoleMessageFragment = { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null };
 
 export type ConsoleWebhookFragment = { id: string, url: string, events: Array<WebhookEvent>, instanceId: string | null, format: string, createdAt: string };
 
@@ -316,35 +338,42 @@ export type ConsoleMessagesQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleMessagesQuery = { messages: { edges: Array<{ node: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } };
+export type ConsoleMessagesQuery = { messages: { edges: Array<{ node: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } };
 
 export type ConsoleMessageReceivedSubscriptionVariables = Exact<{
   instanceId: string | number;
 }>;
 
 
-export type ConsoleMessageReceivedSubscription = { messageReceived: { id: string, cursor: string, instanceId: string, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null } };
+export type ConsoleMessageReceivedSubscription = { messageReceived: { id: string, cursor: string, instanceId: string, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } };
+
+export type ConsoleMessageChangedSubscriptionVariables = Exact<{
+  instanceId: string | number;
+}>;
+
+
+export type ConsoleMessageChangedSubscription = { messageChanged: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleMessageStatusSubscriptionVariables = Exact<{
   instanceId: string | number;
 }>;
 
 
-export type ConsoleMessageStatusSubscription = { messageStatus: { messageId: string, status: MessageStatus, message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } } };
+export type ConsoleMessageStatusSubscription = { messageStatus: { messageId: string, status: MessageStatus, message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleSendTextMutationVariables = Exact<{
   input: SendTextInput;
 }>;
 
 
-export type ConsoleSendTextMutation = { sendText: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } } };
+export type ConsoleSendTextMutation = { sendText: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleSendMediaMutationVariables = Exact<{
   input: SendMediaInput;
 }>;
 
 
-export type ConsoleSendMediaMutation = { sendMedia: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } } };
+export type ConsoleSendMediaMutation = { sendMedia: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleMessageQueryVariables = Exact<{
   instanceId: string | number;
@@ -352,7 +381,7 @@ export type ConsoleMessageQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleMessageQuery = { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null } | null };
+export type ConsoleMessageQuery = { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } | null };
 
 export type ConsoleMarkReadMutationVariables = Exact<{
   instanceId: string | number;
@@ -500,6 +529,19 @@ export const ConsoleMediaFragmentDoc = new TypedDocumentString(`
   downloadPath
 }
     `, {"fragmentName":"ConsoleMedia"}) as unknown as TypedDocumentString<ConsoleMediaFragment, unknown>;
+export const ConsoleQuotedFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+    `, {"fragmentName":"ConsoleQuoted"}) as unknown as TypedDocumentString<ConsoleQuotedFragment, unknown>;
+export const ConsoleReactionFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
+    `, {"fragmentName":"ConsoleReaction"}) as unknown as TypedDocumentString<ConsoleReactionFragment, unknown>;
 export const ConsoleMessageFragmentDoc = new TypedDocumentString(`
     fragment ConsoleMessage on Message {
   id
@@ -522,6 +564,19 @@ export const ConsoleMessageFragmentDoc = new TypedDocumentString(`
     code
     message
   }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
+  }
 }
     fragment ConsoleMedia on MessageMedia {
   kind
@@ -534,6 +589,15 @@ fragment ConsoleSender on Contact {
   jid
   phoneNumber
   pushName
+}
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
 }`, {"fragmentName":"ConsoleMessage"}) as unknown as TypedDocumentString<ConsoleMessageFragment, unknown>;
 export const ConsoleWebhookFragmentDoc = new TypedDocumentString(`
     fragment ConsoleWebhook on Webhook {
@@ -733,6 +797,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -754,6 +827,19 @@ fragment ConsoleMessage on Message {
     code
     message
   }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
+  }
 }`) as unknown as TypedDocumentString<ConsoleMessagesQuery, ConsoleMessagesQueryVariables>;
 export const ConsoleMessageReceivedDocument = new TypedDocumentString(`
     subscription ConsoleMessageReceived($instanceId: ID!) {
@@ -772,6 +858,19 @@ export const ConsoleMessageReceivedDocument = new TypedDocumentString(`
     media {
       ...ConsoleMedia
     }
+    edited
+    deleted
+    quoted {
+      ...ConsoleQuoted
+    }
+    reactions {
+      ...ConsoleReaction
+    }
+    location {
+      latitude
+      longitude
+      name
+    }
   }
 }
     fragment ConsoleMedia on MessageMedia {
@@ -785,7 +884,80 @@ fragment ConsoleSender on Contact {
   jid
   phoneNumber
   pushName
+}
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
 }`) as unknown as TypedDocumentString<ConsoleMessageReceivedSubscription, ConsoleMessageReceivedSubscriptionVariables>;
+export const ConsoleMessageChangedDocument = new TypedDocumentString(`
+    subscription ConsoleMessageChanged($instanceId: ID!) {
+  messageChanged(instanceId: $instanceId) {
+    message {
+      ...ConsoleMessage
+    }
+  }
+}
+    fragment ConsoleMedia on MessageMedia {
+  kind
+  mimeType
+  fileName
+  caption
+  downloadPath
+}
+fragment ConsoleSender on Contact {
+  jid
+  phoneNumber
+  pushName
+}
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
+fragment ConsoleMessage on Message {
+  id
+  cursor
+  instanceId
+  chatJid
+  direction
+  fromMe
+  type
+  text
+  status
+  timestamp
+  sender {
+    ...ConsoleSender
+  }
+  media {
+    ...ConsoleMedia
+  }
+  error {
+    code
+    message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
+  }
+}`) as unknown as TypedDocumentString<ConsoleMessageChangedSubscription, ConsoleMessageChangedSubscriptionVariables>;
 export const ConsoleMessageStatusDocument = new TypedDocumentString(`
     subscription ConsoleMessageStatus($instanceId: ID!) {
   messageStatus(instanceId: $instanceId) {
@@ -808,6 +980,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -828,6 +1009,19 @@ fragment ConsoleMessage on Message {
   error {
     code
     message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
   }
 }`) as unknown as TypedDocumentString<ConsoleMessageStatusSubscription, ConsoleMessageStatusSubscriptionVariables>;
 export const ConsoleSendTextDocument = new TypedDocumentString(`
@@ -850,6 +1044,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -870,6 +1073,19 @@ fragment ConsoleMessage on Message {
   error {
     code
     message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
   }
 }`) as unknown as TypedDocumentString<ConsoleSendTextMutation, ConsoleSendTextMutationVariables>;
 export const ConsoleSendMediaDocument = new TypedDocumentString(`
@@ -892,6 +1108,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -912,6 +1137,19 @@ fragment ConsoleMessage on Message {
   error {
     code
     message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
   }
 }`) as unknown as TypedDocumentString<ConsoleSendMediaMutation, ConsoleSendMediaMutationVariables>;
 export const ConsoleMessageDocument = new TypedDocumentString(`
@@ -932,6 +1170,15 @@ fragment ConsoleSender on Contact {
   phoneNumber
   pushName
 }
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
 fragment ConsoleMessage on Message {
   id
   cursor
@@ -952,6 +1199,19 @@ fragment ConsoleMessage on Message {
   error {
     code
     message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
   }
 }`) as unknown as TypedDocumentString<ConsoleMessageQuery, ConsoleMessageQueryVariables>;
 export const ConsoleMarkReadDocument = new TypedDocumentString(`

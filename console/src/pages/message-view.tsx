@@ -27,10 +27,36 @@ export function MessageBubble({ message: m }: { message: ConsoleMessageFragment 
   return (
     <li class={mine ? 'bubble out' : 'bubble in'} data-message-id={m.id}>
       {!mine && <div class="sender">{m.sender.pushName ?? m.sender.phoneNumber ?? m.sender.jid}</div>}
-      {m.media && <MediaPreview instanceId={m.instanceId} media={m.media} />}
-      {(m.text ?? m.media?.caption) && <p class="text">{m.text ?? m.media?.caption}</p>}
-      {!m.text && !m.media && <p class="text muted">[{m.type.toLowerCase()}]</p>}
+      {m.quoted && (
+        <blockquote class="quoted" aria-label="In reply to">
+          {m.quoted.text ?? `message ${m.quoted.id}`}
+        </blockquote>
+      )}
+      {m.deleted ? (
+        <p class="text muted">This message was deleted.</p>
+      ) : (
+        <>
+          {m.media && (mine ? <SentMedia media={m.media} /> : <MediaPreview instanceId={m.instanceId} media={m.media} />)}
+          {m.location && (
+            <p class="text">
+              📍 {m.location.name ?? ''} {m.location.latitude.toFixed(5)}, {m.location.longitude.toFixed(5)}
+            </p>
+          )}
+          {(m.text ?? m.media?.caption) && <p class="text">{m.text ?? m.media?.caption}</p>}
+          {!m.text && !m.media && !m.location && <p class="text muted">[{m.type.toLowerCase()}]</p>}
+        </>
+      )}
+      {m.reactions.length > 0 && (
+        <p class="reactions" title="Reactions">
+          {m.reactions.map((r) => (
+            <span key={r.senderJid} title={r.senderJid}>
+              {r.emoji}
+            </span>
+          ))}
+        </p>
+      )}
       <div class="meta">
+        {m.edited && !m.deleted && <span>edited</span>}
         <time dateTime={m.timestamp}>{new Date(m.timestamp).toLocaleTimeString()}</time>
         {mine && <Ticks status={m.status} />}
       </div>
@@ -43,7 +69,16 @@ export function MessageBubble({ message: m }: { message: ConsoleMessageFragment 
   );
 }
 
-/** Media through the gateway's authorised download route: fetched with the bearer token, shown from a blob URL. */
+/** What was sent: the gateway keeps no copy once WhatsApp has it, so it is named, not previewed. */
+function SentMedia({ media }: { media: NonNullable<ConsoleMessageFragment['media']> }) {
+  return (
+    <p class="muted">
+      📎 {media.fileName ?? media.kind.toLowerCase()} ({media.mimeType})
+    </p>
+  );
+}
+
+/** Received media through the gateway's authorised download route: fetched with the bearer token, shown from a blob URL. */
 function MediaPreview({ media }: { instanceId: string; media: NonNullable<ConsoleMessageFragment['media']> }) {
   const { api } = useApp();
   const [url, setUrl] = useState<string | undefined>(undefined);

@@ -15,7 +15,20 @@ import { useApp } from '../app-context.ts';
 import { ErrorText } from '../ui/error-text.tsx';
 import { useAction, useEvery, useLoad } from '../ui/hooks.ts';
 
-const EVENTS: WebhookEvent[] = ['MESSAGE_RECEIVED', 'MESSAGE_SENT', 'MESSAGE_STATUS', 'INSTANCE_STATUS', 'QR', 'INSTANCE_RESTRICTED'];
+// Every event the API offers: a new one in the schema fails to compile here until it is listed.
+const EVENT_CHOICES: Record<WebhookEvent, true> = {
+  MESSAGE_RECEIVED: true,
+  MESSAGE_SENT: true,
+  MESSAGE_STATUS: true,
+  MESSAGE_EDITED: true,
+  MESSAGE_DELETED: true,
+  INSTANCE_STATUS: true,
+  QR: true,
+  INSTANCE_RESTRICTED: true,
+  GROUP_UPDATED: true,
+  GROUP_PARTICIPANTS_UPDATED: true,
+};
+const EVENTS = Object.keys(EVENT_CHOICES) as WebhookEvent[];
 
 /** Webhooks the person may see: create, edit, delete, and each one's queued and failed deliveries. */
 export function WebhooksPage() {

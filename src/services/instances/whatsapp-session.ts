@@ -1,16 +1,17 @@
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
-import { ContactBook, watchStatuses, type Inbound, type StatusReport } from '../messaging/index.ts';
+import { ContactBook, watchPresence, watchStatuses, type Inbound, type PresenceEvent, type StatusReport } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { watchGroupEvents, type GroupEvent } from '../groups/index.ts';
 import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
 import { SessionMemory } from './session-memory.ts';
 import { guardedSignalRepository } from './signal-guard.ts';
+import { InboundKeyHold } from './inbound-key-hold.ts';
 import type { HealthPolicy, SessionHealth } from './session-health.ts';
 import { SessionHealthKeeper } from './session-health-keeper.ts';
 import { SessionInbox } from './session-inbox.ts';
@@ -53,6 +54,8 @@ export interface SessionDeps {
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
   onEnded(): void;
+  /** A contact's presence or typing. */
+  onPresence?(event: PresenceEvent): void;
   /** A group the account is in changed (WhatsApp's `w:gp2` notifications). */
   onGroupEvent?(event: GroupEvent): void;
   /** The health verdict changed (see HealthMonitor). */
@@ -79,6 +82,7 @@ export class WhatsAppSession {
   private readonly log: Logger;
   private auth: DbAuthState | undefined;
   private keys: SignalKeyStore | undefined;
+  private hold: InboundKeyHold | undefined;
   /** Whether the ONLINE socket really passes messages, and what is done when it does not. */
   private readonly keeper: SessionHealthKeeper;
   private readonly inbox: SessionInbox;
@@ -135,7 +139,9 @@ export class WhatsAppSession {
   async start(): Promise<void> {
     this.auth = await createDbAuthState(this.deps.orm, this.instanceId, { codec: this.deps.authCodec, keyWriter: this.deps.keyWriter });
     // One key cache for the session, not one per socket: a reconnect starts warm.
-    this.keys = makeCacheableSignalKeyStore(this.auth.state.keys, baileysLogger(this.deps.logger, this.instanceId));
+    // An incoming message's ratchet step is committed only once the ledger holds the message.
+    this.hold = new InboundKeyHold(this.auth.state.keys);
+    this.keys = makeCacheableSignalKeyStore(this.hold.store, baileysLogger(this.deps.logger, this.instanceId));
     await this.setState({ status: this.hasCreds ? 'CONNECTING' : 'QR_PENDING' });
     this.openSocket();
   }
@@ -152,13 +158,14 @@ export class WhatsAppSession {
       msgRetryCounterCache: memory.msgRetryCounter,
       placeholderResendCache: memory.placeholderResends,
       getMessage: async (key) => memory.sentMessage(key.id),
-      makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted }),
+      makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted, hold: this.hold! }),
       // The first element is what the phone lists under "Linked devices".
       browser: [this.deps.deviceName, 'Chrome', '124.0.0'],
       markOnlineOnConnect: false,
       syncFullHistory: false,
       // Our Baileys patch (patches/): the message is in the ledger before WhatsApp hears it arrived.
-      beforeMessageReceipt: (msg) => this.inbox.store(msg),
+      // Its decryption's key writes follow the row, stored or not (see InboundKeyHold).
+      beforeMessageReceipt: (msg) => this.storeThenRelease(msg),
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
     detachFromKeyTransactions(sock);
@@ -182,6 +189,7 @@ export class WhatsAppSession {
       for (const c of list) if (c.id) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
     });
     watchStatuses(sock, (report) => this.deps.onStatus(report));
+    watchPresence(sock, this.instanceId, (event) => sock === this.sock && this.deps.onPresence?.(event));
     watchGroupEvents(sock, this.instanceId, (event) => sock === this.sock && this.deps.onGroupEvent?.(event));
     this.keeper.watch(sock);
     sock.ev.on('messages.upsert', ({ messages, type }) => {
@@ -190,6 +198,14 @@ export class WhatsAppSession {
       // One chain per session keeps events in arrival order while media references are saved.
       this.incoming = this.incoming.then(() => this.inbox.onMessages(messages, type)).catch((err) => this.log.error({ err }, 'handling incoming messages failed'));
     });
+  }
+
+  private async storeThenRelease(msg: WAMessage): Promise<void> {
+    try {
+      await this.inbox.store(msg);
+    } finally {
+      await this.hold?.release();
+    }
   }
 
   /** A message handed to WhatsApp on the current socket, whose server ack is now awaited. */
@@ -362,6 +378,7 @@ export class WhatsAppSession {
       sock?.end(undefined);
       await this.stateChain;
       await this.incoming;
+      await this.hold?.release().catch((err) => this.log.warn({ err }, 'writing held Signal keys failed'));
       // Let an in-flight creds write land before the ORM closes.
       await this.auth?.saveCreds().catch(() => undefined);
     })();

@@ -3,7 +3,7 @@ import type { Sniffed } from './media/sniff.ts';
 
 export type { MediaSource, SendMediaKind };
 
-export type MessageKind = 'TEXT' | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'VOICE' | 'DOCUMENT' | 'STICKER' | 'LOCATION' | 'CONTACT' | 'REACTION' | 'POLL' | 'OTHER';
+export type MessageKind = 'TEXT' | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'VOICE' | 'DOCUMENT' | 'STICKER' | 'LOCATION' | 'CONTACT' | 'REACTION' | 'POLL' | 'EDIT' | 'REVOKE' | 'OTHER';
 
 /** What a message carries beyond text and media, per kind; absent fields do not apply. */
 export interface MessageDetails {
@@ -167,6 +167,10 @@ export interface SendTextInput {
   typingMs?: number;
   /** The same key on the same instance returns the first call's message and never sends again. */
   idempotencyKey?: string;
+  /** Not before this time: the message stays SCHEDULED until then (a past time sends now). */
+  sendAt?: Date;
+  /** A reply (the quoted message, resolved from the ledger), mentions. */
+  context?: import('./outbound-content.ts').OutboundContext;
 }
 
 export interface SendMediaInput {
@@ -186,6 +190,10 @@ export interface SendMediaInput {
   typingMs?: number;
   /** The same key on the same instance returns the first call's message and never sends again. */
   idempotencyKey?: string;
+  /** Not before this time: the message (its file kept meanwhile) stays SCHEDULED until then. */
+  sendAt?: Date;
+  /** A reply (the quoted message, resolved from the ledger), mentions. */
+  context?: import('./outbound-content.ts').OutboundContext;
 }
 
 /** A queued media send as its row keeps it (`content.outbox.media`): enough to send the kept file again. */
@@ -216,6 +224,21 @@ export interface NumberCheck {
   phoneNumber: string | null;
   jid: string | null;
   exists: boolean;
+}
+
+export type PresenceState = 'COMPOSING' | 'RECORDING' | 'PAUSED' | 'AVAILABLE' | 'UNAVAILABLE';
+
+/** A contact's presence or chat state, as WhatsApp reported it (not stored). */
+export interface PresenceEvent {
+  instanceId: string;
+  /** The chat it is about (the contact, or the group they type in). */
+  chatJid: string;
+  /** The contact. */
+  jid: string;
+  state: PresenceState;
+  /** When the contact was last online, when WhatsApp said. */
+  lastSeen: Date | null;
+  at: Date;
 }
 
 /** A stored message changed after it was stored. */
