@@ -13,36 +13,8 @@ import type { SendPauseInfo, SendPauses } from './send-pauses.ts';
 import { SendScheduler } from './send-scheduler.ts';
 import { checkKey, checkSendAt, sleep } from './send-input.ts';
 import { toBaileysContent, type OutboundContent, type OutboundContext } from './outbound-content.ts';
-import type { MessageDetails, MessageKind, MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
-
-/** One send of any kind for the queue (see `SendQueue.enqueue`). */
-export interface EnqueueInput {
-  instanceId?: string;
-  fromPhoneNumber?: string;
-  /** A phone number or a JID. */
-  to: string;
-  kind: MessageKind;
-  /** What the ledger shows as `text`. */
-  text?: string | null;
-  /** Omitted: a plain text of `text`. */
-  outbound?: OutboundContent;
-  details?: MessageDetails;
-  /** A poll's secret (base64): its votes are decrypted with it. */
-  secret?: string;
-  typingMs?: number;
-  idempotencyKey?: string;
-  /** Not before this time: SCHEDULED until then. */
-  sendAt?: Date;
-}
-
-/** What a reply, mention or forward shows in the ledger. */
-export function detailsOfContext(c: OutboundContext): MessageDetails {
-  return {
-    ...(c.quote ? { quoted: { id: c.quote.id, senderJid: c.quote.participant, text: c.quote.text } } : {}),
-    ...(c.mentions?.length ? { mentions: c.mentions } : {}),
-    ...(c.forwarded ? { forwarded: true } : {}),
-  };
-}
+import { detailsOfContext, outboundRow, sendFailure, type EnqueueInput } from './outbound-row.ts';
+import type { MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
 
 /** A stored send is settled for its caller once WhatsApp took it, or it failed or was cancelled. */
 const PENDING = new Set<MessageStatus>(['SCHEDULED', 'QUEUED', 'SENDING']);
@@ -337,7 +309,7 @@ export class SendQueue implements MessagingService {
       // Not handed over after all: it goes again when the instance is back.
       this.#handed.get(row.instanceId)?.delete(row.seq);
       if (err instanceof DomainError && err.code === 'INSTANCE_NOT_CONNECTED') return false;
-      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', failure(err));
+      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', sendFailure(err));
       return true;
     }
   }
@@ -414,26 +386,4 @@ export class SendQueue implements MessagingService {
   #result(message: StoredMessage): SendResult {
     return { messageId: message.id, instanceId: message.instanceId, to: message.chatJid, timestamp: message.timestamp, message };
   }
-}
-
-function outboundRow(instanceId: string, chatJid: string, waId: string, kind: string): Omit<NewMessage, 'content'> {
-  return {
-    instanceId,
-    waId,
-    direction: 'OUTBOUND',
-    fromMe: true,
-    chatJid,
-    senderJid: null,
-    senderLid: null,
-    senderPhone: null,
-    kind,
-    quotedId: null,
-    waTimestamp: new Date(),
-    status: 'QUEUED',
-  };
-}
-
-function failure(err: unknown): { errorCode: string; errorMessage: string } {
-  if (err instanceof DomainError) return { errorCode: err.code, errorMessage: err.message };
-  return { errorCode: 'SEND_FAILED', errorMessage: (err as Error)?.message ?? String(err) };
 }
