@@ -46,11 +46,12 @@ export function groupRoutes(deps: RestDeps) {
         const page = Math.max(1, Number.parseInt(req.query.page ?? '', 10) || 1);
         const limit = Math.min(MAX_CONTACTS_PAGE, Math.max(1, Number.parseInt(req.query.limit ?? '', 10) || MAX_CONTACTS_PAGE));
         const search = (req.query.search ?? '').trim().toLowerCase();
-        const all = (await deps.instances.listContacts(req.params.instanceId)).map((c) => ({
+        // The contact store (services/contacts): what the instance ever learned, online or not.
+        const all = (await deps.contacts.list(req.params.instanceId)).map((c) => ({
           jid: c.jid,
           phoneNumber: c.phoneNumber ?? '',
-          name: c.name ?? c.phoneNumber ?? c.jid,
-          isGroup: c.isGroup,
+          name: c.displayName,
+          isGroup: false,
         }));
         const matching = search ? all.filter((c) => [c.name, c.jid, c.phoneNumber].some((v) => v.toLowerCase().includes(search))) : all;
         const totalPages = Math.ceil(matching.length / limit);

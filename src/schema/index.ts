@@ -12,6 +12,7 @@ import './system-event.ts';
 import './auth.ts';
 import './webhook.ts';
 import './group.ts';
+import './contact.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
 import '../resolvers/messages.ts';
@@ -20,6 +21,7 @@ import '../resolvers/subscriptions.ts';
 import '../resolvers/auth.ts';
 import '../resolvers/webhooks.ts';
 import '../resolvers/groups.ts';
+import '../resolvers/contacts.ts';
 
 let schema: GraphQLSchema | undefined;
 

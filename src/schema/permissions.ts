@@ -56,6 +56,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       groups: forInstance,
       group: forInstance,
       groupInviteLink: forInstance,
+      contacts: forInstance,
     },
     Mutation: {
       login: limits.login,

@@ -4,9 +4,10 @@ import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
-import { ContactBook, watchStatuses, type Inbound, type StatusReport } from '../messaging/index.ts';
+import { watchStatuses, type Inbound, type StatusReport } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { watchGroupEvents, type GroupEvent } from '../groups/index.ts';
+import { watchContacts, type ContactFacts } from '../contacts/index.ts';
 import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
 import { SessionMemory } from './session-memory.ts';
@@ -53,6 +54,8 @@ export interface SessionDeps {
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
   onEnded(): void;
+  /** What Baileys learned about people (contact sync, LID mappings, message senders), for the contact store. */
+  onContacts?(facts: ContactFacts[]): void;
   /** A group the account is in changed (WhatsApp's `w:gp2` notifications). */
   onGroupEvent?(event: GroupEvent): void;
   /** The health verdict changed (see HealthMonitor). */
@@ -100,8 +103,6 @@ export class WhatsAppSession {
    * row catches up asynchronously, and readers must not see ONLINE with the old row's empty JID.
    */
   readonly identity: Partial<Pick<SessionSnapshot, (typeof IDENTITY_KEYS)[number]>> = {};
-  /** Who this account has heard of, for the legacy contacts listing. */
-  readonly contacts = new ContactBook();
 
   constructor(deps: SessionDeps) {
     this.deps = deps;
@@ -112,7 +113,7 @@ export class WhatsAppSession {
       instanceId: deps.instanceId,
       log: this.log,
       memory: this.memory,
-      contacts: this.contacts,
+      onContacts: (facts) => deps.onContacts?.(facts),
       receive: deps.receive,
       saveMedia: deps.saveMedia,
       // The account's JIDs without device (phone number and LID): the author of its polls, as votes name it.
@@ -175,12 +176,7 @@ export class WhatsAppSession {
     sock.ev.on('connection.update', (update) => {
       if (sock === this.sock) void this.onConnectionUpdate(sock, update);
     });
-    sock.ev.on('contacts.upsert', (list) => {
-      for (const c of list) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
-    });
-    sock.ev.on('contacts.update', (list) => {
-      for (const c of list) if (c.id) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
-    });
+    watchContacts(sock, (facts) => sock === this.sock && this.deps.onContacts?.(facts));
     watchStatuses(sock, (report) => this.deps.onStatus(report));
     watchGroupEvents(sock, this.instanceId, (event) => sock === this.sock && this.deps.onGroupEvent?.(event));
     this.keeper.watch(sock);
