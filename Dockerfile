@@ -14,6 +14,16 @@ COPY scripts/pglite-template.ts ./scripts/pglite-template.ts
 # An empty, migrated embedded database that a first boot without DATABASE_URL copies in a moment.
 RUN node scripts/pglite-template.ts
 
+# The web console's static bundle (Vite is a dev dependency, needed only to build it).
+FROM node:24-bookworm-slim AS console
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY console ./console
+COPY src/http/console.route.ts ./src/http/console.route.ts
+COPY scripts/build-console.ts ./scripts/build-console.ts
+RUN node scripts/build-console.ts
+
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -22,6 +32,7 @@ ENV NODE_ENV=production \
     LOG_FORMAT=json
 WORKDIR /app
 COPY --from=build /app /app
+COPY --from=console /app/console/dist /app/console/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

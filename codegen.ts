@@ -16,8 +16,8 @@ const clientPreset = {
 } as const;
 
 /**
- * `npm run codegen`: typed documents for every operation the tests (test/graphql) and the examples
- * (examples/) send, generated from the committed schema.graphql. One target each, so an example
+ * `npm run codegen`: typed documents for every operation the tests (test/graphql), the examples
+ * (examples/) and the web console (console/graphql) send, generated from the committed schema.graphql. One target each, so an example
  * carries only its own operations. Output is committed; a test fails when it is stale.
  */
 const config: CodegenConfig = {
@@ -27,6 +27,7 @@ const config: CodegenConfig = {
   generates: {
     'test/graphql/generated/': { ...clientPreset, documents: ['test/graphql/**/*.graphql'] },
     'examples/generated/': { ...clientPreset, documents: ['examples/**/*.graphql'] },
+    'console/src/generated/': { ...clientPreset, documents: ['console/graphql/**/*.graphql'] },
   },
 };
 

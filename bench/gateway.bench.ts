@@ -19,6 +19,7 @@ import { provisionBenchDatabase } from './lib/bench-database.ts';
 import { ControlClient } from './lib/control-client.ts';
 import { monotonicUs, summarizeCpuProfiles, type TimeWindow } from './lib/cpu-profile.ts';
 import { cpuBetween, mib, sampleProcess, type ProcSample } from './lib/proc-stats.ts';
+import { UNTHROTTLED_ENV } from './lib/gateway-process.ts';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.ts';
 import { percentile, runPool, sleep } from './lib/stats.ts';
 import { startSubject, type Subject, type SubjectKind, type SubjectSetup } from './lib/subjects.ts';
@@ -219,14 +220,7 @@ export const gatewayBenchmark: Benchmark = {
         WA_SANDBOX: 'true',
         ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
         LOG_LEVEL: 'warn',
-        RATE_LIMIT_RPS: '100000',
-        RATE_LIMIT_BURST: '100000',
-        LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
-        SEND_RATE_LIMIT_PER_MINUTE: '100000',
-        // Pacing off: the bench measures the gateway's cost per send, not the anti-ban spacing.
-        SEND_RATE_PER_MINUTE: '1000000',
-        SEND_JITTER_MS: '0',
-        SEND_MIN_GAP_PER_RECIPIENT_MS: '0',
+        ...UNTHROTTLED_ENV,
         RESTORE_CONCURRENCY: '8',
         RESTORE_STAGGER_MS: '0',
       };

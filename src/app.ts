@@ -8,11 +8,12 @@ import { mountGraphQL } from './http/graphql-server.ts';
 import { mediaDownloadRoute } from './http/media-download.route.ts';
 import { sandboxControlRoute } from './http/sandbox-control.route.ts';
 import { graphiqlAssetsRoute } from './http/graphiql-assets.route.ts';
+import { consoleRoutes } from './http/console.route.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendQueue } from './services/messaging/index.ts';
+import { MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import { GroupService } from './services/groups/index.ts';
@@ -29,6 +30,7 @@ import { metricsRoute } from './http/metrics.route.ts';
 import { acceptRequestId, Metrics, runWithRequestId } from './services/shared/index.ts';
 import { claimDataDir } from './admin/data-dir-lock.ts';
 import { MessageRepository } from './db/message.repository.ts';
+import { SendPauseRepository } from './db/send-pause.repository.ts';
 
 export interface App {
   /** Listens, then reconnects stored instances in the background. Resolves with the base URL. */
@@ -70,8 +72,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const authCodec = encryptedCodec(secrets.secretsKey);
     const encrypted = await encryptLegacyAuthRows(orm, authCodec);
     if (encrypted) log.info({ rows: encrypted }, 'encrypted creds and keys stored before encryption at rest');
+    // Every domain publishes here; GraphQL subscriptions, legacy WebSockets and webhooks listen.
+    const events = new EventBus(log);
+    // One set of limits for both transports: a client cannot double its quota by switching API.
+    const rateLimits = new RateLimits({ http: config.http.rateLimit, ...config.rateLimits });
+    undo.push(() => rateLimits.close());
     const auth = new AuthService({
       orm,
+      failedLogins: rateLimits.failedLogins,
       logger: log,
       jwtSecret: secrets.jwtSecret,
       accessTtlSeconds: config.auth.accessTtlSeconds,
@@ -91,8 +99,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const sandbox = config.sandbox.enabled ? await linkSandbox(config.sandbox, config.dataDir, log) : undefined;
     if (sandbox) undo.push(() => sandbox.stop());
 
-    // Every domain publishes here; GraphQL subscriptions, legacy WebSockets and webhooks listen.
-    const events = new EventBus(log);
     const receivedMedia = new ReceivedMediaService({ orm, logger: log, codec: authCodec, hosts: { sandboxHost: sandbox?.mediaHost } });
     undo.push(() => receivedMedia.stop());
     // Message text and content are encrypted at rest with the same key as creds and Signal keys.
@@ -124,6 +130,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
+    // A queue WhatsApp restricted (463, 475) stays paused across restarts: loaded before any queue runs.
+    const pauses = new SendPauses({
+      repo: new SendPauseRepository(orm),
+      events,
+      logger: log,
+      metrics,
+      pauseSeconds: config.messages.restrictedPauseSeconds,
+      onResume: (instanceId) => sendQueue.kick(instanceId),
+    });
+    await pauses.start();
+    undo.push(() => pauses.stop());
     // Every send goes through the ledger's durable queue (idempotency keys, QUEUED while reconnecting).
     const sendQueue = new SendQueue({
       sender: new MessageSender({ sessions: registry, media: config.media }),
@@ -137,6 +154,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       media: config.media,
       outbox: new MediaOutbox(config.media.outboxDir),
       pacer: new SendPacer(config.messages.pacing),
+      pauses,
     });
     // Listening before restore: each instance's queue starts when it comes online.
     sendQueue.start();
@@ -158,7 +176,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, services: { instances: registry, messages, ledger, receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -169,6 +187,7 @@ interface Parts {
   config: Config;
   log: Logger;
   orm: Orm;
+  rateLimits: RateLimits;
   /** What the transports drive: each gets these, never the registry's internals. */
   services: Services & { receivedMedia: ReceivedMediaService };
   registry: InstanceRegistry;
@@ -182,7 +201,7 @@ interface Parts {
 }
 
 async function assemble(parts: Parts): Promise<App> {
-  const { config, log, orm, services, registry, ledger, sendQueue, webhooks, sandbox } = parts;
+  const { config, log, orm, rateLimits, services, registry, ledger, sendQueue, webhooks, sandbox } = parts;
   let phase: Phase = 'starting';
 
   // Typed as Fastify's base logger so the instance has the plain FastifyInstance type plugins expect.
@@ -208,8 +227,6 @@ async function assemble(parts: Parts): Promise<App> {
   // Browsers from other origins only when listed; same-origin and non-browser clients need no CORS.
   const allowed = new Set(config.http.corsAllowOrigins);
   await http.register(cors, { origin: (origin, cb) => cb(null, !!origin && allowed.has(origin)), credentials: true });
-  // One set of limits for both transports: a client cannot double its quota by switching API.
-  const rateLimits = new RateLimits({ http: config.http.rateLimit, ...config.rateLimits });
   const graphql = mountGraphQL(http, {
     ...services,
     logger: log,
@@ -222,8 +239,10 @@ async function assemble(parts: Parts): Promise<App> {
       maxWsFrameBytes: http.initialConfig.bodyLimit ?? 1024 * 1024,
     },
   });
-  await http.register(mediaDownloadRoute, services);
+  await http.register(mediaDownloadRoute, { ...services, rateLimits });
   if (config.http.graphiql) await http.register(graphiqlAssetsRoute);
+  // Before the REST API: its hook answers browsers' `GET /` with the console ahead of SUDEVWA's JSON route.
+  consoleRoutes(http);
   await http.register(restApi({ ...services, rateLimits, legacy: config.legacy, media: config.media, logger: log }));
   const legacyWs = new LegacyWebSockets({ ...services, logger: log, options: config.legacyWs, rateLimits });
   await http.register(webhookRoutes, { ...services, webhooks, rateLimits });

@@ -93,6 +93,7 @@ const VARIABLES = {
   RATE_LIMIT_BURST: integer(1, 100_000).default(10),
   LOGIN_RATE_LIMIT_PER_MINUTE: integer(1, 10_000).default(5),
   SEND_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(120),
+  CHECK_NUMBERS_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(30),
   LEGACY_OPEN_WS: bool.default(false),
   WS_PING_INTERVAL_MS: integer(10, 86_400_000).default(300_000),
   WS_PONG_TIMEOUT_MS: integer(10, 86_400_000).default(900_000),
@@ -118,6 +119,7 @@ const VARIABLES = {
   SEND_RATE_PER_MINUTE: integer(1, 1_000_000).default(60),
   SEND_JITTER_MS: integer(0, 600_000).default(1_000),
   SEND_MIN_GAP_PER_RECIPIENT_MS: integer(0, 3_600_000).default(3_000),
+  SEND_RESTRICTED_PAUSE_SECONDS: integer(0, 30 * 86_400).default(3_600),
 };
 
 type Variable = keyof typeof VARIABLES;
@@ -196,9 +198,10 @@ const models = (terminal: Terminal) => ({
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     rateLimit: { perSecond: e.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST },
   })),
-  rateLimits: concern(['LOGIN_RATE_LIMIT_PER_MINUTE', 'SEND_RATE_LIMIT_PER_MINUTE', 'REDIS_URL', 'REDIS_KEY_PREFIX'], (e) => ({
+  rateLimits: concern(['LOGIN_RATE_LIMIT_PER_MINUTE', 'SEND_RATE_LIMIT_PER_MINUTE', 'CHECK_NUMBERS_RATE_LIMIT_PER_MINUTE', 'REDIS_URL', 'REDIS_KEY_PREFIX'], (e) => ({
     loginPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     sendPerMinute: e.SEND_RATE_LIMIT_PER_MINUTE,
+    checkNumbersPerMinute: e.CHECK_NUMBERS_RATE_LIMIT_PER_MINUTE,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
   })),
@@ -240,7 +243,7 @@ const models = (terminal: Terminal) => ({
     doubleWrapIncoming: e.LEGACY_DOUBLE_WRAP_INCOMING,
   })),
   /** The message ledger and its send queue. */
-  messages: concern(['MESSAGE_RETENTION_DAYS', 'SEND_WAIT_MS', 'SEND_QUEUE_TTL_SECONDS', 'SEND_RATE_PER_MINUTE', 'SEND_JITTER_MS', 'SEND_MIN_GAP_PER_RECIPIENT_MS'], (e) => ({
+  messages: concern(['MESSAGE_RETENTION_DAYS', 'SEND_WAIT_MS', 'SEND_QUEUE_TTL_SECONDS', 'SEND_RATE_PER_MINUTE', 'SEND_JITTER_MS', 'SEND_MIN_GAP_PER_RECIPIENT_MS', 'SEND_RESTRICTED_PAUSE_SECONDS'], (e) => ({
     /** Stored messages older than this many days are pruned; 0 keeps them forever. */
     retentionDays: e.MESSAGE_RETENTION_DAYS,
     /** How long a send mutation waits for WhatsApp's server ack before answering with the message as it is. */
@@ -249,6 +252,8 @@ const models = (terminal: Terminal) => ({
     queueTtlSeconds: e.SEND_QUEUE_TTL_SECONDS,
     /** Pacing against bans: each instance's queue sends at most this fast, with jitter, and spaces sends to one chat. */
     pacing: { ratePerMinute: e.SEND_RATE_PER_MINUTE, jitterMs: e.SEND_JITTER_MS, minGapPerRecipientMs: e.SEND_MIN_GAP_PER_RECIPIENT_MS },
+    /** After WhatsApp restricts an account (463, 475) its queue pauses this long; 0 = until resumed through the API. */
+    restrictedPauseSeconds: e.SEND_RESTRICTED_PAUSE_SECONDS,
   })),
   /** Delivery of `incoming_message` to each instance's webhook. */
   webhooks: concern(

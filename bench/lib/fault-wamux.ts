@@ -1,7 +1,7 @@
 import type { FaultControl } from './fault-control.ts';
 import type { FaultSubject } from './fault-subjects.ts';
 import { GatewayClient } from './gateway-client.ts';
-import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
+import { startGatewayProcess, UNTHROTTLED_ENV, type GatewayProcess } from './gateway-process.ts';
 import { runPool, sleep } from './stats.ts';
 
 const ADMIN = { username: 'bench', password: 'bench-password-not-secret' };
@@ -31,14 +31,8 @@ export class WamuxSubject implements FaultSubject {
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: process.env.BENCH_GATEWAY_LOG ?? 'warn',
-      RATE_LIMIT_RPS: '100000',
-      RATE_LIMIT_BURST: '100000',
-      LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
-      SEND_RATE_LIMIT_PER_MINUTE: '100000',
-      // Pacing off: the bench measures recovery, not the anti-ban spacing.
-      SEND_RATE_PER_MINUTE: '1000000',
-      SEND_JITTER_MS: '0',
-      SEND_MIN_GAP_PER_RECIPIENT_MS: '0',
+      // The bench measures recovery, not the limits and the anti-ban spacing.
+      ...UNTHROTTLED_ENV,
     };
   }
 

@@ -18,6 +18,20 @@ export interface GatewayProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * Limits out of the way for a benchmarked gateway: the per-address and per-instance rate limits and
+ * the anti-ban send pacing. A benchmark measures the gateway's own cost, not the spacing it adds on purpose.
+ */
+export const UNTHROTTLED_ENV: Readonly<Record<string, string>> = {
+  RATE_LIMIT_RPS: '100000',
+  RATE_LIMIT_BURST: '100000',
+  LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+  SEND_RATE_LIMIT_PER_MINUTE: '100000',
+  SEND_RATE_PER_MINUTE: '1000000',
+  SEND_JITTER_MS: '0',
+  SEND_MIN_GAP_PER_RECIPIENT_MS: '0',
+};
+
 const PROBE = fileURLToPath(new URL('./sandbox-probe.ts', import.meta.url));
 
 /** A free loopback port, so the gateway's URL is known before it logs anything. */

@@ -65,6 +65,12 @@ const TERMINAL = new Set<MessageStatus>(['FAILED', 'CANCELLED']);
 /** May a message in `from` move to `to`? */
 export const advances = (from: MessageStatus, to: MessageStatus) => !TERMINAL.has(from) && (TERMINAL.has(to) ? RANK[from] < RANK.SENT : RANK[to] > RANK[from]);
 
+/** The columns an inbound row is written with (`insertInbound`); the rest keep their defaults (null). */
+const INBOUND_COLUMNS = [
+  'instance_id', 'wa_id', 'direction', 'from_me', 'chat_jid', 'sender_jid', 'sender_lid', 'sender_phone', 'kind',
+  'content', 'quoted_id', 'wa_timestamp', 'status', 'status_times', 'attempts', 'created_at', 'updated_at',
+] as const;
+
 /** The ledger's rows. Every verb runs on its own fork; content is encoded and decoded here. */
 export class MessageRepository {
   readonly #orm: Orm;
@@ -104,6 +110,56 @@ export class MessageRepository {
       if (!existing) throw err;
       return { record: this.#toRecord(existing), created: false };
     }
+  }
+
+  /**
+   * Stores received messages in one statement (the group commit of `InboundWriter`): rows whose
+   * instance already has their WhatsApp id are skipped, and the stored row is returned for those.
+   * Results are in the order given; a WhatsApp id given twice is stored once (the first copy).
+   * Raw SQL because this runs once per received message before its receipt: MikroORM's unit of
+   * work (entity, change set, identity map) cost more CPU than the insert itself.
+   */
+  async insertInbound(messages: readonly NewMessage[], at = new Date()): Promise<Array<{ record: MessageRecord; created: boolean }>> {
+    if (!messages.length) return [];
+    const statusTimes = (m: NewMessage) => JSON.stringify({ [m.status]: at.toISOString() });
+    const values = messages.map(() => `(${INBOUND_COLUMNS.map(() => '?').join(', ')})`).join(', ');
+    const params = messages.flatMap((m) => [
+      m.instanceId, m.waId, m.direction, m.fromMe, m.chatJid, m.senderJid, m.senderLid, m.senderPhone, m.kind,
+      this.#codec.encode(m.content), m.quotedId, m.waTimestamp, m.status, statusTimes(m), 0, at, at,
+    ]);
+    const inserted = await this.#orm.em
+      .getConnection()
+      .execute<Array<{ seq: string | number; instance_id: string; wa_id: string }>>(
+        `insert into "message" (${INBOUND_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${values} on conflict ("instance_id", "wa_id") do nothing returning "seq", "instance_id", "wa_id"`,
+        params,
+        'all',
+      );
+    const key = (instanceId: string, waId: string) => `${instanceId}\u0000${waId}`;
+    const seqs = new Map(inserted.map((r) => [key(r.instance_id, r.wa_id), Number(r.seq)]));
+    const existing = new Map<string, MessageRecord>();
+    const missing = messages.filter((m) => !seqs.has(key(m.instanceId, m.waId)));
+    if (missing.length) {
+      const rows = await this.#orm.em.fork().find(Message, { $or: missing.map((m) => ({ instance: m.instanceId, waId: m.waId })) } as FilterQuery<Message>);
+      for (const row of rows) existing.set(key(row.instance as unknown as string, row.waId), this.#toRecord(row));
+    }
+    const taken = new Set<string>();
+    return messages.map((m) => {
+      const k = key(m.instanceId, m.waId);
+      const seq = seqs.get(k);
+      if (seq !== undefined && !taken.has(k)) {
+        taken.add(k);
+        const record: MessageRecord = {
+          ...m, seq, statusTimes: { [m.status]: at }, errorCode: null, errorMessage: null,
+          idempotencyKey: null, sendAfter: null, attempts: 0, createdAt: at,
+        };
+        existing.set(k, record);
+        return { record, created: true };
+      }
+      const record = existing.get(k);
+      // Skipped by the conflict clause, yet not there: deleted in between (its instance went).
+      if (!record) throw new Error(`message ${m.waId} of instance ${m.instanceId} was neither stored nor found`);
+      return { record, created: false };
+    });
   }
 
   async findByWaId(instanceId: string, waId: string): Promise<MessageRecord | null> {

@@ -8,7 +8,7 @@ import { DomainError, type DomainErrorCode } from '../services/shared/index.ts';
  * headers, sent on a Fastify reply or written on a socket that asked to upgrade. What the body says
  * comes from one table per API dialect: SUDEVWA's envelope for the legacy routes (`src/legacy/errors.ts`,
  * `restReply`), and wamux's own answers below for everything else (media downloads, `/sandbox`,
- * `/metrics`, GraphiQL's files, WebSocket paths nobody serves).
+ * `/metrics`, GraphiQL's and the console's files, WebSocket paths nobody serves).
  */
 export interface ErrorReply {
   status: number;
@@ -30,6 +30,8 @@ export const HTTP_REFUSALS = {
   /** `/metrics` with METRICS_TOKEN set and another (or no) bearer. */
   metricsToken: { status: 401, headers: { 'www-authenticate': 'Bearer' }, body: { error: 'metrics need Authorization: Bearer <METRICS_TOKEN>' } },
   graphiqlAssetNotFound: { status: 404, body: { error: 'not found' } },
+  /** A `/console/…` path that is not a file of the built console. */
+  consoleFileNotFound: { status: 404, body: { error: 'not found' } },
   /** An upgrade to a path no WebSocket server claims. */
   upgradeNotFound: { status: 404 },
   /** Anything unexpected in wamux's own routes: masked, the details are in the log. */
@@ -44,6 +46,11 @@ const OWN_STATUS: Partial<Record<DomainErrorCode, number>> = {
   MEDIA_NOT_FOUND: 404,
   MEDIA_FETCH_FAILED: 502,
 };
+
+/** Over the per-address limit (media downloads, graphql-ws upgrades), with when to try again. */
+export function rateLimitedReply(retryAfterSeconds: number): ErrorReply {
+  return { ...own(429, 'RATE_LIMITED', `rate limit exceeded: try again in ${retryAfterSeconds} s`), headers: { 'retry-after': String(retryAfterSeconds) } };
+}
 
 /** A credential that was presented and refused: 401 with the reason (expired, revoked, malformed, …). */
 export function unauthenticated(reason: string): ErrorReply {

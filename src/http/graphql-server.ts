@@ -1,4 +1,3 @@
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
@@ -19,6 +18,7 @@ import { authenticate } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import type { Logger } from '../services/shared/index.ts';
 import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
+import { rateLimitedReply, writeUpgradeReply } from './error-replies.ts';
 import { acceptRequestId, runWithRequestId } from '../services/shared/index.ts';
 
 export interface GraphQLOptions {
@@ -82,6 +82,7 @@ export function mountGraphQL(
     return {
       instances: deps.instances,
       messages: deps.messages,
+      queue: deps.queue,
       ledger: deps.ledger,
       events: deps.events,
       auth: deps.auth,
@@ -133,11 +134,10 @@ export function mountGraphQL(
   void http.register(async (scope) => {
     scope.addContentTypeParser('multipart/form-data', {}, (_req, _payload, done) => done(null));
     // Per address, like SUDEVWA's global limit (default 10 requests a second), in the bucket REST uses too.
-    await scope.register(
-      rateLimit,
-      options.rateLimits.httpPluginOptions((_req, ctx) => ({
-        statusCode: 429,
-        errors: [{ message: `rate limit exceeded: try again in ${Math.ceil(ctx.ttl / 1000)} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: Math.ceil(ctx.ttl / 1000) } }],
+    scope.addHook(
+      'onRequest',
+      options.rateLimits.addressHook((seconds) => ({
+        errors: [{ message: `rate limit exceeded: try again in ${seconds} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds } }],
       })),
     );
     scope.route({
@@ -218,7 +218,15 @@ export function mountGraphQL(
   return {
     upgrade: {
       matches: (pathname) => pathname === GRAPHQL_PATH,
-      handleUpgrade: (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+      handleUpgrade: (req, socket, head) => {
+        socket.on('error', () => socket.destroy());
+        // An upgrade is one more request from its address, counted before the socket is accepted.
+        void options.rateLimits.takeAddress(req.socket.remoteAddress ?? 'unknown').then((over) => {
+          if (over) return writeUpgradeReply(socket, rateLimitedReply(over.retryAfterSeconds));
+          if (socket.destroyed) return;
+          wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+        });
+      },
     },
     async endSubscriptions() {
       shutdown.abort();

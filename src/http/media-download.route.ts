@@ -3,7 +3,8 @@ import { authenticate } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import { DomainError } from '../services/shared/index.ts';
 import { authError } from './auth-error.ts';
-import { HTTP_REFUSALS, ownErrorReply, sendErrorReply, unauthenticated } from './error-replies.ts';
+import { HTTP_REFUSALS, ownErrorReply, rateLimitedReply, sendErrorReply, unauthenticated } from './error-replies.ts';
+import type { RateLimits } from './rate-limits.ts';
 
 export const MEDIA_DOWNLOAD_PATH = '/media/:instanceId/:messageId';
 
@@ -29,7 +30,12 @@ function contentDisposition(fileName: string | null): string {
  * from WhatsApp's media server through decryption to the client (never stored here). Authorised like
  * the API: `Authorization: Bearer <jwt | api key>` of someone who may use the instance.
  */
-export const mediaDownloadRoute: FastifyPluginAsync<Pick<Services, 'instances' | 'auth' | 'receivedMedia'>> = async (app, { instances, auth, receivedMedia }) => {
+export const mediaDownloadRoute: FastifyPluginAsync<Pick<Services, 'instances' | 'auth' | 'receivedMedia'> & { rateLimits: RateLimits }> = async (
+  app,
+  { instances, auth, receivedMedia, rateLimits },
+) => {
+  // Counted per address before the credential is checked, like every other route.
+  app.addHook('onRequest', rateLimits.addressHook((seconds) => rateLimitedReply(seconds).body));
   app.setErrorHandler((err, req, reply) => sendErrorReply(reply, ownErrorReply(err, (e) => req.log.error({ err: e }, 'media download failed'))));
 
   app.get<{ Params: { instanceId: string; messageId: string } }>(MEDIA_DOWNLOAD_PATH, async (req, reply) => {

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
-import type { RateLimitPluginOptions } from '@fastify/rate-limit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
+import { MemoryFailedLogins, type FailedLoginStore } from '../services/auth/index.ts';
 import { ExpiringMemoryStore } from './rate-limit-store.ts';
+import { RedisFailedLogins } from './failed-login-store.ts';
 
 const require = createRequire(import.meta.url);
 // The CJS build: graphql-rate-limit 3.3.0's `module` field points to a file that does not exist, and
@@ -13,86 +15,102 @@ const { getGraphQLRateLimiter, RedisStore } = require('graphql-rate-limit') as {
   ) => Promise<string | undefined>;
   RedisStore: new (client: unknown) => object;
 };
-// @fastify/rate-limit's own in-memory store, shared below by every scope that registers the plugin.
-const LocalStore = require('@fastify/rate-limit/store/LocalStore') as new (continueExceeding: boolean, exponentialBackoff: boolean) => object;
+// @fastify/rate-limit's in-memory fixed-window store (an LRU), for the per-address bucket.
+const LocalStore = require('@fastify/rate-limit/store/LocalStore') as new (continueExceeding: boolean, exponentialBackoff: boolean) => {
+  incr(key: string, cb: (err: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number): void;
+};
 
 export interface RateLimitOptions {
   /** Per-address HTTP limit: a token bucket refilled at perSecond with room for burst. */
   http: { perSecond: number; burst: number };
   loginPerMinute: number;
   sendPerMinute: number;
+  checkNumbersPerMinute: number;
   redisUrl: string | undefined;
   /** Prepended to every Redis key, so deployments (or test runs) sharing one Redis keep apart. */
   redisKeyPrefix?: string;
 }
 
-/** The quotas shared by GraphQL and REST. Field names are GraphQL's, so both transports count in one bucket. */
-export type LimitedOperation = 'login' | 'refreshToken' | 'sendText' | 'sendMedia';
+/**
+ * The quotas shared by GraphQL and REST, each counted in one bucket whichever transport is used:
+ * `login` (with register) and `refreshToken` per address; `send` (text and media) and `checkNumbers`
+ * per resolved instance id.
+ */
+export type LimitedOperation = 'login' | 'refreshToken' | 'send' | 'checkNumbers';
+
+/** Over a limit: how long to wait, and the limit that was hit. */
+export interface Limited {
+  retryAfterSeconds: number;
+  max: number;
+}
 
 /**
  * Every rate limit of the gateway in one place, so the two transports cannot be played against each
- * other: one per-address HTTP bucket for every route (GraphQL and REST), and one store for the
- * per-user and per-address operation quotas that the GraphQL rules and the REST routes both consume.
+ * other: one per-address bucket every request of GraphQL, REST, media downloads and WebSocket
+ * upgrades counts into before it is authenticated, the operation quotas the GraphQL rules and the
+ * REST routes both consume, and the failed-login counts per account the auth service keeps.
  */
 export class RateLimits {
   readonly options: RateLimitOptions;
   /** The graphql-rate-limit store (Redis when REDIS_URL is set). */
   readonly store: object;
+  /** Failed logins per account (Redis when REDIS_URL is set), for the auth service. */
+  readonly failedLogins: FailedLoginStore;
   private readonly redis: Redis | undefined;
-  private httpStore: object | undefined;
+  private readonly addressStore = new LocalStore(false, false);
   private readonly limiter: ReturnType<typeof getGraphQLRateLimiter>;
 
   constructor(options: RateLimitOptions) {
     this.options = options;
     this.redis = options.redisUrl ? new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, keyPrefix: options.redisKeyPrefix ?? 'wamux:' }) : undefined;
     this.store = this.redis ? new RedisStore(this.redis) : new ExpiringMemoryStore();
+    this.failedLogins = this.redis ? new RedisFailedLogins(this.redis) : new MemoryFailedLogins();
     this.limiter = getGraphQLRateLimiter({ identifyContext: (ctx: { identity: string }) => ctx.identity, store: this.store, formatError: () => 'limited' });
   }
 
-  /** @fastify/rate-limit options for one scope; every scope counts into the same per-address store. */
-  httpPluginOptions(errorResponseBuilder: NonNullable<RateLimitPluginOptions['errorResponseBuilder']>): RateLimitPluginOptions {
-    const { perSecond, burst } = this.options.http;
-    // The plugin calls `new store(params)`: a constructor that returns an object yields that object.
-    const self = this;
-    function SharedStore(params: { continueExceeding: boolean; exponentialBackoff: boolean }) {
-      self.httpStore ??= new LocalStore(params.continueExceeding, params.exponentialBackoff);
-      return self.httpStore;
-    }
-    return {
-      max: burst,
-      timeWindow: Math.max(1, Math.round((1000 * burst) / perSecond)),
-      store: SharedStore as unknown as RateLimitPluginOptions['store'],
-      errorResponseBuilder,
-    };
-  }
-
   /**
-   * Counts one request from `address` into the per-address HTTP bucket, for what never passes
-   * through Fastify's hooks (WebSocket upgrades). False when the address is over the limit.
+   * Counts one request from `address` into the per-address bucket. Null while within the limit.
+   * Every transport calls this first, before it looks at a credential: refused credentials count too.
    */
-  takeHttp(address: string): Promise<boolean> {
+  takeAddress(address: string): Promise<Limited | null> {
     const { perSecond, burst } = this.options.http;
-    this.httpStore ??= new LocalStore(false, false);
-    const store = this.httpStore as { incr(key: string, cb: (err: Error | null, result?: { current: number }) => void, timeWindow: number, max: number): void };
+    const windowMs = Math.max(1, Math.round((1000 * burst) / perSecond));
     return new Promise((resolve) =>
-      store.incr(address, (err, result) => resolve(!err && (result?.current ?? 0) <= burst), Math.max(1, Math.round((1000 * burst) / perSecond)), burst),
+      this.addressStore.incr(
+        address,
+        (err, result) => resolve(!err && (result?.current ?? 0) <= burst ? null : { retryAfterSeconds: Math.max(1, Math.ceil((result?.ttl ?? windowMs) / 1000)), max: burst }),
+        windowMs,
+        burst,
+      ),
     );
   }
 
-  /** What the GraphQL rule uses for the same operation: the limit and the args that key it. */
-  quota(operation: LimitedOperation): { max: number; window: string; identityArgs?: string[] } {
-    if (operation === 'login' || operation === 'refreshToken') return { max: this.options.loginPerMinute, window: '1m' };
-    return { max: this.options.sendPerMinute, window: '1m', identityArgs: ['input.instanceId', 'input.fromPhoneNumber'] };
+  /**
+   * An `onRequest` hook for a Fastify scope: every request counts into the per-address bucket before
+   * any other hook of the scope runs (the authentication hook included); over the limit it is answered
+   * 429 with `Retry-After` and the body `answer` builds in the scope's own words.
+   */
+  addressHook(answer: (retryAfterSeconds: number) => unknown) {
+    return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      const over = await this.takeAddress(req.socket.remoteAddress ?? 'unknown');
+      if (!over) return;
+      await reply.code(429).header('retry-after', String(over.retryAfterSeconds)).send(answer(over.retryAfterSeconds));
+    };
+  }
+
+  /** What the GraphQL rule uses for the same operation. */
+  quota(operation: LimitedOperation): { max: number; window: string } {
+    const max = { login: this.options.loginPerMinute, refreshToken: this.options.loginPerMinute, send: this.options.sendPerMinute, checkNumbers: this.options.checkNumbersPerMinute }[operation];
+    return { max, window: '1m' };
   }
 
   /**
-   * Counts one call outside GraphQL (REST). `identity` is `user:<id>` for signed-in callers and
-   * `ip:<address>` otherwise, like the GraphQL rules; `args` has the GraphQL argument shape.
-   * Returns the seconds to wait when over the quota.
+   * Counts one call of `operation` for `identity`: `ip:<address>` for logins, `instance:<id>` (the
+   * resolved, canonical id) for sends and number checks. Null while within the quota.
    */
-  async consume(operation: LimitedOperation, identity: string, args: Record<string, unknown> = {}): Promise<{ retryAfterSeconds: number; max: number } | null> {
+  async consume(operation: LimitedOperation, identity: string): Promise<Limited | null> {
     const quota = this.quota(operation);
-    const limited = await this.limiter({ parent: undefined, args, context: { identity }, info: { fieldName: operation } }, quota);
+    const limited = await this.limiter({ parent: undefined, args: {}, context: { identity }, info: { fieldName: operation } }, quota);
     return limited ? { retryAfterSeconds: 60, max: quota.max } : null;
   }
 

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TokenPair } from '../services/auth/index.ts';
 import { DomainError } from '../services/shared/index.ts';
 import { body, caller, limit, text, type RestDeps } from './context.ts';
+import { LOGIN_JWT_REFUSALS } from './errors.ts';
+import { sendErrorReply } from '../http/error-replies.ts';
 import { ok, RestError } from './envelope.ts';
 import { userObject } from './presenters.ts';
 import { VERSION } from '../services/shared/version.ts';
@@ -52,12 +54,12 @@ export function publicAuthRoutes(deps: RestDeps) {
     // Era A/B clients: not enveloped, `{token}` or `{error}` only (docs/sudevwa-api.md §13).
     app.post('/login-jwt', async (req, reply) => {
       const fields = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : null;
-      if (!fields || typeof fields.username !== 'string' || typeof fields.password !== 'string') return reply.status(400).send({ error: 'Bad request' });
+      if (!fields || typeof fields.username !== 'string' || typeof fields.password !== 'string') return sendErrorReply(reply, LOGIN_JWT_REFUSALS.badRequest);
       await limit(deps, req, 'login');
       try {
         return { token: (await deps.auth.login(fields.username, fields.password)).accessToken };
       } catch (err) {
-        if (err instanceof DomainError && err.code === 'UNAUTHENTICATED') return reply.status(401).send({ error: 'Invalid credentials' });
+        if (err instanceof DomainError && err.code === 'UNAUTHENTICATED') return sendErrorReply(reply, LOGIN_JWT_REFUSALS.invalidCredentials);
         throw err;
       }
     });

@@ -70,10 +70,19 @@ export function text(req: FastifyRequest, fields: Record<string, unknown>, name:
   return value.trim();
 }
 
-/** The same quotas as GraphQL, in the same buckets: signed-in callers per user, others per address. */
-export async function limit(deps: RestDeps, req: FastifyRequest, operation: LimitedOperation, args?: Record<string, unknown>): Promise<void> {
-  const identity = req.caller ? `user:${req.caller.principal.userId}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
-  const over = await deps.rateLimits.consume(operation, identity, args);
+/**
+ * The same quotas as GraphQL, in the same buckets: logins per address (whatever credential comes
+ * along), sends and number checks per instance, by its stored id (`instanceId` as the caller wrote it).
+ */
+export async function limit(deps: RestDeps, req: FastifyRequest, operation: LimitedOperation, instanceId?: string): Promise<void> {
+  let identity: string | undefined = `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+  if (operation === 'send' || operation === 'checkNumbers') {
+    const id = instanceId ? await caller(req).access.canonicalId(instanceId) : undefined;
+    // No such instance: nothing to count, the service refuses the call.
+    if (!id) return;
+    identity = `instance:${id}`;
+  }
+  const over = await deps.rateLimits.consume(operation, identity);
   if (over) {
     throw RestError.of(429, `Too many ${operation} requests: at most ${over.max} per minute. Try again in ${over.retryAfterSeconds} s.`, 'RATE_LIMITED');
   }

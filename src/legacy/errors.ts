@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthFailure } from '../services/auth/index.ts';
 import { DomainError, type DomainErrorCode, type Logger } from '../services/shared/index.ts';
 import { failure, RestError, type FailureBody } from './envelope.ts';
-import { sendErrorReply } from '../http/error-replies.ts';
+import { sendErrorReply, type ErrorReply } from '../http/error-replies.ts';
 
 /**
  * The REST side of error handling, in one place: every failure a SUDEVWA-shaped HTTP answer can carry
@@ -49,6 +49,12 @@ const AUTH_FAILURES: Record<AuthFailure['reason'], Mapped> = {
 /** SUDEVWA's global rate-limit answer has no `message`; REST routes add one with the wait (a superset). */
 const RATE_LIMITED: FailureBody = { success: false, error: 'rate limit exceeded' };
 
+/** SUDEVWA's era A/B `POST /login-jwt`: not enveloped, `{error}` only (docs/sudevwa-api.md §13). */
+export const LOGIN_JWT_REFUSALS = {
+  badRequest: { status: 400, body: { error: 'Bad request' } },
+  invalidCredentials: { status: 401, body: { error: 'Invalid credentials' } },
+} satisfies Record<string, ErrorReply>;
+
 const INTERNAL: Mapped = { status: 500, body: { success: false, message: 'Internal Server Error', error: 'Internal Server Error' } };
 
 // A Record, so a new domain error code does not compile until it has a REST answer.
@@ -79,6 +85,7 @@ const DEFAULT: Record<DomainErrorCode, Mapping> = {
   EMAIL_TAKEN: m(400, 'email already exists', 'REGISTRATION_FAILED'),
   API_KEY_NOT_FOUND: m(404, 'API key not found', 'API_KEY_NOT_FOUND'),
   WEBHOOK_NOT_FOUND: m(404, 'Webhook not found', 'WEBHOOK_NOT_FOUND'),
+  RATE_LIMITED: (e) => m(429, e.message, 'RATE_LIMITED'),
 };
 
 const SCOPED: Record<Exclude<ErrorScope, 'default'>, Partial<Record<DomainErrorCode, Mapping>>> = {

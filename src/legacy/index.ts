@@ -1,5 +1,4 @@
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { accountRoutes, publicAuthRoutes } from './auth.routes.ts';
 import { callerOf, requireCaller, type RestDeps } from './context.ts';
@@ -26,11 +25,9 @@ export function restApi(deps: RestDeps) {
     // files are drained and ignored (an error after the send would misreport a sent message).
     const largest = Math.max(...Object.values(deps.media.limits));
     await app.register(multipart, { limits: { fileSize: largest + 1, files: 5, fields: 20, fieldSize: 65_536, parts: 30 } });
-    await app.register(
-      rateLimit,
-      // SUDEVWA's global handler: `{"success":false,"error":"rate limit exceeded"}` (a message added).
-      deps.rateLimits.httpPluginOptions((_req, ctx) => rateLimited(Math.ceil(ctx.ttl / 1000)) as unknown as object),
-    );
+    // First of every hook: a request counts against its address before its credential is looked at,
+    // so 401/403 answers (and unknown paths) count too. SUDEVWA's global answer, a message added.
+    app.addHook('onRequest', deps.rateLimits.addressHook((seconds) => rateLimited(seconds).body));
     app.decorateRequest('caller', null);
     // After the body is parsed, before any handler: text with NUL bytes is refused (see nul-bytes.ts).
     app.addHook('preHandler', async (req) => {

@@ -106,7 +106,8 @@ export class LegacyWebSockets {
 
   private async accept(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     if (this.stopping) throw RestError.of(503, 'Server is shutting down', 'SHUTTING_DOWN');
-    if (!(await this.deps.rateLimits.takeHttp(req.socket.remoteAddress ?? 'unknown'))) throw rateLimited();
+    const over = await this.deps.rateLimits.takeAddress(req.socket.remoteAddress ?? 'unknown');
+    if (over) throw rateLimited(over.retryAfterSeconds);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const listen = LISTEN_PATH.exec(url.pathname);
     const instanceId = listen ? await resolveInstanceRef(this.deps.instances, decodeURIComponent(listen[1]!)) : null;

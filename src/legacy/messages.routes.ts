@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { body, text, type RestDeps } from './context.ts';
+import { body, limit, text, type RestDeps } from './context.ts';
 import { ok, RestError } from './envelope.ts';
 import { toInternational } from './phone.ts';
 import { person, sendTextHandler, sendUploadHandler, sendUrlHandler } from './send-handlers.ts';
@@ -21,6 +21,7 @@ export function messageRoutes(deps: RestDeps) {
     app.post<{ Params: { instanceId: string } }>('/check/:instanceId', { config: session }, async (req) => {
       const phone = text(req, body(req), 'phone');
       if (!phone) throw RestError.of(400, "Field 'phone' is required", 'VALIDATION_ERROR');
+      await limit(deps, req, 'checkNumbers', req.params.instanceId);
       const [result] = await deps.messages.checkNumbers(req.params.instanceId, [toInternational(phone, deps.legacy.defaultCountryCode)]);
       if (!result?.phoneNumber) throw RestError.of(400, 'Invalid phone number', 'INVALID_PHONE', `"${phone}" is not a phone number in international form`);
       return ok('Phone number checked', {

@@ -61,7 +61,7 @@ export function sendTextHandler(deps: RestDeps, kind: RecipientKind): RouteHandl
     const [recipient, message] = [text(req, fields, kind.field), typeof fields.message === 'string' ? fields.message : ''];
     if (!recipient || !message.trim()) throw RestError.of(400, required, 'VALIDATION_ERROR');
     const instanceId = await resolveSender(deps, req);
-    await limit(deps, req, 'sendText', { input: { instanceId } });
+    await limit(deps, req, 'send', instanceId);
     const sent = await deps.messages.sendText({ instanceId, to: kind.resolve(recipient), text: message, typingMs: typingMs(deps), ...idempotencyKey(req) });
     return ok(kind.sentMessage, { ...sentKeys(sent), ...fromField(req.params), ...kind.echo(recipient) });
   };
@@ -84,7 +84,7 @@ export function sendUploadHandler(deps: RestDeps, kind: RecipientKind): RouteHan
     return withUpload(req, kind.field, async (fields, file) => {
       const recipient = fields[kind.field]!;
       const instanceId = await resolveSender(deps, req);
-      await limit(deps, req, 'sendMedia', { input: { instanceId } });
+      await limit(deps, req, 'send', instanceId);
       const mediaType = mediaKind(file.fileName);
       const sent = await deps.messages.sendMedia({
         ...idempotencyKey(req),
@@ -109,7 +109,7 @@ export function sendUrlHandler(deps: RestDeps, kind: RecipientKind): RouteHandle
     const [recipient, mediaUrl, caption, explicitType] = [kind.field, 'mediaUrl', 'caption', 'mediaType'].map((f) => text(req, fields, f)) as [string, string, string, string];
     if (!recipient || !mediaUrl) throw RestError.of(400, required, 'VALIDATION_ERROR');
     const instanceId = await resolveSender(deps, req);
-    await limit(deps, req, 'sendMedia', { input: { instanceId } });
+    await limit(deps, req, 'send', instanceId);
     const fileName = urlFileName(mediaUrl);
     const mediaType = mediaKind(fileName, explicitType);
     // SUDEVWA sends audio without a caption; a caption on audio is dropped, not refused.

@@ -1,4 +1,3 @@
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services/index.ts';
 import type { WebhookService } from '../services/webhooks/index.ts';
@@ -21,10 +20,7 @@ const config: { legacy: LegacyRouteConfig } = {
 
 /** SUDEVWA's `POST /api/instances/:instanceId/webhook-setconfig` (docs/sudevwa-api.md §9). */
 export async function webhookRoutes(scope: FastifyInstance, opts: WebhookRouteOptions): Promise<void> {
-  await scope.register(
-    rateLimit,
-    opts.rateLimits.httpPluginOptions(() => rateLimited() as unknown as object),
-  );
+  scope.addHook('onRequest', opts.rateLimits.addressHook(() => rateLimited().body));
   scope.setErrorHandler(restErrorHandler());
   // An empty body names no URL: SUDEVWA answers it as the missing field, not as an unreadable body.
   const json = scope.getDefaultJsonParser('error', 'error');

@@ -19,20 +19,11 @@ export function createNoiseIdentity(keys?: { root: KeyPair; intermediate: KeyPai
   const intermediate = keys?.intermediate ?? Curve.generateKeyPair();
   const serverStatic = keys?.serverStatic ?? Curve.generateKeyPair();
   const now = Math.floor(Date.now() / 1000);
-  const intermediateDetails = proto.CertChain.NoiseCertificate.Details.encode({
-    serial: 1,
-    issuerSerial: 0,
-    key: intermediate.public,
-    notBefore: now - 86_400,
-    notAfter: now + 10 * 365 * 86_400,
-  }).finish();
-  const leafDetails = proto.CertChain.NoiseCertificate.Details.encode({
-    serial: 2,
-    issuerSerial: 1,
-    key: serverStatic.public,
-    notBefore: now - 86_400,
-    notAfter: now + 10 * 365 * 86_400,
-  }).finish();
+  // Valid from yesterday (a client clock slightly behind) for ten years.
+  const details = (serial: number, issuerSerial: number, key: Uint8Array) =>
+    proto.CertChain.NoiseCertificate.Details.encode({ serial, issuerSerial, key, notBefore: now - 86_400, notAfter: now + 10 * 365 * 86_400 }).finish();
+  const intermediateDetails = details(1, 0, intermediate.public);
+  const leafDetails = details(2, 1, serverStatic.public);
   const certChain = proto.CertChain.encode({
     intermediate: { details: intermediateDetails, signature: Curve.sign(root.private, intermediateDetails) },
     leaf: { details: leafDetails, signature: Curve.sign(intermediate.private, leafDetails) },

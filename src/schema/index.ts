@@ -11,6 +11,7 @@ import './stored-message.ts';
 import './system-event.ts';
 import './auth.ts';
 import './webhook.ts';
+import './send-queue.ts';
 import './group.ts';
 import './contact.ts';
 import '../resolvers/instances.ts';
@@ -20,6 +21,7 @@ import '../resolvers/media.ts';
 import '../resolvers/subscriptions.ts';
 import '../resolvers/auth.ts';
 import '../resolvers/webhooks.ts';
+import '../resolvers/send-queue.ts';
 import '../resolvers/groups.ts';
 import '../resolvers/contacts.ts';
 

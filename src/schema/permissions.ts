@@ -3,7 +3,8 @@ import { GraphQLError, GraphQLObjectType, GraphQLSchema, isObjectType, type Grap
 import type * as ShieldModule from 'graphql-shield';
 import type * as MiddlewareModule from 'graphql-middleware';
 import type { Context } from './builder.ts';
-import type { RateLimits } from '../http/rate-limits.ts';
+import type { LimitedOperation, RateLimits } from '../http/rate-limits.ts';
+import { normalizePhoneNumber } from '../services/messaging/index.ts';
 import { DomainError } from '../services/shared/index.ts';
 
 // graphql-shield 7.6.5's ESM build does not load on Node >= 23 (it imports `util.isUndefined`, which
@@ -13,9 +14,6 @@ import { DomainError } from '../services/shared/index.ts';
 const require = createRequire(import.meta.url);
 const { shield, rule, and, allow, deny } = require('graphql-shield') as typeof ShieldModule;
 const { applyMiddleware } = require('graphql-middleware') as typeof MiddlewareModule;
-const { createRateLimitRule } = require('graphql-rate-limit') as {
-  createRateLimitRule: (config: object) => (field: { window: string; max: number; identityArgs?: string[] }) => ShieldModule.IRule;
-};
 
 const unauthenticated = () => new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <access token or API key>');
 
@@ -25,26 +23,29 @@ const admin = rule({ cache: 'contextual' })((_p, _a, ctx: Context) =>
 );
 
 /** The instance named by `id`, `instanceId` or `input.instanceId` must be the caller's (owned or granted) or the caller an admin. */
-const ownsInstance = rule({ cache: 'strict' })(async (_p, args: Record<string, unknown>, ctx: Context) => {
+async function mayUseNamedInstance(args: Record<string, unknown>, ctx: Context): Promise<true | DomainError> {
+  if (!ctx.access) return ctx.authError ?? unauthenticated();
   const input = args.input as Record<string, unknown> | undefined;
   // `instanceId` first: on `message(instanceId, id)` the `id` is a message id.
   const id = (args.instanceId ?? args.id ?? input?.instanceId) as string | null | undefined;
   // No id: a stream over all instances (filtered per event) or a send by `fromPhoneNumber` (resolved among the caller's instances).
   if (!id) return true;
-  return (await ctx.access!.mayUse(id)) ? true : new DomainError('FORBIDDEN', `you may not use instance ${id}`, { instanceId: id });
-});
+  return (await ctx.access.mayUse(id)) ? true : new DomainError('FORBIDDEN', `you may not use instance ${id}`, { instanceId: id });
+}
+
+const ownsInstance = rule({ cache: 'strict' })((_p, args: Record<string, unknown>, ctx: Context) => mayUseNamedInstance(args, ctx));
 
 /**
  * Every root field has a rule here; anything missing is denied (`fallbackRule: deny`), so a new
  * field stays closed until someone opens it on purpose. A test fails when a field has no entry.
  */
-export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.IRule }) {
+export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: ShieldModule.IRule; send: ShieldModule.IRule; checkNumbers: ShieldModule.IRule }) {
   const forInstance = and(authenticated, ownsInstance);
   return {
     Query: {
       instances: authenticated,
       instance: forInstance,
-      checkNumbers: forInstance,
+      checkNumbers: and(forInstance, limits.checkNumbers),
       message: forInstance,
       messages: forInstance,
       me: authenticated,
@@ -60,7 +61,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
     },
     Mutation: {
       login: limits.login,
-      refreshToken: limits.login,
+      refreshToken: limits.refreshToken,
       logout: allow,
       createUser: admin,
       grantInstanceAccess: admin,
@@ -75,6 +76,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
       sendText: and(forInstance, limits.send),
       sendMedia: and(forInstance, limits.send),
       markRead: forInstance,
+      resumeInstanceQueue: forInstance,
       createWebhook: forInstance,
       updateWebhook: authenticated,
       deleteWebhook: authenticated,
@@ -98,22 +100,45 @@ export function ruleMap(limits: { login: ShieldModule.IRule; send: ShieldModule.
   };
 }
 
+/**
+ * A quota rule: counts the call into `limits` under the identity `identify` finds (null: nothing to
+ * count, e.g. an instance that does not exist, which the resolver refuses anyway).
+ */
+function quotaRule(limits: RateLimits, operation: LimitedOperation, identify: (args: Record<string, unknown>, ctx: Context) => Promise<string | null> | string | null) {
+  return rule({ cache: 'no_cache' })(async (_p, args: Record<string, unknown>, ctx: Context, info: { fieldName: string }) => {
+    // shield's `and` runs its rules side by side, and its `chain` does not load on Node 24: so the
+    // access check is repeated here, and a call refused for access never counts against an instance.
+    if (ctx.principal && (await mayUseNamedInstance(args, ctx)) !== true) return true;
+    const identity = await identify(args, ctx);
+    const over = identity ? await limits.consume(operation, identity) : null;
+    if (!over) return true;
+    return new GraphQLError(`Too many ${info.fieldName} requests: at most ${over.max} per 60 s. Try again in ${over.retryAfterSeconds} s.`, {
+      extensions: { code: 'RATE_LIMITED', retryAfterSeconds: over.retryAfterSeconds },
+    });
+  });
+}
+
+/**
+ * The instance a send or number check counts against: its stored id however the caller wrote it
+ * (letter case, or `fromPhoneNumber` in any form), so one instance has one bucket.
+ */
+async function instanceIdentity(ctx: Context, ref: { instanceId?: unknown; fromPhoneNumber?: unknown } | undefined): Promise<string | null> {
+  if (!ctx.access || !ref) return null;
+  const digits = ref.instanceId ? null : normalizePhoneNumber(String(ref.fromPhoneNumber ?? ''));
+  const id = ref.instanceId ? await ctx.access.canonicalId(String(ref.instanceId)) : digits ? await ctx.access.byPhoneNumber(digits) : undefined;
+  return id ? `instance:${id}` : null;
+}
+
 /** The quotas live in `limits` (shared with REST), which also owns the store's connection. */
 export function protectSchema(schema: GraphQLSchema, limits: RateLimits): GraphQLSchema {
-  const rateLimit = createRateLimitRule({
-    // Signed-in callers are limited per user, anonymous ones (login) per address.
-    identifyContext: (ctx: Context) => (ctx.principal ? `user:${ctx.principal.userId}` : `ip:${ctx.clientIp}`),
-    store: limits.store,
-    formatError: ({ fieldName, max, window }: { fieldName: string; max: number; window: number }) => JSON.stringify({ fieldName, max, window }),
-    createError: (message: string) => {
-      const { fieldName, max, window } = JSON.parse(message) as { fieldName: string; max: number; window: number };
-      const retryAfterSeconds = Math.ceil(window / 1000);
-      return new GraphQLError(`Too many ${fieldName} requests: at most ${max} per ${retryAfterSeconds} s. Try again in ${retryAfterSeconds} s.`, {
-        extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
-      });
-    },
+  const rules = ruleMap({
+    // Per address whatever credential comes along: a token of one's own must not buy a fresh bucket.
+    login: quotaRule(limits, 'login', (_args, ctx) => `ip:${ctx.clientIp}`),
+    refreshToken: quotaRule(limits, 'refreshToken', (_args, ctx) => `ip:${ctx.clientIp}`),
+    // Text and media, GraphQL and REST: one bucket per instance.
+    send: quotaRule(limits, 'send', (args, ctx) => instanceIdentity(ctx, args.input as Record<string, unknown> | undefined)),
+    checkNumbers: quotaRule(limits, 'checkNumbers', (args, ctx) => instanceIdentity(ctx, { instanceId: args.instanceId })),
   });
-  const rules = ruleMap({ login: rateLimit(limits.quota('login')), send: rateLimit(limits.quota('sendText')) });
   // Shield refuses rules for fields the schema lacks; a rule written ahead of its field waits for it.
   const rootRules: Record<string, Record<string, unknown>> = {};
   for (const [typeName, fields] of Object.entries(rules)) {

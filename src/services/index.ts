@@ -1,6 +1,6 @@
 import type { AuthService } from './auth/index.ts';
 import type { InstanceService } from './instances/index.ts';
-import type { LedgerService, MessagingService, ReceivedMediaService } from './messaging/index.ts';
+import type { LedgerService, MessagingService, QueueService, ReceivedMediaService } from './messaging/index.ts';
 import type { EventBus } from './shared/index.ts';
 import type { GroupService } from './groups/index.ts';
 import type { ContactService } from './contacts/index.ts';
@@ -13,6 +13,8 @@ import type { WebhookService } from './webhooks/index.ts';
 export interface Services {
   instances: InstanceService;
   messages: MessagingService;
+  /** Each instance's send queue: pauses after WhatsApp's restrictions, resuming. */
+  queue: QueueService;
   /** Stored messages: history, resumable streams, read receipts. */
   ledger: LedgerService;
   receivedMedia: Pick<ReceivedMediaService, 'open'>;

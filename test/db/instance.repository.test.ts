@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AuthCreds } from '../../src/db/auth-creds.entity.ts';
 import { AuthKey } from '../../src/db/auth-key.entity.ts';
@@ -7,6 +6,7 @@ import { createDbAuthState } from '../../src/db/auth-state.store.ts';
 import { InstanceNameTaken, InstanceRepository } from '../../src/db/instance.repository.ts';
 import type { Orm } from '../../src/db/orm.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
+import { clockPast } from '../helpers/waiter.ts';
 
 let db: TestOrm;
 let orm: Orm;
@@ -70,7 +70,7 @@ describe('InstanceRepository', () => {
   test('findAll lists in creation order and filters by owner', async () => {
     const owner = `owner-${randomUUID()}`;
     const first = await repo.create({ name: uniqueName(), ownerId: owner });
-    await sleep(5);
+    await clockPast(first.createdAt);
     const second = await repo.create({ name: uniqueName(), ownerId: owner });
     await repo.create({ name: uniqueName(), ownerId: 'someone-else' });
 
@@ -81,7 +81,7 @@ describe('InstanceRepository', () => {
 
   test('patch changes the given fields only and bumps updatedAt', async () => {
     const created = await repo.create({ name: uniqueName(), groupLabel: 'keep' });
-    await sleep(5);
+    await clockPast(created.updatedAt);
     const connectedAt = new Date('2026-01-02T03:04:05.000Z');
 
     const patched = await repo.patch(created.id, {

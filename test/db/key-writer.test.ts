@@ -1,32 +1,24 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { AuthKey } from '../../src/db/auth-key.entity.ts';
 import { InstanceRepository } from '../../src/db/instance.repository.ts';
 import { KeyWriter, type KeyRow } from '../../src/db/key-writer.ts';
-import type { Orm } from '../../src/db/orm.ts';
-import { createLoggedTestOrm, type LoggedTestOrm } from '../helpers/db.ts';
+import { useLoggedTestOrm } from '../helpers/db.ts';
 
 // The shared queue all instances' Signal key writes go through (group commit).
-let db: LoggedTestOrm;
-let orm: Orm;
-let queries: string[];
-beforeAll(async () => {
-  db = await createLoggedTestOrm();
-  ({ orm, queries } = db);
-});
-afterAll(() => db?.close());
+const db = useLoggedTestOrm();
 
-const newInstance = async () => (await new InstanceRepository(orm).create({ name: `kw-${randomUUID()}` })).id;
+const newInstance = async () => (await new InstanceRepository(db.orm).create({ name: `kw-${randomUUID()}` })).id;
 const row = (instance: string, keyId: string, value = randomBytes(8)): KeyRow => ({ instance, type: 'session', keyId, value });
 const stored = async (instance: string) =>
-  Object.fromEntries((await orm.em.fork().find(AuthKey, { instance }, { orderBy: { keyId: 'asc' } })).map((k) => [k.keyId, Buffer.from(k.value).toString('hex')]));
-const inserts = (from: number) => queries.slice(from).filter((q) => /\] insert into "auth_key"/.test(q)).length;
+  Object.fromEntries((await db.orm.em.fork().find(AuthKey, { instance }, { orderBy: { keyId: 'asc' } })).map((k) => [k.keyId, Buffer.from(k.value).toString('hex')]));
+const inserts = (from: number) => db.queries.slice(from).filter((q) => /\] insert into "auth_key"/.test(q)).length;
 
 describe('KeyWriter', () => {
   test('writes that queue up while one runs go out together, each resolving once committed', async () => {
-    const writer = new KeyWriter(orm);
+    const writer = new KeyWriter(db.orm);
     const instances = await Promise.all(Array.from({ length: 5 }, newInstance));
-    const from = queries.length;
+    const from = db.queries.length;
     await Promise.all(
       Array.from({ length: 40 }, (_, i) => writer.write({ instanceId: instances[i % 5]!, upserts: [row(instances[i % 5]!, `peer${i}.0`)], deletes: [] })),
     );
@@ -36,7 +28,7 @@ describe('KeyWriter', () => {
   });
 
   test('a key written twice in one batch keeps the later value', async () => {
-    const writer = new KeyWriter(orm);
+    const writer = new KeyWriter(db.orm);
     const id = await newInstance();
     const [a, b, c] = [randomBytes(4), randomBytes(4), randomBytes(4)];
     await Promise.all([
@@ -48,7 +40,7 @@ describe('KeyWriter', () => {
   });
 
   test('one bad write in a batch fails alone', async () => {
-    const writer = new KeyWriter(orm);
+    const writer = new KeyWriter(db.orm);
     const id = await newInstance();
     const ghost = randomUUID(); // no such instance: the foreign key refuses its rows
     const results = await Promise.allSettled([
@@ -62,12 +54,12 @@ describe('KeyWriter', () => {
   });
 
   test('keeps the order of writes, deletes and work queued in between (a clear at logout)', async () => {
-    const writer = new KeyWriter(orm);
+    const writer = new KeyWriter(db.orm);
     const id = await newInstance();
     await Promise.all([
       writer.write({ instanceId: id, upserts: [row(id, 'old'), row(id, 'gone')], deletes: [] }),
       writer.write({ instanceId: id, upserts: [row(id, 'stays')], deletes: [{ type: 'session', keyId: { $in: ['gone'] } }] }),
-      writer.inOrder(async () => void (await orm.em.fork().nativeDelete(AuthKey, { instance: id }))),
+      writer.inOrder(async () => void (await db.orm.em.fork().nativeDelete(AuthKey, { instance: id }))),
       writer.write({ instanceId: id, upserts: [row(id, 'after-clear')], deletes: [] }),
     ]);
     expect(Object.keys(await stored(id))).toEqual(['after-clear']);

@@ -5,8 +5,8 @@ import { RateLimits } from '../../src/http/rate-limits.ts';
 import { protectSchema, ruleMap } from '../../src/schema/permissions.ts';
 
 // The rule map is the one place that opens a root field. These tests make forgetting it loud.
-const options = { http: { perSecond: 10, burst: 10 }, loginPerMinute: 5, sendPerMinute: 5, redisUrl: undefined };
-const rules = ruleMap({ login: {} as never, send: {} as never }) as Record<string, Record<string, unknown>>;
+const options = { http: { perSecond: 10, burst: 10 }, loginPerMinute: 5, sendPerMinute: 5, checkNumbersPerMinute: 5, redisUrl: undefined };
+const rules = ruleMap({ login: {} as never, refreshToken: {} as never, send: {} as never, checkNumbers: {} as never }) as Record<string, Record<string, unknown>>;
 
 describe('permissions', () => {
   it('every Query, Mutation and Subscription field has a rule of its own', () => {

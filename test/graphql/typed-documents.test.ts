@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// Tests (and the examples) send the typed documents codegen writes, so a schema change that breaks
+// Tests (and the examples, and the web console) send the typed documents codegen writes, so a schema change that breaks
 // an operation fails to compile instead of failing at run time. A GraphQL string literal sent as an
 // operation (`query: '…'`, or `"query":"…"` inside a JSON body) is allowed only when it is
 // deliberately invalid and says so in a `Deliberately …` comment at most five lines above, or when
@@ -22,7 +22,7 @@ async function sources(dir: string): Promise<string[]> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory() && entry.name !== 'generated' && entry.name !== 'node_modules') out.push(...(await sources(path)));
-    else if (entry.isFile() && entry.name.endsWith('.ts') && path !== import.meta.filename) out.push(path);
+    else if (entry.isFile() && /\.tsx?$/.test(entry.name) && path !== import.meta.filename) out.push(path);
   }
   return out;
 }
@@ -36,8 +36,8 @@ describe('typed documents only', () => {
     expect(literalQueryOf(`const results = this.client.iterate({ query: InstancesDocument.toString() });`)).toBeUndefined();
   });
 
-  it('no hand-written operations in tests or examples, except deliberately invalid ones', async () => {
-    const files = [...(await sources(join(root, 'test'))), ...(await sources(join(root, 'examples')))];
+  it('no hand-written operations in tests, examples or the web console, except deliberately invalid ones', async () => {
+    const files = [...(await sources(join(root, 'test'))), ...(await sources(join(root, 'examples'))), ...(await sources(join(root, 'console', 'src')))];
     expect(files.length).toBeGreaterThan(10);
     const offenders: string[] = [];
     for (const file of files) {

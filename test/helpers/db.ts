@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,12 +59,30 @@ export async function createTestOrm(options: CreateOrmOptions = {}): Promise<Tes
 }
 
 /** A migrated ORM that logs every SQL statement into `queries` (colour codes stripped), for tests that count statements. */
-export type LoggedTestOrm = TestOrm & { queries: string[] };
+export interface LoggedTestOrm {
+  readonly orm: Orm;
+  /** Every statement so far, oldest first: take `queries.length` before an action and read what came after. */
+  readonly queries: string[];
+}
 
-export async function createLoggedTestOrm(): Promise<LoggedTestOrm> {
+/**
+ * One logged test database for the whole file: opened in `beforeAll`, closed in `afterAll`. Its
+ * fields are read inside tests, once the hook has run.
+ */
+export function useLoggedTestOrm(): LoggedTestOrm {
   const queries: string[] = [];
-  const db = await createTestOrm({ debug: true, logger: (line) => queries.push(line.replace(/\x1b\[[0-9;]*m/g, '')) });
-  return { ...db, queries };
+  let db: TestOrm | undefined;
+  beforeAll(async () => {
+    db = await createTestOrm({ debug: true, logger: (line) => queries.push(line.replace(/\x1b\[[0-9;]*m/g, '')) });
+  });
+  afterAll(() => db?.close());
+  return {
+    get orm() {
+      if (!db) throw new Error('the test database opens in beforeAll: read `orm` inside a test');
+      return db.orm;
+    },
+    queries,
+  };
 }
 
 async function provisionPostgres(serverUrl: string): Promise<TestDatabase> {

@@ -27,3 +27,11 @@ export class Waiter {
     }
   }
 }
+
+/**
+ * Resolves once the wall clock has moved past `time`: a row written next gets a later timestamp
+ * (they are taken with `new Date()`, millisecond resolution). Waits on that condition, not a duration.
+ */
+export async function clockPast(time: Date): Promise<void> {
+  while (Date.now() <= time.getTime()) await new Promise((resolve) => setImmediate(resolve));
+}

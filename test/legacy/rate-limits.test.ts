@@ -1,5 +1,5 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestFrom } from '../helpers/from-address.ts';
 import { startTestGateway, TEST_ADMIN, type TestGateway } from '../helpers/app.ts';
 import { openApiChecker } from '../helpers/openapi.ts';
 
@@ -20,36 +20,7 @@ afterAll(async () => {
   await gw?.close();
 });
 
-interface Answer {
-  status: number;
-  body: any;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-/** One HTTP call from a chosen local address. */
-function from(localAddress: string, method: string, path: string, body?: unknown, token?: string): Promise<Answer> {
-  const url = new URL(path, gw.url);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        localAddress,
-        headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      },
-      (res) => {
-        let raw = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (raw += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: raw ? JSON.parse(raw) : undefined, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
+const from = (localAddress: string, method: string, path: string, body?: unknown, token?: string) => requestFrom(gw.url, localAddress, method, path, body, token);
 const graphql = (address: string, query: string, variables: object = {}, token?: string) => from(address, 'POST', '/graphql', { query, variables }, token);
 
 describe('shared rate limits', () => {
@@ -91,7 +62,7 @@ describe('shared rate limits', () => {
     expect([viaRest.status, viaRest.body.error.code]).toEqual([400, 'NOT_CONNECTED']);
     const limited = await from(address, 'POST', `/api/send/${id}`, { to: '15550401001', message: 'x' }, token);
     expect(limited.status).toBe(429);
-    expect(limited.body).toMatchObject({ success: false, message: expect.stringMatching(/^Too many sendText requests/), error: { code: 'RATE_LIMITED' } });
+    expect(limited.body).toMatchObject({ success: false, message: expect.stringMatching(/^Too many send requests/), error: { code: 'RATE_LIMITED' } });
     openapi.check('POST', '/api/send/{instanceId}', limited);
   });
 

@@ -312,7 +312,7 @@ describe('LEGACY_OPEN_WS=true, LEGACY_DOUBLE_WRAP_INCOMING=false', () => {
         if (!refused) throw err;
       }
     }
-    expect(refused).toEqual({ status: 429, body: { success: false, error: 'rate limit exceeded' } });
+    expect(refused).toEqual({ status: 429, body: { success: false, message: expect.stringMatching(/^rate limit exceeded: try again in \d+ s$/), error: 'rate limit exceeded' } });
   });
 
   it('stopping the gateway closes legacy clients with 1001 (going away)', async () => {

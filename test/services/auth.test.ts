@@ -30,7 +30,7 @@ describe('AuthService', () => {
 
   it('logs in, authenticates the access token, refuses wrong passwords alike', async () => {
     const pair = await auth.login('admin', adminPassword);
-    expect(await auth.authenticate(pair.accessToken)).toMatchObject({ role: 'ADMIN', via: 'jwt', userId: pair.user.id });
+    expect(await auth.verifyToken(pair.accessToken)).toMatchObject({ role: 'ADMIN', via: 'jwt', userId: pair.user.id });
     await expect(auth.login('admin', 'wrong-password!')).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'invalid username or password' });
     await expect(auth.login('nobody', 'wrong-password!')).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'invalid username or password' });
   });
@@ -44,9 +44,9 @@ describe('AuthService', () => {
     const expired = signAccessToken(secret, { sub: user.id, role: 'ADMIN' }, 60, Date.now() - 3_600_000).token;
     const hs512 = `${b64({ alg: 'HS512', typ: 'JWT' })}.${p}.${createHmac('sha512', secret).update(`${b64({ alg: 'HS512', typ: 'JWT' })}.${p}`).digest('base64url')}`;
     for (const bad of [escalated, none, otherSecret, hs512, 'garbage', 'a.b.c']) {
-      await expect(auth.authenticate(bad)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'invalid access token' });
+      await expect(auth.verifyToken(bad)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'invalid access token' });
     }
-    await expect(auth.authenticate(expired)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'access token expired' });
+    await expect(auth.verifyToken(expired)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'access token expired' });
   });
 
   it('rotates refresh tokens; a reused one is refused and revokes its family', async () => {
@@ -66,12 +66,12 @@ describe('AuthService', () => {
     const { apiKey, key } = await auth.createApiKey(principal, 'ci bot');
     expect(key).toMatch(/^wmx_key_/);
     expect(apiKey.prefix).toBe(key.slice(0, 12));
-    const viaKey = await auth.authenticate(key);
+    const viaKey = await auth.verifyToken(key);
     expect(viaKey).toMatchObject({ userId: user.id, role: 'USER', via: 'api-key' });
     expect((await auth.apiKeys(principal)).map((k) => k.id)).toEqual([apiKey.id]);
     await auth.revokeApiKey(principal, apiKey.id);
     expect(await auth.stillValid(viaKey)).toBe(false);
-    await expect(auth.authenticate(key)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(auth.verifyToken(key)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     const stranger: Principal = { ...principal, userId: (await auth.createUser({ username: 'stranger', password: 'a long password 2' })).id };
     await expect(auth.revokeApiKey(stranger, apiKey.id)).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
   });

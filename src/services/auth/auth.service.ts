@@ -7,6 +7,7 @@ import { signAccessToken, verifyAccessToken } from './jwt.ts';
 import { hashToken, isApiKey, newOpaqueToken } from './opaque-token.ts';
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
 import { API_KEY_NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.ts';
+import { accountKey, LoginThrottle, MemoryFailedLogins, type FailedLoginStore } from './login-throttle.ts';
 
 /** Who is calling: a user, through a JWT or one of their API keys. */
 export interface Principal {
@@ -41,6 +42,8 @@ export interface AuthOptions {
   jwtSecret: Buffer;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  /** Failed-login counts per account; this process's memory unless given (Redis for several gateways). */
+  failedLogins?: FailedLoginStore;
 }
 
 const unauthenticated = (message = 'authentication required') => new DomainError('UNAUTHENTICATED', message);
@@ -57,9 +60,11 @@ export class AuthService {
   private readonly accounts: AccountRepository;
   private readonly opts: AuthOptions;
   private readonly log: Logger;
+  private readonly throttle: LoginThrottle;
 
   constructor(opts: AuthOptions) {
     this.opts = opts;
+    this.throttle = new LoginThrottle(opts.failedLogins ?? new MemoryFailedLogins());
     this.accounts = new AccountRepository(opts.orm);
     this.log = opts.logger.child({ component: 'auth' });
   }
@@ -120,10 +125,17 @@ export class AuthService {
     return view(user);
   }
 
+  /** Slowed per account after repeated failures (login-throttle.ts): RATE_LIMITED with `retryAfterSeconds`. */
   async login(username: string, password: string): Promise<TokenPair> {
+    const account = accountKey(username);
+    const waitSeconds = await this.throttle.begin(account);
+    if (waitSeconds) {
+      throw new DomainError('RATE_LIMITED', `too many failed logins for this account: try again in ${waitSeconds} s`, { retryAfterSeconds: waitSeconds });
+    }
     const user = typeof username === 'string' ? await this.accounts.findUserByName(username.trim()) : null;
     const ok = await verifyPassword(String(password ?? ''), user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok) throw unauthenticated('invalid username or password');
+    await this.throttle.succeeded(account);
     return this.issue(user, randomUUID());
   }
 
@@ -168,8 +180,11 @@ export class AuthService {
     if (stored) await this.accounts.revokeFamily(stored.family);
   }
 
-  /** `Authorization: Bearer <jwt | api key>` → who is calling. Throws UNAUTHENTICATED for a bad credential. */
-  async authenticate(bearer: string): Promise<Principal> {
+  /**
+   * A token (JWT access token or API key, the bearer's value) → its principal. Throws UNAUTHENTICATED
+   * for a bad one. Transports do not call this: they go through `authenticate()` (authenticate.ts).
+   */
+  async verifyToken(bearer: string): Promise<Principal> {
     const token = bearer.trim();
     if (isApiKey(token)) {
       const key = await this.accounts.findApiKeyByHash(hashToken(token));

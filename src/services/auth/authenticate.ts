@@ -37,7 +37,7 @@ export async function authenticate(deps: { auth: AuthService; instances: Instanc
   const token = bearer.kind === 'token' ? bearer.token : credential.queryToken?.trim();
   if (!token) return { ok: false, reason: 'missing' };
   try {
-    const principal = await deps.auth.authenticate(token);
+    const principal = await deps.auth.verifyToken(token);
     return { ok: true, caller: { principal, access: new InstanceAccess(principal, deps.auth, deps.instances) } };
   } catch (err) {
     if (err instanceof DomainError) return { ok: false, reason: 'refused', error: err };

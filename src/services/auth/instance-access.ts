@@ -47,6 +47,16 @@ export class InstanceAccess {
     return list.filter((i) => i.ownerId === this.principal.userId || (granted !== 'all' && granted.has(i.id)));
   }
 
+  /** The stored id of the instance named by `instanceId` in any letter case; undefined when there is none. */
+  async canonicalId(instanceId: string): Promise<string | undefined> {
+    try {
+      return (await this.instances.get(instanceId)).id;
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'INSTANCE_NOT_FOUND') return undefined;
+      throw err;
+    }
+  }
+
   /** The instance a `fromPhoneNumber` send would use, among those the caller may use. */
   async byPhoneNumber(digits: string): Promise<string | undefined> {
     const visible = await this.filter(await this.instances.list());

@@ -1,4 +1,5 @@
 import { isJidGroup } from '@whiskeysockets/baileys';
+import { InboundWriter } from '../../db/inbound-writer.ts';
 import type { MessageContent, MessagePageQuery, MessageRecord, MessageRepository, NewMessage } from '../../db/message.repository.ts';
 import type { EventBus } from '../shared/event-bus.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -32,11 +33,14 @@ export class MessageLedger {
   readonly #log: Logger;
   #prune: NodeJS.Timeout | undefined;
   readonly #statusChains = new Map<string, Promise<void>>();
+  /** Received messages arriving together are stored in one statement (group commit). */
+  readonly #inbound: InboundWriter;
   /** Changes to stored rows (edits, deletes, reactions, votes), one at a time per instance: each reads, then writes, a row's content. */
   readonly #changeChains = new Map<string, Promise<unknown>>();
 
   constructor(deps: LedgerDeps) {
     this.#deps = deps;
+    this.#inbound = new InboundWriter(deps.repo);
     this.#log = deps.logger.child({ component: 'ledger' });
   }
 
@@ -53,10 +57,10 @@ export class MessageLedger {
     run();
   }
 
-  /** Ends the sweep and waits for statuses being stored. */
+  /** Ends the sweep and waits for received messages and statuses being stored. */
   async stop(): Promise<void> {
     clearInterval(this.#prune);
-    await Promise.all([...this.#statusChains.values(), ...this.#changeChains.values()]);
+    await Promise.all([this.#inbound.idle(), ...this.#statusChains.values(), ...this.#changeChains.values()]);
   }
 
   /** Deletes what is older than the retention period; returns how many rows went. */
@@ -70,10 +74,11 @@ export class MessageLedger {
   /**
    * Stores a message that arrived over the socket (deduplicated on instance + WhatsApp id) and
    * publishes it if it is new. Resolves only once the row is committed: the caller (the session,
-   * inside Baileys' receive path) lets the delivery receipt go only after that.
+   * inside Baileys' receive path) lets the delivery receipt go only after that. Messages of all
+   * instances that arrive while one insert runs share the next one.
    */
   async recordInbound(message: IncomingMessage): Promise<{ message: StoredMessage; created: boolean }> {
-    const { record, created } = await this.#deps.repo.insert(inboundRow(message));
+    const { record, created } = await this.#inbound.write(inboundRow(message));
     const stored = toStoredMessage(record);
     if (created) this.#deps.events.publish('messageReceived', stored);
     return { message: stored, created };

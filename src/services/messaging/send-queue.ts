@@ -9,6 +9,7 @@ import { parseRecipient } from './recipients.ts';
 import { checkMediaInput, resolveMediaType, stageMedia, type MediaOptions } from './media/media-sender.ts';
 import { MediaOutbox } from './media/media-outbox.ts';
 import type { SendPacer } from './send-pacer.ts';
+import type { SendPauseInfo, SendPauses } from './send-pauses.ts';
 import type { MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
 
 /** A stored send is settled for its caller once WhatsApp took it, or it failed or was cancelled. */
@@ -36,7 +37,12 @@ export interface SendQueueDeps {
   outbox: MediaOutbox;
   /** Pacing against bans (SEND_RATE_PER_MINUTE, jitter, per-recipient gap): when each send may go. */
   pacer: SendPacer;
+  /** Queues WhatsApp restricted (463, 475): they keep their rows QUEUED and send nothing. Stopped with the queue. */
+  pauses: SendPauses;
 }
+
+/** What the transports do with an instance's queue beside sending. */
+export type QueueService = Pick<SendQueue, 'resumeQueue' | 'queuePause'>;
 
 /**
  * Sends through the ledger: a text or media message is written QUEUED (with its WhatsApp id chosen up front and the
@@ -97,6 +103,7 @@ export class SendQueue implements MessagingService {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#stopped.abort();
+    this.#d.pauses.stop();
     clearInterval(this.#expiry);
     for (const off of this.#offs.splice(0)) off();
     await Promise.all([...this.#workers.values()].map((w) => w.done));
@@ -125,6 +132,8 @@ export class SendQueue implements MessagingService {
     };
     const { message } = await this.#d.ledger.recordOutbound(row);
     this.kick(instanceId);
+    // A paused queue sends nothing for a long while: no use waiting SEND_WAIT_MS for it.
+    if (this.#d.pauses.isPaused(instanceId)) return this.#result(message);
     return this.#result(await this.#settle(message));
   }
 
@@ -192,9 +201,21 @@ export class SendQueue implements MessagingService {
       .finally(() => this.#workers.delete(instanceId));
   }
 
+  /** Lets a queue WhatsApp restricted send again (it does by itself after SEND_RESTRICTED_PAUSE_SECONDS); false when it was not paused. */
+  async resumeQueue(instanceId: string): Promise<boolean> {
+    return this.#d.pauses.resume(instanceId);
+  }
+
+  /** Why and until when the instance's queue is paused; null when it sends. */
+  queuePause(instanceId: string): SendPauseInfo | null {
+    return this.#d.pauses.get(instanceId);
+  }
+
   async #drain(instanceId: string, worker: { again: boolean }): Promise<void> {
     for (;;) {
       worker.again = false;
+      // Restricted: the rows wait QUEUED; resuming kicks the queue again.
+      if (this.#d.pauses.isPaused(instanceId)) return;
       const session = await this.#d.sessions.onlineSession(instanceId).catch(() => undefined);
       const handed = this.#handed.get(instanceId) ?? new Set<number>();
       this.#handed.set(instanceId, handed);

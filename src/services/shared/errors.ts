@@ -28,6 +28,7 @@ export const DOMAIN_ERROR_CODES = [
   'INVITE_CODE_INVALID',
   'API_KEY_NOT_FOUND',
   'WEBHOOK_NOT_FOUND',
+  'RATE_LIMITED',
 ] as const;
 
 /** The stable codes clients match on (GraphQL `extensions.code`, the REST envelope). */

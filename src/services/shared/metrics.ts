@@ -23,6 +23,12 @@ export class Metrics {
   readonly messagesReceived = new Counter({ name: 'wamux_messages_received_total', help: 'Messages received from WhatsApp, by kind', labelNames: ['kind'] as const, registers: [this.registry] });
   readonly messagesSent = new Counter({ name: 'wamux_messages_sent_total', help: 'Messages WhatsApp accepted, by kind', labelNames: ['kind'] as const, registers: [this.registry] });
   readonly messagesFailed = new Counter({ name: 'wamux_messages_failed_total', help: 'Sends that failed, by kind and error code', labelNames: ['kind', 'code'] as const, registers: [this.registry] });
+  readonly instanceRestrictions = new Counter({
+    name: 'wamux_instance_restrictions_total',
+    help: "Sends WhatsApp refused with an account restriction (463 reach-out timelock, 475 message capping) that paused an instance's queue",
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
   readonly sendSeconds = new Histogram({
     name: 'wamux_send_duration_seconds',
     help: 'From a send stored QUEUED to WhatsApp accepting the message (SENT), as the ledger stored both',

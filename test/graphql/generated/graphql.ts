@@ -637,6 +637,20 @@ export type InstanceHealthQueryVariables = Exact<{
 
 export type InstanceHealthQuery = { instance: { id: string, status: InstanceStatus, health: { state: HealthState, reason: string | null, since: string } | null } };
 
+export type ResumeInstanceQueueMutationVariables = Exact<{
+  instanceId: string | number;
+}>;
+
+
+export type ResumeInstanceQueueMutation = { resumeInstanceQueue: boolean };
+
+export type InstanceSendQueuePauseQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type InstanceSendQueuePauseQuery = { instance: { id: string, sendQueuePause: { code: string, message: string, messageId: string | null, pausedAt: string, resumesAt: string | null } | null } };
+
 export type GroupFieldsFragment = { instanceId: string, jid: string, subject: string, description: string | null, ownerJid: string | null, ownerPhoneNumber: string | null, createdAt: string | null, announce: boolean, locked: boolean, addressingMode: string, size: number, participants: Array<{ jid: string, lid: string | null, phoneNumber: string | null, role: GroupRole }> };
 
 export type GroupsQueryVariables = Exact<{
@@ -1630,6 +1644,25 @@ export const InstanceHealthDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InstanceHealthQuery, InstanceHealthQueryVariables>;
+export const ResumeInstanceQueueDocument = new TypedDocumentString(`
+    mutation ResumeInstanceQueue($instanceId: ID!) {
+  resumeInstanceQueue(instanceId: $instanceId)
+}
+    `) as unknown as TypedDocumentString<ResumeInstanceQueueMutation, ResumeInstanceQueueMutationVariables>;
+export const InstanceSendQueuePauseDocument = new TypedDocumentString(`
+    query InstanceSendQueuePause($id: ID!) {
+  instance(id: $id) {
+    id
+    sendQueuePause {
+      code
+      message
+      messageId
+      pausedAt
+      resumesAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InstanceSendQueuePauseQuery, InstanceSendQueuePauseQueryVariables>;
 export const GroupsDocument = new TypedDocumentString(`
     query Groups($instanceId: ID!) {
   groups(instanceId: $instanceId) {

@@ -1,0 +1,217 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsole } from '../../scripts/build-console.ts';
+import { startTestGateway, TEST_ADMIN, type TestGateway } from '../helpers/app.ts';
+import { openOfflineBrowser, type BrowserSession } from '../helpers/browser.ts';
+import { EVENT_WAIT_MS } from '../helpers/budget.ts';
+import { WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver.ts';
+
+// The web console in real headless Chromium (Debian's, no download) against the real gateway in
+// sandbox mode: every step a newcomer takes, through the page only, with a screenshot of each
+// kept in test-artifacts/console/. The sandbox and the webhook receiver are only read to check
+// what the page made happen.
+const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/console');
+const OWNER = '15550170001';
+const CUSTOMER = '15550170002';
+const INSTANCE = 'console-e2e';
+
+let gw: TestGateway;
+let browser: BrowserSession;
+let page: Page;
+let receiver: WebhookReceiver;
+
+beforeAll(async () => {
+  // What `./wamux start` does before booting: build the console when its sources changed.
+  await buildConsole({ ifStale: true });
+  await mkdir(ARTIFACTS, { recursive: true });
+  receiver = await WebhookReceiver.start();
+  // The receiver is down at first: its delivery gives up after one attempt and waits as a dead letter.
+  receiver.defaultStatus = 500;
+  gw = await startTestGateway({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_MAX_ATTEMPTS: '1', WEBHOOK_POLL_MS: '100' } });
+  browser = await openOfflineBrowser(gw.url);
+  page = browser.page;
+  page.setDefaultTimeout(EVENT_WAIT_MS);
+});
+// A failed step leaves its screen behind, next to the steps' screenshots.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail' && page) await shot(`failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
+});
+afterAll(async () => {
+  await browser?.close();
+  await gw?.close();
+  await receiver?.close();
+});
+
+const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+const card = (name: string): Locator => page.getByRole('listitem', { name: `Instance ${name}` });
+const panel = () => page.locator('#sandbox-panel');
+
+async function signIn(username: string, password: string): Promise<void> {
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Instances' }).waitFor();
+}
+
+describe('the console is served', () => {
+  it('at / to browsers and at /console; API clients keep SUDEVWA\'s JSON at /', async () => {
+    const api = await fetch(`${gw.url}/`, { headers: { accept: 'application/json' } });
+    expect(api.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await api.json()).toMatchObject({ success: true, message: 'WhatsApp API is running' });
+    const bare = await fetch(`${gw.url}/`);
+    expect(bare.headers.get('content-type')).toMatch(/^application\/json/);
+    for (const path of ['/', '/console', '/console/']) {
+      const res = await fetch(`${gw.url}${path}`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+      const html = await res.text();
+      expect(html).toContain('<div id="app">');
+      const asset = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect(asset).toBeTruthy();
+      expect((await fetch(`${gw.url}${asset}`)).status).toBe(200);
+    }
+    for (const bad of ['/console/../package.json', '/console/%2e%2e/package.json', '/console/assets/nope.js', '/console/index.html.bak']) {
+      expect((await fetch(`${gw.url}${bad}`)).status, bad).toBe(404);
+    }
+  });
+});
+
+describe('the console in Chromium', () => {
+  it('signs in, refusing a wrong password with the API\'s message', async () => {
+    await page.goto(`${gw.url}/`);
+    await page.getByLabel('Username', { exact: true }).fill(TEST_ADMIN.username);
+    await page.getByLabel('Password', { exact: true }).fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page.getByRole('alert'), /UNAUTHENTICATED/);
+    await signIn(TEST_ADMIN.username, TEST_ADMIN.password);
+    await shot('01-signed-in');
+  });
+
+  it('creates an instance, connects it and shows its QR code', async () => {
+    await page.getByLabel('New instance name').fill(INSTANCE);
+    await page.getByRole('button', { name: 'Create instance' }).click();
+    await expectText(card(INSTANCE).getByTestId('instance-status'), 'CREATED');
+    await card(INSTANCE).getByRole('button', { name: 'Connect' }).click();
+    await card(INSTANCE).locator('img[data-qr]').waitFor();
+    await expectText(card(INSTANCE).getByTestId('instance-status'), 'QR_PENDING');
+    await shot('02-qr');
+  });
+
+  it('the sandbox panel creates phones and scans the QR: ONLINE without a reload', async () => {
+    await page.getByRole('button', { name: 'Sandbox' }).click();
+    for (const [number, name] of [[CUSTOMER, 'Customer'], [OWNER, 'Owner']]) {
+      await panel().getByLabel('Phone number', { exact: true }).fill(number!);
+      await panel().getByLabel('Name', { exact: true }).fill(name!);
+      await panel().getByRole('button', { name: 'Create phone' }).click();
+      await panel().getByRole('region', { name: `Sandbox phone +${number}` }).waitFor();
+    }
+    await panel().getByLabel('Instance to link').selectOption({ label: `${INSTANCE} (QR_PENDING)` });
+    await panel().getByRole('button', { name: 'Scan QR code' }).click();
+    await expectText(card(INSTANCE).getByTestId('instance-status'), 'ONLINE');
+    await expectText(card(INSTANCE), new RegExp(OWNER));
+    await shot('03-online');
+  });
+});
+
+describe('chats in Chromium', () => {
+  const thread = () => page.getByRole('region', { name: `Chat with ${CUSTOMER}` });
+  const bubble = (text: string) => thread().locator('li.bubble', { hasText: text });
+  const phone = (number: string) => panel().getByRole('region', { name: `Sandbox phone +${number}` });
+
+  it('sends a text: the sandbox phone receives it', async () => {
+    await card(INSTANCE).getByRole('link', { name: 'Chats' }).click();
+    await page.getByLabel('Phone number or JID').fill(CUSTOMER);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await thread().getByLabel('Message', { exact: true }).fill('hello from the console');
+    await thread().getByRole('button', { name: 'Send' }).click();
+    await bubble('hello from the console').locator('[data-status="SENT"], [data-status="DELIVERED"], [data-status="READ"]').waitFor();
+    await gw.sandbox.waitForMessage(CUSTOMER, (m) => m.text === 'hello from the console');
+    await shot('04-sent');
+  });
+
+  it('the phone replies: the message appears live', async () => {
+    await panel().getByRole('button', { name: new RegExp(`^\\+${CUSTOMER}`) }).click();
+    await phone(CUSTOMER).getByLabel('Send to', { exact: true }).fill(OWNER);
+    await phone(CUSTOMER).getByLabel('Text', { exact: true }).fill('hi from the phone');
+    await phone(CUSTOMER).getByRole('button', { name: 'Send as phone' }).click();
+    await bubble('hi from the phone').waitFor();
+    await shot('05-reply-live');
+  });
+
+  it('the phone reads the sent message: its tick turns to read', async () => {
+    const inbox = phone(CUSTOMER).getByRole('list', { name: `Inbox of +${CUSTOMER}` });
+    await inbox.getByRole('listitem').filter({ hasText: 'hello from the console' }).getByRole('button', { name: 'Read' }).click();
+    await bubble('hello from the console').locator('[data-status="READ"]').waitFor();
+    await shot('06-read');
+  });
+
+  it('the phone reacts to it: the reaction shows on the message live', async () => {
+    const inbox = phone(CUSTOMER).getByRole('list', { name: `Inbox of +${CUSTOMER}` });
+    await inbox.getByRole('listitem').filter({ hasText: 'hello from the console' }).getByRole('button', { name: 'React 👍' }).click();
+    await bubble('hello from the console').locator('.reactions', { hasText: '👍' }).waitFor();
+  });
+});
+
+describe('webhooks in Chromium', () => {
+  it('creates a webhook and shows its failed delivery, then replays it', async () => {
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    const form = page.getByRole('form', { name: 'Create a webhook' });
+    await form.getByLabel('URL', { exact: true }).fill(receiver.url);
+    await form.getByRole('combobox', { name: /^Instance/ }).selectOption({ label: INSTANCE });
+    await form.getByRole('button', { name: 'Create webhook' }).click();
+    await page.getByTestId('webhook-secret').waitFor();
+    // An event for it: the phone writes again (the panel stays open across pages).
+    await panel().getByRole('region', { name: `Sandbox phone +${CUSTOMER}` }).getByLabel('Text', { exact: true }).fill('for the webhook');
+    await panel().getByRole('button', { name: 'Send as phone' }).click();
+    await receiver.waitFor((h) => eventType(h) === 'MESSAGE_RECEIVED');
+    const failed = page.getByRole('table', { name: 'Deliveries' }).locator('tr[data-delivery-status="FAILED"]', { hasText: 'MESSAGE_RECEIVED' });
+    await failed.waitFor();
+    await shot('07-webhook-delivery');
+    // The receiver is back: replay sends the dead letter again, and the list empties.
+    receiver.defaultStatus = 200;
+    await page.getByRole('button', { name: 'Replay failed deliveries' }).click();
+    await receiver.waitFor((h) => eventType(h) === 'MESSAGE_RECEIVED' && h.status === 200);
+    await failed.waitFor({ state: 'detached' });
+  });
+});
+
+describe('users in Chromium', () => {
+  it('a USER created in Admin sees only its own instances', async () => {
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByTestId('readyz').filter({ hasText: 'ok' }).waitFor();
+    await page.getByLabel('New username').fill('carol');
+    await page.getByLabel("New user's password").fill('carol-password-123');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('table', { name: 'Users' }).getByRole('cell', { name: 'carol', exact: true }).waitFor();
+    await shot('08-admin');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('carol', 'carol-password-123');
+    await page.getByText('No instances yet').waitFor();
+    await page.getByLabel('New instance name').fill('carol-line');
+    await page.getByRole('button', { name: 'Create instance' }).click();
+    await card('carol-line').waitFor();
+    expect(await card(INSTANCE).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    // Phone-sized: one column, nothing cut off.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('09-user-phone-width');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it('left no error in the page and asked nothing of any other origin', () => {
+    expect(browser.errors).toEqual([]);
+    expect(browser.blocked).toEqual([]);
+  });
+});
+
+/** The event a wamux webhook body carries (`type`). */
+const eventType = (h: ReceivedHook) => (h.json as unknown as { type?: string }).type;
+
+/** Waits (Playwright re-checks on every DOM change) until the element shows `text`. */
+async function expectText(locator: Locator, text: string | RegExp): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor();
+}
