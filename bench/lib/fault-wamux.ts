@@ -5,6 +5,19 @@ import { startGatewayProcess, UNTHROTTLED_ENV, type GatewayProcess } from './gat
 import { runPool, sleep } from './stats.ts';
 
 const ADMIN = { username: 'bench', password: 'bench-password-not-secret' };
+export const WAMUX_BENCH_ADMIN: Readonly<typeof ADMIN> = ADMIN;
+
+/** The environment a benchmarked gateway runs with: the bench admin, quiet logs, limits out of the way. */
+export function wamuxBenchEnv(env: Record<string, string>): Record<string, string> {
+  return {
+    ...env,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: process.env.BENCH_GATEWAY_LOG ?? 'warn',
+    // The bench measures recovery, not the limits and the anti-ban spacing.
+    ...UNTHROTTLED_ENV,
+  };
+}
 
 /**
  * wamux as it runs in production: src/main.ts in its own process, keys in its database, driven only
@@ -26,14 +39,12 @@ export class WamuxSubject implements FaultSubject {
   constructor(phones: string[], peers: string[], env: Record<string, string>) {
     this.phones = phones;
     this.peers = peers;
-    this.env = {
-      ...env,
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: process.env.BENCH_GATEWAY_LOG ?? 'warn',
-      // The bench measures recovery, not the limits and the anti-ban spacing.
-      ...UNTHROTTLED_ENV,
-    };
+    this.env = wamuxBenchEnv(env);
+  }
+
+  /** The instance ids, by slot (after `link`). */
+  get instanceIds(): readonly string[] {
+    return this.ids;
   }
 
   async link(control: FaultControl, signal: AbortSignal): Promise<void> {

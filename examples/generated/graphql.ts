@@ -31,6 +31,8 @@ export type MessageKind =
   | 'CONTACT'
   /** A document (its caption is in `text`). */
   | 'DOCUMENT'
+  /** An edit of another message, sent through this gateway (`editMessage`). */
+  | 'EDIT'
   /** An image (its caption is in `text`). */
   | 'IMAGE'
   /** A static or live location. */
@@ -41,6 +43,8 @@ export type MessageKind =
   | 'POLL'
   /** An emoji reaction to another message (also listed on that message as `reactions`). */
   | 'REACTION'
+  /** A delete-for-everyone of another message, sent through this gateway (`deleteMessage`). */
+  | 'REVOKE'
   /** A sticker. */
   | 'STICKER'
   /** Plain or extended text. */
@@ -58,6 +62,10 @@ export type SendTextInput = {
   idempotencyKey?: string | null | undefined;
   /** The instance to send from. */
   instanceId?: string | number | null | undefined;
+  /** Mention these users (phone numbers or JIDs); write `@<number>` in the text where each should show. */
+  mentions?: Array<string> | null | undefined;
+  /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
+  replyTo?: string | number | null | undefined;
   /** The message text, 1 to 65536 characters, not only whitespace. */
   text: string;
   /** Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending. */

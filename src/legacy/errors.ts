@@ -85,6 +85,10 @@ const DEFAULT: Record<DomainErrorCode, Mapping> = {
   EMAIL_TAKEN: m(400, 'email already exists', 'REGISTRATION_FAILED'),
   API_KEY_NOT_FOUND: m(404, 'API key not found', 'API_KEY_NOT_FOUND'),
   WEBHOOK_NOT_FOUND: m(404, 'Webhook not found', 'WEBHOOK_NOT_FOUND'),
+  MESSAGE_NOT_FOUND: (e) => m(404, 'Message not found', 'MESSAGE_NOT_FOUND', e.message),
+  NOT_MESSAGE_AUTHOR: (e) => m(403, e.message, 'NOT_MESSAGE_AUTHOR'),
+  MESSAGE_TOO_OLD: (e) => m(400, e.message, 'MESSAGE_TOO_OLD'),
+  MESSAGE_NOT_EDITABLE: (e) => m(400, e.message, 'MESSAGE_NOT_EDITABLE'),
   RATE_LIMITED: (e) => m(429, e.message, 'RATE_LIMITED'),
 };
 

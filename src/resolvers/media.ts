@@ -3,7 +3,7 @@ import { builder } from '../schema/builder.ts';
 import { SendMediaResultType } from '../schema/message.ts';
 import '../schema/upload.ts';
 import type { SendMediaKind } from '../services/messaging/index.ts';
-import { exactlyOneSender, sender, senderFields, senderShape } from './messaging.ts';
+import { exactlyOneSender, replyFields, sender, senderFields, senderShape } from './messaging.ts';
 
 const KIND_DESCRIPTIONS: Record<SendMediaKind, string> = {
   IMAGE: 'A picture (JPEG, PNG, GIF, WebP), shown inline; may have a caption.',
@@ -11,6 +11,7 @@ const KIND_DESCRIPTIONS: Record<SendMediaKind, string> = {
   AUDIO: 'An audio file (MP3, M4A, AAC, Ogg, WAV, AMR, FLAC), shown as a player.',
   VOICE: 'A voice note (push-to-talk): Ogg/Opus audio only.',
   DOCUMENT: 'Any file, shown with its file name; may have a caption.',
+  STICKER: 'A sticker: a WebP image only (`sendSticker` is the same as `sendMedia` with this kind).',
 };
 
 export const MediaKindEnum = builder.enumType('MediaKind', {
@@ -33,6 +34,21 @@ const SendMediaInput = builder.inputType('SendMediaInput', {
       description: 'Optional, at most 200 characters: the same key on the same instance returns the first call\'s message and never sends again.',
       validate: z.string().max(200, 'idempotencyKey must be at most 200 characters'),
     }),
+    ...replyFields(t),
+  }),
+  validate: z
+    .looseObject({ ...senderShape, url: z.string().nullish(), file: z.unknown().optional() })
+    .refine(...exactlyOneSender)
+    .refine((i) => !!i.url !== !!i.file, 'give exactly one of url and file'),
+});
+
+const SendStickerInput = builder.inputType('SendStickerInput', {
+  description: 'A sticker (a WebP image) to send: exactly one of `instanceId` and `fromPhoneNumber`, and exactly one of `url` and `file`.',
+  fields: (t) => ({
+    ...senderFields(t, 'Recipient: a phone number in international form or a JID.'),
+    url: t.string({ description: 'Fetch the WebP from this http(s) URL.' }),
+    file: t.field({ type: 'Upload', description: 'The WebP itself, as a part of a multipart request.' }),
+    idempotencyKey: t.string({ description: "Optional, at most 200 characters: the same key on the same instance returns the first call's message.", validate: z.string().max(200) }),
   }),
   validate: z
     .looseObject({ ...senderShape, url: z.string().nullish(), file: z.unknown().optional() })
@@ -51,7 +67,9 @@ builder.mutationFields((t) => ({
       const from = await sender(ctx, input);
       // Resolves when the file's part starts arriving; its bytes stream on from there.
       const file = input.file ? await input.file.part : undefined;
+      const context = await ctx.kinds.context(from.instanceId, input.replyTo ?? undefined, input.mentions ?? undefined);
       return ctx.messages.sendMedia({
+        ...(context ? { context } : {}),
         ...from,
         to: input.to,
         kind: input.kind,
@@ -59,6 +77,22 @@ builder.mutationFields((t) => ({
         caption: input.caption ?? undefined,
         fileName: input.fileName ?? undefined,
         mimeType: input.mimeType ?? undefined,
+        ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+      });
+    },
+  }),
+  sendSticker: t.field({
+    type: SendMediaResultType,
+    description: 'Sends a sticker: `sendMedia` with kind STICKER (the bytes must be WebP, else MEDIA_TYPE_MISMATCH).',
+    args: { input: t.arg({ type: SendStickerInput, required: true, description: 'The WebP (a URL or an upload), its sender and its recipient.' }) },
+    resolve: async (_root, { input }, ctx) => {
+      const from = await sender(ctx, input);
+      const file = input.file ? await input.file.part : undefined;
+      return ctx.messages.sendMedia({
+        ...from,
+        to: input.to,
+        kind: 'STICKER',
+        source: file ? { stream: file.stream, fileName: file.fileName } : { url: input.url ?? undefined },
         ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
       });
     },

@@ -12,6 +12,12 @@ export const senderFields = (t: InputFields, toDescription: string) => ({
   to: t.string({ required: true, description: toDescription, validate: z.string().trim().min(1, 'to must not be empty') }),
 });
 
+/** `replyTo` and `mentions`, the same on sendText and sendMedia. */
+export const replyFields = (t: InputFields) => ({
+  replyTo: t.id({ description: 'Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND.', validate: z.string().max(128) }),
+  mentions: t.stringList({ description: 'Mention these users (phone numbers or JIDs); write `@<number>` in the text where each should show.', validate: z.array(z.string().max(64)).max(100, 'at most 100 mentions') }),
+});
+
 /** For an input's `validate`: loose, because the validated value replaces the input and a strict object would drop the other fields. */
 export const senderShape = { instanceId: z.string().nullish(), fromPhoneNumber: z.string().nullish() };
 export const exactlyOneSender = [hasExactlyOneSender, EXACTLY_ONE_SENDER] as const;
@@ -29,6 +35,7 @@ const SendTextInput = builder.inputType('SendTextInput', {
       description: `The message text, 1 to ${MAX_TEXT} characters, not only whitespace.`,
       validate: z.string().refine((s) => s.trim().length > 0, 'text must not be empty').pipe(z.string().max(MAX_TEXT, `text must be at most ${MAX_TEXT} characters`)),
     }),
+    ...replyFields(t),
   }),
   validate: z.looseObject(senderShape).refine(...exactlyOneSender),
 });
@@ -68,7 +75,10 @@ builder.mutationFields((t) => ({
       'While the instance is CONNECTING or RECONNECTING the message is accepted and stays QUEUED until it is back (at most SEND_QUEUE_TTL_SECONDS, then FAILED: EXPIRED). ' +
       'Fails with INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED (not linked, logged out, disconnected), INVALID_RECIPIENT or RECIPIENT_NOT_ON_WHATSAPP.',
     args: { input: t.arg({ type: SendTextInput, required: true, description: 'The message, its sender and its recipient.' }) },
-    resolve: async (_root, { input }, ctx) =>
-      ctx.messages.sendText({ ...(await sender(ctx, input)), to: input.to, text: input.text, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) }),
+    resolve: async (_root, { input }, ctx) => {
+      const from = await sender(ctx, input);
+      const context = await ctx.kinds.context(from.instanceId, input.replyTo ?? undefined, input.mentions ?? undefined);
+      return ctx.messages.sendText({ ...from, to: input.to, text: input.text, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}), ...(context ? { context } : {}) });
+    },
   }),
 }));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Phone, ReceivedMessage } from './accounts.ts';
 import type { Group } from './groups.ts';
 import { SandboxError } from './errors.ts';
-import { buildKindMessage, decoded, kindBodies } from './message-kinds.ts';
+import { buildKindMessage, decoded, kindBodies, type KindChat } from './message-kinds.ts';
 import { proto } from './wa.ts';
 import type { WhatsAppSandbox } from './sandbox.ts';
 
@@ -83,6 +83,13 @@ const groupView = (sandbox: WhatsAppSandbox) => (g: Group) => ({
 /** What the phone received, summarised, with the decrypted content as protobuf JSON (`content`). */
 const messageView = ({ message, ...m }: ReceivedMessage) => ({ ...m, content: decoded(message) });
 
+/** A typed kind's chat: a group by its JID, else the phone with that number. */
+function kindChat(sandbox: WhatsAppSandbox, to: string): KindChat {
+  if (to.endsWith('@g.us')) return { jid: to, group: sandbox.group(to) };
+  const peer = sandbox.phone(to.split('@')[0]!);
+  return { jid: peer.jid, peer };
+}
+
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
   if (!result.success) {
@@ -142,7 +149,7 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
           ? await sandbox.sendMedia(req.params.phone, body.to, body.media)
           : 'raw' in body
             ? await sandbox.sendMessage(req.params.phone, body.to, rawMessage(body.raw))
-            : await sandbox.sendMessage(req.params.phone, body.to, buildKindMessage(sandbox.phone(req.params.phone), sandbox.phone(body.to.split('@')[0]!), body));
+            : await sandbox.sendMessage(req.params.phone, body.to, buildKindMessage(sandbox.phone(req.params.phone), kindChat(sandbox, body.to), body));
     return reply.status(201).send({ id });
   });
 

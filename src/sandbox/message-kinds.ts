@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Phone } from './accounts.ts';
 import { SandboxError } from './errors.ts';
+import { memberJid, type Group } from './groups.ts';
 import { aesEncryptGCM, hmacSign, proto, sha256 } from './wa.ts';
 
 /**
@@ -39,16 +40,19 @@ export type KindBody = z.infer<(typeof kindBodies)[number]>;
 const vcard = (c: { displayName: string; phoneNumbers: string[] }) =>
   ['BEGIN:VCARD', 'VERSION:3.0', `FN:${c.displayName}`, ...c.phoneNumbers.map((n) => `TEL;type=CELL;waid=${n.replace(/\D/g, '')}:+${n.replace(/\D/g, '')}`), 'END:VCARD'].join('\n');
 
-/** The key of a message the phone has seen in the chat with `peer`: one it received, or one it sent. */
-function keyOf(phone: Phone, peer: Phone, messageId: string): proto.IMessageKey {
+/** Where a typed message goes: a direct chat with `peer`, or a group. */
+export type KindChat = { jid: string; peer?: Phone; group?: Group };
+
+/** The key of a message the phone has seen in the chat: one it received, or one it sent. */
+function keyOf(phone: Phone, chat: KindChat, messageId: string): proto.IMessageKey {
   const received = phone.inbox.find((m) => m.id === messageId);
-  if (received) return { remoteJid: peer.jid, fromMe: false, id: messageId };
-  if (phone.sent.has(messageId)) return { remoteJid: peer.jid, fromMe: true, id: messageId };
+  if (received) return { remoteJid: chat.jid, fromMe: false, id: messageId, ...(received.participant ? { participant: received.participant } : {}) };
+  if (phone.sent.has(messageId)) return { remoteJid: chat.jid, fromMe: true, id: messageId };
   throw new SandboxError('UNKNOWN_MESSAGE', `${phone.phoneNumber} has no message ${messageId}`, 404);
 }
 
-/** The message content a typed body stands for, from `phone` to `peer` (a direct chat). */
-export function buildKindMessage(phone: Phone, peer: Phone, body: KindBody): proto.IMessage {
+/** The message content a typed body stands for, from `phone` into `chat`. */
+export function buildKindMessage(phone: Phone, chat: KindChat, body: KindBody): proto.IMessage {
   if ('location' in body) {
     const { latitude, longitude, name, address, live } = body.location;
     return live ? { liveLocationMessage: { degreesLatitude: latitude, degreesLongitude: longitude } } : { locationMessage: { degreesLatitude: latitude, degreesLongitude: longitude, name, address } };
@@ -63,13 +67,13 @@ export function buildKindMessage(phone: Phone, peer: Phone, body: KindBody): pro
     return { messageContextInfo: { messageSecret: randomBytes(32) }, ...(selectableCount === 1 ? { pollCreationMessageV3: creation } : { pollCreationMessage: creation }) };
   }
   if ('reaction' in body) {
-    return { reactionMessage: { key: keyOf(phone, peer, body.reaction.messageId), text: body.reaction.emoji, senderTimestampMs: Date.now() } };
+    return { reactionMessage: { key: keyOf(phone, chat, body.reaction.messageId), text: body.reaction.emoji, senderTimestampMs: Date.now() } };
   }
   if ('edit' in body) {
     ownMessage(phone, body.edit.messageId);
     return {
       protocolMessage: {
-        key: { remoteJid: peer.jid, fromMe: true, id: body.edit.messageId },
+        key: { remoteJid: chat.jid, fromMe: true, id: body.edit.messageId },
         type: proto.Message.ProtocolMessage.Type.MESSAGE_EDIT,
         editedMessage: { conversation: body.edit.text },
         timestampMs: Date.now(),
@@ -78,14 +82,14 @@ export function buildKindMessage(phone: Phone, peer: Phone, body: KindBody): pro
   }
   if ('revoke' in body) {
     ownMessage(phone, body.revoke.messageId);
-    return { protocolMessage: { key: { remoteJid: peer.jid, fromMe: true, id: body.revoke.messageId }, type: proto.Message.ProtocolMessage.Type.REVOKE } };
+    return { protocolMessage: { key: { remoteJid: chat.jid, fromMe: true, id: body.revoke.messageId }, type: proto.Message.ProtocolMessage.Type.REVOKE } };
   }
-  if ('vote' in body) return pollVote(phone, peer, body.vote.messageId, body.vote.options);
+  if ('vote' in body) return pollVote(phone, chat, body.vote.messageId, body.vote.options);
   const { text, quote, mentions, forwarded } = body.reply;
   const quoted = quote ? phone.inbox.find((m) => m.id === quote) : undefined;
   const contextInfo: proto.IContextInfo = {
     ...(quote
-      ? { stanzaId: quote, participant: quoted ? peer.jid : phone.jid, quotedMessage: (quoted?.message as proto.IMessage | undefined) ?? (phone.sent.get(quote)?.message as proto.IMessage | undefined) ?? { conversation: '' } }
+      ? { stanzaId: quote, participant: quoted ? (quoted.participant ?? chat.peer?.jid ?? chat.jid) : chat.group ? memberJid(chat.group, phone) : phone.jid, quotedMessage: (quoted?.message as proto.IMessage | undefined) ?? (phone.sent.get(quote)?.message as proto.IMessage | undefined) ?? { conversation: '' } }
       : {}),
     ...(mentions?.length ? { mentionedJid: mentions } : {}),
     ...(forwarded ? { isForwarded: true, forwardingScore: 1 } : {}),
@@ -101,7 +105,7 @@ function ownMessage(phone: Phone, id: string): void {
  * A vote on a poll the phone received: the selected options' SHA-256 hashes, encrypted with a key
  * derived from the poll's secret, the poll id and both JIDs (Baileys' `decryptPollVote`, reversed).
  */
-function pollVote(phone: Phone, peer: Phone, pollId: string, options: string[]): proto.IMessage {
+function pollVote(phone: Phone, chat: KindChat, pollId: string, options: string[]): proto.IMessage {
   const poll = phone.inbox.find((m) => m.id === pollId);
   const content = poll?.message as proto.IMessage | undefined;
   const secret = content?.messageContextInfo?.messageSecret;
@@ -110,8 +114,9 @@ function pollVote(phone: Phone, peer: Phone, pollId: string, options: string[]):
   const names = (creation.options ?? []).map((o) => o.optionName ?? '');
   const unknown = options.filter((o) => !names.includes(o));
   if (unknown.length) throw new SandboxError('UNKNOWN_OPTION', `not options of poll ${pollId}: ${unknown.join(', ')}`);
-  const creatorJid = peer.jid;
-  const voterJid = phone.jid;
+  // The JIDs the chat knows creator and voter by: in a LID-addressed group, their LIDs.
+  const creatorJid = poll.participant ?? chat.peer?.jid ?? chat.jid;
+  const voterJid = chat.group ? memberJid(chat.group, phone) : phone.jid;
   const sign = Buffer.concat([Buffer.from(pollId), Buffer.from(creatorJid), Buffer.from(voterJid), Buffer.from('Poll Vote'), new Uint8Array([1])]);
   const key = hmacSign(sign, hmacSign(Buffer.from(secret), new Uint8Array(32), 'sha256'), 'sha256');
   const iv = randomBytes(12);
@@ -119,7 +124,7 @@ function pollVote(phone: Phone, peer: Phone, pollId: string, options: string[]):
   const encPayload = aesEncryptGCM(plain, key, iv, Buffer.from(`${pollId}\u0000${voterJid}`));
   return {
     pollUpdateMessage: {
-      pollCreationMessageKey: { remoteJid: creatorJid, fromMe: false, id: pollId },
+      pollCreationMessageKey: { remoteJid: chat.jid, fromMe: false, id: pollId, ...(chat.group ? { participant: creatorJid } : {}) },
       vote: { encPayload, encIv: iv },
       senderTimestampMs: Date.now(),
     },

@@ -16,6 +16,7 @@ import './group.ts';
 import './contact.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
+import '../resolvers/message-kinds.ts';
 import '../resolvers/messages.ts';
 import '../resolvers/media.ts';
 import '../resolvers/subscriptions.ts';

@@ -16,6 +16,8 @@ const KIND_DESCRIPTIONS: Record<MessageKind, string> = {
   CONTACT: 'One or more shared contacts (vCards).',
   REACTION: 'An emoji reaction to another message (also listed on that message as `reactions`).',
   POLL: 'A poll (its votes are aggregated on it as `pollResults`).',
+  EDIT: 'An edit of another message, sent through this gateway (`editMessage`).',
+  REVOKE: 'A delete-for-everyone of another message, sent through this gateway (`deleteMessage`).',
   OTHER: 'Any other kind of message.',
 };
 
@@ -89,6 +91,10 @@ const sendResultType = (name: string, description: string) =>
   });
 
 export const SendTextResultType = sendResultType('SendTextResult', 'A text message stored and sent (or queued) through the instance: see `message.status`.');
+export const SendMessageResultType = sendResultType(
+  'SendMessageResult',
+  'A location, contact, poll, reaction, edit, delete or forward stored and sent (or queued) through the instance: see `message.status`.',
+);
 export const SendMediaResultType = sendResultType('SendMediaResult', 'A media message sent through the instance (the file was uploaded to its media servers): see `message.status`.');
 
 export const NumberCheckType = builder.objectRef<NumberCheck>('NumberCheck').implement({

@@ -1,7 +1,7 @@
 import type { MessageChangedEvent, MessageDirection, MessageStatus, MessageStatusEvent, StoredMessage } from '../services/messaging/index.ts';
 import { builder } from './builder.ts';
 import { contentFields } from './message-content.ts';
-import { ContactType, MessageKindEnum, MessageMediaType, receivedFile, SendMediaResultType, SendTextResultType } from './message.ts';
+import { ContactType, MessageKindEnum, MessageMediaType, receivedFile, SendMediaResultType, SendMessageResultType, SendTextResultType } from './message.ts';
 
 const STATUS_DESCRIPTIONS: Record<MessageStatus, string> = {
   SCHEDULED: 'A send waiting for its time.',
@@ -89,7 +89,7 @@ export const MessageStatusEventType = builder.objectRef<MessageStatusEvent>('Mes
   }),
 });
 
-for (const result of [SendTextResultType, SendMediaResultType]) {
+for (const result of [SendTextResultType, SendMediaResultType, SendMessageResultType]) {
   builder.objectField(result, 'message', (t) =>
     t.field({
       type: MessageType,

@@ -1,6 +1,6 @@
 import type { AuthService } from './auth/index.ts';
 import type { InstanceService } from './instances/index.ts';
-import type { LedgerService, MessagingService, QueueService, ReceivedMediaService } from './messaging/index.ts';
+import type { KindSends, LedgerService, MessagingService, QueueService, ReceivedMediaService } from './messaging/index.ts';
 import type { EventBus } from './shared/index.ts';
 import type { GroupService } from './groups/index.ts';
 import type { ContactService } from './contacts/index.ts';
@@ -17,6 +17,8 @@ export interface Services {
   queue: QueueService;
   /** Stored messages: history, resumable streams, read receipts. */
   ledger: LedgerService;
+  /** Locations, contacts, polls, reactions, stickers, edits, deletes, forwards, presence; replies and mentions. */
+  kinds: KindSends;
   receivedMedia: Pick<ReceivedMediaService, 'open'>;
   events: EventBus;
   auth: AuthService;

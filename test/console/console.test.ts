@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import QRCode from 'qrcode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../scripts/build-console.ts';
 import { startTestGateway, TEST_ADMIN, type TestGateway } from '../helpers/app.ts';
@@ -29,7 +30,9 @@ beforeAll(async () => {
   receiver = await WebhookReceiver.start();
   // The receiver is down at first: its delivery gives up after one attempt and waits as a dead letter.
   receiver.defaultStatus = 500;
-  gw = await startTestGateway({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_MAX_ATTEMPTS: '1', WEBHOOK_POLL_MS: '100' } });
+  // Access tokens live 20 s: the console renews its sign-in several times during the run, and every
+  // later step (new subscriptions included) works on the renewed token.
+  gw = await startTestGateway({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_MAX_ATTEMPTS: '1', WEBHOOK_POLL_MS: '100', JWT_ACCESS_TTL: '20' } });
   browser = await openOfflineBrowser(gw.url);
   page = browser.page;
   page.setDefaultTimeout(EVENT_WAIT_MS);
@@ -48,10 +51,11 @@ const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.
 const card = (name: string): Locator => page.getByRole('listitem', { name: `Instance ${name}` });
 const panel = () => page.locator('#sandbox-panel');
 
-async function signIn(username: string, password: string): Promise<void> {
+async function signIn(username: string, password: string, how: 'click' | 'keyboard' = 'click'): Promise<void> {
   await page.getByLabel('Username', { exact: true }).fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (how === 'keyboard') await page.getByLabel('Password', { exact: true }).press('Enter');
+  else await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Instances' }).waitFor();
 }
 
@@ -148,6 +152,21 @@ describe('chats in Chromium', () => {
     await shot('06-read');
   });
 
+  it('sends a file (upload), and previews an image the phone sends through the authorised download', async () => {
+    const png = await QRCode.toBuffer('a picture for the console test', { type: 'png', width: 120 });
+    await thread().getByLabel('Attach a file').setInputFiles({ name: 'picture.png', mimeType: 'image/png', buffer: png });
+    await thread().getByLabel('Message', { exact: true }).fill('a picture from the console');
+    await thread().getByRole('button', { name: 'Send file' }).click();
+    const sent = await gw.sandbox.waitForMessage(CUSTOMER, (m) => m.caption === 'a picture from the console');
+    expect((await gw.sandbox.downloadMedia(CUSTOMER, sent.id)).bytes.equals(png)).toBe(true);
+    await bubble('a picture from the console').locator('[data-status]').waitFor();
+    await gw.sandbox.sendMedia(CUSTOMER, OWNER, { kind: 'image', base64: png.toString('base64'), mimeType: 'image/png', caption: 'a picture from the phone' });
+    const preview = bubble('a picture from the phone').getByRole('img', { name: 'a picture from the phone' });
+    await preview.waitFor();
+    await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    await shot('07-media');
+  });
+
   it('the phone reacts to it: the reaction shows on the message live', async () => {
     const inbox = phone(CUSTOMER).getByRole('list', { name: `Inbox of +${CUSTOMER}` });
     await inbox.getByRole('listitem').filter({ hasText: 'hello from the console' }).getByRole('button', { name: 'React 👍' }).click();
@@ -169,7 +188,7 @@ describe('webhooks in Chromium', () => {
     await receiver.waitFor((h) => eventType(h) === 'MESSAGE_RECEIVED');
     const failed = page.getByRole('table', { name: 'Deliveries' }).locator('tr[data-delivery-status="FAILED"]', { hasText: 'MESSAGE_RECEIVED' });
     await failed.waitFor();
-    await shot('07-webhook-delivery');
+    await shot('08-webhook-delivery');
     // The receiver is back: replay sends the dead letter again, and the list empties.
     receiver.defaultStatus = 200;
     await page.getByRole('button', { name: 'Replay failed deliveries' }).click();
@@ -182,13 +201,23 @@ describe('users in Chromium', () => {
   it('a USER created in Admin sees only its own instances', async () => {
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByTestId('readyz').filter({ hasText: 'ok' }).waitFor();
+    // An API key is shown once; signing in with it acts as its owner.
+    await page.getByLabel('Key name').fill('console key');
+    await page.getByRole('button', { name: 'Create API key' }).click();
+    const key = (await page.getByTestId('api-key').textContent())!;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('an API key').check();
+    await page.getByLabel('API key', { exact: true }).fill(key);
+    await page.getByLabel('API key', { exact: true }).press('Enter');
+    await card(INSTANCE).waitFor();
+    await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByLabel('New username').fill('carol');
     await page.getByLabel("New user's password").fill('carol-password-123');
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.getByRole('table', { name: 'Users' }).getByRole('cell', { name: 'carol', exact: true }).waitFor();
-    await shot('08-admin');
+    await shot('09-admin');
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await signIn('carol', 'carol-password-123');
+    await signIn('carol', 'carol-password-123', 'keyboard');
     await page.getByText('No instances yet').waitFor();
     await page.getByLabel('New instance name').fill('carol-line');
     await page.getByRole('button', { name: 'Create instance' }).click();
@@ -197,13 +226,13 @@ describe('users in Chromium', () => {
     expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
     // Phone-sized: one column, nothing cut off.
     await page.setViewportSize({ width: 390, height: 844 });
-    await shot('09-user-phone-width');
+    await shot('10-user-phone-width');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
   });
 
   it('left no error in the page and asked nothing of any other origin', () => {
-    expect(browser.errors).toEqual([]);
+    expect(browser.errors, 'console errors in the page').toEqual([]);
     expect(browser.blocked).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ const _STRANGER_PHONE = '15550800003';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const MB = 1024 * 1024;
 const kinds = Object.keys(mediaSamples) as MediaKind[];
-const phoneKind = { IMAGE: 'image', VIDEO: 'video', AUDIO: 'audio', VOICE: 'voice', DOCUMENT: 'document' } as const;
+const phoneKind = { IMAGE: 'image', VIDEO: 'video', AUDIO: 'audio', VOICE: 'voice', DOCUMENT: 'document', STICKER: 'sticker' } as const;
 const captioned = (kind: MediaKind) => kind === 'IMAGE' || kind === 'VIDEO' || kind === 'DOCUMENT';
 
 let gw: TestGateway;

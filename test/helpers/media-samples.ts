@@ -16,4 +16,10 @@ export const mediaSamples = {
   AUDIO: () => ({ bytes: Buffer.concat([Buffer.from('ID3'), randomBytes(50_000)]), mimeType: 'audio/mpeg' }),
   VOICE: () => ({ bytes: oggOpus(20_000), mimeType: 'audio/ogg; codecs=opus' }),
   DOCUMENT: () => ({ bytes: Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(80_000)]), mimeType: 'application/pdf' }),
+  STICKER: () => {
+    const body = randomBytes(20_000);
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(body.length + 4);
+    return { bytes: Buffer.concat([Buffer.from('RIFF'), size, Buffer.from('WEBP'), body]), mimeType: 'image/webp' };
+  },
 };

@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 const kinds = Object.keys(mediaSamples) as SendMediaKind[];
-const expectedType: Record<SendMediaKind, string> = { IMAGE: 'image', VIDEO: 'video', AUDIO: 'audio', VOICE: 'voice', DOCUMENT: 'document' };
+const expectedType: Record<SendMediaKind, string> = { IMAGE: 'image', VIDEO: 'video', AUDIO: 'audio', VOICE: 'voice', DOCUMENT: 'document', STICKER: 'sticker' };
 
 describe('sendMedia', () => {
   it.each(kinds)('%s from an upload stream arrives byte-exact', async (kind) => {
@@ -93,6 +93,7 @@ describe('sendMedia', () => {
     ['too large for its kind', () => ({ kind: 'IMAGE' as const, source: { stream: Readable.from([Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(1.5 * MB)])]) } }), 'MEDIA_TOO_LARGE'],
     ['too large by Content-Length', () => (files.files.set('/big', { body: Buffer.alloc(3 * MB), type: 'audio/mpeg' }), { kind: 'AUDIO' as const, source: { url: `${filesUrl}/big` } }), 'MEDIA_TOO_LARGE'],
     ['a PDF declared as an image', () => ({ kind: 'IMAGE' as const, source: { stream: Readable.from([mediaSamples.DOCUMENT().bytes]) } }), 'MEDIA_TYPE_MISMATCH'],
+    ['a JPEG as a sticker', () => ({ kind: 'STICKER' as const, source: { stream: Readable.from([mediaSamples.IMAGE().bytes]) } }), 'MEDIA_TYPE_MISMATCH'],
     ['an MP3 as a voice note', () => ({ kind: 'VOICE' as const, source: { stream: Readable.from([mediaSamples.AUDIO().bytes]) } }), 'MEDIA_TYPE_MISMATCH'],
     ['a mime type that contradicts the bytes', () => ({ kind: 'IMAGE' as const, mimeType: 'video/mp4', source: { stream: Readable.from([mediaSamples.IMAGE().bytes]) } }), 'MEDIA_TYPE_MISMATCH'],
     ['an empty file', () => ({ kind: 'DOCUMENT' as const, source: { stream: Readable.from([]) } }), 'MEDIA_EMPTY'],
@@ -132,7 +133,7 @@ describe('isPrivateAddress', () => {
 });
 
 describe('received media', () => {
-  const phoneKind = { IMAGE: 'image', VIDEO: 'video', AUDIO: 'audio', VOICE: 'voice', DOCUMENT: 'document' } as const;
+  const phoneKind = { IMAGE: 'image', VIDEO: 'video', AUDIO: 'audio', VOICE: 'voice', DOCUMENT: 'document', STICKER: 'sticker' } as const;
   const readAll = async (stream: NodeJS.ReadableStream) => {
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);

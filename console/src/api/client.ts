@@ -32,7 +32,12 @@ const GRAPHQL_PATH = '/graphql';
  */
 export class Api {
   private readonly token: () => string | undefined;
-  private socket: Client | undefined;
+  /**
+   * The graphql-ws socket of the current token. The gateway checks a socket's credential at connect
+   * and again for every new operation, so after a refresh new subscriptions go to a new socket; the
+   * old one keeps serving the subscriptions it has and is closed when the last of them ends.
+   */
+  private socket: Socket | undefined;
 
   constructor(token: () => string | undefined) {
     this.token = token;
@@ -84,7 +89,9 @@ export class Api {
    * ApiError (the subscription has ended). Returns the unsubscribe function.
    */
   subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, onData: (data: R) => void, onError: (err: ApiError) => void): () => void {
-    return this.ws().subscribe<R>(
+    const socket = this.ws();
+    socket.active++;
+    const stop = socket.client.subscribe<R>(
       { query: document.toString(), variables: variables as Record<string, unknown> },
       {
         next: (result) => {
@@ -96,18 +103,34 @@ export class Api {
         complete: () => {},
       },
     );
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      stop();
+      socket.active--;
+      if (socket !== this.socket && socket.active === 0) void socket.client.dispose();
+    };
   }
 
-  private ws(): Client {
-    this.socket ??= createClient({
-      url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${GRAPHQL_PATH}`,
-      // Read at every (re)connect: a socket opened after a refresh carries the new access token.
-      connectionParams: () => this.headers(),
-      lazy: true,
-      // A gateway restart or a flaky network: keep trying, the live views resume when it is back.
-      retryAttempts: Number.POSITIVE_INFINITY,
-      shouldRetry: () => true,
-    });
+  private ws(): Socket {
+    const token = this.token();
+    if (this.socket && this.socket.token === token) return this.socket;
+    const previous = this.socket;
+    this.socket = {
+      token,
+      active: 0,
+      client: createClient({
+        url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${GRAPHQL_PATH}`,
+        // Read at every (re)connect: a socket that reconnects after a refresh carries the new access token.
+        connectionParams: () => this.headers(),
+        lazy: true,
+        // A gateway restart or a flaky network: keep trying, the live views resume when it is back.
+        retryAttempts: Number.POSITIVE_INFINITY,
+        shouldRetry: () => true,
+      }),
+    };
+    if (previous && previous.active === 0) void previous.client.dispose();
     return this.socket;
   }
 
@@ -115,7 +138,7 @@ export class Api {
   async close(): Promise<void> {
     const socket = this.socket;
     this.socket = undefined;
-    await socket?.dispose();
+    await socket?.client.dispose();
   }
 
   /** A GET on one of the gateway's own non-GraphQL routes (media download, /readyz, the sandbox control API). */
@@ -126,6 +149,14 @@ export class Api {
       throw new ApiError('NETWORK_ERROR', `cannot reach the gateway: ${(err as Error).message}`);
     }
   }
+}
+
+interface Socket {
+  client: Client;
+  /** The access token current when it opened. */
+  token: string | undefined;
+  /** Subscriptions it carries. */
+  active: number;
 }
 
 function socketError(err: unknown): ApiError {

@@ -73,7 +73,8 @@ export class Session {
     clearTimeout(this.timer);
     if (!tokens.refresh || !tokens.expiresAt) return;
     const left = tokens.expiresAt - Date.now();
-    const inMs = Math.max(1_000, Math.min(left - 60_000, left * 0.8));
+    // A minute before expiry; a short-lived token (JWT_ACCESS_TTL of a few minutes or less) at 80% of its life.
+    const inMs = Math.max(1_000, left > 300_000 ? left - 60_000 : left * 0.8);
     this.timer = setTimeout(() => void this.refresh(), inMs);
   }
 

@@ -50,6 +50,8 @@ export type MediaKind =
   | 'DOCUMENT'
   /** A picture (JPEG, PNG, GIF, WebP), shown inline; may have a caption. */
   | 'IMAGE'
+  /** A sticker: a WebP image only (`sendSticker` is the same as `sendMedia` with this kind). */
+  | 'STICKER'
   /** A video (MP4, 3GP, QuickTime, WebM), shown inline; may have a caption. */
   | 'VIDEO'
   /** A voice note (push-to-talk): Ogg/Opus audio only. */
@@ -70,6 +72,8 @@ export type MessageKind =
   | 'CONTACT'
   /** A document (its caption is in `text`). */
   | 'DOCUMENT'
+  /** An edit of another message, sent through this gateway (`editMessage`). */
+  | 'EDIT'
   /** An image (its caption is in `text`). */
   | 'IMAGE'
   /** A static or live location. */
@@ -80,6 +84,8 @@ export type MessageKind =
   | 'POLL'
   /** An emoji reaction to another message (also listed on that message as `reactions`). */
   | 'REACTION'
+  /** A delete-for-everyone of another message, sent through this gateway (`deleteMessage`). */
+  | 'REVOKE'
   /** A sticker. */
   | 'STICKER'
   /** Plain or extended text. */
@@ -135,8 +141,12 @@ export type SendMediaInput = {
   instanceId?: string | number | null | undefined;
   /** How to send it; must match what the bytes are. */
   kind: MediaKind;
+  /** Mention these users (phone numbers or JIDs); write `@<number>` in the text where each should show. */
+  mentions?: Array<string> | null | undefined;
   /** Optional; must agree with the bytes. Worth giving for documents (a .docx reads as a zip). */
   mimeType?: string | null | undefined;
+  /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
+  replyTo?: string | number | null | undefined;
   /** Recipient: a phone number in international form or a JID. A number that is not on WhatsApp is refused before anything is fetched. */
   to: string;
   /** Fetch the file from this http(s) URL (private, loopback and link-local addresses are refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
@@ -151,6 +161,10 @@ export type SendTextInput = {
   idempotencyKey?: string | null | undefined;
   /** The instance to send from. */
   instanceId?: string | number | null | undefined;
+  /** Mention these users (phone numbers or JIDs); write `@<number>` in the text where each should show. */
+  mentions?: Array<string> | null | undefined;
+  /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
+  replyTo?: string | number | null | undefined;
   /** The message text, 1 to 65536 characters, not only whitespace. */
   text: string;
   /** Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending. */

@@ -144,6 +144,8 @@ function Thread({ instanceId, chatJid, messages, error, onSent }: { instanceId: 
   const { api } = useApp();
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | undefined>(undefined);
+  // Bumped after a file is sent: a new (empty) file input, since a file input's value cannot be set.
+  const [fileInput, setFileInput] = useState(0);
   const action = useAction();
   // A reaction is shown on the message it reacts to (its `reactions`), not as a row of its own.
   const sorted = messages.filter((m) => m.type !== 'REACTION').sort((a, b) => a.timestamp.localeCompare(b.timestamp));
@@ -154,6 +156,7 @@ function Thread({ instanceId, chatJid, messages, error, onSent }: { instanceId: 
         const input = { instanceId, to: chatJid, kind: mediaKind(file.type), file: null, fileName: file.name, mimeType: file.type || 'application/octet-stream', caption: text || null };
         onSent((await api.upload(ConsoleSendMediaDocument, { input }, 'variables.input.file', file)).sendMedia.message);
         setFile(undefined);
+        setFileInput((n) => n + 1);
       } else {
         onSent((await api.request(ConsoleSendTextDocument, { input: { instanceId, to: chatJid, text } })).sendText.message);
       }
@@ -194,7 +197,7 @@ function Thread({ instanceId, chatJid, messages, error, onSent }: { instanceId: 
         </label>
         <label>
           Attach a file
-          <input type="file" name="file" onChange={(e) => setFile(e.currentTarget.files?.[0])} />
+          <input key={fileInput} type="file" name="file" onChange={(e) => setFile(e.currentTarget.files?.[0])} />
         </label>
         <button type="submit" disabled={action.busy}>
           {file ? 'Send file' : 'Send'}

@@ -36,7 +36,7 @@ export function MessageBubble({ message: m }: { message: ConsoleMessageFragment 
         <p class="text muted">This message was deleted.</p>
       ) : (
         <>
-          {m.media && <MediaPreview instanceId={m.instanceId} media={m.media} />}
+          {m.media && (mine ? <SentMedia media={m.media} /> : <MediaPreview instanceId={m.instanceId} media={m.media} />)}
           {m.location && (
             <p class="text">
               📍 {m.location.name ?? ''} {m.location.latitude.toFixed(5)}, {m.location.longitude.toFixed(5)}
@@ -69,7 +69,16 @@ export function MessageBubble({ message: m }: { message: ConsoleMessageFragment 
   );
 }
 
-/** Media through the gateway's authorised download route: fetched with the bearer token, shown from a blob URL. */
+/** What was sent: the gateway keeps no copy once WhatsApp has it, so it is named, not previewed. */
+function SentMedia({ media }: { media: NonNullable<ConsoleMessageFragment['media']> }) {
+  return (
+    <p class="muted">
+      📎 {media.fileName ?? media.kind.toLowerCase()} ({media.mimeType})
+    </p>
+  );
+}
+
+/** Received media through the gateway's authorised download route: fetched with the bearer token, shown from a blob URL. */
 function MediaPreview({ media }: { instanceId: string; media: NonNullable<ConsoleMessageFragment['media']> }) {
   const { api } = useApp();
   const [url, setUrl] = useState<string | undefined>(undefined);

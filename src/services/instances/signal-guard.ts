@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_CONNECTION_CONFIG, type SocketConfig } from '@whiskeysockets/baileys';
+import type { InboundKeyHold } from './inbound-key-hold.ts';
 import type { TtlCache } from './session-memory.ts';
 
 type MakeSignalRepository = SocketConfig['makeSignalRepository'];
@@ -14,9 +15,10 @@ type MakeSignalRepository = SocketConfig['makeSignalRepository'];
  * retry receipt and the sender re-encrypts what was already delivered. As whatsmeow does for an old
  * counter, the copy is recognised instead: the plaintext of recent ciphertexts is kept (per account,
  * across sockets) and handed to Baileys again, which then acks it as delivered; the session's
- * seen-ids filter keeps it from being reported twice.
+ * seen-ids filter keeps it from being reported twice. Each decryption runs under `hold`, which keeps
+ * its key writes back until the ledger stored the message (see InboundKeyHold).
  */
-export function guardedSignalRepository(options: { decrypted: TtlCache }): MakeSignalRepository {
+export function guardedSignalRepository(options: { decrypted: TtlCache; hold: InboundKeyHold }): MakeSignalRepository {
   return (auth, logger, pnToLid) => {
     const repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository(auth, logger, pnToLid);
     return {
@@ -28,10 +30,12 @@ export function guardedSignalRepository(options: { decrypted: TtlCache }): MakeS
           logger.debug({ jid: opts.jid }, 'message delivered again; reusing its plaintext');
           return seen;
         }
-        const plaintext = await repository.decryptMessage(opts);
+        const plaintext = await options.hold.decrypting(() => repository.decryptMessage(opts));
         options.decrypted.set(digest, plaintext);
         return plaintext;
       },
+      decryptGroupMessage: (opts) => options.hold.decrypting(() => repository.decryptGroupMessage(opts)),
+      processSenderKeyDistributionMessage: (opts) => options.hold.decrypting(() => repository.processSenderKeyDistributionMessage(opts)),
     };
   };
 }

@@ -1,4 +1,4 @@
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
@@ -12,6 +12,7 @@ import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
 import { SessionMemory } from './session-memory.ts';
 import { guardedSignalRepository } from './signal-guard.ts';
+import { InboundKeyHold } from './inbound-key-hold.ts';
 import type { HealthPolicy, SessionHealth } from './session-health.ts';
 import { SessionHealthKeeper } from './session-health-keeper.ts';
 import { SessionInbox } from './session-inbox.ts';
@@ -82,6 +83,7 @@ export class WhatsAppSession {
   private readonly log: Logger;
   private auth: DbAuthState | undefined;
   private keys: SignalKeyStore | undefined;
+  private hold: InboundKeyHold | undefined;
   /** Whether the ONLINE socket really passes messages, and what is done when it does not. */
   private readonly keeper: SessionHealthKeeper;
   private readonly inbox: SessionInbox;
@@ -136,7 +138,9 @@ export class WhatsAppSession {
   async start(): Promise<void> {
     this.auth = await createDbAuthState(this.deps.orm, this.instanceId, { codec: this.deps.authCodec, keyWriter: this.deps.keyWriter });
     // One key cache for the session, not one per socket: a reconnect starts warm.
-    this.keys = makeCacheableSignalKeyStore(this.auth.state.keys, baileysLogger(this.deps.logger, this.instanceId));
+    // An incoming message's ratchet step is committed only once the ledger holds the message.
+    this.hold = new InboundKeyHold(this.auth.state.keys);
+    this.keys = makeCacheableSignalKeyStore(this.hold.store, baileysLogger(this.deps.logger, this.instanceId));
     await this.setState({ status: this.hasCreds ? 'CONNECTING' : 'QR_PENDING' });
     this.openSocket();
   }
@@ -153,13 +157,14 @@ export class WhatsAppSession {
       msgRetryCounterCache: memory.msgRetryCounter,
       placeholderResendCache: memory.placeholderResends,
       getMessage: async (key) => memory.sentMessage(key.id),
-      makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted }),
+      makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted, hold: this.hold! }),
       // The first element is what the phone lists under "Linked devices".
       browser: [this.deps.deviceName, 'Chrome', '124.0.0'],
       markOnlineOnConnect: false,
       syncFullHistory: false,
       // Our Baileys patch (patches/): the message is in the ledger before WhatsApp hears it arrived.
-      beforeMessageReceipt: (msg) => this.inbox.store(msg),
+      // Its decryption's key writes follow the row, stored or not (see InboundKeyHold).
+      beforeMessageReceipt: (msg) => this.storeThenRelease(msg),
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
     detachFromKeyTransactions(sock);
@@ -186,6 +191,14 @@ export class WhatsAppSession {
       // One chain per session keeps events in arrival order while media references are saved.
       this.incoming = this.incoming.then(() => this.inbox.onMessages(messages, type)).catch((err) => this.log.error({ err }, 'handling incoming messages failed'));
     });
+  }
+
+  private async storeThenRelease(msg: WAMessage): Promise<void> {
+    try {
+      await this.inbox.store(msg);
+    } finally {
+      await this.hold?.release();
+    }
   }
 
   /** A message handed to WhatsApp on the current socket, whose server ack is now awaited. */
@@ -358,6 +371,7 @@ export class WhatsAppSession {
       sock?.end(undefined);
       await this.stateChain;
       await this.incoming;
+      await this.hold?.release().catch((err) => this.log.warn({ err }, 'writing held Signal keys failed'));
       // Let an in-flight creds write land before the ORM closes.
       await this.auth?.saveCreds().catch(() => undefined);
     })();

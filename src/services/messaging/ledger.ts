@@ -5,6 +5,7 @@ import type { EventBus } from '../shared/event-bus.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { SessionSource } from '../instances/index.ts';
 import type { StatusReport } from './status-watcher.ts';
+import type { OutboundContent } from './outbound-content.ts';
 import { applyChange, historyOf, pollResultsOf, reactionsOf, withReaction } from './message-changes.ts';
 import type { Inbound, IncomingChange, IncomingMessage, MessageDirection, MessageKind, MessageStatus, StoredMessage } from './types.ts';
 
@@ -133,6 +134,36 @@ export class MessageLedger {
     });
   }
 
+  /** Marks a stored message deleted in the ledger only (`deleteMessage(forEveryone: false)`). */
+  async deleteLocally(instanceId: string, waId: string): Promise<StoredMessage | null> {
+    return this.#changing(instanceId, async () => {
+      const row = await this.#deps.repo.findByWaId(instanceId, waId);
+      if (!row) return null;
+      const record = await this.#deps.repo.updateContent(row.seq, { ...row.content, deletedAt: new Date().toISOString(), deletedLocally: true });
+      if (!record) return null;
+      const stored = toStoredMessage(record);
+      this.#deps.events.publish('messageChanged', { kind: 'DELETED', message: stored });
+      return stored;
+    });
+  }
+
+  /**
+   * A reaction, edit or delete this gateway sent, once WhatsApp took it: its target's stored row
+   * changes the way it does when the change comes from a phone.
+   */
+  async #applyOwn(record: MessageRecord): Promise<void> {
+    const c = (record.content.outbox as { content?: OutboundContent } | undefined)?.content;
+    if (!c || !('key' in c)) return;
+    const at = record.waTimestamp ?? new Date();
+    if (c.type === 'reaction') {
+      await this.react(record.instanceId, c.key.id, c.emoji, 'me', at);
+      return;
+    }
+    const self = { jid: 'me', lid: null, phoneNumber: null, pushName: null };
+    const change = c.type === 'edit' ? ({ kind: 'edit', targetId: c.key.id, text: c.text, at } as const) : ({ kind: 'revoke', targetId: c.key.id, at } as const);
+    await this.applyChange({ instanceId: record.instanceId, chatJid: record.chatJid, sender: self, fromMe: true, selfJids: [], change });
+  }
+
   #changing<T>(instanceId: string, job: () => Promise<T>): Promise<T> {
     const next = (this.#changeChains.get(instanceId) ?? Promise.resolve()).then(job, job);
     const settled = next.catch(() => undefined);
@@ -186,7 +217,10 @@ export class MessageLedger {
     const stored = toStoredMessage(record);
     this.publishStatus(stored);
     const reached = (s: MessageStatus) => ['SENT', 'DELIVERED', 'READ', 'PLAYED'].includes(s);
-    if (stored.direction === 'OUTBOUND' && reached(stored.status) && !reached(previous)) this.#deps.events.publish('messageSent', stored);
+    if (stored.direction === 'OUTBOUND' && reached(stored.status) && !reached(previous)) {
+      this.#deps.events.publish('messageSent', stored);
+      if (['REACTION', 'EDIT', 'REVOKE'].includes(record.kind)) void this.#applyOwn(record).catch((err) => this.#log.error({ err, messageId: record.waId }, 'applying a sent change to its message failed'));
+    }
     return stored;
   }
 

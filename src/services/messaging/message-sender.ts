@@ -1,4 +1,5 @@
-import { generateMessageIDV2, type WASocket } from '@whiskeysockets/baileys';
+import { generateMessageIDV2, type AnyMessageContent, type WASocket } from '@whiskeysockets/baileys';
+import { contextInfoOf, type OutboundContext } from './outbound-content.ts';
 import type { Config } from '../../config.ts';
 import { DomainError, validationFailed } from '../shared/index.ts';
 import { buildMediaContent, checkMediaInput, resolveMediaType, stageMedia } from './media/media-sender.ts';
@@ -53,9 +54,16 @@ export class MessageSender {
     return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options), messageId);
   }
 
+  /** Any content under a WhatsApp id chosen earlier (the send queue's kinds: location, contacts, poll, reaction, edit, revoke, replies). */
+  sendContentAs(target: { session: WhatsAppSession; jid: string }, content: AnyMessageContent, messageId: string, typingMs?: number): Promise<SendResult> {
+    return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options), messageId);
+  }
+
   /** A media file kept in the outbox, under a WhatsApp id chosen earlier (the send queue's media sends). */
-  sendMediaFileAs(target: { session: WhatsAppSession; jid: string }, file: OutboxMedia & { path: string }, messageId: string, typingMs?: number): Promise<SendResult> {
-    const content = buildMediaContent(file.kind, { path: file.path, suggestedName: undefined }, file.type, file.caption ?? undefined, file.fileName ?? undefined);
+  sendMediaFileAs(target: { session: WhatsAppSession; jid: string }, file: OutboxMedia & { path: string }, messageId: string, typingMs?: number, context?: OutboundContext): Promise<SendResult> {
+    const contextInfo = context ? contextInfoOf(context) : undefined;
+    const media = buildMediaContent(file.kind, { path: file.path, suggestedName: undefined }, file.type, file.caption ?? undefined, file.fileName ?? undefined);
+    const content = (contextInfo ? { ...media, contextInfo } : media) as AnyMessageContent;
     return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options), messageId);
   }
 
@@ -77,7 +85,8 @@ export class MessageSender {
     try {
       const type = resolveMediaType(input.kind, staged, input.mimeType);
       const fileName = input.fileName ?? input.source.fileName ?? staged.suggestedName ?? null;
-      const content = buildMediaContent(input.kind, staged, type, input.caption, fileName ?? undefined);
+      const contextInfo = input.context ? contextInfoOf(input.context) : undefined;
+      const content = { ...buildMediaContent(input.kind, staged, type, input.caption, fileName ?? undefined), ...(contextInfo ? { contextInfo } : {}) } as AnyMessageContent;
       const sent = await this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options), messageId);
       return { ...sent, media: { size: staged.size, fileName, mimeType: type.mimeType } };
     } finally {

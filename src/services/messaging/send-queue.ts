@@ -10,7 +10,35 @@ import { checkMediaInput, resolveMediaType, stageMedia, type MediaOptions } from
 import { MediaOutbox } from './media/media-outbox.ts';
 import type { SendPacer } from './send-pacer.ts';
 import type { SendPauseInfo, SendPauses } from './send-pauses.ts';
-import type { MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
+import { toBaileysContent, type OutboundContent, type OutboundContext } from './outbound-content.ts';
+import type { MessageDetails, MessageKind, MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
+
+/** One send of any kind for the queue (see `SendQueue.enqueue`). */
+export interface EnqueueInput {
+  instanceId?: string;
+  fromPhoneNumber?: string;
+  /** A phone number or a JID. */
+  to: string;
+  kind: MessageKind;
+  /** What the ledger shows as `text`. */
+  text?: string | null;
+  /** Omitted: a plain text of `text`. */
+  outbound?: OutboundContent;
+  details?: MessageDetails;
+  /** A poll's secret (base64): its votes are decrypted with it. */
+  secret?: string;
+  typingMs?: number;
+  idempotencyKey?: string;
+}
+
+/** What a reply, mention or forward shows in the ledger. */
+export function detailsOfContext(c: OutboundContext): MessageDetails {
+  return {
+    ...(c.quote ? { quoted: { id: c.quote.id, senderJid: c.quote.participant, text: c.quote.text } } : {}),
+    ...(c.mentions?.length ? { mentions: c.mentions } : {}),
+    ...(c.forwarded ? { forwarded: true } : {}),
+  };
+}
 
 /** A stored send is settled for its caller once WhatsApp took it, or it failed or was cancelled. */
 const PENDING = new Set<MessageStatus>(['SCHEDULED', 'QUEUED', 'SENDING']);
@@ -115,6 +143,17 @@ export class SendQueue implements MessagingService {
 
   async sendText(input: SendTextInput): Promise<SendResult> {
     const text = checkText(input.text);
+    const context = input.context;
+    const content = context ? { outbound: { type: 'text', text, ...context } as OutboundContent, details: detailsOfContext(context) } : undefined;
+    return this.enqueue({ ...input, kind: 'TEXT', text, ...content });
+  }
+
+  /**
+   * Any kind through the queue: written QUEUED under an id chosen now, sent in order by the
+   * instance's worker. `outbound` is what is sent (kept for a re-send under the same id);
+   * `details` and `secret` are what the ledger shows and keeps.
+   */
+  async enqueue(input: EnqueueInput): Promise<SendResult> {
     const key = checkKey(input.idempotencyKey);
     const { instanceId, session } = await this.#sender(input);
     if (key) {
@@ -125,9 +164,11 @@ export class SendQueue implements MessagingService {
     const target = session ? await this.#d.sender.resolveTarget(session, input.to) : undefined;
     const recipient = parseRecipient(input.to);
     const chatJid = target?.jid ?? (recipient.kind === 'jid' ? recipient.jid : `${recipient.phoneNumber}@s.whatsapp.net`);
+    const outbox = { to: input.to, resolved: !!target, ...(input.typingMs ? { typingMs: input.typingMs } : {}), ...(input.outbound ? { content: input.outbound } : {}) };
     const row: NewMessage = {
-      ...outboundRow(instanceId, chatJid, generateMessageIDV2(session?.deviceJid ?? undefined), 'TEXT'),
-      content: { text, outbox: { to: input.to, resolved: !!target, ...(input.typingMs ? { typingMs: input.typingMs } : {}) } },
+      ...outboundRow(instanceId, chatJid, generateMessageIDV2(session?.deviceJid ?? undefined), input.kind),
+      content: { text: input.text ?? null, outbox, ...(input.details ? { details: input.details } : {}), ...(input.secret ? { secret: input.secret } : {}) },
+      quotedId: input.outbound?.quote?.id ?? null,
       idempotencyKey: key,
     };
     const { message } = await this.#d.ledger.recordOutbound(row);
@@ -167,8 +208,10 @@ export class SendQueue implements MessagingService {
         content: {
           text: caption,
           media: { kind: input.kind, mimeType: type.mimeType, size: staged.size, fileName, caption },
-          outbox: { to: input.to, resolved: !!target, media, ...(input.typingMs ? { typingMs: input.typingMs } : {}) },
+          outbox: { to: input.to, resolved: !!target, media, ...(input.typingMs ? { typingMs: input.typingMs } : {}), ...(input.context ? { context: input.context } : {}) },
+          ...(input.context ? { details: detailsOfContext(input.context) } : {}),
         },
+        quotedId: input.context?.quote?.id ?? null,
         idempotencyKey: key,
       };
       await this.#d.outbox.keep(staged, file);
@@ -237,7 +280,7 @@ export class SendQueue implements MessagingService {
 
   /** One queued message to WhatsApp. False when the connection went away (it stays for later). */
   async #sendOne(session: WhatsAppSession, row: MessageRecord): Promise<boolean> {
-    const outbox = (row.content.outbox ?? {}) as { to?: string; resolved?: boolean; typingMs?: number; direct?: boolean; media?: OutboxMedia };
+    const outbox = (row.content.outbox ?? {}) as { to?: string; resolved?: boolean; typingMs?: number; direct?: boolean; media?: OutboxMedia; content?: OutboundContent; context?: OutboundContext };
     if (outbox.direct) {
       // A media send from before media was queued, which the process died in: its file is gone.
       await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: 'SEND_INTERRUPTED', errorMessage: 'the gateway stopped while sending this media message; send it again' });
@@ -254,7 +297,8 @@ export class SendQueue implements MessagingService {
       const target = outbox.resolved ? { session, jid: row.chatJid } : await this.#d.sender.resolveTarget(session, outbox.to ?? row.chatJid);
       this.#handedSet(row.instanceId).add(row.seq);
       this.#d.pacer.sent(row.instanceId, row.chatJid);
-      if (outbox.media) await this.#d.sender.sendMediaFileAs(target, { ...outbox.media, path: this.#d.outbox.pathOf(outbox.media.file) }, row.waId, outbox.typingMs);
+      if (outbox.media) await this.#d.sender.sendMediaFileAs(target, { ...outbox.media, path: this.#d.outbox.pathOf(outbox.media.file) }, row.waId, outbox.typingMs, outbox.context);
+      else if (outbox.content) await this.#d.sender.sendContentAs(target, toBaileysContent(outbox.content), row.waId, outbox.typingMs);
       else await this.#d.sender.sendTextAs(target, row.content.text ?? '', row.waId, outbox.typingMs);
       return true;
     } catch (err) {

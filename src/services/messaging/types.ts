@@ -3,7 +3,7 @@ import type { Sniffed } from './media/sniff.ts';
 
 export type { MediaSource, SendMediaKind };
 
-export type MessageKind = 'TEXT' | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'VOICE' | 'DOCUMENT' | 'STICKER' | 'LOCATION' | 'CONTACT' | 'REACTION' | 'POLL' | 'OTHER';
+export type MessageKind = 'TEXT' | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'VOICE' | 'DOCUMENT' | 'STICKER' | 'LOCATION' | 'CONTACT' | 'REACTION' | 'POLL' | 'EDIT' | 'REVOKE' | 'OTHER';
 
 /** What a message carries beyond text and media, per kind; absent fields do not apply. */
 export interface MessageDetails {
@@ -157,6 +157,8 @@ export interface SendTextInput {
   typingMs?: number;
   /** The same key on the same instance returns the first call's message and never sends again. */
   idempotencyKey?: string;
+  /** A reply (the quoted message, resolved from the ledger), mentions. */
+  context?: import('./outbound-content.ts').OutboundContext;
 }
 
 export interface SendMediaInput {
@@ -176,6 +178,8 @@ export interface SendMediaInput {
   typingMs?: number;
   /** The same key on the same instance returns the first call's message and never sends again. */
   idempotencyKey?: string;
+  /** A reply (the quoted message, resolved from the ledger), mentions. */
+  context?: import('./outbound-content.ts').OutboundContext;
 }
 
 /** A queued media send as its row keeps it (`content.outbox.media`): enough to send the kept file again. */

@@ -4,6 +4,16 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** One contact card: a name and numbers (the vCard is built from them), or your own vCard. */
+export type ContactCardInput = {
+  /** The name shown on the card. */
+  displayName: string;
+  /** Phone numbers in international form. */
+  phoneNumbers: Array<string>;
+  /** A complete vCard; built from the name and numbers when omitted. */
+  vcard?: string | null | undefined;
+};
+
 /** A new group; the instance becomes its creator (super admin). */
 export type CreateGroupInput = {
   /** A description, at most 2048 characters. */
@@ -28,12 +38,48 @@ export type CreateWebhookInput = {
   url: string;
 };
 
+/** A message to delete. */
+export type DeleteMessageInput = {
+  /** True (the default): WhatsApp deletes it on every device of the chat (only the author's own messages, within 60 hours). False: it is marked deleted in this gateway's ledger only. */
+  forEveryone?: boolean | null | undefined;
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's message and never sends again. */
+  idempotencyKey?: string | null | undefined;
+  /** The instance that sent or received the message. */
+  instanceId: string | number;
+  /** The WhatsApp id of the message. */
+  messageId: string | number;
+};
+
 /** Where a webhook delivery stands. Delivered ones are not kept. */
 export type DeliveryStatus =
   /** Given up after WEBHOOK_MAX_ATTEMPTS (or refused for good by the receiver); kept until replayed or pruned. */
   | 'FAILED'
   /** Queued: being sent, or waiting for its retry or for earlier deliveries of its instance. */
   | 'PENDING';
+
+/** A new text for a message this account sent. */
+export type EditMessageInput = {
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's message and never sends again. */
+  idempotencyKey?: string | null | undefined;
+  /** The instance that sent the message. */
+  instanceId: string | number;
+  /** The WhatsApp id of the message to edit. */
+  messageId: string | number;
+  /** The new text, 1 to 65536 characters. */
+  text: string;
+};
+
+/** A stored message to forward. */
+export type ForwardMessageInput = {
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's message and never sends again. */
+  idempotencyKey?: string | null | undefined;
+  /** The instance that holds the message and sends the forward. */
+  instanceId: string | number;
+  /** The WhatsApp id of the stored message (a text, location or contact). */
+  messageId: string | number;
+  /** Recipient: a phone number in international form or a JID (a group the account is in). */
+  to: string;
+};
 
 /** What changed in a group. */
 export type GroupEventType =
@@ -125,6 +171,8 @@ export type MediaKind =
   | 'DOCUMENT'
   /** A picture (JPEG, PNG, GIF, WebP), shown inline; may have a caption. */
   | 'IMAGE'
+  /** A sticker: a WebP image only (`sendSticker` is the same as `sendMedia` with this kind). */
+  | 'STICKER'
   /** A video (MP4, 3GP, QuickTime, WebM), shown inline; may have a caption. */
   | 'VIDEO'
   /** A voice note (push-to-talk): Ogg/Opus audio only. */
@@ -154,6 +202,8 @@ export type MessageKind =
   | 'CONTACT'
   /** A document (its caption is in `text`). */
   | 'DOCUMENT'
+  /** An edit of another message, sent through this gateway (`editMessage`). */
+  | 'EDIT'
   /** An image (its caption is in `text`). */
   | 'IMAGE'
   /** A static or live location. */
@@ -164,6 +214,8 @@ export type MessageKind =
   | 'POLL'
   /** An emoji reaction to another message (also listed on that message as `reactions`). */
   | 'REACTION'
+  /** A delete-for-everyone of another message, sent through this gateway (`deleteMessage`). */
+  | 'REVOKE'
   /** A sticker. */
   | 'STICKER'
   /** Plain or extended text. */
@@ -196,12 +248,59 @@ export type MessageStatus =
   /** WhatsApp's server acknowledged the send. */
   | 'SENT';
 
+/** What the account shows. */
+export type PresenceState =
+  /** Online, to every contact subscribed to its presence. */
+  | 'AVAILABLE'
+  /** Typing… in the chat `to`. */
+  | 'COMPOSING'
+  /** Stopped typing in the chat `to`. */
+  | 'PAUSED'
+  /** Recording audio… in the chat `to`. */
+  | 'RECORDING'
+  /** Offline (last seen now). */
+  | 'UNAVAILABLE';
+
 /** What a user may do. */
 export type Role =
   /** Sees and drives every instance; manages users and grants. */
   | 'ADMIN'
   /** Sees and drives the instances they created or were granted. */
   | 'USER';
+
+/** Contact cards to send. Give exactly one of `instanceId` and `fromPhoneNumber`. */
+export type SendContactInput = {
+  /** 1 to 20 cards. */
+  contacts: Array<ContactCardInput>;
+  /** Send from the instance linked to this phone number (international form). */
+  fromPhoneNumber?: string | null | undefined;
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's message and never sends again. */
+  idempotencyKey?: string | null | undefined;
+  /** The instance to send from. */
+  instanceId?: string | number | null | undefined;
+  /** Recipient: a phone number in international form or a JID (a group the account is in). */
+  to: string;
+};
+
+/** A location to send. Give exactly one of `instanceId` and `fromPhoneNumber`. */
+export type SendLocationInput = {
+  /** The address. */
+  address?: string | null | undefined;
+  /** Send from the instance linked to this phone number (international form). */
+  fromPhoneNumber?: string | null | undefined;
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's message and never sends again. */
+  idempotencyKey?: string | null | undefined;
+  /** The instance to send from. */
+  instanceId?: string | number | null | undefined;
+  /** Degrees, −90 to 90. */
+  latitude: number;
+  /** Degrees, −180 to 180. */
+  longitude: number;
+  /** The place name. */
+  name?: string | null | undefined;
+  /** Recipient: a phone number in international form or a JID (a group the account is in). */
+  to: string;
+};
 
 /** A media message to send: exactly one of `instanceId` and `fromPhoneNumber`, and exactly one of `url` and `file`. Size limits per kind: MAX_IMAGE_MB, MAX_VIDEO_MB, MAX_AUDIO_MB, MAX_DOCUMENT_MB. */
 export type SendMediaInput = {
@@ -219,11 +318,71 @@ export type SendMediaInput = {
   instanceId?: string | number | null | undefined;
   /** How to send it; must match what the bytes are. */
   kind: MediaKind;
+  /** Mention these users (phone numbers or JIDs); write `@<number>` in the text where each should show. */
+  mentions?: Array<string> | null | undefined;
   /** Optional; must agree with the bytes. Worth giving for documents (a .docx reads as a zip). */
   mimeType?: string | null | undefined;
+  /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
+  replyTo?: string | number | null | undefined;
   /** Recipient: a phone number in international form or a JID. A number that is not on WhatsApp is refused before anything is fetched. */
   to: string;
   /** Fetch the file from this http(s) URL (private, loopback and link-local addresses are refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
+  url?: string | null | undefined;
+};
+
+/** A poll to send. Give exactly one of `instanceId` and `fromPhoneNumber`. */
+export type SendPollInput = {
+  /** Send from the instance linked to this phone number (international form). */
+  fromPhoneNumber?: string | null | undefined;
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's message and never sends again. */
+  idempotencyKey?: string | null | undefined;
+  /** The instance to send from. */
+  instanceId?: string | number | null | undefined;
+  /** 2 to 12 different options. */
+  options: Array<string>;
+  /** The question. */
+  question: string;
+  /** How many options a voter may choose: 1 (the default) up to the number of options, or 0 for any number. */
+  selectableCount?: number | null | undefined;
+  /** Recipient: a phone number in international form or a JID (a group the account is in). */
+  to: string;
+};
+
+/** Presence or typing to show. */
+export type SendPresenceInput = {
+  /** The (online) instance. */
+  instanceId: string | number;
+  /** What to show. */
+  state: PresenceState;
+  /** The chat, for COMPOSING, RECORDING and PAUSED. */
+  to?: string | null | undefined;
+};
+
+/** A reaction to a stored message. */
+export type SendReactionInput = {
+  /** One emoji; empty removes your reaction. */
+  emoji: string;
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's message and never sends again. */
+  idempotencyKey?: string | null | undefined;
+  /** The instance that sent or received the message. */
+  instanceId: string | number;
+  /** The WhatsApp id of the stored message to react to. */
+  messageId: string | number;
+};
+
+/** A sticker (a WebP image) to send: exactly one of `instanceId` and `fromPhoneNumber`, and exactly one of `url` and `file`. */
+export type SendStickerInput = {
+  /** The WebP itself, as a part of a multipart request. */
+  file?: Blob | null | undefined;
+  /** Send from the instance linked to this phone number (international form). */
+  fromPhoneNumber?: string | null | undefined;
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's message. */
+  idempotencyKey?: string | null | undefined;
+  /** The instance to send from. */
+  instanceId?: string | number | null | undefined;
+  /** Recipient: a phone number in international form or a JID. */
+  to: string;
+  /** Fetch the WebP from this http(s) URL. */
   url?: string | null | undefined;
 };
 
@@ -235,6 +394,10 @@ export type SendTextInput = {
   idempotencyKey?: string | null | undefined;
   /** The instance to send from. */
   instanceId?: string | number | null | undefined;
+  /** Mention these users (phone numbers or JIDs); write `@<number>` in the text where each should show. */
+  mentions?: Array<string> | null | undefined;
+  /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
+  replyTo?: string | number | null | undefined;
   /** The message text, 1 to 65536 characters, not only whitespace. */
   text: string;
   /** Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending. */
@@ -348,6 +511,78 @@ export type MessageChangedSubscriptionVariables = Exact<{
 
 
 export type MessageChangedSubscription = { messageChanged: { kind: MessageChangeKind, message: { id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> } } };
+
+export type KindSentFragment = { messageId: string, to: string, message: { status: MessageStatus, id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> } };
+
+export type SendLocationMutationVariables = Exact<{
+  input: SendLocationInput;
+}>;
+
+
+export type SendLocationMutation = { sendLocation: { messageId: string, to: string, message: { status: MessageStatus, id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> } } };
+
+export type SendContactMutationVariables = Exact<{
+  input: SendContactInput;
+}>;
+
+
+export type SendContactMutation = { sendContact: { messageId: string, to: string, message: { status: MessageStatus, id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> } } };
+
+export type SendPollMutationVariables = Exact<{
+  input: SendPollInput;
+}>;
+
+
+export type SendPollMutation = { sendPoll: { messageId: string, to: string, message: { status: MessageStatus, id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> } } };
+
+export type SendReactionMutationVariables = Exact<{
+  input: SendReactionInput;
+}>;
+
+
+export type SendReactionMutation = { sendReaction: { messageId: string, to: string, message: { status: MessageStatus, id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> } } };
+
+export type EditMessageMutationVariables = Exact<{
+  input: EditMessageInput;
+}>;
+
+
+export type EditMessageMutation = { editMessage: { messageId: string, to: string, message: { status: MessageStatus, id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> } } };
+
+export type DeleteMessageMutationVariables = Exact<{
+  input: DeleteMessageInput;
+}>;
+
+
+export type DeleteMessageMutation = { deleteMessage: { messageId: string, to: string, message: { status: MessageStatus, id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> } } };
+
+export type ForwardMessageMutationVariables = Exact<{
+  input: ForwardMessageInput;
+}>;
+
+
+export type ForwardMessageMutation = { forwardMessage: { messageId: string, to: string, message: { status: MessageStatus, id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> } } };
+
+export type SendPresenceMutationVariables = Exact<{
+  input: SendPresenceInput;
+}>;
+
+
+export type SendPresenceMutation = { sendPresence: boolean };
+
+export type SendReplyMutationVariables = Exact<{
+  input: SendTextInput;
+}>;
+
+
+export type SendReplyMutation = { sendText: { messageId: string, message: { status: MessageStatus, id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> } } };
+
+export type SendStickerMutationVariables = Exact<{
+  input: SendStickerInput;
+}>;
+
+
+export type SendStickerMutation = { sendSticker: { messageId: string, message: { id: string, type: MessageKind, status: MessageStatus } } };
 
 export type InstanceFieldsFragment = { id: string, name: string, status: InstanceStatus, phoneNumber: string | null, jid: string | null, lid: string | null, pushName: string | null, reconnectAttempts: number, lastError: string | null, connectedAt: string | null, createdAt: string, qr: { code: string, expiresAt: string } | null };
 
@@ -820,6 +1055,70 @@ export const KindContentFragmentDoc = new TypedDocumentString(`
   deletedAt
 }
     `, {"fragmentName":"KindContent"}) as unknown as TypedDocumentString<KindContentFragment, unknown>;
+export const KindSentFragmentDoc = new TypedDocumentString(`
+    fragment KindSent on SendMessageResult {
+  messageId
+  to
+  message {
+    ...KindContent
+    status
+  }
+}
+    fragment KindContent on Message {
+  id
+  cursor
+  direction
+  type
+  text
+  fromMe
+  location {
+    latitude
+    longitude
+    name
+    address
+    live
+  }
+  contacts {
+    displayName
+    vcard
+    phoneNumbers
+  }
+  reaction {
+    emoji
+    targetId
+  }
+  poll {
+    question
+    options
+    selectableCount
+  }
+  quoted {
+    id
+    senderJid
+    text
+  }
+  mentions
+  forwarded
+  viewOnce
+  ephemeral
+  reactions {
+    emoji
+    senderJid
+    at
+  }
+  pollResults {
+    option
+    votes
+    voters
+  }
+  edited
+  editHistory {
+    text
+    replacedAt
+  }
+  deleted
+  deletedAt
+}`, {"fragmentName":"KindSent"}) as unknown as TypedDocumentString<KindSentFragment, unknown>;
 export const InstanceFieldsFragmentDoc = new TypedDocumentString(`
     fragment InstanceFields on Instance {
   id
@@ -1062,6 +1361,571 @@ export const MessageChangedDocument = new TypedDocumentString(`
   deleted
   deletedAt
 }`) as unknown as TypedDocumentString<MessageChangedSubscription, MessageChangedSubscriptionVariables>;
+export const SendLocationDocument = new TypedDocumentString(`
+    mutation SendLocation($input: SendLocationInput!) {
+  sendLocation(input: $input) {
+    ...KindSent
+  }
+}
+    fragment KindContent on Message {
+  id
+  cursor
+  direction
+  type
+  text
+  fromMe
+  location {
+    latitude
+    longitude
+    name
+    address
+    live
+  }
+  contacts {
+    displayName
+    vcard
+    phoneNumbers
+  }
+  reaction {
+    emoji
+    targetId
+  }
+  poll {
+    question
+    options
+    selectableCount
+  }
+  quoted {
+    id
+    senderJid
+    text
+  }
+  mentions
+  forwarded
+  viewOnce
+  ephemeral
+  reactions {
+    emoji
+    senderJid
+    at
+  }
+  pollResults {
+    option
+    votes
+    voters
+  }
+  edited
+  editHistory {
+    text
+    replacedAt
+  }
+  deleted
+  deletedAt
+}
+fragment KindSent on SendMessageResult {
+  messageId
+  to
+  message {
+    ...KindContent
+    status
+  }
+}`) as unknown as TypedDocumentString<SendLocationMutation, SendLocationMutationVariables>;
+export const SendContactDocument = new TypedDocumentString(`
+    mutation SendContact($input: SendContactInput!) {
+  sendContact(input: $input) {
+    ...KindSent
+  }
+}
+    fragment KindContent on Message {
+  id
+  cursor
+  direction
+  type
+  text
+  fromMe
+  location {
+    latitude
+    longitude
+    name
+    address
+    live
+  }
+  contacts {
+    displayName
+    vcard
+    phoneNumbers
+  }
+  reaction {
+    emoji
+    targetId
+  }
+  poll {
+    question
+    options
+    selectableCount
+  }
+  quoted {
+    id
+    senderJid
+    text
+  }
+  mentions
+  forwarded
+  viewOnce
+  ephemeral
+  reactions {
+    emoji
+    senderJid
+    at
+  }
+  pollResults {
+    option
+    votes
+    voters
+  }
+  edited
+  editHistory {
+    text
+    replacedAt
+  }
+  deleted
+  deletedAt
+}
+fragment KindSent on SendMessageResult {
+  messageId
+  to
+  message {
+    ...KindContent
+    status
+  }
+}`) as unknown as TypedDocumentString<SendContactMutation, SendContactMutationVariables>;
+export const SendPollDocument = new TypedDocumentString(`
+    mutation SendPoll($input: SendPollInput!) {
+  sendPoll(input: $input) {
+    ...KindSent
+  }
+}
+    fragment KindContent on Message {
+  id
+  cursor
+  direction
+  type
+  text
+  fromMe
+  location {
+    latitude
+    longitude
+    name
+    address
+    live
+  }
+  contacts {
+    displayName
+    vcard
+    phoneNumbers
+  }
+  reaction {
+    emoji
+    targetId
+  }
+  poll {
+    question
+    options
+    selectableCount
+  }
+  quoted {
+    id
+    senderJid
+    text
+  }
+  mentions
+  forwarded
+  viewOnce
+  ephemeral
+  reactions {
+    emoji
+    senderJid
+    at
+  }
+  pollResults {
+    option
+    votes
+    voters
+  }
+  edited
+  editHistory {
+    text
+    replacedAt
+  }
+  deleted
+  deletedAt
+}
+fragment KindSent on SendMessageResult {
+  messageId
+  to
+  message {
+    ...KindContent
+    status
+  }
+}`) as unknown as TypedDocumentString<SendPollMutation, SendPollMutationVariables>;
+export const SendReactionDocument = new TypedDocumentString(`
+    mutation SendReaction($input: SendReactionInput!) {
+  sendReaction(input: $input) {
+    ...KindSent
+  }
+}
+    fragment KindContent on Message {
+  id
+  cursor
+  direction
+  type
+  text
+  fromMe
+  location {
+    latitude
+    longitude
+    name
+    address
+    live
+  }
+  contacts {
+    displayName
+    vcard
+    phoneNumbers
+  }
+  reaction {
+    emoji
+    targetId
+  }
+  poll {
+    question
+    options
+    selectableCount
+  }
+  quoted {
+    id
+    senderJid
+    text
+  }
+  mentions
+  forwarded
+  viewOnce
+  ephemeral
+  reactions {
+    emoji
+    senderJid
+    at
+  }
+  pollResults {
+    option
+    votes
+    voters
+  }
+  edited
+  editHistory {
+    text
+    replacedAt
+  }
+  deleted
+  deletedAt
+}
+fragment KindSent on SendMessageResult {
+  messageId
+  to
+  message {
+    ...KindContent
+    status
+  }
+}`) as unknown as TypedDocumentString<SendReactionMutation, SendReactionMutationVariables>;
+export const EditMessageDocument = new TypedDocumentString(`
+    mutation EditMessage($input: EditMessageInput!) {
+  editMessage(input: $input) {
+    ...KindSent
+  }
+}
+    fragment KindContent on Message {
+  id
+  cursor
+  direction
+  type
+  text
+  fromMe
+  location {
+    latitude
+    longitude
+    name
+    address
+    live
+  }
+  contacts {
+    displayName
+    vcard
+    phoneNumbers
+  }
+  reaction {
+    emoji
+    targetId
+  }
+  poll {
+    question
+    options
+    selectableCount
+  }
+  quoted {
+    id
+    senderJid
+    text
+  }
+  mentions
+  forwarded
+  viewOnce
+  ephemeral
+  reactions {
+    emoji
+    senderJid
+    at
+  }
+  pollResults {
+    option
+    votes
+    voters
+  }
+  edited
+  editHistory {
+    text
+    replacedAt
+  }
+  deleted
+  deletedAt
+}
+fragment KindSent on SendMessageResult {
+  messageId
+  to
+  message {
+    ...KindContent
+    status
+  }
+}`) as unknown as TypedDocumentString<EditMessageMutation, EditMessageMutationVariables>;
+export const DeleteMessageDocument = new TypedDocumentString(`
+    mutation DeleteMessage($input: DeleteMessageInput!) {
+  deleteMessage(input: $input) {
+    ...KindSent
+  }
+}
+    fragment KindContent on Message {
+  id
+  cursor
+  direction
+  type
+  text
+  fromMe
+  location {
+    latitude
+    longitude
+    name
+    address
+    live
+  }
+  contacts {
+    displayName
+    vcard
+    phoneNumbers
+  }
+  reaction {
+    emoji
+    targetId
+  }
+  poll {
+    question
+    options
+    selectableCount
+  }
+  quoted {
+    id
+    senderJid
+    text
+  }
+  mentions
+  forwarded
+  viewOnce
+  ephemeral
+  reactions {
+    emoji
+    senderJid
+    at
+  }
+  pollResults {
+    option
+    votes
+    voters
+  }
+  edited
+  editHistory {
+    text
+    replacedAt
+  }
+  deleted
+  deletedAt
+}
+fragment KindSent on SendMessageResult {
+  messageId
+  to
+  message {
+    ...KindContent
+    status
+  }
+}`) as unknown as TypedDocumentString<DeleteMessageMutation, DeleteMessageMutationVariables>;
+export const ForwardMessageDocument = new TypedDocumentString(`
+    mutation ForwardMessage($input: ForwardMessageInput!) {
+  forwardMessage(input: $input) {
+    ...KindSent
+  }
+}
+    fragment KindContent on Message {
+  id
+  cursor
+  direction
+  type
+  text
+  fromMe
+  location {
+    latitude
+    longitude
+    name
+    address
+    live
+  }
+  contacts {
+    displayName
+    vcard
+    phoneNumbers
+  }
+  reaction {
+    emoji
+    targetId
+  }
+  poll {
+    question
+    options
+    selectableCount
+  }
+  quoted {
+    id
+    senderJid
+    text
+  }
+  mentions
+  forwarded
+  viewOnce
+  ephemeral
+  reactions {
+    emoji
+    senderJid
+    at
+  }
+  pollResults {
+    option
+    votes
+    voters
+  }
+  edited
+  editHistory {
+    text
+    replacedAt
+  }
+  deleted
+  deletedAt
+}
+fragment KindSent on SendMessageResult {
+  messageId
+  to
+  message {
+    ...KindContent
+    status
+  }
+}`) as unknown as TypedDocumentString<ForwardMessageMutation, ForwardMessageMutationVariables>;
+export const SendPresenceDocument = new TypedDocumentString(`
+    mutation SendPresence($input: SendPresenceInput!) {
+  sendPresence(input: $input)
+}
+    `) as unknown as TypedDocumentString<SendPresenceMutation, SendPresenceMutationVariables>;
+export const SendReplyDocument = new TypedDocumentString(`
+    mutation SendReply($input: SendTextInput!) {
+  sendText(input: $input) {
+    messageId
+    message {
+      ...KindContent
+      status
+    }
+  }
+}
+    fragment KindContent on Message {
+  id
+  cursor
+  direction
+  type
+  text
+  fromMe
+  location {
+    latitude
+    longitude
+    name
+    address
+    live
+  }
+  contacts {
+    displayName
+    vcard
+    phoneNumbers
+  }
+  reaction {
+    emoji
+    targetId
+  }
+  poll {
+    question
+    options
+    selectableCount
+  }
+  quoted {
+    id
+    senderJid
+    text
+  }
+  mentions
+  forwarded
+  viewOnce
+  ephemeral
+  reactions {
+    emoji
+    senderJid
+    at
+  }
+  pollResults {
+    option
+    votes
+    voters
+  }
+  edited
+  editHistory {
+    text
+    replacedAt
+  }
+  deleted
+  deletedAt
+}`) as unknown as TypedDocumentString<SendReplyMutation, SendReplyMutationVariables>;
+export const SendStickerDocument = new TypedDocumentString(`
+    mutation SendSticker($input: SendStickerInput!) {
+  sendSticker(input: $input) {
+    messageId
+    message {
+      id
+      type
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SendStickerMutation, SendStickerMutationVariables>;
 export const InstancesDocument = new TypedDocumentString(`
     query Instances {
   instances {

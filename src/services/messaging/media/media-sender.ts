@@ -5,7 +5,7 @@ import { DomainError, validationFailed } from '../../shared/index.ts';
 import { sniff, type MediaCategory, type Sniffed } from './sniff.ts';
 import { stageStream, stageUrl, type StagedFile, type UrlOptions } from './media-source.ts';
 
-export type SendMediaKind = 'IMAGE' | 'VIDEO' | 'AUDIO' | 'VOICE' | 'DOCUMENT';
+export type SendMediaKind = 'IMAGE' | 'VIDEO' | 'AUDIO' | 'VOICE' | 'DOCUMENT' | 'STICKER';
 
 export interface MediaSource {
   url?: string;
@@ -27,11 +27,11 @@ export interface MediaOptions {
   url: UrlOptions;
 }
 
-const CATEGORY: Record<SendMediaKind, MediaCategory> = { IMAGE: 'image', VIDEO: 'video', AUDIO: 'audio', VOICE: 'audio', DOCUMENT: 'document' };
+const CATEGORY: Record<SendMediaKind, MediaCategory> = { IMAGE: 'image', VIDEO: 'video', AUDIO: 'audio', VOICE: 'audio', DOCUMENT: 'document', STICKER: 'image' };
 const CAPTIONED = new Set<SendMediaKind>(['IMAGE', 'VIDEO', 'DOCUMENT']);
 
 export function checkMediaInput(kind: SendMediaKind, source: MediaSource, caption: string | undefined, fileName: string | undefined): void {
-  if (!CATEGORY[kind]) throw validationFailed('kind must be one of IMAGE, VIDEO, AUDIO, VOICE, DOCUMENT', { field: 'kind' });
+  if (!CATEGORY[kind]) throw validationFailed('kind must be one of IMAGE, VIDEO, AUDIO, VOICE, DOCUMENT, STICKER', { field: 'kind' });
   if (!!source.url === !!source.stream) throw validationFailed('give exactly one of url or file', { field: 'url' });
   if (caption !== undefined && caption !== null && caption !== '' && !CAPTIONED.has(kind)) {
     throw validationFailed('captions go with IMAGE, VIDEO and DOCUMENT only', { field: 'caption' });
@@ -59,6 +59,9 @@ export function resolveMediaType(kind: SendMediaKind, staged: StagedFile, declar
   if (kind === 'VOICE' && found.mimeType !== 'audio/ogg; codecs=opus') {
     throw new DomainError('MEDIA_TYPE_MISMATCH', `voice notes must be Ogg/Opus audio; the file is ${found.mimeType} (send it as AUDIO instead)`, { kind, detected: found.mimeType });
   }
+  if (kind === 'STICKER' && found.mimeType !== 'image/webp') {
+    throw new DomainError('MEDIA_TYPE_MISMATCH', `stickers must be WebP images; the file is ${found.mimeType}`, { kind, detected: found.mimeType });
+  }
   const declared = declaredMime?.trim().toLowerCase();
   if (declared && expected !== 'document' && !declared.startsWith(`${expected}/`)) {
     throw new DomainError('MEDIA_TYPE_MISMATCH', `mimeType ${declared} contradicts the file, which is ${found.mimeType}`, { kind, detected: found.mimeType });
@@ -81,5 +84,7 @@ export function buildMediaContent(kind: SendMediaKind, staged: Pick<StagedFile, 
       return { audio: media, mimetype: type.mimeType, ptt: true };
     case 'DOCUMENT':
       return { document: media, mimetype: type.mimeType, fileName: fileName || staged.suggestedName || `file.${type.extension}`, caption: text };
+    case 'STICKER':
+      return { sticker: media, mimetype: type.mimeType };
   }
 }

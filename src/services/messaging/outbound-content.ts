@@ -1,0 +1,70 @@
+import type { AnyMessageContent, proto } from '@whiskeysockets/baileys';
+
+/** A stored message's key as WhatsApp names it in reactions, edits and revokes. */
+export interface TargetKey {
+  remoteJid: string;
+  fromMe: boolean;
+  id: string;
+  participant?: string;
+}
+
+/** The message a reply quotes: WhatsApp carries its id, author and content along. */
+export interface QuoteRef {
+  id: string;
+  participant: string;
+  text: string | null;
+}
+
+/** Replies, mentions and the forwarded flag: the context any content may carry. */
+export interface OutboundContext {
+  quote?: QuoteRef;
+  mentions?: string[];
+  forwarded?: boolean;
+}
+
+/**
+ * What the send queue stores (JSON, encrypted with the row) so a send, and a re-send after a
+ * crash, builds the same message under the same id. Bytes (a poll's secret) are base64.
+ */
+export type OutboundContent = OutboundContext &
+  (
+    | { type: 'text'; text: string }
+    | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
+    | { type: 'contacts'; displayName: string; cards: Array<{ displayName: string; vcard: string }> }
+    | { type: 'poll'; question: string; options: string[]; selectableCount: number; secret: string }
+    | { type: 'reaction'; emoji: string; key: TargetKey }
+    | { type: 'edit'; text: string; key: TargetKey }
+    | { type: 'revoke'; key: TargetKey }
+  );
+
+/** The `contextInfo` of a reply, mention or forward (Baileys merges it into the content). */
+export function contextInfoOf(c: OutboundContext): proto.IContextInfo | undefined {
+  const info: proto.IContextInfo = {
+    ...(c.quote ? { stanzaId: c.quote.id, participant: c.quote.participant, quotedMessage: { conversation: c.quote.text ?? '' } } : {}),
+    ...(c.mentions?.length ? { mentionedJid: c.mentions } : {}),
+    ...(c.forwarded ? { isForwarded: true, forwardingScore: 1 } : {}),
+  };
+  return Object.keys(info).length ? info : undefined;
+}
+
+/** The Baileys content for a stored outbound message. */
+export function toBaileysContent(c: OutboundContent): AnyMessageContent {
+  const contextInfo = contextInfoOf(c);
+  const context = contextInfo ? { contextInfo } : {};
+  switch (c.type) {
+    case 'text':
+      return { text: c.text, ...context } as AnyMessageContent;
+    case 'location':
+      return { location: { degreesLatitude: c.latitude, degreesLongitude: c.longitude, name: c.name, address: c.address }, ...context } as AnyMessageContent;
+    case 'contacts':
+      return { contacts: { displayName: c.displayName, contacts: c.cards }, ...context } as AnyMessageContent;
+    case 'poll':
+      return { poll: { name: c.question, values: c.options, selectableCount: c.selectableCount, messageSecret: Buffer.from(c.secret, 'base64') } };
+    case 'reaction':
+      return { react: { text: c.emoji, key: c.key } };
+    case 'edit':
+      return { text: c.text, edit: c.key };
+    case 'revoke':
+      return { delete: c.key };
+  }
+}
