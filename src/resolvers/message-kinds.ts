@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { builder } from '../schema/builder.ts';
 import { SendMessageResultType } from '../schema/message.ts';
-import { POLL_OPTIONS, TEXT_MAX_LENGTH as MAX_TEXT, type PresenceState } from '../services/messaging/index.ts';
+import { POLL_OPTIONS, TEXT_MAX_LENGTH as MAX_TEXT, type PresenceEvent, type PresenceState } from '../services/messaging/index.ts';
+import { liveStream, readAfterSubscribing } from './live-stream.ts';
 import { exactlyOneSender, sender, senderFields, senderShape } from './messaging.ts';
 
 type Fields = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
@@ -181,5 +182,38 @@ builder.mutationFields((t) => ({
     description: 'Shows typing, recording or paused in a chat, or the account available/unavailable. Not stored or queued (WhatsApp does not keep it either): fails with INSTANCE_NOT_CONNECTED when the instance is offline.',
     args: { input: t.arg({ type: SendPresenceInput, required: true, description: 'The state and, for typing, the chat.' }) },
     resolve: (_root, { input }, ctx) => ctx.kinds.sendPresence({ instanceId: input.instanceId, state: input.state, ...(input.to ? { to: input.to } : {}) }),
+  }),
+}));
+
+const PresenceEventType = builder.objectRef<PresenceEvent>('PresenceEvent').implement({
+  description: "A contact's presence or typing, as WhatsApp reported it (not stored).",
+  fields: (t) => ({
+    instanceId: t.exposeID('instanceId', { description: 'The instance that heard it.' }),
+    chatJid: t.exposeString('chatJid', { description: 'The chat: the contact, or the group they are typing in.' }),
+    jid: t.exposeString('jid', { description: 'The contact.' }),
+    state: t.field({ type: PresenceStateEnum, description: 'AVAILABLE/UNAVAILABLE (presence), COMPOSING/RECORDING/PAUSED (typing in `chatJid`).', resolve: (e) => e.state }),
+    lastSeen: t.expose('lastSeen', { type: 'DateTime', nullable: true, description: 'When the contact was last online, when WhatsApp said.' }),
+    at: t.expose('at', { type: 'DateTime', description: 'When it arrived.' }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  presence: t.field({
+    type: PresenceEventType,
+    description:
+      "Contacts' presence and typing at one instance. Typing (COMPOSING, RECORDING, PAUSED) comes for every chat; online/offline only for contacts the instance asked for: list them in `contacts` (WhatsApp's presence subscription; the instance must be online).",
+    args: {
+      instanceId: t.arg.id({ required: true, description: 'The instance.' }),
+      contacts: t.arg.stringList({ description: 'Ask WhatsApp for these contacts\' online/offline presence (phone numbers or JIDs, at most 100).', validate: z.array(z.string().min(1).max(64)).max(100) }),
+    },
+    subscribe: async (_root, { instanceId, contacts }, ctx) => {
+      const source = ctx.events.subscribe('presence', (e) => e.instanceId === instanceId);
+      await readAfterSubscribing(source, async () => {
+        await ctx.instances.get(instanceId);
+        await ctx.kinds.subscribePresence(instanceId, contacts ?? []);
+      });
+      return liveStream(source, { signal: ctx.shutdown });
+    },
+    resolve: (event) => event,
   }),
 }));

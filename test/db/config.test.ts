@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       sandbox: { enabled: false },
       media: {
         tmpDir: expect.stringMatching(/data\/tmp$/),
+        outboxDir: expect.stringMatching(/data\/outbox$/),
         limits: { image: 5 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB },
         url: { allowPrivate: false, timeoutMs: 30_000, maxRedirects: 5 },
       },
@@ -112,6 +113,7 @@ describe('loadConfig', () => {
       sandbox: { enabled: true, mode: 'embedded', port: 9000, allowPrivateMediaUrls: true },
       media: {
         tmpDir: '/var/lib/wamux/tmp',
+        outboxDir: '/var/lib/wamux/outbox',
         limits: { image: 2 * MB, video: 64 * MB, audio: 8 * MB, document: 20 * MB },
         url: { allowPrivate: true, timeoutMs: 5000, maxRedirects: 5 },
       },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateWebhookDocument, KindMessageDocument, KindReceivedDocument, MessageChangedDocument, SendTextDocument } from '../graphql/generated/graphql.ts';
+import { CreateWebhookDocument, KindMessageDocument, KindReceivedDocument, MessageChangedDocument, PresenceDocument, SendTextDocument } from '../graphql/generated/graphql.ts';
+import { eventually } from '../helpers/rest-client.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 import { WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
@@ -130,4 +131,21 @@ describe('receiving every kind', () => {
     await receive(() => gw.sandbox.sendText(CUSTOMER, OWNER, 'after the forgeries'));
     expect(await stored(ours)).toMatchObject({ text: 'from the desk', deleted: false, edited: false });
   });
+
+  it("presence: a contact's typing and recording, and (once subscribed to) their online state", async () => {
+    const sub = await gw.ws.subscribe(PresenceDocument, { instanceId: id, contacts: [CUSTOMER] });
+    const customer = `${CUSTOMER}@s.whatsapp.net`;
+    await gw.sandbox.presence(CUSTOMER, 'composing', OWNER);
+    expect((await sub.next((d) => d.presence.state === 'COMPOSING')).presence).toMatchObject({ jid: customer, chatJid: customer });
+    await gw.sandbox.presence(CUSTOMER, 'recording', OWNER);
+    await sub.next((d) => d.presence.state === 'RECORDING');
+    // WhatsApp's presence subscription is fire-and-forget: the phone shows itself online until the
+    // sandbox has taken the subscription, and the gateway hears of it.
+    await eventually(async () => {
+      await gw.sandbox.presence(CUSTOMER, 'available');
+      return sub.results.some((r) => r.data?.presence.state === 'AVAILABLE' && r.data.presence.jid === customer);
+    }, 'AVAILABLE after subscribing');
+    sub.close();
+  });
 });
+

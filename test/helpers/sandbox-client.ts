@@ -107,6 +107,11 @@ export class SandboxClient {
     return (await this.call<{ id: string }>('POST', `/phones/${from}/messages`, { to, ...kind })).id;
   }
 
+  /** The phone's user shows presence (available/unavailable) or types in a chat (composing/recording/paused, `to`). */
+  async presence(phoneNumber: string, state: string, to?: string): Promise<void> {
+    await this.call('POST', `/phones/${phoneNumber}/presence`, { state, ...(to ? { to } : {}) });
+  }
+
   /** Presence and typing the phone's contacts' companions sent it. */
   presences(phoneNumber: string): Promise<Array<{ from: string; kind: string; state: string }>> {
     return this.call('GET', `/phones/${phoneNumber}/presences`);

@@ -6,7 +6,7 @@ import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import { InstanceNameTaken, InstanceRepository, type InstanceRecord } from '../../db/instance.repository.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import type { Orm } from '../../db/orm.ts';
-import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
+import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type Metrics, type SystemEvent } from '../shared/index.ts';
 import type { InstanceService, SessionSource } from './instance.service.ts';
 import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, type GroupInfo, type Inbound, type StatusReport } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
@@ -18,7 +18,6 @@ import { startSessionRounds } from './session-rounds.ts';
 import { listGroups } from './session-queries.ts';
 import { toFacts, type ContactFacts } from '../contacts/index.ts';
 import { toInstanceView } from './instance-view.ts';
-import type { Metrics } from '../shared/metrics.ts';
 
 export interface RegistryDeps {
   orm: Orm;
@@ -310,6 +309,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
         this.events.publish('groupEvent', event);
       },
       onContacts: (facts) => this.deps.onContacts?.(id, facts),
+      onPresence: (event) => this.events.publish('presence', event),
       ...(this.deps.health ? { healthPolicy: this.deps.health } : {}),
       onClose: (statusCode, action) => this.deps.metrics?.connectionCloses.inc({ code: String(statusCode ?? 'none'), action }),
       onEnded: () => {

@@ -4,7 +4,7 @@ import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
-import { watchStatuses, type Inbound, type StatusReport } from '../messaging/index.ts';
+import { watchPresence, watchStatuses, type Inbound, type PresenceEvent, type StatusReport } from '../messaging/index.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { watchGroupEvents, type GroupEvent } from '../groups/index.ts';
 import { watchContacts, type ContactFacts } from '../contacts/index.ts';
@@ -57,6 +57,8 @@ export interface SessionDeps {
   onEnded(): void;
   /** What Baileys learned about people (contact sync, LID mappings, message senders), for the contact store. */
   onContacts?(facts: ContactFacts[]): void;
+  /** A contact's presence or typing. */
+  onPresence?(event: PresenceEvent): void;
   /** A group the account is in changed (WhatsApp's `w:gp2` notifications). */
   onGroupEvent?(event: GroupEvent): void;
   /** The health verdict changed (see HealthMonitor). */
@@ -183,6 +185,7 @@ export class WhatsAppSession {
     });
     watchContacts(sock, (facts) => sock === this.sock && this.deps.onContacts?.(facts));
     watchStatuses(sock, (report) => this.deps.onStatus(report));
+    watchPresence(sock, this.instanceId, (event) => sock === this.sock && this.deps.onPresence?.(event));
     watchGroupEvents(sock, this.instanceId, (event) => sock === this.sock && this.deps.onGroupEvent?.(event));
     this.keeper.watch(sock);
     sock.ev.on('messages.upsert', ({ messages, type }) => {

@@ -7,7 +7,8 @@ export { MessageLedger, toStoredMessage, type LedgerService } from './ledger.ts'
 export { watchStatuses, type StatusReport } from './status-watcher.ts';
 export { SendQueue, type QueueService } from './send-queue.ts';
 export { SendPauses, type SendPauseInfo } from './send-pauses.ts';
-export { KindSends, POLL_OPTIONS, type PresenceState } from './kind-sends.ts';
+export { KindSends, POLL_OPTIONS } from './kind-sends.ts';
+export { watchPresence } from './presence-watcher.ts';
 export { MediaOutbox } from './media/media-outbox.ts';
 export { SendPacer, type PacingClock, type PacingOptions } from './send-pacer.ts';
 export { MessageSender, type MessageSenderDeps, type MessagingService } from './message-sender.ts';

@@ -6,7 +6,7 @@ import type { MessageLedger } from './ledger.ts';
 import { checkText } from './message-sender.ts';
 import type { OutboundContext, QuoteRef, TargetKey } from './outbound-content.ts';
 import type { SendQueue } from './send-queue.ts';
-import type { SendResult, StoredMessage } from './types.ts';
+import type { PresenceState, SendResult, StoredMessage } from './types.ts';
 
 /**
  * WhatsApp's limits on changing a sent message. Edits: 15 minutes in its apps (whatsmeow's
@@ -17,7 +17,6 @@ export const REVOKE_WINDOW_MS = 60 * 3_600_000;
 export const POLL_OPTIONS = { min: 2, max: 12 } as const;
 
 type From = { instanceId?: string; fromPhoneNumber?: string; to: string; idempotencyKey?: string };
-export type PresenceState = 'COMPOSING' | 'RECORDING' | 'PAUSED' | 'AVAILABLE' | 'UNAVAILABLE';
 
 const notFound = (id: string) => new DomainError('MESSAGE_NOT_FOUND', `no stored message ${id}`, { messageId: id });
 
@@ -201,6 +200,15 @@ export class KindSends {
     const state = input.state.toLowerCase() as 'composing' | 'recording' | 'paused' | 'available' | 'unavailable';
     await session.withSocket((sock) => sock.sendPresenceUpdate(state, chat ? jid : undefined));
     return true;
+  }
+
+  /** Asks WhatsApp for these contacts' presence (online, last seen): it then arrives in `presence`. */
+  async subscribePresence(instanceId: string, contacts: readonly string[]): Promise<void> {
+    if (!contacts.length) return;
+    const session = await this.#sessions.onlineSession(instanceId);
+    await session.withSocket(async (sock) => {
+      for (const jid of contacts) await sock.presenceSubscribe(toJid(jid));
+    });
   }
 
   async #target(instanceId: string, messageId: string): Promise<StoredMessage> {

@@ -157,6 +157,8 @@ export interface SendTextInput {
   typingMs?: number;
   /** The same key on the same instance returns the first call's message and never sends again. */
   idempotencyKey?: string;
+  /** Not before this time: the message stays SCHEDULED until then (a past time sends now). */
+  sendAt?: Date;
   /** A reply (the quoted message, resolved from the ledger), mentions. */
   context?: import('./outbound-content.ts').OutboundContext;
 }
@@ -178,6 +180,8 @@ export interface SendMediaInput {
   typingMs?: number;
   /** The same key on the same instance returns the first call's message and never sends again. */
   idempotencyKey?: string;
+  /** Not before this time: the message (its file kept meanwhile) stays SCHEDULED until then. */
+  sendAt?: Date;
   /** A reply (the quoted message, resolved from the ledger), mentions. */
   context?: import('./outbound-content.ts').OutboundContext;
 }
@@ -210,6 +214,21 @@ export interface NumberCheck {
   phoneNumber: string | null;
   jid: string | null;
   exists: boolean;
+}
+
+export type PresenceState = 'COMPOSING' | 'RECORDING' | 'PAUSED' | 'AVAILABLE' | 'UNAVAILABLE';
+
+/** A contact's presence or chat state, as WhatsApp reported it (not stored). */
+export interface PresenceEvent {
+  instanceId: string;
+  /** The chat it is about (the contact, or the group they type in). */
+  chatJid: string;
+  /** The contact. */
+  jid: string;
+  state: PresenceState;
+  /** When the contact was last online, when WhatsApp said. */
+  lastSeen: Date | null;
+  at: Date;
 }
 
 /** A stored message changed after it was stored. */

@@ -1,5 +1,5 @@
 import type { InstanceStatusEvent, QrCode } from '../instances/index.ts';
-import type { MessageChangedEvent, MessageStatusEvent, StoredMessage } from '../messaging/index.ts';
+import type { MessageChangedEvent, MessageStatusEvent, PresenceEvent, StoredMessage } from '../messaging/index.ts';
 import type { GroupEvent } from '../groups/index.ts';
 
 export interface SystemEvent {
@@ -24,6 +24,8 @@ export interface DomainEvents {
    * for everyone by its author (the row stays, marked deleted), or UPDATED (reactions, poll votes).
    */
   messageChanged: MessageChangedEvent;
+  /** A contact's presence or typing (not stored: WhatsApp does not keep it either). */
+  presence: PresenceEvent;
   system: SystemEvent;
   /** A change to a group an instance is in, as WhatsApp notified it. */
   groupEvent: GroupEvent;

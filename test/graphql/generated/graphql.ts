@@ -324,6 +324,8 @@ export type SendMediaInput = {
   mimeType?: string | null | undefined;
   /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
   replyTo?: string | number | null | undefined;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
   /** Recipient: a phone number in international form or a JID. A number that is not on WhatsApp is refused before anything is fetched. */
   to: string;
   /** Fetch the file from this http(s) URL (private, loopback and link-local addresses are refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
@@ -398,6 +400,8 @@ export type SendTextInput = {
   mentions?: Array<string> | null | undefined;
   /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
   replyTo?: string | number | null | undefined;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
   /** The message text, 1 to 65536 characters, not only whitespace. */
   text: string;
   /** Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending. */
@@ -583,6 +587,14 @@ export type SendStickerMutationVariables = Exact<{
 
 
 export type SendStickerMutation = { sendSticker: { messageId: string, message: { id: string, type: MessageKind, status: MessageStatus } } };
+
+export type PresenceSubscriptionVariables = Exact<{
+  instanceId: string | number;
+  contacts?: Array<string> | string | null | undefined;
+}>;
+
+
+export type PresenceSubscription = { presence: { chatJid: string, jid: string, state: PresenceState, lastSeen: string | null } };
 
 export type InstanceFieldsFragment = { id: string, name: string, status: InstanceStatus, phoneNumber: string | null, jid: string | null, lid: string | null, pushName: string | null, reconnectAttempts: number, lastError: string | null, connectedAt: string | null, createdAt: string, qr: { code: string, expiresAt: string } | null };
 
@@ -979,6 +991,14 @@ export type ContactsQueryVariables = Exact<{
 
 
 export type ContactsQuery = { contacts: { edges: Array<{ cursor: string, node: { instanceId: string, jid: string, lid: string | null, phoneNumber: string | null, name: string | null, pushName: string | null, verifiedName: string | null, displayName: string, updatedAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CancelMessageMutationVariables = Exact<{
+  instanceId: string | number;
+  id: string | number;
+}>;
+
+
+export type CancelMessageMutation = { cancelMessage: { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1926,6 +1946,16 @@ export const SendStickerDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SendStickerMutation, SendStickerMutationVariables>;
+export const PresenceDocument = new TypedDocumentString(`
+    subscription Presence($instanceId: ID!, $contacts: [String!]) {
+  presence(instanceId: $instanceId, contacts: $contacts) {
+    chatJid
+    jid
+    state
+    lastSeen
+  }
+}
+    `) as unknown as TypedDocumentString<PresenceSubscription, PresenceSubscriptionVariables>;
 export const InstancesDocument = new TypedDocumentString(`
     query Instances {
   instances {
@@ -2768,3 +2798,29 @@ export const ContactsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ContactsQuery, ContactsQueryVariables>;
+export const CancelMessageDocument = new TypedDocumentString(`
+    mutation CancelMessage($instanceId: ID!, $id: ID!) {
+  cancelMessage(instanceId: $instanceId, id: $id) {
+    ...StoredMessageFields
+  }
+}
+    fragment StoredMessageFields on Message {
+  id
+  cursor
+  instanceId
+  direction
+  chatJid
+  fromMe
+  type
+  text
+  status
+  statusHistory {
+    status
+    at
+  }
+  error {
+    code
+    message
+  }
+  idempotencyKey
+}`) as unknown as TypedDocumentString<CancelMessageMutation, CancelMessageMutationVariables>;
