@@ -79,6 +79,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const auth = new AuthService({
       orm,
       failedLogins: rateLimits.failedLogins,
+      events,
       logger: log,
       jwtSecret: secrets.jwtSecret,
       accessTtlSeconds: config.auth.accessTtlSeconds,

@@ -7,7 +7,7 @@ import { createApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './services/shared/index.ts';
 import { routeConsoleToLog } from './services/shared/console-to-log.ts';
-import { VERSION } from './services/shared/version.ts';
+import { VERSION } from './services/shared/index.ts';
 import { firstBootBanner } from './admin/first-boot-banner.ts';
 
 // Everything this process creates (PGlite's files, whose WAL holds password hashes; generated secrets;

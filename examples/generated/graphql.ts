@@ -66,6 +66,8 @@ export type SendTextInput = {
   mentions?: Array<string> | null | undefined;
   /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
   replyTo?: string | number | null | undefined;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
   /** The message text, 1 to 65536 characters, not only whitespace. */
   text: string;
   /** Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending. */

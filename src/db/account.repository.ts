@@ -115,6 +115,11 @@ export class AccountRepository {
     });
   }
 
+  /** A login session is live while one refresh token of its family is not revoked (rotation keeps it live; logout and password changes end it). */
+  async familyIsLive(family: string): Promise<boolean> {
+    return (await this.em().count(RefreshToken, { family, revokedAt: null })) > 0;
+  }
+
   async revokeFamily(family: string): Promise<void> {
     await this.em().nativeUpdate(RefreshToken, { family, revokedAt: null }, { revokedAt: new Date() });
   }

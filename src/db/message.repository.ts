@@ -59,7 +59,7 @@ export interface MessagePageQuery {
  * How far along each status is: a receipt never moves a message backwards (a late DELIVERED after
  * READ is ignored), and terminal states stay.
  */
-const RANK: Record<MessageStatus, number> = { SCHEDULED: 0, QUEUED: 0, RECEIVED: 0, SENDING: 1, SENT: 2, DELIVERED: 3, READ: 4, PLAYED: 5, FAILED: 9, CANCELLED: 9 };
+const RANK: Record<MessageStatus, number> = { SCHEDULED: -1, QUEUED: 0, RECEIVED: 0, SENDING: 1, SENT: 2, DELIVERED: 3, READ: 4, PLAYED: 5, FAILED: 9, CANCELLED: 9 };
 const TERMINAL = new Set<MessageStatus>(['FAILED', 'CANCELLED']);
 
 /** May a message in `from` move to `to`? */
@@ -259,15 +259,23 @@ export class MessageRepository {
     return row && this.#toRecord(row);
   }
 
-  /** Outbound messages still QUEUED that were accepted before `cutoff` (SEND_QUEUE_TTL_SECONDS). */
+  /**
+   * Outbound messages still QUEUED that were due before `cutoff` (SEND_QUEUE_TTL_SECONDS): accepted
+   * then, or scheduled for then (a scheduled send's time in the queue starts at its `sendAfter`).
+   */
   async queuedBefore(cutoff: Date): Promise<MessageRecord[]> {
-    const rows = await this.#orm.em.fork().find(Message, { direction: 'OUTBOUND', status: 'QUEUED', createdAt: { $lt: cutoff } }, { limit: 1000 });
+    const rows = await this.#orm.em.fork().find(
+      Message,
+      { direction: 'OUTBOUND', status: 'QUEUED', $or: [{ sendAfter: null, createdAt: { $lt: cutoff } }, { sendAfter: { $lt: cutoff } }] },
+      { limit: 1000 },
+    );
     return rows.map((r) => this.#toRecord(r));
   }
 
-  /** An instance's outbound messages not sent yet (QUEUED, SCHEDULED, or left SENDING). */
-  async pendingOf(instanceId: string): Promise<MessageRecord[]> {
-    const rows = await this.#orm.em.fork().find(Message, { instance: instanceId, direction: 'OUTBOUND', status: { $in: ['QUEUED', 'SCHEDULED', 'SENDING'] } });
+  /** An instance's outbound messages not sent yet (QUEUED, or left SENDING; SCHEDULED ones too unless `scheduled` is false). */
+  async pendingOf(instanceId: string, scheduled = true): Promise<MessageRecord[]> {
+    const statuses: MessageStatus[] = scheduled ? ['QUEUED', 'SCHEDULED', 'SENDING'] : ['QUEUED', 'SENDING'];
+    const rows = await this.#orm.em.fork().find(Message, { instance: instanceId, direction: 'OUTBOUND', status: { $in: statuses } });
     return rows.map((r) => this.#toRecord(r));
   }
 
@@ -289,6 +297,33 @@ export class MessageRepository {
     if (!row) return null;
     await em.nativeUpdate(Message, { seq }, { content: this.#codec.encode(content), updatedAt: new Date() });
     return { ...this.#toRecord(row), content };
+  }
+
+  /** SCHEDULED messages whose time has come, oldest due first. */
+  async dueScheduled(now: Date, limit: number): Promise<MessageRecord[]> {
+    const rows = await this.#orm.em.fork().find(Message, { direction: 'OUTBOUND', status: 'SCHEDULED', sendAfter: { $lte: now } }, { orderBy: { sendAfter: 'asc', seq: 'asc' }, limit });
+    return rows.map((r) => this.#toRecord(r));
+  }
+
+  /** When the next SCHEDULED message is due; null when none is scheduled. */
+  async nextScheduledAt(): Promise<Date | null> {
+    const row = await this.#orm.em.fork().findOne(Message, { direction: 'OUTBOUND', status: 'SCHEDULED' }, { orderBy: { sendAfter: 'asc' }, fields: ['seq', 'sendAfter'] });
+    return row?.sendAfter ?? null;
+  }
+
+  /**
+   * Cancels an outbound message that has not gone to WhatsApp yet (SCHEDULED or QUEUED); the
+   * update is conditional, so a worker taking it at the same moment and this cancel never both win.
+   */
+  async cancel(instanceId: string, waId: string, at: Date): Promise<{ record: MessageRecord & { previous: MessageStatus }; cancelled: true } | { record: MessageRecord | null; cancelled: false }> {
+    const em = this.#orm.em.fork();
+    const row = await em.findOne(Message, { instance: instanceId, waId, direction: 'OUTBOUND' });
+    if (!row || (row.status !== 'SCHEDULED' && row.status !== 'QUEUED')) return { record: row && this.#toRecord(row), cancelled: false };
+    const previous = row.status;
+    const statusTimes = { ...row.statusTimes, CANCELLED: at.toISOString() };
+    const n = await em.nativeUpdate(Message, { seq: row.seq, status: previous }, { status: 'CANCELLED', statusTimes, updatedAt: new Date() });
+    if (!n) return { record: await this.findBySeq(row.seq), cancelled: false };
+    return { record: { ...this.#toRecord(Object.assign(row, { status: 'CANCELLED' as const, statusTimes })), previous }, cancelled: true };
   }
 
   /** Retention: drops messages stored before `cutoff`; returns how many. */

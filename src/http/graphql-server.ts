@@ -137,7 +137,8 @@ export function mountGraphQL(
     scope.addHook(
       'onRequest',
       options.rateLimits.addressHook((seconds) => ({
-        errors: [{ message: `rate limit exceeded: try again in ${seconds} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds } }],
+        status: 429,
+        body: { errors: [{ message: `rate limit exceeded: try again in ${seconds} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds } }] },
       })),
     );
     scope.route({

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Orm } from '../db/orm.ts';
 import type { RestoreProgress } from '../services/instances/index.ts';
-import { VERSION } from '../services/shared/version.ts';
+import { VERSION } from '../services/shared/index.ts';
 
 export type Phase = 'starting' | 'ready' | 'stopping';
 

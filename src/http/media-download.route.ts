@@ -35,7 +35,7 @@ export const mediaDownloadRoute: FastifyPluginAsync<Pick<Services, 'instances' |
   { instances, auth, receivedMedia, rateLimits },
 ) => {
   // Counted per address before the credential is checked, like every other route.
-  app.addHook('onRequest', rateLimits.addressHook((seconds) => rateLimitedReply(seconds).body));
+  app.addHook('onRequest', rateLimits.addressHook(rateLimitedReply));
   app.setErrorHandler((err, req, reply) => sendErrorReply(reply, ownErrorReply(err, (e) => req.log.error({ err: e }, 'media download failed'))));
 
   app.get<{ Params: { instanceId: string; messageId: string } }>(MEDIA_DOWNLOAD_PATH, async (req, reply) => {

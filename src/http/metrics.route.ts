@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Metrics } from '../services/shared/metrics.ts';
+import type { Metrics } from '../services/shared/index.ts';
 import { HTTP_REFUSALS, sendErrorReply } from './error-replies.ts';
 
 /** `GET /metrics` in Prometheus' text format; with a token set, only for `Authorization: Bearer <token>`. */

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { MemoryFailedLogins, type FailedLoginStore } from '../services/auth/index.ts';
 import { ExpiringMemoryStore } from './rate-limit-store.ts';
 import { RedisFailedLogins } from './failed-login-store.ts';
+import { sendErrorReply, type ErrorReply } from './error-replies.ts';
 
 const require = createRequire(import.meta.url);
 // The CJS build: graphql-rate-limit 3.3.0's `module` field points to a file that does not exist, and
@@ -88,13 +89,14 @@ export class RateLimits {
   /**
    * An `onRequest` hook for a Fastify scope: every request counts into the per-address bucket before
    * any other hook of the scope runs (the authentication hook included); over the limit it is answered
-   * 429 with `Retry-After` and the body `answer` builds in the scope's own words.
+   * with `Retry-After` and the answer `answer` builds in the scope's own words (status 429 and body).
    */
-  addressHook(answer: (retryAfterSeconds: number) => unknown) {
+  addressHook(answer: (retryAfterSeconds: number) => ErrorReply) {
     return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
       const over = await this.takeAddress(req.socket.remoteAddress ?? 'unknown');
       if (!over) return;
-      await reply.code(429).header('retry-after', String(over.retryAfterSeconds)).send(answer(over.retryAfterSeconds));
+      const answered = answer(over.retryAfterSeconds);
+      await sendErrorReply(reply, { ...answered, headers: { 'retry-after': String(over.retryAfterSeconds), ...answered.headers } });
     };
   }
 

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { TokenPair } from '../services/auth/index.ts';
-import { DomainError } from '../services/shared/index.ts';
+import { DomainError, VERSION } from '../services/shared/index.ts';
 import { body, caller, limit, text, type RestDeps } from './context.ts';
 import { LOGIN_JWT_REFUSALS } from './errors.ts';
 import { sendErrorReply } from '../http/error-replies.ts';
 import { ok, RestError } from './envelope.ts';
 import { userObject } from './presenters.ts';
-import { VERSION } from '../services/shared/version.ts';
 
 const tokens = (pair: TokenPair) => ({
   access_token: pair.accessToken,

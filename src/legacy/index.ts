@@ -4,7 +4,7 @@ import { accountRoutes, publicAuthRoutes } from './auth.routes.ts';
 import { callerOf, requireCaller, type RestDeps } from './context.ts';
 import { hasNulByte } from '../http/nul-bytes.ts';
 import { failure, RestError } from './envelope.ts';
-import { rateLimited, restErrorHandler } from './errors.ts';
+import { rateLimited, restErrorHandler, restReply } from './errors.ts';
 import { groupRoutes } from './groups.routes.ts';
 import { instanceRoutes } from './instances.routes.ts';
 import { messageRoutes } from './messages.routes.ts';
@@ -27,7 +27,7 @@ export function restApi(deps: RestDeps) {
     await app.register(multipart, { limits: { fileSize: largest + 1, files: 5, fields: 20, fieldSize: 65_536, parts: 30 } });
     // First of every hook: a request counts against its address before its credential is looked at,
     // so 401/403 answers (and unknown paths) count too. SUDEVWA's global answer, a message added.
-    app.addHook('onRequest', deps.rateLimits.addressHook((seconds) => rateLimited(seconds).body));
+    app.addHook('onRequest', deps.rateLimits.addressHook((seconds) => restReply(rateLimited(seconds))));
     app.decorateRequest('caller', null);
     // After the body is parsed, before any handler: text with NUL bytes is refused (see nul-bytes.ts).
     app.addHook('preHandler', async (req) => {

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config.ts';
-import { authenticate, type InstanceAccess, type Principal } from '../services/auth/index.ts';
+import { authenticate, watchAccess, type Caller, type InstanceAccess, type Principal } from '../services/auth/index.ts';
 import { DomainError, type Logger } from '../services/shared/index.ts';
 import type { InstanceStatus } from '../services/instances/index.ts';
 import type { Services } from '../services/index.ts';
@@ -126,7 +126,7 @@ export class LegacyWebSockets {
       listenInstanceId: instanceId,
       limits: this.deps.options,
       logger: this.log,
-    })));
+    }), who.ok ? who.caller : null));
   }
 
   /** SUDEVWA's checks before the upgrade: access, then a linked and connected session. */
@@ -143,11 +143,22 @@ export class LegacyWebSockets {
     if (problem) throw RestError.of(400, ...problem);
   }
 
-  private register(ws: WebSocket, client: LegacyWsClient): void {
+  private register(ws: WebSocket, client: LegacyWsClient, caller: Caller | null): void {
     if (this.stopping) return void ws.terminate();
     this.clients.add(client);
+    // Closed with a reason once the credential stops working (4401) or, on /api/listen, the caller
+    // may no longer use its instance (4403): revoked key, grant or session, expired token.
+    const stopWatching = caller
+      ? watchAccess({ ...this.deps, logger: this.log }, caller, {
+          instanceId: client.listenInstanceId,
+          onLost: (err) => client.drop(err.code === 'FORBIDDEN' ? 4403 : 4401, err.message.slice(0, 120)),
+        })
+      : undefined;
     ws.on('error', () => ws.terminate());
-    ws.once('close', () => this.clients.delete(client));
+    ws.once('close', () => {
+      stopWatching?.();
+      this.clients.delete(client);
+    });
     // Client frames carry nothing; they are read and discarded, as in SUDEVWA.
     ws.on('message', () => undefined);
   }

@@ -3,7 +3,7 @@
  * by hand from the same contract the routes implement (SUDEVWA's reference); test/rest checks real
  * responses against these schemas, so the two cannot drift apart unnoticed.
  */
-import { VERSION } from '../services/shared/version.ts';
+import { VERSION } from '../services/shared/index.ts';
 
 type Schema = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import type { WebhookService } from '../services/webhooks/index.ts';
 import type { RateLimits } from '../http/rate-limits.ts';
 import { body, callerOf } from './context.ts';
 import { ok } from './envelope.ts';
-import { accessDenied, rateLimited, restErrorHandler, type LegacyRouteConfig } from './errors.ts';
+import { accessDenied, rateLimited, restErrorHandler, restReply, type LegacyRouteConfig } from './errors.ts';
 import { resolveInstanceRef } from './legacy-instance-ref.ts';
 import { SUDEVWA_FORMAT_NAME } from './webhook-format.ts';
 
@@ -20,7 +20,7 @@ const config: { legacy: LegacyRouteConfig } = {
 
 /** SUDEVWA's `POST /api/instances/:instanceId/webhook-setconfig` (docs/sudevwa-api.md §9). */
 export async function webhookRoutes(scope: FastifyInstance, opts: WebhookRouteOptions): Promise<void> {
-  scope.addHook('onRequest', opts.rateLimits.addressHook(() => rateLimited().body));
+  scope.addHook('onRequest', opts.rateLimits.addressHook(() => restReply(rateLimited())));
   scope.setErrorHandler(restErrorHandler());
   // An empty body names no URL: SUDEVWA answers it as the missing field, not as an unreadable body.
   const json = scope.getDefaultJsonParser('error', 'error');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../schema/builder.ts';
 import { CreateGroupPayloadType, GroupEventType, GroupInviteType, GroupParticipantActionEnum, GroupType, ParticipantResultType } from '../schema/group.ts';
 import { DESCRIPTION_MAX, PARTICIPANTS_MAX, SUBJECT_MAX } from '../services/groups/index.ts';
-import { liveStream, readAfterSubscribing } from './live-stream.ts';
+import { liveStream, orLost, readAfterSubscribing, streamOptions } from './live-stream.ts';
 
 const JID_DESCRIPTION = 'The group JID (`…@g.us`).';
 const jidShape = z.string().max(64, 'jid is at most 64 characters');
@@ -108,11 +108,11 @@ builder.subscriptionFields((t) => ({
     description: 'Changes to the groups of one instance, or of every instance you may see: members added, removed, promoted, demoted; subject, description, settings, invite link; groups joined.',
     args: { instanceId: t.arg.id({ description: 'The instance; all instances you may see when omitted.' }) },
     subscribe: async (_r, { instanceId }, ctx) => {
-      if (!instanceId) return liveStream(ctx.events.subscribe('groupEvent'), { signal: ctx.shutdown, allow: (e) => ctx.access!.sees(e.instanceId) });
+      if (!instanceId) return liveStream(ctx.events.subscribe('groupEvent'), { ...streamOptions(ctx), allow: (e) => ctx.access!.sees(e.instanceId) });
       const source = ctx.events.subscribe('groupEvent', (e) => e.instanceId === instanceId);
       await readAfterSubscribing(source, () => ctx.instances.get(instanceId));
-      return liveStream(source, { signal: ctx.shutdown });
+      return liveStream(source, streamOptions(ctx, instanceId));
     },
-    resolve: (event) => event,
+    resolve: (event) => orLost(event),
   }),
 }));

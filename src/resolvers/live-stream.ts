@@ -1,3 +1,38 @@
+import type { Context } from '../schema/builder.ts';
+import { watchAccess } from '../services/auth/index.ts';
+
+/**
+ * Yielded in place of an event once the subscriber lost access (see `watch`): the subscription's
+ * `resolve` throws its error (`orLost`), so the client gets one FORBIDDEN or UNAUTHENTICATED error,
+ * and then the stream completes.
+ */
+export class AccessLost {
+  readonly error: Error;
+  constructor(error: Error) {
+    this.error = error;
+  }
+}
+
+/** A subscription's `resolve`: the event itself, or the error of an AccessLost. */
+export function orLost<T>(item: T | AccessLost): T {
+  if (item instanceof AccessLost) throw item.error;
+  return item;
+}
+
+/**
+ * The options every subscription passes to liveStream: gateway shutdown ends it, and so does the
+ * caller losing access (a revoked key or session, an expired token; with `instanceId`, a revoked
+ * grant on that instance), within the time an `accessChanged` event takes to arrive.
+ */
+export function streamOptions(ctx: Context, instanceId?: string | null): { signal: AbortSignal; watch?: Watch } {
+  const { principal, access } = ctx;
+  if (!principal || !access) return { signal: ctx.shutdown };
+  return { signal: ctx.shutdown, watch: (lost) => watchAccess({ auth: ctx.auth, events: ctx.events }, { principal, access }, { instanceId, onLost: lost }) };
+}
+
+/** Starts watching; calls `lost` once when the stream must end. Returns the function that stops watching. */
+type Watch = (lost: (error: Error) => void) => () => void;
+
 /**
  * Wraps an EventBus iterator for a subscription. Async generators are avoided on purpose: a
  * generator suspended in `await source.next()` queues `return()` until the next event arrives, so
@@ -14,31 +49,53 @@ export function liveStream<T>(
     skip?: (item: T) => boolean;
     /** Source items the subscriber may see (authorisation per event, for all-instance streams). */
     allow?: (item: T) => boolean | Promise<boolean>;
+    /** Ends the stream with an AccessLost when the subscriber loses access (see `streamOptions`). */
+    watch?: Watch;
   },
-): AsyncIterableIterator<T> {
+): AsyncIterableIterator<T | AccessLost> {
   const queue = [...(options.initial ?? [])];
   const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
   let ended = false;
+  let lost: Error | undefined;
+  let wakeLost: (() => void) | undefined;
   const end = async (): Promise<IteratorReturnResult<undefined>> => {
     if (!ended) {
       ended = true;
       options.signal.removeEventListener('abort', onAbort);
+      stopWatching?.();
       await source.return?.();
     }
     return done;
   };
+  // The error goes out as one last item; the call after it finds the stream ended.
+  const deliverLost = async (): Promise<IteratorResult<AccessLost>> => {
+    const error = lost!;
+    await end();
+    return { value: new AccessLost(error), done: false };
+  };
+  const stopWatching = options.watch?.((error) => {
+    if (ended || lost) return;
+    lost = error;
+    wakeLost?.();
+  });
   const onAbort = () => void end();
   if (options.signal.aborted) void end();
   else options.signal.addEventListener('abort', onAbort, { once: true });
 
-  const next = async (): Promise<IteratorResult<T>> => {
+  const next = async (): Promise<IteratorResult<T | AccessLost>> => {
     if (ended) return done;
+    if (lost) return deliverLost();
     if (queue.length) return { value: queue.shift()!, done: false };
     for (;;) {
-      const result = await source.next();
-      if (result.done || ended) return done;
+      // A quiet source must not hold the loss back: whichever comes first.
+      const lostNow = new Promise<'lost'>((resolve) => (wakeLost = () => resolve('lost')));
+      const result = await Promise.race([source.next(), lostNow]);
+      wakeLost = undefined;
+      if (lost) return deliverLost();
+      if (result === 'lost' || result.done || ended) return done;
       if (options.skip?.(result.value)) continue;
       if (options.allow && !(await options.allow(result.value))) continue;
+      if (lost) return deliverLost();
       return result;
     }
   };

@@ -3,7 +3,7 @@ import { builder } from '../schema/builder.ts';
 import { SendMediaResultType } from '../schema/message.ts';
 import '../schema/upload.ts';
 import type { SendMediaKind } from '../services/messaging/index.ts';
-import { exactlyOneSender, replyFields, sender, senderFields, senderShape } from './messaging.ts';
+import { exactlyOneSender, replyFields, sendAtField, sender, senderFields, senderShape } from './messaging.ts';
 
 const KIND_DESCRIPTIONS: Record<SendMediaKind, string> = {
   IMAGE: 'A picture (JPEG, PNG, GIF, WebP), shown inline; may have a caption.',
@@ -34,6 +34,7 @@ const SendMediaInput = builder.inputType('SendMediaInput', {
       description: 'Optional, at most 200 characters: the same key on the same instance returns the first call\'s message and never sends again.',
       validate: z.string().max(200, 'idempotencyKey must be at most 200 characters'),
     }),
+    sendAt: sendAtField(t),
     ...replyFields(t),
   }),
   validate: z
@@ -78,6 +79,7 @@ builder.mutationFields((t) => ({
         fileName: input.fileName ?? undefined,
         mimeType: input.mimeType ?? undefined,
         ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+        ...(input.sendAt ? { sendAt: input.sendAt } : {}),
       });
     },
   }),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../schema/builder.ts';
 import { SendMessageResultType } from '../schema/message.ts';
 import { POLL_OPTIONS, TEXT_MAX_LENGTH as MAX_TEXT, type PresenceEvent, type PresenceState } from '../services/messaging/index.ts';
-import { liveStream, readAfterSubscribing } from './live-stream.ts';
+import { liveStream, orLost, readAfterSubscribing, streamOptions } from './live-stream.ts';
 import { exactlyOneSender, sender, senderFields, senderShape } from './messaging.ts';
 
 type Fields = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
@@ -212,8 +212,8 @@ builder.subscriptionFields((t) => ({
         await ctx.instances.get(instanceId);
         await ctx.kinds.subscribePresence(instanceId, contacts ?? []);
       });
-      return liveStream(source, { signal: ctx.shutdown });
+      return liveStream(source, streamOptions(ctx, instanceId));
     },
-    resolve: (event) => event,
+    resolve: (event) => orLost(event),
   }),
 }));

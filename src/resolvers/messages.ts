@@ -4,7 +4,7 @@ import { builder, type Context } from '../schema/builder.ts';
 import { MessageChangeEventType, MessageDirectionEnum, MessageStatusEnum, MessageStatusEventType, MessageType } from '../schema/stored-message.ts';
 import type { StoredMessage } from '../services/messaging/index.ts';
 import { validationFailed } from '../services/shared/index.ts';
-import { liveStream, readAfterSubscribing } from './live-stream.ts';
+import { liveStream, orLost, readAfterSubscribing, streamOptions } from './live-stream.ts';
 
 const MAX_PAGE = 100;
 const MAX_REPLAY = 10_000;
@@ -95,12 +95,12 @@ builder.subscriptionFields((t) => ({
     description: 'Status changes of stored messages (a send going QUEUED → SENDING → SENT → DELIVERED → READ, or FAILED; a received message marked READ), of one instance or of every instance you may see.',
     args: { instanceId: t.arg.id({ description: 'The instance; all instances when omitted.' }) },
     subscribe: async (_root, { instanceId }, ctx) => {
-      if (!instanceId) return liveStream(ctx.events.subscribe('messageStatus'), { signal: ctx.shutdown, allow: (e) => ctx.access!.sees(e.instanceId) });
+      if (!instanceId) return liveStream(ctx.events.subscribe('messageStatus'), { ...streamOptions(ctx), allow: (e) => ctx.access!.sees(e.instanceId) });
       const source = ctx.events.subscribe('messageStatus', (e) => e.instanceId === instanceId);
       await readAfterSubscribing(source, () => ctx.instances.get(instanceId));
-      return liveStream(source, { signal: ctx.shutdown });
+      return liveStream(source, streamOptions(ctx, instanceId));
     },
-    resolve: (event) => event,
+    resolve: (event) => orLost(event),
   }),
   messageChanged: t.field({
     type: MessageChangeEventType,
@@ -108,10 +108,10 @@ builder.subscriptionFields((t) => ({
     args: { instanceId: t.arg.id({ description: 'The instance; all instances when omitted.' }) },
     subscribe: async (_root, { instanceId }, ctx) => {
       const source = ctx.events.subscribe('messageChanged', (e) => !instanceId || e.message.instanceId === instanceId);
-      if (!instanceId) return liveStream(source, { signal: ctx.shutdown, allow: (e) => ctx.access!.sees(e.message.instanceId) });
+      if (!instanceId) return liveStream(source, { ...streamOptions(ctx), allow: (e) => ctx.access!.sees(e.message.instanceId) });
       await readAfterSubscribing(source, () => ctx.instances.get(instanceId));
-      return liveStream(source, { signal: ctx.shutdown });
+      return liveStream(source, streamOptions(ctx, instanceId));
     },
-    resolve: (event) => event,
+    resolve: (event) => orLost(event),
   }),
 }));

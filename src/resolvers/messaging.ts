@@ -12,6 +12,13 @@ export const senderFields = (t: InputFields, toDescription: string) => ({
   to: t.string({ required: true, description: toDescription, validate: z.string().trim().min(1, 'to must not be empty') }),
 });
 
+/** `sendAt`, the same on every send input. */
+export const sendAtField = (t: InputFields) =>
+  t.field({
+    type: 'DateTime',
+    description: 'Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now.',
+  });
+
 /** `replyTo` and `mentions`, the same on sendText and sendMedia. */
 export const replyFields = (t: InputFields) => ({
   replyTo: t.id({ description: 'Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND.', validate: z.string().max(128) }),
@@ -30,6 +37,7 @@ const SendTextInput = builder.inputType('SendTextInput', {
       description: 'Optional, at most 200 characters: the same key on the same instance returns the first call\'s message and never sends again (concurrent duplicates, retries after a timeout or a gateway restart).',
       validate: z.string().max(200, 'idempotencyKey must be at most 200 characters'),
     }),
+    sendAt: sendAtField(t),
     text: t.string({
       required: true,
       description: `The message text, 1 to ${MAX_TEXT} characters, not only whitespace.`,
@@ -78,7 +86,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const from = await sender(ctx, input);
       const context = await ctx.kinds.context(from.instanceId, input.replyTo ?? undefined, input.mentions ?? undefined);
-      return ctx.messages.sendText({ ...from, to: input.to, text: input.text, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}), ...(context ? { context } : {}) });
+      return ctx.messages.sendText({ ...from, to: input.to, text: input.text, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}), ...(context ? { context } : {}), ...(input.sendAt ? { sendAt: input.sendAt } : {}) });
     },
   }),
 }));

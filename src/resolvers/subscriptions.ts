@@ -3,7 +3,7 @@ import { IncomingMessageType } from '../schema/message.ts';
 import { QrCodeType } from '../schema/qr-code.ts';
 import { InstanceStatusEventType, SystemEventType } from '../schema/system-event.ts';
 import type { InstanceStatusEvent } from '../services/instances/index.ts';
-import { liveStream, readAfterSubscribing } from './live-stream.ts';
+import { liveStream, orLost, readAfterSubscribing, streamOptions } from './live-stream.ts';
 import { parseCursor, replayAfter } from './messages.ts';
 import type { StoredMessage } from '../services/messaging/index.ts';
 
@@ -20,9 +20,9 @@ builder.subscriptionFields((t) => ({
       const source = ctx.events.subscribe('qrCode', (qr) => qr.instanceId === instanceId);
       const view = await readAfterSubscribing(source, () => ctx.instances.get(instanceId));
       const current = view.qr;
-      return liveStream(source, { signal: ctx.shutdown, initial: current ? [current] : [], skip: (qr) => qr.code === current?.code });
+      return liveStream(source, { ...streamOptions(ctx, instanceId), initial: current ? [current] : [], skip: (qr) => qr.code === current?.code });
     },
-    resolve: (qr) => qr,
+    resolve: (qr) => orLost(qr),
   }),
   instanceStatus: t.field({
     type: InstanceStatusEventType,
@@ -30,7 +30,7 @@ builder.subscriptionFields((t) => ({
       "Status changes of one instance, or of every instance when `instanceId` is omitted. With `instanceId`, the instance's current status comes first (with `previous` equal to `status`).",
     args: { instanceId: t.arg.id({ description: 'The instance to watch; all instances when omitted.' }) },
     subscribe: async (_root, { instanceId }, ctx) => {
-      if (!instanceId) return liveStream(ctx.events.subscribe('instanceStatus'), { signal: ctx.shutdown, allow: (e) => ctx.access!.sees(e.instanceId) });
+      if (!instanceId) return liveStream(ctx.events.subscribe('instanceStatus'), { ...streamOptions(ctx), allow: (e) => ctx.access!.sees(e.instanceId) });
       const source = ctx.events.subscribe('instanceStatus', (e) => e.instanceId === instanceId);
       const view = await readAfterSubscribing(source, () => ctx.instances.get(instanceId));
       const snapshot: InstanceStatusEvent = {
@@ -41,9 +41,9 @@ builder.subscriptionFields((t) => ({
         lastError: view.lastError,
         at: new Date(),
       };
-      return liveStream(source, { signal: ctx.shutdown, initial: [snapshot] });
+      return liveStream(source, { ...streamOptions(ctx, instanceId), initial: [snapshot] });
     },
-    resolve: (event) => event,
+    resolve: (event) => orLost(event),
   }),
   messageReceived: t.field({
     type: IncomingMessageType,
@@ -64,18 +64,18 @@ builder.subscriptionFields((t) => ({
       });
       const replayed = new Set(initial.map((m) => m.cursor));
       return liveStream(source, {
-        signal: ctx.shutdown,
+        ...streamOptions(ctx, instanceId),
         initial,
         skip: (m) => replayed.has(m.cursor),
         ...(instanceId ? {} : { allow: (m: StoredMessage) => ctx.access!.sees(m.instanceId) }),
       });
     },
-    resolve: (message) => message,
+    resolve: (message) => orLost(message),
   }),
   systemEvents: t.field({
     type: SystemEventType,
     description: 'Gateway-level events: instances created, deleted or logged out (of instances you may see); restore progress and shutdown (administrators).',
-    subscribe: (_root, _args, ctx) => liveStream(ctx.events.subscribe('system'), { signal: ctx.shutdown, allow: (e) => ctx.access!.sees(e.instanceId) }),
-    resolve: (event) => event,
+    subscribe: (_root, _args, ctx) => liveStream(ctx.events.subscribe('system'), { ...streamOptions(ctx), allow: (e) => ctx.access!.sees(e.instanceId) }),
+    resolve: (event) => orLost(event),
   }),
 }));

@@ -85,6 +85,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       sendPresence: forInstance,
       markRead: forInstance,
       resumeInstanceQueue: forInstance,
+      cancelMessage: forInstance,
       createWebhook: forInstance,
       updateWebhook: authenticated,
       deleteWebhook: authenticated,

@@ -197,6 +197,29 @@ describe('webhooks in Chromium', () => {
   });
 });
 
+describe('instance lifecycle in Chromium', () => {
+  it('links a second instance by pairing code, logs it out and deletes it', async () => {
+    const PAIRED = '15550170003';
+    await page.getByRole('link', { name: 'Instances' }).click();
+    await page.getByLabel('New instance name').fill('console-pair');
+    await page.getByRole('button', { name: 'Create instance' }).click();
+    await panel().getByLabel('Phone number', { exact: true }).fill(PAIRED);
+    await panel().getByRole('button', { name: 'Create phone' }).click();
+    await card('console-pair').getByLabel('Phone number for a pairing code').fill(PAIRED);
+    await card('console-pair').getByRole('button', { name: 'Get pairing code' }).click();
+    const code = (await card('console-pair').getByTestId('pairing-code').textContent())!;
+    await panel().getByRole('region', { name: `Sandbox phone +${PAIRED}` }).getByLabel('Pairing code', { exact: true }).fill(code);
+    await panel().getByRole('button', { name: 'Enter code' }).click();
+    await expectText(card('console-pair').getByTestId('instance-status'), 'ONLINE');
+    await card('console-pair').getByRole('button', { name: 'Log out' }).click();
+    await expectText(card('console-pair').getByTestId('instance-status'), 'LOGGED_OUT');
+    await card('console-pair').getByRole('button', { name: 'Delete' }).click();
+    await card('console-pair').getByRole('button', { name: 'Confirm delete console-pair' }).click();
+    await card('console-pair').waitFor({ state: 'detached' });
+    await expectText(card(INSTANCE).getByTestId('instance-status'), 'ONLINE');
+  });
+});
+
 describe('users in Chromium', () => {
   it('a USER created in Admin sees only its own instances', async () => {
     await page.getByRole('link', { name: 'Admin' }).click();

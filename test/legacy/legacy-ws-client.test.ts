@@ -76,7 +76,7 @@ describe('LegacyWsClient', () => {
 
     const expired = { stillValid: async () => false } as unknown as AuthService;
     const other = await pair();
-    const revoked = new LegacyWsClient({ ws: other.serverWs, principal: { userId: 'u', role: 'USER', via: 'jwt', expiresAt: 0, apiKeyId: null }, access: null, listenInstanceId: null, limits: { maxQueuedFrames: 10, maxBufferedBytes: 1 << 20 }, logger: log });
+    const revoked = new LegacyWsClient({ ws: other.serverWs, principal: { userId: 'u', role: 'USER', via: 'jwt', expiresAt: 0, apiKeyId: null, sessionId: null }, access: null, listenInstanceId: null, limits: { maxQueuedFrames: 10, maxBufferedBytes: 1 << 20 }, logger: log });
     const otherClosed = once(other.client, 'close');
     await revoked.tick(Date.now() + 2_000, 1_000, 5_000, expired);
     expect(((await otherClosed) as [number])[0]).toBe(1008);

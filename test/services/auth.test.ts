@@ -62,7 +62,7 @@ describe('AuthService', () => {
 
   it('issues API keys shown once, stored hashed, revocable by their owner', async () => {
     const user = await auth.createUser({ username: 'bot-owner', password: 'a long password 1' });
-    const principal: Principal = { userId: user.id, role: 'USER', via: 'jwt', expiresAt: null, apiKeyId: null };
+    const principal: Principal = { userId: user.id, role: 'USER', via: 'jwt', expiresAt: null, apiKeyId: null, sessionId: null };
     const { apiKey, key } = await auth.createApiKey(principal, 'ci bot');
     expect(key).toMatch(/^wmx_key_/);
     expect(apiKey.prefix).toBe(key.slice(0, 12));
@@ -80,7 +80,7 @@ describe('AuthService', () => {
     const instances = new InstanceRepository(db.orm);
     const alice = await auth.createUser({ username: 'alice', password: 'a long password 3' });
     const bob = await auth.createUser({ username: 'bob', password: 'a long password 4' });
-    const asUser = (id: string): Principal => ({ userId: id, role: 'USER', via: 'jwt', expiresAt: null, apiKeyId: null });
+    const asUser = (id: string): Principal => ({ userId: id, role: 'USER', via: 'jwt', expiresAt: null, apiKeyId: null, sessionId: null });
     const inst = await instances.create({ name: 'alice-desk', ownerId: alice.id });
     expect(await auth.canAccess(asUser(alice.id), inst)).toBe(true);
     expect(await auth.canAccess(asUser(bob.id), inst)).toBe(false);

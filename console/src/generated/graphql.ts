@@ -147,6 +147,8 @@ export type SendMediaInput = {
   mimeType?: string | null | undefined;
   /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
   replyTo?: string | number | null | undefined;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
   /** Recipient: a phone number in international form or a JID. A number that is not on WhatsApp is refused before anything is fetched. */
   to: string;
   /** Fetch the file from this http(s) URL (private, loopback and link-local addresses are refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
@@ -165,6 +167,8 @@ export type SendTextInput = {
   mentions?: Array<string> | null | undefined;
   /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
   replyTo?: string | number | null | undefined;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
   /** The message text, 1 to 65536 characters, not only whitespace. */
   text: string;
   /** Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending. */

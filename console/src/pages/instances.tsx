@@ -168,7 +168,7 @@ function InstanceCard({ instance: i, onChange, onDeleted }: { instance: ConsoleI
       )}
       {pairingCode && !i.jid && (
         <p role="status">
-          Pairing code: <strong class="code">{pairingCode}</strong> — type it on the phone (Linked devices → Link with phone number).
+          Pairing code: <strong class="code" data-testid="pairing-code">{pairingCode}</strong> — type it on the phone (Linked devices → Link with phone number).
         </p>
       )}
       <ErrorText error={action.error} />

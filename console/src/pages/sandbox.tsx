@@ -127,6 +127,7 @@ function Phone({ phoneNumber }: { phoneNumber: string }) {
   const [scanInstance, setScanInstance] = useState('');
   const [to, setTo] = useState('');
   const [text, setText] = useState('');
+  const [pairingCode, setPairingCode] = useState('');
   const [note, setNote] = useState<string | undefined>(undefined);
   const action = useAction();
   const linkable = instances.data?.filter((i) => !i.jid) ?? [];
@@ -159,6 +160,26 @@ function Phone({ phoneNumber }: { phoneNumber: string }) {
         </label>
         <button type="submit" disabled={action.busy}>
           Scan QR code
+        </button>
+      </form>
+      <form
+        class="row"
+        aria-label="Enter a pairing code"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void action.run(async () => {
+            const { deviceId } = await control<{ deviceId: number }>(api, 'POST', `/phones/${phoneNumber}/pairing-code`, { code: pairingCode.trim() });
+            setPairingCode('');
+            setNote(`Paired: linked as device ${deviceId}.`);
+          });
+        }}
+      >
+        <label>
+          Pairing code
+          <input name="pairingCode" required autoComplete="off" value={pairingCode} onInput={(e) => setPairingCode(e.currentTarget.value)} />
+        </label>
+        <button type="submit" disabled={action.busy}>
+          Enter code
         </button>
       </form>
       <form

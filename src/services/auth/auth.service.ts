@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { AccountRepository, EmailTaken, UsernameTaken, type ApiKeyRecord, type UserRecord } from '../../db/account.repository.ts';
 import type { Role } from '../../db/user.entity.ts';
 import type { Orm } from '../../db/orm.ts';
-import { DomainError, validationFailed, type Logger } from '../shared/index.ts';
+import { DomainError, validationFailed, type EventBus, type Logger } from '../shared/index.ts';
+import type { AccessChange } from './access-change.ts';
 import { signAccessToken, verifyAccessToken } from './jwt.ts';
 import { hashToken, isApiKey, newOpaqueToken } from './opaque-token.ts';
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
@@ -17,6 +18,8 @@ export interface Principal {
   /** Seconds since epoch when the credential stops working (JWTs), for re-checks on long-lived sockets. */
   expiresAt: number | null;
   apiKeyId: string | null;
+  /** The login session a JWT belongs to (its refresh-token family): logging out or a password change ends it. */
+  sessionId: string | null;
 }
 
 export interface UserView {
@@ -44,6 +47,8 @@ export interface AuthOptions {
   refreshTtlSeconds: number;
   /** Failed-login counts per account; this process's memory unless given (Redis for several gateways). */
   failedLogins?: FailedLoginStore;
+  /** Where `accessChanged` goes, so open streams end when access is taken away (absent in the admin CLI). */
+  events?: Pick<EventBus, 'publish'>;
 }
 
 const unauthenticated = (message = 'authentication required') => new DomainError('UNAUTHENTICATED', message);
@@ -106,6 +111,7 @@ export class AuthService {
     const user = await this.accounts.findUserByName(String(username ?? '').trim());
     if (!user) throw new DomainError('USER_NOT_FOUND', `no user named "${username}"`, { username });
     await this.accounts.setPasswordHash(user.id, await hashPassword(password));
+    this.changed({ kind: 'user-sessions-ended', userId: user.id });
     return view(user);
   }
 
@@ -116,7 +122,7 @@ export class AuthService {
   /** Who a background job acts for (a user's webhook on every instance they may see); null when the user is gone. */
   async principalOf(userId: string): Promise<Principal | null> {
     const user = await this.accounts.findUser(userId);
-    return user && { userId: user.id, role: user.role, via: 'jwt', expiresAt: null, apiKeyId: null };
+    return user && { userId: user.id, role: user.role, via: 'jwt', expiresAt: null, apiKeyId: null, sessionId: null };
   }
 
   async me(principal: Principal): Promise<UserView> {
@@ -157,7 +163,7 @@ export class AuthService {
     const stored = await this.liveRefreshToken(refreshToken);
     const user = await this.accounts.findUser(stored.userId);
     if (!user) throw unauthenticated('this account no longer exists');
-    const access = signAccessToken(this.opts.jwtSecret, { sub: user.id, role: user.role }, this.opts.accessTtlSeconds);
+    const access = signAccessToken(this.opts.jwtSecret, { sub: user.id, role: user.role, sid: stored.family }, this.opts.accessTtlSeconds);
     return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, user: view(user) };
   }
 
@@ -166,6 +172,7 @@ export class AuthService {
     if (!stored) throw unauthenticated('invalid refresh token');
     if (stored.revokedAt) {
       await this.accounts.revokeFamily(stored.family);
+      this.changed({ kind: 'session-ended', userId: stored.userId, sessionId: stored.family });
       this.log.warn({ userId: stored.userId }, 'a revoked refresh token was presented; its family is revoked');
       throw unauthenticated('refresh token was already used or revoked');
     }
@@ -177,7 +184,9 @@ export class AuthService {
   async logout(refreshToken: string | undefined): Promise<void> {
     if (!refreshToken) return;
     const stored = await this.accounts.findRefreshToken(hashToken(refreshToken));
-    if (stored) await this.accounts.revokeFamily(stored.family);
+    if (!stored) return;
+    await this.accounts.revokeFamily(stored.family);
+    this.changed({ kind: 'session-ended', userId: stored.userId, sessionId: stored.family });
   }
 
   /**
@@ -192,22 +201,23 @@ export class AuthService {
       const user = await this.accounts.findUser(key.userId);
       if (!user) throw unauthenticated('invalid or revoked API key');
       if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > API_KEY_TOUCH_MS) void this.accounts.touchApiKey(key.id).catch(() => undefined);
-      return { userId: user.id, role: user.role, via: 'api-key', expiresAt: null, apiKeyId: key.id };
+      return { userId: user.id, role: user.role, via: 'api-key', expiresAt: null, apiKeyId: key.id, sessionId: null };
     }
     const result = verifyAccessToken(this.opts.jwtSecret, token);
     if (!result.ok) throw unauthenticated(result.reason === 'expired' ? 'access token expired' : 'invalid access token');
     const role = result.claims.role === 'ADMIN' ? 'ADMIN' : 'USER';
-    return { userId: result.claims.sub, role, via: 'jwt', expiresAt: result.claims.exp, apiKeyId: null };
+    return { userId: result.claims.sub, role, via: 'jwt', expiresAt: result.claims.exp, apiKeyId: null, sessionId: typeof result.claims.sid === 'string' ? result.claims.sid : null };
   }
 
-  /** For long-lived sockets: is this principal still good now? (expired JWT, revoked key) */
+  /** For long-lived sockets: is this principal still good now? (expired JWT, revoked key, ended session, deleted user) */
   async stillValid(principal: Principal): Promise<boolean> {
     if (principal.expiresAt !== null && principal.expiresAt * 1000 <= Date.now()) return false;
     if (principal.apiKeyId) {
       const key = await this.accounts.findApiKey(principal.apiKeyId);
-      return !!key && !key.revokedAt;
+      if (!key || key.revokedAt) return false;
     }
-    return true;
+    if (principal.sessionId && !(await this.accounts.familyIsLive(principal.sessionId))) return false;
+    return !!(await this.accounts.findUser(principal.userId));
   }
 
   async createApiKey(principal: Principal, name: string): Promise<{ apiKey: ApiKeyRecord; key: string }> {
@@ -228,6 +238,7 @@ export class AuthService {
     const key = typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? await this.accounts.findApiKey(id) : null;
     if (!key || (principal.role !== 'ADMIN' && key.userId !== principal.userId)) throw new DomainError('API_KEY_NOT_FOUND', `API key ${id} not found`, { id });
     await this.accounts.revokeApiKey(key.id);
+    this.changed({ kind: 'api-key-revoked', userId: key.userId, apiKeyId: key.id });
     return (await this.accounts.findApiKey(key.id))!;
   }
 
@@ -241,6 +252,7 @@ export class AuthService {
   async revokeInstanceAccess(userId: string, instanceId: string): Promise<void> {
     await this.requireUser(userId);
     await this.accounts.revokeGrant(userId, instanceId);
+    this.changed({ kind: 'grant-revoked', userId, instanceId });
   }
 
   /** Admins see everything; a user sees what they own or were granted. */
@@ -261,6 +273,11 @@ export class AuthService {
     return principal;
   }
 
+  /** Told after the change is stored, so whoever re-checks sees it. */
+  private changed(change: AccessChange): void {
+    this.opts.events?.publish('accessChanged', change);
+  }
+
   private async requireUser(userId: string): Promise<UserRecord> {
     const user = typeof userId === 'string' && /^[0-9a-f-]{36}$/i.test(userId) ? await this.accounts.findUser(userId) : null;
     if (!user) throw new DomainError('USER_NOT_FOUND', `user ${userId} not found`, { userId });
@@ -268,7 +285,7 @@ export class AuthService {
   }
 
   private async issue(user: UserRecord, family: string): Promise<TokenPair> {
-    const access = signAccessToken(this.opts.jwtSecret, { sub: user.id, role: user.role }, this.opts.accessTtlSeconds);
+    const access = signAccessToken(this.opts.jwtSecret, { sub: user.id, role: user.role, sid: family }, this.opts.accessTtlSeconds);
     const refreshToken = newOpaqueToken('wmx_rt');
     const refreshTokenExpiresAt = new Date(Date.now() + this.opts.refreshTtlSeconds * 1000);
     await this.accounts.addRefreshToken({ userId: user.id, tokenHash: hashToken(refreshToken), family, expiresAt: refreshTokenExpiresAt });

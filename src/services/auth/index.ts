@@ -5,3 +5,5 @@ export { InstanceAccess } from './instance-access.ts';
 export { authenticate, type AuthFailure, type Authentication, type Caller, type Credential } from './authenticate.ts';
 export { API_KEY_NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.ts';
 export { accountKey, MemoryFailedLogins, type FailedLoginStore, type FailedLogins } from './login-throttle.ts';
+export { watchAccess, ACCESS_RECHECK_MS, type AccessWatchDeps } from './access-watch.ts';
+export type { AccessChange } from './access-change.ts';

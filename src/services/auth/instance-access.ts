@@ -77,6 +77,11 @@ export class InstanceAccess {
     return undefined;
   }
 
+  /** The next check reads grants again (one was revoked since they were cached). */
+  forgetGrants(): void {
+    this.granted = undefined;
+  }
+
   requireAdmin(): void {
     if (!this.isAdmin) throw new DomainError('FORBIDDEN', 'administrators only');
   }

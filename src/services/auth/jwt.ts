@@ -3,6 +3,8 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 export interface AccessClaims {
   sub: string;
   role: string;
+  /** The login session (refresh-token family) the token was issued for; absent on tokens from before sessions were bound. */
+  sid?: string;
   jti: string;
   iat: number;
   exp: number;
@@ -14,7 +16,7 @@ const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toStrin
  * HS256 only. The algorithm is pinned: a token whose header names anything else (`none`, RS256 for
  * key confusion, …) is refused before its signature is even looked at.
  */
-export function signAccessToken(secret: Buffer, claims: { sub: string; role: string }, ttlSeconds: number, now = Date.now()): { token: string; expiresAt: Date } {
+export function signAccessToken(secret: Buffer, claims: { sub: string; role: string; sid?: string }, ttlSeconds: number, now = Date.now()): { token: string; expiresAt: Date } {
   const iat = Math.floor(now / 1000);
   const payload: AccessClaims = { ...claims, jti: randomUUID(), iat, exp: iat + ttlSeconds };
   const body = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;

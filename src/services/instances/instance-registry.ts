@@ -6,7 +6,7 @@ import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import { InstanceNameTaken, InstanceRepository, type InstanceRecord } from '../../db/instance.repository.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import type { Orm } from '../../db/orm.ts';
-import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type SystemEvent } from '../shared/index.ts';
+import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type Metrics, type SystemEvent } from '../shared/index.ts';
 import type { InstanceService, SessionSource } from './instance.service.ts';
 import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, type GroupInfo, type Inbound, type KnownContact, type StatusReport } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
@@ -17,7 +17,6 @@ import { restoreEach, type RestoreProgress } from './instance-restore.ts';
 import { startSessionRounds } from './session-rounds.ts';
 import { listGroups } from './session-queries.ts';
 import { toInstanceView } from './instance-view.ts';
-import type { Metrics } from '../shared/metrics.ts';
 
 export interface RegistryDeps {
   orm: Orm;

@@ -183,6 +183,16 @@ export class MessageLedger {
   }
 
   /**
+   * Cancels an outbound message not handed to WhatsApp yet (SCHEDULED or QUEUED) and publishes it;
+   * otherwise says what it is (null: no such message).
+   */
+  async cancel(instanceId: string, waId: string): Promise<{ message: StoredMessage | null; cancelled: boolean }> {
+    const result = await this.#deps.repo.cancel(instanceId, waId, new Date());
+    if (result.cancelled) return { message: this.published(result.record, result.record.previous), cancelled: true };
+    return { message: result.record && toStoredMessage(result.record), cancelled: false };
+  }
+
+  /**
    * WhatsApp's acks and receipts for one instance, applied one after another in arrival order (a
    * SENT and a DELIVERED racing for one row would otherwise drop the SENT step). Never rejects.
    */

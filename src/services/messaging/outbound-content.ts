@@ -86,6 +86,8 @@ export interface EnqueueInput {
   secret?: string;
   typingMs?: number;
   idempotencyKey?: string;
+  /** Not before this time: SCHEDULED until then. */
+  sendAt?: Date;
 }
 
 /** What a reply, mention or forward shows in the ledger. */

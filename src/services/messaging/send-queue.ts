@@ -1,7 +1,7 @@
 import { generateMessageIDV2 } from '@whiskeysockets/baileys';
 import type { MessageRecord, MessageRepository, NewMessage } from '../../db/message.repository.ts';
 import type { SessionSource, WhatsAppSession } from '../instances/index.ts';
-import { DomainError, validationFailed, type EventBus, type Logger } from '../shared/index.ts';
+import { DomainError, invalidState, type EventBus, type Logger } from '../shared/index.ts';
 import type { MessageLedger } from './ledger.ts';
 import { toStoredMessage } from './ledger.ts';
 import { checkText, type MessageSender, type MessagingService } from './message-sender.ts';
@@ -10,6 +10,8 @@ import { checkMediaInput, resolveMediaType, stageMedia, type MediaOptions } from
 import { MediaOutbox } from './media/media-outbox.ts';
 import type { SendPacer } from './send-pacer.ts';
 import type { SendPauseInfo, SendPauses } from './send-pauses.ts';
+import { SendScheduler } from './send-scheduler.ts';
+import { checkKey, checkSendAt, sleep } from './send-input.ts';
 import { detailsOfContext, toBaileysContent, type EnqueueInput, type OutboundContent, type OutboundContext } from './outbound-content.ts';
 import type { MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
 
@@ -19,7 +21,6 @@ const PENDING = new Set<MessageStatus>(['SCHEDULED', 'QUEUED', 'SENDING']);
 const COMING_BACK = new Set(['CONNECTING', 'RECONNECTING']);
 /** Where a media send's kept file is no longer needed. */
 const SETTLING = new Set<MessageStatus>(['SENT', 'DELIVERED', 'READ', 'PLAYED', 'FAILED', 'CANCELLED']);
-const MAX_KEY = 200;
 
 export interface SendQueueDeps {
   sender: MessageSender;
@@ -43,7 +44,7 @@ export interface SendQueueDeps {
 }
 
 /** What the transports do with an instance's queue beside sending. */
-export type QueueService = Pick<SendQueue, 'resumeQueue' | 'queuePause'>;
+export type QueueService = Pick<SendQueue, 'resumeQueue' | 'queuePause' | 'cancelMessage'>;
 
 /**
  * Sends through the ledger: a text or media message is written QUEUED (with its WhatsApp id chosen up front and the
@@ -65,6 +66,8 @@ export class SendQueue implements MessagingService {
    */
   readonly #handed = new Map<string, Set<number>>();
   #expiry: NodeJS.Timeout | undefined;
+  /** Queues scheduled sends when their time comes; started and stopped with the queue. */
+  readonly #scheduler: SendScheduler;
   #stopping = false;
   /** Ends the workers' pacing waits when the queue stops. */
   readonly #stopped = new AbortController();
@@ -72,6 +75,7 @@ export class SendQueue implements MessagingService {
   constructor(deps: SendQueueDeps) {
     this.#d = deps;
     this.#log = deps.logger.child({ component: 'send-queue' });
+    this.#scheduler = new SendScheduler({ repo: deps.repo, ledger: deps.ledger, logger: deps.logger, onDue: (instanceId) => this.kick(instanceId) });
   }
 
   /** Workers start when an instance comes online; queued sends of one that logs out fail at once. */
@@ -82,6 +86,7 @@ export class SendQueue implements MessagingService {
           this.#handed.delete(e.instanceId);
           this.kick(e.instanceId);
         }
+        // Scheduled sends outlive a disconnect (they expire if it is not back in time), not a logout.
         if (e.status === 'LOGGED_OUT' || e.status === 'DISCONNECTED') void this.failPending(e.instanceId, e.status === 'LOGGED_OUT' ? 'INSTANCE_LOGGED_OUT' : 'INSTANCE_DISCONNECTED');
       }),
       this.#d.events.on('messageStatus', (e) => {
@@ -99,12 +104,14 @@ export class SendQueue implements MessagingService {
       void this.sweepMedia().catch((err) => this.#log.warn({ err }, 'sweeping the media outbox failed'));
     }, every);
     this.#expiry.unref();
+    this.#scheduler.start();
   }
 
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#stopped.abort();
     this.#d.pauses.stop();
+    await this.#scheduler.stop();
     clearInterval(this.#expiry);
     for (const off of this.#offs.splice(0)) off();
     await Promise.all([...this.#workers.values()].map((w) => w.done));
@@ -128,6 +135,7 @@ export class SendQueue implements MessagingService {
    */
   async enqueue(input: EnqueueInput): Promise<SendResult> {
     const key = checkKey(input.idempotencyKey);
+    const sendAt = checkSendAt(input.sendAt);
     const { instanceId, session } = await this.#sender(input);
     if (key) {
       const first = await this.#d.repo.findByIdempotencyKey(instanceId, key);
@@ -143,12 +151,22 @@ export class SendQueue implements MessagingService {
       content: { text: input.text ?? null, outbox, ...(input.details ? { details: input.details } : {}), ...(input.secret ? { secret: input.secret } : {}) },
       quotedId: input.outbound?.quote?.id ?? null,
       idempotencyKey: key,
+      ...(sendAt ? { status: 'SCHEDULED' as const, sendAfter: sendAt } : {}),
     };
-    const { message } = await this.#d.ledger.recordOutbound(row);
-    this.kick(instanceId);
+    const { message, created } = await this.#d.ledger.recordOutbound(row);
+    return this.#result(await this.#afterRecord(message, created, sendAt));
+  }
+
+  /** A stored send: scheduled for later, or handed to the queue and waited for (unless the queue is paused). */
+  async #afterRecord(message: StoredMessage, created: boolean, sendAt: Date | null): Promise<StoredMessage> {
+    if (sendAt) {
+      if (created) this.#scheduler.scheduled(sendAt);
+      return message;
+    }
+    this.kick(message.instanceId);
     // A paused queue sends nothing for a long while: no use waiting SEND_WAIT_MS for it.
-    if (this.#d.pauses.isPaused(instanceId)) return this.#result(message);
-    return this.#result(await this.#settle(message));
+    if (this.#d.pauses.isPaused(message.instanceId)) return message;
+    return this.#settle(message);
   }
 
   /**
@@ -159,6 +177,7 @@ export class SendQueue implements MessagingService {
   async sendMedia(input: SendMediaInput): Promise<SendResult> {
     checkMediaInput(input.kind, input.source, input.caption, input.fileName);
     const key = checkKey(input.idempotencyKey);
+    const sendAt = checkSendAt(input.sendAt);
     const { instanceId, session } = await this.#sender(input);
     if (key) {
       const first = await this.#d.repo.findByIdempotencyKey(instanceId, key);
@@ -186,6 +205,7 @@ export class SendQueue implements MessagingService {
         },
         quotedId: input.context?.quote?.id ?? null,
         idempotencyKey: key,
+        ...(sendAt ? { status: 'SCHEDULED' as const, sendAfter: sendAt } : {}),
       };
       await this.#d.outbox.keep(staged, file);
     } catch (err) {
@@ -198,8 +218,7 @@ export class SendQueue implements MessagingService {
     });
     // A concurrent call with the same key stored its row first: this copy is not needed.
     if (!stored.created) await this.#d.outbox.drop(file);
-    this.kick(instanceId);
-    return this.#mediaResult(await this.#settle(stored.message));
+    return this.#mediaResult(await this.#afterRecord(stored.message, stored.created, sendAt));
   }
 
   /** Looks at an instance's queue (again) if it is online. */
@@ -220,6 +239,17 @@ export class SendQueue implements MessagingService {
   /** Lets a queue WhatsApp restricted send again (it does by itself after SEND_RESTRICTED_PAUSE_SECONDS); false when it was not paused. */
   async resumeQueue(instanceId: string): Promise<boolean> {
     return this.#d.pauses.resume(instanceId);
+  }
+
+  /**
+   * Cancels a send that has not gone to WhatsApp yet (SCHEDULED or QUEUED). Throws
+   * MESSAGE_NOT_FOUND, or INVALID_STATE once it is SENDING or further.
+   */
+  async cancelMessage(instanceId: string, messageId: string): Promise<StoredMessage> {
+    const { message, cancelled } = await this.#d.ledger.cancel(instanceId, messageId);
+    if (!message) throw new DomainError('MESSAGE_NOT_FOUND', `instance ${instanceId} sent no message ${messageId}`, { instanceId, messageId });
+    if (!cancelled) throw invalidState(`message ${messageId} is ${message.status}: only SCHEDULED or QUEUED messages can be cancelled`, { messageId, status: message.status });
+    return message;
   }
 
   /** Why and until when the instance's queue is paused; null when it sends. */
@@ -307,7 +337,7 @@ export class SendQueue implements MessagingService {
   }
 
   private async failPending(instanceId: string, code: string): Promise<void> {
-    for (const row of await this.#d.repo.pendingOf(instanceId)) {
+    for (const row of await this.#d.repo.pendingOf(instanceId, code === 'INSTANCE_LOGGED_OUT')) {
       await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: code, errorMessage: `the instance is ${code === 'INSTANCE_LOGGED_OUT' ? 'logged out' : 'disconnected'}` });
     }
   }
@@ -326,7 +356,8 @@ export class SendQueue implements MessagingService {
 
   /** Waits (up to SEND_WAIT_MS) until the message is settled; the message as stored then. */
   #settle(message: StoredMessage): Promise<StoredMessage> {
-    if (!PENDING.has(message.status)) return Promise.resolve(message);
+    // A scheduled one settles at its time, not within SEND_WAIT_MS.
+    if (!PENDING.has(message.status) || message.status === 'SCHEDULED') return Promise.resolve(message);
     const { instanceId, id } = message;
     return new Promise((resolve) => {
       let done = false;
@@ -371,26 +402,6 @@ function outboundRow(instanceId: string, chatJid: string, waId: string, kind: st
     waTimestamp: new Date(),
     status: 'QUEUED',
   };
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-function checkKey(key: unknown): string | null {
-  if (key === undefined || key === null || key === '') return null;
-  if (typeof key !== 'string' || key.length > MAX_KEY) throw validationFailed(`idempotencyKey must be a string of at most ${MAX_KEY} characters`, { field: 'idempotencyKey' });
-  return key;
 }
 
 function failure(err: unknown): { errorCode: string; errorMessage: string } {

@@ -167,6 +167,8 @@ export interface SendTextInput {
   typingMs?: number;
   /** The same key on the same instance returns the first call's message and never sends again. */
   idempotencyKey?: string;
+  /** Not before this time: the message stays SCHEDULED until then (a past time sends now). */
+  sendAt?: Date;
   /** A reply (the quoted message, resolved from the ledger), mentions. */
   context?: import('./outbound-content.ts').OutboundContext;
 }
@@ -188,6 +190,8 @@ export interface SendMediaInput {
   typingMs?: number;
   /** The same key on the same instance returns the first call's message and never sends again. */
   idempotencyKey?: string;
+  /** Not before this time: the message (its file kept meanwhile) stays SCHEDULED until then. */
+  sendAt?: Date;
   /** A reply (the quoted message, resolved from the ledger), mentions. */
   context?: import('./outbound-content.ts').OutboundContext;
 }

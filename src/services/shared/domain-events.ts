@@ -1,3 +1,4 @@
+import type { AccessChange } from '../auth/access-change.ts';
 import type { InstanceStatusEvent, QrCode } from '../instances/index.ts';
 import type { MessageChangedEvent, MessageStatusEvent, PresenceEvent, StoredMessage } from '../messaging/index.ts';
 import type { GroupEvent } from '../groups/index.ts';
@@ -29,4 +30,6 @@ export interface DomainEvents {
   system: SystemEvent;
   /** A change to a group an instance is in, as WhatsApp notified it. */
   groupEvent: GroupEvent;
+  /** Access taken away (a grant, an API key, a session): open streams of that user re-check. */
+  accessChanged: AccessChange;
 }

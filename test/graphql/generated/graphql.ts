@@ -324,6 +324,8 @@ export type SendMediaInput = {
   mimeType?: string | null | undefined;
   /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
   replyTo?: string | number | null | undefined;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
   /** Recipient: a phone number in international form or a JID. A number that is not on WhatsApp is refused before anything is fetched. */
   to: string;
   /** Fetch the file from this http(s) URL (private, loopback and link-local addresses are refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
@@ -398,6 +400,8 @@ export type SendTextInput = {
   mentions?: Array<string> | null | undefined;
   /** Quote this stored message (its WhatsApp id, sent or received by the same instance; needs `instanceId`). Unknown: MESSAGE_NOT_FOUND. */
   replyTo?: string | number | null | undefined;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
   /** The message text, 1 to 65536 characters, not only whitespace. */
   text: string;
   /** Recipient: a phone number in international form (`+`, spaces and dashes allowed) or a JID. A number that is not on WhatsApp is refused before sending. */
@@ -977,6 +981,14 @@ export type SendMediaStoredMutationVariables = Exact<{
 
 
 export type SendMediaStoredMutation = { sendMedia: { messageId: string, message: { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null } } };
+
+export type CancelMessageMutationVariables = Exact<{
+  instanceId: string | number;
+  id: string | number;
+}>;
+
+
+export type CancelMessageMutation = { cancelMessage: { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -2752,3 +2764,29 @@ export const SendMediaStoredDocument = new TypedDocumentString(`
   }
   idempotencyKey
 }`) as unknown as TypedDocumentString<SendMediaStoredMutation, SendMediaStoredMutationVariables>;
+export const CancelMessageDocument = new TypedDocumentString(`
+    mutation CancelMessage($instanceId: ID!, $id: ID!) {
+  cancelMessage(instanceId: $instanceId, id: $id) {
+    ...StoredMessageFields
+  }
+}
+    fragment StoredMessageFields on Message {
+  id
+  cursor
+  instanceId
+  direction
+  chatJid
+  fromMe
+  type
+  text
+  status
+  statusHistory {
+    status
+    at
+  }
+  error {
+    code
+    message
+  }
+  idempotencyKey
+}`) as unknown as TypedDocumentString<CancelMessageMutation, CancelMessageMutationVariables>;
