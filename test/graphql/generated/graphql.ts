@@ -859,7 +859,7 @@ export type WebhookDeliveriesQueryVariables = Exact<{
 }>;
 
 
-export type WebhookDeliveriesQuery = { webhookDeliveries: { hasNextPage: boolean, endCursor: string | null, edges: Array<{ cursor: string, node: { id: string, webhookId: string, instanceId: string, eventId: string, event: WebhookEvent, status: DeliveryStatus, attempts: number, lastError: string | null, createdAt: string, nextAttemptAt: string | null, failedAt: string | null } }> } };
+export type WebhookDeliveriesQuery = { webhookDeliveries: { edges: Array<{ cursor: string, node: { id: string, webhookId: string, instanceId: string, eventId: string, event: WebhookEvent, status: DeliveryStatus, attempts: number, lastError: string | null, createdAt: string, nextAttemptAt: string | null, failedAt: string | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type ReplayWebhookDeliveriesMutationVariables = Exact<{
   webhookId: string | number;
@@ -2474,8 +2474,12 @@ export const WebhookDeliveriesDocument = new TypedDocumentString(`
         failedAt
       }
     }
-    hasNextPage
-    endCursor
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      startCursor
+      endCursor
+    }
   }
 }
     `) as unknown as TypedDocumentString<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>;
