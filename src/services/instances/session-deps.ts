@@ -3,6 +3,7 @@ import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import type { GroupEvent } from '../groups/index.ts';
+import type { ContactFacts } from '../contacts/index.ts';
 import type { Inbound, PresenceEvent, StatusReport } from '../messaging/index.ts';
 import type { Logger } from '../shared/index.ts';
 import type { HealthPolicy, SessionHealth } from './session-health.ts';
@@ -47,6 +48,8 @@ export interface SessionDeps {
   onEnded(): void;
   /** A contact's presence or typing. */
   onPresence?(event: PresenceEvent): void;
+  /** What Baileys learned about people (contact sync, LID mappings, message senders), for the contact store. */
+  onContacts?(facts: ContactFacts[]): void;
   /** A group the account is in changed (WhatsApp's `w:gp2` notifications). */
   onGroupEvent?(event: GroupEvent): void;
   /** The health verdict changed (see HealthMonitor). */

@@ -1,8 +1,9 @@
 import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
-import { ContactBook, watchPresence, watchStatuses } from '../messaging/index.ts';
+import { watchPresence, watchStatuses } from '../messaging/index.ts';
 import { watchGroupEvents } from '../groups/index.ts';
+import { watchContacts } from '../contacts/index.ts';
 import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
 import { SessionMemory } from './session-memory.ts';
@@ -56,8 +57,6 @@ export class WhatsAppSession {
    * row catches up asynchronously, and readers must not see ONLINE with the old row's empty JID.
    */
   readonly identity: Partial<Pick<SessionSnapshot, (typeof IDENTITY_KEYS)[number]>> = {};
-  /** Who this account has heard of, for the legacy contacts listing. */
-  readonly contacts = new ContactBook();
 
   constructor(deps: SessionDeps) {
     this.deps = deps;
@@ -68,7 +67,7 @@ export class WhatsAppSession {
       instanceId: deps.instanceId,
       log: this.log,
       memory: this.memory,
-      contacts: this.contacts,
+      onContacts: (facts) => deps.onContacts?.(facts),
       receive: deps.receive,
       saveMedia: deps.saveMedia,
       // The account's JIDs without device (phone number and LID): the author of its polls, as votes name it.
@@ -134,12 +133,7 @@ export class WhatsAppSession {
     sock.ev.on('connection.update', (update) => {
       if (sock === this.sock) void this.onConnectionUpdate(sock, update);
     });
-    sock.ev.on('contacts.upsert', (list) => {
-      for (const c of list) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
-    });
-    sock.ev.on('contacts.update', (list) => {
-      for (const c of list) if (c.id) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
-    });
+    watchContacts(sock, (facts) => sock === this.sock && this.deps.onContacts?.(facts));
     watchStatuses(sock, (report) => this.deps.onStatus(report));
     watchPresence(sock, this.instanceId, (event) => sock === this.sock && this.deps.onPresence?.(event));
     watchGroupEvents(sock, this.instanceId, (event) => sock === this.sock && this.deps.onGroupEvent?.(event));

@@ -12,8 +12,8 @@ import type { SendPacer } from './send-pacer.ts';
 import type { SendPauseInfo, SendPauses } from './send-pauses.ts';
 import { SendScheduler } from './send-scheduler.ts';
 import { checkKey, checkSendAt, sleep } from './send-input.ts';
-import { toBaileysContent, type OutboundContent, type OutboundContext } from './outbound-content.ts';
-import { detailsOfContext, outboundRow, sendFailure, type EnqueueInput } from './outbound-row.ts';
+import { detailsOfContext, toBaileysContent, type EnqueueInput, type OutboundContent, type OutboundContext } from './outbound-content.ts';
+import { outboundRow, sendFailure } from './outbound-row.ts';
 import type { MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
 
 /** A stored send is settled for its caller once WhatsApp took it, or it failed or was cancelled. */
