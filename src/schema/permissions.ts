@@ -57,6 +57,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       groups: forInstance,
       group: forInstance,
       groupInviteLink: forInstance,
+      contacts: forInstance,
     },
     Mutation: {
       login: limits.login,
