@@ -242,6 +242,14 @@ describe('users in Chromium', () => {
   it('a USER created in Admin sees only its own instances', async () => {
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByTestId('readyz').filter({ hasText: 'ok' }).waitFor();
+    // Key numbers: the linked instance online (the paired one is deleted), messages both ways, and
+    // the webhook's dead letter gone after its replay.
+    await expectText(page.getByTestId('metric-instances'), /^1 of 1$/);
+    await page.getByTestId('metric-sent').filter({ hasText: /^[1-9]\d*$/ }).waitFor();
+    await page.getByTestId('metric-received').filter({ hasText: /^[1-9]\d*$/ }).waitFor();
+    await page.getByTestId('metric-queue').filter({ hasText: /^\d+$/ }).waitFor();
+    await expectText(page.getByTestId('metric-webhooks-pending'), /^0$/);
+    await expectText(page.getByTestId('metric-webhooks-failed'), /^0$/);
     // An API key is shown once; signing in with it acts as its owner.
     await page.getByLabel('Key name').fill('console key');
     await page.getByRole('button', { name: 'Create API key' }).click();

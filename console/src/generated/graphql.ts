@@ -500,6 +500,14 @@ export type ConsoleRevokeApiKeyMutationVariables = Exact<{
 
 export type ConsoleRevokeApiKeyMutation = { revokeApiKey: { id: string } };
 
+export type ConsoleWebhookDeliveryCountQueryVariables = Exact<{
+  webhookId: string | number;
+  status: DeliveryStatus;
+}>;
+
+
+export type ConsoleWebhookDeliveryCountQuery = { webhookDeliveries: { edges: Array<{ cursor: string }>, pageInfo: { hasNextPage: boolean } } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1446,3 +1454,15 @@ export const ConsoleRevokeApiKeyDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleRevokeApiKeyMutation, ConsoleRevokeApiKeyMutationVariables>;
+export const ConsoleWebhookDeliveryCountDocument = new TypedDocumentString(`
+    query ConsoleWebhookDeliveryCount($webhookId: ID!, $status: DeliveryStatus!) {
+  webhookDeliveries(webhookId: $webhookId, status: $status, first: 500) {
+    edges {
+      cursor
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleWebhookDeliveryCountQuery, ConsoleWebhookDeliveryCountQueryVariables>;

@@ -11,15 +11,17 @@ import {
   type Role,
 } from '../generated/graphql.ts';
 import { useApp } from '../app-context.ts';
+import { KeyMetrics } from './admin-metrics.tsx';
 import { ErrorText } from '../ui/error-text.tsx';
 import { useAction, useEvery, useLoad } from '../ui/hooks.ts';
 
-/** Users, instance grants, API keys and the gateway's readiness (administrators). */
+/** Users, instance grants, API keys, the gateway's readiness and key numbers (administrators). */
 export function AdminPage() {
   return (
     <section aria-labelledby="admin-title">
       <h1 id="admin-title">Admin</h1>
       <Readiness />
+      <KeyMetrics />
       <Users />
       <ApiKeys />
     </section>
