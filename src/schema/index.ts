@@ -13,6 +13,7 @@ import './auth.ts';
 import './webhook.ts';
 import './send-queue.ts';
 import './group.ts';
+import './broadcast.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
 import '../resolvers/message-kinds.ts';
@@ -23,6 +24,7 @@ import '../resolvers/auth.ts';
 import '../resolvers/webhooks.ts';
 import '../resolvers/send-queue.ts';
 import '../resolvers/groups.ts';
+import '../resolvers/broadcasts.ts';
 
 let schema: GraphQLSchema | undefined;
 

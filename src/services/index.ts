@@ -1,6 +1,6 @@
 import type { AuthService } from './auth/index.ts';
 import type { InstanceService } from './instances/index.ts';
-import type { KindSends, LedgerService, MessagingService, QueueService, ReceivedMediaService } from './messaging/index.ts';
+import type { BroadcastService, KindSends, LedgerService, MessagingService, QueueService, ReceivedMediaService } from './messaging/index.ts';
 import type { EventBus } from './shared/index.ts';
 import type { GroupService } from './groups/index.ts';
 import type { WebhookService } from './webhooks/index.ts';
@@ -22,6 +22,8 @@ export interface Services {
   events: EventBus;
   auth: AuthService;
   webhooks: WebhookService;
+  /** Bulk sends: one template, filled per recipient, through the same queue. */
+  broadcasts: BroadcastService;
   /** Groups of an instance's account. */
   groups: GroupService;
 }

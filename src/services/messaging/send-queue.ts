@@ -250,6 +250,20 @@ export class SendQueue implements MessagingService {
     return this.#mediaResult(await this.#afterRecord(stored.message, stored.created, sendAt));
   }
 
+  /**
+   * The non-waiting path for rows stored elsewhere (a broadcast's, in one transaction): scheduled
+   * ones wake the scheduler at their time, the others are handed to the instance's worker now.
+   */
+  queued(instanceId: string, sendAt: Date | null): void {
+    if (sendAt) this.#scheduler.scheduled(sendAt);
+    else this.kick(instanceId);
+  }
+
+  /** The sending instance (and its session when online) for a send stored elsewhere; refuses instances not coming back. */
+  sendingInstance(instanceId: string): Promise<{ instanceId: string; session: WhatsAppSession | undefined }> {
+    return this.#sender({ instanceId });
+  }
+
   /** Looks at an instance's queue (again) if it is online. */
   kick(instanceId: string): void {
     if (this.#stopping) return;
@@ -416,7 +430,7 @@ export class SendQueue implements MessagingService {
   }
 }
 
-function outboundRow(instanceId: string, chatJid: string, waId: string, kind: string): Omit<NewMessage, 'content'> {
+export function outboundRow(instanceId: string, chatJid: string, waId: string, kind: string): Omit<NewMessage, 'content'> {
   return {
     instanceId,
     waId,
