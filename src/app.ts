@@ -17,6 +17,7 @@ import { BroadcastService, KindSends, MediaOutbox, measureSends, MessageLedger, 
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import { GroupService } from './services/groups/index.ts';
+import { ContactService } from './services/contacts/index.ts';
 import type { Services } from './services/index.ts';
 import { LegacyWebSockets } from './legacy/legacy-ws.ts';
 import { webhookRoutes } from './legacy/webhook.routes.ts';
@@ -113,6 +114,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       sessions: { onlineSession: (id) => registry.onlineSession(id) },
     });
     undo.push(() => ledger.stop());
+    // Written from the sessions' events, read by GraphQL and the legacy listing.
+    const contacts = new ContactService({ orm, logger: log, requireInstance: (id) => registry.get(id) });
+    undo.push(() => contacts.stop());
     const registry = new InstanceRegistry({
       orm,
       logger: log,
@@ -123,6 +127,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       metrics,
       saveMedia: (ref) => receivedMedia.save(ref),
       receive: (inbound) => ledger.receive(inbound),
+      onContacts: (instanceId, facts) => contacts.record(instanceId, facts),
       onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
@@ -173,7 +178,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -290,6 +295,7 @@ async function assemble(parts: Parts): Promise<App> {
     await step('releasing the rate-limit store', () => rateLimits.close());
     await step('stopping the send queue (unsent messages stay queued)', () => sendQueue.stop());
     await step('stopping instances (sockets closed, creds flushed)', () => registry.stop());
+    await step('writing the contacts the sessions last reported', () => services.contacts.stop());
     await step('stopping the media sweep', () => services.receivedMedia.stop());
     await step('stopping the message retention sweep', () => ledger.stop());
     await step('stopping webhook delivery (undelivered ones stay in the outbox)', () => webhooks.stop());

@@ -90,6 +90,7 @@ export function mountGraphQL(
       webhooks: deps.webhooks,
       groups: deps.groups,
       broadcasts: deps.broadcasts,
+      contacts: deps.contacts,
       principal: who.ok ? who.caller.principal : null,
       authError: who.ok ? null : authError(who),
       access: who.ok ? who.caller.access : null,

@@ -8,7 +8,7 @@ import { RestError } from './envelope.ts';
 import { accessDenied, authRefusal } from './errors.ts';
 
 /** What every REST route file gets from the composition root. */
-export interface RestDeps extends Pick<Services, 'instances' | 'messages' | 'auth'> {
+export interface RestDeps extends Pick<Services, 'instances' | 'messages' | 'auth' | 'contacts'> {
   rateLimits: RateLimits;
   legacy: Config['legacy'];
   /** Upload size limits (the largest bounds a multipart body). */

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RestDeps } from './context.ts';
 import { ok } from './envelope.ts';
+import { instanceNotConnected } from '../services/shared/index.ts';
 import { unixSeconds } from './presenters.ts';
 import { group, sendTextHandler, sendUploadHandler, sendUrlHandler } from './send-handlers.ts';
 import { fromField, resolveSender, type SenderParams } from './sender.ts';
@@ -46,12 +47,14 @@ export function groupRoutes(deps: RestDeps) {
         const page = Math.max(1, Number.parseInt(req.query.page ?? '', 10) || 1);
         const limit = Math.min(MAX_CONTACTS_PAGE, Math.max(1, Number.parseInt(req.query.limit ?? '', 10) || MAX_CONTACTS_PAGE));
         const search = (req.query.search ?? '').trim().toLowerCase();
-        const all = (await deps.instances.listContacts(req.params.instanceId)).map((c) => ({
-          jid: c.jid,
-          phoneNumber: c.phoneNumber ?? '',
-          name: c.name ?? c.phoneNumber ?? c.jid,
-          isGroup: c.isGroup,
-        }));
+        // SUDEVWA runs its session checks first: an offline instance answers NOT_CONNECTED.
+        const instance = await deps.instances.get(req.params.instanceId);
+        if (instance.status !== 'ONLINE') throw instanceNotConnected(instance.id, instance.status);
+        // The contact store (services/contacts). SUDEVWA skips LID-only contacts and names by
+        // full name, then business name, then push name, then number.
+        const all = (await deps.contacts.list(req.params.instanceId)).flatMap((c) =>
+          c.phoneNumber ? [{ jid: `${c.phoneNumber}@s.whatsapp.net`, phoneNumber: c.phoneNumber, name: c.name ?? c.verifiedName ?? c.pushName ?? c.phoneNumber, isGroup: false }] : [],
+        );
         const matching = search ? all.filter((c) => [c.name, c.jid, c.phoneNumber].some((v) => v.toLowerCase().includes(search))) : all;
         const totalPages = Math.ceil(matching.length / limit);
         return ok('Contact list retrieved successfully', {

@@ -1,5 +1,6 @@
 import { builder, type Context } from '../schema/builder.ts';
-import { CreateWebhookPayloadType, DeliveryStatusEnum, WebhookDeliveryConnectionType, WebhookEventEnum, WebhookType } from '../schema/webhook.ts';
+import { CreateWebhookPayloadType, DeliveryStatusEnum, WebhookDeliveryType, WebhookEventEnum, WebhookType } from '../schema/webhook.ts';
+import { validationFailed } from '../services/shared/index.ts';
 import type { WebhookCaller } from '../services/webhooks/index.ts';
 
 /** The permission rules ran first: a principal and its access are there. */
@@ -41,17 +42,27 @@ builder.queryFields((t) => ({
     description: 'The webhooks you may see: those of instances you may use and your own instance-wide ones (every webhook, for administrators).',
     resolve: (_r, _a, ctx) => ctx.webhooks.list(caller(ctx)),
   }),
-  webhookDeliveries: t.field({
-    type: WebhookDeliveryConnectionType,
-    description: "A webhook's queued (PENDING) and given-up (FAILED) deliveries, oldest event first. Fails with WEBHOOK_NOT_FOUND.",
-    args: {
-      webhookId: t.arg.id({ required: true, description: 'The webhook.' }),
-      status: t.arg({ type: DeliveryStatusEnum, description: 'Only deliveries in this state.' }),
-      first: t.arg.int({ description: 'Page size, 1 to 500 (default 50).' }),
-      after: t.arg.string({ description: 'The `endCursor` of the previous page.' }),
+  webhookDeliveries: t.connection(
+    {
+      type: WebhookDeliveryType,
+      description:
+        "A webhook's queued (PENDING) and given-up (FAILED) deliveries, oldest event first: a Relay connection paged forward (`first` 1 to 500, default 50; `after`). Fails with WEBHOOK_NOT_FOUND, or VALIDATION_FAILED for `last`/`before`.",
+      args: {
+        webhookId: t.arg.id({ required: true, description: 'The webhook.' }),
+        status: t.arg({ type: DeliveryStatusEnum, description: 'Only deliveries in this state.' }),
+      },
+      resolve: async (_r, { webhookId, status, first, after, last, before }, ctx) => {
+        if (last != null || before != null) throw validationFailed('webhookDeliveries pages forward only: use first and after', { field: last != null ? 'last' : 'before' });
+        const page = await ctx.webhooks.deliveries(caller(ctx), webhookId, { status, first, after });
+        return {
+          edges: page.nodes.map((node) => ({ cursor: node.cursor, node })),
+          pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: !!after, startCursor: page.nodes[0]?.cursor ?? null, endCursor: page.endCursor },
+        };
+      },
     },
-    resolve: (_r, { webhookId, status, first, after }, ctx) => ctx.webhooks.deliveries(caller(ctx), webhookId, { status, first, after }),
-  }),
+    { name: 'WebhookDeliveryConnection', description: 'A page of deliveries, oldest event first.' },
+    { name: 'WebhookDeliveryEdge', description: 'A delivery and its cursor (pass it as `after` to continue after it).' },
+  ),
 }));
 
 builder.mutationFields((t) => ({

@@ -14,6 +14,7 @@ import './webhook.ts';
 import './send-queue.ts';
 import './group.ts';
 import './broadcast.ts';
+import './contact.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
 import '../resolvers/message-kinds.ts';
@@ -25,6 +26,7 @@ import '../resolvers/webhooks.ts';
 import '../resolvers/send-queue.ts';
 import '../resolvers/groups.ts';
 import '../resolvers/broadcasts.ts';
+import '../resolvers/contacts.ts';
 
 let schema: GraphQLSchema | undefined;
 

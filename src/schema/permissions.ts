@@ -59,6 +59,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       groupInviteLink: forInstance,
       // A broadcast id is not an instance id: the resolver checks the broadcast's instance (unknown to others).
       broadcast: authenticated,
+      contacts: forInstance,
     },
     Mutation: {
       login: limits.login,

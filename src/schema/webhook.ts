@@ -1,4 +1,4 @@
-import type { DeliveryPage, DeliveryView, WebhookView } from '../services/webhooks/index.ts';
+import type { DeliveryView, WebhookView } from '../services/webhooks/index.ts';
 import { WEBHOOK_EVENTS, type WebhookEventName } from '../services/webhooks/index.ts';
 import { builder } from './builder.ts';
 import './scalars.ts';
@@ -66,22 +66,5 @@ export const WebhookDeliveryType = builder.objectRef<DeliveryView>('WebhookDeliv
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the event was queued.' }),
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true, description: 'PENDING: when the next attempt is due (at the earliest; earlier deliveries of its instance go first).' }),
     failedAt: t.expose('failedAt', { type: 'DateTime', nullable: true, description: 'FAILED: when it was given up.' }),
-  }),
-});
-
-const WebhookDeliveryEdgeType = builder.objectRef<DeliveryView>('WebhookDeliveryEdge').implement({
-  description: 'A delivery and its cursor.',
-  fields: (t) => ({
-    cursor: t.exposeString('cursor', { description: 'Pass as `after` to continue after this delivery.' }),
-    node: t.field({ type: WebhookDeliveryType, description: 'The delivery.', resolve: (d) => d }),
-  }),
-});
-
-export const WebhookDeliveryConnectionType = builder.objectRef<DeliveryPage>('WebhookDeliveryConnection').implement({
-  description: 'A page of deliveries, oldest event first.',
-  fields: (t) => ({
-    edges: t.field({ type: [WebhookDeliveryEdgeType], description: 'The deliveries of this page.', resolve: (p) => p.nodes }),
-    hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether more follow after `endCursor`.' }),
-    endCursor: t.exposeString('endCursor', { nullable: true, description: 'The last cursor of this page.' }),
   }),
 });

@@ -3,6 +3,7 @@ import type { InstanceService } from './instances/index.ts';
 import type { BroadcastService, KindSends, LedgerService, MessagingService, QueueService, ReceivedMediaService } from './messaging/index.ts';
 import type { EventBus } from './shared/index.ts';
 import type { GroupService } from './groups/index.ts';
+import type { ContactService } from './contacts/index.ts';
 import type { WebhookService } from './webhooks/index.ts';
 
 /**
@@ -26,4 +27,6 @@ export interface Services {
   broadcasts: BroadcastService;
   /** Groups of an instance's account. */
   groups: GroupService;
+  /** Contacts of each instance, persisted. */
+  contacts: ContactService;
 }

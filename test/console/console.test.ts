@@ -174,6 +174,24 @@ describe('chats in Chromium', () => {
   });
 });
 
+describe('replies and reactions in Chromium', () => {
+  const thread = () => page.getByRole('region', { name: `Chat with ${CUSTOMER}` });
+
+  it('replies to the phone\'s message, quoting it, and reacts to it', async () => {
+    const id = (await thread().locator('li.bubble', { hasText: 'hi from the phone' }).first().getAttribute('data-message-id'))!;
+    const original = thread().locator(`li.bubble[data-message-id="${id}"]`);
+    await original.getByRole('button', { name: 'Reply' }).click();
+    await thread().getByLabel('Message', { exact: true }).fill('a reply from the console');
+    await thread().getByRole('button', { name: 'Send', exact: true }).click();
+    await thread().locator('li.bubble', { hasText: 'a reply from the console' }).locator('blockquote', { hasText: 'hi from the phone' }).waitFor();
+    const reply = await gw.sandbox.waitForMessage(CUSTOMER, (m) => m.text === 'a reply from the console');
+    expect(JSON.stringify((reply as { content?: unknown }).content)).toContain(id);
+    await original.getByRole('button', { name: 'React with a thumbs up' }).click();
+    await original.locator('.reactions', { hasText: '👍' }).waitFor();
+    await gw.sandbox.waitForMessage(CUSTOMER, (m) => JSON.stringify((m as { content?: unknown }).content ?? '').includes('reactionMessage') && JSON.stringify((m as { content?: unknown }).content).includes(id));
+  });
+});
+
 describe('webhooks in Chromium', () => {
   it('creates a webhook and shows its failed delivery, then replays it', async () => {
     await page.getByRole('link', { name: 'Webhooks' }).click();

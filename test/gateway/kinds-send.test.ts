@@ -8,6 +8,7 @@ import {
   MessageChangedDocument,
   SendContactDocument,
   SendLocationDocument,
+  SendMediaDocument,
   SendPollDocument,
   SendPresenceDocument,
   SendReactionDocument,
@@ -156,6 +157,16 @@ describe('sending every kind', () => {
     expect(forward.message).toMatchObject({ type: 'TEXT', text: 'Is the shop open?', forwarded: true });
     const fwd = await onPhone(BO, forward.messageId);
     expect(fwd.content.extendedTextMessage).toMatchObject({ text: 'Is the shop open?', contextInfo: { isForwarded: true } });
+  });
+
+  it('an image can reply and mention too: the quote rides the queued media', async () => {
+    const question = await fromPhone(ANA, 'Send me a picture?');
+    const { bytes } = mediaSamples.IMAGE();
+    files.files.set('/p.jpg', { body: bytes, type: 'image/jpeg' });
+    const sent = (await gw.http.ok(SendMediaDocument, { input: { instanceId: id, to: ANA, kind: 'IMAGE', url: `${files.url}/p.jpg`, caption: 'here', replyTo: question, mentions: [ANA] } })).sendMedia.messageId;
+    const got = await onPhone(ANA, sent);
+    expect(got.content.imageMessage).toMatchObject({ caption: 'here', contextInfo: { stanzaId: question, quotedMessage: { conversation: 'Send me a picture?' }, mentionedJid: [`${ANA}@s.whatsapp.net`] } });
+    expect(await stored(sent)).toMatchObject({ quoted: { id: question }, mentions: [`${ANA}@s.whatsapp.net`] });
   });
 
   it('a sticker (WebP) arrives as a sticker', async () => {

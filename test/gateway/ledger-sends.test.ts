@@ -88,6 +88,35 @@ describe('sends through the ledger', () => {
     status.close();
   }, 120_000);
 
+  // The server took the message, but its ack died with the socket: the gateway cannot tell whether
+  // WhatsApp has it. The row stays SENDING and, unless a receipt from the phone settles it first,
+  // goes again on the next socket under the same id (the send queue); either way it ends settled
+  // and the phone (as WhatsApp clients do) shows one message.
+  it('a send whose server ack was lost with the socket ends settled after the reconnect and is shown once', async () => {
+    const statuses = await linked.gw.ws.subscribe(MessageStatusDocument, { instanceId: linked.id });
+    const status = await linked.gw.ws.subscribe(InstanceStatusDocument, { instanceId: linked.id });
+    const text = `unacked ${Date.now()}`;
+    // The recipient's number and devices are known first: a directory query would wait on the silence too.
+    expect((await send('before the silence')).sendText.message.status).toBe('SENT');
+    // WhatsApp goes silent on the open socket: it still takes what the gateway writes, and its ack waits.
+    await linked.gw.sandbox.fault({ kind: 'delay', ms: 120_000 });
+    const sending = send(text);
+    const { messageStatus } = await statuses.next((d) => d.messageStatus.message.text === text && d.messageStatus.status === 'SENDING');
+    const messageId = messageStatus.messageId;
+    await linked.gw.sandbox.waitForMessage(CUSTOMER, (m) => m.id === messageId);
+    // The socket dies with the ack still held; the next one is not slowed.
+    await linked.gw.sandbox.fault({ kind: 'clear' });
+    await linked.gw.sandbox.fault({ kind: 'drop', phoneNumber: OWNER });
+    await status.next((d) => d.instanceStatus.status === 'RECONNECTING');
+    await status.next((d) => d.instanceStatus.status === 'ONLINE', 30_000, 'ONLINE again');
+    const settled = ['SENT', 'DELIVERED', 'READ'];
+    await statuses.next((d) => d.messageStatus.messageId === messageId && settled.includes(d.messageStatus.status), 30_000, 'the send settled after the reconnect');
+    expect((await sending).sendText.messageId).toBe(messageId);
+    expect(await copiesAtPhone(messageId)).toBe(1);
+    statuses.close();
+    status.close();
+  }, 120_000);
+
   it('the same idempotency key after a gateway restart returns the first message and sends nothing', async () => {
     const key = `restart-${Date.now()}`;
     const before = await send('across a restart', key);

@@ -77,8 +77,8 @@ async function deliveries(webhookId: string, status?: DeliveryStatus) {
   for (;;) {
     const { webhookDeliveries } = await gw.http.ok(WebhookDeliveriesDocument, { webhookId, ...(status ? { status } : {}), first: 2, after });
     nodes.push(...webhookDeliveries.edges.map((e) => e.node));
-    if (!webhookDeliveries.hasNextPage) return nodes;
-    after = webhookDeliveries.endCursor;
+    if (!webhookDeliveries.pageInfo.hasNextPage) return nodes;
+    after = webhookDeliveries.pageInfo.endCursor;
   }
 }
 

@@ -89,27 +89,48 @@ export class Api {
    * ApiError (the subscription has ended). Returns the unsubscribe function.
    */
   subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, onData: (data: R) => void, onError: (err: ApiError) => void): () => void {
-    const socket = this.ws();
-    socket.active++;
-    const stop = socket.client.subscribe<R>(
-      { query: document.toString(), variables: variables as Record<string, unknown> },
-      {
-        next: (result) => {
-          const error = firstError(result as GraphQLResponse<R>, 200);
-          if (error) onError(error);
-          else onData(result.data as R);
+    let ended = false;
+    let stopCurrent = () => {};
+    const start = () => {
+      const socket = this.ws();
+      socket.active++;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        socket.active--;
+        if (socket !== this.socket && socket.active === 0) void socket.client.dispose();
+      };
+      // The gateway ends a stream when the access token it was opened with expires. When the session
+      // has renewed the token since, the stream goes on over a socket opened with the new one.
+      const failed = (error: ApiError) => {
+        unsubscribe();
+        release();
+        if (ended) return;
+        if (error.code === 'UNAUTHENTICATED' && this.token() && this.token() !== socket.token) start();
+        else onError(error);
+      };
+      const unsubscribe = socket.client.subscribe<R>(
+        { query: document.toString(), variables: variables as Record<string, unknown> },
+        {
+          next: (result) => {
+            const error = firstError(result as GraphQLResponse<R>, 200);
+            if (error) failed(error);
+            else onData(result.data as R);
+          },
+          error: (err) => failed(socketError(err)),
+          complete: release,
         },
-        error: (err) => onError(socketError(err)),
-        complete: () => {},
-      },
-    );
-    let stopped = false;
+      );
+      stopCurrent = () => {
+        unsubscribe();
+        release();
+      };
+    };
+    start();
     return () => {
-      if (stopped) return;
-      stopped = true;
-      stop();
-      socket.active--;
-      if (socket !== this.socket && socket.active === 0) void socket.client.dispose();
+      ended = true;
+      stopCurrent();
     };
   }
 

@@ -155,6 +155,18 @@ export type SendMediaInput = {
   url?: string | null | undefined;
 };
 
+/** A reaction to a stored message. */
+export type SendReactionInput = {
+  /** One emoji; empty removes your reaction. */
+  emoji: string;
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's message and never sends again. */
+  idempotencyKey?: string | null | undefined;
+  /** The instance that sent or received the message. */
+  instanceId: string | number;
+  /** The WhatsApp id of the stored message to react to. */
+  messageId: string | number;
+};
+
 /** A text message to send. Give exactly one of `instanceId` and `fromPhoneNumber`. */
 export type SendTextInput = {
   /** Send from the instance linked to this phone number (international form). */
@@ -382,6 +394,13 @@ export type ConsoleMessageQueryVariables = Exact<{
 
 
 export type ConsoleMessageQuery = { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } | null };
+
+export type ConsoleSendReactionMutationVariables = Exact<{
+  input: SendReactionInput;
+}>;
+
+
+export type ConsoleSendReactionMutation = { sendReaction: { message: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } };
 
 export type ConsoleMarkReadMutationVariables = Exact<{
   instanceId: string | number;
@@ -1214,6 +1233,70 @@ fragment ConsoleMessage on Message {
     name
   }
 }`) as unknown as TypedDocumentString<ConsoleMessageQuery, ConsoleMessageQueryVariables>;
+export const ConsoleSendReactionDocument = new TypedDocumentString(`
+    mutation ConsoleSendReaction($input: SendReactionInput!) {
+  sendReaction(input: $input) {
+    message {
+      ...ConsoleMessage
+    }
+  }
+}
+    fragment ConsoleMedia on MessageMedia {
+  kind
+  mimeType
+  fileName
+  caption
+  downloadPath
+}
+fragment ConsoleSender on Contact {
+  jid
+  phoneNumber
+  pushName
+}
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
+fragment ConsoleMessage on Message {
+  id
+  cursor
+  instanceId
+  chatJid
+  direction
+  fromMe
+  type
+  text
+  status
+  timestamp
+  sender {
+    ...ConsoleSender
+  }
+  media {
+    ...ConsoleMedia
+  }
+  error {
+    code
+    message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
+  }
+}`) as unknown as TypedDocumentString<ConsoleSendReactionMutation, ConsoleSendReactionMutationVariables>;
 export const ConsoleMarkReadDocument = new TypedDocumentString(`
     mutation ConsoleMarkRead($instanceId: ID!, $chatJid: String!) {
   markRead(instanceId: $instanceId, chatJid: $chatJid)

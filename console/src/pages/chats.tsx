@@ -7,6 +7,7 @@ import {
   ConsoleMessageStatusDocument,
   ConsoleMessagesDocument,
   ConsoleSendMediaDocument,
+  ConsoleSendReactionDocument,
   ConsoleSendTextDocument,
   type ConsoleMessageFragment,
   type ConsoleMessageReceivedSubscription,
@@ -17,7 +18,7 @@ import { errorText } from '../api/client.ts';
 import { href } from '../router.ts';
 import { ErrorText } from '../ui/error-text.tsx';
 import { useAction, useLoad } from '../ui/hooks.ts';
-import { MessageBubble, newer } from './message-view.tsx';
+import { MessageBubble, newer, type MessageActions } from './message-view.tsx';
 
 /** A live incoming message as a ledger row: it was stored before it was published, unread. */
 function fromIncoming(m: ConsoleMessageReceivedSubscription['messageReceived']): ConsoleMessageFragment {
@@ -144,6 +145,7 @@ function Thread({ instanceId, chatJid, messages, error, onSent }: { instanceId: 
   const { api } = useApp();
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | undefined>(undefined);
+  const [replyTo, setReplyTo] = useState<ConsoleMessageFragment | undefined>(undefined);
   // Bumped after a file is sent: a new (empty) file input, since a file input's value cannot be set.
   const [fileInput, setFileInput] = useState(0);
   const action = useAction();
@@ -153,15 +155,20 @@ function Thread({ instanceId, chatJid, messages, error, onSent }: { instanceId: 
     e.preventDefault();
     void action.run(async () => {
       if (file) {
-        const input = { instanceId, to: chatJid, kind: mediaKind(file.type), file: null, fileName: file.name, mimeType: file.type || 'application/octet-stream', caption: text || null };
+        const input = { instanceId, to: chatJid, kind: mediaKind(file.type), file: null, fileName: file.name, mimeType: file.type || 'application/octet-stream', caption: text || null, replyTo: replyTo?.id ?? null };
         onSent((await api.upload(ConsoleSendMediaDocument, { input }, 'variables.input.file', file)).sendMedia.message);
         setFile(undefined);
         setFileInput((n) => n + 1);
       } else {
-        onSent((await api.request(ConsoleSendTextDocument, { input: { instanceId, to: chatJid, text } })).sendText.message);
+        onSent((await api.request(ConsoleSendTextDocument, { input: { instanceId, to: chatJid, text, replyTo: replyTo?.id ?? null } })).sendText.message);
       }
       setText('');
+      setReplyTo(undefined);
     });
+  };
+  const actions: MessageActions = {
+    reply: (m) => setReplyTo(m),
+    react: (m, emoji) => void action.run(async () => onSent((await api.request(ConsoleSendReactionDocument, { input: { instanceId, messageId: m.id, emoji } })).sendReaction.message)),
   };
   return (
     <section class="thread" aria-label={`Chat with ${chatLabel(chatJid)}`}>
@@ -174,10 +181,18 @@ function Thread({ instanceId, chatJid, messages, error, onSent }: { instanceId: 
       <ErrorText error={error} />
       <ol class="messages" aria-live="polite" aria-label="Messages">
         {sorted.map((m) => (
-          <MessageBubble key={m.id} message={m} />
+          <MessageBubble key={m.id} message={m} actions={actions} />
         ))}
       </ol>
       <form class="compose" onSubmit={send} aria-label="Send a message">
+        {replyTo && (
+          <p class="replying" role="status">
+            Replying to “{replyTo.text ?? replyTo.media?.caption ?? replyTo.type.toLowerCase()}”{' '}
+            <button type="button" class="link" onClick={() => setReplyTo(undefined)}>
+              Cancel reply
+            </button>
+          </p>
+        )}
         <label>
           Message
           <textarea

@@ -22,7 +22,13 @@ export function Ticks({ status }: { status: MessageStatus }) {
   );
 }
 
-export function MessageBubble({ message: m }: { message: ConsoleMessageFragment }) {
+/** What the person can do with a shown message (replying and reacting go through the API). */
+export interface MessageActions {
+  reply(m: ConsoleMessageFragment): void;
+  react(m: ConsoleMessageFragment, emoji: string): void;
+}
+
+export function MessageBubble({ message: m, actions }: { message: ConsoleMessageFragment; actions?: MessageActions }) {
   const mine = m.direction === 'OUTBOUND';
   return (
     <li class={mine ? 'bubble out' : 'bubble in'} data-message-id={m.id}>
@@ -56,6 +62,16 @@ export function MessageBubble({ message: m }: { message: ConsoleMessageFragment 
         </p>
       )}
       <div class="meta">
+        {actions && !m.deleted && (
+          <>
+            <button type="button" class="link" onClick={() => actions.reply(m)}>
+              Reply
+            </button>
+            <button type="button" class="link" aria-label="React with a thumbs up" onClick={() => actions.react(m, '👍')}>
+              👍
+            </button>
+          </>
+        )}
         {m.edited && !m.deleted && <span>edited</span>}
         <time dateTime={m.timestamp}>{new Date(m.timestamp).toLocaleTimeString()}</time>
         {mine && <Ticks status={m.status} />}

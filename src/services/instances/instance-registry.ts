@@ -8,7 +8,7 @@ import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts'
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, instanceNotFound, invalidState, validationFailed, type EventBus, type Logger, type Metrics, type SystemEvent } from '../shared/index.ts';
 import type { InstanceService, SessionSource } from './instance.service.ts';
-import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, type GroupInfo, type Inbound, type KnownContact, type StatusReport } from '../messaging/index.ts';
+import { EXACTLY_ONE_SENDER, hasExactlyOneSender, normalizePhoneNumber, type GroupInfo, type Inbound, type StatusReport } from '../messaging/index.ts';
 import type { DeviceInfo, InstanceStatus, InstanceView, PairingCode, QrCode } from './types.ts';
 import { checkLabelChanges, checkNewInstance } from './instance-input.ts';
 import type { HealthPolicy, SessionHealth } from './session-health.ts';
@@ -16,6 +16,7 @@ import { WhatsAppSession, type SessionSnapshot } from './whatsapp-session.ts';
 import { restoreEach, type RestoreProgress } from './instance-restore.ts';
 import { startSessionRounds } from './session-rounds.ts';
 import { listGroups } from './session-queries.ts';
+import { toFacts, type ContactFacts } from '../contacts/index.ts';
 import { toInstanceView } from './instance-view.ts';
 
 export interface RegistryDeps {
@@ -32,6 +33,8 @@ export interface RegistryDeps {
    * Baileys sends the delivery receipt (see WhatsAppSession).
    */
   receive(message: Inbound): Promise<void>;
+  /** What the instance's session learned about people (see ContactService). */
+  onContacts?(instanceId: string, facts: ContactFacts[]): void;
   /** WhatsApp's acks and receipts for this instance's stored messages. */
   onStatus(instanceId: string, report: StatusReport): void;
   /** Where Baileys connects (the sandbox in sandbox mode); WhatsApp itself when unset. */
@@ -153,9 +156,6 @@ export class InstanceRegistry implements InstanceService, SessionSource {
     return listGroups(await this.onlineSession(id));
   }
 
-  async listContacts(id: string): Promise<KnownContact[]> {
-    return (await this.onlineSession(id)).contacts.list();
-  }
 
   async logout(id: string): Promise<InstanceView> {
     let inflight = this.loggingOut.get(id);
@@ -302,7 +302,13 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       onStatus: (report) => this.deps.onStatus(id, report),
       saveMedia: (ref) => this.deps.saveMedia(ref),
       onHealth: (health) => this.onHealth(id, health),
-      onGroupEvent: (event) => this.events.publish('groupEvent', event),
+      onGroupEvent: (event) => {
+        // Group notifications name members by LID and number: one more source for the contact store.
+        const facts = [event.author, ...event.participants].flatMap((p) => (p ? [toFacts({ id: p.jid, lid: p.lid, phoneNumber: p.phoneNumber })] : []));
+        this.deps.onContacts?.(id, facts.filter((f) => f !== null));
+        this.events.publish('groupEvent', event);
+      },
+      onContacts: (facts) => this.deps.onContacts?.(id, facts),
       onPresence: (event) => this.events.publish('presence', event),
       ...(this.deps.health ? { healthPolicy: this.deps.health } : {}),
       onClose: (statusCode, action) => this.deps.metrics?.connectionCloses.inc({ code: String(statusCode ?? 'none'), action }),

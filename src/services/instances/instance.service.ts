@@ -1,5 +1,5 @@
 import type { DeviceInfo, InstanceView, PairingCode, QrCode } from './types.ts';
-import type { GroupInfo, KnownContact } from '../messaging/index.ts';
+import type { GroupInfo } from '../messaging/index.ts';
 import type { WhatsAppSession } from './whatsapp-session.ts';
 
 /**
@@ -26,8 +26,6 @@ export interface InstanceService {
   /** The next three throw INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED. */
   deviceInfo(id: string): Promise<DeviceInfo>;
   listGroups(id: string): Promise<GroupInfo[]>;
-  /** Contacts this session has heard of since it connected (contact sync, message senders). */
-  listContacts(id: string): Promise<KnownContact[]>;
   /** Unlinks the device, wipes its keys; status LOGGED_OUT. The instance can be connected again. */
   logout(id: string): Promise<InstanceView>;
   /** Stops the session, deletes the instance with its creds and keys. */

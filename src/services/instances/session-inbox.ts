@@ -1,7 +1,8 @@
 import type { WAMessage } from '@whiskeysockets/baileys';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import type { Logger } from '../shared/index.ts';
-import { type ContactBook, mediaReferenceOf, toInbound, type Inbound } from '../messaging/index.ts';
+import { mediaReferenceOf, toInbound, type Inbound } from '../messaging/index.ts';
+import { toFacts, type ContactFacts } from '../contacts/index.ts';
 import type { SessionMemory } from './session-memory.ts';
 
 const SEEN_IDS_LIMIT = 2_000;
@@ -10,7 +11,8 @@ export interface SessionInboxDeps {
   instanceId: string;
   log: Logger;
   memory: SessionMemory;
-  contacts: ContactBook;
+  /** What a message tells about its sender (number, LID, push name), for the contact store. */
+  onContacts(facts: ContactFacts[]): void;
   /** Stores an incoming message in the ledger (see SessionDeps.receive). */
   receive(message: Inbound): Promise<void>;
   /** The account's own JIDs (phone number, LID), for poll votes on its polls. */
@@ -61,7 +63,8 @@ export class SessionInbox {
     this.remember(id);
     if ('message' in inbound && !inbound.message.fromMe) {
       const { sender } = inbound.message;
-      this.deps.contacts.remember({ jid: sender.jid, lid: sender.lid, phoneNumber: sender.phoneNumber, name: sender.pushName });
+      const facts = toFacts({ id: sender.jid, lid: sender.lid, phoneNumber: sender.phoneNumber, pushName: sender.pushName });
+      if (facts) this.deps.onContacts([facts]);
     }
   }
 

@@ -1,70 +1,23 @@
 import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
-import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
-import type { KeyWriter } from '../../db/key-writer.ts';
-import type { Orm } from '../../db/orm.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
-import { ContactBook, watchPresence, watchStatuses, type Inbound, type PresenceEvent, type StatusReport } from '../messaging/index.ts';
-import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
-import { watchGroupEvents, type GroupEvent } from '../groups/index.ts';
+import { watchPresence, watchStatuses } from '../messaging/index.ts';
+import { watchGroupEvents } from '../groups/index.ts';
+import { watchContacts } from '../contacts/index.ts';
 import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
 import { SessionMemory } from './session-memory.ts';
 import { guardedSignalRepository } from './signal-guard.ts';
 import { InboundKeyHold } from './inbound-key-hold.ts';
-import type { HealthPolicy, SessionHealth } from './session-health.ts';
+import type { SessionHealth } from './session-health.ts';
 import { SessionHealthKeeper } from './session-health-keeper.ts';
 import { SessionInbox } from './session-inbox.ts';
 import { isConnectionFailure } from './connection-failure.ts';
 import { decideReconnect } from './reconnect-policy.ts';
 import type { InstanceStatus, QrCode } from './types.ts';
+import type { SessionDeps, SessionSnapshot } from './session-deps.ts';
 
-export interface SessionSnapshot {
-  status: InstanceStatus;
-  reconnectAttempts: number;
-  lastError: string | null;
-  jid?: string | null;
-  lid?: string | null;
-  phoneNumber?: string | null;
-  pushName?: string | null;
-  connectedAt?: Date | null;
-}
-
-export interface SessionDeps {
-  instanceId: string;
-  orm: Orm;
-  /** How creds and keys are stored (encrypted at rest when a secrets key is configured). */
-  authCodec: AuthValueCodec | undefined;
-  /** Shared by the registry's sessions (see KeyWriter). */
-  keyWriter: KeyWriter;
-  logger: Logger;
-  deviceName: string;
-  waWebSocketUrl: string | undefined;
-  /** Persist and publish a state change (called in order; the session never runs two at once). */
-  onState(snapshot: SessionSnapshot): Promise<void>;
-  onQr(qr: QrCode | null): void;
-  /**
-   * Stores an incoming message in the ledger (which publishes it when new). Awaited before
-   * Baileys sends the delivery receipt; a rejection keeps the receipt from going out.
-   */
-  receive(message: Inbound): Promise<void>;
-  /** WhatsApp's acks and receipts for stored messages. */
-  onStatus(report: StatusReport): void;
-  /** Keeps what is needed to download a received media message later; awaited before the event goes out. */
-  saveMedia(ref: ReceivedMediaRecord): Promise<void>;
-  /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
-  onEnded(): void;
-  /** A contact's presence or typing. */
-  onPresence?(event: PresenceEvent): void;
-  /** A group the account is in changed (WhatsApp's `w:gp2` notifications). */
-  onGroupEvent?(event: GroupEvent): void;
-  /** The health verdict changed (see HealthMonitor). */
-  onHealth?(health: SessionHealth): void;
-  /** Overrides of the health thresholds (tests use short ones). */
-  healthPolicy?: Partial<HealthPolicy>;
-  /** Every close of the WhatsApp connection while running, with what the reconnect policy decided. */
-  onClose?(statusCode: number | undefined, action: 'restart' | 'retry' | 'stop'): void;
-}
+export type { SessionDeps, SessionSnapshot } from './session-deps.ts';
 
 const IDENTITY_KEYS = ['jid', 'lid', 'phoneNumber', 'pushName', 'connectedAt'] as const;
 
@@ -104,8 +57,6 @@ export class WhatsAppSession {
    * row catches up asynchronously, and readers must not see ONLINE with the old row's empty JID.
    */
   readonly identity: Partial<Pick<SessionSnapshot, (typeof IDENTITY_KEYS)[number]>> = {};
-  /** Who this account has heard of, for the legacy contacts listing. */
-  readonly contacts = new ContactBook();
 
   constructor(deps: SessionDeps) {
     this.deps = deps;
@@ -116,7 +67,7 @@ export class WhatsAppSession {
       instanceId: deps.instanceId,
       log: this.log,
       memory: this.memory,
-      contacts: this.contacts,
+      onContacts: (facts) => deps.onContacts?.(facts),
       receive: deps.receive,
       saveMedia: deps.saveMedia,
       // The account's JIDs without device (phone number and LID): the author of its polls, as votes name it.
@@ -182,12 +133,7 @@ export class WhatsAppSession {
     sock.ev.on('connection.update', (update) => {
       if (sock === this.sock) void this.onConnectionUpdate(sock, update);
     });
-    sock.ev.on('contacts.upsert', (list) => {
-      for (const c of list) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
-    });
-    sock.ev.on('contacts.update', (list) => {
-      for (const c of list) if (c.id) this.contacts.remember({ jid: c.id, lid: c.lid, phoneNumber: c.phoneNumber, name: c.name ?? c.notify ?? c.verifiedName });
-    });
+    watchContacts(sock, (facts) => sock === this.sock && this.deps.onContacts?.(facts));
     watchStatuses(sock, (report) => this.deps.onStatus(report));
     watchPresence(sock, this.instanceId, (event) => sock === this.sock && this.deps.onPresence?.(event));
     watchGroupEvents(sock, this.instanceId, (event) => sock === this.sock && this.deps.onGroupEvent?.(event));

@@ -1,6 +1,5 @@
 // Sending, number checks, incoming messages (mapping, contacts) and media (sent and received).
 // The one public file of `services/messaging`.
-export { ContactBook } from './contact-book.ts';
 export { ReceivedMediaService } from './media/received-media.service.ts';
 export { mediaReferenceOf } from './media/received-media.ts';
 export { toInbound } from './message-mapper.ts';

@@ -1,4 +1,5 @@
 import type { AnyMessageContent, proto } from '@whiskeysockets/baileys';
+import type { MessageDetails, MessageKind } from './types.ts';
 
 /** A stored message's key as WhatsApp names it in reactions, edits and revokes. */
 export interface TargetKey {
@@ -67,4 +68,33 @@ export function toBaileysContent(c: OutboundContent): AnyMessageContent {
     case 'revoke':
       return { delete: c.key };
   }
+}
+
+/** One send of any kind for the queue (see `SendQueue.enqueue`). */
+export interface EnqueueInput {
+  instanceId?: string;
+  fromPhoneNumber?: string;
+  /** A phone number or a JID. */
+  to: string;
+  kind: MessageKind;
+  /** What the ledger shows as `text`. */
+  text?: string | null;
+  /** Omitted: a plain text of `text`. */
+  outbound?: OutboundContent;
+  details?: MessageDetails;
+  /** A poll's secret (base64): its votes are decrypted with it. */
+  secret?: string;
+  typingMs?: number;
+  idempotencyKey?: string;
+  /** Not before this time: SCHEDULED until then. */
+  sendAt?: Date;
+}
+
+/** What a reply, mention or forward shows in the ledger. */
+export function detailsOfContext(c: OutboundContext): MessageDetails {
+  return {
+    ...(c.quote ? { quoted: { id: c.quote.id, senderJid: c.quote.participant, text: c.quote.text } } : {}),
+    ...(c.mentions?.length ? { mentions: c.mentions } : {}),
+    ...(c.forwarded ? { forwarded: true } : {}),
+  };
 }

@@ -12,37 +12,8 @@ import type { SendPacer } from './send-pacer.ts';
 import type { SendPauseInfo, SendPauses } from './send-pauses.ts';
 import { SendScheduler } from './send-scheduler.ts';
 import { checkKey, checkSendAt, sleep } from './send-input.ts';
-import { toBaileysContent, type OutboundContent, type OutboundContext } from './outbound-content.ts';
-import type { MessageDetails, MessageKind, MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
-
-/** One send of any kind for the queue (see `SendQueue.enqueue`). */
-export interface EnqueueInput {
-  instanceId?: string;
-  fromPhoneNumber?: string;
-  /** A phone number or a JID. */
-  to: string;
-  kind: MessageKind;
-  /** What the ledger shows as `text`. */
-  text?: string | null;
-  /** Omitted: a plain text of `text`. */
-  outbound?: OutboundContent;
-  details?: MessageDetails;
-  /** A poll's secret (base64): its votes are decrypted with it. */
-  secret?: string;
-  typingMs?: number;
-  idempotencyKey?: string;
-  /** Not before this time: SCHEDULED until then. */
-  sendAt?: Date;
-}
-
-/** What a reply, mention or forward shows in the ledger. */
-export function detailsOfContext(c: OutboundContext): MessageDetails {
-  return {
-    ...(c.quote ? { quoted: { id: c.quote.id, senderJid: c.quote.participant, text: c.quote.text } } : {}),
-    ...(c.mentions?.length ? { mentions: c.mentions } : {}),
-    ...(c.forwarded ? { forwarded: true } : {}),
-  };
-}
+import { detailsOfContext, toBaileysContent, type EnqueueInput, type OutboundContent, type OutboundContext } from './outbound-content.ts';
+import type { MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
 
 /** A stored send is settled for its caller once WhatsApp took it, or it failed or was cancelled. */
 const PENDING = new Set<MessageStatus>(['SCHEDULED', 'QUEUED', 'SENDING']);

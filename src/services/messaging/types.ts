@@ -49,16 +49,6 @@ export interface Contact {
   pushName: string | null;
 }
 
-/** Someone a session has heard of (contact sync, message senders). */
-export interface KnownContact {
-  jid: string;
-  /** Digits; null for groups. */
-  phoneNumber: string | null;
-  /** Saved name, else the push name, when known. */
-  name: string | null;
-  isGroup: boolean;
-}
-
 /** A group the instance's account is in. */
 export interface GroupInfo {
   jid: string;

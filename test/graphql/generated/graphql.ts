@@ -900,7 +900,7 @@ export type WebhookDeliveriesQueryVariables = Exact<{
 }>;
 
 
-export type WebhookDeliveriesQuery = { webhookDeliveries: { hasNextPage: boolean, endCursor: string | null, edges: Array<{ cursor: string, node: { id: string, webhookId: string, instanceId: string, eventId: string, event: WebhookEvent, status: DeliveryStatus, attempts: number, lastError: string | null, createdAt: string, nextAttemptAt: string | null, failedAt: string | null } }> } };
+export type WebhookDeliveriesQuery = { webhookDeliveries: { edges: Array<{ cursor: string, node: { id: string, webhookId: string, instanceId: string, eventId: string, event: WebhookEvent, status: DeliveryStatus, attempts: number, lastError: string | null, createdAt: string, nextAttemptAt: string | null, failedAt: string | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type ReplayWebhookDeliveriesMutationVariables = Exact<{
   webhookId: string | number;
@@ -1022,6 +1022,16 @@ export type SendMediaStoredMutationVariables = Exact<{
 
 
 export type SendMediaStoredMutation = { sendMedia: { messageId: string, message: { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null } } };
+
+export type ContactsQueryVariables = Exact<{
+  instanceId: string | number;
+  search?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ContactsQuery = { contacts: { edges: Array<{ cursor: string, node: { instanceId: string, jid: string, lid: string | null, phoneNumber: string | null, name: string | null, pushName: string | null, verifiedName: string | null, displayName: string, updatedAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CancelMessageMutationVariables = Exact<{
   instanceId: string | number;
@@ -2562,8 +2572,12 @@ export const WebhookDeliveriesDocument = new TypedDocumentString(`
         failedAt
       }
     }
-    hasNextPage
-    endCursor
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      startCursor
+      endCursor
+    }
   }
 }
     `) as unknown as TypedDocumentString<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>;
@@ -2852,6 +2866,30 @@ export const SendMediaStoredDocument = new TypedDocumentString(`
   }
   idempotencyKey
 }`) as unknown as TypedDocumentString<SendMediaStoredMutation, SendMediaStoredMutationVariables>;
+export const ContactsDocument = new TypedDocumentString(`
+    query Contacts($instanceId: ID!, $search: String, $first: Int, $after: String) {
+  contacts(instanceId: $instanceId, search: $search, first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        instanceId
+        jid
+        lid
+        phoneNumber
+        name
+        pushName
+        verifiedName
+        displayName
+        updatedAt
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ContactsQuery, ContactsQueryVariables>;
 export const CancelMessageDocument = new TypedDocumentString(`
     mutation CancelMessage($instanceId: ID!, $id: ID!) {
   cancelMessage(instanceId: $instanceId, id: $id) {
