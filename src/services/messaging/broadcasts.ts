@@ -5,7 +5,8 @@ import type { MessageStatus } from '../../db/message.repository.ts';
 import { DomainError, type EventBus } from '../shared/index.ts';
 import { fillRecipients, type BroadcastRecipientInput } from './broadcast-template.ts';
 import type { MessageLedger } from './ledger.ts';
-import { outboundRow, type SendQueue } from './send-queue.ts';
+import { outboundRow } from './outbound-row.ts';
+import type { SendQueue } from './send-queue.ts';
 import { checkKey, checkSendAt } from './send-input.ts';
 
 export type BroadcastStatus = 'SCHEDULED' | 'SENDING' | 'COMPLETED' | 'CANCELLED';

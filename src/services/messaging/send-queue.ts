@@ -13,6 +13,7 @@ import type { SendPauseInfo, SendPauses } from './send-pauses.ts';
 import { SendScheduler } from './send-scheduler.ts';
 import { checkKey, checkSendAt, sleep } from './send-input.ts';
 import { detailsOfContext, toBaileysContent, type EnqueueInput, type OutboundContent, type OutboundContext } from './outbound-content.ts';
+import { outboundRow, sendFailure } from './outbound-row.ts';
 import type { MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
 
 /** A stored send is settled for its caller once WhatsApp took it, or it failed or was cancelled. */
@@ -221,13 +222,9 @@ export class SendQueue implements MessagingService {
     return this.#mediaResult(await this.#afterRecord(stored.message, stored.created, sendAt));
   }
 
-  /**
-   * The non-waiting path for rows stored elsewhere (a broadcast's, in one transaction): scheduled
-   * ones wake the scheduler at their time, the others are handed to the instance's worker now.
-   */
+  /** The non-waiting path for rows stored elsewhere (a broadcast's): the scheduler or the worker takes them from here. */
   queued(instanceId: string, sendAt: Date | null): void {
-    if (sendAt) this.#scheduler.scheduled(sendAt);
-    else this.kick(instanceId);
+    sendAt ? this.#scheduler.scheduled(sendAt) : this.kick(instanceId);
   }
 
   /** The sending instance (and its session when online) for a send stored elsewhere; refuses instances not coming back. */
@@ -322,7 +319,7 @@ export class SendQueue implements MessagingService {
       // Not handed over after all: it goes again when the instance is back.
       this.#handed.get(row.instanceId)?.delete(row.seq);
       if (err instanceof DomainError && err.code === 'INSTANCE_NOT_CONNECTED') return false;
-      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', failure(err));
+      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', sendFailure(err));
       return true;
     }
   }
@@ -399,26 +396,4 @@ export class SendQueue implements MessagingService {
   #result(message: StoredMessage): SendResult {
     return { messageId: message.id, instanceId: message.instanceId, to: message.chatJid, timestamp: message.timestamp, message };
   }
-}
-
-export function outboundRow(instanceId: string, chatJid: string, waId: string, kind: string): Omit<NewMessage, 'content'> {
-  return {
-    instanceId,
-    waId,
-    direction: 'OUTBOUND',
-    fromMe: true,
-    chatJid,
-    senderJid: null,
-    senderLid: null,
-    senderPhone: null,
-    kind,
-    quotedId: null,
-    waTimestamp: new Date(),
-    status: 'QUEUED',
-  };
-}
-
-function failure(err: unknown): { errorCode: string; errorMessage: string } {
-  if (err instanceof DomainError) return { errorCode: err.code, errorMessage: err.message };
-  return { errorCode: 'SEND_FAILED', errorMessage: (err as Error)?.message ?? String(err) };
 }
