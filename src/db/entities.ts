@@ -1,6 +1,7 @@
 import { ApiKey } from './api-key.entity.ts';
 import { AuthCreds } from './auth-creds.entity.ts';
 import { AuthKey } from './auth-key.entity.ts';
+import { Broadcast } from './broadcast.entity.ts';
 import { BootTask } from './boot-task.entity.ts';
 import { Contact } from './contact.entity.ts';
 import { Instance } from './instance.entity.ts';
@@ -13,4 +14,4 @@ import { User } from './user.entity.ts';
 import { WebhookConfig, WebhookDeadLetter, WebhookDelivery, WebhookWatermark } from './webhook.entity.ts';
 
 /** The explicit entity list: no folder scanning, so what is mapped is what is imported here. */
-export const entities = [Instance, AuthCreds, AuthKey, ReceivedMedia, User, ApiKey, RefreshToken, InstanceGrant, WebhookConfig, WebhookDelivery, WebhookDeadLetter, WebhookWatermark, Message, BootTask, SendPause, Contact];
+export const entities = [Instance, AuthCreds, AuthKey, ReceivedMedia, User, ApiKey, RefreshToken, InstanceGrant, WebhookConfig, WebhookDelivery, WebhookDeadLetter, WebhookWatermark, Message, BootTask, SendPause, Contact, Broadcast];

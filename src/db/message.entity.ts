@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { Broadcast } from './broadcast.entity.ts';
 import { Instance } from './instance.entity.ts';
 
 export const MESSAGE_DIRECTIONS = ['INBOUND', 'OUTBOUND'] as const;
@@ -58,6 +59,8 @@ export const MessageSchema = defineEntity({
     /** Outbound: not before this time (scheduled sends); null = as soon as possible. */
     sendAfter: p.datetime().nullable(),
     attempts: p.integer().default(0),
+    /** The broadcast this send belongs to; null for single sends and inbound messages. */
+    broadcast: () => p.manyToOne(Broadcast).mapToPk().nullable().deleteRule('cascade').index(),
     createdAt: p.datetime().onCreate(() => new Date()).index(),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

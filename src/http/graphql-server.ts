@@ -89,6 +89,7 @@ export function mountGraphQL(
       auth: deps.auth,
       webhooks: deps.webhooks,
       groups: deps.groups,
+      broadcasts: deps.broadcasts,
       contacts: deps.contacts,
       principal: who.ok ? who.caller.principal : null,
       authError: who.ok ? null : authError(who),

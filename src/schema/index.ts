@@ -13,6 +13,7 @@ import './auth.ts';
 import './webhook.ts';
 import './send-queue.ts';
 import './group.ts';
+import './broadcast.ts';
 import './contact.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
@@ -24,6 +25,7 @@ import '../resolvers/auth.ts';
 import '../resolvers/webhooks.ts';
 import '../resolvers/send-queue.ts';
 import '../resolvers/groups.ts';
+import '../resolvers/broadcasts.ts';
 import '../resolvers/contacts.ts';
 
 let schema: GraphQLSchema | undefined;

@@ -57,6 +57,8 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       groups: forInstance,
       group: forInstance,
       groupInviteLink: forInstance,
+      // A broadcast id is not an instance id: the resolver checks the broadcast's instance (unknown to others).
+      broadcast: authenticated,
       contacts: forInstance,
     },
     Mutation: {
@@ -97,6 +99,8 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       revokeGroupInviteLink: forInstance,
       joinGroup: forInstance,
       leaveGroup: forInstance,
+      createBroadcast: and(forInstance, limits.send),
+      cancelBroadcast: authenticated,
     },
     Subscription: {
       qrCode: forInstance,
@@ -107,6 +111,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       presence: forInstance,
       systemEvents: authenticated,
       groupEvents: forInstance,
+      broadcastProgress: authenticated,
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { AuthService } from './auth/index.ts';
 import type { InstanceService } from './instances/index.ts';
-import type { KindSends, LedgerService, MessagingService, QueueService, ReceivedMediaService } from './messaging/index.ts';
+import type { BroadcastService, KindSends, LedgerService, MessagingService, QueueService, ReceivedMediaService } from './messaging/index.ts';
 import type { EventBus } from './shared/index.ts';
 import type { GroupService } from './groups/index.ts';
 import type { ContactService } from './contacts/index.ts';
@@ -23,6 +23,8 @@ export interface Services {
   events: EventBus;
   auth: AuthService;
   webhooks: WebhookService;
+  /** Bulk sends: one template, filled per recipient, through the same queue. */
+  broadcasts: BroadcastService;
   /** Groups of an instance's account. */
   groups: GroupService;
   /** Contacts of each instance, persisted. */

@@ -6,6 +6,8 @@ export { toInbound } from './message-mapper.ts';
 export { MessageLedger, toStoredMessage, type LedgerService } from './ledger.ts';
 export { watchStatuses, type StatusReport } from './status-watcher.ts';
 export { SendQueue, type QueueService } from './send-queue.ts';
+export { BroadcastService, type BroadcastStatus, type BroadcastView } from './broadcasts.ts';
+export { BROADCAST_MAX_RECIPIENTS } from './broadcast-template.ts';
 export { SendPauses, type SendPauseInfo } from './send-pauses.ts';
 export { KindSends, POLL_OPTIONS } from './kind-sends.ts';
 export { watchPresence } from './presence-watcher.ts';

@@ -182,6 +182,15 @@ export class MessageLedger {
     return { message: stored, created };
   }
 
+  /** Publishes sends stored elsewhere in one transaction (a broadcast's rows), as `recordOutbound` does. */
+  publishRecorded(records: readonly MessageRecord[]): StoredMessage[] {
+    return records.map((r) => {
+      const stored = toStoredMessage(r);
+      this.publishStatus(stored);
+      return stored;
+    });
+  }
+
   /**
    * Cancels an outbound message not handed to WhatsApp yet (SCHEDULED or QUEUED) and publishes it;
    * otherwise says what it is (null: no such message).

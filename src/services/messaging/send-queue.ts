@@ -222,6 +222,16 @@ export class SendQueue implements MessagingService {
     return this.#mediaResult(await this.#afterRecord(stored.message, stored.created, sendAt));
   }
 
+  /** The non-waiting path for rows stored elsewhere (a broadcast's): the scheduler or the worker takes them from here. */
+  queued(instanceId: string, sendAt: Date | null): void {
+    sendAt ? this.#scheduler.scheduled(sendAt) : this.kick(instanceId);
+  }
+
+  /** The sending instance (and its session when online) for a send stored elsewhere; refuses instances not coming back. */
+  sendingInstance(instanceId: string): Promise<{ instanceId: string; session: WhatsAppSession | undefined }> {
+    return this.#sender({ instanceId });
+  }
+
   /** Looks at an instance's queue (again) if it is online. */
   kick(instanceId: string): void {
     if (this.#stopping) return;

@@ -35,6 +35,15 @@ export function watchStatuses(sock: WASocket, report: (r: StatusReport) => void)
       report({ waIds: [key.id], status, at: new Date(), direction: key.fromMe ? 'OUTBOUND' : 'INBOUND' });
     }
   });
+  // While Baileys' event buffer is on, a receipt for a send still in the buffer is folded into that
+  // send's own `messages.upsert` (its `status`) and never surfaces as `messages.update`.
+  sock.ev.on('messages.upsert', ({ messages }) => {
+    for (const m of messages) {
+      const status = m.key.fromMe && typeof m.status === 'number' ? FROM_PROTO[m.status] : undefined;
+      // Only receipts: the upsert of a send is written before the server's ack (SENT comes from the ack node).
+      if (m.key.id && status && status !== 'SENT') report({ waIds: [m.key.id], status, at: new Date(), direction: 'OUTBOUND' });
+    }
+  });
   sock.ev.on('message-receipt.update', (updates) => {
     for (const { key, receipt } of updates) {
       if (!key.id || !key.fromMe) continue;

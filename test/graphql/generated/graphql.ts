@@ -4,6 +4,33 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** One recipient of a broadcast. */
+export type BroadcastRecipientInput = {
+  /** A phone number in international form or a JID; each recipient at most once per broadcast. */
+  to: string;
+  /** Values for the placeholders of `text`; every placeholder needs one. */
+  variables?: Array<BroadcastVariableInput> | null | undefined;
+};
+
+/** Where a broadcast stands, from its messages' statuses in the ledger. */
+export type BroadcastStatus =
+  /** `cancelBroadcast` stopped what had not gone yet. */
+  | 'CANCELLED'
+  /** Every message went to WhatsApp or failed. */
+  | 'COMPLETED'
+  /** Its messages wait for `sendAt`. */
+  | 'SCHEDULED'
+  /** Some of its messages are still QUEUED or SENDING. */
+  | 'SENDING';
+
+/** The value of one `{{name}}` placeholder for one recipient. */
+export type BroadcastVariableInput = {
+  /** The placeholder name: letters, digits and `_` (not first), at most 64. */
+  name: string;
+  /** What replaces `{{name}}`, at most 4096 characters. */
+  value: string;
+};
+
 /** One contact card: a name and numbers (the vCard is built from them), or your own vCard. */
 export type ContactCardInput = {
   /** The name shown on the card. */
@@ -12,6 +39,20 @@ export type ContactCardInput = {
   phoneNumbers: Array<string>;
   /** A complete vCard; built from the name and numbers when omitted. */
   vcard?: string | null | undefined;
+};
+
+/** One text to many recipients of one instance. */
+export type CreateBroadcastInput = {
+  /** Optional, at most 200 characters: the same key on the same instance returns the first call's broadcast and queues nothing again. */
+  idempotencyKey?: string | null | undefined;
+  /** The instance to send from. */
+  instanceId: string | number;
+  /** 1 to 1000 recipients. */
+  recipients: Array<BroadcastRecipientInput>;
+  /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
+  sendAt?: string | null | undefined;
+  /** The text, 1 to 65536 characters once filled; `{{name}}` is replaced by each recipient's value for `name`. A placeholder without a value for some recipient refuses the whole broadcast (VALIDATION_FAILED). */
+  text: string;
 };
 
 /** A new group; the instance becomes its creator (super admin). */
@@ -1000,6 +1041,36 @@ export type CancelMessageMutationVariables = Exact<{
 
 export type CancelMessageMutation = { cancelMessage: { id: string, cursor: string, instanceId: string, direction: MessageDirection, chatJid: string, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, idempotencyKey: string | null, statusHistory: Array<{ status: MessageStatus, at: string }>, error: { code: string, message: string } | null } };
 
+export type BroadcastFieldsFragment = { id: string, instanceId: string, status: BroadcastStatus, total: number, scheduled: number, queued: number, sent: number, delivered: number, read: number, failed: number, cancelled: number, createdAt: string, cancelledAt: string | null };
+
+export type CreateBroadcastMutationVariables = Exact<{
+  input: CreateBroadcastInput;
+}>;
+
+
+export type CreateBroadcastMutation = { createBroadcast: { id: string, instanceId: string, status: BroadcastStatus, total: number, scheduled: number, queued: number, sent: number, delivered: number, read: number, failed: number, cancelled: number, createdAt: string, cancelledAt: string | null } };
+
+export type BroadcastQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type BroadcastQuery = { broadcast: { id: string, instanceId: string, status: BroadcastStatus, total: number, scheduled: number, queued: number, sent: number, delivered: number, read: number, failed: number, cancelled: number, createdAt: string, cancelledAt: string | null } };
+
+export type CancelBroadcastMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelBroadcastMutation = { cancelBroadcast: { id: string, instanceId: string, status: BroadcastStatus, total: number, scheduled: number, queued: number, sent: number, delivered: number, read: number, failed: number, cancelled: number, createdAt: string, cancelledAt: string | null } };
+
+export type BroadcastProgressSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type BroadcastProgressSubscription = { broadcastProgress: { id: string, instanceId: string, status: BroadcastStatus, total: number, scheduled: number, queued: number, sent: number, delivered: number, read: number, failed: number, cancelled: number, createdAt: string, cancelledAt: string | null } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1213,6 +1284,23 @@ export const GroupFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"GroupFields"}) as unknown as TypedDocumentString<GroupFieldsFragment, unknown>;
+export const BroadcastFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BroadcastFields on Broadcast {
+  id
+  instanceId
+  status
+  total
+  scheduled
+  queued
+  sent
+  delivered
+  read
+  failed
+  cancelled
+  createdAt
+  cancelledAt
+}
+    `, {"fragmentName":"BroadcastFields"}) as unknown as TypedDocumentString<BroadcastFieldsFragment, unknown>;
 export const KindReceivedDocument = new TypedDocumentString(`
     subscription KindReceived($instanceId: ID) {
   messageReceived(instanceId: $instanceId) {
@@ -2828,3 +2916,87 @@ export const CancelMessageDocument = new TypedDocumentString(`
   }
   idempotencyKey
 }`) as unknown as TypedDocumentString<CancelMessageMutation, CancelMessageMutationVariables>;
+export const CreateBroadcastDocument = new TypedDocumentString(`
+    mutation CreateBroadcast($input: CreateBroadcastInput!) {
+  createBroadcast(input: $input) {
+    ...BroadcastFields
+  }
+}
+    fragment BroadcastFields on Broadcast {
+  id
+  instanceId
+  status
+  total
+  scheduled
+  queued
+  sent
+  delivered
+  read
+  failed
+  cancelled
+  createdAt
+  cancelledAt
+}`) as unknown as TypedDocumentString<CreateBroadcastMutation, CreateBroadcastMutationVariables>;
+export const BroadcastDocument = new TypedDocumentString(`
+    query Broadcast($id: ID!) {
+  broadcast(id: $id) {
+    ...BroadcastFields
+  }
+}
+    fragment BroadcastFields on Broadcast {
+  id
+  instanceId
+  status
+  total
+  scheduled
+  queued
+  sent
+  delivered
+  read
+  failed
+  cancelled
+  createdAt
+  cancelledAt
+}`) as unknown as TypedDocumentString<BroadcastQuery, BroadcastQueryVariables>;
+export const CancelBroadcastDocument = new TypedDocumentString(`
+    mutation CancelBroadcast($id: ID!) {
+  cancelBroadcast(id: $id) {
+    ...BroadcastFields
+  }
+}
+    fragment BroadcastFields on Broadcast {
+  id
+  instanceId
+  status
+  total
+  scheduled
+  queued
+  sent
+  delivered
+  read
+  failed
+  cancelled
+  createdAt
+  cancelledAt
+}`) as unknown as TypedDocumentString<CancelBroadcastMutation, CancelBroadcastMutationVariables>;
+export const BroadcastProgressDocument = new TypedDocumentString(`
+    subscription BroadcastProgress($id: ID!) {
+  broadcastProgress(id: $id) {
+    ...BroadcastFields
+  }
+}
+    fragment BroadcastFields on Broadcast {
+  id
+  instanceId
+  status
+  total
+  scheduled
+  queued
+  sent
+  delivered
+  read
+  failed
+  cancelled
+  createdAt
+  cancelledAt
+}`) as unknown as TypedDocumentString<BroadcastProgressSubscription, BroadcastProgressSubscriptionVariables>;
