@@ -4,7 +4,9 @@ import type { Locator, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../scripts/build-console.ts';
+import { LoginDocument, MessageReceivedDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, TEST_ADMIN, type TestGateway } from '../helpers/app.ts';
+import { HttpGraphQLClient } from '../helpers/graphql-client.ts';
 import { openOfflineBrowser, type BrowserSession } from '../helpers/browser.ts';
 import { EVENT_WAIT_MS } from '../helpers/budget.ts';
 import { WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver.ts';
@@ -36,7 +38,26 @@ beforeAll(async () => {
   browser = await openOfflineBrowser(gw.url);
   page = browser.page;
   page.setDefaultTimeout(EVENT_WAIT_MS);
+  // The console's graphql-ws sockets pass through the test, which can hold back one subscribe
+  // message (see the token-renewal step); everything else is forwarded as is.
+  await page.routeWebSocket(/\/graphql$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const held = holdNext;
+      if (held && typeof message === 'string' && message.includes('"type":"subscribe"') && message.includes(held.operation)) {
+        holdNext = undefined;
+        held.seen({ send: () => server.send(message) });
+      } else server.send(message);
+    });
+  });
 });
+
+/** A subscribe message the page sent and the test holds back until it calls `send`. */
+interface HeldSubscribe {
+  send(): void;
+}
+let holdNext: { operation: string; seen: (held: HeldSubscribe) => void } | undefined;
+const holdNextSubscribe = (operation: string) => new Promise<HeldSubscribe>((seen) => (holdNext = { operation, seen }));
 // A failed step leaves its screen behind, next to the steps' screenshots.
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail' && page) await shot(`failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
@@ -143,6 +164,22 @@ describe('chats in Chromium', () => {
     await phone(CUSTOMER).getByRole('button', { name: 'Send as phone' }).click();
     await bubble('hi from the phone').waitFor();
     await shot('05-reply-live');
+  });
+
+  it('a message that arrives while the live view moves to a renewed token still appears', async () => {
+    // Access tokens live 20 s: when the one the live view was opened with expires, the gateway ends
+    // its stream and the console subscribes again with the renewed token. Hold that subscribe back,
+    // let the phone write meanwhile, and only then let it through: it asks for what it missed.
+    const resubscribe = await holdNextSubscribe('subscription ConsoleMessageReceived');
+    const { login } = await new HttpGraphQLClient(`${gw.url}/graphql`).ok(LoginDocument, TEST_ADMIN);
+    const stored = await gw.wsAs(login.accessToken).subscribe(MessageReceivedDocument, {});
+    await phone(CUSTOMER).getByLabel('Text', { exact: true }).fill('sent while renewing');
+    await phone(CUSTOMER).getByRole('button', { name: 'Send as phone' }).click();
+    // Published only once stored: the gateway has it before the console resubscribes.
+    await stored.next((d) => d.messageReceived.text === 'sent while renewing');
+    stored.close();
+    resubscribe.send();
+    await bubble('sent while renewing').waitFor();
   });
 
   it('the phone reads the sent message: its tick turns to read', async () => {

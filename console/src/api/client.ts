@@ -86,9 +86,11 @@ export class Api {
 
   /**
    * A subscription over the shared graphql-ws socket. `onData` gets each payload; `onError` an
-   * ApiError (the subscription has ended). Returns the unsubscribe function.
+   * ApiError (the subscription has ended). Returns the unsubscribe function. `variables` may be a
+   * function: it is called at every (re)start, so a stream resumed after a token renewal can ask
+   * for what it missed (e.g. `after:` the last cursor seen).
    */
-  subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, onData: (data: R) => void, onError: (err: ApiError) => void): () => void {
+  subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V | (() => V), onData: (data: R) => void, onError: (err: ApiError) => void): () => void {
     let ended = false;
     let stopCurrent = () => {};
     const start = () => {
@@ -111,7 +113,7 @@ export class Api {
         else onError(error);
       };
       const unsubscribe = socket.client.subscribe<R>(
-        { query: document.toString(), variables: variables as Record<string, unknown> },
+        { query: document.toString(), variables: (typeof variables === 'function' ? (variables as () => V)() : variables) as Record<string, unknown> },
         {
           next: (result) => {
             const error = firstError(result as GraphQLResponse<R>, 200);

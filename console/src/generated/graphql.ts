@@ -354,6 +354,7 @@ export type ConsoleMessagesQuery = { messages: { edges: Array<{ node: { id: stri
 
 export type ConsoleMessageReceivedSubscriptionVariables = Exact<{
   instanceId: string | number;
+  after?: string | null | undefined;
 }>;
 
 
@@ -869,8 +870,8 @@ fragment ConsoleMessage on Message {
   }
 }`) as unknown as TypedDocumentString<ConsoleMessagesQuery, ConsoleMessagesQueryVariables>;
 export const ConsoleMessageReceivedDocument = new TypedDocumentString(`
-    subscription ConsoleMessageReceived($instanceId: ID!) {
-  messageReceived(instanceId: $instanceId) {
+    subscription ConsoleMessageReceived($instanceId: ID!, $after: String) {
+  messageReceived(instanceId: $instanceId, after: $after) {
     id
     cursor
     instanceId

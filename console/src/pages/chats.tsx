@@ -79,7 +79,18 @@ function InstanceChats({ instanceId }: { instanceId: string }) {
     }
   };
   useEffect(() => {
-    const stopIn = api.subscribe(ConsoleMessageReceivedDocument, { instanceId }, ({ messageReceived }) => upsert(fromIncoming(messageReceived)), (err) => setLiveError(errorText(err)));
+    // Resumed after a token renewal, the stream replays what was stored after the last message seen,
+    // so a message that arrives while the socket is being renewed is not missed.
+    let lastCursor: string | undefined;
+    const stopIn = api.subscribe(
+      ConsoleMessageReceivedDocument,
+      () => ({ instanceId, after: lastCursor }),
+      ({ messageReceived }) => {
+        lastCursor = messageReceived.cursor;
+        upsert(fromIncoming(messageReceived));
+      },
+      (err) => setLiveError(errorText(err)),
+    );
     const stopStatus = api.subscribe(ConsoleMessageStatusDocument, { instanceId }, ({ messageStatus }) => upsert(messageStatus.message), (err) => setLiveError(errorText(err)));
     // Edits, deletes and reactions by their authors change rows already shown.
     const stopChanged = api.subscribe(ConsoleMessageChangedDocument, { instanceId }, ({ messageChanged }) => upsert(messageChanged.message), (err) => setLiveError(errorText(err)));
