@@ -20,7 +20,9 @@ let id: string;
 let files: FileServer;
 
 beforeAll(async () => {
-  first = await startTestGateway({ env: { MEDIA_ALLOW_PRIVATE_URLS: 'true' } });
+  // Every send here is made while the instance is held RECONNECTING and is expected back QUEUED: a
+  // short SEND_WAIT_MS keeps each call from sitting out the default 15 s wait for a SENT that cannot come.
+  first = await startTestGateway({ env: GATEWAY_ENV });
   gw = first;
   files = await serveFiles();
   await gw.sandbox.createPhone(OWNER, 'Owner');
@@ -34,6 +36,7 @@ afterAll(async () => {
 });
 
 const outboxDir = () => join(first.storage.dataDir, 'outbox');
+const GATEWAY_ENV = { MEDIA_ALLOW_PRIVATE_URLS: 'true', SEND_WAIT_MS: '1000' };
 const outbox = () => readdir(outboxDir()).catch(() => [] as string[]);
 const upload = (input: Omit<SendMediaInput, 'file'>, body: Buffer) =>
   postMultipart(`${gw.url}/graphql`, gw.adminToken, SendMediaStoredDocument, { input: { ...input, file: null } }, { path: 'variables.input.file', body: new Blob([new Uint8Array(body)]), fileName: 'photo.bin' });
@@ -88,7 +91,7 @@ describe('media sends through the ledger', () => {
     expect(sendMedia.message.status).toBe('QUEUED');
     await gw.stop();
     // The next run starts with a fresh sandbox network process state: no faults, logins accepted.
-    gw = await startTestGateway({ storage: first.storage, env: { MEDIA_ALLOW_PRIVATE_URLS: 'true' } });
+    gw = await startTestGateway({ storage: first.storage, env: GATEWAY_ENV });
     await gw.waitForStatus(id, 'ONLINE', 60_000);
     const got = await gw.sandbox.waitForMessage(CUSTOMER, (m) => m.id === sendMedia.messageId, 30_000);
     expect(got).toMatchObject({ type: 'document', fileName: 'report.pdf' });

@@ -60,17 +60,22 @@ describe('sends through the ledger', () => {
     await linked.gw.sandbox.fault({ kind: 'refuse-logins', seconds: 60 });
     await linked.gw.sandbox.fault({ kind: 'drop', phoneNumber: OWNER });
     await status.next((d) => d.instanceStatus.status === 'RECONNECTING');
-    const queued: Array<Awaited<ReturnType<typeof send>>['sendText']> = [];
-    for (const text of ['queued 1', 'queued 2', 'queued 3']) queued.push((await send(text)).sendText);
-    expect(queued.map((s) => s.message.status)).toEqual(['QUEUED', 'QUEUED', 'QUEUED']);
+    // Each call waits up to SEND_WAIT_MS for SENT, so they are not awaited one by one: the next goes
+    // once the previous one is stored QUEUED, which fixes their order without sitting out each wait.
+    const calls: Array<ReturnType<typeof send>> = [];
+    const ids: string[] = [];
+    for (const text of ['queued 1', 'queued 2', 'queued 3']) {
+      calls.push(send(text));
+      const { messageStatus } = await statuses.next((d) => d.messageStatus.message.text === text && d.messageStatus.status === 'QUEUED', undefined, `${text} QUEUED`);
+      ids.push(messageStatus.messageId);
+    }
     await linked.gw.sandbox.fault({ kind: 'clear' });
     await status.next((d) => d.instanceStatus.status === 'ONLINE', 30_000, 'ONLINE again');
-    const last = queued.at(-1)!.messageId;
-    await linked.gw.sandbox.waitForMessage(CUSTOMER, (m) => m.id === last, 15_000);
-    const inbox = (await linked.gw.sandbox.messages(CUSTOMER)).filter((m) => queued.some((q) => q.messageId === m.id));
+    expect((await Promise.all(calls)).map((r) => r.sendText.messageId)).toEqual(ids);
+    await linked.gw.sandbox.waitForMessage(CUSTOMER, (m) => m.id === ids.at(-1), 15_000);
+    const inbox = (await linked.gw.sandbox.messages(CUSTOMER)).filter((m) => ids.includes(m.id));
     expect(inbox.map((m) => m.text)).toEqual(['queued 1', 'queued 2', 'queued 3']);
     // The phone got them (DELIVERED), then its user reads them: READ, stored, then published.
-    const ids = queued.map((q) => q.messageId);
     const reached = async (want: string) => {
       for (const messageId of ids) await statuses.next((d) => d.messageStatus.messageId === messageId && d.messageStatus.status === want, 15_000, `${want} of ${messageId}`);
     };
