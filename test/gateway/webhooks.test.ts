@@ -4,6 +4,8 @@ import {
   CreateWebhookDocument,
   DeleteWebhookDocument,
   ReplayWebhookDeliveriesDocument,
+  ResumeInstanceQueueDocument,
+  SendTextStoredDocument,
   UpdateWebhookDocument,
   WebhookDeliveriesDocument,
   WebhooksDocument,
@@ -176,8 +178,29 @@ describe('delivery', () => {
     }
   });
 
-  // Their sources are the ledger's send queue and WhatsApp's restriction answers, not wired yet.
-  it.todo('delivers MESSAGE_SENT, MESSAGE_STATUS and INSTANCE_RESTRICTED once the ledger publishes them');
+  it('delivers MESSAGE_SENT, MESSAGE_STATUS and INSTANCE_RESTRICTED from the ledger, signed', async () => {
+    const hooks = await receiver();
+    const { webhook, secret } = await createWebhook({ instanceId, url: hooks.url, events: ['MESSAGE_SENT', 'MESSAGE_STATUS', 'INSTANCE_RESTRICTED'] });
+    const send = async (text: string) => (await gw.http.ok(SendTextStoredDocument, { input: { instanceId, to: BORIS, text } })).sendText;
+    try {
+      const sent = await send('hooked send');
+      const [accepted] = await hooks.waitFor((h) => body(h).type === 'MESSAGE_SENT' && body(h).data.id === sent.messageId);
+      expect(body(accepted!)).toMatchObject({ instanceId, data: { id: sent.messageId } });
+      for (const status of ['QUEUED', 'SENDING', 'SENT']) {
+        await hooks.waitFor((h) => body(h).type === 'MESSAGE_STATUS' && body(h).data.messageId === sent.messageId && body(h).data.status === status);
+      }
+      // WhatsApp refuses the next send with 463 (reach-out timelock): it fails, the queue pauses, and the webhook hears why.
+      await gw.sandbox.fault({ kind: 'reject-sends', code: 463, phoneNumber: ANNA, count: 1 });
+      expect((await send('refused')).message.status).toBe('FAILED');
+      const [restricted] = await hooks.waitFor((h) => body(h).type === 'INSTANCE_RESTRICTED');
+      expect(body(restricted!).instanceId).toBe(instanceId);
+      expect(JSON.stringify(body(restricted!).data)).toContain('463');
+      for (const h of hooks.received) expect(verifySignature(secret, h), `signature of ${h.raw}`).toBe(true);
+    } finally {
+      await gw.http.ok(ResumeInstanceQueueDocument, { instanceId });
+      await gw.http.ok(DeleteWebhookDocument, { id: webhook.id });
+    }
+  });
 
   it('keeps per-instance order under retries: a receiver answering 500 for a while gets everything in order afterwards', async () => {
     const hooks = await receiver();
