@@ -144,6 +144,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await pauses.start();
     undo.push(() => pauses.stop());
     const sender = new MessageSender({ sessions: registry, media: config.media });
+    // Files of queued media sends (sendMedia's and media broadcasts'), each kept until its row settles.
+    const outbox = new MediaOutbox(config.media.outboxDir);
     // Every send goes through the ledger's durable queue (idempotency keys, QUEUED while reconnecting).
     const sendQueue = new SendQueue({
       sender,
@@ -155,7 +157,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       sendWaitMs: config.messages.sendWaitMs,
       queueTtlSeconds: config.messages.queueTtlSeconds,
       media: config.media,
-      outbox: new MediaOutbox(config.media.outboxDir),
+      outbox,
       pacer: new SendPacer(config.messages.pacing),
       pauses,
     });
@@ -184,7 +186,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events, media: config.media, outbox }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
