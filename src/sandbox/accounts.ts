@@ -79,6 +79,15 @@ export interface GroupEventRecord {
 
 const INBOX_LIMIT = 1_000;
 
+/** The account's profile picture: a JPEG on the sandbox's media host (WhatsApp's pps.whatsapp.net). */
+export interface ProfilePicture {
+  id: string;
+  url: string;
+  directPath: string;
+  /** Seconds since the epoch. */
+  setAt: number;
+}
+
 export interface SentMessage {
   /** The chat: the phone it was sent to. */
   to: string;
@@ -111,6 +120,11 @@ export class Phone {
   readonly retriesSent = new Map<string, number>();
   /** Trusted-contact tokens this phone's companions issued (privacy-tokens.ts). */
   readonly privacyTokens: PrivacyTokenRecord[] = [];
+  /** The about text ("status") and when it was set (seconds); none until the user writes one. */
+  about: { text: string; setAt: number } | undefined;
+  picture: ProfilePicture | undefined;
+  /** Phone numbers this account blocked: their messages never reach it, they cannot see its profile (profiles.ts). */
+  readonly blocked = new Set<string>();
 
   constructor(init: { phoneNumber: string; lid: string; pushName: string; signal?: SignalPartyState; nextDeviceId?: number; senderKeys?: SenderKeysState }) {
     this.phoneNumber = init.phoneNumber;
