@@ -13,7 +13,7 @@ import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { BroadcastService, KindSends, LedgerBypass, MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue, type MessageReceiver } from './services/messaging/index.ts';
+import { BroadcastService, ChatList, KindSends, LedgerBypass, MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue, type MessageReceiver } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import { GroupService } from './services/groups/index.ts';
@@ -29,6 +29,7 @@ import { healthRoutes, type Phase } from './http/health.ts';
 import { metricsRoute } from './http/metrics.route.ts';
 import { acceptRequestId, Metrics, runWithRequestId } from './services/shared/index.ts';
 import { claimDataDir } from './admin/data-dir-lock.ts';
+import { ChatRepository } from './db/chat.repository.ts';
 import { MessageRepository } from './db/message.repository.ts';
 import { BroadcastRepository } from './db/broadcast.repository.ts';
 import { SendPauseRepository } from './db/send-pause.repository.ts';
@@ -186,7 +187,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events, media: config.media, outbox }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, chats: new ChatList({ chats: new ChatRepository(orm), messages: messageRepo }), kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events, media: config.media, outbox }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -337,9 +338,14 @@ function watchForScrapes({ metrics, registry, webhooks, orm, services, ledger }:
   });
   metrics.onScrape(async () => {
     const counts = new Map<string, number>();
-    for (const instance of await registry.list()) counts.set(instance.status, (counts.get(instance.status) ?? 0) + 1);
+    let degraded = 0;
+    for (const instance of await registry.list()) {
+      counts.set(instance.status, (counts.get(instance.status) ?? 0) + 1);
+      if (instance.health?.state === 'DEGRADED') degraded++;
+    }
     metrics.instances.reset();
     for (const [status, n] of counts) metrics.instances.set({ status }, n);
+    metrics.degraded.set(degraded);
   });
   metrics.onScrape(() => {
     const progress = registry.restoreProgress();

@@ -551,6 +551,17 @@ export type WebhookEvent =
   /** A new QR code for linking; `data` holds `instanceId`, `code`, `pngDataUrl`, `expiresAt`. */
   | 'QR';
 
+export type ChatsQueryVariables = Exact<{
+  instanceId: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type ChatsQuery = { chats: { edges: Array<{ cursor: string, node: { instanceId: string, jid: string, isGroup: boolean, name: string | null, unreadCount: number, lastActivityAt: string, archived: boolean | null, mutedUntil: string | null, lastMessage: { id: string, cursor: string, direction: MessageDirection, fromMe: boolean, text: string | null, timestamp: string } } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
 export type KindContentFragment = { id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> };
 
 export type KindReceivedSubscriptionVariables = Exact<{
@@ -1319,6 +1330,45 @@ export const BroadcastFieldsFragmentDoc = new TypedDocumentString(`
   cancelledAt
 }
     `, {"fragmentName":"BroadcastFields"}) as unknown as TypedDocumentString<BroadcastFieldsFragment, unknown>;
+export const ChatsDocument = new TypedDocumentString(`
+    query Chats($instanceId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  chats(
+    instanceId: $instanceId
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+  ) {
+    edges {
+      cursor
+      node {
+        instanceId
+        jid
+        isGroup
+        name
+        unreadCount
+        lastActivityAt
+        archived
+        mutedUntil
+        lastMessage {
+          id
+          cursor
+          direction
+          fromMe
+          text
+          timestamp
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      startCursor
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ChatsQuery, ChatsQueryVariables>;
 export const KindReceivedDocument = new TypedDocumentString(`
     subscription KindReceived($instanceId: ID) {
   messageReceived(instanceId: $instanceId) {
