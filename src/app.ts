@@ -330,9 +330,14 @@ function watchForScrapes({ metrics, registry, webhooks, orm, services, ledger }:
   });
   metrics.onScrape(async () => {
     const counts = new Map<string, number>();
-    for (const instance of await registry.list()) counts.set(instance.status, (counts.get(instance.status) ?? 0) + 1);
+    let degraded = 0;
+    for (const instance of await registry.list()) {
+      counts.set(instance.status, (counts.get(instance.status) ?? 0) + 1);
+      if (instance.health?.state === 'DEGRADED') degraded++;
+    }
     metrics.instances.reset();
     for (const [status, n] of counts) metrics.instances.set({ status }, n);
+    metrics.degraded.set(degraded);
   });
   metrics.onScrape(() => {
     const progress = registry.restoreProgress();

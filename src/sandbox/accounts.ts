@@ -24,6 +24,8 @@ export interface Companion {
   presenceSubscriptions: Set<string>;
   /** Whether the phone already pushed the initial history sync to it. */
   historySynced?: boolean;
+  /** Whether the phone already shared its app-state sync key with it (app-state.ts). */
+  appStateKeyShared?: boolean;
 }
 
 export interface ReceivedMessage {
@@ -125,6 +127,8 @@ export class Phone {
   picture: ProfilePicture | undefined;
   /** Phone numbers this account blocked: their messages never reach it, they cannot see its profile (profiles.ts). */
   readonly blocked = new Set<string>();
+  /** The app-state sync key the phone shares with its companions (app-state.ts). */
+  appStateKey: { keyId: Buffer; keyData: Buffer; timestamp: number } | undefined;
 
   constructor(init: { phoneNumber: string; lid: string; pushName: string; signal?: SignalPartyState; nextDeviceId?: number; senderKeys?: SenderKeysState }) {
     this.phoneNumber = init.phoneNumber;

@@ -59,8 +59,7 @@ const faultBody = z.discriminatedUnion('kind', [
     z.object({ kind: z.literal(kind), phoneNumber: z.string().optional(), count: z.number().int().optional() }),
   ),
   z.object({ kind: z.literal('reject-sends'), code: z.union([z.literal(463), z.literal(475)]).optional(), phoneNumber: z.string().optional(), count: z.number().int().optional() }),
-  z.object({ kind: z.literal('reset-session'), phoneNumber: z.string() }),
-  z.object({ kind: z.literal('new-identity'), phoneNumber: z.string() }),
+  ...(['reset-session', 'corrupt-session', 'new-identity'] as const).map((kind) => z.object({ kind: z.literal(kind), phoneNumber: z.string() })),
   z.object({ kind: z.literal('clear') }),
 ]);
 

@@ -33,6 +33,7 @@ interface StoredPhone {
   about?: Phone['about'];
   picture?: Phone['picture'];
   blocked?: string[];
+  appStateKey?: Phone['appStateKey'];
 }
 
 interface StoredState {
@@ -138,6 +139,7 @@ export function snapshotState(net: Network, noise: NoiseKeys): StoredState {
       about: p.about,
       picture: p.picture,
       blocked: [...p.blocked],
+      appStateKey: p.appStateKey,
     })),
     groups: [...net.groups.values()],
   };
@@ -154,6 +156,7 @@ export async function restoreState(net: Network, state: StoredState): Promise<vo
     phone.receipts.push(...stored.receipts);
     phone.about = stored.about;
     phone.picture = stored.picture;
+    phone.appStateKey = stored.appStateKey;
     for (const n of stored.blocked ?? []) phone.blocked.add(n);
     for (const [group, holders] of stored.senderKeyHolders ?? []) phone.senderKeyHolders.set(group, new Set(holders));
   }

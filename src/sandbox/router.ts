@@ -64,7 +64,7 @@ function routeIq(net: Network, conn: Connection, iq: BinaryNode): void {
       if (conn.companion) return onBlocklistIq(net, conn, iq);
       break;
     case 'w:sync:app:state':
-      return onAppStateIq(conn, iq);
+      return void onAppStateIq(net, conn, iq);
     case 'md':
       if (first?.tag === 'remove-companion-device') return onRemoveCompanionDevice(net, conn, iq, first);
       if (first?.tag === 'link_code_companion_reg') {

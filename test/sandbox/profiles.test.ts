@@ -12,12 +12,13 @@ const ALICE = '15550910001';
 const BOB = '15550910002';
 const CAROL = '15550910003';
 let alice: TestCompanion;
+let carol: TestCompanion;
 const jid = (n: string) => `${n}@s.whatsapp.net`;
 
 beforeAll(async () => {
   t = await startTestSandbox();
   for (const [phoneNumber, pushName] of [[ALICE, 'Alice'], [BOB, 'Bob'], [CAROL, 'Carol']] as const) t.sandbox.createPhone({ phoneNumber, pushName });
-  alice = await t.link(ALICE, 30_000);
+  [alice, carol] = await Promise.all([t.link(ALICE, 30_000), t.link(CAROL, 30_000)]);
 });
 afterAll(() => t.stop());
 
@@ -37,7 +38,6 @@ describe('profile pictures', () => {
 
   it("sets the account's own picture as the JPEG Baileys makes; the phone has it, a contact is notified", async () => {
     // Carol and Alice have talked, so Carol's companion hears of Alice's new picture.
-    const carol = await t.link(CAROL, 30_000);
     await t.sandbox.sendText(CAROL, ALICE, 'hi');
     const notified = carol.next('contacts.update', (u) => u.some((c) => c.id === jid(ALICE) && c.imgUrl === 'changed'));
     await alice.sock.updateProfilePicture(alice.sock.user!.id, decodablePng());
@@ -65,6 +65,17 @@ describe('about', () => {
     expect(bob!.status.setAt.getTime()).toBe(t.sandbox.phone(BOB).about!.setAt * 1000);
     await alice.sock.updateProfileStatus('Support desk');
     expect(t.sandbox.phone(ALICE).about?.text).toBe('Support desk');
+  });
+});
+
+describe('push name', () => {
+  it('updateProfileName goes up as an app-state patch with the shared key; contacts see the new name on messages', async () => {
+    expect(alice.auth.creds.myAppStateKeyId).toBe(t.sandbox.phone(ALICE).appStateKey!.keyId.toString('base64'));
+    await alice.sock.updateProfileName('Alice at Support');
+    expect(t.sandbox.phone(ALICE).pushName).toBe('Alice at Support');
+    const seen = carol.next('messages.upsert', (u) => u.messages.some((m) => m.message?.extendedTextMessage?.text === 'new name'));
+    await alice.sock.sendMessage(jid(CAROL), { text: 'new name' });
+    expect((await seen).messages[0]!.pushName).toBe('Alice at Support');
   });
 });
 
