@@ -84,6 +84,7 @@ export function mountGraphQL(
       messages: deps.messages,
       queue: deps.queue,
       ledger: deps.ledger,
+      chats: deps.chats,
       kinds: deps.kinds,
       events: deps.events,
       auth: deps.auth,

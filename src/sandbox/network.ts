@@ -71,6 +71,8 @@ export class Network {
   /** Server-initiated iqs waiting for the client's result, by id. */
   readonly pendingIqs = new Map<string, (node: BinaryNode) => void>();
   mediaHost: (() => { hostname: string; authToken: string; maxBytes: number }) | undefined;
+  /** Plain files (profile pictures) on the media host; set by the sandbox once the host runs. */
+  files: { store(bytes: Buffer): Promise<{ url: string; directPath: string }>; fetch(directPath: string): Promise<Buffer | undefined> } | undefined;
   /** How long a phone takes to send its automatic delivery receipt. */
   phoneReceiptDelayMs = 150;
   decryptFailures = 0;

@@ -60,6 +60,7 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       // A broadcast id is not an instance id: the resolver checks the broadcast's instance (unknown to others).
       broadcast: authenticated,
       contacts: forInstance,
+      chats: forInstance,
     },
     Mutation: {
       login: limits.login,

@@ -1,6 +1,6 @@
 import type { AuthService } from './auth/index.ts';
 import type { InstanceService } from './instances/index.ts';
-import type { BroadcastService, KindSends, LedgerService, MessagingService, QueueService, ReceivedMediaService } from './messaging/index.ts';
+import type { BroadcastService, ChatList, KindSends, LedgerService, MessagingService, QueueService, ReceivedMediaService } from './messaging/index.ts';
 import type { EventBus } from './shared/index.ts';
 import type { GroupService } from './groups/index.ts';
 import type { ContactService } from './contacts/index.ts';
@@ -17,6 +17,8 @@ export interface Services {
   queue: QueueService;
   /** Stored messages: history, resumable streams, read receipts. */
   ledger: LedgerService;
+  /** Each instance's chats, read from the ledger. */
+  chats: ChatList;
   /** Locations, contacts, polls, reactions, stickers, edits, deletes, forwards, presence; replies and mentions. */
   kinds: KindSends;
   receivedMedia: Pick<ReceivedMediaService, 'open'>;

@@ -140,7 +140,7 @@ export class WhatsAppSession {
     this.keeper.watch(sock);
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       if (sock !== this.sock) return;
-      if (type === 'notify') this.keeper.watchDecrypts(sock, messages);
+      if (type === 'notify' || type === 'append') this.keeper.watchDecrypts(sock, messages);
       // One chain per session keeps events in arrival order while media references are saved.
       this.incoming = this.incoming.then(() => this.inbox.onMessages(messages, type)).catch((err) => this.log.error({ err }, 'handling incoming messages failed'));
     });
