@@ -13,7 +13,7 @@ import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { BroadcastService, ChatList, KindSends, MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue } from './services/messaging/index.ts';
+import { BroadcastService, ChatList, KindSends, LedgerBypass, MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue, type MessageReceiver } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import { GroupService } from './services/groups/index.ts';
@@ -127,9 +127,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authCodec,
       metrics,
       saveMedia: (ref) => receivedMedia.save(ref),
-      receive: (inbound) => ledger.receive(inbound),
+      receive: (inbound) => receiver.receive(inbound),
       onContacts: (instanceId, facts) => contacts.record(instanceId, facts),
-      onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
+      onStatus: (instanceId, report) => void receiver.onStatus(instanceId, report),
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
@@ -144,9 +144,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     await pauses.start();
     undo.push(() => pauses.stop());
+    const sender = new MessageSender({ sessions: registry, media: config.media });
+    // Files of queued media sends (sendMedia's and media broadcasts'), each kept until its row settles.
+    const outbox = new MediaOutbox(config.media.outboxDir);
     // Every send goes through the ledger's durable queue (idempotency keys, QUEUED while reconnecting).
     const sendQueue = new SendQueue({
-      sender: new MessageSender({ sessions: registry, media: config.media }),
+      sender,
       sessions: registry,
       ledger,
       repo: messageRepo,
@@ -155,14 +158,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       sendWaitMs: config.messages.sendWaitMs,
       queueTtlSeconds: config.messages.queueTtlSeconds,
       media: config.media,
-      outbox: new MediaOutbox(config.media.outboxDir),
+      outbox,
       pacer: new SendPacer(config.messages.pacing),
       pauses,
     });
     // Listening before restore: each instance's queue starts when it comes online.
     sendQueue.start();
     undo.push(() => sendQueue.stop());
-    const messages = measureSends(sendQueue, metrics, events);
+    // MESSAGE_LEDGER=off (benchmarks only) decides here, and only here: texts and media go straight to
+    // Baileys and received messages are published unstored, so the benchmark can show what the ledger costs.
+    const bypass = config.messages.ledger ? undefined : new LedgerBypass({ sender, ledger, events });
+    if (bypass) log.warn('MESSAGE_LEDGER=off: sends and received messages bypass the message ledger (benchmarks only; nothing is stored, deduplicated or resent)');
+    const receiver: MessageReceiver = bypass ?? ledger;
+    const messages = measureSends(bypass ?? sendQueue, metrics, events);
     // The same codec as creds and keys: webhook secrets and queued bodies are encrypted at rest too.
     // SUDEVWA's webhook is one more wire format on the same outbox; the domain never sees its shape.
     const webhooks = new WebhookService({
@@ -179,7 +187,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, chats: new ChatList({ chats: new ChatRepository(orm), messages: messageRepo }), kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, chats: new ChatList({ chats: new ChatRepository(orm), messages: messageRepo }), kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events, media: config.media, outbox }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;

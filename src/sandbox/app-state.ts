@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { signalAddress, type Companion, type Phone } from './accounts.ts';
+import type { Companion, Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
-import { serializeFor } from './messaging.ts';
-import { childBuffer, iqResult, type Network, newMessageId, nowSeconds } from './network.ts';
-import { takeCompanionBundle } from './prekeys.ts';
-import { decodeSyncdMutations, encodeWAMessage, getBinaryNodeChild, getBinaryNodeChildren, newLTHashState, proto, type BinaryNode } from './wa.ts';
+import { sendPeerMessage } from './history.ts';
+import { childBuffer, iqResult, type Network } from './network.ts';
+import { decodeSyncdMutations, getBinaryNodeChild, getBinaryNodeChildren, newLTHashState, proto, type BinaryNode } from './wa.ts';
 
 /** The phone's app-state sync key, made on first use: companions encrypt the patches they upload with it. */
 function appStateKeyOf(net: Network, phone: Phone): NonNullable<Phone['appStateKey']> {
@@ -30,15 +29,8 @@ export async function shareAppStateKey(net: Network, phone: Phone, companion: Co
       },
     },
   };
-  const { type, ciphertext } = await serializeFor(phone, () =>
-    phone.signal.encrypt(signalAddress(phone, companion.deviceId), encodeWAMessage(message), () => takeCompanionBundle(net, companion)),
-  );
-  companion.appStateKeyShared = true;
-  net.changed();
-  net.deliver(companion, {
-    tag: 'message',
-    attrs: { from: phone.jid, id: newMessageId(), t: nowSeconds(), type: 'text', category: 'peer', notify: phone.pushName },
-    content: [{ tag: 'enc', attrs: { v: '2', type }, content: ciphertext }],
+  await sendPeerMessage(net, phone, companion, message, () => {
+    companion.appStateKeyShared = true;
   });
 }
 

@@ -4,6 +4,7 @@ import { SandboxError } from './errors.ts';
 import { onClientGroupMessage } from './group-messaging.ts';
 import { memberJid } from './groups.ts';
 import { acknowledgeMessages } from './delivery.ts';
+import { InjectedDecryptFailure } from './stats.ts';
 import { childBuffer, type Network, newMessageId, nowSeconds, S_WHATSAPP_NET, takeFault } from './network.ts';
 import { takeCompanionBundle } from './prekeys.ts';
 import { hasBlocked } from './profiles.ts';
@@ -91,13 +92,13 @@ async function receiveOnPhone(net: Network, phone: Phone, incoming: Incoming): P
   let message: proto.IMessage;
   try {
     const plain = await serializeFor(phone, () => {
-      if (takeFault(net.faults.phoneDecryptFailures, phone.phoneNumber)) throw new Error('phone-decrypt-failure fault');
+      if (takeFault(net.faults.phoneDecryptFailures, phone.phoneNumber)) throw new InjectedDecryptFailure();
       return phone.signal.decrypt(signalAddress(sender, senderDevice), enc.attrs.type!, ciphertext);
     });
     message = proto.Message.decode(unpadRandomMax16(plain));
   } catch (err) {
     net.decryptFailures++;
-    net.stats.count(net.stats.phoneDecryptFailures, sender.phoneNumber);
+    net.stats.phoneDecryptFailed(sender.phoneNumber, err);
     net.stats.remember(net.stats.undecrypted, id);
     net.lastDecryptError = err;
     if (stanza.attrs.category !== 'peer') sendRetryReceipt(net, phone, sender, senderDevice, stanza, enc);

@@ -4,6 +4,7 @@ export { ReceivedMediaService } from './media/received-media.service.ts';
 export { mediaReferenceOf } from './media/received-media.ts';
 export { toInbound } from './message-mapper.ts';
 export { MessageLedger, toStoredMessage, type LedgerService } from './ledger.ts';
+export { LedgerBypass, type MessageReceiver } from './ledger-bypass.ts';
 export { ChatList, type ChatView } from './chat-list.ts';
 export { watchStatuses, type StatusReport } from './status-watcher.ts';
 export { SendQueue, type QueueService } from './send-queue.ts';

@@ -4,6 +4,22 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** The file every recipient gets, as `sendMedia` takes it (exactly one of `url` and `file`; the same size limits and type checks). It is fetched or received once and kept once until the last recipient's message settled. */
+export type BroadcastMediaInput = {
+  /** Text shown with an IMAGE, VIDEO or DOCUMENT, at most 4096 characters once filled; `{{name}}` placeholders are filled from each recipient's variables, as in `text`. */
+  caption?: string | null | undefined;
+  /** The file itself, as a part of a multipart request (GraphQL multipart request spec). */
+  file?: Blob | null | undefined;
+  /** The name a DOCUMENT is shown with; defaults to the upload’s or URL’s file name. */
+  fileName?: string | null | undefined;
+  /** How to send it; must match what the bytes are. */
+  kind: MediaKind;
+  /** Optional; must agree with the bytes. */
+  mimeType?: string | null | undefined;
+  /** Fetch the file from this http(s) URL (private, loopback and link-local addresses are refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
+  url?: string | null | undefined;
+};
+
 /** One recipient of a broadcast. */
 export type BroadcastRecipientInput = {
   /** A phone number in international form or a JID; each recipient at most once per broadcast. */
@@ -41,18 +57,20 @@ export type ContactCardInput = {
   vcard?: string | null | undefined;
 };
 
-/** One text to many recipients of one instance. */
+/** One text, or one file, to many recipients of one instance: exactly one of `text` and `media`. */
 export type CreateBroadcastInput = {
   /** Optional, at most 200 characters: the same key on the same instance returns the first call's broadcast and queues nothing again. */
   idempotencyKey?: string | null | undefined;
   /** The instance to send from. */
   instanceId: string | number;
+  /** A file instead of a text; its caption takes placeholders like `text`. */
+  media?: BroadcastMediaInput | null | undefined;
   /** 1 to 1000 recipients. */
   recipients: Array<BroadcastRecipientInput>;
   /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
   sendAt?: string | null | undefined;
   /** The text, 1 to 65536 characters once filled; `{{name}}` is replaced by each recipient's value for `name`. A placeholder without a value for some recipient refuses the whole broadcast (VALIDATION_FAILED). */
-  text: string;
+  text?: string | null | undefined;
 };
 
 /** A new group; the instance becomes its creator (super admin). */
