@@ -118,11 +118,17 @@ describe('bad input', () => {
     // Argument shapes are checked before the resolver runs: BAD_USER_INPUT, as for every field.
     expect(await code(gw.http.fail(BlockContactDocument, { instanceId: id, jid: 'x'.repeat(65) }))).toBe('BAD_USER_INPUT');
     expect(await code(gw.http.fail(BlockContactDocument, { instanceId: id, jid: NOBODY }))).toBe('RECIPIENT_NOT_ON_WHATSAPP');
+    expect(await code(gw.http.fail(BlockContactDocument, { instanceId: id, jid: '98765432101234@lid' }))).toBe('RECIPIENT_NOT_ON_WHATSAPP');
     expect(await code(gw.http.fail(BlockContactDocument, { instanceId: id, jid: OWNER }))).toBe('INVALID_STATE');
+    // Nobody there: nothing to show, not an error.
+    expect((await gw.http.ok(ProfilePictureDocument, { instanceId: id, jid: NOBODY })).profilePicture).toBeNull();
+    expect((await gw.http.ok(AboutDocument, { instanceId: id, jid: NOBODY })).about.text).toBeNull();
     expect(await code(gw.http.fail(UpdateProfileNameDocument, { instanceId: id, name: '   ' }))).toBe('VALIDATION_FAILED');
     expect(await code(gw.http.fail(UpdateProfileNameDocument, { instanceId: id, name: 'n'.repeat(26) }))).toBe('VALIDATION_FAILED');
     expect(await code(gw.http.fail(UpdateProfileStatusDocument, { instanceId: id, about: 'a'.repeat(140) }))).toBe('VALIDATION_FAILED');
     expect(await code(gw.http.fail(UpdateProfilePictureDocument, { input: { instanceId: id } }))).toBe('BAD_USER_INPUT');
+    expect(await code(gw.http.fail(UpdateProfilePictureDocument, { input: { instanceId: id, url: 'ftp://example.com/me.png' } }))).toBe('MEDIA_URL_INVALID');
+    expect(await code(gw.http.fail(UpdateProfilePictureDocument, { input: { instanceId: id, url: 'http://127.0.0.1:9/me.png' } }))).toBe('MEDIA_URL_FORBIDDEN');
     expect(await code(gw.http.fail(BlocklistDocument, { instanceId: '00000000-0000-4000-8000-000000000000' }))).toBe('INSTANCE_NOT_FOUND');
 
     const pictureCode = async (body: Buffer) => (await uploadPicture({ instanceId: id }, body)).errors?.[0]?.extensions?.code;
