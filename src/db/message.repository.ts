@@ -132,6 +132,13 @@ export class MessageRepository {
     return (await this.#select('"seq" = ?', [seq], 'limit 1'))[0] ?? null;
   }
 
+  /** The rows with these sequence numbers (in no particular order); missing ones are left out. */
+  async findBySeqs(seqs: readonly number[]): Promise<MessageRecord[]> {
+    if (!seqs.length) return [];
+    const rows = await this.#orm.em.fork().find(Message, { seq: { $in: [...seqs] } });
+    return rows.map((r) => this.#toRecord(r));
+  }
+
   /** One page of an instance's messages; one row more than `limit` tells whether another page follows. */
   async page(q: MessagePageQuery): Promise<MessageRecord[]> {
     const seq: Record<string, number> = {};

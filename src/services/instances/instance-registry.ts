@@ -337,6 +337,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
 
   /** A session stopped (or resumed) passing messages: logged, and told to subscribers and webhooks. */
   private onHealth(id: string, health: SessionHealth): void {
+    this.deps.metrics?.healthChanges.inc({ state: health.state });
     if (health.state === 'DEGRADED') {
       this.log.warn({ instanceId: id, reason: health.reason }, 'instance degraded');
       this.system('INSTANCE_DEGRADED', `instance ${id} degraded: ${health.reason}`, id);

@@ -48,11 +48,14 @@ export class SessionHealthKeeper {
   /**
    * Decrypt outcomes go to the health monitor (a failed one arrives as a CIPHERTEXT stub, after
    * Baileys sent its retry receipt); a contact whose messages keep failing gets a new session.
+   * Messages delivered at login (`append`) count as much as live ones: a contact that wrote while
+   * the gateway was away is exactly when a broken session shows.
    */
   watchDecrypts(sock: WASocket, messages: WAMessage[]): void {
     const now = Date.now();
     for (const msg of messages) {
-      const jid = msg.key.participant ?? msg.key.remoteJid;
+      // Baileys leaves `participant` an empty string on 1:1 messages, not undefined.
+      const jid = msg.key.participant || msg.key.remoteJid;
       if (msg.key.fromMe || !jid) continue;
       if (msg.messageStubType !== WAMessageStubType.CIPHERTEXT) {
         if (msg.message) this.monitor.decrypted(jid, now);
@@ -60,7 +63,7 @@ export class SessionHealthKeeper {
       }
       const verdict = this.monitor.decryptFailed(jid, now);
       if (verdict.action === 'reset-session') {
-        const alt = msg.key.participantAlt ?? msg.key.remoteJidAlt;
+        const alt = msg.key.participantAlt || msg.key.remoteJidAlt;
         void this.resetSignalSession(sock, jid, alt ? [jid, alt] : [jid], verdict.reason);
       }
     }

@@ -43,10 +43,10 @@ export class MessageSender {
     this.media = deps.media;
   }
 
-  async sendText(input: SendTextInput): Promise<SendResult> {
+  async sendText(input: SendTextInput, messageId?: string): Promise<SendResult> {
     const text = checkText(input.text);
     const target = await this.sendTarget(input);
-    return this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options));
+    return this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options), messageId);
   }
 
   /** A text under a WhatsApp id chosen earlier (the send queue's sends and re-sends). */
