@@ -173,7 +173,7 @@ async function runTraffic(ctx: BenchContext, { subjects, tallies, control, plan,
         const tally = tallies.get(subject.name)!;
         track(subject.send(slot, peer, faultText(subject.name, 'out', seq)).then((id) => tally.sentOut(seq, id), (err: unknown) => tally.refusedOutByApp(String((err as Error)?.message ?? err).slice(0, 80))));
         const at = Date.now();
-        track(control.sendText(peer, subject.phones[slot]!, faultText(subject.name, 'in', seq)).then(() => tally.sentIn(seq, slot, at), () => tally.sendInFailed()));
+        track(control.sendText(peer, subject.phones[slot]!, faultText(subject.name, 'in', seq)).then((r) => tally.sentIn(seq, slot, at, r.id), () => tally.sendInFailed()));
       }
       await sleep(Math.max(0, start + ((seq + 1) * 1000) / s.rate - Date.now()), ctx.signal);
     }
@@ -228,7 +228,7 @@ async function collect(control: FaultControl, subjects: FaultSubject[], tallies:
     }),
   );
   if (process.env.BENCH_FAULTS_DUMP) {
-    const dump = { stats, lost: Object.fromEntries([...counts].map(([name, c]) => [name, c.tally.lostOut])) };
+    const dump = { stats, lost: Object.fromEntries([...counts].map(([name, c]) => [name, { out: c.tally.lostOut, in: c.tally.lostIn }])) };
     writeFileSync(process.env.BENCH_FAULTS_DUMP, JSON.stringify(dump, null, 1));
   }
   const w = counts.get('wamux')!;

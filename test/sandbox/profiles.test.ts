@@ -125,6 +125,25 @@ describe('block lists', () => {
     expect(t.sandbox.messages(BOB).map((m) => m.id)).not.toContain(sent);
   });
 
+  it('a blocked phone\'s typing and online status do not reach the account', async () => {
+    await alice.sock.presenceSubscribe(jid(BOB));
+    await expect.poll(() => [...t.sandbox.phone(ALICE).companions.values()].some((c) => c.presenceSubscriptions.has(BOB))).toBe(true);
+    const seen: string[] = [];
+    const collect = (u: { presences: Record<string, { lastKnownPresence: string }> }) => seen.push(...Object.values(u.presences).map((p) => p.lastKnownPresence));
+    alice.sock.ev.on('presence.update', collect);
+    setBlocked(t.sandbox.net, t.sandbox.phone(ALICE), t.sandbox.phone(BOB), true);
+    t.sandbox.sendPresence(BOB, 'recording', ALICE);
+    t.sandbox.sendPresence(BOB, 'unavailable');
+    setBlocked(t.sandbox.net, t.sandbox.phone(ALICE), t.sandbox.phone(BOB), false);
+    const typing = alice.next('presence.update', (u) => Object.values(u.presences).some((p) => p.lastKnownPresence === 'composing'));
+    t.sandbox.sendPresence(BOB, 'composing', ALICE);
+    // One connection keeps its order: what was sent while blocked would have come first.
+    await typing;
+    alice.sock.ev.off('presence.update', collect);
+    expect(seen).not.toContain('recording');
+    expect(seen).not.toContain('unavailable');
+  });
+
   it("the phone's own block reaches its companion as a blocklist notification", async () => {
     const update = alice.next('blocklist.update');
     setBlocked(t.sandbox.net, t.sandbox.phone(ALICE), t.sandbox.phone(CAROL), true);
