@@ -10,7 +10,7 @@
  * its messages at the phones), and instances that read as connected while a message sent to them
  * `silentMs` ago had not arrived. Sized by BENCH_FAULTS_* (defaults: 4 instances, 180 s, ≥ 100 faults).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,7 +100,7 @@ export const faultsBenchmark: Benchmark = {
         applied = await runTraffic(ctx, { subjects, tallies, control, plan, settings: s });
         ctx.log(`faults: draining up to ${s.drainMs / 1000} s…`);
         await control.fault({ kind: 'clear' });
-        await drain(ctx, subjects, tallies, s);
+        await drain(ctx, control, subjects, tallies, s);
       } finally {
         quiet();
       }
@@ -171,9 +171,9 @@ async function runTraffic(ctx: BenchContext, { subjects, tallies, control, plan,
       for (const subject of subjects) {
         const peer = subject.peers[peerIndex]!;
         const tally = tallies.get(subject.name)!;
-        track(subject.send(slot, peer, faultText(subject.name, 'out', seq)).then((id) => tally.sentOut(seq, id), () => tally.refusedOutByApp()));
+        track(subject.send(slot, peer, faultText(subject.name, 'out', seq)).then((id) => tally.sentOut(seq, id), (err: unknown) => tally.refusedOutByApp(String((err as Error)?.message ?? err).slice(0, 80))));
         const at = Date.now();
-        track(control.sendText(peer, subject.phones[slot]!, faultText(subject.name, 'in', seq)).then(() => tally.sentIn(seq, slot, at), () => tally.sendInFailed()));
+        track(control.sendText(peer, subject.phones[slot]!, faultText(subject.name, 'in', seq)).then((r) => tally.sentIn(seq, slot, at, r.id), () => tally.sendInFailed()));
       }
       await sleep(Math.max(0, start + ((seq + 1) * 1000) / s.rate - Date.now()), ctx.signal);
     }
@@ -186,19 +186,24 @@ async function runTraffic(ctx: BenchContext, { subjects, tallies, control, plan,
   return applied;
 }
 
-/** After the faults: wait until every inbound message arrived or `drainMs` passed, still watching for silent instances. */
-async function drain(ctx: BenchContext, subjects: FaultSubject[], tallies: Map<string, SubjectTally>, s: ReturnType<typeof settings>): Promise<void> {
+/**
+ * After the faults: wait until every inbound message arrived and every accepted send arrived at its
+ * phone or ended (refused, failed), or `drainMs` passed, still watching for silent instances.
+ */
+async function drain(ctx: BenchContext, control: FaultControl, subjects: FaultSubject[], tallies: Map<string, SubjectTally>, s: ReturnType<typeof settings>): Promise<void> {
   const until = Date.now() + s.drainMs;
   while (Date.now() < until) {
     for (const subject of subjects) tallies.get(subject.name)!.sample(Date.now(), (slot) => subject.isOnline(slot), s.silentMs);
-    if ([...tallies.values()].every((t) => t.pendingIn() === 0)) break;
+    if ([...tallies.values()].every((t) => t.pendingIn() === 0)) {
+      const [stats, inboxes] = await Promise.all([control.stats(), readInboxes(control, subjects)]);
+      if (subjects.every((x) => tallies.get(x.name)!.awaitingOut(stats, inboxes.get(x.name)!, (id) => x.outcome(id)) === 0)) break;
+    }
     await sleep(1_000, ctx.signal);
   }
 }
 
-async function collect(control: FaultControl, subjects: FaultSubject[], tallies: Map<string, SubjectTally>, silentMs: number): Promise<BenchRow[]> {
-  const stats = await control.stats();
-  // Outbound arrivals: what the peer phones recorded, by bench sequence number and message id.
+/** Outbound arrivals: what the peer phones recorded, per subject, by bench sequence number and message id. */
+async function readInboxes(control: FaultControl, subjects: FaultSubject[]): Promise<Map<string, Map<number, Set<string>>>> {
   const inboxes = new Map<string, Map<number, Set<string>>>(subjects.map((x) => [x.name, new Map()]));
   for (const peer of subjects.flatMap((x) => x.peers)) {
     for (const m of await control.messages(peer)) {
@@ -210,20 +215,31 @@ async function collect(control: FaultControl, subjects: FaultSubject[], tallies:
       ids.add(m.id);
     }
   }
+  return inboxes;
+}
+
+async function collect(control: FaultControl, subjects: FaultSubject[], tallies: Map<string, SubjectTally>, silentMs: number): Promise<BenchRow[]> {
+  const stats = await control.stats();
+  const inboxes = await readInboxes(control, subjects);
   const counts = new Map(
     subjects.map((x) => {
       const tally = tallies.get(x.name)!;
-      return [x.name, { in: tally.inbound(stats, x.phones), out: tally.outbound(stats, x.phones, inboxes.get(x.name)!), tally }];
+      return [x.name, { in: tally.inbound(stats, x.phones), out: tally.outbound(stats, x.phones, inboxes.get(x.name)!, (id) => x.outcome(id)), tally }];
     }),
   );
+  if (process.env.BENCH_FAULTS_DUMP) {
+    const dump = { stats, lost: Object.fromEntries([...counts].map(([name, c]) => [name, { out: c.tally.lostOut, in: c.tally.lostIn }])) };
+    writeFileSync(process.env.BENCH_FAULTS_DUMP, JSON.stringify(dump, null, 1));
+  }
   const w = counts.get('wamux')!;
   const b = counts.get('bare')!;
   const rows: BenchRow[] = [];
   const zeroBetter = new Set<keyof DirectionCounts>(['lost', 'duplicated', 'undecryptable']);
   for (const dir of ['in', 'out'] as const) {
-    for (const key of ['sent', 'refusedByApp', 'refusedByServer', 'received', 'lost', 'lostBeforeServer', 'lostUndecrypted', 'duplicated', 'undecryptable'] as const) {
-      if (dir === 'in' && (key === 'refusedByServer' || key === 'lostBeforeServer' || key === 'lostUndecrypted')) continue;
-      rows.push(compareRow(`${dir === 'in' ? 'phones → instances' : 'instances → phones'}: ${key}`, w[dir][key] ?? 0, b[dir][key] ?? 0, zeroBetter.has(key)));
+    for (const key of ['sent', 'refusedByApp', 'refusedByServer', 'received', 'lost', 'failedLater', 'stillQueued', 'lostBeforeServer', 'lostUndecrypted', 'duplicated', 'undecryptable', 'injectedDecryptFailures'] as const) {
+      if (dir === 'in' && ['refusedByServer', 'failedLater', 'stillQueued', 'lostBeforeServer', 'lostUndecrypted', 'injectedDecryptFailures'].includes(key)) continue;
+      const why = dir === 'out' && key === 'refusedByApp' ? `wamux: ${w.tally.refusalReasons()}; bare: ${b.tally.refusalReasons()}` : undefined;
+      rows.push(compareRow(`${dir === 'in' ? 'phones → instances' : 'instances → phones'}: ${key}`, w[dir][key] ?? 0, b[dir][key] ?? 0, zeroBetter.has(key), why));
     }
   }
   const nacks = (x: FaultSubject) => {

@@ -55,7 +55,7 @@ const faultBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('stream-error'), code: z.number().int().optional(), phoneNumber: z.string().optional() }),
   z.object({ kind: z.literal('refuse-logins'), code: z.number().int().optional(), seconds: z.number().optional() }),
   z.object({ kind: z.literal('delay'), ms: z.number().optional(), seconds: z.number().optional() }),
-  ...(['drop-after-write', 'duplicate', 'out-of-order', 'phone-decrypt-failure'] as const).map((kind) =>
+  ...(['drop-after-write', 'duplicate', 'out-of-order', 'drop-on-query', 'phone-decrypt-failure'] as const).map((kind) =>
     z.object({ kind: z.literal(kind), phoneNumber: z.string().optional(), count: z.number().int().optional() }),
   ),
   z.object({ kind: z.literal('reject-sends'), code: z.union([z.literal(463), z.literal(475)]).optional(), phoneNumber: z.string().optional(), count: z.number().int().optional() }),

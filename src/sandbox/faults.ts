@@ -11,6 +11,8 @@ export type FaultRequest =
   | { kind: DeliveryFaultKind; phoneNumber?: string; count?: number }
   /** The next `count` 1:1 sends of the phone's companions are refused with `code`. */
   | { kind: 'reject-sends'; code?: (typeof RESTRICTION_CODES)[number]; phoneNumber?: string; count?: number }
+  /** The next `count` directory (usync) queries of the phone's companions cut the connection: a socket that dies under a request. */
+  | { kind: 'drop-on-query'; phoneNumber?: string; count?: number }
   /** The phone fails to decrypt its next `count` messages from companions and asks for retries. */
   | { kind: 'phone-decrypt-failure'; phoneNumber?: string; count?: number }
   /**
@@ -70,6 +72,9 @@ export function applyFault(net: Network, request: FaultRequest): { affected: num
     case 'phone-decrypt-failure':
       net.faults.phoneDecryptFailures.push({ kind: request.kind, phoneNumber: request.phoneNumber, remaining: countOf(request.count) });
       return { affected: 0 };
+    case 'drop-on-query':
+      net.faults.dropOnQuery.push({ kind: request.kind, phoneNumber: request.phoneNumber, remaining: countOf(request.count) });
+      return { affected: 0 };
     case 'reset-session':
     case 'new-identity':
       return { affected: resetPhone(net, request.phoneNumber, request.kind === 'new-identity') };
@@ -82,6 +87,7 @@ export function applyFault(net: Network, request: FaultRequest): { affected: num
       net.faults.delivery.length = 0;
       net.faults.rejectSends.length = 0;
       net.faults.phoneDecryptFailures.length = 0;
+      net.faults.dropOnQuery.length = 0;
       net.faults.refuseLoginsUntil = 0;
       net.faults.delayMs = 0;
       for (const conn of net.connections) conn.delayMs = 0;
@@ -93,7 +99,7 @@ export function applyFault(net: Network, request: FaultRequest): { affected: num
 
 export const FAULT_KINDS = [
   'drop', 'stream-error', 'refuse-logins', 'delay', 'drop-after-write', 'duplicate', 'out-of-order',
-  'reject-sends', 'phone-decrypt-failure', 'reset-session', 'corrupt-session', 'new-identity', 'clear',
+  'reject-sends', 'drop-on-query', 'phone-decrypt-failure', 'reset-session', 'corrupt-session', 'new-identity', 'clear',
 ] as const;
 
 function countOf(count: number | undefined): number {

@@ -3,7 +3,7 @@ import type { Connection } from './connection.ts';
 import { onClientAck } from './delivery.ts';
 import { onClientChatstate, onClientMessage, onClientPresence, onClientReceipt } from './messaging.ts';
 import { onGroupIq } from './groups.ts';
-import { iqResult, type Network } from './network.ts';
+import { iqResult, takeFault, type Network } from './network.ts';
 import { onCompanionFinish, onCompanionHello } from './pairing.ts';
 import { onEncryptIq } from './prekeys.ts';
 import { onPrivacyTokensIq } from './privacy-tokens.ts';
@@ -50,6 +50,8 @@ function routeIq(net: Network, conn: Connection, iq: BinaryNode): void {
     case 'encrypt':
       return onEncryptIq(net, conn, iq);
     case 'usync':
+      // The drop-on-query fault: the connection dies with the query unanswered.
+      if (conn.companion && takeFault(net.faults.dropOnQuery, conn.companion.phoneNumber)) return conn.drop();
       return onUsyncIq(net, conn, iq);
     case 'w:g2':
       if (conn.companion) return onGroupIq(net, conn, iq);

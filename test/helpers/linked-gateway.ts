@@ -6,8 +6,8 @@ export interface LinkedGateway {
   readonly gw: TestGateway;
   /** The instance linked to the owner's phone. */
   readonly id: string;
-  /** Stops the gateway and starts a new one on the same data (database, DATA_DIR, secrets). */
-  restart(): Promise<TestGateway>;
+  /** Stops the gateway and starts a new one on the same data (database, DATA_DIR, secrets), with `env` over the file's. */
+  restart(env?: Record<string, string>): Promise<TestGateway>;
 }
 
 /**
@@ -41,10 +41,11 @@ export function useLinkedGateway(options: { instance: string; owner: string; cus
     get id() {
       return started().instanceId;
     },
-    async restart() {
+    async restart(env) {
       const { first: owner, current: running } = started();
       await running.stop();
-      current = await startTestGateway({ storage: owner.storage, ...(options.env ? { env: options.env } : {}) });
+      const merged = { ...options.env, ...env };
+      current = await startTestGateway({ storage: owner.storage, ...(Object.keys(merged).length ? { env: merged } : {}) });
       return current;
     },
   };

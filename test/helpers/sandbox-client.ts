@@ -195,6 +195,13 @@ export class SandboxClient {
     return this.call('POST', `/phones/${phoneNumber}/profile`, change);
   }
 
+  /** The bytes of the phone's profile picture, as its contacts download them. */
+  async pictureBytes(phoneNumber: string): Promise<Buffer> {
+    const res = await fetch(`${this.baseUrl}/phones/${phoneNumber}/picture`, { headers: this.auth });
+    if (!res.ok) throw new Error(`sandbox picture download answered ${res.status}: ${await res.text()}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
   /** The phone's user blocks or unblocks another phone. */
   block(phoneNumber: string, action: 'block' | 'unblock', other: string): Promise<{ blocked: string[] }> {
     return this.call('POST', `/phones/${phoneNumber}/blocklist`, { action, phoneNumber: other });

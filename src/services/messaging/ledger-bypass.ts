@@ -1,3 +1,4 @@
+import { generateMessageIDV2 } from '@whiskeysockets/baileys';
 import type { MessageContent } from '../../db/message.repository.ts';
 import type { EventBus } from '../shared/index.ts';
 import { validationFailed } from '../shared/index.ts';
@@ -35,7 +36,7 @@ export interface LedgerBypassDeps {
 export class LedgerBypass implements MessagingService, MessageReceiver {
   readonly #d: LedgerBypassDeps;
   /** WhatsApp ids of direct sends: there is no row for their acks and receipts to move. */
-  readonly #direct = new Set<string>();
+  readonly #directIds = new Set<string>();
 
   constructor(deps: LedgerBypassDeps) {
     this.#d = deps;
@@ -44,12 +45,13 @@ export class LedgerBypass implements MessagingService, MessageReceiver {
   async sendText(input: SendTextInput): Promise<SendResult> {
     refuseLedgerOnly(input);
     if (input.context) throw validationFailed('replies and mentions need the message ledger (MESSAGE_LEDGER=off)', { field: 'replyTo' });
-    return this.#sent(await this.#d.sender.sendText(input), 'TEXT', { text: input.text });
+    const result = await this.#direct((id) => this.#d.sender.sendText(input, id));
+    return this.#sent(result, 'TEXT', { text: input.text });
   }
 
   async sendMedia(input: SendMediaInput): Promise<SendResult> {
     refuseLedgerOnly(input);
-    const result = await this.#d.sender.sendMedia(input);
+    const result = await this.#direct((id) => this.#d.sender.sendMedia(input, id));
     const caption = input.caption || null;
     const media = result.media ? { kind: input.kind, mimeType: result.media.mimeType, size: result.media.size, fileName: result.media.fileName, caption } : null;
     return this.#sent(result, input.kind, { text: caption, media });
@@ -67,14 +69,25 @@ export class LedgerBypass implements MessagingService, MessageReceiver {
 
   /** Acks and receipts of direct sends go nowhere; the rest move stored rows. */
   onStatus(instanceId: string, report: StatusReport): Promise<void> | void {
-    const waIds = report.direction === 'OUTBOUND' ? report.waIds.filter((id) => !this.#direct.has(id)) : report.waIds;
+    const waIds = report.direction === 'OUTBOUND' ? report.waIds.filter((id) => !this.#directIds.has(id)) : report.waIds;
     if (waIds.length) return this.#d.ledger.onStatus(instanceId, { ...report, waIds });
+  }
+
+  /** A send under an id known before it goes: WhatsApp's ack can arrive before Baileys' send resolves. */
+  async #direct(send: (messageId: string) => Promise<SendResult>): Promise<SendResult> {
+    const id = generateMessageIDV2();
+    this.#directIds.add(id);
+    if (this.#directIds.size > DIRECT_IDS_LIMIT) this.#directIds.delete(this.#directIds.values().next().value!);
+    try {
+      return await send(id);
+    } catch (err) {
+      this.#directIds.delete(id);
+      throw err;
+    }
   }
 
   /** The answer of a direct send: the message as it was handed to WhatsApp (SENDING: its ack is not awaited). */
   #sent(result: SendResult, kind: string, content: MessageContent): SendResult {
-    this.#direct.add(result.messageId);
-    if (this.#direct.size > DIRECT_IDS_LIMIT) this.#direct.delete(this.#direct.values().next().value!);
     const row = { ...outboundRow(result.instanceId, result.to, result.messageId, kind), status: 'SENDING' as const, content };
     return { ...result, message: unstored(row) };
   }

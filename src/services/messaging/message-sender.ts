@@ -53,10 +53,10 @@ export class MessageSender {
     this.deps = deps;
   }
 
-  async sendText(input: SendTextInput): Promise<SendResult> {
+  async sendText(input: SendTextInput, messageId?: string): Promise<SendResult> {
     const text = checkText(input.text);
     const target = await this.sendTarget(input);
-    return this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options));
+    return this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options), messageId);
   }
 
   /** A text under a WhatsApp id chosen earlier (the send queue's sends and re-sends). */
