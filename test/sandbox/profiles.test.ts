@@ -59,6 +59,26 @@ describe('profile pictures', () => {
   });
 });
 
+describe('group icons', () => {
+  it('a member sets the icon: every member reads it and is notified; locked groups want an admin; outsiders see none', async () => {
+    const group = t.sandbox.createGroup({ subject: 'Icons', owner: ALICE, participants: [BOB, CAROL] });
+    const notified = carol.next('contacts.update', (u) => u.some((c) => c.id === group.jid && c.imgUrl === 'changed'));
+    await alice.sock.updateProfilePicture(group.jid, decodablePng());
+    await notified;
+    const url = t.sandbox.group(group.jid).picture!.url;
+    expect(await carol.sock.profilePictureUrl(group.jid, 'image')).toBe(url);
+    expect(t.sandbox.groupEvents(BOB).find((e) => e.group === group.jid && e.action === 'picture')).toMatchObject({ by: ALICE });
+
+    group.locked = true;
+    expect(await boomCode(carol.sock.updateProfilePicture(group.jid, decodablePng()))).toBe(401);
+    const other = t.sandbox.createGroup({ subject: 'Elsewhere', owner: ALICE, participants: [BOB] });
+    await alice.sock.updateProfilePicture(other.jid, decodablePng());
+    expect(await boomCode(carol.sock.profilePictureUrl(other.jid, 'image'))).toBe(401);
+    await alice.sock.removeProfilePicture(group.jid);
+    expect(await boomCode(carol.sock.profilePictureUrl(group.jid, 'image'))).toBe(404);
+  });
+});
+
 describe('about', () => {
   it("fetches a contact's about and sets the account's own", async () => {
     expect((await alice.sock.fetchStatus(jid(BOB)))?.[0]).toMatchObject({ id: jid(BOB), status: { status: null } });
@@ -123,6 +143,25 @@ describe('block lists', () => {
     await alice.sock.sendMessage(jid(BOB), { text: 'heard' });
     await t.sandbox.waitForMessage(BOB, (m) => m.text === 'heard');
     expect(t.sandbox.messages(BOB).map((m) => m.id)).not.toContain(sent);
+  });
+
+  it('a blocked phone\'s typing and online status do not reach the account', async () => {
+    await alice.sock.presenceSubscribe(jid(BOB));
+    await expect.poll(() => [...t.sandbox.phone(ALICE).companions.values()].some((c) => c.presenceSubscriptions.has(BOB))).toBe(true);
+    const seen: string[] = [];
+    const collect = (u: { presences: Record<string, { lastKnownPresence: string }> }) => seen.push(...Object.values(u.presences).map((p) => p.lastKnownPresence));
+    alice.sock.ev.on('presence.update', collect);
+    setBlocked(t.sandbox.net, t.sandbox.phone(ALICE), t.sandbox.phone(BOB), true);
+    t.sandbox.sendPresence(BOB, 'recording', ALICE);
+    t.sandbox.sendPresence(BOB, 'unavailable');
+    setBlocked(t.sandbox.net, t.sandbox.phone(ALICE), t.sandbox.phone(BOB), false);
+    const typing = alice.next('presence.update', (u) => Object.values(u.presences).some((p) => p.lastKnownPresence === 'composing'));
+    t.sandbox.sendPresence(BOB, 'composing', ALICE);
+    // One connection keeps its order: what was sent while blocked would have come first.
+    await typing;
+    alice.sock.ev.off('presence.update', collect);
+    expect(seen).not.toContain('recording');
+    expect(seen).not.toContain('unavailable');
   });
 
   it("the phone's own block reaches its companion as a blocklist notification", async () => {
