@@ -68,7 +68,7 @@ export class SessionHealthKeeper {
       // A stanza that carried no ciphertext at all (a placeholder WhatsApp sends for what this
       // device may not read) says nothing about the session.
       if (msg.messageStubParameters?.[0] === NO_MESSAGE_FOUND_ERROR_TEXT) continue;
-      const verdict = this.monitor.decryptFailed(jid, now);
+      const verdict = this.monitor.decryptFailed(jid, now, msg.key.id ?? undefined);
       if (verdict.action === 'reset-session') void this.resetSignalSession(sock, jid, alt ? [jid, alt] : [jid], verdict.reason);
     }
     this.report();
