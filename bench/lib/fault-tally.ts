@@ -42,6 +42,8 @@ export class SubjectTally {
   readonly name: string;
   private readonly outSent = new Map<number, string>();
   private readonly inSent = new Map<number, number>();
+  /** The id each inbound message got at the phone, for BENCH_FAULTS_DUMP. */
+  private readonly inIds = new Map<number, string>();
   private readonly inArrivals = new Map<number, Set<string>>();
   private readonly inCopies = new Map<number, number>();
   private refusedOut = 0;
@@ -56,6 +58,8 @@ export class SubjectTally {
   onlineSamples = 0;
   /** The outbound sends counted lost, and in which bucket (for BENCH_FAULTS_DUMP). */
   readonly lostOut: Array<{ seq: number; id: string; why: string }> = [];
+  /** The inbound messages that never arrived (for BENCH_FAULTS_DUMP). */
+  readonly lostIn: Array<{ seq: number; slot: number; id: string | undefined }> = [];
 
   constructor(name: string, slots: number) {
     this.name = name;
@@ -77,8 +81,9 @@ export class SubjectTally {
     return [...this.refusals].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n}× ${r}`).join('; ') || 'none';
   }
 
-  sentIn(seq: number, slot: number, at: number): void {
+  sentIn(seq: number, slot: number, at: number, id?: string): void {
     this.inSent.set(seq, slot);
+    if (id) this.inIds.set(seq, id);
     this.waitingSince[slot] ??= at;
   }
 
@@ -129,6 +134,7 @@ export class SubjectTally {
     let duplicated = 0;
     for (const [seq, copies] of this.inCopies) if (this.inSent.has(seq) && copies > 1) duplicated += copies - 1;
     const received = [...this.inArrivals.keys()].filter((seq) => this.inSent.has(seq)).length;
+    for (const [seq, slot] of this.inSent) if (!this.inArrivals.has(seq)) this.lostIn.push({ seq, slot, id: this.inIds.get(seq) });
     const undecryptable = phones.reduce((sum, p) => sum + (stats.companionRetries[p] ?? 0), 0);
     return { sent: this.inSent.size, refusedByApp: this.refusedIn, refusedByServer: 0, received, lost: this.inSent.size - received, duplicated, undecryptable };
   }

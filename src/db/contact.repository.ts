@@ -48,20 +48,27 @@ export class ContactRepository {
   /**
    * Folds facts into the rows they are about, in one transaction. A fact that names both a number
    * and a LID known as two separate rows (met once by number, once by LID) merges them into the
-   * older row: one identity per person.
+   * older row: one identity per person. Returns, per fact, the keys (`contactKeys`) of every row it
+   * read or wrote, so a caller remembering what it wrote knows which of its notes went stale.
    */
-  async remember(instanceId: string, facts: ContactFacts[]): Promise<void> {
-    await this.#orm.em.fork().transactional(async (em) => {
+  async remember(instanceId: string, facts: ContactFacts[]): Promise<string[][]> {
+    return this.#orm.em.fork().transactional(async (em) => {
+      const touched: string[][] = [];
       for (const fact of facts) {
         const keys = [fact.phoneNumber ? { phoneNumber: fact.phoneNumber } : null, fact.lid ? { lid: fact.lid } : null].filter((k) => k !== null);
-        if (!keys.length) continue;
+        if (!keys.length) {
+          touched.push([]);
+          continue;
+        }
         const rows = await em.find(Contact, { instance: instanceId, $or: keys }, { orderBy: { id: 'asc' } });
         const [keep, ...rest] = rows;
         if (!keep) {
           em.create(Contact, { instance: instanceId, ...pick(fact) });
           await em.flush();
+          touched.push(contactKeys(fact));
           continue;
         }
+        const before = rows.flatMap(contactKeys);
         // The merged rows go first, so their unique keys are free when the kept row takes them.
         const merged: Partial<Record<(typeof FIELDS)[number], string>> = {};
         for (const other of rest) {
@@ -71,7 +78,9 @@ export class ContactRepository {
         if (rest.length) await em.flush();
         Object.assign(keep, merged, pick(fact));
         await em.flush();
+        touched.push([...new Set([...before, ...contactKeys(keep)])]);
       }
+      return touched;
     });
   }
 
@@ -104,6 +113,12 @@ export class ContactRepository {
     return row && record(row);
   }
 }
+
+/** The keys a contact row (or a fact) is found by: its number and its LID. */
+export const contactKeys = (c: { phoneNumber?: string | null; lid?: string | null }): string[] => [
+  ...(c.phoneNumber ? [`p:${c.phoneNumber}`] : []),
+  ...(c.lid ? [`l:${c.lid}`] : []),
+];
 
 function pick(fact: ContactFacts): Partial<Record<(typeof FIELDS)[number], string>> {
   const out: Partial<Record<(typeof FIELDS)[number], string>> = {};

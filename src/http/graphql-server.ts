@@ -92,6 +92,7 @@ export function mountGraphQL(
       groups: deps.groups,
       broadcasts: deps.broadcasts,
       contacts: deps.contacts,
+      profiles: deps.profiles,
       principal: who.ok ? who.caller.principal : null,
       authError: who.ok ? null : authError(who),
       access: who.ok ? who.caller.access : null,

@@ -185,7 +185,8 @@ export function onClientChatstate(net: Network, conn: Connection, node: BinaryNo
   const self = net.directory.get(companion.phoneNumber)!;
   const target = net.directory.resolve(node.attrs.to);
   const state = Array.isArray(node.content) ? node.content[0] : undefined;
-  if (!target || !state) return;
+  // Typing from someone the recipient blocked goes nowhere.
+  if (!target || !state || hasBlocked(target.phone, self)) return;
   const kind = state.tag === 'composing' && state.attrs.media === 'audio' ? 'recording' : state.tag;
   target.phone.record(target.phone.presences, { from: self.phoneNumber, fromDevice: companion.deviceId, kind: 'chatstate', state: kind, timestamp: Date.now() });
   net.events.emit('presence', target.phone);
@@ -195,11 +196,15 @@ export function onClientChatstate(net: Network, conn: Connection, node: BinaryNo
 function broadcastPresence(net: Network, phone: Phone, type: 'available' | 'unavailable'): void {
   for (const conn of net.online.values()) {
     if (!conn.companion?.presenceSubscriptions.has(phone.phoneNumber)) continue;
+    // Blocking hides online status both ways.
+    const subscriber = net.directory.get(conn.companion.phoneNumber);
+    if (subscriber && (hasBlocked(phone, subscriber) || hasBlocked(subscriber, phone))) continue;
     void conn.send({ tag: 'presence', attrs: { from: phone.jid, type, ...(type === 'unavailable' ? { last: nowSeconds() } : {}) } });
   }
 }
 
 function forwardChatstate(net: Network, from: Phone, to: Phone, state: BinaryNode): void {
+  if (hasBlocked(to, from)) return;
   for (const companion of to.companions.values()) {
     const conn = net.connectionOf(companion);
     // Typing is ephemeral: WhatsApp does not queue it for offline devices.

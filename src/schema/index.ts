@@ -16,6 +16,7 @@ import './group.ts';
 import './broadcast.ts';
 import './contact.ts';
 import './chat.ts';
+import './profile.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
 import '../resolvers/message-kinds.ts';
@@ -29,6 +30,7 @@ import '../resolvers/groups.ts';
 import '../resolvers/broadcasts.ts';
 import '../resolvers/contacts.ts';
 import '../resolvers/chats.ts';
+import '../resolvers/profiles.ts';
 
 let schema: GraphQLSchema | undefined;
 

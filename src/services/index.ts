@@ -4,6 +4,7 @@ import type { BroadcastService, ChatList, KindSends, LedgerService, MessagingSer
 import type { EventBus } from './shared/index.ts';
 import type { GroupService } from './groups/index.ts';
 import type { ContactService } from './contacts/index.ts';
+import type { ProfileService } from './profiles/index.ts';
 import type { WebhookService } from './webhooks/index.ts';
 
 /**
@@ -31,4 +32,6 @@ export interface Services {
   groups: GroupService;
   /** Contacts of each instance, persisted. */
   contacts: ContactService;
+  /** Pictures and abouts, the account's own profile, its block list. */
+  profiles: ProfileService;
 }

@@ -22,6 +22,7 @@ export interface SandboxGroup {
   announce: boolean;
   locked: boolean;
   inviteCode: string | null;
+  picture: { id: string; url: string; directPath: string; setAt: number } | null;
   participants: { phoneNumber: string; jid: string; lid: string; role: 'superadmin' | 'admin' | null }[];
 }
 
@@ -193,6 +194,18 @@ export class SandboxClient {
   /** The phone's user edits the profile: only the given fields change; null removes the about or the picture (a JPEG). */
   updateProfile(phoneNumber: string, change: { pushName?: string; about?: string | null; picture?: { base64: string } | null }): Promise<PhoneProfile> {
     return this.call('POST', `/phones/${phoneNumber}/profile`, change);
+  }
+
+  /** The bytes of the phone's profile picture, as its contacts download them. */
+  async pictureBytes(phoneNumber: string): Promise<Buffer> {
+    const res = await fetch(`${this.baseUrl}/phones/${phoneNumber}/picture`, { headers: this.auth });
+    if (!res.ok) throw new Error(`sandbox picture download answered ${res.status}: ${await res.text()}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** A member phone sets (a JPEG) or removes (null) the group's icon. */
+  setGroupPicture(jid: string, by: string, picture: { base64: string } | null): Promise<{ picture: SandboxGroup['picture'] }> {
+    return this.call('POST', `/groups/${encodeURIComponent(jid)}/picture`, { by, picture });
   }
 
   /** The phone's user blocks or unblocks another phone. */

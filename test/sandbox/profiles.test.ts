@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateProfile, setBlocked } from '../../src/sandbox/profiles.ts';
 import type { TestCompanion } from '../helpers/companion.ts';
@@ -53,6 +56,26 @@ describe('profile pictures', () => {
 
   it("refuses to set another user's picture", async () => {
     expect(await boomCode(alice.sock.updateProfilePicture(jid(BOB), decodablePng()))).toBe(403);
+  });
+});
+
+describe('group icons', () => {
+  it('a member sets the icon: every member reads it and is notified; locked groups want an admin; outsiders see none', async () => {
+    const group = t.sandbox.createGroup({ subject: 'Icons', owner: ALICE, participants: [BOB, CAROL] });
+    const notified = carol.next('contacts.update', (u) => u.some((c) => c.id === group.jid && c.imgUrl === 'changed'));
+    await alice.sock.updateProfilePicture(group.jid, decodablePng());
+    await notified;
+    const url = t.sandbox.group(group.jid).picture!.url;
+    expect(await carol.sock.profilePictureUrl(group.jid, 'image')).toBe(url);
+    expect(t.sandbox.groupEvents(BOB).find((e) => e.group === group.jid && e.action === 'picture')).toMatchObject({ by: ALICE });
+
+    group.locked = true;
+    expect(await boomCode(carol.sock.updateProfilePicture(group.jid, decodablePng()))).toBe(401);
+    const other = t.sandbox.createGroup({ subject: 'Elsewhere', owner: ALICE, participants: [BOB] });
+    await alice.sock.updateProfilePicture(other.jid, decodablePng());
+    expect(await boomCode(carol.sock.profilePictureUrl(other.jid, 'image'))).toBe(401);
+    await alice.sock.removeProfilePicture(group.jid);
+    expect(await boomCode(carol.sock.profilePictureUrl(group.jid, 'image'))).toBe(404);
   });
 });
 
@@ -122,9 +145,58 @@ describe('block lists', () => {
     expect(t.sandbox.messages(BOB).map((m) => m.id)).not.toContain(sent);
   });
 
+  it('a blocked phone\'s typing and online status do not reach the account', async () => {
+    await alice.sock.presenceSubscribe(jid(BOB));
+    await expect.poll(() => [...t.sandbox.phone(ALICE).companions.values()].some((c) => c.presenceSubscriptions.has(BOB))).toBe(true);
+    const seen: string[] = [];
+    const collect = (u: { presences: Record<string, { lastKnownPresence: string }> }) => seen.push(...Object.values(u.presences).map((p) => p.lastKnownPresence));
+    alice.sock.ev.on('presence.update', collect);
+    setBlocked(t.sandbox.net, t.sandbox.phone(ALICE), t.sandbox.phone(BOB), true);
+    t.sandbox.sendPresence(BOB, 'recording', ALICE);
+    t.sandbox.sendPresence(BOB, 'unavailable');
+    setBlocked(t.sandbox.net, t.sandbox.phone(ALICE), t.sandbox.phone(BOB), false);
+    const typing = alice.next('presence.update', (u) => Object.values(u.presences).some((p) => p.lastKnownPresence === 'composing'));
+    t.sandbox.sendPresence(BOB, 'composing', ALICE);
+    // One connection keeps its order: what was sent while blocked would have come first.
+    await typing;
+    alice.sock.ev.off('presence.update', collect);
+    expect(seen).not.toContain('recording');
+    expect(seen).not.toContain('unavailable');
+  });
+
   it("the phone's own block reaches its companion as a blocklist notification", async () => {
     const update = alice.next('blocklist.update');
     setBlocked(t.sandbox.net, t.sandbox.phone(ALICE), t.sandbox.phone(CAROL), true);
     expect(await update).toEqual({ blocklist: [t.sandbox.phone(CAROL).lidJid], type: 'add' });
+  });
+});
+
+describe('persistence', () => {
+  it('a restarted sandbox keeps abouts, pictures (the bytes too), block lists and app-state keys', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wamux-sandbox-profiles-'));
+    try {
+      const first = await startTestSandbox({ dataDir: dir });
+      const [dan, eve] = [first.sandbox.createPhone({ phoneNumber: '15550919001' }), first.sandbox.createPhone({ phoneNumber: '15550919002' })];
+      const jpeg = mediaSamples.IMAGE().bytes;
+      await updateProfile(first.sandbox.net, dan, { about: 'Kept', pictureBase64: jpeg.toString('base64'), pushName: 'Dan' });
+      setBlocked(first.sandbox.net, dan, eve, true);
+      // As a link would have made it (app-state.ts).
+      dan.appStateKey = { keyId: randomBytes(6), keyData: randomBytes(32), timestamp: Date.now() };
+      const before = { about: dan.about, picture: dan.picture, key: dan.appStateKey };
+      await first.stop();
+
+      const second = await startTestSandbox({ dataDir: dir });
+      try {
+        const again = second.sandbox.phone('15550919001');
+        expect({ about: again.about, picture: again.picture, key: again.appStateKey }).toEqual(before);
+        expect(again.pushName).toBe('Dan');
+        expect([...again.blocked]).toEqual(['15550919002']);
+        expect(await second.sandbox.net.files!.fetch(again.picture!.directPath)).toEqual(jpeg);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { ContactRepository, type ContactFacts, type ContactRecord } from '../../db/contact.repository.ts';
+import { contactKeys, ContactRepository, type ContactFacts, type ContactRecord } from '../../db/contact.repository.ts';
 import type { Orm } from '../../db/orm.ts';
 import { validationFailed, type Logger } from '../shared/index.ts';
 import type { ContactView } from './types.ts';
@@ -7,6 +7,8 @@ export const CONTACTS_PAGE_MAX = 200;
 const SEARCH_MAX = 100;
 /** The legacy listing pages in memory, as SUDEVWA did; bounded. */
 const LEGACY_LIST_MAX = 20_000;
+/** Contact keys whose last written fact is remembered (`ContactService.#written`); the oldest go first. */
+const WRITTEN_MAX = 20_000;
 
 function toView(r: ContactRecord): ContactView {
   const jid = r.phoneNumber ? `${r.phoneNumber}@s.whatsapp.net` : r.lid!;
@@ -42,6 +44,12 @@ export class ContactService {
   private readonly log: Logger;
   /** Per instance, the tail of its write chain. */
   private readonly writing = new Map<string, Promise<void>>();
+  /**
+   * Per instance and contact key (number or LID): the fact last written through it, while no other
+   * fact has touched its row since. Every received message repeats its sender's facts; one equal to
+   * what each of its keys last wrote changes nothing, so it costs no transaction.
+   */
+  readonly #written = new Map<string, string>();
 
   constructor(deps: ContactServiceDeps) {
     this.deps = deps;
@@ -53,12 +61,30 @@ export class ContactService {
   record(instanceId: string, facts: ContactFacts[]): void {
     if (!facts.length) return;
     const next = (this.writing.get(instanceId) ?? Promise.resolve())
-      .then(() => this.repo.remember(instanceId, facts))
+      .then(() => this.#remember(instanceId, facts))
       .catch((err) => this.log.warn({ err, instanceId }, 'storing contacts failed'));
     this.writing.set(instanceId, next);
     void next.then(() => {
       if (this.writing.get(instanceId) === next) this.writing.delete(instanceId);
     });
+  }
+
+  /** Writes the facts that may change something; notes what each wrote, and forgets notes on rows it changed. */
+  async #remember(instanceId: string, facts: ContactFacts[]): Promise<void> {
+    const note = (key: string) => `${instanceId}\u0000${key}`;
+    const signature = (f: ContactFacts) => JSON.stringify([f.phoneNumber, f.lid, f.name, f.pushName, f.verifiedName]);
+    // Checked here, inside the instance's chain: the notes are up to date with every earlier write.
+    const fresh = facts.filter((f) => {
+      const keys = contactKeys(f);
+      return !keys.length || keys.some((k) => this.#written.get(note(k)) !== signature(f));
+    });
+    if (!fresh.length) return;
+    const touched = await this.repo.remember(instanceId, fresh);
+    for (const [i, fact] of fresh.entries()) {
+      for (const key of touched[i] ?? []) this.#written.delete(note(key));
+      for (const key of contactKeys(fact)) this.#written.set(note(key), signature(fact));
+    }
+    while (this.#written.size > WRITTEN_MAX) this.#written.delete(this.#written.keys().next().value!);
   }
 
   /** Resolves when what was queued so far is written (tests, shutdown). */

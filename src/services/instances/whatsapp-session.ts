@@ -116,7 +116,7 @@ export class WhatsAppSession {
       syncFullHistory: false,
       // Our Baileys patch (patches/): the message is in the ledger before WhatsApp hears it arrived.
       // Its decryption's key writes follow the row, stored or not (see InboundKeyHold).
-      beforeMessageReceipt: (msg) => this.storeThenRelease(msg),
+      beforeMessageReceipt: (msg) => this.storeThenRelease(sock, msg),
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
     detachFromKeyTransactions(sock);
@@ -146,9 +146,16 @@ export class WhatsAppSession {
     });
   }
 
-  private async storeThenRelease(msg: WAMessage): Promise<void> {
+  private async storeThenRelease(sock: WASocket, msg: WAMessage): Promise<void> {
     try {
       await this.inbox.store(msg);
+    } catch (err) {
+      // Baileys answers a throw here with a nack (500), and WhatsApp takes a nack as final: the
+      // message would never come again. The socket is ended first, so the nack cannot go out and
+      // WhatsApp, with the message unanswered, delivers it again at the next login.
+      this.log.error({ err, messageId: msg.key.id }, 'storing a received message failed; reconnecting so that WhatsApp delivers it again');
+      void sock.end(Object.assign(new Error('storing a received message failed'), { output: { statusCode: DisconnectReason.connectionLost } }));
+      throw err;
     } finally {
       await this.hold?.release();
     }

@@ -14,6 +14,7 @@ export { SendPauses, type SendPauseInfo } from './send-pauses.ts';
 export { KindSends, POLL_OPTIONS } from './kind-sends.ts';
 export { watchPresence } from './presence-watcher.ts';
 export { MediaOutbox } from './media/media-outbox.ts';
+export { resolveMediaType, stageMedia, type MediaOptions } from './media/media-sender.ts';
 export { SendPacer, type PacingClock, type PacingOptions } from './send-pacer.ts';
 export { MessageSender, type MessageSenderDeps, type MessagingService } from './message-sender.ts';
 export { measureSends } from './measured-sends.ts';

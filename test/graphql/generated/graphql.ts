@@ -516,6 +516,18 @@ export type UpdateGroupParticipantsInput = {
   participants: Array<string>;
 };
 
+/** A new picture for the instance's account (or a group's icon): exactly one of `url` and `file`, an image (JPEG, PNG, GIF, WebP) within MAX_IMAGE_MB. */
+export type UpdateProfilePictureInput = {
+  /** The image itself, as a part of a multipart request (GraphQL multipart request spec). */
+  file?: Blob | null | undefined;
+  /** The instance. */
+  instanceId: string | number;
+  /** A group's JID to set its icon instead (a member; an admin if the group is locked). */
+  jid?: string | null | undefined;
+  /** Fetch the image from this http(s) URL (private addresses refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
+  url?: string | null | undefined;
+};
+
 /** Changes to a webhook; omitted fields stay as they are. */
 export type UpdateWebhookInput = {
   /** The new event list (at least one). */
@@ -1099,6 +1111,76 @@ export type BroadcastProgressSubscriptionVariables = Exact<{
 
 
 export type BroadcastProgressSubscription = { broadcastProgress: { id: string, instanceId: string, status: BroadcastStatus, total: number, scheduled: number, queued: number, sent: number, delivered: number, read: number, failed: number, cancelled: number, createdAt: string, cancelledAt: string | null } };
+
+export type ProfilePictureQueryVariables = Exact<{
+  instanceId: string | number;
+  jid: string;
+}>;
+
+
+export type ProfilePictureQuery = { profilePicture: string | null };
+
+export type AboutQueryVariables = Exact<{
+  instanceId: string | number;
+  jid: string;
+}>;
+
+
+export type AboutQuery = { about: { jid: string, text: string | null, setAt: string | null } };
+
+export type BlocklistQueryVariables = Exact<{
+  instanceId: string | number;
+}>;
+
+
+export type BlocklistQuery = { blocklist: Array<{ jid: string, lid: string | null, phoneNumber: string | null }> };
+
+export type BlockContactMutationVariables = Exact<{
+  instanceId: string | number;
+  jid: string;
+}>;
+
+
+export type BlockContactMutation = { blockContact: Array<{ jid: string, lid: string | null, phoneNumber: string | null }> };
+
+export type UnblockContactMutationVariables = Exact<{
+  instanceId: string | number;
+  jid: string;
+}>;
+
+
+export type UnblockContactMutation = { unblockContact: Array<{ jid: string, lid: string | null, phoneNumber: string | null }> };
+
+export type UpdateProfileNameMutationVariables = Exact<{
+  instanceId: string | number;
+  name: string;
+}>;
+
+
+export type UpdateProfileNameMutation = { updateProfileName: string };
+
+export type UpdateProfileStatusMutationVariables = Exact<{
+  instanceId: string | number;
+  about: string;
+}>;
+
+
+export type UpdateProfileStatusMutation = { updateProfileStatus: string };
+
+export type UpdateProfilePictureMutationVariables = Exact<{
+  input: UpdateProfilePictureInput;
+}>;
+
+
+export type UpdateProfilePictureMutation = { updateProfilePicture: string | null };
+
+export type RemoveProfilePictureMutationVariables = Exact<{
+  instanceId: string | number;
+  jid?: string | null | undefined;
+}>;
+
+
+export type RemoveProfilePictureMutation = { removeProfilePicture: boolean };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -3068,3 +3150,64 @@ export const BroadcastProgressDocument = new TypedDocumentString(`
   createdAt
   cancelledAt
 }`) as unknown as TypedDocumentString<BroadcastProgressSubscription, BroadcastProgressSubscriptionVariables>;
+export const ProfilePictureDocument = new TypedDocumentString(`
+    query ProfilePicture($instanceId: ID!, $jid: String!) {
+  profilePicture(instanceId: $instanceId, jid: $jid)
+}
+    `) as unknown as TypedDocumentString<ProfilePictureQuery, ProfilePictureQueryVariables>;
+export const AboutDocument = new TypedDocumentString(`
+    query About($instanceId: ID!, $jid: String!) {
+  about(instanceId: $instanceId, jid: $jid) {
+    jid
+    text
+    setAt
+  }
+}
+    `) as unknown as TypedDocumentString<AboutQuery, AboutQueryVariables>;
+export const BlocklistDocument = new TypedDocumentString(`
+    query Blocklist($instanceId: ID!) {
+  blocklist(instanceId: $instanceId) {
+    jid
+    lid
+    phoneNumber
+  }
+}
+    `) as unknown as TypedDocumentString<BlocklistQuery, BlocklistQueryVariables>;
+export const BlockContactDocument = new TypedDocumentString(`
+    mutation BlockContact($instanceId: ID!, $jid: String!) {
+  blockContact(instanceId: $instanceId, jid: $jid) {
+    jid
+    lid
+    phoneNumber
+  }
+}
+    `) as unknown as TypedDocumentString<BlockContactMutation, BlockContactMutationVariables>;
+export const UnblockContactDocument = new TypedDocumentString(`
+    mutation UnblockContact($instanceId: ID!, $jid: String!) {
+  unblockContact(instanceId: $instanceId, jid: $jid) {
+    jid
+    lid
+    phoneNumber
+  }
+}
+    `) as unknown as TypedDocumentString<UnblockContactMutation, UnblockContactMutationVariables>;
+export const UpdateProfileNameDocument = new TypedDocumentString(`
+    mutation UpdateProfileName($instanceId: ID!, $name: String!) {
+  updateProfileName(instanceId: $instanceId, name: $name)
+}
+    `) as unknown as TypedDocumentString<UpdateProfileNameMutation, UpdateProfileNameMutationVariables>;
+export const UpdateProfileStatusDocument = new TypedDocumentString(`
+    mutation UpdateProfileStatus($instanceId: ID!, $about: String!) {
+  updateProfileStatus(instanceId: $instanceId, about: $about)
+}
+    `) as unknown as TypedDocumentString<UpdateProfileStatusMutation, UpdateProfileStatusMutationVariables>;
+export const UpdateProfilePictureDocument = new TypedDocumentString(`
+    mutation UpdateProfilePicture($input: UpdateProfilePictureInput!) {
+  updateProfilePicture(input: $input)
+}
+    `) as unknown as TypedDocumentString<UpdateProfilePictureMutation, UpdateProfilePictureMutationVariables>;
+export const RemoveProfilePictureDocument = new TypedDocumentString(`
+    mutation RemoveProfilePicture($instanceId: ID!, $jid: String) {
+  removeProfilePicture(instanceId: $instanceId, jid: $jid)
+}
+    `) as unknown as TypedDocumentString<RemoveProfilePictureMutation, RemoveProfilePictureMutationVariables>;
