@@ -145,7 +145,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     await pauses.start();
     undo.push(() => pauses.stop());
-    const sender = new MessageSender({ sessions: registry, media: config.media });
+    const sender = new MessageSender({ sessions: registry, media: config.media, keepMedia: (ref) => receivedMedia.save(ref), logger: log });
     // Files of queued media sends (sendMedia's and media broadcasts'), each kept until its row settles.
     const outbox = new MediaOutbox(config.media.outboxDir);
     // Every send goes through the ledger's durable queue (idempotency keys, QUEUED while reconnecting).
@@ -188,7 +188,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, chats: new ChatList({ chats: new ChatRepository(orm), messages: messageRepo }), kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, profiles: new ProfileService({ sessions: registry, media: config.media }), broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events, media: config.media, outbox }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, chats: new ChatList({ chats: new ChatRepository(orm), messages: messageRepo }), kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry, media: receivedMedia }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, profiles: new ProfileService({ sessions: registry, media: config.media }), broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events, media: config.media, outbox }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;

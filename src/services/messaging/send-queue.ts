@@ -150,7 +150,7 @@ export class SendQueue implements MessagingService {
     const outbox = { to: input.to, resolved: !!target, ...(input.typingMs ? { typingMs: input.typingMs } : {}), ...(input.outbound ? { content: input.outbound } : {}) };
     const row: NewMessage = {
       ...outboundRow(instanceId, chatJid, generateMessageIDV2(session?.deviceJid ?? undefined), input.kind),
-      content: { text: input.text ?? null, outbox, ...(input.details ? { details: input.details } : {}), ...(input.secret ? { secret: input.secret } : {}) },
+      content: { text: input.text ?? null, outbox, ...(input.details ? { details: input.details } : {}), ...(input.secret ? { secret: input.secret } : {}), ...(input.media ? { media: input.media } : {}) },
       quotedId: input.outbound?.quote?.id ?? null,
       idempotencyKey: key,
       ...(sendAt ? { status: 'SCHEDULED' as const, sendAfter: sendAt } : {}),
