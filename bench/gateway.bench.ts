@@ -246,7 +246,7 @@ export const gatewayBenchmark: Benchmark = {
         ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
         LOG_LEVEL: 'warn',
         ...UNTHROTTLED_ENV,
-        RESTORE_CONCURRENCY: '8',
+        RESTORE_CONCURRENCY: '16',
         RESTORE_STAGGER_MS: '0',
       };
       const bare = await measure(ctx, 'bare', { BARE_STATE_FILE: join(dataDir, 'bare-logins.json'), BARE_RESTORE_CONCURRENCY: String(BARE_RESTORE_CONCURRENCY) }, join(dataDir, 'bare'));
