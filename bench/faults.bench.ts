@@ -10,7 +10,7 @@
  * its messages at the phones), and instances that read as connected while a message sent to them
  * `silentMs` ago had not arrived. Sized by BENCH_FAULTS_* (defaults: 4 instances, 180 s, ≥ 100 faults).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ import { planFaults, type PlannedFault } from './lib/fault-plan.ts';
 import { BareSubject, type FaultSubject } from './lib/fault-subjects.ts';
 import { faultText, parseFaultText, SubjectTally, type DirectionCounts } from './lib/fault-tally.ts';
 import { WamuxSubject } from './lib/fault-wamux.ts';
+import { drainBacklog, type BacklogDrain } from './lib/fault-backlog.ts';
+import { provisionBenchDatabase } from './lib/bench-database.ts';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.ts';
 import { sleep } from './lib/stats.ts';
 
@@ -42,6 +44,8 @@ function settings() {
     seed: int('BENCH_FAULTS_SEED', 12),
     silentMs: int('BENCH_FAULTS_SILENT_S', 15) * 1000,
     drainMs: int('BENCH_FAULTS_DRAIN_S', 30) * 1000,
+    /** Messages piled up for one offline instance in the backlog phase (0: no backlog phase). */
+    backlog: int('BENCH_FAULTS_BACKLOG', 500),
   };
 }
 
@@ -55,7 +59,10 @@ export const faultsBenchmark: Benchmark = {
     let sandbox: SandboxProcess | undefined;
     const subjects: FaultSubject[] = [];
     let untrust = () => {};
+    let database: Awaited<ReturnType<typeof provisionBenchDatabase>>;
     try {
+      // A database of its own on the PostgreSQL server, dropped after: a run never meets an earlier one's instances.
+      database = await provisionBenchDatabase(process.env.BENCH_DATABASE_URL);
       sandbox = await startSandboxProcess({ state: 'memory', dataDir: join(dataDir, 'sandbox') });
       const { endpoint } = sandbox;
       untrust = trustSandbox({ rootPublicKey: Buffer.from(endpoint.rootPublicKey, 'hex'), caCertPem: readFileSync(endpoint.caCertPath, 'utf8') });
@@ -68,7 +75,7 @@ export const faultsBenchmark: Benchmark = {
           DATA_DIR: join(dataDir, 'gateway'),
           WA_SANDBOX: 'true',
           SANDBOX_URL: endpoint.controlUrl,
-          ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
+          ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
         },
       );
       const bare = new BareSubject(
@@ -100,11 +107,19 @@ export const faultsBenchmark: Benchmark = {
         applied = await runTraffic(ctx, { subjects, tallies, control, plan, settings: s });
         ctx.log(`faults: draining up to ${s.drainMs / 1000} s…`);
         await control.fault({ kind: 'clear' });
-        await drain(ctx, subjects, tallies, s);
+        await drain(ctx, control, subjects, tallies, s);
       } finally {
         quiet();
       }
       const rows = await collect(control, subjects, tallies, s.silentMs);
+      // The counts above stand even when the backlog phase fails.
+      if (s.backlog > 0) {
+        rows.push(
+          ...(await backlogRows(ctx, control, subjects, s.backlog).catch((err: unknown) => [
+            { bench: BENCH, metric: 'backlog drained after a reconnect', value: 0, unit: 'msgs/s', met: false, note: `failed: ${String((err as Error)?.message ?? err)}` },
+          ])),
+        );
+      }
       const events = plan.filter((f) => !(f.request.kind === 'delay' && f.request.ms === 0)).length;
       rows.push({
         bench: BENCH,
@@ -122,6 +137,7 @@ export const faultsBenchmark: Benchmark = {
       throw err;
     } finally {
       for (const subject of subjects) await subject.stop().catch(() => undefined);
+      await database?.drop().catch((err: unknown) => ctx.log(`dropping the bench database failed: ${String(err)}`));
       await sandbox?.stop();
       untrust();
       await rm(dataDir, { recursive: true, force: true });
@@ -171,9 +187,9 @@ async function runTraffic(ctx: BenchContext, { subjects, tallies, control, plan,
       for (const subject of subjects) {
         const peer = subject.peers[peerIndex]!;
         const tally = tallies.get(subject.name)!;
-        track(subject.send(slot, peer, faultText(subject.name, 'out', seq)).then((id) => tally.sentOut(seq, id), () => tally.refusedOutByApp()));
+        track(subject.send(slot, peer, faultText(subject.name, 'out', seq)).then((id) => tally.sentOut(seq, id), (err: unknown) => tally.refusedOutByApp(String((err as Error)?.message ?? err).slice(0, 80))));
         const at = Date.now();
-        track(control.sendText(peer, subject.phones[slot]!, faultText(subject.name, 'in', seq)).then(() => tally.sentIn(seq, slot, at), () => tally.sendInFailed()));
+        track(control.sendText(peer, subject.phones[slot]!, faultText(subject.name, 'in', seq)).then((r) => tally.sentIn(seq, slot, at, r.id), () => tally.sendInFailed()));
       }
       await sleep(Math.max(0, start + ((seq + 1) * 1000) / s.rate - Date.now()), ctx.signal);
     }
@@ -186,19 +202,24 @@ async function runTraffic(ctx: BenchContext, { subjects, tallies, control, plan,
   return applied;
 }
 
-/** After the faults: wait until every inbound message arrived or `drainMs` passed, still watching for silent instances. */
-async function drain(ctx: BenchContext, subjects: FaultSubject[], tallies: Map<string, SubjectTally>, s: ReturnType<typeof settings>): Promise<void> {
+/**
+ * After the faults: wait until every inbound message arrived and every accepted send arrived at its
+ * phone or ended (refused, failed), or `drainMs` passed, still watching for silent instances.
+ */
+async function drain(ctx: BenchContext, control: FaultControl, subjects: FaultSubject[], tallies: Map<string, SubjectTally>, s: ReturnType<typeof settings>): Promise<void> {
   const until = Date.now() + s.drainMs;
   while (Date.now() < until) {
     for (const subject of subjects) tallies.get(subject.name)!.sample(Date.now(), (slot) => subject.isOnline(slot), s.silentMs);
-    if ([...tallies.values()].every((t) => t.pendingIn() === 0)) break;
+    if ([...tallies.values()].every((t) => t.pendingIn() === 0)) {
+      const [stats, inboxes] = await Promise.all([control.stats(), readInboxes(control, subjects)]);
+      if (subjects.every((x) => tallies.get(x.name)!.awaitingOut(stats, inboxes.get(x.name)!, (id) => x.outcome(id)) === 0)) break;
+    }
     await sleep(1_000, ctx.signal);
   }
 }
 
-async function collect(control: FaultControl, subjects: FaultSubject[], tallies: Map<string, SubjectTally>, silentMs: number): Promise<BenchRow[]> {
-  const stats = await control.stats();
-  // Outbound arrivals: what the peer phones recorded, by bench sequence number and message id.
+/** Outbound arrivals: what the peer phones recorded, per subject, by bench sequence number and message id. */
+async function readInboxes(control: FaultControl, subjects: FaultSubject[]): Promise<Map<string, Map<number, Set<string>>>> {
   const inboxes = new Map<string, Map<number, Set<string>>>(subjects.map((x) => [x.name, new Map()]));
   for (const peer of subjects.flatMap((x) => x.peers)) {
     for (const m of await control.messages(peer)) {
@@ -210,20 +231,31 @@ async function collect(control: FaultControl, subjects: FaultSubject[], tallies:
       ids.add(m.id);
     }
   }
+  return inboxes;
+}
+
+async function collect(control: FaultControl, subjects: FaultSubject[], tallies: Map<string, SubjectTally>, silentMs: number): Promise<BenchRow[]> {
+  const stats = await control.stats();
+  const inboxes = await readInboxes(control, subjects);
   const counts = new Map(
     subjects.map((x) => {
       const tally = tallies.get(x.name)!;
-      return [x.name, { in: tally.inbound(stats, x.phones), out: tally.outbound(stats, x.phones, inboxes.get(x.name)!), tally }];
+      return [x.name, { in: tally.inbound(stats, x.phones), out: tally.outbound(stats, x.phones, inboxes.get(x.name)!, (id) => x.outcome(id)), tally }];
     }),
   );
+  if (process.env.BENCH_FAULTS_DUMP) {
+    const dump = { stats, lost: Object.fromEntries([...counts].map(([name, c]) => [name, { out: c.tally.lostOut, in: c.tally.lostIn }])) };
+    writeFileSync(process.env.BENCH_FAULTS_DUMP, JSON.stringify(dump, null, 1));
+  }
   const w = counts.get('wamux')!;
   const b = counts.get('bare')!;
   const rows: BenchRow[] = [];
   const zeroBetter = new Set<keyof DirectionCounts>(['lost', 'duplicated', 'undecryptable']);
   for (const dir of ['in', 'out'] as const) {
-    for (const key of ['sent', 'refusedByApp', 'refusedByServer', 'received', 'lost', 'lostBeforeServer', 'lostUndecrypted', 'duplicated', 'undecryptable'] as const) {
-      if (dir === 'in' && (key === 'refusedByServer' || key === 'lostBeforeServer' || key === 'lostUndecrypted')) continue;
-      rows.push(compareRow(`${dir === 'in' ? 'phones → instances' : 'instances → phones'}: ${key}`, w[dir][key] ?? 0, b[dir][key] ?? 0, zeroBetter.has(key)));
+    for (const key of ['sent', 'refusedByApp', 'refusedByServer', 'received', 'lost', 'failedLater', 'stillQueued', 'lostBeforeServer', 'lostUndecrypted', 'duplicated', 'undecryptable', 'injectedDecryptFailures'] as const) {
+      if (dir === 'in' && ['refusedByServer', 'failedLater', 'stillQueued', 'lostBeforeServer', 'lostUndecrypted', 'injectedDecryptFailures'].includes(key)) continue;
+      const why = dir === 'out' && key === 'refusedByApp' ? `wamux: ${w.tally.refusalReasons()}; bare: ${b.tally.refusalReasons()}` : undefined;
+      rows.push(compareRow(`${dir === 'in' ? 'phones → instances' : 'instances → phones'}: ${key}`, w[dir][key] ?? 0, b[dir][key] ?? 0, zeroBetter.has(key), why));
     }
   }
   const nacks = (x: FaultSubject) => {
@@ -245,6 +277,33 @@ async function collect(control: FaultControl, subjects: FaultSubject[], tallies:
   rows.push({ ...compareRow('stanzas left unacked at the server', await backlog(subjects.find((x) => x.name === 'wamux')!), await backlog(subjects.find((x) => x.name === 'bare')!), false), unit: 'stanzas' });
   rows.push(compareRow(`instances ONLINE but silent ≥ ${silentMs / 1000} s`, w.tally.silentSlots.size, b.tally.silentSlots.size, true, `longest silence wamux ${(w.tally.longestSilenceMs / 1000).toFixed(0)} s, bare ${(b.tally.longestSilenceMs / 1000).toFixed(0)} s`));
   return rows;
+}
+
+/** The backlog phase for each subject in turn, as rows: drained per core-second (target ≥ 0.8× bare) and what arrived. */
+async function backlogRows(ctx: BenchContext, control: FaultControl, subjects: FaultSubject[], count: number): Promise<BenchRow[]> {
+  const quiet = silenceConsole();
+  const drained = new Map<string, BacklogDrain>();
+  try {
+    for (const subject of subjects) drained.set(subject.name, await drainBacklog(ctx, control, subject, count, 180_000));
+  } finally {
+    quiet();
+    await control.fault({ kind: 'clear' });
+  }
+  const w = drained.get('wamux')!;
+  const b = drained.get('bare')!;
+  const ratio = b.perCoreSecond > 0 ? w.perCoreSecond / b.perCoreSecond : 0;
+  const detail = (x: BacklogDrain) => `${x.received}/${x.sent} in ${x.wallSeconds.toFixed(1)} s, ${x.cpuSeconds.toFixed(2)} s CPU`;
+  return [
+    {
+      bench: BENCH,
+      metric: `backlog of ${count} drained after a reconnect, per core-second`,
+      value: Math.round(w.perCoreSecond),
+      unit: 'msgs/s',
+      target: '≥ 0.8× bare',
+      met: ratio >= 0.8 && w.received === count,
+      note: `bare ${Math.round(b.perCoreSecond)}; wamux/bare ${ratio.toFixed(2)}; wamux ${detail(w)}; bare ${detail(b)} (bare's CPU is the bench process's)`,
+    },
+  ];
 }
 
 /** wamux's number, bare Baileys' beside it and the ratio; for a failure count the target is 0 and never worse than bare. */

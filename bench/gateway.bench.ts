@@ -4,7 +4,9 @@
  * (lib/bare-gateway.ts, its own process, driven through a thin HTTP front), in the same run. Each
  * subject gets a fresh sandbox process and the same traffic: link by QR, sends with `window` in
  * flight, receives from peer phones, sends paced at 100 msg/s, a restart. Every row prints wamux,
- * bare and the ratio, with the issue's target for the ratio.
+ * bare and the ratio, with the issue's target for the ratio. A third subject, wamux with its message
+ * ledger off (MESSAGE_LEDGER=off, a database of its own of the same kind), runs the same links,
+ * sends and receives, so the table shows what the ledger costs beside what wamux costs overall.
  *
  * Rates are per second of the subject's own CPU (from /proc), so the load generator and the sandbox
  * sharing the cores do not flatter or spoil the number; the wall-clock rates are in the notes.
@@ -29,7 +31,8 @@ const PEERS = 10;
 /** The issue's latency probe: sendText at a steady 100 msg/s (open loop), for up to 10 s. */
 const PACED_RATE = 100;
 const PACED_MAX = 1_000;
-/** Logins the bare subject restores at once after its restart (each waits for its socket to open). */
+/** Logins in flight at once after the restart: wamux's RESTORE_CONCURRENCY (its default), and bare's (each waits for its socket to open). */
+const RESTORE_CONCURRENCY = '16';
 const BARE_RESTORE_CONCURRENCY = 8;
 
 const instancePhone = (i: number) => `1555300${String(i).padStart(4, '0')}`;
@@ -104,8 +107,8 @@ function rate(ok: number, expected: number, a: ProcSample, b: ProcSample, window
   };
 }
 
-/** One subject through every phase, on a sandbox of its own. */
-async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string, string>, dataDir: string): Promise<Measures> {
+/** One subject through every phase (`rates`: up to the receives only), on a sandbox of its own. */
+async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string, string>, dataDir: string, phases: 'all' | 'rates' = 'all'): Promise<Measures> {
   const { instances: n, messages, window } = ctx.options;
   let sandbox: SandboxProcess | undefined;
   let subject: Subject | undefined;
@@ -175,6 +178,16 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
     windows.push({ name: 'receives', startUs: receivesFrom, endUs: monotonicUs() });
     const receives = rate(seen, expected, r0, await sampleProcess(pid), window, pushed);
     stopInbox();
+    const linkNote = `${((linkCpu * 1000) / Math.max(1, half.n)).toFixed(0)} ms CPU per link${firstError(results)}`;
+    if (phases === 'rates') {
+      // The profile is written when the process exits.
+      await subject.close();
+      await subject.process.stop();
+      if (profDir) ctx.log(await summarizeCpuProfiles(profDir, windows, kind, 'src/'));
+      // Not measured for this subject: its rows read the sends and receives only.
+      const none = { p50: Number.NaN, p99: Number.NaN, ok: 0, expected: 0 };
+      return { emptyRss, emptyPeakRss, emptyLive, linked: ids.length, linkNote, linkSeconds: linkMs / 1000, half, full, sends, receives, paced: none, trafficGrowthLive: Number.NaN, restore: { cpuMs: Number.NaN, online: 0, seconds: Number.NaN, readySeconds: Number.NaN } };
+    }
 
     await quiesce(pid, ctx.signal);
     const pacedCount = Math.min(messages, PACED_MAX);
@@ -196,7 +209,7 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
     if (process.env.BENCH_HEAP_SNAPSHOT && kind === 'wamux') process.kill(pid, 'SIGUSR2');
     await subject.close();
     await subject.process.stop();
-    if (profDir) ctx.log(await summarizeCpuProfiles(profDir, windows, kind, kind === 'wamux' ? 'src/' : 'bench/'));
+    if (profDir) ctx.log(await summarizeCpuProfiles(profDir, windows, kind, kind === 'bare' ? 'bench/' : 'src/'));
 
     // Restore: a new process on the same state brings every instance back by itself.
     const boot = Date.now();
@@ -213,7 +226,7 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
       emptyPeakRss,
       emptyLive,
       linked: ids.length,
-      linkNote: `${((linkCpu * 1000) / Math.max(1, half.n)).toFixed(0)} ms CPU per link${firstError(results)}`,
+      linkNote,
       linkSeconds: linkMs / 1000,
       half,
       full,
@@ -238,28 +251,34 @@ export const gatewayBenchmark: Benchmark = {
   name: BENCH,
   async run(ctx) {
     const dataDir = await mkdtemp(join(tmpdir(), 'wamux-bench-gateway-'));
-    const database = await provisionBenchDatabase(process.env.BENCH_DATABASE_URL);
+    const databases: Array<{ url: string; drop(): Promise<void> }> = [];
     try {
-      const wamuxEnv = {
-        DATA_DIR: join(dataDir, 'wamux'),
-        WA_SANDBOX: 'true',
-        ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
-        LOG_LEVEL: 'warn',
-        ...UNTHROTTLED_ENV,
-        RESTORE_CONCURRENCY: '16',
-        RESTORE_STAGGER_MS: '0',
+      // Each wamux subject on a fresh database of the same kind: one would otherwise restore the other's instances.
+      const wamuxEnv = async (name: string) => {
+        const database = await provisionBenchDatabase(process.env.BENCH_DATABASE_URL);
+        if (database) databases.push(database);
+        return {
+          DATA_DIR: join(dataDir, name),
+          WA_SANDBOX: 'true',
+          ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
+          LOG_LEVEL: 'warn',
+          ...UNTHROTTLED_ENV,
+          RESTORE_CONCURRENCY,
+          RESTORE_STAGGER_MS: '0',
+        };
       };
       const bare = await measure(ctx, 'bare', { BARE_STATE_FILE: join(dataDir, 'bare-logins.json'), BARE_RESTORE_CONCURRENCY: String(BARE_RESTORE_CONCURRENCY) }, join(dataDir, 'bare'));
-      const wamux = await measure(ctx, 'wamux', wamuxEnv, join(dataDir, 'wamux'));
-      return rowsOf(wamux, bare, database ? 'PostgreSQL' : 'PGlite', { linkConcurrency: ctx.options.linkConcurrency, restoreConcurrency: wamuxEnv.RESTORE_CONCURRENCY });
+      const wamux = await measure(ctx, 'wamux', await wamuxEnv('wamux'), join(dataDir, 'wamux'));
+      const noLedger = await measure(ctx, 'wamux-no-ledger', await wamuxEnv('wamux-no-ledger'), join(dataDir, 'wamux-no-ledger'), 'rates');
+      return rowsOf(wamux, bare, noLedger, process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite', { linkConcurrency: ctx.options.linkConcurrency, restoreConcurrency: RESTORE_CONCURRENCY });
     } finally {
-      await database?.drop();
+      for (const database of databases) await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     }
   },
 };
 
-function rowsOf(w: Measures, b: Measures, database: 'PostgreSQL' | 'PGlite', pace: { linkConcurrency: number; restoreConcurrency: string }): BenchRow[] {
+function rowsOf(w: Measures, b: Measures, n: Measures, database: 'PostgreSQL' | 'PGlite', pace: { linkConcurrency: number; restoreConcurrency: string }): BenchRow[] {
   const t = TARGETS[database];
   const { linkConcurrency, restoreConcurrency } = pace;
   const atLeast = (share: number | undefined, value: number, bare: number) =>
@@ -282,6 +301,10 @@ function rowsOf(w: Measures, b: Measures, database: 'PostgreSQL' | 'PGlite', pac
       ...(w.receives.ok < w.receives.expected ? { met: false } : {}),
       note: `wamux ${w.receives.note}; bare ${b.receives.note}`,
     }),
+    // The same two rates with MESSAGE_LEDGER=off: value ÷ bare is wamux without its ledger; the note
+    // gives ledger on ÷ off, what the ledger costs (no row, no queue, no insert before the receipt).
+    row('sends per core-second, ledger off', 'msgs/s', n.sends.perCore, b.sends.perCore, { note: `${ledgerCost(w.sends, n.sends)}; no ledger ${n.sends.note}` }),
+    row('receives per core-second, ledger off', 'msgs/s', n.receives.perCore, b.receives.perCore, { note: `${ledgerCost(w.receives, n.receives)}; no ledger ${n.receives.note}` }),
     row('CPU per restored login', 'ms', w.restore.cpuMs, b.restore.cpuMs, {
       ...atMost(t.restore, w.restore.cpuMs, b.restore.cpuMs),
       ...(w.restore.online < w.linked ? { met: false } : {}),
@@ -319,4 +342,10 @@ function rowsOf(w: Measures, b: Measures, database: 'PostgreSQL' | 'PGlite', pac
       note: 'after a full GC, after the sends, receives and paced sends: what stays (bounded caches fill; nothing should grow with the count)',
     }),
   ];
+}
+
+/** Ledger on ÷ off of one rate, for the note of the ledger-off row. */
+function ledgerCost(on: Rate, off: Rate): string {
+  const share = off.perCore > 0 ? `${(on.perCore / off.perCore).toFixed(2)}×` : 'n/a';
+  return `ledger on ÷ off ${share} (${on.perCore.toFixed(0)} ÷ ${off.perCore.toFixed(0)} per core-s)`;
 }

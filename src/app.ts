@@ -13,11 +13,12 @@ import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { BroadcastService, KindSends, MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue } from './services/messaging/index.ts';
+import { BroadcastService, ChatList, KindSends, LedgerBypass, MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue, type MessageReceiver } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import { GroupService } from './services/groups/index.ts';
 import { ContactService } from './services/contacts/index.ts';
+import { ProfileService } from './services/profiles/index.ts';
 import type { Services } from './services/index.ts';
 import { LegacyWebSockets } from './legacy/legacy-ws.ts';
 import { webhookRoutes } from './legacy/webhook.routes.ts';
@@ -29,6 +30,7 @@ import { healthRoutes, type Phase } from './http/health.ts';
 import { metricsRoute } from './http/metrics.route.ts';
 import { acceptRequestId, Metrics, runWithRequestId } from './services/shared/index.ts';
 import { claimDataDir } from './admin/data-dir-lock.ts';
+import { ChatRepository } from './db/chat.repository.ts';
 import { MessageRepository } from './db/message.repository.ts';
 import { BroadcastRepository } from './db/broadcast.repository.ts';
 import { SendPauseRepository } from './db/send-pause.repository.ts';
@@ -126,9 +128,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authCodec,
       metrics,
       saveMedia: (ref) => receivedMedia.save(ref),
-      receive: (inbound) => ledger.receive(inbound),
+      receive: (inbound) => receiver.receive(inbound),
       onContacts: (instanceId, facts) => contacts.record(instanceId, facts),
-      onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
+      onStatus: (instanceId, report) => void receiver.onStatus(instanceId, report),
       ...(sandbox ? { waWebSocketUrl: sandbox.wsUrl } : {}),
     });
     undo.push(() => registry.stop());
@@ -143,9 +145,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     await pauses.start();
     undo.push(() => pauses.stop());
+    const sender = new MessageSender({ sessions: registry, media: config.media, keepMedia: (ref) => receivedMedia.save(ref), logger: log });
+    // Files of queued media sends (sendMedia's and media broadcasts'), each kept until its row settles.
+    const outbox = new MediaOutbox(config.media.outboxDir);
     // Every send goes through the ledger's durable queue (idempotency keys, QUEUED while reconnecting).
     const sendQueue = new SendQueue({
-      sender: new MessageSender({ sessions: registry, media: config.media }),
+      sender,
       sessions: registry,
       ledger,
       repo: messageRepo,
@@ -154,14 +159,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       sendWaitMs: config.messages.sendWaitMs,
       queueTtlSeconds: config.messages.queueTtlSeconds,
       media: config.media,
-      outbox: new MediaOutbox(config.media.outboxDir),
+      outbox,
       pacer: new SendPacer(config.messages.pacing),
       pauses,
     });
     // Listening before restore: each instance's queue starts when it comes online.
     sendQueue.start();
     undo.push(() => sendQueue.stop());
-    const messages = measureSends(sendQueue, metrics, events);
+    // MESSAGE_LEDGER=off (benchmarks only) decides here, and only here: texts and media go straight to
+    // Baileys and received messages are published unstored, so the benchmark can show what the ledger costs.
+    const bypass = config.messages.ledger ? undefined : new LedgerBypass({ sender, ledger, events });
+    if (bypass) log.warn('MESSAGE_LEDGER=off: sends and received messages bypass the message ledger (benchmarks only; nothing is stored, deduplicated or resent)');
+    const receiver: MessageReceiver = bypass ?? ledger;
+    const messages = measureSends(bypass ?? sendQueue, metrics, events);
     // The same codec as creds and keys: webhook secrets and queued bodies are encrypted at rest too.
     // SUDEVWA's webhook is one more wire format on the same outbox; the domain never sees its shape.
     const webhooks = new WebhookService({
@@ -178,7 +188,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, chats: new ChatList({ chats: new ChatRepository(orm), messages: messageRepo }), kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry, media: receivedMedia }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, profiles: new ProfileService({ sessions: registry, media: config.media }), broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events, media: config.media, outbox }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -329,9 +339,14 @@ function watchForScrapes({ metrics, registry, webhooks, orm, services, ledger }:
   });
   metrics.onScrape(async () => {
     const counts = new Map<string, number>();
-    for (const instance of await registry.list()) counts.set(instance.status, (counts.get(instance.status) ?? 0) + 1);
+    let degraded = 0;
+    for (const instance of await registry.list()) {
+      counts.set(instance.status, (counts.get(instance.status) ?? 0) + 1);
+      if (instance.health?.state === 'DEGRADED') degraded++;
+    }
     metrics.instances.reset();
     for (const [status, n] of counts) metrics.instances.set({ status }, n);
+    metrics.degraded.set(degraded);
   });
   metrics.onScrape(() => {
     const progress = registry.restoreProgress();

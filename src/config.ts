@@ -120,6 +120,7 @@ const VARIABLES = {
   SEND_JITTER_MS: integer(0, 600_000).default(1_000),
   SEND_MIN_GAP_PER_RECIPIENT_MS: integer(0, 3_600_000).default(3_000),
   SEND_RESTRICTED_PAUSE_SECONDS: integer(0, 30 * 86_400).default(3_600),
+  MESSAGE_LEDGER: z.string().trim().toLowerCase().pipe(z.enum(['on', 'off'], { error: 'must be on or off' })).default('on'),
 };
 
 type Variable = keyof typeof VARIABLES;
@@ -243,18 +244,29 @@ const models = (terminal: Terminal) => ({
     doubleWrapIncoming: e.LEGACY_DOUBLE_WRAP_INCOMING,
   })),
   /** The message ledger and its send queue. */
-  messages: concern(['MESSAGE_RETENTION_DAYS', 'SEND_WAIT_MS', 'SEND_QUEUE_TTL_SECONDS', 'SEND_RATE_PER_MINUTE', 'SEND_JITTER_MS', 'SEND_MIN_GAP_PER_RECIPIENT_MS', 'SEND_RESTRICTED_PAUSE_SECONDS'], (e) => ({
-    /** Stored messages older than this many days are pruned; 0 keeps them forever. */
-    retentionDays: e.MESSAGE_RETENTION_DAYS,
-    /** How long a send mutation waits for WhatsApp's server ack before answering with the message as it is. */
-    sendWaitMs: e.SEND_WAIT_MS,
-    /** A send still QUEUED (instance not back online) after this long fails with EXPIRED. */
-    queueTtlSeconds: e.SEND_QUEUE_TTL_SECONDS,
-    /** Pacing against bans: each instance's queue sends at most this fast, with jitter, and spaces sends to one chat. */
-    pacing: { ratePerMinute: e.SEND_RATE_PER_MINUTE, jitterMs: e.SEND_JITTER_MS, minGapPerRecipientMs: e.SEND_MIN_GAP_PER_RECIPIENT_MS },
-    /** After WhatsApp restricts an account (463, 475) its queue pauses this long; 0 = until resumed through the API. */
-    restrictedPauseSeconds: e.SEND_RESTRICTED_PAUSE_SECONDS,
-  })),
+  messages: concern(['MESSAGE_RETENTION_DAYS', 'SEND_WAIT_MS', 'SEND_QUEUE_TTL_SECONDS', 'SEND_RATE_PER_MINUTE', 'SEND_JITTER_MS', 'SEND_MIN_GAP_PER_RECIPIENT_MS', 'SEND_RESTRICTED_PAUSE_SECONDS', 'MESSAGE_LEDGER', 'NODE_ENV'], (e, ctx) => {
+    if (e.MESSAGE_LEDGER === 'off' && e.NODE_ENV === 'production') {
+      // Off, sends can go twice and received messages can be lost: only a benchmark wants that.
+      ctx.addIssue({ code: 'custom', path: ['MESSAGE_LEDGER'], message: 'must be on with NODE_ENV=production: off is for benchmarks only and gives up every ledger guarantee' });
+    }
+    return {
+      /**
+       * false (MESSAGE_LEDGER=off, benchmarks only): sendText/sendMedia go straight to Baileys and received
+       * messages are published unstored (services/messaging/ledger-bypass.ts); every ledger guarantee is gone.
+       */
+      ledger: e.MESSAGE_LEDGER === 'on',
+      /** Stored messages older than this many days are pruned; 0 keeps them forever. */
+      retentionDays: e.MESSAGE_RETENTION_DAYS,
+      /** How long a send mutation waits for WhatsApp's server ack before answering with the message as it is. */
+      sendWaitMs: e.SEND_WAIT_MS,
+      /** A send still QUEUED (instance not back online) after this long fails with EXPIRED. */
+      queueTtlSeconds: e.SEND_QUEUE_TTL_SECONDS,
+      /** Pacing against bans: each instance's queue sends at most this fast, with jitter, and spaces sends to one chat. */
+      pacing: { ratePerMinute: e.SEND_RATE_PER_MINUTE, jitterMs: e.SEND_JITTER_MS, minGapPerRecipientMs: e.SEND_MIN_GAP_PER_RECIPIENT_MS },
+      /** After WhatsApp restricts an account (463, 475) its queue pauses this long; 0 = until resumed through the API. */
+      restrictedPauseSeconds: e.SEND_RESTRICTED_PAUSE_SECONDS,
+    };
+  }),
   /** Delivery of `incoming_message` to each instance's webhook. */
   webhooks: concern(
     [

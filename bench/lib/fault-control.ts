@@ -3,6 +3,7 @@ import { ControlClient } from './control-client.ts';
 /** What the server saw go wrong, by phone number (`GET /sandbox/stats`). */
 export interface SandboxStats {
   phoneDecryptFailures: Record<string, number>;
+  phoneInjectedFailures: Record<string, number>;
   companionRetries: Record<string, number>;
   companionNacks: Record<string, Record<string, number>>;
   refusedSends: string[];

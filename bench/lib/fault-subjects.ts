@@ -17,12 +17,21 @@ export interface FaultSubject {
   link(control: FaultControl, signal: AbortSignal): Promise<void>;
   /** Sends a text from slot `slot`; resolves with the message id, rejects when the subject refuses. */
   send(slot: number, to: string, text: string): Promise<string>;
+  /**
+   * What became of a send that was answered with an id: still on its way (wamux's queue), handed to
+   * WhatsApp, or failed later with the code the caller was told (a status event, the ledger).
+   */
+  outcome(id: string): SendOutcome;
+  /** CPU the subject used so far (wamux: its gateway process; bare: this process, where it runs). */
+  cpuSeconds(): Promise<number>;
   /** Whether the slot says it is connected (wamux: `ONLINE`; bare: the socket is open). */
   isOnline(slot: number): boolean;
   /** Called for every text a slot receives from someone else (duplicates included). */
   onReceive: (slot: number, id: string, text: string) => void;
   stop(): Promise<void>;
 }
+
+export type SendOutcome = { state: 'pending' } | { state: 'sent' } | { state: 'failed'; code: string };
 
 const logger = pino({ level: process.env.BAILEYS_LOG ?? 'silent' });
 
@@ -114,6 +123,16 @@ export class BareSubject implements FaultSubject {
     const sent = await account.sock.sendMessage(`${to}@s.whatsapp.net`, { text });
     if (!sent?.key.id) throw new Error('no message id');
     return sent.key.id;
+  }
+
+  async cpuSeconds(): Promise<number> {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  }
+
+  /** Bare Baileys answers once the stanza is written: there is nothing after that to wait for. */
+  outcome(): SendOutcome {
+    return { state: 'sent' };
   }
 
   isOnline(slot: number): boolean {

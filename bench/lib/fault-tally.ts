@@ -1,4 +1,5 @@
 import type { SandboxStats } from './fault-control.ts';
+import type { SendOutcome } from './fault-subjects.ts';
 
 export type Direction = 'in' | 'out';
 
@@ -17,11 +18,19 @@ export interface DirectionCounts {
   refusedByServer: number;
   received: number;
   lost: number;
-  /** Of the lost outbound: never reached the server / reached it but stayed undecryptable at the phone. */
+  /**
+   * Of the lost outbound: failed after the answer (the status said so), still queued at the end,
+   * never reached the server, reached it but stayed undecryptable at the phone.
+   */
+  failedLater?: number;
+  stillQueued?: number;
   lostBeforeServer?: number;
   lostUndecrypted?: number;
   duplicated: number;
+  /** Decrypt failures that were not injected on purpose (each answered with a retry receipt). */
   undecryptable: number;
+  /** Outbound: decrypt failures a phone-decrypt-failure fault caused at the phones (the retry must recover each). */
+  injectedDecryptFailures?: number;
 }
 
 /**
@@ -33,9 +42,12 @@ export class SubjectTally {
   readonly name: string;
   private readonly outSent = new Map<number, string>();
   private readonly inSent = new Map<number, number>();
+  /** The id each inbound message got at the phone, for BENCH_FAULTS_DUMP. */
+  private readonly inIds = new Map<number, string>();
   private readonly inArrivals = new Map<number, Set<string>>();
   private readonly inCopies = new Map<number, number>();
   private refusedOut = 0;
+  private readonly refusals = new Map<string, number>();
   private refusedIn = 0;
   private readonly onlineSince: (number | undefined)[];
   private readonly waitingSince: (number | undefined)[];
@@ -44,6 +56,10 @@ export class SubjectTally {
   /** Slot-seconds sampled, and of those, connected: the share of the run a subject could send. */
   samples = 0;
   onlineSamples = 0;
+  /** The outbound sends counted lost, and in which bucket (for BENCH_FAULTS_DUMP). */
+  readonly lostOut: Array<{ seq: number; id: string; why: string }> = [];
+  /** The inbound messages that never arrived (for BENCH_FAULTS_DUMP). */
+  readonly lostIn: Array<{ seq: number; slot: number; id: string | undefined }> = [];
 
   constructor(name: string, slots: number) {
     this.name = name;
@@ -55,12 +71,19 @@ export class SubjectTally {
     this.outSent.set(seq, id);
   }
 
-  refusedOutByApp(): void {
+  refusedOutByApp(reason: string): void {
     this.refusedOut++;
+    this.refusals.set(reason, (this.refusals.get(reason) ?? 0) + 1);
   }
 
-  sentIn(seq: number, slot: number, at: number): void {
+  /** Why the subject refused sends, most frequent first. */
+  refusalReasons(): string {
+    return [...this.refusals].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n}× ${r}`).join('; ') || 'none';
+  }
+
+  sentIn(seq: number, slot: number, at: number, id?: string): void {
     this.inSent.set(seq, slot);
+    if (id) this.inIds.set(seq, id);
     this.waitingSince[slot] ??= at;
   }
 
@@ -111,31 +134,55 @@ export class SubjectTally {
     let duplicated = 0;
     for (const [seq, copies] of this.inCopies) if (this.inSent.has(seq) && copies > 1) duplicated += copies - 1;
     const received = [...this.inArrivals.keys()].filter((seq) => this.inSent.has(seq)).length;
+    for (const [seq, slot] of this.inSent) if (!this.inArrivals.has(seq)) this.lostIn.push({ seq, slot, id: this.inIds.get(seq) });
     const undecryptable = phones.reduce((sum, p) => sum + (stats.companionRetries[p] ?? 0), 0);
     return { sent: this.inSent.size, refusedByApp: this.refusedIn, refusedByServer: 0, received, lost: this.inSent.size - received, duplicated, undecryptable };
   }
 
-  /** Outbound counts from the peer phones' inboxes; undecryptable = the phones' failed decrypts of this subject's messages. */
-  outbound(stats: SandboxStats, phones: readonly string[], inbox: Map<number, Set<string>>): DirectionCounts {
+  /** Accepted sends that have neither arrived at a phone nor ended (refused by the server, failed): what a drain waits for. */
+  awaitingOut(stats: SandboxStats, inbox: Map<number, Set<string>>, outcome: (id: string) => SendOutcome): number {
+    const refused = new Set(stats.refusedSends);
+    let awaiting = 0;
+    for (const [seq, id] of this.outSent) if (!inbox.get(seq)?.size && !refused.has(id) && outcome(id).state !== 'failed') awaiting++;
+    return awaiting;
+  }
+
+  /**
+   * Outbound counts from the peer phones' inboxes; undecryptable = the phones' failed decrypts of
+   * this subject's messages that no fault injected (injected ones apart; lostUndecrypted: never recovered).
+   */
+  outbound(stats: SandboxStats, phones: readonly string[], inbox: Map<number, Set<string>>, outcome: (id: string) => SendOutcome): DirectionCounts {
     const refused = new Set(stats.refusedSends);
     const reached = new Set(stats.companionSends);
     const undecrypted = new Set(stats.undecrypted);
     let lostBeforeServer = 0;
     let lostUndecrypted = 0;
+    let failedLater = 0;
+    let stillQueued = 0;
     let refusedByServer = 0;
     let received = 0;
     let duplicated = 0;
     for (const [seq, id] of this.outSent) {
       const ids = inbox.get(seq);
+      const end = outcome(id);
       if (ids?.size) received++;
-      else if (refused.has(id)) refusedByServer++;
-      else if (!reached.has(id)) lostBeforeServer++;
-      else if (undecrypted.has(id)) lostUndecrypted++;
+      else if (refused.has(id) || (end.state === 'failed' && /^WHATSAPP_4(63|75)$/.test(end.code))) refusedByServer++;
+      else if (end.state === 'failed') (failedLater++, this.lostOut.push({ seq, id, why: `failed ${end.code}` }));
+      else if (end.state === 'pending') (stillQueued++, this.lostOut.push({ seq, id, why: 'still queued' }));
+      else if (!reached.has(id)) (lostBeforeServer++, this.lostOut.push({ seq, id, why: 'never reached the server' }));
+      else {
+        if (undecrypted.has(id)) lostUndecrypted++;
+        this.lostOut.push({ seq, id, why: undecrypted.has(id) ? 'undecryptable' : 'reached the server, not the phone' });
+      }
       if (ids && ids.size > 1) duplicated += ids.size - 1;
     }
-    const undecryptable = phones.reduce((sum, p) => sum + (stats.phoneDecryptFailures[p] ?? 0), 0);
+    const failures = phones.reduce((sum, p) => sum + (stats.phoneDecryptFailures[p] ?? 0), 0);
+    const injectedDecryptFailures = phones.reduce((sum, p) => sum + (stats.phoneInjectedFailures[p] ?? 0), 0);
     const sent = this.outSent.size;
     const lost = sent - received - refusedByServer;
-    return { sent, refusedByApp: this.refusedOut, refusedByServer, received, lost, lostBeforeServer, lostUndecrypted, duplicated, undecryptable };
+    return {
+      sent, refusedByApp: this.refusedOut, refusedByServer, received, lost, failedLater, stillQueued, lostBeforeServer, lostUndecrypted, duplicated,
+      undecryptable: failures - injectedDecryptFailures, injectedDecryptFailures,
+    };
   }
 }

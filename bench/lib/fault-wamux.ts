@@ -1,7 +1,8 @@
 import type { FaultControl } from './fault-control.ts';
-import type { FaultSubject } from './fault-subjects.ts';
+import type { FaultSubject, SendOutcome } from './fault-subjects.ts';
 import { GatewayClient } from './gateway-client.ts';
 import { startGatewayProcess, UNTHROTTLED_ENV, type GatewayProcess } from './gateway-process.ts';
+import { sampleProcess } from './proc-stats.ts';
 import { runPool, sleep } from './stats.ts';
 
 const ADMIN = { username: 'bench', password: 'bench-password-not-secret' };
@@ -33,13 +34,17 @@ export class WamuxSubject implements FaultSubject {
   private readonly ids: string[] = [];
   private readonly slotOf = new Map<string, number>();
   private readonly status = new Map<string, string>();
+  /** The last status of every send, from `messageStatus`: the queue may send (or fail) it after the answer. */
+  private readonly sends = new Map<string, { status: string; code: string | undefined }>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly env: Record<string, string>;
 
   constructor(phones: string[], peers: string[], env: Record<string, string>) {
     this.phones = phones;
     this.peers = peers;
-    this.env = wamuxBenchEnv(env);
+    // The sandbox's reject-sends fault refuses one send, where WhatsApp's restriction lasts hours:
+    // the queue's pause after it (an hour by default) is shortened to match.
+    this.env = wamuxBenchEnv({ SEND_RESTRICTED_PAUSE_SECONDS: '5', ...env });
   }
 
   /** The instance ids, by slot (after `link`). */
@@ -48,12 +53,19 @@ export class WamuxSubject implements FaultSubject {
   }
 
   async link(control: FaultControl, signal: AbortSignal): Promise<void> {
-    this.gateway = await startGatewayProcess({ env: this.env });
+    this.gateway = await startGatewayProcess({ env: this.env, startTimeoutMs: 300_000 });
     const client = (this.client = new GatewayClient(this.gateway.url));
     await client.login(ADMIN.username, ADMIN.password);
     this.unsubscribe.push(
       client.subscribe<{ instanceStatus: { instanceId: string; status: string } }>('subscription { instanceStatus { instanceId status } }', {}, ({ instanceStatus: e }) =>
         this.status.set(e.instanceId, e.status),
+      ),
+      client.subscribe<{ messageStatus: { messageId: string; status: string; message: { direction: string; error: { code: string } | null } } }>(
+        'subscription { messageStatus { messageId status message { direction error { code } } } }',
+        {},
+        ({ messageStatus: e }) => {
+          if (e.message.direction === 'OUTBOUND') this.sends.set(e.messageId, { status: e.status, code: e.message.error?.code });
+        },
       ),
       client.subscribe<{ messageReceived: { id: string; instanceId: string; text: string | null; fromMe: boolean } }>(
         'subscription { messageReceived { id instanceId text fromMe } }',
@@ -94,6 +106,16 @@ export class WamuxSubject implements FaultSubject {
     });
     if (!data.sendText.messageId) throw new Error('no message id');
     return data.sendText.messageId;
+  }
+
+  async cpuSeconds(): Promise<number> {
+    return (await sampleProcess(this.gateway!.pid)).cpuSeconds;
+  }
+
+  outcome(id: string): SendOutcome {
+    const send = this.sends.get(id);
+    if (send?.status === 'FAILED' || send?.status === 'CANCELLED') return { state: 'failed', code: send.code ?? send.status };
+    return send && !['SCHEDULED', 'QUEUED', 'SENDING'].includes(send.status) ? { state: 'sent' } : { state: 'pending' };
   }
 
   isOnline(slot: number): boolean {

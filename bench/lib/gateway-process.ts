@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { MemoryProbe } from './sandbox-probe.ts';
@@ -60,8 +61,12 @@ export async function startGatewayProcess(options: { env: Record<string, string>
     output.push(chunk);
     if (output.length > 50) output.splice(0, output.length - 50);
   };
-  child.stdout!.setEncoding('utf8').on('data', keep);
-  child.stderr!.setEncoding('utf8').on('data', keep);
+  // BENCH_GATEWAY_LOG_FILE keeps the whole output (with BENCH_GATEWAY_LOG=info, what a run went through).
+  const file = process.env.BENCH_GATEWAY_LOG_FILE ? createWriteStream(process.env.BENCH_GATEWAY_LOG_FILE, { flags: 'a' }) : undefined;
+  const tee = (chunk: string) => (keep(chunk), file?.write(chunk));
+  child.stdout!.setEncoding('utf8').on('data', tee);
+  child.stderr!.setEncoding('utf8').on('data', tee);
+  child.once('exit', () => file?.end());
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit code ${code}`)));
   let gone: string | undefined;
   void exited.then((how) => (gone = how));

@@ -1,6 +1,7 @@
 /**
- * The two processes the gateway benchmark drives the same way: wamux (src/main.ts, through its public
- * GraphQL API) and bare Baileys (bare-gateway.ts, through its thin HTTP front). Each is started on a
+ * The processes the gateway benchmark drives the same way: wamux (src/main.ts, through its public
+ * GraphQL API), wamux with its message ledger off (the same, MESSAGE_LEDGER=off: what the ledger
+ * costs) and bare Baileys (bare-gateway.ts, through its thin HTTP front). Each is started on a
  * state of its own and restarted on it; the bench sees only this interface.
  */
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
 import type { SandboxEndpoint } from './sandbox-process.ts';
 import { sleep } from './stats.ts';
 
-export type SubjectKind = 'wamux' | 'bare';
+export type SubjectKind = 'wamux' | 'wamux-no-ledger' | 'bare';
 
 export interface Subject {
   readonly kind: SubjectKind;
@@ -42,10 +43,11 @@ export async function startSubject(kind: SubjectKind, setup: SubjectSetup): Prom
     const proc = await startGatewayProcess({ entry: BARE_ENTRY, env: { ...setup.env, BARE_SANDBOX: JSON.stringify(setup.sandbox) }, nodeArgs: setup.nodeArgs });
     return new BareSubject(proc, setup.control);
   }
-  const proc = await startGatewayProcess({ env: { ...setup.env, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }, nodeArgs: setup.nodeArgs });
+  const ledger: Record<string, string> = kind === 'wamux-no-ledger' ? { MESSAGE_LEDGER: 'off' } : {};
+  const proc = await startGatewayProcess({ env: { ...setup.env, ...ledger, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }, nodeArgs: setup.nodeArgs });
   const client = new GatewayClient(proc.url);
   await client.login(ADMIN.username, ADMIN.password);
-  return new WamuxSubject(proc, client, setup.control);
+  return new WamuxSubject(kind, proc, client, setup.control);
 }
 
 const ONLINE_TIMEOUT_MS = 60_000;
@@ -57,7 +59,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 class WamuxSubject implements Subject {
-  readonly kind = 'wamux';
+  readonly kind: SubjectKind;
   private readonly onlineWaiters = new Map<string, () => void>();
   private stopStatus: (() => void) | undefined;
 
@@ -65,7 +67,8 @@ class WamuxSubject implements Subject {
   private readonly client: GatewayClient;
   private readonly control: ControlClient;
 
-  constructor(process: GatewayProcess, client: GatewayClient, control: ControlClient) {
+  constructor(kind: SubjectKind, process: GatewayProcess, client: GatewayClient, control: ControlClient) {
+    this.kind = kind;
     this.process = process;
     this.client = client;
     this.control = control;

@@ -1,9 +1,11 @@
-import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
+import type { FilterQuery } from '@mikro-orm/core';
 import type { AuthValueCodec } from './auth-value.codec.ts';
+import { advanceStatement, fromRow, INSERT_COLUMN_LIST, INSERT_COLUMNS, placeholders, type MessageRow, type StatusChange } from './message-sql.ts';
 import { Message, type MessageDirection, type MessageStatus } from './message.entity.ts';
 import type { Orm } from './orm.ts';
 
 export type { MessageDirection, MessageStatus };
+export { advances } from './message-sql.ts';
 
 /** What people wrote, encrypted at rest. Later kinds add optional fields here, not columns. */
 export interface MessageContent {
@@ -55,22 +57,6 @@ export interface MessagePageQuery {
   order: 'asc' | 'desc';
 }
 
-/**
- * How far along each status is: a receipt never moves a message backwards (a late DELIVERED after
- * READ is ignored), and terminal states stay.
- */
-const RANK: Record<MessageStatus, number> = { SCHEDULED: -1, QUEUED: 0, RECEIVED: 0, SENDING: 1, SENT: 2, DELIVERED: 3, READ: 4, PLAYED: 5, FAILED: 9, CANCELLED: 9 };
-const TERMINAL = new Set<MessageStatus>(['FAILED', 'CANCELLED']);
-
-/** May a message in `from` move to `to`? */
-export const advances = (from: MessageStatus, to: MessageStatus) => !TERMINAL.has(from) && (TERMINAL.has(to) ? RANK[from] < RANK.SENT : RANK[to] > RANK[from]);
-
-/** The columns an inbound row is written with (`insertInbound`); the rest keep their defaults (null). */
-const INBOUND_COLUMNS = [
-  'instance_id', 'wa_id', 'direction', 'from_me', 'chat_jid', 'sender_jid', 'sender_lid', 'sender_phone', 'kind',
-  'content', 'quoted_id', 'wa_timestamp', 'status', 'status_times', 'attempts', 'created_at', 'updated_at',
-] as const;
-
 /** The ledger's rows. Every verb runs on its own fork; content is encoded and decoded here. */
 export class MessageRepository {
   readonly #orm: Orm;
@@ -84,32 +70,19 @@ export class MessageRepository {
   /**
    * Stores a message unless the instance already has one with its WhatsApp id (inbound) or its
    * idempotency key (outbound); `created` says which happened, `record` is the stored row either way.
+   * One statement (`on conflict do nothing`); only a conflict reads the row that was there first.
    */
   async insert(message: NewMessage, at = new Date()): Promise<{ record: MessageRecord; created: boolean }> {
-    const em = this.#orm.em.fork();
-    const { instanceId, content, ...columns } = message;
-    const row = em.create(Message, {
-      ...columns,
-      instance: instanceId,
-      content: this.#codec.encode(content),
-      statusTimes: { [message.status]: at.toISOString() },
-      idempotencyKey: message.idempotencyKey ?? null,
-      sendAfter: message.sendAfter ?? null,
-      attempts: 0,
-      createdAt: at,
-    });
-    try {
-      await em.flush();
-      return { record: this.#toRecord(row), created: true };
-    } catch (err) {
-      if (!(err instanceof UniqueConstraintViolationException)) throw err;
-      const where = message.idempotencyKey
-        ? { $or: [{ instance: instanceId, idempotencyKey: message.idempotencyKey }, { instance: instanceId, waId: message.waId }] }
-        : { instance: instanceId, waId: message.waId };
-      const existing = await this.#orm.em.fork().findOne(Message, where as FilterQuery<Message>);
-      if (!existing) throw err;
-      return { record: this.#toRecord(existing), created: false };
-    }
+    const [seq] = await this.#insertRows([message], at, 'on conflict do nothing');
+    if (seq) return { record: newRecord(message, seq.seq, at), created: true };
+    const rows = await this.#select(
+      message.idempotencyKey ? '"instance_id" = ? and ("idempotency_key" = ? or "wa_id" = ?)' : '"instance_id" = ? and "wa_id" = ?',
+      message.idempotencyKey ? [message.instanceId, message.idempotencyKey, message.waId] : [message.instanceId, message.waId],
+      'limit 1',
+    );
+    // Refused by a unique key, yet not there: deleted in between (its instance went).
+    if (!rows[0]) throw new Error(`message ${message.waId} of instance ${message.instanceId} was neither stored nor found`);
+    return { record: rows[0], created: false };
   }
 
   /**
@@ -121,19 +94,7 @@ export class MessageRepository {
    */
   async insertInbound(messages: readonly NewMessage[], at = new Date()): Promise<Array<{ record: MessageRecord; created: boolean }>> {
     if (!messages.length) return [];
-    const statusTimes = (m: NewMessage) => JSON.stringify({ [m.status]: at.toISOString() });
-    const values = messages.map(() => `(${INBOUND_COLUMNS.map(() => '?').join(', ')})`).join(', ');
-    const params = messages.flatMap((m) => [
-      m.instanceId, m.waId, m.direction, m.fromMe, m.chatJid, m.senderJid, m.senderLid, m.senderPhone, m.kind,
-      this.#codec.encode(m.content), m.quotedId, m.waTimestamp, m.status, statusTimes(m), 0, at, at,
-    ]);
-    const inserted = await this.#orm.em
-      .getConnection()
-      .execute<Array<{ seq: string | number; instance_id: string; wa_id: string }>>(
-        `insert into "message" (${INBOUND_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${values} on conflict ("instance_id", "wa_id") do nothing returning "seq", "instance_id", "wa_id"`,
-        params,
-        'all',
-      );
+    const inserted = await this.#insertRows(messages, at, 'on conflict ("instance_id", "wa_id") do nothing');
     const key = (instanceId: string, waId: string) => `${instanceId}\u0000${waId}`;
     const seqs = new Map(inserted.map((r) => [key(r.instance_id, r.wa_id), Number(r.seq)]));
     const existing = new Map<string, MessageRecord>();
@@ -148,10 +109,7 @@ export class MessageRepository {
       const seq = seqs.get(k);
       if (seq !== undefined && !taken.has(k)) {
         taken.add(k);
-        const record: MessageRecord = {
-          ...m, seq, statusTimes: { [m.status]: at }, errorCode: null, errorMessage: null,
-          idempotencyKey: null, sendAfter: null, attempts: 0, createdAt: at,
-        };
+        const record = newRecord(m, seq, at);
         existing.set(k, record);
         return { record, created: true };
       }
@@ -163,18 +121,22 @@ export class MessageRepository {
   }
 
   async findByWaId(instanceId: string, waId: string): Promise<MessageRecord | null> {
-    const row = await this.#orm.em.fork().findOne(Message, { instance: instanceId, waId });
-    return row && this.#toRecord(row);
+    return (await this.#select('"instance_id" = ? and "wa_id" = ?', [instanceId, waId], 'limit 1'))[0] ?? null;
   }
 
   async findByIdempotencyKey(instanceId: string, key: string): Promise<MessageRecord | null> {
-    const row = await this.#orm.em.fork().findOne(Message, { instance: instanceId, idempotencyKey: key });
-    return row && this.#toRecord(row);
+    return (await this.#select('"instance_id" = ? and "idempotency_key" = ?', [instanceId, key], 'limit 1'))[0] ?? null;
   }
 
   async findBySeq(seq: number): Promise<MessageRecord | null> {
-    const row = await this.#orm.em.fork().findOne(Message, { seq });
-    return row && this.#toRecord(row);
+    return (await this.#select('"seq" = ?', [seq], 'limit 1'))[0] ?? null;
+  }
+
+  /** The rows with these sequence numbers (in no particular order); missing ones are left out. */
+  async findBySeqs(seqs: readonly number[]): Promise<MessageRecord[]> {
+    if (!seqs.length) return [];
+    const rows = await this.#orm.em.fork().find(Message, { seq: { $in: [...seqs] } });
+    return rows.map((r) => this.#toRecord(r));
   }
 
   /** One page of an instance's messages; one row more than `limit` tells whether another page follows. */
@@ -201,9 +163,8 @@ export class MessageRepository {
   }
 
   /**
-   * Moves messages to `status` where that is a step forward, and returns the rows that moved.
-   * Each row is updated only if its status is still the one read, so concurrent receipts never
-   * overwrite a later status with an earlier one.
+   * Moves messages to `status` where that is a step forward, and returns the rows that moved (with
+   * the status each had before), in one statement: see `advanceStatement`.
    */
   async advance(
     instanceId: string,
@@ -213,18 +174,12 @@ export class MessageRepository {
     extra: { errorCode?: string | null; errorMessage?: string | null; direction?: MessageDirection } = {},
   ): Promise<Array<MessageRecord & { previous: MessageStatus }>> {
     if (!waIds.length) return [];
-    const em = this.#orm.em.fork();
     const { direction, ...errors } = extra;
-    const rows = await em.find(Message, { instance: instanceId, waId: { $in: [...waIds] }, ...(direction ? { direction } : {}) });
-    const moved: Array<MessageRecord & { previous: MessageStatus }> = [];
-    for (const row of rows) {
-      const previous = row.status;
-      if (!advances(previous, status)) continue;
-      const statusTimes = { ...row.statusTimes, [status]: at.toISOString() };
-      const n = await em.nativeUpdate(Message, { seq: row.seq, status: previous }, { status, statusTimes, ...errors, updatedAt: new Date() });
-      if (n) moved.push({ ...this.#toRecord(Object.assign(row, { status, statusTimes, ...errors })), previous });
-    }
-    return moved;
+    const where = {
+      sql: `"instance_id" = ? and "wa_id" in (${placeholders(waIds.length)})${direction ? ' and "direction" = ?' : ''}`,
+      params: [instanceId, ...waIds, ...(direction ? [direction] : [])],
+    };
+    return this.#advance(where, { status, at, ...errors });
   }
 
   /** The same as `advance` for one row the caller holds (the send queue). */
@@ -234,29 +189,18 @@ export class MessageRepository {
     at: Date,
     extra: { errorCode?: string | null; errorMessage?: string | null; attempts?: number } = {},
   ): Promise<(MessageRecord & { previous: MessageStatus }) | null> {
-    const em = this.#orm.em.fork();
-    const row = await em.findOne(Message, { seq });
-    const previous = row?.status;
-    if (!row || !previous || !advances(previous, status)) return null;
-    const statusTimes = { ...row.statusTimes, [status]: at.toISOString() };
-    const n = await em.nativeUpdate(Message, { seq, status: previous }, { status, statusTimes, ...extra, updatedAt: new Date() });
-    return n ? { ...this.#toRecord(Object.assign(row, { status, statusTimes, ...extra })), previous } : null;
+    return (await this.#advance({ sql: '"seq" = ?', params: [seq] }, { status, at, ...extra }))[0] ?? null;
   }
 
   /** The instance's next outbound message to send: QUEUED (or left SENDING by a crash), due, oldest first. */
   async nextToSend(instanceId: string, now: Date, skip: readonly number[] = []): Promise<MessageRecord | null> {
-    const row = await this.#orm.em.fork().findOne(
-      Message,
-      {
-        instance: instanceId,
-        direction: 'OUTBOUND',
-        status: { $in: ['QUEUED', 'SENDING'] },
-        $or: [{ sendAfter: null }, { sendAfter: { $lte: now } }],
-        ...(skip.length ? { seq: { $nin: [...skip] } } : {}),
-      },
-      { orderBy: { seq: 'asc' } },
+    const rows = await this.#select(
+      `"instance_id" = ? and "direction" = 'OUTBOUND' and "status" in ('QUEUED', 'SENDING') and ("send_after" is null or "send_after" <= ?)` +
+        (skip.length ? ` and "seq" not in (${placeholders(skip.length)})` : ''),
+      [instanceId, now, ...skip],
+      'order by "seq" asc limit 1',
     );
-    return row && this.#toRecord(row);
+    return rows[0] ?? null;
   }
 
   /**
@@ -331,6 +275,31 @@ export class MessageRepository {
     return this.#orm.em.fork().nativeDelete(Message, { createdAt: { $lt: cutoff } });
   }
 
+  async #select(where: string, params: unknown[], tail: string): Promise<MessageRecord[]> {
+    const rows = await this.#orm.em.getConnection().execute<MessageRow[]>(`select * from "message" where ${where} ${tail}`, params, 'all');
+    return rows.map((r) => fromRow(r, this.#codec));
+  }
+
+  async #advance(where: { sql: string; params: unknown[] }, change: StatusChange): Promise<Array<MessageRecord & { previous: MessageStatus }>> {
+    const statement = advanceStatement(where, change);
+    if (!statement) return [];
+    const rows = await this.#orm.em.getConnection().execute<Array<MessageRow & { previous: MessageStatus }>>(statement.sql, statement.params, 'all');
+    return rows.map((r) => ({ ...fromRow(r, this.#codec), previous: r.previous }));
+  }
+
+  /** Inserts rows (one statement) and returns the keys of those stored; `conflict` says what a duplicate does. */
+  #insertRows(messages: readonly NewMessage[], at: Date, conflict: string): Promise<Array<{ seq: string | number; instance_id: string; wa_id: string }>> {
+    const values = messages.map(() => `(${placeholders(INSERT_COLUMNS.length)})`).join(', ');
+    const params = messages.flatMap((m) => [
+      m.instanceId, m.waId, m.direction, m.fromMe, m.chatJid, m.senderJid, m.senderLid, m.senderPhone, m.kind,
+      this.#codec.encode(m.content), m.quotedId, m.waTimestamp, m.status, JSON.stringify({ [m.status]: at.toISOString() }), 0, at, at,
+      m.idempotencyKey ?? null, m.sendAfter ?? null,
+    ]);
+    return this.#orm.em
+      .getConnection()
+      .execute(`insert into "message" (${INSERT_COLUMN_LIST}) values ${values} ${conflict} returning "seq", "instance_id", "wa_id"`, params, 'all');
+  }
+
   #toRecord(row: Message): MessageRecord {
     const times: Partial<Record<MessageStatus, Date>> = {};
     for (const [k, v] of Object.entries(row.statusTimes ?? {})) if (v) times[k as MessageStatus] = new Date(v);
@@ -358,4 +327,19 @@ export class MessageRepository {
       createdAt: row.createdAt,
     };
   }
+}
+
+/** The record of a row just inserted, without reading it back. */
+function newRecord(m: NewMessage, seq: number | string, at: Date): MessageRecord {
+  return {
+    ...m,
+    seq: Number(seq),
+    statusTimes: { [m.status]: at },
+    errorCode: null,
+    errorMessage: null,
+    idempotencyKey: m.idempotencyKey ?? null,
+    sendAfter: m.sendAfter ?? null,
+    attempts: 0,
+    createdAt: at,
+  };
 }

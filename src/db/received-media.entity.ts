@@ -2,8 +2,8 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { Instance } from './instance.entity.ts';
 
 /**
- * What is needed to fetch and decrypt a received media message later (WhatsApp keeps the encrypted
- * blob on its media servers; we keep only the key and the path). Rows age out with `createdAt`.
+ * What is needed to fetch and decrypt a media message later, received or sent (WhatsApp keeps the
+ * encrypted blob on its media servers; we keep only the key and the path). Rows age out with `createdAt`.
  */
 export const ReceivedMediaSchema = defineEntity({
   name: 'ReceivedMedia',
@@ -20,6 +20,12 @@ export const ReceivedMediaSchema = defineEntity({
     mediaKey: p.blob(),
     directPath: p.text().nullable(),
     url: p.text().nullable(),
+    /**
+     * The media message itself (a protobuf `Message` holding only its media field: keys, hashes,
+     * path, size, thumbnail), encrypted at rest: a forward sends it again, as WhatsApp clients do,
+     * without downloading and uploading the file. Null for rows stored before it was kept.
+     */
+    message: p.blob().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()).index(),
   },
 });

@@ -12,6 +12,8 @@ export interface ReceivedMediaRecord {
   mediaKey: Buffer;
   directPath: string | null;
   url: string | null;
+  /** The media message as WhatsApp carried it (an encoded protobuf `Message`); null for older rows. */
+  message: Uint8Array | null;
 }
 
 export class ReceivedMediaRepository {
@@ -26,8 +28,9 @@ export class ReceivedMediaRepository {
   /** Idempotent: WhatsApp may deliver the same message twice. */
   async save(record: ReceivedMediaRecord): Promise<void> {
     const em = this.orm.em.fork();
-    const { instanceId, mediaKey, ...columns } = record;
-    await em.upsert(ReceivedMedia, { ...columns, mediaKey: this.codec.encode(mediaKey), instance: instanceId, createdAt: new Date() }, {
+    const { instanceId, mediaKey, message, ...columns } = record;
+    const encoded = { mediaKey: this.codec.encode(mediaKey), message: message ? this.codec.encode(message) : null };
+    await em.upsert(ReceivedMedia, { ...columns, ...encoded, instance: instanceId, createdAt: new Date() }, {
       onConflictFields: ['instance', 'messageId'],
       onConflictAction: 'ignore',
     });
@@ -47,6 +50,7 @@ export class ReceivedMediaRepository {
       mediaKey: isEncrypted(row.mediaKey) ? Buffer.from(this.codec.decode(row.mediaKey) as Uint8Array) : Buffer.from(row.mediaKey),
       directPath: row.directPath ?? null,
       url: row.url ?? null,
+      message: row.message ? Buffer.from(this.codec.decode(row.message) as Uint8Array) : null,
     };
   }
 

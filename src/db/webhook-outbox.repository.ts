@@ -92,34 +92,33 @@ export class WebhookOutboxRepository {
    */
   async enqueue(rows: NewDelivery[], receivedUpTo?: number, now = new Date()): Promise<void> {
     if (!rows.length && receivedUpTo === undefined) return;
+    const watermark = `insert into webhook_watermark (name, seq) values (?, ?) on conflict (name) do update set seq = greatest(webhook_watermark.seq, excluded.seq)`;
+    // The watermark alone (no webhook wants these messages, the common case): one statement, no transaction around it.
+    if (!rows.length) {
+      await this.#orm.em.getConnection().execute(watermark, [RECEIVED, receivedUpTo], 'run');
+      return;
+    }
     await this.#orm.em.fork().transactional(async (em) => {
-      if (rows.length) {
-        await em
-          .createQueryBuilder(WebhookDelivery)
-          .insert(
-            rows.map((r) => ({
-              id: randomUUID(),
-              webhook: r.webhookId,
-              instance: r.instanceId,
-              eventId: r.eventId,
-              event: r.event,
-              ordered: r.ordered,
-              body: r.body,
-              attempts: 0,
-              nextAttemptAt: now,
-              createdAt: now,
-            })),
-          )
-          .onConflict(['webhook', 'eventId'])
-          .ignore()
-          .execute();
-      }
-      if (receivedUpTo !== undefined) {
-        await em.execute(
-          `insert into webhook_watermark (name, seq) values (?, ?) on conflict (name) do update set seq = greatest(webhook_watermark.seq, excluded.seq)`,
-          [RECEIVED, receivedUpTo],
-        );
-      }
+      await em
+        .createQueryBuilder(WebhookDelivery)
+        .insert(
+          rows.map((r) => ({
+            id: randomUUID(),
+            webhook: r.webhookId,
+            instance: r.instanceId,
+            eventId: r.eventId,
+            event: r.event,
+            ordered: r.ordered,
+            body: r.body,
+            attempts: 0,
+            nextAttemptAt: now,
+            createdAt: now,
+          })),
+        )
+        .onConflict(['webhook', 'eventId'])
+        .ignore()
+        .execute();
+      if (receivedUpTo !== undefined) await em.execute(watermark, [RECEIVED, receivedUpTo]);
     });
   }
 

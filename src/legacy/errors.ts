@@ -89,6 +89,7 @@ const DEFAULT: Record<DomainErrorCode, Mapping> = {
   NOT_MESSAGE_AUTHOR: (e) => m(403, e.message, 'NOT_MESSAGE_AUTHOR'),
   MESSAGE_TOO_OLD: (e) => m(400, e.message, 'MESSAGE_TOO_OLD'),
   MESSAGE_NOT_EDITABLE: (e) => m(400, e.message, 'MESSAGE_NOT_EDITABLE'),
+  MESSAGE_NOT_FORWARDABLE: (e) => m(400, e.message, 'MESSAGE_NOT_FORWARDABLE'),
   BROADCAST_NOT_FOUND: m(404, 'Broadcast not found', 'BROADCAST_NOT_FOUND'),
   RATE_LIMITED: (e) => m(429, e.message, 'RATE_LIMITED'),
 };

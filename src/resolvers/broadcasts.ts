@@ -5,6 +5,7 @@ import { BROADCAST_MAX_RECIPIENTS, TEXT_MAX_LENGTH as MAX_TEXT } from '../servic
 import type { MessageStatusEvent } from '../services/messaging/index.ts';
 import { DomainError } from '../services/shared/index.ts';
 import { liveStream, orLost, readAfterSubscribing, streamOptions } from './live-stream.ts';
+import { MediaKindEnum } from './media.ts';
 import { sendAtField } from './messaging.ts';
 
 const BroadcastVariableInput = builder.inputType('BroadcastVariableInput', {
@@ -23,12 +24,27 @@ const BroadcastRecipientInput = builder.inputType('BroadcastRecipientInput', {
   }),
 });
 
+const BroadcastMediaInput = builder.inputType('BroadcastMediaInput', {
+  description:
+    'The file every recipient gets, as `sendMedia` takes it (exactly one of `url` and `file`; the same size limits and type checks). It is fetched or received once and kept once until the last recipient\'s message settled.',
+  fields: (t) => ({
+    kind: t.field({ type: MediaKindEnum, required: true, description: 'How to send it; must match what the bytes are.' }),
+    url: t.string({ description: 'Fetch the file from this http(s) URL (private, loopback and link-local addresses are refused unless MEDIA_ALLOW_PRIVATE_URLS=true).' }),
+    file: t.field({ type: 'Upload', description: 'The file itself, as a part of a multipart request (GraphQL multipart request spec).' }),
+    caption: t.string({ description: "Text shown with an IMAGE, VIDEO or DOCUMENT, at most 4096 characters once filled; `{{name}}` placeholders are filled from each recipient's variables, as in `text`." }),
+    fileName: t.string({ description: 'The name a DOCUMENT is shown with; defaults to the upload’s or URL’s file name.' }),
+    mimeType: t.string({ description: 'Optional; must agree with the bytes.' }),
+  }),
+  validate: z.looseObject({ url: z.string().nullish(), file: z.unknown().optional() }).refine((i) => !!i.url !== !!i.file, 'give exactly one of url and file'),
+});
+
 const CreateBroadcastInput = builder.inputType('CreateBroadcastInput', {
-  description: 'One text to many recipients of one instance.',
+  description: 'One text, or one file, to many recipients of one instance: exactly one of `text` and `media`.',
   fields: (t) => ({
     instanceId: t.id({ required: true, description: 'The instance to send from.' }),
     recipients: t.field({ type: [BroadcastRecipientInput], required: true, description: `1 to ${BROADCAST_MAX_RECIPIENTS} recipients.` }),
-    text: t.string({ required: true, description: `The text, 1 to ${MAX_TEXT} characters once filled; \`{{name}}\` is replaced by each recipient's value for \`name\`. A placeholder without a value for some recipient refuses the whole broadcast (VALIDATION_FAILED).` }),
+    text: t.string({ description: `The text, 1 to ${MAX_TEXT} characters once filled; \`{{name}}\` is replaced by each recipient's value for \`name\`. A placeholder without a value for some recipient refuses the whole broadcast (VALIDATION_FAILED).` }),
+    media: t.field({ type: BroadcastMediaInput, description: 'A file instead of a text; its caption takes placeholders like `text`.' }),
     sendAt: sendAtField(t),
     idempotencyKey: t.string({
       description: "Optional, at most 200 characters: the same key on the same instance returns the first call's broadcast and queues nothing again.",
@@ -57,10 +73,15 @@ builder.mutationFields((t) => ({
   createBroadcast: t.field({
     type: BroadcastType,
     description:
-      'Queues one message per recipient, its `{{name}}` placeholders filled from that recipient\'s variables, all in one transaction, and answers at once (it does not wait for SENT). The messages ride the instance\'s send queue and pacing (SEND_RATE_PER_MINUTE); with `sendAt` they stay SCHEDULED until then. Bad input refuses the whole broadcast with VALIDATION_FAILED naming the field (`recipients[3].to`, `recipients[0].variables`, …).',
+      'Queues one message per recipient, its `{{name}}` placeholders filled from that recipient\'s variables, all in one transaction, and answers at once (it does not wait for SENT). A media broadcast\'s file is fetched or received once before anything is stored (failing like sendMedia: MEDIA_TOO_LARGE, MEDIA_TYPE_MISMATCH, …) and each message uploads it when it is sent. The messages ride the instance\'s send queue and pacing (SEND_RATE_PER_MINUTE); with `sendAt` they stay SCHEDULED until then. Bad input refuses the whole broadcast with VALIDATION_FAILED naming the field (`recipients[3].to`, `recipients[0].variables`, …).',
     args: { input: t.arg({ type: CreateBroadcastInput, required: true, description: 'The instance, recipients with their variables, the text and when.' }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.broadcasts.create({ instanceId: input.instanceId, recipients: input.recipients, text: input.text, sendAt: input.sendAt ?? null, idempotencyKey: input.idempotencyKey ?? null }),
+    resolve: async (_root, { input }, ctx) => {
+      const m = input.media;
+      // Resolves when the file's part starts arriving; its bytes stream on from there.
+      const file = m?.file ? await m.file.part : undefined;
+      const media = m && { kind: m.kind, source: file ? { stream: file.stream, fileName: file.fileName } : { url: m.url ?? undefined }, caption: m.caption ?? null, fileName: m.fileName ?? null, mimeType: m.mimeType ?? null };
+      return ctx.broadcasts.create({ instanceId: input.instanceId, recipients: input.recipients, text: input.text ?? null, media, sendAt: input.sendAt ?? null, idempotencyKey: input.idempotencyKey ?? null });
+    },
   }),
   cancelBroadcast: t.field({
     type: BroadcastType,

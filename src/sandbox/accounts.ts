@@ -24,6 +24,8 @@ export interface Companion {
   presenceSubscriptions: Set<string>;
   /** Whether the phone already pushed the initial history sync to it. */
   historySynced?: boolean;
+  /** Whether the phone already shared its app-state sync key with it (app-state.ts). */
+  appStateKeyShared?: boolean;
 }
 
 export interface ReceivedMessage {
@@ -66,7 +68,7 @@ export interface PresenceRecord {
 /** A group change as a member phone saw it (the `w:gp2` notification WhatsApp sends every member). */
 export interface GroupEventRecord {
   group: string;
-  /** create, add, remove, promote, demote, leave, subject, description, announcement, not_announcement, locked, unlocked, invite. */
+  /** create, add, remove, promote, demote, leave, subject, description, announcement, not_announcement, locked, unlocked, invite, picture. */
   action: string;
   /** Phone number of the member who made the change. */
   by: string;
@@ -78,6 +80,15 @@ export interface GroupEventRecord {
 }
 
 const INBOX_LIMIT = 1_000;
+
+/** The account's profile picture: a JPEG on the sandbox's media host (WhatsApp's pps.whatsapp.net). */
+export interface ProfilePicture {
+  id: string;
+  url: string;
+  directPath: string;
+  /** Seconds since the epoch. */
+  setAt: number;
+}
 
 export interface SentMessage {
   /** The chat: the phone it was sent to. */
@@ -111,6 +122,13 @@ export class Phone {
   readonly retriesSent = new Map<string, number>();
   /** Trusted-contact tokens this phone's companions issued (privacy-tokens.ts). */
   readonly privacyTokens: PrivacyTokenRecord[] = [];
+  /** The about text ("status") and when it was set (seconds); none until the user writes one. */
+  about: { text: string; setAt: number } | undefined;
+  picture: ProfilePicture | undefined;
+  /** Phone numbers this account blocked: their messages never reach it, they cannot see its profile (profiles.ts). */
+  readonly blocked = new Set<string>();
+  /** The app-state sync key the phone shares with its companions (app-state.ts). */
+  appStateKey: { keyId: Buffer; keyData: Buffer; timestamp: number } | undefined;
 
   constructor(init: { phoneNumber: string; lid: string; pushName: string; signal?: SignalPartyState; nextDeviceId?: number; senderKeys?: SenderKeysState }) {
     this.phoneNumber = init.phoneNumber;

@@ -4,6 +4,7 @@ import type { Phone, ReceivedMessage } from './accounts.ts';
 import type { Group } from './groups.ts';
 import { SandboxError } from './errors.ts';
 import { buildKindMessage, decoded, kindBodies, type KindChat } from './message-kinds.ts';
+import { ABOUT_MAX, profileView, setBlocked, setGroupPicture, updateProfile } from './profiles.ts';
 import { proto } from './wa.ts';
 import type { WhatsAppSandbox } from './sandbox.ts';
 
@@ -42,17 +43,23 @@ const groupChangeBody = z.union([
   z.object({ by: phoneNumber, leave: z.literal(true) }),
   z.object({ by: phoneNumber, action: z.enum(['add', 'remove', 'promote', 'demote']), participants: z.array(phoneNumber).min(1) }),
 ]);
+const profileBody = z.object({
+  pushName: z.string().min(1).max(25).optional(),
+  about: z.string().max(ABOUT_MAX).nullable().optional(),
+  // A JPEG, as the app uploads it; null removes the picture.
+  picture: z.object({ base64: z.string().min(1) }).nullable().optional(),
+});
+const blockBody = z.object({ action: z.enum(['block', 'unblock']), phoneNumber });
 const faultBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('drop'), phoneNumber: z.string().optional() }),
   z.object({ kind: z.literal('stream-error'), code: z.number().int().optional(), phoneNumber: z.string().optional() }),
   z.object({ kind: z.literal('refuse-logins'), code: z.number().int().optional(), seconds: z.number().optional() }),
   z.object({ kind: z.literal('delay'), ms: z.number().optional(), seconds: z.number().optional() }),
-  ...(['drop-after-write', 'duplicate', 'out-of-order', 'phone-decrypt-failure'] as const).map((kind) =>
+  ...(['drop-after-write', 'duplicate', 'out-of-order', 'drop-on-query', 'phone-decrypt-failure'] as const).map((kind) =>
     z.object({ kind: z.literal(kind), phoneNumber: z.string().optional(), count: z.number().int().optional() }),
   ),
   z.object({ kind: z.literal('reject-sends'), code: z.union([z.literal(463), z.literal(475)]).optional(), phoneNumber: z.string().optional(), count: z.number().int().optional() }),
-  z.object({ kind: z.literal('reset-session'), phoneNumber: z.string() }),
-  z.object({ kind: z.literal('new-identity'), phoneNumber: z.string() }),
+  ...(['reset-session', 'corrupt-session', 'new-identity'] as const).map((kind) => z.object({ kind: z.literal(kind), phoneNumber: z.string() })),
   z.object({ kind: z.literal('clear') }),
 ]);
 
@@ -75,6 +82,7 @@ const groupView = (sandbox: WhatsAppSandbox) => (g: Group) => ({
   announce: !!g.announce,
   locked: !!g.locked,
   inviteCode: g.inviteCode ?? null,
+  picture: g.picture ?? null,
   participants: g.participants.map((p) => {
     const phone = sandbox.phone(p.phoneNumber);
     return { phoneNumber: p.phoneNumber, jid: phone.jid, lid: phone.lidJid, role: p.role };
@@ -181,6 +189,31 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
     return { unlinked: sandbox.unlink(req.params.phone, deviceId) };
   });
 
+  // The phone's profile (push name, about, picture) and block list: what its contacts see of it.
+  app.get<{ Params: { phone: string } }>('/phones/:phone/profile', async (req) => profileView(sandbox.phone(req.params.phone)));
+
+  app.post<{ Params: { phone: string } }>('/phones/:phone/profile', async (req) => {
+    const { picture, ...rest } = parse(profileBody, req.body);
+    const phone = sandbox.phone(req.params.phone);
+    await updateProfile(sandbox.net, phone, { ...rest, ...(picture !== undefined ? { pictureBase64: picture?.base64 ?? null } : {}) });
+    return profileView(phone);
+  });
+
+  // The picture's bytes, as the phone's contacts download them.
+  app.get<{ Params: { phone: string } }>('/phones/:phone/picture', async (req, reply) => {
+    const picture = sandbox.phone(req.params.phone).picture;
+    const bytes = picture && (await sandbox.net.files?.fetch(picture.directPath));
+    if (!bytes) throw new SandboxError('NOT_FOUND', `${req.params.phone} has no profile picture`, 404);
+    return reply.type('image/jpeg').send(bytes);
+  });
+
+  app.post<{ Params: { phone: string } }>('/phones/:phone/blocklist', async (req) => {
+    const { action, phoneNumber: target } = parse(blockBody, req.body);
+    const phone = sandbox.phone(req.params.phone);
+    setBlocked(sandbox.net, phone, sandbox.phone(target), action === 'block');
+    return { blocked: [...phone.blocked] };
+  });
+
   app.post('/groups', async (req, reply) => {
     const group = sandbox.createGroup(parse(groupBody, req.body));
     return reply.status(201).send({ jid: group.jid });
@@ -192,6 +225,13 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
   app.post<{ Params: { jid: string } }>('/groups/:jid/changes', async (req) => {
     const { by, ...change } = parse(groupChangeBody, req.body);
     return sandbox.changeGroup(req.params.jid, by, change);
+  });
+
+  // A member phone sets (a JPEG) or removes (null) the group's icon.
+  app.post<{ Params: { jid: string } }>('/groups/:jid/picture', async (req) => {
+    const { by, picture } = parse(z.object({ by: phoneNumber, picture: z.object({ base64: z.string().min(1) }).nullable() }), req.body);
+    const set = await setGroupPicture(sandbox.net, sandbox.group(req.params.jid), sandbox.phone(by), picture ? Buffer.from(picture.base64, 'base64') : null);
+    return { picture: set ?? null };
   });
 
   app.post<{ Params: { jid: string } }>('/groups/:jid/invite', async (req) => {

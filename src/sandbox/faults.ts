@@ -11,10 +11,15 @@ export type FaultRequest =
   | { kind: DeliveryFaultKind; phoneNumber?: string; count?: number }
   /** The next `count` 1:1 sends of the phone's companions are refused with `code`. */
   | { kind: 'reject-sends'; code?: (typeof RESTRICTION_CODES)[number]; phoneNumber?: string; count?: number }
+  /** The next `count` directory (usync) queries of the phone's companions cut the connection: a socket that dies under a request. */
+  | { kind: 'drop-on-query'; phoneNumber?: string; count?: number }
   /** The phone fails to decrypt its next `count` messages from companions and asks for retries. */
   | { kind: 'phone-decrypt-failure'; phoneNumber?: string; count?: number }
-  /** The phone loses its Signal sessions (identity kept), or gets a new identity (a reinstall). */
-  | { kind: 'reset-session' | 'new-identity'; phoneNumber: string }
+  /**
+   * The phone loses its Signal sessions (identity kept), its stored sessions go out of step with the
+   * companions' (a storage fault), or it gets a new identity (a reinstall).
+   */
+  | { kind: 'reset-session' | 'corrupt-session' | 'new-identity'; phoneNumber: string }
   | { kind: 'stream-error'; code?: number; phoneNumber?: string }
   | { kind: 'refuse-logins'; code?: number; seconds?: number }
   | { kind: 'delay'; ms?: number; seconds?: number }
@@ -67,13 +72,22 @@ export function applyFault(net: Network, request: FaultRequest): { affected: num
     case 'phone-decrypt-failure':
       net.faults.phoneDecryptFailures.push({ kind: request.kind, phoneNumber: request.phoneNumber, remaining: countOf(request.count) });
       return { affected: 0 };
+    case 'drop-on-query':
+      net.faults.dropOnQuery.push({ kind: request.kind, phoneNumber: request.phoneNumber, remaining: countOf(request.count) });
+      return { affected: 0 };
     case 'reset-session':
     case 'new-identity':
       return { affected: resetPhone(net, request.phoneNumber, request.kind === 'new-identity') };
+    case 'corrupt-session': {
+      const affected = phoneNamed(net, request.phoneNumber).signal.corruptSessions();
+      net.changed();
+      return { affected };
+    }
     case 'clear':
       net.faults.delivery.length = 0;
       net.faults.rejectSends.length = 0;
       net.faults.phoneDecryptFailures.length = 0;
+      net.faults.dropOnQuery.length = 0;
       net.faults.refuseLoginsUntil = 0;
       net.faults.delayMs = 0;
       for (const conn of net.connections) conn.delayMs = 0;
@@ -85,7 +99,7 @@ export function applyFault(net: Network, request: FaultRequest): { affected: num
 
 export const FAULT_KINDS = [
   'drop', 'stream-error', 'refuse-logins', 'delay', 'drop-after-write', 'duplicate', 'out-of-order',
-  'reject-sends', 'phone-decrypt-failure', 'reset-session', 'new-identity', 'clear',
+  'reject-sends', 'drop-on-query', 'phone-decrypt-failure', 'reset-session', 'corrupt-session', 'new-identity', 'clear',
 ] as const;
 
 function countOf(count: number | undefined): number {
@@ -101,8 +115,7 @@ function countOf(count: number | undefined): number {
  * re-fetches the phone's keys). Returns how many companions were told.
  */
 function resetPhone(net: Network, phoneNumber: string, newIdentity: boolean): number {
-  const phone = net.directory.get(phoneNumber);
-  if (!phone) throw new SandboxError('NOT_FOUND', `phone ${phoneNumber} not found`, 404);
+  const phone = phoneNamed(net, phoneNumber);
   if (!newIdentity) {
     phone.signal.forgetSessions();
     net.changed();
@@ -119,4 +132,10 @@ function resetPhone(net: Network, phoneNumber: string, newIdentity: boolean): nu
     });
   }
   return told;
+}
+
+function phoneNamed(net: Network, phoneNumber: string) {
+  const phone = net.directory.get(phoneNumber);
+  if (!phone) throw new SandboxError('NOT_FOUND', `phone ${phoneNumber} not found`, 404);
+  return phone;
 }

@@ -2,6 +2,7 @@ import { signalAddress, type Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { isMember, memberJid, type Group } from './groups.ts';
 import { serializeFor, stanzaType, summarize } from './messaging.ts';
+import { InjectedDecryptFailure } from './stats.ts';
 import { childBuffer, type Network, newMessageId, nowSeconds, takeFault } from './network.ts';
 import { readRetryBundle, takeCompanionBundle } from './prekeys.ts';
 import { sendRetryReceipt } from './retry.ts';
@@ -95,14 +96,14 @@ async function receiveGroupMessageOnPhone(
   let message: proto.IMessage;
   try {
     const plain = await serializeFor(phone, () => {
-      if (takeFault(net.faults.phoneDecryptFailures, phone.phoneNumber)) throw new Error('phone-decrypt-failure fault');
+      if (takeFault(net.faults.phoneDecryptFailures, phone.phoneNumber)) throw new InjectedDecryptFailure();
       return phone.senderKeys.decrypt(group.jid, senderAddress, incoming.ciphertext);
     });
     message = proto.Message.decode(unpadRandomMax16(plain));
   } catch (err) {
     net.decryptFailures++;
     net.lastDecryptError = err;
-    net.stats.count(net.stats.phoneDecryptFailures, sender.phoneNumber);
+    net.stats.phoneDecryptFailed(sender.phoneNumber, err);
     sendRetryReceipt(net, phone, sender, senderDevice, incoming.stanza, incoming.enc, group);
     return;
   }

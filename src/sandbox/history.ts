@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { signalAddress, type Companion, type Phone } from './accounts.ts';
 import { type Network, newMessageId, nowSeconds } from './network.ts';
+import { serializeFor } from './messaging.ts';
 import { takeCompanionBundle } from './prekeys.ts';
 import { encodeWAMessage, proto } from './wa.ts';
 
@@ -27,10 +28,17 @@ export async function sendInitialHistory(net: Network, phone: Phone, companion: 
       },
     },
   };
-  const { type, ciphertext } = await phone.signal.encrypt(signalAddress(phone, companion.deviceId), encodeWAMessage(message), () =>
-    takeCompanionBundle(net, companion),
+  await sendPeerMessage(net, phone, companion, message, () => {
+    companion.historySynced = true;
+  });
+}
+
+/** The phone sends its own companion a protocol message (`category=peer`), encrypted device 0 -> companion. */
+export async function sendPeerMessage(net: Network, phone: Phone, companion: Companion, message: proto.IMessage, sent: () => void): Promise<void> {
+  const { type, ciphertext } = await serializeFor(phone, () =>
+    phone.signal.encrypt(signalAddress(phone, companion.deviceId), encodeWAMessage(message), () => takeCompanionBundle(net, companion)),
   );
-  companion.historySynced = true;
+  sent();
   net.changed();
   net.deliver(companion, {
     tag: 'message',

@@ -3,6 +3,7 @@ import type { Connection } from './connection.ts';
 import { redeliverBacklog, forgetConnection } from './delivery.ts';
 import { type Network, nowSeconds } from './network.ts';
 import { sendInitialHistory } from './history.ts';
+import { shareAppStateKey } from './app-state.ts';
 import { forgetRegistration, startRegistration } from './pairing.ts';
 import type { proto } from './wa.ts';
 
@@ -49,6 +50,7 @@ export async function onClientPayload(net: Network, conn: Connection, payload: p
   });
   redeliverBacklog(conn, companion);
   if (!companion.historySynced) await sendInitialHistory(net, phone, companion);
+  if (!companion.appStateKeyShared) await shareAppStateKey(net, phone, companion);
   net.events.emit('login', phone, companion);
 }
 

@@ -4,8 +4,10 @@ import { SandboxError } from './errors.ts';
 import { onClientGroupMessage } from './group-messaging.ts';
 import { memberJid } from './groups.ts';
 import { acknowledgeMessages } from './delivery.ts';
+import { InjectedDecryptFailure } from './stats.ts';
 import { childBuffer, type Network, newMessageId, nowSeconds, S_WHATSAPP_NET, takeFault } from './network.ts';
 import { takeCompanionBundle } from './prekeys.ts';
+import { hasBlocked } from './profiles.ts';
 import { answerRetryReceipt, retryKey, sendRetryReceipt } from './retry.ts';
 import { encodeWAMessage, getBinaryNodeChild, getBinaryNodeChildren, proto, unpadRandomMax16, type BinaryNode } from './wa.ts';
 
@@ -43,6 +45,8 @@ export async function onClientMessage(net: Network, conn: Connection, node: Bina
     const target = net.directory.resolve(to.attrs.jid);
     const ciphertext = childBuffer(enc);
     if (!enc || !target || !ciphertext) continue;
+    // Sent to someone who blocked the sender: the server acks it (one tick) and delivers it nowhere.
+    if (hasBlocked(target.phone, sender)) continue;
     const device = target.device ?? 0;
     if (device === 0) {
       await receiveOnPhone(net, target.phone, { sender, senderDevice: companion.deviceId, stanza: node, enc, ciphertext, t: Number(t) });
@@ -88,13 +92,13 @@ async function receiveOnPhone(net: Network, phone: Phone, incoming: Incoming): P
   let message: proto.IMessage;
   try {
     const plain = await serializeFor(phone, () => {
-      if (takeFault(net.faults.phoneDecryptFailures, phone.phoneNumber)) throw new Error('phone-decrypt-failure fault');
+      if (takeFault(net.faults.phoneDecryptFailures, phone.phoneNumber)) throw new InjectedDecryptFailure();
       return phone.signal.decrypt(signalAddress(sender, senderDevice), enc.attrs.type!, ciphertext);
     });
     message = proto.Message.decode(unpadRandomMax16(plain));
   } catch (err) {
     net.decryptFailures++;
-    net.stats.count(net.stats.phoneDecryptFailures, sender.phoneNumber);
+    net.stats.phoneDecryptFailed(sender.phoneNumber, err);
     net.stats.remember(net.stats.undecrypted, id);
     net.lastDecryptError = err;
     if (stanza.attrs.category !== 'peer') sendRetryReceipt(net, phone, sender, senderDevice, stanza, enc);
@@ -181,7 +185,8 @@ export function onClientChatstate(net: Network, conn: Connection, node: BinaryNo
   const self = net.directory.get(companion.phoneNumber)!;
   const target = net.directory.resolve(node.attrs.to);
   const state = Array.isArray(node.content) ? node.content[0] : undefined;
-  if (!target || !state) return;
+  // Typing from someone the recipient blocked goes nowhere.
+  if (!target || !state || hasBlocked(target.phone, self)) return;
   const kind = state.tag === 'composing' && state.attrs.media === 'audio' ? 'recording' : state.tag;
   target.phone.record(target.phone.presences, { from: self.phoneNumber, fromDevice: companion.deviceId, kind: 'chatstate', state: kind, timestamp: Date.now() });
   net.events.emit('presence', target.phone);
@@ -191,11 +196,15 @@ export function onClientChatstate(net: Network, conn: Connection, node: BinaryNo
 function broadcastPresence(net: Network, phone: Phone, type: 'available' | 'unavailable'): void {
   for (const conn of net.online.values()) {
     if (!conn.companion?.presenceSubscriptions.has(phone.phoneNumber)) continue;
+    // Blocking hides online status both ways.
+    const subscriber = net.directory.get(conn.companion.phoneNumber);
+    if (subscriber && (hasBlocked(phone, subscriber) || hasBlocked(subscriber, phone))) continue;
     void conn.send({ tag: 'presence', attrs: { from: phone.jid, type, ...(type === 'unavailable' ? { last: nowSeconds() } : {}) } });
   }
 }
 
 function forwardChatstate(net: Network, from: Phone, to: Phone, state: BinaryNode): void {
+  if (hasBlocked(to, from)) return;
   for (const companion of to.companions.values()) {
     const conn = net.connectionOf(companion);
     // Typing is ephemeral: WhatsApp does not queue it for offline devices.
@@ -218,8 +227,10 @@ export async function sendFromPhone(net: Network, from: Phone, to: Phone, messag
   const t = nowSeconds();
   const type = stanzaType(message);
   from.rememberSent(id, { to: to.phoneNumber, message, t, type });
+  // The recipient blocked the sender: it reaches only the sender's own devices.
+  const delivered = !hasBlocked(to, from);
   await serializeFor(from, async () => {
-    for (const companion of to.companions.values()) {
+    for (const companion of delivered ? to.companions.values() : []) {
       const stanza = await encryptFor(net, from, to, companion, encodeWAMessage(message), {
         from: from.jid, id, t, type, notify: from.pushName, sender_lid: from.lidJid,
       });
@@ -230,7 +241,7 @@ export async function sendFromPhone(net: Network, from: Phone, to: Phone, messag
       net.deliver(companion, await encryptFor(net, from, from, companion, copy, { from: from.jid, recipient: to.jid, id, t, type, notify: from.pushName }));
     }
   });
-  if (from !== to) {
+  if (from !== to && delivered) {
     to.record(to.inbox, summarize(message, { id, from: from.phoneNumber, fromDevice: 0, timestamp: Number(t) }));
     net.events.emit('message', to, id);
     from.record(from.receipts, { messageId: id, from: to.phoneNumber, fromDevice: 0, type: 'delivery', timestamp: Date.now() });

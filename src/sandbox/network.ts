@@ -41,6 +41,8 @@ export interface Faults {
   rejectSends: (ArmedFault<'reject-sends'> & { code: number })[];
   /** Phones that cannot decrypt their next messages from companions, so they ask for a retry. */
   phoneDecryptFailures: ArmedFault<'phone-decrypt-failure'>[];
+  /** Companions whose next directory (usync) queries cut their connection instead of being answered. */
+  dropOnQuery: ArmedFault<'drop-on-query'>[];
 }
 
 /** Consumes one use of the first armed fault that applies to `phoneNumber` (and passes `accept`). */
@@ -65,10 +67,12 @@ export class Network {
   readonly connections = new Set<Connection>();
   readonly qrRefs = new Map<string, Connection>();
   readonly events = new EventEmitter<NetworkEvents>();
-  readonly faults: Faults = { refuseLoginsUntil: 0, refuseCode: 503, delayMs: 0, delivery: [], rejectSends: [], phoneDecryptFailures: [] };
+  readonly faults: Faults = { refuseLoginsUntil: 0, refuseCode: 503, delayMs: 0, delivery: [], rejectSends: [], phoneDecryptFailures: [], dropOnQuery: [] };
   /** Server-initiated iqs waiting for the client's result, by id. */
   readonly pendingIqs = new Map<string, (node: BinaryNode) => void>();
   mediaHost: (() => { hostname: string; authToken: string; maxBytes: number }) | undefined;
+  /** Plain files (profile pictures) on the media host; set by the sandbox once the host runs. */
+  files: { store(bytes: Buffer): Promise<{ url: string; directPath: string }>; fetch(directPath: string): Promise<Buffer | undefined> } | undefined;
   /** How long a phone takes to send its automatic delivery receipt. */
   phoneReceiptDelayMs = 150;
   decryptFailures = 0;

@@ -30,6 +30,10 @@ interface StoredPhone {
   companions: StoredCompanion[];
   inbox: (Omit<Phone['inbox'][number], 'message'> & { message: Buffer })[];
   receipts: Phone['receipts'];
+  about?: Phone['about'];
+  picture?: Phone['picture'];
+  blocked?: string[];
+  appStateKey?: Phone['appStateKey'];
 }
 
 interface StoredState {
@@ -132,6 +136,10 @@ export function snapshotState(net: Network, noise: NoiseKeys): StoredState {
       })),
       inbox: p.inbox.map((m) => ({ ...m, message: Buffer.from(proto.Message.encode(m.message as proto.IMessage).finish()) })),
       receipts: p.receipts,
+      about: p.about,
+      picture: p.picture,
+      blocked: [...p.blocked],
+      appStateKey: p.appStateKey,
     })),
     groups: [...net.groups.values()],
   };
@@ -146,6 +154,10 @@ export async function restoreState(net: Network, state: StoredState): Promise<vo
     }
     for (const m of stored.inbox) phone.inbox.push({ ...m, message: proto.Message.decode(m.message) });
     phone.receipts.push(...stored.receipts);
+    phone.about = stored.about;
+    phone.picture = stored.picture;
+    phone.appStateKey = stored.appStateKey;
+    for (const n of stored.blocked ?? []) phone.blocked.add(n);
     for (const [group, holders] of stored.senderKeyHolders ?? []) phone.senderKeyHolders.set(group, new Set(holders));
   }
   for (const group of state.groups ?? []) net.groups.set(group.jid, group);

@@ -3,10 +3,11 @@ import type { Connection } from './connection.ts';
 import { onClientAck } from './delivery.ts';
 import { onClientChatstate, onClientMessage, onClientPresence, onClientReceipt } from './messaging.ts';
 import { onGroupIq } from './groups.ts';
-import { iqResult, type Network } from './network.ts';
+import { iqResult, takeFault, type Network } from './network.ts';
 import { onCompanionFinish, onCompanionHello } from './pairing.ts';
 import { onEncryptIq } from './prekeys.ts';
 import { onPrivacyTokensIq } from './privacy-tokens.ts';
+import { onBlocklistIq, onProfilePictureIq, onStatusIq } from './profiles.ts';
 import { onRemoveCompanionDevice } from './unlink.ts';
 import { onUsyncIq } from './usync.ts';
 import { getBinaryNodeChild, type BinaryNode } from './wa.ts';
@@ -49,12 +50,23 @@ function routeIq(net: Network, conn: Connection, iq: BinaryNode): void {
     case 'encrypt':
       return onEncryptIq(net, conn, iq);
     case 'usync':
+      // The drop-on-query fault: the connection dies with the query unanswered.
+      if (conn.companion && takeFault(net.faults.dropOnQuery, conn.companion.phoneNumber)) return conn.drop();
       return onUsyncIq(net, conn, iq);
     case 'w:g2':
       if (conn.companion) return onGroupIq(net, conn, iq);
       break;
+    case 'w:profile:picture':
+      if (conn.companion) return onProfilePictureIq(net, conn, iq);
+      break;
+    case 'status':
+      if (conn.companion) return onStatusIq(net, conn, iq);
+      break;
+    case 'blocklist':
+      if (conn.companion) return onBlocklistIq(net, conn, iq);
+      break;
     case 'w:sync:app:state':
-      return onAppStateIq(conn, iq);
+      return void onAppStateIq(net, conn, iq);
     case 'md':
       if (first?.tag === 'remove-companion-device') return onRemoveCompanionDevice(net, conn, iq, first);
       if (first?.tag === 'link_code_companion_reg') {

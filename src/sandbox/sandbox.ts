@@ -67,6 +67,7 @@ export class WhatsAppSandbox {
     this.ca = await loadOrCreateTestCa(dataDir ? join(dataDir, 'ca') : undefined);
     this.media = await this.startMediaServer(stored?.mediaPort);
     this.net.mediaHost = () => ({ hostname: this.media.hostname, authToken: this.media.authToken, maxBytes: this.media.maxUploadBytes });
+    this.net.files = { store: (bytes) => this.media.store('image', bytes), fetch: (path) => this.media.fetch(path) };
     const mediaPort = Number(this.media.hostname.split(':').at(-1));
     this.stateFile?.bind(() => ({ ...snapshotState(this.net, noise), mediaPort }));
     this.stateFile?.schedule();

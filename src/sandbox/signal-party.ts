@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as LibSignal from 'libsignal';
 import { Curve, generateRegistrationId, generateSignalPubKey, signedKeyPair, type KeyPair } from './wa.ts';
@@ -124,6 +125,27 @@ export class SignalParty {
     this.sessions.clear();
   }
 
+  /**
+   * The stored ratchet state of every open session goes out of step with the other side (as after a
+   * storage fault): root and chain keys no longer match what the companion derives. The phone does
+   * not notice; its messages fail at the companion ("Bad MAC", then "No matching sessions") and it
+   * cannot decrypt the companion's either, until a new session replaces the broken one.
+   */
+  corruptSessions(): number {
+    let corrupted = 0;
+    for (const record of this.sessions.values()) {
+      const session = (record as unknown as { getOpenSession(): CorruptibleSession | undefined }).getOpenSession();
+      if (!session) continue;
+      session.currentRatchet.rootKey = randomBytes(32);
+      for (const [, chain] of session.chains()) {
+        if (chain.chainKey.key) chain.chainKey.key = randomBytes(32);
+        chain.messageKeys = {};
+      }
+      corrupted++;
+    }
+    return corrupted;
+  }
+
   async decrypt(address: string, type: string, ciphertext: Uint8Array): Promise<Buffer> {
     const cipher = new libsignal.SessionCipher(this.storage, toAddress(address));
     if (type === 'pkmsg') return cipher.decryptPreKeyWhisperMessage(ciphertext);
@@ -143,6 +165,12 @@ export class SignalParty {
       sessions,
     };
   }
+}
+
+/** The parts of libsignal's SessionEntry a storage fault breaks (its typings do not expose them). */
+interface CorruptibleSession {
+  currentRatchet: { rootKey: Buffer };
+  chains(): Iterable<[Buffer, { chainKey: { key?: Buffer }; messageKeys: Record<number, Buffer> }]>;
 }
 
 /** Sandbox-wide Signal address of a device: `<user>.<device>` (always the LID user, so PN and LID addressing meet). */

@@ -2,6 +2,7 @@ import type { Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { parsePhoneNumber } from './accounts.ts';
 import { iqResult, type Network } from './network.ts';
+import { statusNode } from './profiles.ts';
 import { getBinaryNodeChild, getBinaryNodeChildren, type BinaryNode } from './wa.ts';
 
 /**
@@ -11,6 +12,7 @@ import { getBinaryNodeChild, getBinaryNodeChildren, type BinaryNode } from './wa
 export function onUsyncIq(net: Network, conn: Connection, iq: BinaryNode): void {
   const usync = getBinaryNodeChild(iq, 'usync');
   const protocols = (getBinaryNodeChild(usync, 'query')?.content as BinaryNode[] | undefined)?.map((p) => p.tag) ?? [];
+  const viewer = conn.companion ? net.directory.get(conn.companion.phoneNumber) : undefined;
   const list: BinaryNode[] = [];
   for (const user of getBinaryNodeChildren(getBinaryNodeChild(usync, 'list'), 'user')) {
     const contactNode = getBinaryNodeChild(user, 'contact');
@@ -35,6 +37,8 @@ export function onUsyncIq(net: Network, conn: Connection, iq: BinaryNode): void 
       } else if (protocol === 'lid' && phone && !jid.endsWith('@lid')) {
         // A LID query has no PN<->LID pair to report (Baileys would store a LID->LID "mapping").
         content.push({ tag: 'lid', attrs: { val: phone.lidJid } });
+      } else if (protocol === 'status' && phone) {
+        content.push(statusNode(phone, viewer));
       }
     }
     list.push({ tag: 'user', attrs: { jid }, content });

@@ -28,6 +28,8 @@ export {
   unpadRandomMax16,
   writeRandomPadMax16,
   encodeWAMessage,
+  decodeSyncdMutations,
+  newLTHashState,
   generateSignalPubKey,
   WA_CERT_DETAILS,
 } from '@whiskeysockets/baileys';

@@ -42,6 +42,7 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
   NOT_MESSAGE_AUTHOR: "Only a message's author can edit it or delete it for everyone; this one was written by someone else.",
   MESSAGE_TOO_OLD: 'WhatsApp no longer allows this: edits within 15 minutes of sending, deletes for everyone within 60 hours.',
   MESSAGE_NOT_EDITABLE: 'Only text messages and captions can be edited, and a deleted message cannot.',
+  MESSAGE_NOT_FORWARDABLE: 'That message cannot be forwarded: a view-once message, a deleted one, a kind forwards do not carry (polls, reactions), or media whose reference is no longer stored (`extensions.reason`).',
   BROADCAST_NOT_FOUND: 'No broadcast you may see has that id.',
   BAD_USER_INPUT: 'An argument failed validation; `extensions.issues` lists each problem with its path.',
   BAD_REQUEST: 'The HTTP request is not a GraphQL request this endpoint accepts (e.g. a mutation over GET, a missing `query` parameter); the HTTP status says which.',

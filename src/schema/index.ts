@@ -15,6 +15,8 @@ import './send-queue.ts';
 import './group.ts';
 import './broadcast.ts';
 import './contact.ts';
+import './chat.ts';
+import './profile.ts';
 import '../resolvers/instances.ts';
 import '../resolvers/messaging.ts';
 import '../resolvers/message-kinds.ts';
@@ -27,6 +29,8 @@ import '../resolvers/send-queue.ts';
 import '../resolvers/groups.ts';
 import '../resolvers/broadcasts.ts';
 import '../resolvers/contacts.ts';
+import '../resolvers/chats.ts';
+import '../resolvers/profiles.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -60,6 +60,10 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       // A broadcast id is not an instance id: the resolver checks the broadcast's instance (unknown to others).
       broadcast: authenticated,
       contacts: forInstance,
+      chats: forInstance,
+      profilePicture: forInstance,
+      about: forInstance,
+      blocklist: forInstance,
     },
     Mutation: {
       login: limits.login,
@@ -99,6 +103,12 @@ export function ruleMap(limits: { login: ShieldModule.IRule; refreshToken: Shiel
       revokeGroupInviteLink: forInstance,
       joinGroup: forInstance,
       leaveGroup: forInstance,
+      blockContact: forInstance,
+      unblockContact: forInstance,
+      updateProfileName: forInstance,
+      updateProfileStatus: forInstance,
+      updateProfilePicture: forInstance,
+      removeProfilePicture: forInstance,
       createBroadcast: and(forInstance, limits.send),
       cancelBroadcast: authenticated,
     },

@@ -1,9 +1,10 @@
 import type { AuthService } from './auth/index.ts';
 import type { InstanceService } from './instances/index.ts';
-import type { BroadcastService, KindSends, LedgerService, MessagingService, QueueService, ReceivedMediaService } from './messaging/index.ts';
+import type { BroadcastService, ChatList, KindSends, LedgerService, MessagingService, QueueService, ReceivedMediaService } from './messaging/index.ts';
 import type { EventBus } from './shared/index.ts';
 import type { GroupService } from './groups/index.ts';
 import type { ContactService } from './contacts/index.ts';
+import type { ProfileService } from './profiles/index.ts';
 import type { WebhookService } from './webhooks/index.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface Services {
   queue: QueueService;
   /** Stored messages: history, resumable streams, read receipts. */
   ledger: LedgerService;
+  /** Each instance's chats, read from the ledger. */
+  chats: ChatList;
   /** Locations, contacts, polls, reactions, stickers, edits, deletes, forwards, presence; replies and mentions. */
   kinds: KindSends;
   receivedMedia: Pick<ReceivedMediaService, 'open'>;
@@ -29,4 +32,6 @@ export interface Services {
   groups: GroupService;
   /** Contacts of each instance, persisted. */
   contacts: ContactService;
+  /** Pictures and abouts, the account's own profile, its block list. */
+  profiles: ProfileService;
 }

@@ -209,6 +209,19 @@ describe('chats in Chromium', () => {
     await inbox.getByRole('listitem').filter({ hasText: 'hello from the console' }).getByRole('button', { name: 'React 👍' }).click();
     await bubble('hello from the console').locator('.reactions', { hasText: '👍' }).waitFor();
   });
+
+  it("the chat list is the gateway's: opened again, it shows the contact's name and unread count; marking the chat read clears it", async () => {
+    await page.getByRole('link', { name: 'Instances' }).click();
+    await card(INSTANCE).getByRole('link', { name: 'Chats' }).click();
+    const list = page.getByRole('complementary', { name: 'Chats of this instance' });
+    // Three messages from the phone (its reaction shows on its target, it is not one more).
+    const entry = list.getByRole('button', { name: /Customer/ });
+    await expectText(entry, /3 unread/);
+    await entry.click();
+    await thread().getByRole('button', { name: 'Mark chat read' }).click();
+    await expect.poll(() => entry.textContent()).not.toMatch(/unread/);
+    await shot('07b-chat-list');
+  });
 });
 
 describe('replies and reactions in Chromium', () => {

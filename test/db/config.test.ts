@@ -23,7 +23,7 @@ describe('loadConfig', () => {
       database: { kind: 'pglite', dataDir: join(dataDir, 'pglite') },
       log: { level: 'info', format: 'json' },
       metrics: { token: undefined },
-      messages: { queueTtlSeconds: 3600, retentionDays: 90, sendWaitMs: 15000, pacing: { ratePerMinute: 60, jitterMs: 1000, minGapPerRecipientMs: 3000 }, restrictedPauseSeconds: 3600 },
+      messages: { ledger: true, queueTtlSeconds: 3600, retentionDays: 90, sendWaitMs: 15000, pacing: { ratePerMinute: 60, jitterMs: 1000, minGapPerRecipientMs: 3000 }, restrictedPauseSeconds: 3600 },
       whatsapp: { deviceName: 'wamux', presenceHeartbeatSeconds: 300 },
       restore: { concurrency: 16, staggerMs: 250 },
       sandbox: { enabled: false },
@@ -107,7 +107,7 @@ describe('loadConfig', () => {
       database: { kind: 'postgresql', url: 'postgresql://wamux:secret@db:5432/wamux' },
       log: { level: 'debug', format: 'pretty' },
       metrics: { token: 'a-metrics-token-0123' },
-      messages: { queueTtlSeconds: 3600, retentionDays: 90, sendWaitMs: 15000, pacing: { ratePerMinute: 60, jitterMs: 1000, minGapPerRecipientMs: 3000 }, restrictedPauseSeconds: 3600 },
+      messages: { ledger: true, queueTtlSeconds: 3600, retentionDays: 90, sendWaitMs: 15000, pacing: { ratePerMinute: 60, jitterMs: 1000, minGapPerRecipientMs: 3000 }, restrictedPauseSeconds: 3600 },
       whatsapp: { deviceName: 'Front desk', presenceHeartbeatSeconds: 60 },
       restore: { concurrency: 16, staggerMs: 0 },
       sandbox: { enabled: true, mode: 'embedded', port: 9000, allowPrivateMediaUrls: true },
@@ -134,6 +134,15 @@ describe('loadConfig', () => {
       expect(problemsOf(env)).toEqual(['TYPING_DELAY_MIN, TYPING_DELAY_MAX: set both (seconds), with MAX >= MIN, or neither']);
     }
     expect(problemsOf({ DEFAULT_COUNTRY_CODE: '062' })[0]).toMatch(/^DEFAULT_COUNTRY_CODE: must be 1 to 3 digits/);
+  });
+
+  test('MESSAGE_LEDGER=off bypasses the ledger, and is refused in production', () => {
+    expect(loadConfig({ MESSAGE_LEDGER: 'off' }).messages.ledger).toBe(false);
+    expect(loadConfig({ MESSAGE_LEDGER: 'ON' }).messages.ledger).toBe(true);
+    expect(problemsOf({ MESSAGE_LEDGER: 'no' })).toEqual(['MESSAGE_LEDGER: must be on or off (got "no")']);
+    expect(problemsOf({ MESSAGE_LEDGER: 'off', NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toEqual([
+      'MESSAGE_LEDGER: must be on with NODE_ENV=production: off is for benchmarks only and gives up every ledger guarantee (got "off")',
+    ]);
   });
 
   test('the PGlite store lives under DATA_DIR', () => {

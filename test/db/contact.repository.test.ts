@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ContactRepository } from '../../src/db/contact.repository.ts';
 import { InstanceRepository } from '../../src/db/instance.repository.ts';
+import { ContactService } from '../../src/services/contacts/contact.service.ts';
+import { createLogger } from '../../src/services/shared/logger.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 
 let db: TestOrm;
@@ -43,5 +45,32 @@ describe('ContactRepository', () => {
     const [a, b, c] = await repo.page(instanceId, { limit: 10 });
     expect((await repo.page(instanceId, { afterId: a!.id, limit: 1 })).map((r) => r.id)).toEqual([b!.id]);
     expect((await repo.page(instanceId, { beforeId: c!.id, limit: 1, order: 'desc' })).map((r) => r.id)).toEqual([b!.id]);
+  });
+});
+
+describe('ContactService', () => {
+  // Every received message repeats its sender's facts, and a fact the row (as last written) already
+  // holds is not written again: these are the cases where skipping it would leave the row wrong.
+  test('a repeated fact is written again once another fact changed its row, also through its other key', async () => {
+    const service = new ContactService({ orm: db.orm, logger: createLogger('silent'), requireInstance: async () => undefined });
+    const id = (await new InstanceRepository(db.orm).create({ name: `contacts-${randomUUID().slice(0, 8)}` })).id;
+    const pushName = async () => (await repo.findOne(id, { phoneNumber: '15550003333' }))?.pushName;
+    const ann = { phoneNumber: '15550003333', lid: '333000111222333@lid', pushName: 'Ann' };
+    service.record(id, [ann]);
+    service.record(id, [{ phoneNumber: '15550003333', pushName: 'Annie' }]);
+    service.record(id, [ann]);
+    await service.settled();
+    expect(await pushName()).toBe('Ann');
+
+    service.record(id, [{ lid: '333000111222333@lid', pushName: 'Ann by LID' }]);
+    service.record(id, [{ phoneNumber: '15550003333', lid: '333000111222333@lid', pushName: 'Ann' }]);
+    await service.settled();
+    expect(await pushName()).toBe('Ann');
+
+    // Within one batch, a later fact that changes the row makes an earlier note stale.
+    service.record(id, [{ phoneNumber: '15550003333', pushName: 'Ann' }, { lid: '333000111222333@lid', pushName: 'Ann again' }]);
+    service.record(id, [{ phoneNumber: '15550003333', pushName: 'Ann' }]);
+    await service.settled();
+    expect(await pushName()).toBe('Ann');
   });
 });

@@ -1,6 +1,11 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BroadcastDocument, BroadcastProgressDocument, CancelBroadcastDocument, CreateBroadcastDocument, MessagesDocument } from '../graphql/generated/graphql.ts';
+import { BroadcastDocument, BroadcastProgressDocument, CancelBroadcastDocument, CreateBroadcastDocument, MessagesDocument, type CreateBroadcastInput } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
+import { mediaSamples } from '../helpers/media-samples.ts';
+import { postMultipart } from '../helpers/multipart.ts';
+import { eventually } from '../helpers/rest-client.ts';
 
 // Broadcasts: one template, `{{name}}` filled per recipient, every message an ordinary ledger row
 // riding the same queue; progress counted from those rows; cancel stops what has not gone.
@@ -24,6 +29,11 @@ afterAll(async () => {
 
 const recipients = (template: (i: number) => Array<{ name: string; value: string }>) => PHONES.map((to, i) => ({ to, variables: template(i) }));
 const create = (input: Record<string, unknown>) => gw.http.request(CreateBroadcastDocument, { input: { instanceId: id, ...input } as never });
+/** A media broadcast with its file uploaded in the same request (multipart). */
+const createWithFile = (input: Omit<CreateBroadcastInput, 'instanceId'>, body: Buffer) =>
+  postMultipart(`${gw.url}/graphql`, gw.adminToken, CreateBroadcastDocument, { input: { instanceId: id, ...input } }, { path: 'variables.input.media.file', body: new Blob([new Uint8Array(body)]), fileName: 'photo.bin' });
+const outboxDir = () => join(gw.storage.dataDir, 'outbox');
+const outbox = () => readdir(outboxDir()).catch(() => [] as string[]);
 
 describe('broadcasts', () => {
   it('fills each recipient\'s placeholders, sends each phone its own text once, and reports progress up to DELIVERED', async () => {
@@ -52,6 +62,41 @@ describe('broadcasts', () => {
     expect(broadcast).toMatchObject({ id: b.id, status: 'COMPLETED', sent: 3, delivered: 3 });
     const { messages } = await gw.http.ok(MessagesDocument, { instanceId: id, direction: 'OUTBOUND', first: 10 });
     expect(messages.edges.filter((e) => e.node.text?.startsWith('Hi ')).length).toBe(3);
+  });
+
+  it('an image to three phones: received once, each phone decodes the same bytes under its own caption, and the file goes when the last one settled', async () => {
+    const { bytes, mimeType } = mediaSamples.IMAGE();
+    const res = await createWithFile({ recipients: recipients((i) => [{ name: 'name', value: NAMES[i]! }]), media: { kind: 'IMAGE', file: null, caption: 'For {{name}}' } }, bytes);
+    expect(res.errors).toBeUndefined();
+    const b = res.data!.createBroadcast;
+    expect(b).toMatchObject({ total: 3, failed: 0 });
+    for (const [i, phone] of PHONES.entries()) {
+      const got = await gw.sandbox.waitForMessage(phone, (m) => m.from === OWNER && m.type === 'image', 60_000);
+      expect(got).toMatchObject({ mimeType, caption: `For ${NAMES[i]}` });
+      expect((await gw.sandbox.downloadMedia(phone, got.id)).bytes.equals(bytes)).toBe(true);
+    }
+    await eventually(async () => (await gw.http.ok(BroadcastDocument, { id: b.id })).broadcast.sent === 3, 'all three SENT');
+    await eventually(async () => (await outbox()).length === 0, 'the file removed from the outbox');
+    const { messages } = await gw.http.ok(MessagesDocument, { instanceId: id, direction: 'OUTBOUND', first: 50 });
+    const images = messages.edges.map((e) => e.node).filter((m) => m.type === 'IMAGE');
+    expect(images.map((m) => m.text).sort()).toEqual(NAMES.map((n) => `For ${n}`));
+    for (const phone of PHONES) expect((await gw.sandbox.messages(phone)).filter((m) => m.from === OWNER && m.type === 'image')).toHaveLength(1);
+  });
+
+  it('a scheduled media broadcast keeps its file once (a link per message) until cancelled, then not at all', async () => {
+    const { bytes } = mediaSamples.IMAGE();
+    const sendAt = new Date(Date.now() + 86_400_000).toISOString();
+    const res = await createWithFile({ recipients: recipients(() => []), media: { kind: 'IMAGE', file: null }, sendAt }, bytes);
+    expect(res.errors).toBeUndefined();
+    const b = res.data!.createBroadcast;
+    expect(b).toMatchObject({ status: 'SCHEDULED', total: 3 });
+    const names = await outbox();
+    expect(names).toHaveLength(3);
+    const files = await Promise.all(names.map((n) => stat(join(outboxDir(), n))));
+    expect(new Set(files.map((f) => f.ino)).size).toBe(1);
+    expect(files.every((f) => f.nlink === 3 && f.size === bytes.length && (f.mode & 0o777) === 0o600)).toBe(true);
+    await gw.http.ok(CancelBroadcastDocument, { id: b.id });
+    await eventually(async () => (await outbox()).length === 0, 'the cancelled broadcast\'s file removed');
   });
 
   it('the same idempotency key returns the first broadcast and queues nothing again', async () => {
@@ -95,6 +140,9 @@ describe('broadcasts', () => {
     expect(await code({ recipients: many, text: 'x' })).toMatchObject({ code: 'VALIDATION_FAILED', field: 'recipients', max: 1000 });
     expect(await code({ recipients: [{ to: PHONES[0] }], text: 'Hi {{bad name}}' })).toMatchObject({ code: 'VALIDATION_FAILED', field: 'text' });
     expect(await code({ recipients: [{ to: PHONES[0] }], text: '   ' })).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await code({ recipients: [{ to: PHONES[0] }] })).toMatchObject({ code: 'VALIDATION_FAILED', field: 'text' });
+    expect(await code({ recipients: [{ to: PHONES[0] }], text: 'x', media: { kind: 'IMAGE', url: 'https://example.com/a.jpg' } })).toMatchObject({ code: 'VALIDATION_FAILED', field: 'text' });
+    expect(await code({ recipients: [{ to: PHONES[0] }], media: { kind: 'AUDIO', url: 'https://example.com/a.mp3', caption: 'Hi {{name}}' } })).toMatchObject({ code: 'VALIDATION_FAILED', field: 'caption' });
     for (const bad of ['00000000-0000-4000-8000-000000000000', 'not-an-id']) {
       expect((await gw.http.request(BroadcastDocument, { id: bad })).errors?.[0]?.extensions?.code).toBe('BROADCAST_NOT_FOUND');
       expect((await gw.http.request(CancelBroadcastDocument, { id: bad })).errors?.[0]?.extensions?.code).toBe('BROADCAST_NOT_FOUND');

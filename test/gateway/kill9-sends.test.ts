@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectInstanceDocument, CreateInstanceDocument, InstanceStatusDocument, LoginDocument, QrCodeDocument, SendTextStoredDocument } from '../graphql/generated/graphql.ts';
 import { provisionTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.ts';
+import { spawnGateway, UNTHROTTLED, type GatewayProcess } from '../helpers/gateway-process.ts';
 import { HttpGraphQLClient, WsGraphQLClient } from '../helpers/graphql-client.ts';
 import { SandboxClient } from '../helpers/sandbox-client.ts';
 import { startTestSandbox } from '../helpers/sandbox.ts';
@@ -40,14 +40,12 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-// The client sends from one address, faster than the per-address limit allows a stranger to.
-const UNLIMITED = { SEND_RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_RPS: '10000', RATE_LIMIT_BURST: '10000' };
 const secrets = { JWT_SECRET: randomBytes(32).toString('hex'), SECRETS_KEY: randomBytes(32).toString('hex') };
 
 /** The gateway process and GraphQL clients logged in as its admin. */
 async function start(): Promise<{ gw: GatewayProcess; http: HttpGraphQLClient; ws: WsGraphQLClient }> {
   const url = db.database.kind === 'postgresql' ? db.database.url : '';
-  const gw = spawnGateway(dataDir, { SANDBOX_URL: sandbox.sandbox.info.controlUrl, DATABASE_URL: url, ...secrets, ...UNLIMITED });
+  const gw = spawnGateway(dataDir, { SANDBOX_URL: sandbox.sandbox.info.controlUrl, DATABASE_URL: url, ...secrets, ...UNTHROTTLED });
   gateways.push(gw);
   const base = await gw.url();
   const { login } = await new HttpGraphQLClient(`${base}/graphql`).ok(LoginDocument, { username: 'admin', password: 'process-test-password' });

@@ -169,6 +169,36 @@ describe('sending every kind', () => {
     expect(await stored(sent)).toMatchObject({ quoted: { id: question }, mentions: [`${ANA}@s.whatsapp.net`] });
   });
 
+  it('a media message forwards as the same file, received or sent: the other phone decodes the same bytes, nothing is uploaded again', async () => {
+    const { bytes } = mediaSamples.IMAGE();
+    const sub = await gw.ws.subscribe(KindReceivedDocument, { instanceId: id });
+    const received = await gw.sandbox.sendMedia(ANA, OWNER, { kind: 'image', base64: bytes.toString('base64'), mimeType: 'image/jpeg', caption: 'from Ana' });
+    await sub.next((d) => d.messageReceived.id === received);
+    sub.close();
+    const forward = (await gw.http.ok(ForwardMessageDocument, { input: { instanceId: id, messageId: received, to: BO } })).forwardMessage;
+    expect(forward.message).toMatchObject({ type: 'IMAGE', text: 'from Ana', forwarded: true, status: 'SENT' });
+    const got = await onPhone(BO, forward.messageId);
+    expect(got.content.imageMessage).toMatchObject({ caption: 'from Ana', mimetype: 'image/jpeg', contextInfo: { isForwarded: true } });
+    expect((await gw.sandbox.downloadMedia(BO, got.id)).bytes.equals(bytes)).toBe(true);
+    // The same blob on WhatsApp's media servers, under the same key and hashes.
+    const original = (await gw.sandbox.messages(OWNER)).find((m) => m.id === received)!;
+    for (const field of ['directPath', 'mediaKey', 'fileSha256', 'fileEncSha256']) expect(got.content.imageMessage[field]).toBe(original.content.imageMessage[field]);
+
+    // Media this gateway sent keeps its reference too (as Baileys returned the sent message).
+    const doc = Buffer.from('a document the desk sent, then forwarded\n');
+    files.files.set('/notes.txt', { body: doc, type: 'text/plain' });
+    const sent = (await gw.http.ok(SendMediaDocument, { input: { instanceId: id, to: ANA, kind: 'DOCUMENT', url: `${files.url}/notes.txt`, fileName: 'notes.txt', mimeType: 'text/plain' } })).sendMedia.messageId;
+    await onPhone(ANA, sent);
+    const again = (await gw.http.ok(ForwardMessageDocument, { input: { instanceId: id, messageId: sent, to: BO } })).forwardMessage;
+    const gotDoc = await onPhone(BO, again.messageId);
+    expect(gotDoc.content.documentMessage).toMatchObject({ fileName: 'notes.txt', contextInfo: { isForwarded: true } });
+    expect((await gw.sandbox.downloadMedia(BO, gotDoc.id)).bytes.equals(doc)).toBe(true);
+
+    // What a forward does not carry answers a clear code.
+    const reaction = (await gw.http.ok(SendReactionDocument, { input: { instanceId: id, messageId: received, emoji: '👍' } })).sendReaction.messageId;
+    expect((await gw.http.fail(ForwardMessageDocument, { input: { instanceId: id, messageId: reaction, to: BO } })).extensions).toMatchObject({ code: 'MESSAGE_NOT_FORWARDABLE', reason: 'KIND' });
+  });
+
   it('a sticker (WebP) arrives as a sticker', async () => {
     const { bytes } = mediaSamples.STICKER();
     files.files.set('/s.webp', { body: bytes, type: 'image/webp' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessageReceivedDocument } from '../graphql/generated/graphql.ts';
+import { InstanceStatusDocument, MessageReceivedDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 import { eventually } from '../helpers/rest-client.ts';
 import { initOrm } from '../../src/db/orm.ts';
@@ -62,4 +62,31 @@ describe('inbound ledger', () => {
       await Promise.all([locker.close(true), observer.close(true)]);
     }
   });
+
+  // WhatsApp takes a nack as the device's final answer (it does not deliver that stanza again), so a
+  // message the ledger could not store must not be nacked: the session ends the socket before
+  // Baileys' nack can go out, and the message comes again at the next login. A trigger from outside
+  // makes the ledger's insert fail for as long as it exists (PostgreSQL only, like the lock above).
+  it.runIf(process.env.DATABASE_URL)('a message the ledger failed to store is not nacked: WhatsApp delivers it again and it is stored then', async () => {
+    const storage = gw.storage.database;
+    if (storage.kind !== 'postgresql') throw new Error('needs PostgreSQL');
+    const admin = await initOrm(storage, { logger: () => {} });
+    const sql = admin.em.getConnection();
+    const status = await gw.ws.subscribe(InstanceStatusDocument, { instanceId: id });
+    try {
+      await sql.execute(`create or replace function refuse_inbound() returns trigger language plpgsql as $$ begin raise exception 'the test refuses inbound rows'; end $$`);
+      await sql.execute(`create trigger refuse_inbound before insert on "message" for each row when (new.direction = 'INBOUND') execute function refuse_inbound()`);
+      const sent = await gw.sandbox.sendText(CUSTOMER, OWNER, 'stored at the second try');
+      // The failed insert ended the socket (no nack); while the trigger stays, each login fails the same way.
+      await status.next((d) => d.instanceStatus.status === 'RECONNECTING', 30_000, 'the socket ended on the failed insert');
+      await sql.execute(`drop trigger refuse_inbound on "message"`);
+      await eventually(async () => (await sql.execute(`select status from "message" where wa_id = ?`, [sent])).length > 0, 'the message stored after the reconnect', 60_000);
+      expect(await sql.execute(`select status from "message" where wa_id = ?`, [sent])).toEqual([{ status: 'RECEIVED' }]);
+      await gw.waitForStatus(id, 'ONLINE', 30_000);
+    } finally {
+      await sql.execute(`drop trigger if exists refuse_inbound on "message"`);
+      status.close();
+      await admin.close(true);
+    }
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InstanceStatusDocument, MessageDocument, MessageStatusDocument, SendTextStoredDocument } from '../graphql/generated/graphql.ts';
+import { CancelMessageDocument, InstanceStatusDocument, MessageDocument, MessageStatusDocument, SendTextStoredDocument } from '../graphql/generated/graphql.ts';
 import { useLinkedGateway } from '../helpers/linked-gateway.ts';
 
 // Sends through the ledger's durable queue: statuses from WhatsApp, idempotency keys (at once,
@@ -20,7 +20,8 @@ describe('sends through the ledger', () => {
     expect(sendText.message).toMatchObject({ id: sendText.messageId, direction: 'OUTBOUND', status: 'SENT', text: 'status please' });
     await statuses.next((d) => d.messageStatus.messageId === sendText.messageId && d.messageStatus.status === 'SENT');
     const seen = statuses.results.map((r) => r.data?.messageStatus).filter((e) => e?.messageId === sendText.messageId).map((e) => e!.status);
-    expect(seen).toEqual(['QUEUED', 'SENDING', 'SENT']);
+    // The phone's DELIVERED may already be in by now: the steps up to SENT come first, in order.
+    expect(seen.slice(0, 3)).toEqual(['QUEUED', 'SENDING', 'SENT']);
     const { message } = await linked.gw.http.ok(MessageDocument, { instanceId: linked.id, id: sendText.messageId });
     expect(message?.statusHistory.map((s) => s.status).slice(0, 3)).toEqual(['QUEUED', 'SENDING', 'SENT']);
     await linked.gw.sandbox.waitForMessage(CUSTOMER, (m) => m.id === sendText.messageId);
@@ -89,6 +90,40 @@ describe('sends through the ledger', () => {
       expect(message?.status).toBe('READ');
       expect(message?.statusHistory.map((s) => s.status)).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ']);
     }
+    statuses.close();
+    status.close();
+  }, 120_000);
+
+  it('a QUEUED send cancelled while RECONNECTING is never sent: CANCELLED in messageStatus, message(...) and the waiting call', async () => {
+    const status = await linked.gw.ws.subscribe(InstanceStatusDocument, { instanceId: linked.id });
+    const statuses = await linked.gw.ws.subscribe(MessageStatusDocument, { instanceId: linked.id });
+    await linked.gw.sandbox.fault({ kind: 'refuse-logins', seconds: 60 });
+    await linked.gw.sandbox.fault({ kind: 'drop', phoneNumber: OWNER });
+    await status.next((d) => d.instanceStatus.status === 'RECONNECTING');
+    const queued = async (text: string) => {
+      const call = send(text);
+      const { messageStatus } = await statuses.next((d) => d.messageStatus.message.text === text && d.messageStatus.status === 'QUEUED', undefined, `${text} QUEUED`);
+      return { call, id: messageStatus.messageId };
+    };
+    const cancelled = await queued(`cancel me ${Date.now()}`);
+    // Queued after it: once this one is at the phone, the queue has passed the cancelled one.
+    const kept = await queued(`keep me ${Date.now()}`);
+    const { cancelMessage } = await linked.gw.http.ok(CancelMessageDocument, { instanceId: linked.id, id: cancelled.id });
+    expect(cancelMessage).toMatchObject({ id: cancelled.id, status: 'CANCELLED' });
+    expect(cancelMessage.statusHistory.map((s) => s.status)).toEqual(['QUEUED', 'CANCELLED']);
+    await statuses.next((d) => d.messageStatus.messageId === cancelled.id && d.messageStatus.status === 'CANCELLED', undefined, 'CANCELLED published');
+    // The call that was waiting for SENT answers with the message as it ended.
+    expect((await cancelled.call).sendText.message.status).toBe('CANCELLED');
+
+    await linked.gw.sandbox.fault({ kind: 'clear' });
+    await status.next((d) => d.instanceStatus.status === 'ONLINE', 30_000, 'ONLINE again');
+    await linked.gw.sandbox.waitForMessage(CUSTOMER, (m) => m.id === kept.id, 15_000);
+    expect((await kept.call).sendText.messageId).toBe(kept.id);
+    expect(await copiesAtPhone(cancelled.id)).toBe(0);
+    const { message } = await linked.gw.http.ok(MessageDocument, { instanceId: linked.id, id: cancelled.id });
+    expect(message?.status).toBe('CANCELLED');
+    const seen = statuses.results.map((r) => r.data?.messageStatus).filter((e) => e?.messageId === cancelled.id).map((e) => e!.status);
+    expect(seen).toEqual(['QUEUED', 'CANCELLED']);
     statuses.close();
     status.close();
   }, 120_000);

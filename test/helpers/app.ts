@@ -19,7 +19,7 @@ import { provisionTestDatabase } from './db.ts';
 import { HttpGraphQLClient, WsGraphQLClient } from './graphql-client.ts';
 import { SandboxClient } from './sandbox-client.ts';
 import { EVENT_WAIT_MS } from './budget.ts';
-import { NO_PACING } from './gateway-process.ts';
+import { NO_PACING, UNTHROTTLED } from './gateway-process.ts';
 
 /** Where one gateway keeps its state: DATA_DIR (sandbox state) plus its database. Reusable across restarts. */
 export interface TestStorage {
@@ -96,11 +96,7 @@ export async function startTestGateway(options: { storage?: TestStorage; env?: R
       RESTORE_STAGGER_MS: '0',
       ADMIN_USERNAME: TEST_ADMIN.username,
       ADMIN_PASSWORD: TEST_ADMIN.password,
-      // Tests fire many requests from one address; the limits themselves are tested with low values.
-      RATE_LIMIT_RPS: '10000',
-      RATE_LIMIT_BURST: '10000',
-      LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
-      SEND_RATE_LIMIT_PER_MINUTE: '10000',
+      ...UNTHROTTLED,
       ...NO_PACING,
       ...storage.secrets,
       ...options.env,

@@ -22,6 +22,12 @@ export interface GatewayProcess {
 export const NO_PACING = { SEND_RATE_PER_MINUTE: '1000000', SEND_JITTER_MS: '0', SEND_MIN_GAP_PER_RECIPIENT_MS: '0' };
 
 /**
+ * Request limits raised for test clients, which fire many requests from one address; the limits
+ * themselves are tested with low values (rate-limit-bypass, hardening).
+ */
+export const UNTHROTTLED = { RATE_LIMIT_RPS: '10000', RATE_LIMIT_BURST: '10000', LOGIN_RATE_LIMIT_PER_MINUTE: '1000', SEND_RATE_LIMIT_PER_MINUTE: '100000' };
+
+/**
  * The README's start command as an operator runs it: `./wamux start` in its own process, on
  * embedded PGlite in `dataDir`, logs as JSON on stdout (no TTY). Never reused across tests.
  */

@@ -6,8 +6,8 @@ export interface LinkedGateway {
   readonly gw: TestGateway;
   /** The instance linked to the owner's phone. */
   readonly id: string;
-  /** Stops the gateway and starts a new one on the same data (database, DATA_DIR, secrets). */
-  restart(): Promise<TestGateway>;
+  /** Stops the gateway and starts a new one on the same data (database, DATA_DIR, secrets), with `env` over the file's. */
+  restart(env?: Record<string, string>): Promise<TestGateway>;
 }
 
 /**
@@ -15,12 +15,12 @@ export interface LinkedGateway {
  * `customer` phone to talk to: started in `beforeAll`, its storage dropped in `afterAll`. Fields are
  * read inside tests, once the hook has run.
  */
-export function useLinkedGateway(options: { instance: string; owner: string; customer: string }): LinkedGateway {
+export function useLinkedGateway(options: { instance: string; owner: string; customer: string; env?: Record<string, string> }): LinkedGateway {
   let first: TestGateway | undefined;
   let current: TestGateway | undefined;
   let instanceId: string | undefined;
   beforeAll(async () => {
-    first = await startTestGateway();
+    first = await startTestGateway(options.env ? { env: options.env } : {});
     current = first;
     await current.sandbox.createPhone(options.owner, 'Owner');
     await current.sandbox.createPhone(options.customer, 'Customer');
@@ -41,10 +41,11 @@ export function useLinkedGateway(options: { instance: string; owner: string; cus
     get id() {
       return started().instanceId;
     },
-    async restart() {
+    async restart(env) {
       const { first: owner, current: running } = started();
       await running.stop();
-      current = await startTestGateway({ storage: owner.storage });
+      const merged = { ...options.env, ...env };
+      current = await startTestGateway({ storage: owner.storage, ...(Object.keys(merged).length ? { env: merged } : {}) });
       return current;
     },
   };

@@ -23,3 +23,7 @@ export const mediaSamples = {
     return { bytes: Buffer.concat([Buffer.from('RIFF'), size, Buffer.from('WEBP'), body]), mimeType: 'image/webp' };
   },
 };
+
+/** A real (decodable) 16x12 PNG: what an image library (sharp, in Baileys' profile pictures) must be able to read. */
+export const decodablePng = () =>
+  Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABAAAAAMCAIAAADkharWAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAGElEQVQokWM4YGBAEmIY1WAwGkoHsIUBAIzU2AFhIG8nAAAAAElFTkSuQmCC', 'base64');

@@ -2,6 +2,7 @@ import type { GroupEventRecord, ReceivedMessage } from '../../src/sandbox/accoun
 import type { GroupChange } from '../../src/sandbox/sandbox.ts';
 import type { FaultRequest } from '../../src/sandbox/faults.ts';
 import type { KindBody } from '../../src/sandbox/message-kinds.ts';
+import type { profileView } from '../../src/sandbox/profiles.ts';
 import { EVENT_WAIT_MS } from './budget.ts';
 
 /** A message as a sandbox phone received it: the control API's view, the content decoded as protobuf JSON. */
@@ -21,11 +22,15 @@ export interface SandboxGroup {
   announce: boolean;
   locked: boolean;
   inviteCode: string | null;
+  picture: { id: string; url: string; directPath: string; setAt: number } | null;
   participants: { phoneNumber: string; jid: string; lid: string; role: 'superadmin' | 'admin' | null }[];
 }
 
 /** A group change as a member phone was notified of it (`GET /phones/:phone/group-events`). */
 export type PhoneGroupEvent = GroupEventRecord;
+
+/** A phone's profile as `GET /phones/:phone/profile` shows it. */
+export type PhoneProfile = ReturnType<typeof profileView>;
 
 /** One change a member phone makes to a group (`POST /groups/:jid/changes`). */
 export type PhoneGroupChange = GroupChange;
@@ -179,6 +184,33 @@ export class SandboxClient {
       if (Date.now() >= deadline) throw new Error(`timed out waiting for a group event on ${phoneNumber}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  }
+
+  /** The phone's profile (push name, about, picture) and block list (`GET /phones/:phone/profile`). */
+  profile(phoneNumber: string): Promise<PhoneProfile> {
+    return this.call('GET', `/phones/${phoneNumber}/profile`);
+  }
+
+  /** The phone's user edits the profile: only the given fields change; null removes the about or the picture (a JPEG). */
+  updateProfile(phoneNumber: string, change: { pushName?: string; about?: string | null; picture?: { base64: string } | null }): Promise<PhoneProfile> {
+    return this.call('POST', `/phones/${phoneNumber}/profile`, change);
+  }
+
+  /** The bytes of the phone's profile picture, as its contacts download them. */
+  async pictureBytes(phoneNumber: string): Promise<Buffer> {
+    const res = await fetch(`${this.baseUrl}/phones/${phoneNumber}/picture`, { headers: this.auth });
+    if (!res.ok) throw new Error(`sandbox picture download answered ${res.status}: ${await res.text()}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** A member phone sets (a JPEG) or removes (null) the group's icon. */
+  setGroupPicture(jid: string, by: string, picture: { base64: string } | null): Promise<{ picture: SandboxGroup['picture'] }> {
+    return this.call('POST', `/groups/${encodeURIComponent(jid)}/picture`, { by, picture });
+  }
+
+  /** The phone's user blocks or unblocks another phone. */
+  block(phoneNumber: string, action: 'block' | 'unblock', other: string): Promise<{ blocked: string[] }> {
+    return this.call('POST', `/phones/${phoneNumber}/blocklist`, { action, phoneNumber: other });
   }
 
   fault(fault: Fault): Promise<{ affected: number }> {

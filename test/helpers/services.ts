@@ -6,7 +6,7 @@ import { MessageRepository } from '../../src/db/message.repository.ts';
 import type { Orm } from '../../src/db/orm.ts';
 import { InstanceRegistry, type RegistryDeps } from '../../src/services/instances/index.ts';
 import { MessageLedger, MessageSender, ReceivedMediaService } from '../../src/services/messaging/index.ts';
-import { createLogger, EventBus, type Logger } from '../../src/services/shared/index.ts';
+import { createLogger, EventBus, type Logger, type Metrics } from '../../src/services/shared/index.ts';
 import type { InstanceStatus } from '../../src/services/instances/index.ts';
 import { EVENT_WAIT_MS } from './budget.ts';
 
@@ -33,6 +33,8 @@ export function startServices(options: {
   media?: Config['media'];
   authCodec?: AuthValueCodec;
   health?: RegistryDeps['health'];
+  /** Where the registry counts (connection closes, health changes); none when omitted. */
+  metrics?: Metrics;
   /** The sandbox's media host (`sandbox.info.mediaHost`), for downloads of received media. */
   mediaHost?: string;
 }): TestServices {
@@ -58,6 +60,7 @@ export function startServices(options: {
     onStatus: (instanceId, report) => void ledger.onStatus(instanceId, report),
     ...(options.authCodec ? { authCodec: options.authCodec } : {}),
     ...(options.health ? { health: options.health } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   // The configured defaults (MAX_*_MB, MEDIA_*), staging under the OS temp dir.
   const media = options.media ?? loadConcern('media', { DATA_DIR: join(tmpdir(), 'wamux-media') });

@@ -66,6 +66,7 @@ describe('sandbox control API over HTTP', () => {
     expect(await call('POST', '/faults', { kind: 'duplicate', phoneNumber: '15550300001', count: 2 })).toMatchObject({ status: 200, body: { affected: 0 } });
     expect(await call('POST', '/faults', { kind: 'reject-sends', code: 475 })).toMatchObject({ status: 200 });
     expect(await call('POST', '/faults', { kind: 'reset-session', phoneNumber: '15550300002' })).toMatchObject({ status: 200 });
+    expect(await call('POST', '/faults', { kind: 'corrupt-session', phoneNumber: '15550300002' })).toMatchObject({ status: 200, body: { affected: expect.any(Number) } });
     expect(await call('POST', '/faults', { kind: 'clear' })).toMatchObject({ status: 200 });
     expect(t.sandbox.net.faults).toMatchObject({ delivery: [], rejectSends: [], phoneDecryptFailures: [] });
     expect(await call('GET', '/stats')).toMatchObject({
@@ -87,6 +88,7 @@ describe('sandbox control API over HTTP', () => {
     ['unknown restriction code', 'POST', '/faults', { kind: 'reject-sends', code: 401 }, 400, 'INVALID_REQUEST'],
     ['fault count of 0', 'POST', '/faults', { kind: 'duplicate', count: 0 }, 400, 'INVALID_FAULT'],
     ['session reset of an unknown phone', 'POST', '/faults', { kind: 'reset-session', phoneNumber: '19999999999' }, 404, 'NOT_FOUND'],
+    ['session corruption of an unknown phone', 'POST', '/faults', { kind: 'corrupt-session', phoneNumber: '19999999999' }, 404, 'NOT_FOUND'],
     ['bad read', 'POST', '/phones/15550300001/read', { messageIds: 'x' }, 400, 'INVALID_REQUEST'],
     ['invalid JSON', 'POST', '/phones', '{"phoneNumber":', 400, undefined],
   ])('answers %s with a 4xx and a message', async (_name, method, path, body, status, code) => {

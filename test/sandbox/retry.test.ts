@@ -107,6 +107,34 @@ describe('a companion that cannot decrypt asks the phone to retry', () => {
   });
 });
 
+describe('a phone whose stored session went out of step', () => {
+  it('fails at the companion (Bad MAC), answers the first retry on the broken session and the second, with a key bundle, on a new one', async () => {
+    const phone = newPhone();
+    const peer = newPhone();
+    const { c, log } = await linkedWithSession(phone, peer);
+    expect(t.sandbox.fault({ kind: 'corrupt-session', phoneNumber: peer }).affected).toBe(1);
+
+    const retries = () => t.sandbox.net.stats.companionRetries.get(phone) ?? 0;
+    const retriesBefore = retries();
+    const id = await t.sandbox.sendText(peer, phone, 'out of step');
+    await log.until(() => log.upsertsOf(id).length, 'the message, decrypted after two retries', 20_000);
+    expect(log.upsertsOf(id)).toHaveLength(1);
+    expect(retries()).toBe(retriesBefore + 2);
+    // The original and the copy answering the first retry, on the broken session; then the copy
+    // answering the second (which carried the companion's key bundle), a pkmsg on a new session.
+    const copies = log.messageFrames(id).map((f) => [child(f, 'enc')!.attrs.type, child(f, 'enc')!.attrs.count]);
+    expect(copies).toEqual([['msg', undefined], ['msg', '1'], ['pkmsg', '2']]);
+
+    // The new session carries both ways from now on.
+    const sent = await c.sock.sendMessage(`${peer}@s.whatsapp.net`, { text: 'back on track' });
+    await t.sandbox.waitForMessage(peer, (m) => m.id === sent!.key.id, 15_000);
+    const next = await t.sandbox.sendText(peer, phone, 'good');
+    await log.until(() => log.upsertsOf(next).length, 'the next message');
+    expect(retries()).toBe(retriesBefore + 2);
+    c.end();
+  });
+});
+
 describe('group (sender-key) retries', () => {
   it('a member phone that cannot decrypt asks the sending companion, which sends it again with its sender key', async () => {
     const phone = newPhone();

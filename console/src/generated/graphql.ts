@@ -352,6 +352,15 @@ export type ConsoleMessagesQueryVariables = Exact<{
 
 export type ConsoleMessagesQuery = { messages: { edges: Array<{ node: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } };
 
+export type ConsoleChatsQueryVariables = Exact<{
+  instanceId: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleChatsQuery = { chats: { edges: Array<{ node: { jid: string, name: string | null, unreadCount: number, lastMessage: { id: string, cursor: string, instanceId: string, chatJid: string, direction: MessageDirection, fromMe: boolean, type: MessageKind, text: string | null, status: MessageStatus, timestamp: string, edited: boolean, deleted: boolean, sender: { jid: string, phoneNumber: string | null, pushName: string | null }, media: { kind: MessageKind, mimeType: string, fileName: string | null, caption: string | null, downloadPath: string } | null, error: { code: string, message: string } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string }>, location: { latitude: number, longitude: number, name: string | null } | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type ConsoleMessageReceivedSubscriptionVariables = Exact<{
   instanceId: string | number;
   after?: string | null | undefined;
@@ -869,6 +878,81 @@ fragment ConsoleMessage on Message {
     name
   }
 }`) as unknown as TypedDocumentString<ConsoleMessagesQuery, ConsoleMessagesQueryVariables>;
+export const ConsoleChatsDocument = new TypedDocumentString(`
+    query ConsoleChats($instanceId: ID!, $first: Int, $after: String) {
+  chats(instanceId: $instanceId, first: $first, after: $after) {
+    edges {
+      node {
+        jid
+        name
+        unreadCount
+        lastMessage {
+          ...ConsoleMessage
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment ConsoleMedia on MessageMedia {
+  kind
+  mimeType
+  fileName
+  caption
+  downloadPath
+}
+fragment ConsoleSender on Contact {
+  jid
+  phoneNumber
+  pushName
+}
+fragment ConsoleQuoted on QuotedMessage {
+  id
+  senderJid
+  text
+}
+fragment ConsoleReaction on MessageReaction {
+  emoji
+  senderJid
+}
+fragment ConsoleMessage on Message {
+  id
+  cursor
+  instanceId
+  chatJid
+  direction
+  fromMe
+  type
+  text
+  status
+  timestamp
+  sender {
+    ...ConsoleSender
+  }
+  media {
+    ...ConsoleMedia
+  }
+  error {
+    code
+    message
+  }
+  edited
+  deleted
+  quoted {
+    ...ConsoleQuoted
+  }
+  reactions {
+    ...ConsoleReaction
+  }
+  location {
+    latitude
+    longitude
+    name
+  }
+}`) as unknown as TypedDocumentString<ConsoleChatsQuery, ConsoleChatsQueryVariables>;
 export const ConsoleMessageReceivedDocument = new TypedDocumentString(`
     subscription ConsoleMessageReceived($instanceId: ID!, $after: String) {
   messageReceived(instanceId: $instanceId, after: $after) {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
+  ConsoleChatsDocument,
   ConsoleInstancesDocument,
   ConsoleMarkReadDocument,
   ConsoleMessageChangedDocument,
@@ -14,7 +15,7 @@ import {
   type MediaKind,
 } from '../generated/graphql.ts';
 import { useApp } from '../app-context.ts';
-import { errorText } from '../api/client.ts';
+import { errorText, type Api } from '../api/client.ts';
 import { href } from '../router.ts';
 import { ErrorText } from '../ui/error-text.tsx';
 import { useAction, useLoad } from '../ui/hooks.ts';
@@ -56,8 +57,8 @@ export function ChatsPage({ instanceId }: { instanceId: string | undefined }) {
 
 function InstanceChats({ instanceId }: { instanceId: string }) {
   const { api } = useApp();
-  // The chat list: chats of the latest 100 messages, newest first, plus every chat a live message opens.
-  const recent = useLoad(async () => (await api.request(ConsoleMessagesDocument, { instanceId, last: 100 })).messages.edges.map((e) => e.node), [api, instanceId]);
+  // The chat list from the ledger (`chats`), newest activity first, kept current by the live events.
+  const recent = useLoad(() => loadChats(api, instanceId, undefined), [api, instanceId]);
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const [thread, setThread] = useState<ConsoleMessageFragment[]>([]);
   const [threadError, setThreadError] = useState<string | undefined>(undefined);
@@ -66,8 +67,8 @@ function InstanceChats({ instanceId }: { instanceId: string }) {
   const { update: updateRecent } = recent;
   const selectedRef = useRefValue(selected);
 
-  const upsert = (m: ConsoleMessageFragment) => {
-    updateRecent((all) => [...(all ?? []).filter((x) => x.id !== m.id), m]);
+  const upsert = (m: ConsoleMessageFragment, received = false) => {
+    updateRecent((page) => page && { ...page, chats: withMessage(page.chats, m, received) });
     if (m.chatJid === selectedRef.current) {
       setThread((all) => {
         const at = all.findIndex((x) => x.id === m.id);
@@ -87,7 +88,7 @@ function InstanceChats({ instanceId }: { instanceId: string }) {
       () => ({ instanceId, after: lastCursor }),
       ({ messageReceived }) => {
         lastCursor = messageReceived.cursor;
-        upsert(fromIncoming(messageReceived));
+        upsert(fromIncoming(messageReceived), true);
       },
       (err) => setLiveError(errorText(err)),
     );
@@ -115,7 +116,14 @@ function InstanceChats({ instanceId }: { instanceId: string }) {
     };
   }, [api, instanceId, selected]);
 
-  const chats = chatList(recent.data ?? [], selected);
+  const more = useAction();
+  const loadMore = () =>
+    void more.run(async () => {
+      const next = await loadChats(api, instanceId, recent.data?.endCursor ?? undefined);
+      updateRecent((page) => page && { chats: [...page.chats, ...next.chats.filter((c) => !page.chats.some((p) => p.jid === c.jid))], hasNextPage: next.hasNextPage, endCursor: next.endCursor });
+    });
+  const markedRead = (jid: string) => updateRecent((page) => page && { ...page, chats: page.chats.map((c) => (c.jid === jid ? { ...c, unreadCount: 0 } : c)) });
+  const chats = withSelected(recent.data?.chats ?? [], selected);
   return (
     <div class="chats">
       <aside aria-label="Chats of this instance">
@@ -139,20 +147,41 @@ function InstanceChats({ instanceId }: { instanceId: string }) {
           {chats.map((c) => (
             <li key={c.jid}>
               <button type="button" aria-current={c.jid === selected ? 'true' : undefined} onClick={() => setSelected(c.jid)}>
-                <strong>{chatLabel(c.jid)}</strong>
+                <strong>
+                  {c.name ?? chatLabel(c.jid)}
+                  {c.name && <small class="muted"> {chatLabel(c.jid)}</small>}
+                  {c.unreadCount > 0 && (
+                    <span class="unread" title={`${c.unreadCount} unread`}>
+                      {c.unreadCount} unread
+                    </span>
+                  )}
+                </strong>
                 <span class="muted">{c.last ? (c.last.text ?? `[${c.last.type.toLowerCase()}]`) : ''}</span>
               </button>
             </li>
           ))}
           {chats.length === 0 && <li class="muted">No messages yet.</li>}
         </ul>
+        {recent.data?.hasNextPage && (
+          <button type="button" disabled={more.busy} onClick={loadMore}>
+            More chats
+          </button>
+        )}
+        <ErrorText error={more.error} />
       </aside>
-      {selected ? <Thread instanceId={instanceId} chatJid={selected} messages={thread} error={threadError} onSent={upsert} /> : <p>Choose a chat, or open one by phone number.</p>}
+      {selected ? <Thread instanceId={instanceId} chatJid={selected} messages={thread} error={threadError} onSent={upsert} onRead={markedRead} /> : <p>Choose a chat, or open one by phone number.</p>}
     </div>
   );
 }
 
-function Thread({ instanceId, chatJid, messages, error, onSent }: { instanceId: string; chatJid: string; messages: ConsoleMessageFragment[]; error: string | undefined; onSent(m: ConsoleMessageFragment): void }) {
+function Thread({
+  instanceId,
+  chatJid,
+  messages,
+  error,
+  onSent,
+  onRead,
+}: { instanceId: string; chatJid: string; messages: ConsoleMessageFragment[]; error: string | undefined; onSent(m: ConsoleMessageFragment): void; onRead(chatJid: string): void }) {
   const { api } = useApp();
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | undefined>(undefined);
@@ -185,7 +214,10 @@ function Thread({ instanceId, chatJid, messages, error, onSent }: { instanceId: 
     <section class="thread" aria-label={`Chat with ${chatLabel(chatJid)}`}>
       <header class="row">
         <h2>{chatLabel(chatJid)}</h2>
-        <button type="button" disabled={action.busy} onClick={() => void action.run(() => api.request(ConsoleMarkReadDocument, { instanceId, chatJid }))}>
+        <button type="button" disabled={action.busy} onClick={() => void action.run(async () => {
+            await api.request(ConsoleMarkReadDocument, { instanceId, chatJid });
+            onRead(chatJid);
+          })}>
           Mark chat read
         </button>
       </header>
@@ -247,16 +279,49 @@ function mergeById(history: ConsoleMessageFragment[], live: ConsoleMessageFragme
   return [...byId.values()];
 }
 
-function chatList(messages: ConsoleMessageFragment[], selected: string | undefined): Array<{ jid: string; last: ConsoleMessageFragment | undefined }> {
-  const last = new Map<string, ConsoleMessageFragment>();
-  for (const m of messages) {
-    const seen = last.get(m.chatJid);
-    if (!seen || seen.timestamp <= m.timestamp) last.set(m.chatJid, m);
-  }
-  const list = [...last.entries()].map(([jid, m]) => ({ jid, last: m as ConsoleMessageFragment | undefined }));
-  list.sort((a, b) => (b.last?.timestamp ?? '').localeCompare(a.last?.timestamp ?? ''));
-  if (selected && !last.has(selected)) list.unshift({ jid: selected, last: undefined });
-  return list;
+interface ChatEntry {
+  jid: string;
+  name: string | null;
+  unreadCount: number;
+  last: ConsoleMessageFragment | undefined;
+}
+
+interface ChatPage {
+  chats: ChatEntry[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+async function loadChats(api: Api, instanceId: string, after: string | undefined): Promise<ChatPage> {
+  const { chats } = await api.request(ConsoleChatsDocument, { instanceId, first: 50, ...(after ? { after } : {}) });
+  return {
+    chats: chats.edges.map(({ node }) => ({ jid: node.jid, name: node.name, unreadCount: node.unreadCount, last: node.lastMessage })),
+    hasNextPage: chats.pageInfo.hasNextPage,
+    endCursor: chats.pageInfo.endCursor,
+  };
+}
+
+/** Reactions, edits and deletes show on the message they are about, as the gateway's `chats` counts them. */
+const CHANGES = new Set(['REACTION', 'EDIT', 'REVOKE']);
+
+/**
+ * A live message in the chat list: a later one (by ledger position) becomes its chat's last message and
+ * moves the chat to the top; a newer state of the last message replaces it. A newly received message
+ * from someone else counts as unread.
+ */
+function withMessage(chats: ChatEntry[], m: ConsoleMessageFragment, received: boolean): ChatEntry[] {
+  const at = chats.findIndex((c) => c.jid === m.chatJid);
+  const chat: ChatEntry = at >= 0 ? chats[at]! : { jid: m.chatJid, name: null, unreadCount: 0, last: undefined };
+  if (chat.last?.id === m.id) return chats.map((c, i) => (i === at ? { ...c, last: newer(c.last, m) } : c));
+  if (CHANGES.has(m.type) || (chat.last && Number(chat.last.cursor) > Number(m.cursor))) return chats;
+  const unread = received && !m.fromMe ? chat.unreadCount + 1 : chat.unreadCount;
+  return [{ ...chat, last: m, unreadCount: unread }, ...chats.filter((c) => c.jid !== m.chatJid)];
+}
+
+/** A chat opened by number shows at the top until it has a message. */
+function withSelected(chats: ChatEntry[], selected: string | undefined): ChatEntry[] {
+  if (!selected || chats.some((c) => c.jid === selected)) return chats;
+  return [{ jid: selected, name: null, unreadCount: 0, last: undefined }, ...chats];
 }
 
 /** The latest value, readable from long-lived callbacks (subscriptions) without re-subscribing. */

@@ -48,13 +48,8 @@ export class InstanceAccess {
   }
 
   /** The stored id of the instance named by `instanceId` in any letter case; undefined when there is none. */
-  async canonicalId(instanceId: string): Promise<string | undefined> {
-    try {
-      return (await this.instances.get(instanceId)).id;
-    } catch (err) {
-      if (err instanceof DomainError && err.code === 'INSTANCE_NOT_FOUND') return undefined;
-      throw err;
-    }
+  canonicalId(instanceId: string): Promise<string | undefined> {
+    return this.instances.canonicalId(instanceId);
   }
 
   /** The instance a `fromPhoneNumber` send would use, among those the caller may use. */

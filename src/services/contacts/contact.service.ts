@@ -1,4 +1,4 @@
-import { ContactRepository, type ContactFacts, type ContactRecord } from '../../db/contact.repository.ts';
+import { contactKeys, ContactRepository, pick, type ContactFacts, type ContactFields, type ContactRecord } from '../../db/contact.repository.ts';
 import type { Orm } from '../../db/orm.ts';
 import { validationFailed, type Logger } from '../shared/index.ts';
 import type { ContactView } from './types.ts';
@@ -7,6 +7,8 @@ export const CONTACTS_PAGE_MAX = 200;
 const SEARCH_MAX = 100;
 /** The legacy listing pages in memory, as SUDEVWA did; bounded. */
 const LEGACY_LIST_MAX = 20_000;
+/** Contact keys whose row is remembered (`ContactService.#rows`); the oldest go first. */
+const WRITTEN_MAX = 20_000;
 
 function toView(r: ContactRecord): ContactView {
   const jid = r.phoneNumber ? `${r.phoneNumber}@s.whatsapp.net` : r.lid!;
@@ -42,6 +44,12 @@ export class ContactService {
   private readonly log: Logger;
   /** Per instance, the tail of its write chain. */
   private readonly writing = new Map<string, Promise<void>>();
+  /**
+   * Per instance and contact key (number or LID): the row it found, as this service last left it
+   * (every key of one row maps to the same object). Every received message repeats its sender's
+   * facts; a fact that row already holds changes nothing, so it costs no transaction.
+   */
+  readonly #rows = new Map<string, ContactFields>();
 
   constructor(deps: ContactServiceDeps) {
     this.deps = deps;
@@ -53,12 +61,31 @@ export class ContactService {
   record(instanceId: string, facts: ContactFacts[]): void {
     if (!facts.length) return;
     const next = (this.writing.get(instanceId) ?? Promise.resolve())
-      .then(() => this.repo.remember(instanceId, facts))
+      .then(() => this.#remember(instanceId, facts))
       .catch((err) => this.log.warn({ err, instanceId }, 'storing contacts failed'));
     this.writing.set(instanceId, next);
     void next.then(() => {
       if (this.writing.get(instanceId) === next) this.writing.delete(instanceId);
     });
+  }
+
+  /** Writes the facts that may change something, and notes the rows they left. */
+  async #remember(instanceId: string, facts: ContactFacts[]): Promise<void> {
+    const note = (key: string) => `${instanceId}\u0000${key}`;
+    // Checked here, inside the instance's chain: the notes are up to date with every earlier write.
+    const fresh = facts.filter((f) => {
+      const rows = contactKeys(f).map((k) => this.#rows.get(note(k)));
+      const row = rows[0];
+      if (!row || rows.some((r) => r !== row)) return true;
+      return Object.entries(pick(f)).some(([field, value]) => row[field as keyof ContactFields] !== value);
+    });
+    if (!fresh.length) return;
+    for (const result of await this.repo.remember(instanceId, fresh)) {
+      if (!result) continue;
+      for (const key of result.found) this.#rows.delete(note(key));
+      for (const key of contactKeys(result.row)) this.#rows.set(note(key), result.row);
+    }
+    while (this.#rows.size > WRITTEN_MAX) this.#rows.delete(this.#rows.keys().next().value!);
   }
 
   /** Resolves when what was queued so far is written (tests, shutdown). */

@@ -92,6 +92,12 @@ export class InstanceRegistry implements InstanceService, SessionSource {
     return this.view(await this.requireRow(id));
   }
 
+  async canonicalId(id: string): Promise<string | undefined> {
+    // Hot path of every send's quota check: a live session exists only under a stored id.
+    if (this.sessions.has(id)) return id;
+    return (await this.repo.findById(id))?.id;
+  }
+
   currentQr(id: string): QrCode | null {
     return this.sessions.get(id)?.qr ?? null;
   }
@@ -271,6 +277,9 @@ export class InstanceRegistry implements InstanceService, SessionSource {
 
   /** Throws INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED. */
   async onlineSession(id: string): Promise<WhatsAppSession> {
+    // Hot path of the send queue (every turn of its worker): as in `sendingSession`, no row read.
+    const live = this.sessions.get(id);
+    if (live?.online) return live;
     return (await this.requireOnline(id)).session;
   }
 
@@ -328,6 +337,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
 
   /** A session stopped (or resumed) passing messages: logged, and told to subscribers and webhooks. */
   private onHealth(id: string, health: SessionHealth): void {
+    this.deps.metrics?.healthChanges.inc({ state: health.state });
     if (health.state === 'DEGRADED') {
       this.log.warn({ instanceId: id, reason: health.reason }, 'instance degraded');
       this.system('INSTANCE_DEGRADED', `instance ${id} degraded: ${health.reason}`, id);

@@ -11,6 +11,8 @@ export interface InstanceService {
   list(filter?: { ownerId?: string }): Promise<InstanceView[]>;
   /** Throws INSTANCE_NOT_FOUND. */
   get(id: string): Promise<InstanceView>;
+  /** The stored id of the instance named by `id` in any letter case; undefined when there is none. */
+  canonicalId(id: string): Promise<string | undefined>;
   /** Throws VALIDATION_FAILED (empty/too long name), INSTANCE_NAME_TAKEN. */
   create(input: { name: string; ownerId?: string | null; groupLabel?: string | null }): Promise<InstanceView>;
   /** The operator's labels (group label, `used` flag, note). Throws INSTANCE_NOT_FOUND, VALIDATION_FAILED. */

@@ -1,4 +1,4 @@
-import { DisconnectReason, type WAMessage, type WASocket, WAMessageStubType } from '@whiskeysockets/baileys';
+import { DisconnectReason, NO_MESSAGE_FOUND_ERROR_TEXT, type WAMessage, type WASocket, WAMessageStubType } from '@whiskeysockets/baileys';
 import type { Logger } from '../shared/index.ts';
 import { DEFAULT_HEALTH_POLICY, HealthMonitor, type HealthPolicy, type SessionHealth } from './session-health.ts';
 
@@ -48,21 +48,28 @@ export class SessionHealthKeeper {
   /**
    * Decrypt outcomes go to the health monitor (a failed one arrives as a CIPHERTEXT stub, after
    * Baileys sent its retry receipt); a contact whose messages keep failing gets a new session.
+   * Messages delivered at login (`append`) count as much as live ones: a contact that wrote while
+   * the gateway was away is exactly when a broken session shows.
    */
   watchDecrypts(sock: WASocket, messages: WAMessage[]): void {
     const now = Date.now();
     for (const msg of messages) {
-      const jid = msg.key.participant ?? msg.key.remoteJid;
+      // Baileys leaves `participant` an empty string on 1:1 messages, not undefined.
+      const jid = msg.key.participant || msg.key.remoteJid;
+      const alt = msg.key.participantAlt || msg.key.remoteJidAlt;
       if (msg.key.fromMe || !jid) continue;
       if (msg.messageStubType !== WAMessageStubType.CIPHERTEXT) {
-        if (msg.message) this.monitor.decrypted(jid, now);
+        if (!msg.message) continue;
+        // The contact may have failed under its LID and decrypt under its phone number (or back).
+        this.monitor.decrypted(jid, now);
+        if (alt) this.monitor.decrypted(alt, now);
         continue;
       }
-      const verdict = this.monitor.decryptFailed(jid, now);
-      if (verdict.action === 'reset-session') {
-        const alt = msg.key.participantAlt ?? msg.key.remoteJidAlt;
-        void this.resetSignalSession(sock, jid, alt ? [jid, alt] : [jid], verdict.reason);
-      }
+      // A stanza that carried no ciphertext at all (a placeholder WhatsApp sends for what this
+      // device may not read) says nothing about the session.
+      if (msg.messageStubParameters?.[0] === NO_MESSAGE_FOUND_ERROR_TEXT) continue;
+      const verdict = this.monitor.decryptFailed(jid, now, msg.key.id ?? undefined);
+      if (verdict.action === 'reset-session') void this.resetSignalSession(sock, jid, alt ? [jid, alt] : [jid], verdict.reason);
     }
     this.report();
   }

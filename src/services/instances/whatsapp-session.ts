@@ -118,7 +118,7 @@ export class WhatsAppSession {
       syncFullHistory: false,
       // Our Baileys patch (patches/): the message is in the ledger before WhatsApp hears it arrived.
       // Its decryption's key writes follow the row, stored or not (see InboundKeyHold).
-      beforeMessageReceipt: (msg) => this.storeThenRelease(msg),
+      beforeMessageReceipt: (msg) => this.storeThenRelease(sock, msg),
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
     detachFromKeyTransactions(sock);
@@ -142,15 +142,22 @@ export class WhatsAppSession {
     this.keeper.watch(sock);
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       if (sock !== this.sock) return;
-      if (type === 'notify') this.keeper.watchDecrypts(sock, messages);
+      if (type === 'notify' || type === 'append') this.keeper.watchDecrypts(sock, messages);
       // One chain per session keeps events in arrival order while media references are saved.
       this.incoming = this.incoming.then(() => this.inbox.onMessages(messages, type)).catch((err) => this.log.error({ err }, 'handling incoming messages failed'));
     });
   }
 
-  private async storeThenRelease(msg: WAMessage): Promise<void> {
+  private async storeThenRelease(sock: WASocket, msg: WAMessage): Promise<void> {
     try {
       await this.inbox.store(msg);
+    } catch (err) {
+      // Baileys answers a throw here with a nack (500), and WhatsApp takes a nack as final: the
+      // message would never come again. The socket is ended first, so the nack cannot go out and
+      // WhatsApp, with the message unanswered, delivers it again at the next login.
+      this.log.error({ err, messageId: msg.key.id }, 'storing a received message failed; reconnecting so that WhatsApp delivers it again');
+      void sock.end(Object.assign(new Error('storing a received message failed'), { output: { statusCode: DisconnectReason.connectionLost } }));
+      throw err;
     } finally {
       await this.hold?.release();
     }

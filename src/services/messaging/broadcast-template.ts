@@ -6,6 +6,7 @@ import { parseRecipient } from './recipients.ts';
 export const BROADCAST_MAX_RECIPIENTS = 1000;
 const MAX_VARIABLES = 50;
 const MAX_VALUE = 4096;
+const MAX_CAPTION = 4096;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** `{{name}}`, spaces inside the braces allowed. */
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
@@ -22,11 +23,29 @@ export interface FilledRecipient {
   text: string;
 }
 
+/** What a template fills: a text (not empty) or a media caption (may be empty). */
+export interface TemplateField {
+  /** The input field, for errors: `text` or `media.caption`. */
+  name: string;
+  /** Refuses a value that cannot be sent (VALIDATION_FAILED); returns it. */
+  check(value: string): string;
+}
+
+const TEXT: TemplateField = { name: 'text', check: checkText };
+
+/** A media caption: empty is none; at most 4096 characters once filled. */
+export const CAPTION: TemplateField = {
+  name: 'media.caption',
+  check(value) {
+    if (value.length > MAX_CAPTION) throw validationFailed(`caption must be at most ${MAX_CAPTION} characters`, { field: 'media.caption' });
+    return value;
+  },
+};
 /** The placeholder names a template uses; a malformed one is refused. */
-export function placeholdersOf(template: string): string[] {
+export function placeholdersOf(template: string, field = 'text'): string[] {
   const names = new Set<string>();
   for (const [, name] of template.matchAll(PLACEHOLDER)) {
-    if (!NAME.test(name ?? '')) throw validationFailed(`text has a placeholder {{${name}}}: names are letters, digits and _ (not first), at most 64`, { field: 'text', placeholder: name });
+    if (!NAME.test(name ?? '')) throw validationFailed(`${field} has a placeholder {{${name}}}: names are letters, digits and _ (not first), at most 64`, { field, placeholder: name });
     names.add(name!);
   }
   return [...names];
@@ -37,11 +56,11 @@ export function placeholdersOf(template: string): string[] {
  * (VALIDATION_FAILED naming the recipient's index and field) when a `to` is not a phone number or
  * JID, a recipient repeats (it would get the message twice), or a placeholder has no value.
  */
-export function fillRecipients(template: string, recipients: readonly BroadcastRecipientInput[]): FilledRecipient[] {
-  checkText(template);
+export function fillRecipients(template: string, recipients: readonly BroadcastRecipientInput[], what: TemplateField = TEXT): FilledRecipient[] {
+  if (what === TEXT) checkText(template);
   if (!recipients.length) throw validationFailed('recipients must not be empty', { field: 'recipients' });
   if (recipients.length > BROADCAST_MAX_RECIPIENTS) throw validationFailed(`a broadcast has at most ${BROADCAST_MAX_RECIPIENTS} recipients`, { field: 'recipients', max: BROADCAST_MAX_RECIPIENTS });
-  const used = placeholdersOf(template);
+  const used = placeholdersOf(template, what.name);
   const seen = new Map<string, number>();
   return recipients.map((r, i) => {
     const field = `recipients[${i}]`;
@@ -58,7 +77,7 @@ export function fillRecipients(template: string, recipients: readonly BroadcastR
     const missing = used.filter((name) => !values.has(name));
     if (missing.length) throw validationFailed(`${field} has no value for ${missing.map((n) => `{{${n}}}`).join(', ')}`, { field: `${field}.variables`, missing });
     const text = template.replace(PLACEHOLDER, (_m, name: string) => values.get(name) ?? '');
-    return { to: r.to, chatJid, text: checkFilled(text, field) };
+    return { to: r.to, chatJid, text: checkFilled(text, field, what) };
   });
 }
 
@@ -74,10 +93,10 @@ function variablesOf(variables: ReadonlyArray<{ name: string; value: string }>, 
   return values;
 }
 
-function checkFilled(text: string, field: string): string {
+function checkFilled(text: string, field: string, what: TemplateField): string {
   try {
-    return checkText(text);
+    return what.check(text);
   } catch (err) {
-    throw validationFailed(`${field}: the filled text is not sendable: ${(err as Error).message}`, { field });
+    throw validationFailed(`${field}: the filled ${what === TEXT ? 'text' : 'caption'} is not sendable: ${(err as Error).message}`, { field });
   }
 }

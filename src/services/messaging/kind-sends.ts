@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isJidGroup } from '@whiskeysockets/baileys';
+import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import type { SessionSource } from '../instances/index.ts';
 import { DomainError, validationFailed } from '../shared/index.ts';
 import type { MessageLedger } from './ledger.ts';
@@ -53,11 +54,13 @@ export class KindSends {
   readonly #queue: SendQueue;
   readonly #ledger: MessageLedger;
   readonly #sessions: SessionSource;
+  readonly #media: MediaReferences;
 
-  constructor(deps: { queue: SendQueue; ledger: MessageLedger; sessions: SessionSource }) {
+  constructor(deps: { queue: SendQueue; ledger: MessageLedger; sessions: SessionSource; media: MediaReferences }) {
     this.#queue = deps.queue;
     this.#ledger = deps.ledger;
     this.#sessions = deps.sessions;
+    this.#media = deps.media;
   }
 
   /** A reply's quote and mentions, for sendText/sendMedia; throws MESSAGE_NOT_FOUND for an unknown `replyTo`. */
@@ -174,11 +177,25 @@ export class KindSends {
     });
   }
 
-  /** Forwards a stored text, location, contact or poll (marked forwarded, as WhatsApp does). */
+  /**
+   * Forwards a stored text, location, contact card or media message (marked forwarded, as WhatsApp
+   * does). Media goes as the same message (keys, hashes, path on WhatsApp's servers): nothing is
+   * downloaded or uploaded again, as WhatsApp's own clients forward it.
+   */
   async forwardMessage(input: { instanceId: string; messageId: string; to: string; idempotencyKey?: string }): Promise<SendResult> {
     const source = await this.#target(input.instanceId, input.messageId);
+    const refuse = (reason: string, why: string) => new DomainError('MESSAGE_NOT_FORWARDABLE', `message ${source.id} cannot be forwarded: ${why}`, { messageId: source.id, reason });
+    if (source.history.deletedAt) throw refuse('DELETED', 'it was deleted');
     const base = { instanceId: input.instanceId, to: input.to, idempotencyKey: input.idempotencyKey, details: { ...pick(source), forwarded: true } };
     const d = source.details;
+    if (MEDIA_KINDS.has(source.type)) {
+      // WhatsApp does not let a view-once message be forwarded: it is meant to be seen once, there.
+      if (d.viewOnce) throw refuse('VIEW_ONCE', 'it is a view-once message');
+      const ref = await this.#media.reference(input.instanceId, source.id);
+      if (!ref?.message) throw refuse('MEDIA_REFERENCE_GONE', 'its media reference is not stored (stored before forwarding was possible, or pruned)');
+      const media = source.media ?? { kind: source.type, mimeType: ref.mimeType, size: ref.fileLength, fileName: ref.fileName, caption: source.text };
+      return this.#queue.enqueue({ ...base, kind: source.type, text: source.text, media, outbound: { type: 'media', message: Buffer.from(ref.message).toString('base64'), forwarded: true } });
+    }
     if (source.type === 'TEXT' && source.text) return this.#queue.enqueue({ ...base, kind: 'TEXT', text: source.text, outbound: { type: 'text', text: source.text, forwarded: true } });
     if (source.type === 'LOCATION' && d.location) {
       const { latitude, longitude, name, address } = d.location;
@@ -188,7 +205,7 @@ export class KindSends {
       const cards = d.contacts.map((c) => ({ displayName: c.displayName, vcard: c.vcard }));
       return this.#queue.enqueue({ ...base, kind: 'CONTACT', outbound: { type: 'contacts', displayName: cards.length === 1 ? cards[0]!.displayName : `${cards.length} contacts`, cards, forwarded: true } });
     }
-    throw new DomainError('MESSAGE_NOT_EDITABLE', `a ${source.type} message cannot be forwarded through this gateway (texts, locations and contacts can)`, { messageId: source.id });
+    throw refuse('KIND', `a ${source.type} message cannot be forwarded through this gateway (texts, locations, contacts and media can)`);
   }
 
   /** Typing, recording or paused in a chat, or the account available/unavailable: not stored, not queued (WhatsApp does not keep it either). */
@@ -236,6 +253,12 @@ export class KindSends {
   }
 }
 
+/** Where forwards find a stored media message's reference (ReceivedMediaService). */
+export interface MediaReferences {
+  reference(instanceId: string, messageId: string): Promise<ReceivedMediaRecord | null>;
+}
+
+const MEDIA_KINDS = new Set(['IMAGE', 'VIDEO', 'AUDIO', 'VOICE', 'DOCUMENT', 'STICKER']);
 const from = (input: From) => ({ instanceId: input.instanceId, fromPhoneNumber: input.fromPhoneNumber, to: input.to, idempotencyKey: input.idempotencyKey });
 const pick = (m: StoredMessage) => ({ ...(m.details.location ? { location: m.details.location } : {}), ...(m.details.contacts ? { contacts: m.details.contacts } : {}) });
 const toJid = (s: string) => (s.includes('@') ? s : `${s.replace(/\D/g, '')}@s.whatsapp.net`);

@@ -278,7 +278,8 @@ export class MessageLedger {
   }
 }
 
-function inboundRow(m: IncomingMessage): NewMessage {
+/** The row a received message is stored as. */
+export function inboundRow(m: IncomingMessage): NewMessage {
   const content: MessageContent = {
     text: m.text,
     pushName: m.sender.pushName,

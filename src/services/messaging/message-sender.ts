@@ -1,7 +1,9 @@
-import { generateMessageIDV2, type AnyMessageContent, type WASocket } from '@whiskeysockets/baileys';
+import { generateMessageIDV2, type AnyMessageContent, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { contextInfoOf, type OutboundContext } from './outbound-content.ts';
 import type { Config } from '../../config.ts';
-import { DomainError, validationFailed } from '../shared/index.ts';
+import { DomainError, validationFailed, type Logger } from '../shared/index.ts';
+import { mediaReferenceOf } from './media/received-media.ts';
 import { buildMediaContent, checkMediaInput, resolveMediaType, stageMedia } from './media/media-sender.ts';
 import { NUMBER_CHECK_MAX as MAX_CHECK, TEXT_MAX_LENGTH as MAX_TEXT } from './limits.ts';
 import { NumberDirectory } from './number-directory.ts';
@@ -14,6 +16,12 @@ export interface MessageSenderDeps {
   sessions: SessionSource;
   /** Media limits, staging and URL rules (MAX_*_MB, MEDIA_* in config.ts: their defaults live there only). */
   media: Config['media'];
+  /**
+   * Keeps the reference of media this gateway sent (as Baileys returns the sent message: keys,
+   * hashes, path), so it can be downloaded and forwarded later as received media can.
+   */
+  keepMedia?: (ref: ReceivedMediaRecord) => Promise<void>;
+  logger?: Logger;
 }
 
 /** Refuses an empty or too long text (VALIDATION_FAILED); returns it as a string. */
@@ -35,18 +43,20 @@ export type MessagingService = Pick<MessageSender, 'sendText' | 'sendMedia' | 'c
 export class MessageSender {
   private readonly sessions: SessionSource;
   private readonly media: Config['media'];
+  private readonly deps: MessageSenderDeps;
   /** Which numbers are on WhatsApp, per instance: a burst to one recipient costs one directory query. */
   private readonly numbers = new NumberDirectory();
 
   constructor(deps: MessageSenderDeps) {
     this.sessions = deps.sessions;
     this.media = deps.media;
+    this.deps = deps;
   }
 
-  async sendText(input: SendTextInput): Promise<SendResult> {
+  async sendText(input: SendTextInput, messageId?: string): Promise<SendResult> {
     const text = checkText(input.text);
     const target = await this.sendTarget(input);
-    return this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options));
+    return this.deliver(target, input.typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options), messageId);
   }
 
   /** A text under a WhatsApp id chosen earlier (the send queue's sends and re-sends). */
@@ -54,8 +64,10 @@ export class MessageSender {
     return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, { text }, options), messageId);
   }
 
-  /** Any content under a WhatsApp id chosen earlier (the send queue's kinds: location, contacts, poll, reaction, edit, revoke, replies). */
+  /** Any content under a WhatsApp id chosen earlier (the send queue's kinds: location, contacts, poll, reaction, edit, revoke, replies, forwards). */
   sendContentAs(target: { session: WhatsAppSession; jid: string }, content: AnyMessageContent, messageId: string, typingMs?: number): Promise<SendResult> {
+    // A forwarded media message is media this account sent: its reference is kept like an upload's.
+    if ('forward' in content) return this.deliverMedia(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options), messageId);
     return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options), messageId);
   }
 
@@ -64,7 +76,21 @@ export class MessageSender {
     const contextInfo = context ? contextInfoOf(context) : undefined;
     const media = buildMediaContent(file.kind, { path: file.path, suggestedName: undefined }, file.type, file.caption ?? undefined, file.fileName ?? undefined);
     const content = (contextInfo ? { ...media, contextInfo } : media) as AnyMessageContent;
-    return this.deliver(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options), messageId);
+    return this.deliverMedia(target, typingMs, (sock, jid, options) => sock.sendMessage(jid, content, options), messageId);
+  }
+
+  /** `deliver`, then the sent media's reference kept; a failure to keep it is logged, never the send's failure. */
+  private async deliverMedia(
+    target: { session: WhatsAppSession; jid: string },
+    typingMs: number | undefined,
+    send: (sock: WASocket, jid: string, options: { messageId: string }) => Promise<WAMessage | undefined>,
+    messageId: string,
+  ): Promise<SendResult> {
+    let sent: WAMessage | undefined;
+    const result = await this.deliver(target, typingMs, async (sock, jid, options) => (sent = await send(sock, jid, options)), messageId);
+    const ref = sent && this.deps.keepMedia ? mediaReferenceOf(target.session.instanceId, sent) : undefined;
+    if (ref) await this.deps.keepMedia!(ref).catch((err: unknown) => this.deps.logger?.warn({ err, messageId }, 'keeping the reference of sent media failed'));
+    return result;
   }
 
   /** The recipient's JID (checked to be on WhatsApp, or a group the account is in) for an online session. */

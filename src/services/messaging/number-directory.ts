@@ -1,3 +1,5 @@
+import { DisconnectReason } from '@whiskeysockets/baileys';
+
 /**
  * Remembers which numbers are on WhatsApp, per instance, so a burst of sends to the same recipient
  * costs one directory query, not one per message. Bounded and time-limited.
@@ -12,7 +14,7 @@ export class NumberDirectory {
     this.max = max;
   }
 
-  /** Returns phone number -> JID for the numbers that exist. */
+  /** Returns phone number -> JID for the numbers that exist; throws (a 408, as Baileys' timeouts) when the query got no answer. */
   async lookup(
     instanceId: string,
     phoneNumbers: string[],
@@ -28,7 +30,11 @@ export class NumberDirectory {
       } else missing.push(phone);
     }
     if (missing.length) {
-      const results = (await query(missing)) ?? [];
+      // Baileys answers a query that timed out with undefined: that says nothing about the numbers,
+      // and remembering them as absent would fail every send to them for the TTL. It is a socket
+      // that went silent under a request (withSocket ends it; the send queue keeps the send).
+      const results = await query(missing);
+      if (!results) throw Object.assign(new Error('WhatsApp did not answer the directory query'), { output: { statusCode: DisconnectReason.timedOut } });
       const byUser = new Map(results.filter((r) => r.exists).map((r) => [r.jid.split('@')[0]!.split(':')[0]!, r.jid]));
       for (const phone of missing) {
         const jid = byUser.get(phone) ?? null;

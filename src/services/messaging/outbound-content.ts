@@ -1,4 +1,4 @@
-import type { AnyMessageContent, proto } from '@whiskeysockets/baileys';
+import { proto, type AnyMessageContent } from '@whiskeysockets/baileys';
 import type { MessageDetails, MessageKind } from './types.ts';
 
 /** A stored message's key as WhatsApp names it in reactions, edits and revokes. */
@@ -36,6 +36,8 @@ export type OutboundContent = OutboundContext &
     | { type: 'reaction'; emoji: string; key: TargetKey }
     | { type: 'edit'; text: string; key: TargetKey }
     | { type: 'revoke'; key: TargetKey }
+    /** A stored media message sent again as it is (keys, hashes, path): base64 of its protobuf `Message`. */
+    | { type: 'media'; message: string }
   );
 
 /** The `contextInfo` of a reply, mention or forward (Baileys merges it into the content). */
@@ -67,6 +69,9 @@ export function toBaileysContent(c: OutboundContent): AnyMessageContent {
       return { text: c.text, edit: c.key };
     case 'revoke':
       return { delete: c.key };
+    case 'media':
+      // Baileys' forward: the same media message, its context replaced by the forwarded mark.
+      return { forward: { key: { remoteJid: '', fromMe: false, id: '' }, message: proto.Message.decode(Buffer.from(c.message, 'base64')) }, force: true };
   }
 }
 
@@ -82,6 +87,8 @@ export interface EnqueueInput {
   /** Omitted: a plain text of `text`. */
   outbound?: OutboundContent;
   details?: MessageDetails;
+  /** What the ledger shows of a media message's file (a forwarded one). */
+  media?: { kind: MessageKind; mimeType: string; size: number | null; fileName: string | null; caption: string | null };
   /** A poll's secret (base64): its votes are decrypted with it. */
   secret?: string;
   typingMs?: number;

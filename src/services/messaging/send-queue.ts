@@ -11,15 +11,13 @@ import { MediaOutbox } from './media/media-outbox.ts';
 import type { SendPacer } from './send-pacer.ts';
 import type { SendPauseInfo, SendPauses } from './send-pauses.ts';
 import { SendScheduler } from './send-scheduler.ts';
+import { sendingInstance, targetNow } from './send-target.ts';
+import { PENDING, SendWaiter } from './send-waiter.ts';
 import { checkKey, checkSendAt, sleep } from './send-input.ts';
 import { detailsOfContext, toBaileysContent, type EnqueueInput, type OutboundContent, type OutboundContext } from './outbound-content.ts';
 import { outboundRow, sendFailure } from './outbound-row.ts';
 import type { MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
 
-/** A stored send is settled for its caller once WhatsApp took it, or it failed or was cancelled. */
-const PENDING = new Set<MessageStatus>(['SCHEDULED', 'QUEUED', 'SENDING']);
-/** While an instance is on its way back, sends wait in the queue instead of failing. */
-const COMING_BACK = new Set(['CONNECTING', 'RECONNECTING']);
 /** Where a media send's kept file is no longer needed. */
 const SETTLING = new Set<MessageStatus>(['SENT', 'DELIVERED', 'READ', 'PLAYED', 'FAILED', 'CANCELLED']);
 
@@ -72,10 +70,13 @@ export class SendQueue implements MessagingService {
   #stopping = false;
   /** Ends the workers' pacing waits when the queue stops. */
   readonly #stopped = new AbortController();
+  /** Where send calls wait (SEND_WAIT_MS) for their message to settle. */
+  readonly #waiter: SendWaiter;
 
   constructor(deps: SendQueueDeps) {
     this.#d = deps;
     this.#log = deps.logger.child({ component: 'send-queue' });
+    this.#waiter = new SendWaiter({ events: deps.events, get: (instanceId, id) => deps.ledger.get(instanceId, id), waitMs: deps.sendWaitMs });
     this.#scheduler = new SendScheduler({ repo: deps.repo, ledger: deps.ledger, logger: deps.logger, onDue: (instanceId) => this.kick(instanceId) });
   }
 
@@ -137,19 +138,19 @@ export class SendQueue implements MessagingService {
   async enqueue(input: EnqueueInput): Promise<SendResult> {
     const key = checkKey(input.idempotencyKey);
     const sendAt = checkSendAt(input.sendAt);
-    const { instanceId, session } = await this.#sender(input);
+    const { instanceId, session } = await sendingInstance(this.#d.sessions, input);
     if (key) {
       const first = await this.#d.repo.findByIdempotencyKey(instanceId, key);
-      if (first) return this.#result(await this.#settle(toStoredMessage(first)));
+      if (first) return this.#result(await this.#waiter.wait(toStoredMessage(first), false));
     }
     // Online: the recipient is checked now, with today's errors. Coming back: checked at send time.
-    const target = session ? await this.#d.sender.resolveTarget(session, input.to) : undefined;
+    const target = await targetNow(this.#d.sender, session, input.to);
     const recipient = parseRecipient(input.to);
     const chatJid = target?.jid ?? (recipient.kind === 'jid' ? recipient.jid : `${recipient.phoneNumber}@s.whatsapp.net`);
     const outbox = { to: input.to, resolved: !!target, ...(input.typingMs ? { typingMs: input.typingMs } : {}), ...(input.outbound ? { content: input.outbound } : {}) };
     const row: NewMessage = {
       ...outboundRow(instanceId, chatJid, generateMessageIDV2(session?.deviceJid ?? undefined), input.kind),
-      content: { text: input.text ?? null, outbox, ...(input.details ? { details: input.details } : {}), ...(input.secret ? { secret: input.secret } : {}) },
+      content: { text: input.text ?? null, outbox, ...(input.details ? { details: input.details } : {}), ...(input.secret ? { secret: input.secret } : {}), ...(input.media ? { media: input.media } : {}) },
       quotedId: input.outbound?.quote?.id ?? null,
       idempotencyKey: key,
       ...(sendAt ? { status: 'SCHEDULED' as const, sendAfter: sendAt } : {}),
@@ -167,7 +168,7 @@ export class SendQueue implements MessagingService {
     this.kick(message.instanceId);
     // A paused queue sends nothing for a long while: no use waiting SEND_WAIT_MS for it.
     if (this.#d.pauses.isPaused(message.instanceId)) return message;
-    return this.#settle(message);
+    return this.#waiter.wait(message, created);
   }
 
   /**
@@ -179,12 +180,12 @@ export class SendQueue implements MessagingService {
     checkMediaInput(input.kind, input.source, input.caption, input.fileName);
     const key = checkKey(input.idempotencyKey);
     const sendAt = checkSendAt(input.sendAt);
-    const { instanceId, session } = await this.#sender(input);
+    const { instanceId, session } = await sendingInstance(this.#d.sessions, input);
     if (key) {
       const first = await this.#d.repo.findByIdempotencyKey(instanceId, key);
-      if (first) return this.#mediaResult(await this.#settle(toStoredMessage(first)));
+      if (first) return this.#mediaResult(await this.#waiter.wait(toStoredMessage(first), false));
     }
-    const target = session ? await this.#d.sender.resolveTarget(session, input.to) : undefined;
+    const target = await targetNow(this.#d.sender, session, input.to);
     const recipient = parseRecipient(input.to);
     const chatJid = target?.jid ?? (recipient.kind === 'jid' ? recipient.jid : `${recipient.phoneNumber}@s.whatsapp.net`);
     const staged = await stageMedia(input.kind, input.source, this.#d.media);
@@ -229,7 +230,7 @@ export class SendQueue implements MessagingService {
 
   /** The sending instance (and its session when online) for a send stored elsewhere; refuses instances not coming back. */
   sendingInstance(instanceId: string): Promise<{ instanceId: string; session: WhatsAppSession | undefined }> {
-    return this.#sender({ instanceId });
+    return sendingInstance(this.#d.sessions, { instanceId });
   }
 
   /** Looks at an instance's queue (again) if it is online. */
@@ -351,41 +352,6 @@ export class SendQueue implements MessagingService {
     for (const row of await this.#d.repo.pendingOf(instanceId, code === 'INSTANCE_LOGGED_OUT')) {
       await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: code, errorMessage: `the instance is ${code === 'INSTANCE_LOGGED_OUT' ? 'logged out' : 'disconnected'}` });
     }
-  }
-
-  /** The sending instance, and its session when online; refuses instances that are not coming back. */
-  async #sender(input: { instanceId?: string; fromPhoneNumber?: string }): Promise<{ instanceId: string; session: WhatsAppSession | undefined }> {
-    try {
-      const session = await this.#d.sessions.sendingSession(input);
-      return { instanceId: session.instanceId, session };
-    } catch (err) {
-      const details = err instanceof DomainError && err.code === 'INSTANCE_NOT_CONNECTED' ? (err.details as { instanceId?: string; status?: string }) : undefined;
-      if (details?.instanceId && COMING_BACK.has(String(details.status))) return { instanceId: details.instanceId, session: undefined };
-      throw err;
-    }
-  }
-
-  /** Waits (up to SEND_WAIT_MS) until the message is settled; the message as stored then. */
-  #settle(message: StoredMessage): Promise<StoredMessage> {
-    // A scheduled one settles at its time, not within SEND_WAIT_MS.
-    if (!PENDING.has(message.status) || message.status === 'SCHEDULED') return Promise.resolve(message);
-    const { instanceId, id } = message;
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = (m: StoredMessage) => {
-        if (done) return;
-        done = true;
-        off();
-        clearTimeout(timer);
-        resolve(m);
-      };
-      const off = this.#d.events.on('messageStatus', (e) => {
-        if (e.instanceId === instanceId && e.messageId === id && !PENDING.has(e.status)) finish(e.message);
-      });
-      const timer = setTimeout(() => void this.#d.ledger.get(instanceId, id).then((m) => finish(m ?? message), () => finish(message)), this.#d.sendWaitMs);
-      // It may have settled before we listened.
-      void this.#d.ledger.get(instanceId, id).then((m) => m && !PENDING.has(m.status) && finish(m), () => undefined);
-    });
   }
 
   #mediaResult(message: StoredMessage): SendResult {

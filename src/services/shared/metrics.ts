@@ -20,6 +20,13 @@ export class Metrics {
     labelNames: ['code', 'action'] as const,
     registers: [this.registry],
   });
+  readonly healthChanges = new Counter({
+    name: 'wamux_instance_health_changes_total',
+    help: 'Live instances that stopped passing messages (DEGRADED: sends without a server ack, contacts whose messages keep failing to decrypt) or passed them again (OK)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  readonly degraded = new Gauge({ name: 'wamux_instances_degraded', help: 'Live instances whose health is DEGRADED, read at scrape time', registers: [this.registry] });
   readonly messagesReceived = new Counter({ name: 'wamux_messages_received_total', help: 'Messages received from WhatsApp, by kind', labelNames: ['kind'] as const, registers: [this.registry] });
   readonly messagesSent = new Counter({ name: 'wamux_messages_sent_total', help: 'Messages WhatsApp accepted, by kind', labelNames: ['kind'] as const, registers: [this.registry] });
   readonly messagesFailed = new Counter({ name: 'wamux_messages_failed_total', help: 'Sends that failed, by kind and error code', labelNames: ['kind', 'code'] as const, registers: [this.registry] });

@@ -98,9 +98,10 @@ export class OutboxWriter {
     while (this.queue.length) {
       const batch = this.queue.slice(0, MAX_BATCH);
       try {
-        await this.write(batch);
+        const written = await this.write(batch);
         this.queue.splice(0, batch.length);
-        this.deps.written();
+        // No rows (no webhook wants these events): nothing for the dispatcher to look for.
+        if (written) this.deps.written();
       } catch (err) {
         this.log.error({ err, queued: this.queue.length }, 'writing webhook events to the outbox failed; retrying');
         if (!this.stopped) {
@@ -115,7 +116,8 @@ export class OutboxWriter {
     }
   }
 
-  private async write(batch: WebhookEvent[]): Promise<void> {
+  /** Writes the rows the batch makes; returns how many. */
+  private async write(batch: WebhookEvent[]): Promise<number> {
     // How far the ledger's inbound messages are taken, written with the rows (webhooks or not).
     const cursors = batch.flatMap((e) => (e.type === 'MESSAGE_RECEIVED' && e.data.cursor ? [Number(e.data.cursor)] : []));
     const receivedUpTo = cursors.length ? Math.max(...cursors) : undefined;
@@ -132,6 +134,7 @@ export class OutboxWriter {
       }
     }
     await this.deps.outbox.enqueue(rows, receivedUpTo);
+    return rows.length;
   }
 
   private async reaches(hook: WebhookRecord, instanceId: string, mayOwnerSee: (ownerId: string, instanceId: string) => Promise<boolean>): Promise<boolean> {

@@ -4,6 +4,22 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** The file every recipient gets, as `sendMedia` takes it (exactly one of `url` and `file`; the same size limits and type checks). It is fetched or received once and kept once until the last recipient's message settled. */
+export type BroadcastMediaInput = {
+  /** Text shown with an IMAGE, VIDEO or DOCUMENT, at most 4096 characters once filled; `{{name}}` placeholders are filled from each recipient's variables, as in `text`. */
+  caption?: string | null | undefined;
+  /** The file itself, as a part of a multipart request (GraphQL multipart request spec). */
+  file?: Blob | null | undefined;
+  /** The name a DOCUMENT is shown with; defaults to the upload’s or URL’s file name. */
+  fileName?: string | null | undefined;
+  /** How to send it; must match what the bytes are. */
+  kind: MediaKind;
+  /** Optional; must agree with the bytes. */
+  mimeType?: string | null | undefined;
+  /** Fetch the file from this http(s) URL (private, loopback and link-local addresses are refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
+  url?: string | null | undefined;
+};
+
 /** One recipient of a broadcast. */
 export type BroadcastRecipientInput = {
   /** A phone number in international form or a JID; each recipient at most once per broadcast. */
@@ -41,18 +57,20 @@ export type ContactCardInput = {
   vcard?: string | null | undefined;
 };
 
-/** One text to many recipients of one instance. */
+/** One text, or one file, to many recipients of one instance: exactly one of `text` and `media`. */
 export type CreateBroadcastInput = {
   /** Optional, at most 200 characters: the same key on the same instance returns the first call's broadcast and queues nothing again. */
   idempotencyKey?: string | null | undefined;
   /** The instance to send from. */
   instanceId: string | number;
+  /** A file instead of a text; its caption takes placeholders like `text`. */
+  media?: BroadcastMediaInput | null | undefined;
   /** 1 to 1000 recipients. */
   recipients: Array<BroadcastRecipientInput>;
   /** Send not before this time (at most 366 days ahead): the message stays SCHEDULED until then, across restarts, and the call answers at once. `cancelMessage` cancels it meanwhile. A time in the past sends now. */
   sendAt?: string | null | undefined;
   /** The text, 1 to 65536 characters once filled; `{{name}}` is replaced by each recipient's value for `name`. A placeholder without a value for some recipient refuses the whole broadcast (VALIDATION_FAILED). */
-  text: string;
+  text?: string | null | undefined;
 };
 
 /** A new group; the instance becomes its creator (super admin). */
@@ -498,6 +516,18 @@ export type UpdateGroupParticipantsInput = {
   participants: Array<string>;
 };
 
+/** A new picture for the instance's account (or a group's icon): exactly one of `url` and `file`, an image (JPEG, PNG, GIF, WebP) within MAX_IMAGE_MB. */
+export type UpdateProfilePictureInput = {
+  /** The image itself, as a part of a multipart request (GraphQL multipart request spec). */
+  file?: Blob | null | undefined;
+  /** The instance. */
+  instanceId: string | number;
+  /** A group's JID to set its icon instead (a member; an admin if the group is locked). */
+  jid?: string | null | undefined;
+  /** Fetch the image from this http(s) URL (private addresses refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
+  url?: string | null | undefined;
+};
+
 /** Changes to a webhook; omitted fields stay as they are. */
 export type UpdateWebhookInput = {
   /** The new event list (at least one). */
@@ -532,6 +562,17 @@ export type WebhookEvent =
   | 'MESSAGE_STATUS'
   /** A new QR code for linking; `data` holds `instanceId`, `code`, `pngDataUrl`, `expiresAt`. */
   | 'QR';
+
+export type ChatsQueryVariables = Exact<{
+  instanceId: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type ChatsQuery = { chats: { edges: Array<{ cursor: string, node: { instanceId: string, jid: string, isGroup: boolean, name: string | null, unreadCount: number, lastActivityAt: string, archived: boolean | null, mutedUntil: string | null, lastMessage: { id: string, cursor: string, direction: MessageDirection, fromMe: boolean, text: string | null, timestamp: string } } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type KindContentFragment = { id: string, cursor: string, direction: MessageDirection, type: MessageKind, text: string | null, fromMe: boolean, mentions: Array<string>, forwarded: boolean, viewOnce: boolean, ephemeral: boolean, edited: boolean, deleted: boolean, deletedAt: string | null, location: { latitude: number, longitude: number, name: string | null, address: string | null, live: boolean } | null, contacts: Array<{ displayName: string, vcard: string, phoneNumbers: Array<string> }> | null, reaction: { emoji: string, targetId: string } | null, poll: { question: string, options: Array<string>, selectableCount: number } | null, quoted: { id: string, senderJid: string | null, text: string | null } | null, reactions: Array<{ emoji: string, senderJid: string, at: string }>, pollResults: Array<{ option: string, votes: number, voters: Array<string> }> | null, editHistory: Array<{ text: string | null, replacedAt: string }> };
 
@@ -1071,6 +1112,76 @@ export type BroadcastProgressSubscriptionVariables = Exact<{
 
 export type BroadcastProgressSubscription = { broadcastProgress: { id: string, instanceId: string, status: BroadcastStatus, total: number, scheduled: number, queued: number, sent: number, delivered: number, read: number, failed: number, cancelled: number, createdAt: string, cancelledAt: string | null } };
 
+export type ProfilePictureQueryVariables = Exact<{
+  instanceId: string | number;
+  jid: string;
+}>;
+
+
+export type ProfilePictureQuery = { profilePicture: string | null };
+
+export type AboutQueryVariables = Exact<{
+  instanceId: string | number;
+  jid: string;
+}>;
+
+
+export type AboutQuery = { about: { jid: string, text: string | null, setAt: string | null } };
+
+export type BlocklistQueryVariables = Exact<{
+  instanceId: string | number;
+}>;
+
+
+export type BlocklistQuery = { blocklist: Array<{ jid: string, lid: string | null, phoneNumber: string | null }> };
+
+export type BlockContactMutationVariables = Exact<{
+  instanceId: string | number;
+  jid: string;
+}>;
+
+
+export type BlockContactMutation = { blockContact: Array<{ jid: string, lid: string | null, phoneNumber: string | null }> };
+
+export type UnblockContactMutationVariables = Exact<{
+  instanceId: string | number;
+  jid: string;
+}>;
+
+
+export type UnblockContactMutation = { unblockContact: Array<{ jid: string, lid: string | null, phoneNumber: string | null }> };
+
+export type UpdateProfileNameMutationVariables = Exact<{
+  instanceId: string | number;
+  name: string;
+}>;
+
+
+export type UpdateProfileNameMutation = { updateProfileName: string };
+
+export type UpdateProfileStatusMutationVariables = Exact<{
+  instanceId: string | number;
+  about: string;
+}>;
+
+
+export type UpdateProfileStatusMutation = { updateProfileStatus: string };
+
+export type UpdateProfilePictureMutationVariables = Exact<{
+  input: UpdateProfilePictureInput;
+}>;
+
+
+export type UpdateProfilePictureMutation = { updateProfilePicture: string | null };
+
+export type RemoveProfilePictureMutationVariables = Exact<{
+  instanceId: string | number;
+  jid?: string | null | undefined;
+}>;
+
+
+export type RemoveProfilePictureMutation = { removeProfilePicture: boolean };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1301,6 +1412,45 @@ export const BroadcastFieldsFragmentDoc = new TypedDocumentString(`
   cancelledAt
 }
     `, {"fragmentName":"BroadcastFields"}) as unknown as TypedDocumentString<BroadcastFieldsFragment, unknown>;
+export const ChatsDocument = new TypedDocumentString(`
+    query Chats($instanceId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  chats(
+    instanceId: $instanceId
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+  ) {
+    edges {
+      cursor
+      node {
+        instanceId
+        jid
+        isGroup
+        name
+        unreadCount
+        lastActivityAt
+        archived
+        mutedUntil
+        lastMessage {
+          id
+          cursor
+          direction
+          fromMe
+          text
+          timestamp
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      startCursor
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ChatsQuery, ChatsQueryVariables>;
 export const KindReceivedDocument = new TypedDocumentString(`
     subscription KindReceived($instanceId: ID) {
   messageReceived(instanceId: $instanceId) {
@@ -3000,3 +3150,64 @@ export const BroadcastProgressDocument = new TypedDocumentString(`
   createdAt
   cancelledAt
 }`) as unknown as TypedDocumentString<BroadcastProgressSubscription, BroadcastProgressSubscriptionVariables>;
+export const ProfilePictureDocument = new TypedDocumentString(`
+    query ProfilePicture($instanceId: ID!, $jid: String!) {
+  profilePicture(instanceId: $instanceId, jid: $jid)
+}
+    `) as unknown as TypedDocumentString<ProfilePictureQuery, ProfilePictureQueryVariables>;
+export const AboutDocument = new TypedDocumentString(`
+    query About($instanceId: ID!, $jid: String!) {
+  about(instanceId: $instanceId, jid: $jid) {
+    jid
+    text
+    setAt
+  }
+}
+    `) as unknown as TypedDocumentString<AboutQuery, AboutQueryVariables>;
+export const BlocklistDocument = new TypedDocumentString(`
+    query Blocklist($instanceId: ID!) {
+  blocklist(instanceId: $instanceId) {
+    jid
+    lid
+    phoneNumber
+  }
+}
+    `) as unknown as TypedDocumentString<BlocklistQuery, BlocklistQueryVariables>;
+export const BlockContactDocument = new TypedDocumentString(`
+    mutation BlockContact($instanceId: ID!, $jid: String!) {
+  blockContact(instanceId: $instanceId, jid: $jid) {
+    jid
+    lid
+    phoneNumber
+  }
+}
+    `) as unknown as TypedDocumentString<BlockContactMutation, BlockContactMutationVariables>;
+export const UnblockContactDocument = new TypedDocumentString(`
+    mutation UnblockContact($instanceId: ID!, $jid: String!) {
+  unblockContact(instanceId: $instanceId, jid: $jid) {
+    jid
+    lid
+    phoneNumber
+  }
+}
+    `) as unknown as TypedDocumentString<UnblockContactMutation, UnblockContactMutationVariables>;
+export const UpdateProfileNameDocument = new TypedDocumentString(`
+    mutation UpdateProfileName($instanceId: ID!, $name: String!) {
+  updateProfileName(instanceId: $instanceId, name: $name)
+}
+    `) as unknown as TypedDocumentString<UpdateProfileNameMutation, UpdateProfileNameMutationVariables>;
+export const UpdateProfileStatusDocument = new TypedDocumentString(`
+    mutation UpdateProfileStatus($instanceId: ID!, $about: String!) {
+  updateProfileStatus(instanceId: $instanceId, about: $about)
+}
+    `) as unknown as TypedDocumentString<UpdateProfileStatusMutation, UpdateProfileStatusMutationVariables>;
+export const UpdateProfilePictureDocument = new TypedDocumentString(`
+    mutation UpdateProfilePicture($input: UpdateProfilePictureInput!) {
+  updateProfilePicture(input: $input)
+}
+    `) as unknown as TypedDocumentString<UpdateProfilePictureMutation, UpdateProfilePictureMutationVariables>;
+export const RemoveProfilePictureDocument = new TypedDocumentString(`
+    mutation RemoveProfilePicture($instanceId: ID!, $jid: String) {
+  removeProfilePicture(instanceId: $instanceId, jid: $jid)
+}
+    `) as unknown as TypedDocumentString<RemoveProfilePictureMutation, RemoveProfilePictureMutationVariables>;

@@ -1,4 +1,4 @@
-import { access, chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, chmod, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StagedFile } from './media-source.ts';
 
@@ -28,10 +28,32 @@ export class MediaOutbox {
 
   /** Moves a staged upload into the outbox (same file system: DATA_DIR/tmp → DATA_DIR/outbox). */
   async keep(staged: StagedFile, name: string): Promise<void> {
-    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
-    await chmod(this.#dir, 0o700);
+    await this.#ready();
     await rename(staged.path, this.pathOf(name));
     await chmod(this.pathOf(name), 0o600);
+  }
+
+  /**
+   * One staged upload for many sends (a broadcast's rows): a hard link per name, so the bytes are
+   * stored once, each row owns its name like any media send (dropped when it settles, swept after
+   * a crash), and the file is gone when the last of them is. The staged file is removed either way.
+   */
+  async keepShared(staged: StagedFile, names: readonly string[]): Promise<void> {
+    try {
+      await this.#ready();
+      await chmod(staged.path, 0o600);
+      for (const name of names) await link(staged.path, this.pathOf(name));
+    } catch (err) {
+      for (const name of names) await this.drop(name);
+      throw err;
+    } finally {
+      await staged.discard();
+    }
+  }
+
+  async #ready(): Promise<void> {
+    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
+    await chmod(this.#dir, 0o700);
   }
 
   has(name: string): Promise<boolean> {

@@ -44,6 +44,11 @@ export class ReceivedMediaService {
     return this.repo.save(ref);
   }
 
+  /** The stored reference of a media message (received, or sent here), or null. */
+  reference(instanceId: string, messageId: string): Promise<ReceivedMediaRecord | null> {
+    return this.repo.find(instanceId, messageId);
+  }
+
   /** The decrypted bytes of a received media message, streamed. Throws INSTANCE_NOT_FOUND, MEDIA_NOT_FOUND, MEDIA_FETCH_FAILED. */
   async open(instanceId: string, messageId: string): Promise<MediaDownload> {
     const instance = await this.instances.findById(instanceId);

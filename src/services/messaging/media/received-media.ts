@@ -2,7 +2,7 @@ import { createDecipheriv } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import { pipeline, Transform, type Readable } from 'node:stream';
-import { DEFAULT_ORIGIN, getMediaKeys, normalizeMessageContent, type MediaType, type WAMessage } from '@whiskeysockets/baileys';
+import { DEFAULT_ORIGIN, getMediaKeys, normalizeMessageContent, proto, type MediaType, type WAMessage } from '@whiskeysockets/baileys';
 import type { ReceivedMediaRecord } from '../../../db/received-media.repository.ts';
 import { ForbiddenAddress, guardedLookup } from '../../shared/address-guard.ts';
 
@@ -24,7 +24,7 @@ type MediaFields = {
   fileName?: string | null;
 };
 
-/** The keys and path of a received media message, or undefined when it carries none. */
+/** The keys and path of a media message (received, or sent as Baileys returned it), or undefined when it carries none. */
 export function mediaReferenceOf(instanceId: string, msg: WAMessage): ReceivedMediaRecord | undefined {
   const content = normalizeMessageContent(msg.message);
   const doc = content?.documentWithCaptionMessage?.message?.documentMessage;
@@ -42,6 +42,8 @@ export function mediaReferenceOf(instanceId: string, msg: WAMessage): ReceivedMe
       mediaKey: Buffer.from(media.mediaKey),
       directPath: media.directPath ?? null,
       url: media.url ?? null,
+      // Unwrapped (ephemeral, view-once, document with caption): the media field alone, as a forward sends it.
+      message: proto.Message.encode({ [field]: media }).finish(),
     };
   }
   return undefined;

@@ -1,0 +1,119 @@
+import type { AuthValueCodec } from './auth-value.codec.ts';
+import { MESSAGE_STATUSES, type MessageDirection, type MessageStatus } from './message.entity.ts';
+import type { MessageContent, MessageRecord } from './message.repository.ts';
+
+// The ledger's hot statements as raw SQL: every send and every receipt runs a few of them, and
+// MikroORM's unit of work (entity, change set, identity map, query builder) cost more CPU than the
+// statements themselves. Rows come back as the driver gives them (pg or PGlite) and are mapped here.
+
+/**
+ * How far along each status is: a receipt never moves a message backwards (a late DELIVERED after
+ * READ is ignored), and terminal states stay.
+ */
+const RANK: Record<MessageStatus, number> = { SCHEDULED: -1, QUEUED: 0, RECEIVED: 0, SENDING: 1, SENT: 2, DELIVERED: 3, READ: 4, PLAYED: 5, FAILED: 9, CANCELLED: 9 };
+const TERMINAL = new Set<MessageStatus>(['FAILED', 'CANCELLED']);
+
+/** May a message in `from` move to `to`? */
+export const advances = (from: MessageStatus, to: MessageStatus) => !TERMINAL.has(from) && (TERMINAL.has(to) ? RANK[from] < RANK.SENT : RANK[to] > RANK[from]);
+
+/** The statuses a message may be in to move to `to`: the condition of the one UPDATE that moves it. */
+const FROM = new Map(MESSAGE_STATUSES.map((to) => [to, MESSAGE_STATUSES.filter((from) => advances(from, to))]));
+
+export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/** The columns a new row is written with (`insert`, `insertInbound`); the rest keep their defaults. */
+export const INSERT_COLUMNS = [
+  'instance_id', 'wa_id', 'direction', 'from_me', 'chat_jid', 'sender_jid', 'sender_lid', 'sender_phone', 'kind',
+  'content', 'quoted_id', 'wa_timestamp', 'status', 'status_times', 'attempts', 'created_at', 'updated_at',
+  'idempotency_key', 'send_after',
+] as const;
+
+export const INSERT_COLUMN_LIST = INSERT_COLUMNS.map((c) => `"${c}"`).join(', ');
+
+/** A row of `message` as the driver returns it. */
+export interface MessageRow {
+  seq: string | number;
+  instance_id: string;
+  wa_id: string;
+  direction: MessageDirection;
+  from_me: boolean;
+  chat_jid: string;
+  sender_jid: string | null;
+  sender_lid: string | null;
+  sender_phone: string | null;
+  kind: string;
+  content: Uint8Array;
+  quoted_id: string | null;
+  wa_timestamp: Date | string | null;
+  status: MessageStatus;
+  status_times: Partial<Record<MessageStatus, string>> | string | null;
+  error_code: string | null;
+  error_message: string | null;
+  idempotency_key: string | null;
+  send_after: Date | string | null;
+  attempts: number;
+  created_at: Date | string;
+}
+
+const date = (v: Date | string | null): Date | null => (v == null ? null : v instanceof Date ? v : new Date(v));
+
+export function fromRow(row: MessageRow, codec: AuthValueCodec): MessageRecord {
+  const stored = typeof row.status_times === 'string' ? (JSON.parse(row.status_times) as Record<string, string>) : (row.status_times ?? {});
+  const statusTimes: Partial<Record<MessageStatus, Date>> = {};
+  for (const [k, v] of Object.entries(stored)) if (v) statusTimes[k as MessageStatus] = new Date(v);
+  return {
+    seq: Number(row.seq),
+    instanceId: row.instance_id,
+    waId: row.wa_id,
+    direction: row.direction,
+    fromMe: row.from_me,
+    chatJid: row.chat_jid,
+    senderJid: row.sender_jid,
+    senderLid: row.sender_lid,
+    senderPhone: row.sender_phone,
+    kind: row.kind,
+    content: codec.decode(row.content) as MessageContent,
+    quotedId: row.quoted_id,
+    waTimestamp: date(row.wa_timestamp),
+    status: row.status,
+    statusTimes,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    idempotencyKey: row.idempotency_key,
+    sendAfter: date(row.send_after),
+    attempts: Number(row.attempts),
+    createdAt: date(row.created_at)!,
+  };
+}
+
+export interface StatusChange {
+  status: MessageStatus;
+  at: Date;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  attempts?: number;
+}
+
+/**
+ * One UPDATE that moves the rows matching `where` to `change.status` where that is a step forward,
+ * and returns them with the status each had before. The rows are locked first (`for update`), so a
+ * concurrent change is waited for and the condition checked again against what it left: a receipt
+ * never overwrites a later status with an earlier one. Null when no status may move there.
+ */
+export function advanceStatement(where: { sql: string; params: unknown[] }, change: StatusChange): { sql: string; params: unknown[] } | null {
+  const from = FROM.get(change.status) ?? [];
+  if (!from.length) return null;
+  const sets = ['"status" = ?', '"status_times" = m."status_times" || ?::jsonb', '"updated_at" = ?'];
+  const params: unknown[] = [change.status, JSON.stringify({ [change.status]: change.at.toISOString() }), new Date()];
+  for (const [column, value] of [['error_code', change.errorCode], ['error_message', change.errorMessage], ['attempts', change.attempts]] as const) {
+    if (value === undefined) continue;
+    sets.push(`"${column}" = ?`);
+    params.push(value);
+  }
+  return {
+    sql:
+      `with old as (select "seq", "status" from "message" where ${where.sql} and "status" in (${placeholders(from.length)}) for update) ` +
+      `update "message" as m set ${sets.join(', ')} from old where m."seq" = old."seq" returning m.*, old."status" as "previous"`,
+    params: [...where.params, ...from, ...params],
+  };
+}
