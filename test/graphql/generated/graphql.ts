@@ -243,7 +243,7 @@ export type MessageChangeKind =
   | 'DELETED'
   /** Its author edited it (webhook event MESSAGE_EDITED). */
   | 'EDITED'
-  /** Its reactions or poll votes changed. */
+  /** Its reactions or poll votes changed (webhook event MESSAGE_UPDATED). */
   | 'UPDATED';
 
 /** Which way a message went. */
@@ -558,6 +558,8 @@ export type WebhookEvent =
   | 'MESSAGE_SENT'
   /** A stored message changed status (queued, sent, delivered, read, played, failed, …); `data` holds `instanceId`, `messageId`, `status`, `at` and the stored `message`. */
   | 'MESSAGE_STATUS'
+  /** A stored message's reactions or poll votes changed (a reaction or vote arrived or was sent); `data` is the stored message (`reactions`, `pollResults`). The event id is derived from the reaction's or vote's own message id. */
+  | 'MESSAGE_UPDATED'
   /** A new QR code for linking; `data` holds `instanceId`, `code`, `pngDataUrl`, `expiresAt`. */
   | 'QR';
 
