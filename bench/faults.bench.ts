@@ -22,6 +22,7 @@ import { BareSubject, type FaultSubject } from './lib/fault-subjects.ts';
 import { faultText, parseFaultText, SubjectTally, type DirectionCounts } from './lib/fault-tally.ts';
 import { WamuxSubject } from './lib/fault-wamux.ts';
 import { drainBacklog, type BacklogDrain } from './lib/fault-backlog.ts';
+import { provisionBenchDatabase } from './lib/bench-database.ts';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.ts';
 import { sleep } from './lib/stats.ts';
 
@@ -58,7 +59,10 @@ export const faultsBenchmark: Benchmark = {
     let sandbox: SandboxProcess | undefined;
     const subjects: FaultSubject[] = [];
     let untrust = () => {};
+    let database: Awaited<ReturnType<typeof provisionBenchDatabase>>;
     try {
+      // A database of its own on the PostgreSQL server, dropped after: a run never meets an earlier one's instances.
+      database = await provisionBenchDatabase(process.env.BENCH_DATABASE_URL);
       sandbox = await startSandboxProcess({ state: 'memory', dataDir: join(dataDir, 'sandbox') });
       const { endpoint } = sandbox;
       untrust = trustSandbox({ rootPublicKey: Buffer.from(endpoint.rootPublicKey, 'hex'), caCertPem: readFileSync(endpoint.caCertPath, 'utf8') });
@@ -71,7 +75,7 @@ export const faultsBenchmark: Benchmark = {
           DATA_DIR: join(dataDir, 'gateway'),
           WA_SANDBOX: 'true',
           SANDBOX_URL: endpoint.controlUrl,
-          ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
+          ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
         },
       );
       const bare = new BareSubject(
@@ -133,6 +137,7 @@ export const faultsBenchmark: Benchmark = {
       throw err;
     } finally {
       for (const subject of subjects) await subject.stop().catch(() => undefined);
+      await database?.drop().catch((err: unknown) => ctx.log(`dropping the bench database failed: ${String(err)}`));
       await sandbox?.stop();
       untrust();
       await rm(dataDir, { recursive: true, force: true });

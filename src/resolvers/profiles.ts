@@ -62,7 +62,7 @@ builder.mutationFields((t) => ({
     resolve: (_r, { instanceId, jid }, ctx) => ctx.profiles.setBlocked(instanceId, jid, false),
   }),
   updateProfileName: t.string({
-    description: `Sets the account's push name (what its contacts see on its messages), 1 to ${PROFILE_NAME_MAX} characters; returns it. Fails with VALIDATION_FAILED, INSTANCE_NOT_FOUND or INSTANCE_NOT_CONNECTED.`,
+    description: `Sets the account's push name (what its contacts see on its messages), 1 to ${PROFILE_NAME_MAX} characters; returns it. Fails with VALIDATION_FAILED, INVALID_STATE (the phone has not shared its app-state key yet), INSTANCE_NOT_FOUND or INSTANCE_NOT_CONNECTED.`,
     args: { instanceId: t.arg.id({ required: true, description: 'The instance.' }), name: t.arg.string({ required: true, description: 'The new name.', validate: z.string().max(200) }) },
     resolve: (_r, { instanceId, name }, ctx) => ctx.profiles.updateName(instanceId, name),
   }),

@@ -98,7 +98,16 @@ export class ProfileService {
   /** The account's push name, which its contacts see on its messages. */
   async updateName(instanceId: string, name: string): Promise<string> {
     const value = checkProfileName(name);
-    await this.run(instanceId, (sock) => sock.updateProfileName(value));
+    await this.run(instanceId, (sock) =>
+      sock.updateProfileName(value).catch((err: unknown) => {
+        // The name goes up as an app-state patch, encrypted with the key the phone shares after linking.
+        const e = err as { message?: string; data?: { isMissingKey?: boolean } };
+        if (e?.data?.isMissingKey || /app state key/i.test(e?.message ?? '')) {
+          throw invalidState('the phone has not shared its app-state key with this instance yet (it does after linking); try again shortly');
+        }
+        throw err;
+      }),
+    );
     return value;
   }
 
