@@ -21,6 +21,8 @@ import { planFaults, type PlannedFault } from './lib/fault-plan.ts';
 import { BareSubject, type FaultSubject } from './lib/fault-subjects.ts';
 import { faultText, parseFaultText, SubjectTally, type DirectionCounts } from './lib/fault-tally.ts';
 import { WamuxSubject } from './lib/fault-wamux.ts';
+import { drainBacklog, type BacklogDrain } from './lib/fault-backlog.ts';
+import { provisionBenchDatabase } from './lib/bench-database.ts';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.ts';
 import { sleep } from './lib/stats.ts';
 
@@ -42,6 +44,8 @@ function settings() {
     seed: int('BENCH_FAULTS_SEED', 12),
     silentMs: int('BENCH_FAULTS_SILENT_S', 15) * 1000,
     drainMs: int('BENCH_FAULTS_DRAIN_S', 30) * 1000,
+    /** Messages piled up for one offline instance in the backlog phase (0: no backlog phase). */
+    backlog: int('BENCH_FAULTS_BACKLOG', 500),
   };
 }
 
@@ -55,7 +59,10 @@ export const faultsBenchmark: Benchmark = {
     let sandbox: SandboxProcess | undefined;
     const subjects: FaultSubject[] = [];
     let untrust = () => {};
+    let database: Awaited<ReturnType<typeof provisionBenchDatabase>>;
     try {
+      // A database of its own on the PostgreSQL server, dropped after: a run never meets an earlier one's instances.
+      database = await provisionBenchDatabase(process.env.BENCH_DATABASE_URL);
       sandbox = await startSandboxProcess({ state: 'memory', dataDir: join(dataDir, 'sandbox') });
       const { endpoint } = sandbox;
       untrust = trustSandbox({ rootPublicKey: Buffer.from(endpoint.rootPublicKey, 'hex'), caCertPem: readFileSync(endpoint.caCertPath, 'utf8') });
@@ -68,7 +75,7 @@ export const faultsBenchmark: Benchmark = {
           DATA_DIR: join(dataDir, 'gateway'),
           WA_SANDBOX: 'true',
           SANDBOX_URL: endpoint.controlUrl,
-          ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
+          ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
         },
       );
       const bare = new BareSubject(
@@ -105,6 +112,14 @@ export const faultsBenchmark: Benchmark = {
         quiet();
       }
       const rows = await collect(control, subjects, tallies, s.silentMs);
+      // The counts above stand even when the backlog phase fails.
+      if (s.backlog > 0) {
+        rows.push(
+          ...(await backlogRows(ctx, control, subjects, s.backlog).catch((err: unknown) => [
+            { bench: BENCH, metric: 'backlog drained after a reconnect', value: 0, unit: 'msgs/s', met: false, note: `failed: ${String((err as Error)?.message ?? err)}` },
+          ])),
+        );
+      }
       const events = plan.filter((f) => !(f.request.kind === 'delay' && f.request.ms === 0)).length;
       rows.push({
         bench: BENCH,
@@ -122,6 +137,7 @@ export const faultsBenchmark: Benchmark = {
       throw err;
     } finally {
       for (const subject of subjects) await subject.stop().catch(() => undefined);
+      await database?.drop().catch((err: unknown) => ctx.log(`dropping the bench database failed: ${String(err)}`));
       await sandbox?.stop();
       untrust();
       await rm(dataDir, { recursive: true, force: true });
@@ -261,6 +277,33 @@ async function collect(control: FaultControl, subjects: FaultSubject[], tallies:
   rows.push({ ...compareRow('stanzas left unacked at the server', await backlog(subjects.find((x) => x.name === 'wamux')!), await backlog(subjects.find((x) => x.name === 'bare')!), false), unit: 'stanzas' });
   rows.push(compareRow(`instances ONLINE but silent ≥ ${silentMs / 1000} s`, w.tally.silentSlots.size, b.tally.silentSlots.size, true, `longest silence wamux ${(w.tally.longestSilenceMs / 1000).toFixed(0)} s, bare ${(b.tally.longestSilenceMs / 1000).toFixed(0)} s`));
   return rows;
+}
+
+/** The backlog phase for each subject in turn, as rows: drained per core-second (target ≥ 0.8× bare) and what arrived. */
+async function backlogRows(ctx: BenchContext, control: FaultControl, subjects: FaultSubject[], count: number): Promise<BenchRow[]> {
+  const quiet = silenceConsole();
+  const drained = new Map<string, BacklogDrain>();
+  try {
+    for (const subject of subjects) drained.set(subject.name, await drainBacklog(ctx, control, subject, count, 180_000));
+  } finally {
+    quiet();
+    await control.fault({ kind: 'clear' });
+  }
+  const w = drained.get('wamux')!;
+  const b = drained.get('bare')!;
+  const ratio = b.perCoreSecond > 0 ? w.perCoreSecond / b.perCoreSecond : 0;
+  const detail = (x: BacklogDrain) => `${x.received}/${x.sent} in ${x.wallSeconds.toFixed(1)} s, ${x.cpuSeconds.toFixed(2)} s CPU`;
+  return [
+    {
+      bench: BENCH,
+      metric: `backlog of ${count} drained after a reconnect, per core-second`,
+      value: Math.round(w.perCoreSecond),
+      unit: 'msgs/s',
+      target: '≥ 0.8× bare',
+      met: ratio >= 0.8 && w.received === count,
+      note: `bare ${Math.round(b.perCoreSecond)}; wamux/bare ${ratio.toFixed(2)}; wamux ${detail(w)}; bare ${detail(b)} (bare's CPU is the bench process's)`,
+    },
+  ];
 }
 
 /** wamux's number, bare Baileys' beside it and the ratio; for a failure count the target is 0 and never worse than bare. */

@@ -156,6 +156,9 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
     stopInbox();
     const linkNote = `${((linkCpu * 1000) / Math.max(1, half.n)).toFixed(0)} ms CPU per link${firstError(results)}`;
     if (phases === 'rates') {
+      // The profile is written when the process exits.
+      await subject.close();
+      await subject.process.stop();
       if (profDir) ctx.log(await summarizeCpuProfiles(profDir, windows, kind, 'src/'));
       // Not measured for this subject: its rows read the sends and receives only.
       const none = { p50: Number.NaN, p99: Number.NaN, ok: 0, expected: 0 };

@@ -22,6 +22,8 @@ export interface FaultSubject {
    * WhatsApp, or failed later with the code the caller was told (a status event, the ledger).
    */
   outcome(id: string): SendOutcome;
+  /** CPU the subject used so far (wamux: its gateway process; bare: this process, where it runs). */
+  cpuSeconds(): Promise<number>;
   /** Whether the slot says it is connected (wamux: `ONLINE`; bare: the socket is open). */
   isOnline(slot: number): boolean;
   /** Called for every text a slot receives from someone else (duplicates included). */
@@ -121,6 +123,11 @@ export class BareSubject implements FaultSubject {
     const sent = await account.sock.sendMessage(`${to}@s.whatsapp.net`, { text });
     if (!sent?.key.id) throw new Error('no message id');
     return sent.key.id;
+  }
+
+  async cpuSeconds(): Promise<number> {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
   }
 
   /** Bare Baileys answers once the stanza is written: there is nothing after that to wait for. */

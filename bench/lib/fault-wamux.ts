@@ -2,6 +2,7 @@ import type { FaultControl } from './fault-control.ts';
 import type { FaultSubject, SendOutcome } from './fault-subjects.ts';
 import { GatewayClient } from './gateway-client.ts';
 import { startGatewayProcess, UNTHROTTLED_ENV, type GatewayProcess } from './gateway-process.ts';
+import { sampleProcess } from './proc-stats.ts';
 import { runPool, sleep } from './stats.ts';
 
 const ADMIN = { username: 'bench', password: 'bench-password-not-secret' };
@@ -105,6 +106,10 @@ export class WamuxSubject implements FaultSubject {
     });
     if (!data.sendText.messageId) throw new Error('no message id');
     return data.sendText.messageId;
+  }
+
+  async cpuSeconds(): Promise<number> {
+    return (await sampleProcess(this.gateway!.pid)).cpuSeconds;
   }
 
   outcome(id: string): SendOutcome {

@@ -49,26 +49,26 @@ export class ContactRepository {
    * Folds facts into the rows they are about, in one transaction. A fact that names both a number
    * and a LID known as two separate rows (met once by number, once by LID) merges them into the
    * older row: one identity per person. Returns, per fact, the keys (`contactKeys`) of every row it
-   * read or wrote, so a caller remembering what it wrote knows which of its notes went stale.
+   * found and the row it left, so a caller remembering rows knows which of its notes changed.
    */
-  async remember(instanceId: string, facts: ContactFacts[]): Promise<string[][]> {
+  async remember(instanceId: string, facts: ContactFacts[]): Promise<Array<{ found: string[]; row: ContactFields } | null>> {
     return this.#orm.em.fork().transactional(async (em) => {
-      const touched: string[][] = [];
+      const touched: Array<{ found: string[]; row: ContactFields } | null> = [];
       for (const fact of facts) {
         const keys = [fact.phoneNumber ? { phoneNumber: fact.phoneNumber } : null, fact.lid ? { lid: fact.lid } : null].filter((k) => k !== null);
         if (!keys.length) {
-          touched.push([]);
+          touched.push(null);
           continue;
         }
         const rows = await em.find(Contact, { instance: instanceId, $or: keys }, { orderBy: { id: 'asc' } });
         const [keep, ...rest] = rows;
         if (!keep) {
-          em.create(Contact, { instance: instanceId, ...pick(fact) });
+          const created = em.create(Contact, { instance: instanceId, ...pick(fact) });
           await em.flush();
-          touched.push(contactKeys(fact));
+          touched.push({ found: [], row: fields(created) });
           continue;
         }
-        const before = rows.flatMap(contactKeys);
+        const found = rows.flatMap(contactKeys);
         // The merged rows go first, so their unique keys are free when the kept row takes them.
         const merged: Partial<Record<(typeof FIELDS)[number], string>> = {};
         for (const other of rest) {
@@ -78,7 +78,7 @@ export class ContactRepository {
         if (rest.length) await em.flush();
         Object.assign(keep, merged, pick(fact));
         await em.flush();
-        touched.push([...new Set([...before, ...contactKeys(keep)])]);
+        touched.push({ found, row: fields(keep) });
       }
       return touched;
     });
@@ -114,13 +114,19 @@ export class ContactRepository {
   }
 }
 
-/** The keys a contact row (or a fact) is found by: its number and its LID. */
-export const contactKeys = (c: { phoneNumber?: string | null; lid?: string | null }): string[] => [
-  ...(c.phoneNumber ? [`p:${c.phoneNumber}`] : []),
-  ...(c.lid ? [`l:${c.lid}`] : []),
-];
+/** What a contact row holds (what `remember` may change). */
+export type ContactFields = Record<(typeof FIELDS)[number], string | null>;
 
-function pick(fact: ContactFacts): Partial<Record<(typeof FIELDS)[number], string>> {
+const fields = (row: Contact): ContactFields => ({
+  phoneNumber: row.phoneNumber ?? null,
+  lid: row.lid ?? null,
+  name: row.name ?? null,
+  pushName: row.pushName ?? null,
+  verifiedName: row.verifiedName ?? null,
+});
+
+/** What a fact would write: its non-empty fields, trimmed. */
+export function pick(fact: ContactFacts): Partial<ContactFields> {
   const out: Partial<Record<(typeof FIELDS)[number], string>> = {};
   for (const f of FIELDS) {
     const v = fact[f]?.trim();
@@ -128,3 +134,10 @@ function pick(fact: ContactFacts): Partial<Record<(typeof FIELDS)[number], strin
   }
   return out;
 }
+
+/** The keys a contact row (or a fact) is found by: its number and its LID. */
+export const contactKeys = (c: { phoneNumber?: string | null; lid?: string | null }): string[] => [
+  ...(c.phoneNumber ? [`p:${c.phoneNumber}`] : []),
+  ...(c.lid ? [`l:${c.lid}`] : []),
+];
+

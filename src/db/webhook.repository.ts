@@ -32,6 +32,22 @@ const record = (row: WebhookConfig): WebhookRecord => ({
   updatedAt: row.updatedAt,
 });
 
+/** A `text[]` as the driver gives it: parsed, or PostgreSQL's literal (`{A,B}`; event names need no quoting). */
+const textArray = (v: string[] | string): string[] => (Array.isArray(v) ? [...v] : v.replace(/^\{|\}$/g, '').split(',').filter(Boolean));
+
+/** A `webhook_config` row as the driver returns it. */
+interface WebhookRow {
+  id: string;
+  instance_id: string | null;
+  owner_id: string | null;
+  format: string;
+  url: string;
+  events: string[] | string;
+  secret: Uint8Array;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
 /** Configured webhooks. Every verb runs on its own fork. */
 export class WebhookRepository {
   readonly #orm: Orm;
@@ -49,10 +65,29 @@ export class WebhookRepository {
     return row && record(row);
   }
 
-  /** The webhooks an event of these instances may go to: theirs, and every instance-wide one. */
+  /**
+   * The webhooks an event of these instances may go to: theirs, and every instance-wide one. Raw
+   * SQL: the outbox asks for every batch of events (several per send), mostly to learn there are none.
+   */
   async forInstances(instanceIds: string[]): Promise<WebhookRecord[]> {
-    const rows = await this.#orm.em.fork().find(WebhookConfig, { $or: [{ instance: { $in: instanceIds } }, { instance: null }] });
-    return rows.map(record);
+    const rows = await this.#orm.em
+      .getConnection()
+      .execute<WebhookRow[]>(
+        `select * from "webhook_config" where "instance_id" is null${instanceIds.length ? ` or "instance_id" in (${instanceIds.map(() => '?').join(', ')})` : ''}`,
+        instanceIds,
+        'all',
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      instanceId: r.instance_id,
+      ownerId: r.owner_id,
+      format: r.format,
+      url: r.url,
+      events: textArray(r.events),
+      secret: bytes(r.secret),
+      createdAt: new Date(r.created_at),
+      updatedAt: new Date(r.updated_at),
+    }));
   }
 
   /** The one webhook of this format bound to this instance (the legacy per-instance config). */

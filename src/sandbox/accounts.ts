@@ -68,7 +68,7 @@ export interface PresenceRecord {
 /** A group change as a member phone saw it (the `w:gp2` notification WhatsApp sends every member). */
 export interface GroupEventRecord {
   group: string;
-  /** create, add, remove, promote, demote, leave, subject, description, announcement, not_announcement, locked, unlocked, invite. */
+  /** create, add, remove, promote, demote, leave, subject, description, announcement, not_announcement, locked, unlocked, invite, picture. */
   action: string;
   /** Phone number of the member who made the change. */
   by: string;

@@ -4,7 +4,7 @@ import type { Phone, ReceivedMessage } from './accounts.ts';
 import type { Group } from './groups.ts';
 import { SandboxError } from './errors.ts';
 import { buildKindMessage, decoded, kindBodies, type KindChat } from './message-kinds.ts';
-import { ABOUT_MAX, profileView, setBlocked, updateProfile } from './profiles.ts';
+import { ABOUT_MAX, profileView, setBlocked, setGroupPicture, updateProfile } from './profiles.ts';
 import { proto } from './wa.ts';
 import type { WhatsAppSandbox } from './sandbox.ts';
 
@@ -82,6 +82,7 @@ const groupView = (sandbox: WhatsAppSandbox) => (g: Group) => ({
   announce: !!g.announce,
   locked: !!g.locked,
   inviteCode: g.inviteCode ?? null,
+  picture: g.picture ?? null,
   participants: g.participants.map((p) => {
     const phone = sandbox.phone(p.phoneNumber);
     return { phoneNumber: p.phoneNumber, jid: phone.jid, lid: phone.lidJid, role: p.role };
@@ -224,6 +225,13 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
   app.post<{ Params: { jid: string } }>('/groups/:jid/changes', async (req) => {
     const { by, ...change } = parse(groupChangeBody, req.body);
     return sandbox.changeGroup(req.params.jid, by, change);
+  });
+
+  // A member phone sets (a JPEG) or removes (null) the group's icon.
+  app.post<{ Params: { jid: string } }>('/groups/:jid/picture', async (req) => {
+    const { by, picture } = parse(z.object({ by: phoneNumber, picture: z.object({ base64: z.string().min(1) }).nullable() }), req.body);
+    const set = await setGroupPicture(sandbox.net, sandbox.group(req.params.jid), sandbox.phone(by), picture ? Buffer.from(picture.base64, 'base64') : null);
+    return { picture: set ?? null };
   });
 
   app.post<{ Params: { jid: string } }>('/groups/:jid/invite', async (req) => {

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Phone } from './accounts.ts';
+import type { Phone, ProfilePicture } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { SandboxError } from './errors.ts';
 import { iqError, iqResult, type Network, newMessageId, newStanzaId, nowSeconds } from './network.ts';
@@ -33,6 +33,8 @@ export interface Group {
   locked?: boolean;
   /** The current invite-link code, made on the first request for it (group-admin.ts). */
   inviteCode?: string;
+  /** The group's icon (profiles.ts). */
+  picture?: ProfilePicture;
 }
 
 export interface CreateGroupInput {

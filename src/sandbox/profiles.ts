@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Phone, ProfilePicture } from './accounts.ts';
 import type { Connection } from './connection.ts';
 import { SandboxError } from './errors.ts';
+import { isMember, memberJid, type Group } from './groups.ts';
 import { childBuffer, iqError, iqResult, type Network, newStanzaId, nowSeconds } from './network.ts';
 import { getBinaryNodeChild, getBinaryNodeChildren, type BinaryNode } from './wa.ts';
 
@@ -29,17 +30,42 @@ function contactsOf(net: Network, phone: Phone): Phone[] {
   });
 }
 
+async function storePicture(net: Network, jpeg: Buffer): Promise<ProfilePicture> {
+  if (!isJpeg(jpeg)) throw new SandboxError('INVALID_PICTURE', 'a profile picture must be a JPEG image', 400);
+  if (jpeg.length > PICTURE_MAX_BYTES) throw new SandboxError('INVALID_PICTURE', `a profile picture must be at most ${PICTURE_MAX_BYTES} bytes`, 400);
+  if (!net.files) throw new SandboxError('NO_MEDIA_HOST', 'the media host is not running', 503);
+  const stored = await net.files.store(jpeg);
+  return { id: String(randomInt(1_000_000_000, 2_000_000_000)), ...stored, setAt: Number(nowSeconds()) };
+}
+
+/**
+ * Sets or removes a group's icon: members only (403), admins only in a locked group (401). Every
+ * member's devices get a `picture` notification from the group naming the author (Baileys: a
+ * GROUP_CHANGE_ICON stub), and each member phone records it.
+ */
+export async function setGroupPicture(net: Network, group: Group, actor: Phone, jpeg: Buffer | null, fromDevice?: number): Promise<ProfilePicture | undefined> {
+  if (!isMember(group, actor)) throw new SandboxError('GROUP_FORBIDDEN', 'forbidden', 403);
+  if (group.locked && !group.participants.find((p) => p.phoneNumber === actor.phoneNumber)?.role) throw new SandboxError('GROUP_NOT_AUTHORIZED', 'not-authorized', 401);
+  group.picture = jpeg ? await storePicture(net, jpeg) : undefined;
+  net.changed();
+  const author = memberJid(group, actor);
+  const change: BinaryNode = group.picture ? { tag: 'set', attrs: { jid: group.jid, id: group.picture.id, author } } : { tag: 'delete', attrs: { jid: group.jid, author } };
+  const t = nowSeconds();
+  for (const p of group.participants) {
+    const member = net.directory.get(p.phoneNumber);
+    if (!member) continue;
+    net.deliverToCompanions(member, (c) =>
+      member === actor && c.deviceId === fromDevice ? undefined : { tag: 'notification', attrs: { from: group.jid, type: 'picture', id: newStanzaId(), t }, content: [change] },
+    );
+    member.record(member.groupEvents, { group: group.jid, action: 'picture', by: actor.phoneNumber, timestamp: Number(t) });
+    net.events.emit('groupEvent', member);
+  }
+  return group.picture;
+}
+
 /** Sets (JPEG bytes) or removes (null) the account's picture; its other devices and its contacts get a `picture` notification. */
 export async function setPicture(net: Network, phone: Phone, jpeg: Buffer | null, fromDevice?: number): Promise<ProfilePicture | undefined> {
-  if (jpeg) {
-    if (!isJpeg(jpeg)) throw new SandboxError('INVALID_PICTURE', 'a profile picture must be a JPEG image', 400);
-    if (jpeg.length > PICTURE_MAX_BYTES) throw new SandboxError('INVALID_PICTURE', `a profile picture must be at most ${PICTURE_MAX_BYTES} bytes`, 400);
-    if (!net.files) throw new SandboxError('NO_MEDIA_HOST', 'the media host is not running', 503);
-    const stored = await net.files.store(jpeg);
-    phone.picture = { id: String(randomInt(1_000_000_000, 2_000_000_000)), ...stored, setAt: Number(nowSeconds()) };
-  } else {
-    phone.picture = undefined;
-  }
+  phone.picture = jpeg ? await storePicture(net, jpeg) : undefined;
   net.changed();
   const change: BinaryNode = phone.picture
     ? { tag: 'set', attrs: { jid: phone.jid, id: phone.picture.id, author: phone.jid } }
@@ -86,25 +112,28 @@ const self = (net: Network, conn: Connection) => net.directory.get(conn.companio
 
 /**
  * `xmlns=w:profile:picture`: `get` with `target` answers the picture's URL (404 without one, 401 when
- * its owner blocked the asker; groups have none here); `set` with a `<picture>` JPEG replaces the
- * account's own picture, without one removes it. Setting someone else's picture is refused.
+ * its owner blocked the asker or the asker is not in the group); `set` with a `<picture>` JPEG replaces
+ * the account's own picture (or, with a group `target`, the group's icon), without one removes it.
+ * Setting another user's picture is refused (403).
  */
 export function onProfilePictureIq(net: Network, conn: Connection, iq: BinaryNode): void {
   const me = self(net, conn);
+  const group = iq.attrs.target?.endsWith('@g.us') ? net.groups.get(iq.attrs.target) : undefined;
   if (iq.attrs.type === 'get') {
     const target = net.directory.resolve(iq.attrs.target)?.phone;
     const wanted = getBinaryNodeChild(iq, 'picture')?.attrs.type ?? 'preview';
-    if (target && hasBlocked(target, me)) return void conn.send(iqError(iq, 401, 'not-authorized'));
-    if (!target?.picture) return void conn.send(iqError(iq, 404, 'item-not-found'));
-    const { id, url, directPath } = target.picture;
-    return void conn.send(iqResult(iq, [{ tag: 'picture', attrs: { id, type: wanted, url, direct_path: directPath } }]));
+    if ((target && hasBlocked(target, me)) || (group && !isMember(group, me))) return void conn.send(iqError(iq, 401, 'not-authorized'));
+    const picture = group ? group.picture : target?.picture;
+    if (!picture) return void conn.send(iqError(iq, 404, 'item-not-found'));
+    return void conn.send(iqResult(iq, [{ tag: 'picture', attrs: { id: picture.id, type: wanted, url: picture.url, direct_path: picture.directPath } }]));
   }
+  const bytes = childBuffer(getBinaryNodeChild(iq, 'picture')) ?? null;
   const target = iq.attrs.target ? net.directory.resolve(iq.attrs.target)?.phone : me;
-  if (target !== me) return void conn.send(iqError(iq, 403, 'forbidden'));
-  const bytes = childBuffer(getBinaryNodeChild(iq, 'picture'));
-  setPicture(net, me, bytes ?? null, conn.companion!.deviceId).then(
+  if (iq.attrs.target?.endsWith('@g.us') && !group) return void conn.send(iqError(iq, 404, 'item-not-found'));
+  if (!group && target !== me) return void conn.send(iqError(iq, 403, 'forbidden'));
+  (group ? setGroupPicture(net, group, me, bytes, conn.companion!.deviceId) : setPicture(net, me, bytes, conn.companion!.deviceId)).then(
     (picture) => conn.send(iqResult(iq, picture ? [{ tag: 'picture', attrs: { id: picture.id } }] : undefined)),
-    (err: unknown) => conn.send(err instanceof SandboxError ? iqError(iq, err.status === 400 ? 406 : err.status, 'not-acceptable') : iqError(iq, 500, 'internal-server-error')),
+    (err: unknown) => conn.send(!(err instanceof SandboxError) ? iqError(iq, 500, 'internal-server-error') : err.status === 400 ? iqError(iq, 406, 'not-acceptable') : iqError(iq, err.status, err.message)),
   );
 }
 

@@ -49,8 +49,8 @@ describe('ContactRepository', () => {
 });
 
 describe('ContactService', () => {
-  // Every received message repeats its sender's facts, and a fact equal to the one its keys last
-  // wrote is not written again: these are the cases where skipping it would leave the row wrong.
+  // Every received message repeats its sender's facts, and a fact the row (as last written) already
+  // holds is not written again: these are the cases where skipping it would leave the row wrong.
   test('a repeated fact is written again once another fact changed its row, also through its other key', async () => {
     const service = new ContactService({ orm: db.orm, logger: createLogger('silent'), requireInstance: async () => undefined });
     const id = (await new InstanceRepository(db.orm).create({ name: `contacts-${randomUUID().slice(0, 8)}` })).id;

@@ -83,6 +83,32 @@ describe("the account's own profile", () => {
   });
 });
 
+describe('group icons', () => {
+  it("reads a group's icon set by a phone; sets and removes it as a member; a locked group wants an admin", async () => {
+    const { jid } = await gw.sandbox.createGroup({ subject: 'Front desk', owner: ALICE, participants: [OWNER, BOB] });
+    const { picture } = await gw.sandbox.setGroupPicture(jid, ALICE, { base64: mediaSamples.IMAGE().bytes.toString('base64') });
+    expect((await gw.http.ok(ProfilePictureDocument, { instanceId: id, jid })).profilePicture).toBe(picture!.url);
+
+    const res = await uploadPicture({ instanceId: id, jid }, decodablePng());
+    expect(res.errors).toBeUndefined();
+    const icon = (await gw.sandbox.groups()).find((g) => g.jid === jid)!.picture;
+    expect(res.data?.updateProfilePicture).toBe(icon!.url);
+    expect(icon!.url).not.toBe(picture!.url);
+    await gw.sandbox.waitForGroupEvent(BOB, (e) => e.group === jid && e.action === 'picture' && e.by === OWNER);
+    expect((await gw.sandbox.profile(OWNER)).picture).toBeNull();
+
+    await gw.sandbox.changeGroup(jid, ALICE, { setting: 'locked' });
+    expect((await uploadPicture({ instanceId: id, jid }, decodablePng())).errors?.[0]?.extensions?.code).toBe('NOT_GROUP_ADMIN');
+    expect((await gw.http.fail(RemoveProfilePictureDocument, { instanceId: id, jid })).extensions?.code).toBe('NOT_GROUP_ADMIN');
+    await gw.sandbox.changeGroup(jid, ALICE, { setting: 'unlocked' });
+    expect((await gw.http.ok(RemoveProfilePictureDocument, { instanceId: id, jid })).removeProfilePicture).toBe(true);
+    expect((await gw.http.ok(ProfilePictureDocument, { instanceId: id, jid })).profilePicture).toBeNull();
+
+    expect((await gw.http.fail(RemoveProfilePictureDocument, { instanceId: id, jid: '120363999999999999@g.us' })).extensions?.code).toBe('GROUP_NOT_FOUND');
+    expect((await gw.http.fail(RemoveProfilePictureDocument, { instanceId: id, jid: ALICE })).extensions?.code).toBe('VALIDATION_FAILED');
+  });
+});
+
 describe('the block list', () => {
   it('blocks and unblocks: WhatsApp stores it, and what the blocked phone sends meanwhile never arrives', async () => {
     const bobLid = (await gw.sandbox.createPhone(BOB)).lid;

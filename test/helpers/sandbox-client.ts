@@ -22,6 +22,7 @@ export interface SandboxGroup {
   announce: boolean;
   locked: boolean;
   inviteCode: string | null;
+  picture: { id: string; url: string; directPath: string; setAt: number } | null;
   participants: { phoneNumber: string; jid: string; lid: string; role: 'superadmin' | 'admin' | null }[];
 }
 
@@ -200,6 +201,11 @@ export class SandboxClient {
     const res = await fetch(`${this.baseUrl}/phones/${phoneNumber}/picture`, { headers: this.auth });
     if (!res.ok) throw new Error(`sandbox picture download answered ${res.status}: ${await res.text()}`);
     return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** A member phone sets (a JPEG) or removes (null) the group's icon. */
+  setGroupPicture(jid: string, by: string, picture: { base64: string } | null): Promise<{ picture: SandboxGroup['picture'] }> {
+    return this.call('POST', `/groups/${encodeURIComponent(jid)}/picture`, { by, picture });
   }
 
   /** The phone's user blocks or unblocks another phone. */

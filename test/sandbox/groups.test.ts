@@ -171,7 +171,7 @@ describe('control API', () => {
     const { jid } = created.body as { jid: string };
     const listed = (await call('GET', '/groups')).body as { jid: string }[];
     expect(listed.find((g) => g.jid === jid)).toEqual({
-      jid, subject: 'Over HTTP', description: null, owner: DAVE, creation: expect.any(Number), addressingMode: 'lid', announce: false, locked: false, inviteCode: null,
+      jid, subject: 'Over HTTP', description: null, owner: DAVE, creation: expect.any(Number), addressingMode: 'lid', announce: false, locked: false, inviteCode: null, picture: null,
       participants: [
         { phoneNumber: DAVE, jid: `${DAVE}@s.whatsapp.net`, lid: lidOf(DAVE), role: 'superadmin' },
         { phoneNumber: ALICE, jid: `${ALICE}@s.whatsapp.net`, lid: lidOf(ALICE), role: null },

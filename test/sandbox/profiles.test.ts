@@ -59,6 +59,26 @@ describe('profile pictures', () => {
   });
 });
 
+describe('group icons', () => {
+  it('a member sets the icon: every member reads it and is notified; locked groups want an admin; outsiders see none', async () => {
+    const group = t.sandbox.createGroup({ subject: 'Icons', owner: ALICE, participants: [BOB, CAROL] });
+    const notified = carol.next('contacts.update', (u) => u.some((c) => c.id === group.jid && c.imgUrl === 'changed'));
+    await alice.sock.updateProfilePicture(group.jid, decodablePng());
+    await notified;
+    const url = t.sandbox.group(group.jid).picture!.url;
+    expect(await carol.sock.profilePictureUrl(group.jid, 'image')).toBe(url);
+    expect(t.sandbox.groupEvents(BOB).find((e) => e.group === group.jid && e.action === 'picture')).toMatchObject({ by: ALICE });
+
+    group.locked = true;
+    expect(await boomCode(carol.sock.updateProfilePicture(group.jid, decodablePng()))).toBe(401);
+    const other = t.sandbox.createGroup({ subject: 'Elsewhere', owner: ALICE, participants: [BOB] });
+    await alice.sock.updateProfilePicture(other.jid, decodablePng());
+    expect(await boomCode(carol.sock.profilePictureUrl(other.jid, 'image'))).toBe(401);
+    await alice.sock.removeProfilePicture(group.jid);
+    expect(await boomCode(carol.sock.profilePictureUrl(group.jid, 'image'))).toBe(404);
+  });
+});
+
 describe('about', () => {
   it("fetches a contact's about and sets the account's own", async () => {
     expect((await alice.sock.fetchStatus(jid(BOB)))?.[0]).toMatchObject({ id: jid(BOB), status: { status: null } });

@@ -36,6 +36,43 @@ describe('HealthMonitor', () => {
     m.decrypted('x@s.whatsapp.net', 24_000);
     expect(m.health).toMatchObject({ state: 'OK', reason: null, since: new Date(24_000) });
   });
+
+  it('does not count again the copies of messages that failed before the contact decrypted', () => {
+    const m = new HealthMonitor(policy, 0);
+    // A message and the copy answering our first retry fail; the second copy decrypts.
+    expect(m.decryptFailed('x@s.whatsapp.net', 0, 'A')).toEqual({ action: 'none' });
+    expect(m.decryptFailed('x@s.whatsapp.net', 1, 'B')).toEqual({ action: 'none' });
+    m.decrypted('x@s.whatsapp.net', 2);
+    // B's copy sent again on the old session is late, not news.
+    expect(m.decryptFailed('x@s.whatsapp.net', 3, 'B')).toEqual({ action: 'none' });
+    expect(m.decryptFailed('x@s.whatsapp.net', 4, 'C')).toEqual({ action: 'none' });
+    expect(m.decryptFailed('x@s.whatsapp.net', 5, 'C')).toEqual({ action: 'none' });
+    expect(m.decryptFailed('x@s.whatsapp.net', 6, 'D')).toMatchObject({ action: 'reset-session' });
+  });
+
+  it('re-establishes a session once per window: what the contact sealed on the old one fails meanwhile', () => {
+    const m = new HealthMonitor(policy, 0);
+    for (const t of [0, 1, 2]) m.decryptFailed('x@s.whatsapp.net', t);
+    for (const t of [100, 200, 300, 9_000]) expect(m.decryptFailed('x@s.whatsapp.net', t)).toEqual({ action: 'none' });
+    expect(m.health.state).toBe('DEGRADED');
+    // Still failing a whole window later: once more.
+    for (const t of [10_002, 10_003]) expect(m.decryptFailed('x@s.whatsapp.net', t)).toEqual({ action: 'none' });
+    expect(m.decryptFailed('x@s.whatsapp.net', 10_004)).toMatchObject({ action: 'reset-session' });
+  });
+});
+
+describe('HealthMonitor, retry receipts for what we sent', () => {
+  it('counts each message once however many retries its recipient asks, and heals at its next delivery', () => {
+    const m = new HealthMonitor(policy, 0);
+    for (const t of [0, 1, 2, 3]) expect(m.retryAsked('x@s.whatsapp.net', 'A', t)).toEqual({ action: 'none' });
+    expect(m.retryAsked('x@s.whatsapp.net', 'B', 4)).toEqual({ action: 'none' });
+    // A message from the contact that decrypts says nothing about what it can read of ours.
+    m.decrypted('x@s.whatsapp.net', 5);
+    expect(m.retryAsked('x@s.whatsapp.net', 'C', 6)).toMatchObject({ action: 'reset-session', jid: 'x@s.whatsapp.net', reason: expect.stringContaining('3 messages to x@s.whatsapp.net') });
+    expect(m.health.state).toBe('DEGRADED');
+    m.delivered('x@s.whatsapp.net', 7);
+    expect(m.health).toMatchObject({ state: 'OK', reason: null });
+  });
 });
 
 describe('SessionHealthKeeper reading Baileys upserts', () => {

@@ -191,7 +191,7 @@ export type SendTextInput = {
 export type SystemEventKind =
   /** An instance was created. */
   | 'INSTANCE_CREATED'
-  /** An ONLINE instance stopped passing messages (sends without a server ack, or a contact whose messages keep failing to decrypt); the gateway is healing it (reconnect, new Signal session). `message` says why. */
+  /** An ONLINE instance stopped passing messages (sends without a server ack, a contact whose messages keep failing to decrypt, or one whose device cannot decrypt ours); the gateway is healing it (reconnect, new Signal session). `message` says why. */
   | 'INSTANCE_DEGRADED'
   /** An instance was deleted. */
   | 'INSTANCE_DELETED'

@@ -1,4 +1,4 @@
-import { contactKeys, ContactRepository, type ContactFacts, type ContactRecord } from '../../db/contact.repository.ts';
+import { contactKeys, ContactRepository, pick, type ContactFacts, type ContactFields, type ContactRecord } from '../../db/contact.repository.ts';
 import type { Orm } from '../../db/orm.ts';
 import { validationFailed, type Logger } from '../shared/index.ts';
 import type { ContactView } from './types.ts';
@@ -7,7 +7,7 @@ export const CONTACTS_PAGE_MAX = 200;
 const SEARCH_MAX = 100;
 /** The legacy listing pages in memory, as SUDEVWA did; bounded. */
 const LEGACY_LIST_MAX = 20_000;
-/** Contact keys whose last written fact is remembered (`ContactService.#written`); the oldest go first. */
+/** Contact keys whose row is remembered (`ContactService.#rows`); the oldest go first. */
 const WRITTEN_MAX = 20_000;
 
 function toView(r: ContactRecord): ContactView {
@@ -45,11 +45,11 @@ export class ContactService {
   /** Per instance, the tail of its write chain. */
   private readonly writing = new Map<string, Promise<void>>();
   /**
-   * Per instance and contact key (number or LID): the fact last written through it, while no other
-   * fact has touched its row since. Every received message repeats its sender's facts; one equal to
-   * what each of its keys last wrote changes nothing, so it costs no transaction.
+   * Per instance and contact key (number or LID): the row it found, as this service last left it
+   * (every key of one row maps to the same object). Every received message repeats its sender's
+   * facts; a fact that row already holds changes nothing, so it costs no transaction.
    */
-  readonly #written = new Map<string, string>();
+  readonly #rows = new Map<string, ContactFields>();
 
   constructor(deps: ContactServiceDeps) {
     this.deps = deps;
@@ -69,22 +69,23 @@ export class ContactService {
     });
   }
 
-  /** Writes the facts that may change something; notes what each wrote, and forgets notes on rows it changed. */
+  /** Writes the facts that may change something, and notes the rows they left. */
   async #remember(instanceId: string, facts: ContactFacts[]): Promise<void> {
     const note = (key: string) => `${instanceId}\u0000${key}`;
-    const signature = (f: ContactFacts) => JSON.stringify([f.phoneNumber, f.lid, f.name, f.pushName, f.verifiedName]);
     // Checked here, inside the instance's chain: the notes are up to date with every earlier write.
     const fresh = facts.filter((f) => {
-      const keys = contactKeys(f);
-      return !keys.length || keys.some((k) => this.#written.get(note(k)) !== signature(f));
+      const rows = contactKeys(f).map((k) => this.#rows.get(note(k)));
+      const row = rows[0];
+      if (!row || rows.some((r) => r !== row)) return true;
+      return Object.entries(pick(f)).some(([field, value]) => row[field as keyof ContactFields] !== value);
     });
     if (!fresh.length) return;
-    const touched = await this.repo.remember(instanceId, fresh);
-    for (const [i, fact] of fresh.entries()) {
-      for (const key of touched[i] ?? []) this.#written.delete(note(key));
-      for (const key of contactKeys(fact)) this.#written.set(note(key), signature(fact));
+    for (const result of await this.repo.remember(instanceId, fresh)) {
+      if (!result) continue;
+      for (const key of result.found) this.#rows.delete(note(key));
+      for (const key of contactKeys(result.row)) this.#rows.set(note(key), result.row);
     }
-    while (this.#written.size > WRITTEN_MAX) this.#written.delete(this.#written.keys().next().value!);
+    while (this.#rows.size > WRITTEN_MAX) this.#rows.delete(this.#rows.keys().next().value!);
   }
 
   /** Resolves when what was queued so far is written (tests, shutdown). */

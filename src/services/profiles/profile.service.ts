@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { generateProfilePicture, jidNormalizedUser, type WASocket } from '@whiskeysockets/baileys';
 import type { SessionSource } from '../instances/index.ts';
 import { resolveMediaType, stageMedia, type MediaOptions, type MediaSource } from '../messaging/index.ts';
-import { DomainError, invalidState } from '../shared/index.ts';
+import { DomainError, invalidState, validationFailed } from '../shared/index.ts';
 import { checkAbout, checkProfileJid, checkProfileName } from './profile-input.ts';
 import type { AboutView, BlockedContactView } from './types.ts';
 
@@ -98,7 +98,16 @@ export class ProfileService {
   /** The account's push name, which its contacts see on its messages. */
   async updateName(instanceId: string, name: string): Promise<string> {
     const value = checkProfileName(name);
-    await this.run(instanceId, (sock) => sock.updateProfileName(value));
+    await this.run(instanceId, (sock) =>
+      sock.updateProfileName(value).catch((err: unknown) => {
+        // The name goes up as an app-state patch, encrypted with the key the phone shares after linking.
+        const e = err as { message?: string; data?: { isMissingKey?: boolean } };
+        if (e?.data?.isMissingKey || /app state key/i.test(e?.message ?? '')) {
+          throw invalidState('the phone has not shared its app-state key with this instance yet (it does after linking); try again shortly');
+        }
+        throw err;
+      }),
+    );
     return value;
   }
 
@@ -109,10 +118,12 @@ export class ProfileService {
   }
 
   /**
-   * A new picture for the account from an upload or URL, staged like a media send (the image size
-   * limit, the type read from the bytes); WhatsApp gets a 640x640 JPEG of it. Returns its URL.
+   * A new picture for the account, or for a group's icon (`groupJid`), from an upload or URL, staged
+   * like a media send (the image size limit, the type read from the bytes); WhatsApp gets a 640x640
+   * JPEG of it. Returns its URL.
    */
-  async updatePicture(instanceId: string, source: MediaSource): Promise<string | null> {
+  async updatePicture(instanceId: string, source: MediaSource, groupJid?: string | null): Promise<string | null> {
+    const group = groupJid ? checkGroupTarget(groupJid) : null;
     await this.deps.sessions.onlineSession(instanceId);
     const staged = await stageMedia('IMAGE', source, this.deps.media);
     try {
@@ -124,17 +135,40 @@ export class ProfileService {
         throw new DomainError('MEDIA_TYPE_MISMATCH', `the image could not be read: ${(err as Error).message}`);
       }
       return await this.run(instanceId, async (sock) => {
-        const me = jidNormalizedUser(sock.user!.id);
-        await sock.updateProfilePicture(me, jpeg);
-        return (await sock.profilePictureUrl(me, 'image').catch(() => undefined)) ?? null;
+        const target = group ?? jidNormalizedUser(sock.user!.id);
+        await sock.updateProfilePicture(target, jpeg).catch((err: unknown) => {
+          throw groupRefusal(err, group);
+        });
+        return (await sock.profilePictureUrl(target, 'image').catch(() => undefined)) ?? null;
       });
     } finally {
       await staged.discard();
     }
   }
 
-  async removePicture(instanceId: string): Promise<boolean> {
-    await this.run(instanceId, (sock) => sock.removeProfilePicture(jidNormalizedUser(sock.user!.id)));
+  /** Removes the account's picture, or a group's icon (`groupJid`). */
+  async removePicture(instanceId: string, groupJid?: string | null): Promise<boolean> {
+    const group = groupJid ? checkGroupTarget(groupJid) : null;
+    await this.run(instanceId, (sock) =>
+      sock.removeProfilePicture(group ?? jidNormalizedUser(sock.user!.id)).catch((err: unknown) => {
+        throw groupRefusal(err, group);
+      }),
+    );
     return true;
   }
+}
+
+function checkGroupTarget(jid: string): string {
+  const target = checkProfileJid(jid, { groups: true });
+  if (!target.endsWith('@g.us')) throw validationFailed('jid must be a group JID (`<digits>@g.us`): an account sets only its own picture', { field: 'jid' });
+  return target;
+}
+
+/** A refused group icon change as the domain error it means (the codes group-admin answers). */
+function groupRefusal(err: unknown, group: string | null): unknown {
+  if (!group) return err;
+  const code = refusalCode(err);
+  if (code === 401) return new DomainError('NOT_GROUP_ADMIN', 'only group admins may change the icon of this group', { groupJid: group });
+  if (code === 403 || code === 404) return new DomainError('GROUP_NOT_FOUND', `group ${group} is unknown to this instance (or it is no longer a member)`, { groupJid: group });
+  return err;
 }

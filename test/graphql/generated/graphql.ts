@@ -471,7 +471,7 @@ export type SendTextInput = {
 export type SystemEventKind =
   /** An instance was created. */
   | 'INSTANCE_CREATED'
-  /** An ONLINE instance stopped passing messages (sends without a server ack, or a contact whose messages keep failing to decrypt); the gateway is healing it (reconnect, new Signal session). `message` says why. */
+  /** An ONLINE instance stopped passing messages (sends without a server ack, a contact whose messages keep failing to decrypt, or one whose device cannot decrypt ours); the gateway is healing it (reconnect, new Signal session). `message` says why. */
   | 'INSTANCE_DEGRADED'
   /** An instance was deleted. */
   | 'INSTANCE_DELETED'
@@ -516,12 +516,14 @@ export type UpdateGroupParticipantsInput = {
   participants: Array<string>;
 };
 
-/** A new picture for the instance's account: exactly one of `url` and `file`, an image (JPEG, PNG, GIF, WebP) within MAX_IMAGE_MB. */
+/** A new picture for the instance's account (or a group's icon): exactly one of `url` and `file`, an image (JPEG, PNG, GIF, WebP) within MAX_IMAGE_MB. */
 export type UpdateProfilePictureInput = {
   /** The image itself, as a part of a multipart request (GraphQL multipart request spec). */
   file?: Blob | null | undefined;
   /** The instance. */
   instanceId: string | number;
+  /** A group's JID to set its icon instead (a member; an admin if the group is locked). */
+  jid?: string | null | undefined;
   /** Fetch the image from this http(s) URL (private addresses refused unless MEDIA_ALLOW_PRIVATE_URLS=true). */
   url?: string | null | undefined;
 };
@@ -1176,6 +1178,7 @@ export type UpdateProfilePictureMutation = { updateProfilePicture: string | null
 
 export type RemoveProfilePictureMutationVariables = Exact<{
   instanceId: string | number;
+  jid?: string | null | undefined;
 }>;
 
 
@@ -3206,7 +3209,7 @@ export const UpdateProfilePictureDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<UpdateProfilePictureMutation, UpdateProfilePictureMutationVariables>;
 export const RemoveProfilePictureDocument = new TypedDocumentString(`
-    mutation RemoveProfilePicture($instanceId: ID!) {
-  removeProfilePicture(instanceId: $instanceId)
+    mutation RemoveProfilePicture($instanceId: ID!, $jid: String) {
+  removeProfilePicture(instanceId: $instanceId, jid: $jid)
 }
     `) as unknown as TypedDocumentString<RemoveProfilePictureMutation, RemoveProfilePictureMutationVariables>;
