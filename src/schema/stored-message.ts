@@ -106,7 +106,7 @@ export const MessageChangeKindEnum = builder.enumType('MessageChangeKind', {
   values: {
     EDITED: { description: 'Its author edited it (webhook event MESSAGE_EDITED).' },
     DELETED: { description: 'Its author deleted it for everyone (webhook event MESSAGE_DELETED).' },
-    UPDATED: { description: 'Its reactions or poll votes changed.' },
+    UPDATED: { description: 'Its reactions or poll votes changed (webhook event MESSAGE_UPDATED).' },
   } satisfies Record<MessageChangeKind, { description: string }>,
 });
 

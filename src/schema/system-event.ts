@@ -11,7 +11,7 @@ const SYSTEM_EVENT_DESCRIPTIONS: Record<SystemEventKind, string> = {
   INSTANCE_DELETED: 'An instance was deleted.',
   INSTANCE_LOGGED_OUT: 'An instance was logged out through the API.',
   INSTANCE_RESTRICTED: "WhatsApp restricted the instance's account (reach-out timelock, message capping); its sends are paused.",
-  INSTANCE_DEGRADED: 'An ONLINE instance stopped passing messages (sends without a server ack, or a contact whose messages keep failing to decrypt); the gateway is healing it (reconnect, new Signal session). `message` says why.',
+  INSTANCE_DEGRADED: 'An ONLINE instance stopped passing messages (sends without a server ack, a contact whose messages keep failing to decrypt, or one whose device cannot decrypt ours); the gateway is healing it (reconnect, new Signal session). `message` says why.',
   INSTANCE_HEALED: 'A degraded instance passes messages again.',
   RESTORE_STARTED: 'The gateway started reconnecting stored instances after boot.',
   RESTORE_FINISHED: 'Every stored instance has been asked to reconnect.',

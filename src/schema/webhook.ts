@@ -10,6 +10,7 @@ const WEBHOOK_EVENT_DESCRIPTIONS: Record<WebhookEventName, string> = {
   MESSAGE_STATUS: 'A stored message changed status (queued, sent, delivered, read, played, failed, …); `data` holds `instanceId`, `messageId`, `status`, `at` and the stored `message`.',
   MESSAGE_EDITED: 'The author of a stored message edited it; `data` is the stored message (the new `text`, the former ones in `history.edits`).',
   MESSAGE_DELETED: 'The author of a stored message deleted it for everyone; `data` is the stored message (`history.deletedAt` set).',
+  MESSAGE_UPDATED: "A stored message's reactions or poll votes changed (a reaction or vote arrived or was sent); `data` is the stored message (`reactions`, `pollResults`). The event id is derived from the reaction's or vote's own message id.",
   INSTANCE_STATUS: 'An instance changed status; `data` is the `instanceStatus` event.',
   QR: 'A new QR code for linking; `data` holds `instanceId`, `code`, `pngDataUrl`, `expiresAt`.',
   GROUP_PARTICIPANTS_UPDATED: 'Members of a group the instance is in were added, removed (or left), promoted or demoted; `data` is the `groupEvents` event.',

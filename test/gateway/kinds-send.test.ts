@@ -20,6 +20,7 @@ import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 import { serveFiles, type FileServer } from '../helpers/file-server.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
 import { eventually } from '../helpers/rest-client.ts';
+import { storedFromPhone } from '../helpers/phone-messages.ts';
 
 // Every kind the gateway sends: the phone decodes the same content (WAProto, decrypted by the
 // sandbox), and the ledger stores it. Bad input answers a clear code, never INTERNAL_SERVER_ERROR.
@@ -47,17 +48,7 @@ afterAll(async () => {
 const onPhone = (phone: string, messageId: string) => gw.sandbox.waitForMessage(phone, (m) => m.id === messageId);
 const stored = async (messageId: string) => (await gw.http.ok(KindMessageDocument, { instanceId: id, id: messageId })).message!;
 
-/** A message from a phone, once the gateway stored it. */
-async function fromPhone(phone: string, text: string): Promise<string> {
-  const sub = await gw.ws.subscribe(KindReceivedDocument, { instanceId: id });
-  try {
-    const messageId = await gw.sandbox.sendText(phone, OWNER, text);
-    await sub.next((d) => d.messageReceived.id === messageId);
-    return messageId;
-  } finally {
-    sub.close();
-  }
-}
+const fromPhone = (phone: string, text: string) => storedFromPhone(gw, id, phone, OWNER, text);
 
 describe('sending every kind', () => {
   it('a location: the phone decodes the same coordinates; the ledger has them', async () => {

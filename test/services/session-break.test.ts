@@ -161,6 +161,23 @@ describe('a contact whose Signal session breaks', () => {
     expect(degradations(c.id)).toEqual([]);
   });
 
+  it('cannot decrypt what we send: its retry receipts make the instance DEGRADED, its next delivery receipt heals it', async () => {
+    const c = await linkedInstance();
+    // The contact's phone fails every message from us (and asks for each again, in vain).
+    t.sandbox.fault({ kind: 'phone-decrypt-failure', phoneNumber: c.customer, count: 1_000 });
+    const degraded = nextSystem('INSTANCE_DEGRADED', c.id);
+    for (const text of ['one', 'two', 'three']) await s.messages.sendText({ instanceId: c.id, to: c.customer, text });
+    expect((await degraded).message).toMatch(new RegExp(`messages to ${c.customer}@s.whatsapp.net could not be decrypted by its device`));
+    expect((await s.registry.get(c.id)).health).toMatchObject({ state: 'DEGRADED' });
+
+    t.sandbox.fault({ kind: 'clear' });
+    const healed = nextSystem('INSTANCE_HEALED', c.id);
+    await expectMessagesFlow(c.id, c.owner, c.customer, 'readable again');
+    await healed;
+    expect((await s.registry.get(c.id)).health).toMatchObject({ state: 'OK', reason: null });
+    expect(degradations(c.id)).toHaveLength(1);
+  });
+
   it('goes out of step while the gateway is away: its backlog keeps failing, the instance is DEGRADED, the session re-established and the instance healed', async () => {
     const c = await linkedInstance();
     // A restart, and meanwhile the contact's stored session breaks and it writes three messages:

@@ -61,6 +61,20 @@ describe('HealthMonitor', () => {
   });
 });
 
+describe('HealthMonitor, retry receipts for what we sent', () => {
+  it('counts each message once however many retries its recipient asks, and heals at its next delivery', () => {
+    const m = new HealthMonitor(policy, 0);
+    for (const t of [0, 1, 2, 3]) expect(m.retryAsked('x@s.whatsapp.net', 'A', t)).toEqual({ action: 'none' });
+    expect(m.retryAsked('x@s.whatsapp.net', 'B', 4)).toEqual({ action: 'none' });
+    // A message from the contact that decrypts says nothing about what it can read of ours.
+    m.decrypted('x@s.whatsapp.net', 5);
+    expect(m.retryAsked('x@s.whatsapp.net', 'C', 6)).toMatchObject({ action: 'reset-session', jid: 'x@s.whatsapp.net', reason: expect.stringContaining('3 messages to x@s.whatsapp.net') });
+    expect(m.health.state).toBe('DEGRADED');
+    m.delivered('x@s.whatsapp.net', 7);
+    expect(m.health).toMatchObject({ state: 'OK', reason: null });
+  });
+});
+
 describe('SessionHealthKeeper reading Baileys upserts', () => {
   const PN = '15550000001@s.whatsapp.net';
   const LID = '99990000001@lid';

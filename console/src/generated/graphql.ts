@@ -191,7 +191,7 @@ export type SendTextInput = {
 export type SystemEventKind =
   /** An instance was created. */
   | 'INSTANCE_CREATED'
-  /** An ONLINE instance stopped passing messages (sends without a server ack, or a contact whose messages keep failing to decrypt); the gateway is healing it (reconnect, new Signal session). `message` says why. */
+  /** An ONLINE instance stopped passing messages (sends without a server ack, a contact whose messages keep failing to decrypt, or one whose device cannot decrypt ours); the gateway is healing it (reconnect, new Signal session). `message` says why. */
   | 'INSTANCE_DEGRADED'
   /** An instance was deleted. */
   | 'INSTANCE_DELETED'
@@ -240,6 +240,8 @@ export type WebhookEvent =
   | 'MESSAGE_SENT'
   /** A stored message changed status (queued, sent, delivered, read, played, failed, …); `data` holds `instanceId`, `messageId`, `status`, `at` and the stored `message`. */
   | 'MESSAGE_STATUS'
+  /** A stored message's reactions or poll votes changed (a reaction or vote arrived or was sent); `data` is the stored message (`reactions`, `pollResults`). The event id is derived from the reaction's or vote's own message id. */
+  | 'MESSAGE_UPDATED'
   /** A new QR code for linking; `data` holds `instanceId`, `code`, `pngDataUrl`, `expiresAt`. */
   | 'QR';
 

@@ -22,6 +22,7 @@ const EVENT_CHOICES: Record<WebhookEvent, true> = {
   MESSAGE_STATUS: true,
   MESSAGE_EDITED: true,
   MESSAGE_DELETED: true,
+  MESSAGE_UPDATED: true,
   INSTANCE_STATUS: true,
   QR: true,
   INSTANCE_RESTRICTED: true,

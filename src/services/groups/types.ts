@@ -88,5 +88,8 @@ export interface GroupEvent {
   /** SETTINGS_CHANGED: the setting that changed, the other stays null. */
   announce: boolean | null;
   locked: boolean | null;
+  /** When WhatsApp sent the notification. */
   at: Date;
+  /** WhatsApp's id of the notification that told of it: the same when WhatsApp delivers it again. */
+  notificationId: string | null;
 }

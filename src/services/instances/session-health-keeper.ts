@@ -1,6 +1,9 @@
-import { DisconnectReason, NO_MESSAGE_FOUND_ERROR_TEXT, type WAMessage, type WASocket, WAMessageStubType } from '@whiskeysockets/baileys';
+import { areJidsSameUser, DisconnectReason, isJidGroup, jidNormalizedUser, NO_MESSAGE_FOUND_ERROR_TEXT, type WAMessage, type WASocket, WAMessageStubType } from '@whiskeysockets/baileys';
 import type { Logger } from '../shared/index.ts';
 import { DEFAULT_HEALTH_POLICY, HealthMonitor, type HealthPolicy, type SessionHealth } from './session-health.ts';
+
+/** Receipts a device sends only for a message it decrypted (a delivery receipt has no type). */
+const DECRYPTED_RECEIPTS = new Set(['read', 'played', 'inactive']);
 
 /**
  * What one session does with its health verdicts: feeds the pure HealthMonitor from the wire (sends
@@ -24,9 +27,29 @@ export class SessionHealthKeeper {
     return this.monitor.health;
   }
 
-  /** Listens to the socket's server acks: the proof that it still passes messages. */
+  /**
+   * Listens to the socket's server acks (the proof that it still passes messages) and to the
+   * contacts' receipts: a retry receipt says a device could not decrypt what we sent, a delivery
+   * or read receipt that it could.
+   */
   watch(sock: WASocket): void {
     sock.ws.on('CB:ack,class:message', (node: { attrs: { id?: string } }) => node.attrs.id && this.monitor.acked(node.attrs.id));
+    sock.ws.on('CB:receipt', (node: { attrs: Record<string, string | undefined> }) => this.onReceipt(sock, node.attrs));
+  }
+
+  private onReceipt(sock: WASocket, attrs: Record<string, string | undefined>): void {
+    const from = attrs.participant || attrs.from;
+    if (!from || !attrs.id || isJidGroup(from)) return;
+    const jid = jidNormalizedUser(from);
+    if ([sock.user?.id, sock.user?.lid].some((own) => own && areJidsSameUser(own, jid))) return;
+    const now = Date.now();
+    if (attrs.type === 'retry') {
+      const verdict = this.monitor.retryAsked(jid, attrs.id, now);
+      if (verdict.action === 'reset-session') void this.resetSignalSession(sock, jid, [jid], verdict.reason);
+    } else if (!attrs.type || DECRYPTED_RECEIPTS.has(attrs.type)) {
+      this.monitor.delivered(jid, now);
+    }
+    this.report();
   }
 
   /** A message handed to WhatsApp, whose server ack is now awaited. */

@@ -9,6 +9,8 @@
  *   session with the contact is out of step. Baileys answers each failure with a retry receipt;
  *   when that does not help, the verdict is to re-establish the session (drop ours, fetch a fresh
  *   key bundle), and the contact counts as healed at its next message that decrypts.
+ * - The other way round, a contact whose device keeps sending retry receipts for our messages
+ *   cannot read them: the same verdict, healed at its next delivery receipt.
  */
 export type HealthState = 'OK' | 'DEGRADED';
 
@@ -77,30 +79,51 @@ export class HealthMonitor {
 
   /** A message from `jid` failed to decrypt (Baileys already asked the contact to send it again). */
   decryptFailed(jid: string, now: number, messageId?: string): HealthVerdict {
-    const settled = this.settledOf(jid, now);
-    if (messageId && settled.has(messageId)) return { action: 'none' };
-    // Messages the contact sealed on the old session before it got ours fail too, until its retry
-    // answers arrive on the new one: no second reset for those. Still failing after a whole
-    // window, the session is re-established again.
-    const reset = this.broken.get(jid);
-    if (reset && now - reset.at < this.policy.decryptWindowMs) {
-      if (messageId) settled.set(messageId, now);
-      return { action: 'none' };
-    }
-    const recent = (this.failures.get(jid) ?? []).filter((f) => now - f.at < this.policy.decryptWindowMs);
-    recent.push({ id: messageId, at: now });
-    this.failures.set(jid, recent);
-    if (recent.length < this.policy.decryptFailures) return { action: 'none' };
-    this.settle(jid, now);
-    const reason = `${recent.length} messages from ${jid} failed to decrypt within ${Math.round(this.policy.decryptWindowMs / 1000)} s; re-establishing the Signal session`;
-    this.broken.set(jid, { reason, at: now });
-    this.update(now);
-    return { action: 'reset-session', jid, reason };
+    return this.failed(jid, jid, now, messageId, (n, s) => `${n} messages from ${jid} failed to decrypt within ${s} s; re-establishing the Signal session`);
   }
 
   decrypted(jid: string, now: number): void {
     this.settle(jid, now);
     if (this.broken.delete(jid)) this.update(now);
+  }
+
+  /**
+   * The contact's device could not decrypt a message we sent and asked for it again (a retry
+   * receipt, which Baileys answers). A message's several receipts count once; several messages
+   * in a row mean the session on its side is out of step with ours.
+   */
+  retryAsked(jid: string, messageId: string, now: number): HealthVerdict {
+    const key = `to:${jid}`;
+    if (this.failures.get(key)?.some((f) => f.id === messageId)) return { action: 'none' };
+    return this.failed(key, jid, now, messageId, (n, s) => `${n} messages to ${jid} could not be decrypted by its device within ${s} s; re-establishing the Signal session`);
+  }
+
+  /** A delivery or read receipt from the contact: its device decrypted what we sent. */
+  delivered(jid: string, now: number): void {
+    this.decrypted(`to:${jid}`, now);
+  }
+
+  /** One failure for `key` (a contact, per direction); enough of them make it broken. */
+  private failed(key: string, jid: string, now: number, messageId: string | undefined, describe: (n: number, windowSeconds: number) => string): HealthVerdict {
+    const settled = this.settledOf(key, now);
+    if (messageId && settled.has(messageId)) return { action: 'none' };
+    // Messages the contact sealed on the old session before it got ours fail too, until its retry
+    // answers arrive on the new one: no second reset for those. Still failing after a whole
+    // window, the session is re-established again.
+    const reset = this.broken.get(key);
+    if (reset && now - reset.at < this.policy.decryptWindowMs) {
+      if (messageId) settled.set(messageId, now);
+      return { action: 'none' };
+    }
+    const recent = (this.failures.get(key) ?? []).filter((f) => now - f.at < this.policy.decryptWindowMs);
+    recent.push({ id: messageId, at: now });
+    this.failures.set(key, recent);
+    if (recent.length < this.policy.decryptFailures) return { action: 'none' };
+    this.settle(key, now);
+    const reason = describe(recent.length, Math.round(this.policy.decryptWindowMs / 1000));
+    this.broken.set(key, { reason, at: now });
+    this.update(now);
+    return { action: 'reset-session', jid, reason };
   }
 
   /** The failures counted so far are dealt with: copies of those messages that fail later do not count. */

@@ -49,6 +49,8 @@ export class WhatsAppSession {
   /** Serialises state callbacks so the stored status never goes backwards. */
   private stateChain: Promise<void> = Promise.resolve();
   private qrWaiters: Array<() => void> = [];
+  /** Waiting for this login to have an outcome (`loginSettled`). */
+  private settleWaiters: Array<() => void> = [];
   private incoming: Promise<void> = Promise.resolve();
   /** The account's push name as Baileys last learned it (from messages of the own phone). */
   private pushName: string | undefined;
@@ -254,6 +256,16 @@ export class WhatsAppSession {
     this.deps.onEnded();
   }
 
+  /**
+   * Resolves once this login has an outcome: ONLINE, closed (a retry is scheduled, or it ended) or
+   * stopped. The boot restore keeps a bounded number of logins in flight with it, not of sockets
+   * opened: 500 handshakes at once on two cores time out and come back only after their backoff.
+   */
+  loginSettled(): Promise<void> {
+    if (this.status !== 'CONNECTING' || this.stopping || this.ended) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push(resolve));
+  }
+
   /** Resolves once the unpaired socket shows a QR: only then will WhatsApp accept a pairing-code request. */
   private waitForQr(timeoutMs = 15_000): Promise<void> {
     if (this.qr) return Promise.resolve();
@@ -336,7 +348,7 @@ export class WhatsAppSession {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       clearTimeout(this.retryTimer);
-      for (const wake of this.qrWaiters.splice(0)) wake();
+      for (const wake of [...this.qrWaiters.splice(0), ...this.settleWaiters.splice(0)]) wake();
       const sock = this.sock;
       this.sock = undefined;
       sock?.end(undefined);
@@ -357,6 +369,7 @@ export class WhatsAppSession {
 
   private setState(change: Partial<SessionSnapshot> & { status: InstanceStatus }): Promise<void> {
     this.status = change.status;
+    if (this.status !== 'CONNECTING') for (const wake of this.settleWaiters.splice(0)) wake();
     if (change.lastError !== undefined) this.lastError = change.lastError;
     for (const key of IDENTITY_KEYS) if (change[key] !== undefined) (this.identity as Record<string, unknown>)[key] = change[key];
     const snapshot: SessionSnapshot = { reconnectAttempts: this.reconnectAttempts, lastError: this.lastError, ...change };

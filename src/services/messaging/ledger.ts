@@ -97,18 +97,18 @@ export class MessageLedger {
     }
     const { message, created } = await this.recordInbound(inbound.message);
     const reaction = message.details.reaction;
-    if (created && reaction) await this.react(message.instanceId, reaction.targetId, reaction.emoji, message.fromMe ? 'me' : message.sender.jid, message.timestamp);
+    if (created && reaction) await this.react(message.instanceId, reaction.targetId, reaction.emoji, message.fromMe ? 'me' : message.sender.jid, message.timestamp, message.id);
   }
 
-  /** Reflects a reaction on the stored message it is about (`senderJid` 'me' for the account itself). */
-  async react(instanceId: string, targetId: string, emoji: string, senderJid: string, at: Date): Promise<StoredMessage | null> {
+  /** Reflects a reaction (the message `causeId`) on the stored message it is about (`senderJid` 'me' for the account itself). */
+  async react(instanceId: string, targetId: string, emoji: string, senderJid: string, at: Date, causeId: string): Promise<StoredMessage | null> {
     return this.#changing(instanceId, async () => {
       const row = await this.#deps.repo.findByWaId(instanceId, targetId);
       if (!row) return null;
       const record = await this.#deps.repo.updateContent(row.seq, withReaction(row.content, emoji, senderJid, at));
       if (!record) return null;
       const stored = toStoredMessage(record);
-      this.#deps.events.publish('messageChanged', { kind: 'UPDATED', message: stored });
+      this.#deps.events.publish('messageChanged', { kind: 'UPDATED', message: stored, causeId });
       return stored;
     });
   }
@@ -129,7 +129,7 @@ export class MessageLedger {
       const record = await this.#deps.repo.updateContent(row.seq, outcome.content);
       if (!record) return null;
       const stored = toStoredMessage(record);
-      this.#deps.events.publish('messageChanged', { kind: outcome.event, message: stored });
+      this.#deps.events.publish('messageChanged', { kind: outcome.event, message: stored, causeId: change.id });
       return stored;
     });
   }
@@ -142,7 +142,7 @@ export class MessageLedger {
       const record = await this.#deps.repo.updateContent(row.seq, { ...row.content, deletedAt: new Date().toISOString(), deletedLocally: true });
       if (!record) return null;
       const stored = toStoredMessage(record);
-      this.#deps.events.publish('messageChanged', { kind: 'DELETED', message: stored });
+      this.#deps.events.publish('messageChanged', { kind: 'DELETED', message: stored, causeId: null });
       return stored;
     });
   }
@@ -156,12 +156,12 @@ export class MessageLedger {
     if (!c || !('key' in c)) return;
     const at = record.waTimestamp ?? new Date();
     if (c.type === 'reaction') {
-      await this.react(record.instanceId, c.key.id, c.emoji, 'me', at);
+      await this.react(record.instanceId, c.key.id, c.emoji, 'me', at, record.waId);
       return;
     }
     const self = { jid: 'me', lid: null, phoneNumber: null, pushName: null };
     const change = c.type === 'edit' ? ({ kind: 'edit', targetId: c.key.id, text: c.text, at } as const) : ({ kind: 'revoke', targetId: c.key.id, at } as const);
-    await this.applyChange({ instanceId: record.instanceId, chatJid: record.chatJid, sender: self, fromMe: true, selfJids: [], change });
+    await this.applyChange({ instanceId: record.instanceId, id: record.waId, chatJid: record.chatJid, sender: self, fromMe: true, selfJids: [], change });
   }
 
   #changing<T>(instanceId: string, job: () => Promise<T>): Promise<T> {

@@ -6,9 +6,10 @@ import type { IncomingChange, MessageChangedEvent, MessageReaction, PollOptionRe
 /** What the ledger keeps in a row's content about later changes (encrypted with the rest). */
 export interface ChangeState {
   reactions?: Array<{ emoji: string; senderJid: string; at: string }>;
-  /** Latest vote per voter: option names. */
-  pollVotes?: Record<string, { options: string[]; at: string }>;
-  edits?: Array<{ text: string | null; replacedAt: string }>;
+  /** Latest vote per voter: option names, and the vote message's id. */
+  pollVotes?: Record<string, { options: string[]; at: string; id?: string }>;
+  /** Former texts; `id` is the edit message's (a redelivered edit is not applied twice). */
+  edits?: Array<{ text: string | null; replacedAt: string; id?: string }>;
   deletedAt?: string | null;
 }
 
@@ -53,14 +54,19 @@ export function applyChange(row: MessageRecord, change: IncomingChange): ChangeO
     if (!selected) return { skipped: 'the vote did not decrypt with the poll secret' };
     const byHash = new Map(poll.options.map((o) => [createHash('sha256').update(o).digest('hex'), o]));
     const options = selected.hashes.map((h) => byHash.get(h) ?? 'Unknown');
+    if (state.pollVotes?.[selected.voter]?.id === change.id) return { skipped: 'this vote was counted already (delivered again)' };
     const pollVotes = { ...(state.pollVotes ?? {}) };
-    if (options.length) pollVotes[selected.voter] = { options, at: c.at.toISOString() };
+    if (options.length) pollVotes[selected.voter] = { options, at: c.at.toISOString(), id: change.id };
     else delete pollVotes[selected.voter];
     return { content: { ...row.content, pollVotes }, event: 'UPDATED' };
   }
   if (!sameAuthor(row, change)) return { skipped: 'only the author may edit or delete a message' };
-  if (c.kind === 'revoke') return { content: { ...row.content, deletedAt: c.at.toISOString() }, event: 'DELETED' };
-  const edits = [...(state.edits ?? []), { text: state.text ?? null, replacedAt: c.at.toISOString() }];
+  if (c.kind === 'revoke') {
+    if (state.deletedAt) return { skipped: 'deleted already (the revoke was delivered again)' };
+    return { content: { ...row.content, deletedAt: c.at.toISOString() }, event: 'DELETED' };
+  }
+  if (state.edits?.some((e) => e.id === change.id)) return { skipped: 'this edit was applied already (delivered again)' };
+  const edits = [...(state.edits ?? []), { text: state.text ?? null, replacedAt: c.at.toISOString(), id: change.id }];
   const media = state.media ? { ...state.media, caption: c.text } : state.media;
   return { content: { ...row.content, text: c.text, media, edits }, event: 'EDITED' };
 }

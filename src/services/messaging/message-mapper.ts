@@ -40,7 +40,7 @@ export function toInbound(instanceId: string, msg: WAMessage, selfJids: string[]
   const isGroup = !!isJidGroup(chatJid);
   const sender = senderOf(msg, chatJid, isGroup);
   const change = changeOf(msg, content);
-  if (change) return { change: { instanceId, chatJid, sender, fromMe: !!key.fromMe, selfJids, change } };
+  if (change) return { change: { instanceId, id: key.id, chatJid, sender, fromMe: !!key.fromMe, selfJids, change } };
   if (NOT_USER_CONTENT.has(type)) return undefined;
 
   const kind: MessageKind = type === 'audioMessage' && content.audioMessage?.ptt ? 'VOICE' : (KINDS[type] ?? 'OTHER');

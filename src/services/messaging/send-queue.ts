@@ -18,6 +18,8 @@ import { detailsOfContext, toBaileysContent, type EnqueueInput, type OutboundCon
 import { outboundRow, sendFailure } from './outbound-row.ts';
 import type { MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResult, SendTextInput, StoredMessage } from './types.ts';
 
+/** Pacing waits at least this long make the worker read its next row again (see `#drain`). */
+const RELOOK_MS = 20;
 /** Where a media send's kept file is no longer needed. */
 const SETTLING = new Set<MessageStatus>(['SENT', 'DELIVERED', 'READ', 'PLAYED', 'FAILED', 'CANCELLED']);
 
@@ -283,11 +285,13 @@ export class SendQueue implements MessagingService {
         return;
       }
       // Paced: wait for the instance's (and this chat's) turn, then look again, since the queue
-      // may have changed meanwhile (a cancel, an earlier row, the connection gone).
+      // may have changed meanwhile (a cancel, an earlier row, the connection gone). After a wait
+      // shorter than RELOOK_MS the row read before it goes (a cancel meanwhile still wins: the
+      // step to SENDING is conditional); a fast pace would otherwise read every row twice.
       const wait = this.#d.pacer.waitMs(instanceId, next.chatJid);
       if (wait > 0) {
         await sleep(wait, this.#stopped.signal);
-        continue;
+        if (wait >= RELOOK_MS || this.#stopping) continue;
       }
       if (!(await this.#sendOne(session, next))) return;
     }

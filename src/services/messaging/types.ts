@@ -81,6 +81,8 @@ export interface IncomingMessage {
 /** An edit, a delete or a poll vote from WhatsApp: it changes a stored message. */
 export interface IncomingChange {
   instanceId: string;
+  /** The WhatsApp id of the message that makes the change (the edit, revoke or vote itself). */
+  id: string;
   chatJid: string;
   /** Who made the change. */
   sender: Contact;
@@ -235,4 +237,9 @@ export interface PresenceEvent {
 export interface MessageChangedEvent {
   kind: 'EDITED' | 'DELETED' | 'UPDATED';
   message: StoredMessage;
+  /**
+   * The WhatsApp id of the message that made the change (an edit, revoke, reaction or poll vote):
+   * the same when WhatsApp delivers it again. Null for a delete in this ledger only.
+   */
+  causeId: string | null;
 }

@@ -5,7 +5,7 @@ import type { DomainEvents, EventBus } from '../shared/index.ts';
  * The events a webhook can subscribe to, and where each comes from. Adding one is one line in
  * `WEBHOOK_EVENT_SOURCES` (plus its name here): the GraphQL enum, the filter and the payload follow.
  */
-export const WEBHOOK_EVENTS = ['MESSAGE_RECEIVED', 'MESSAGE_SENT', 'MESSAGE_STATUS', 'MESSAGE_EDITED', 'MESSAGE_DELETED', 'INSTANCE_STATUS', 'QR', 'INSTANCE_RESTRICTED', 'GROUP_PARTICIPANTS_UPDATED', 'GROUP_UPDATED'] as const;
+export const WEBHOOK_EVENTS = ['MESSAGE_RECEIVED', 'MESSAGE_SENT', 'MESSAGE_STATUS', 'MESSAGE_EDITED', 'MESSAGE_DELETED', 'MESSAGE_UPDATED', 'INSTANCE_STATUS', 'QR', 'INSTANCE_RESTRICTED', 'GROUP_PARTICIPANTS_UPDATED', 'GROUP_UPDATED'] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
 
 /** One event as every webhook format sees it: a stable id, the instance, and the domain event. */
@@ -23,10 +23,12 @@ interface Source<T extends keyof DomainEvents, D> {
   topic: T;
   /** The instance the event is about, or null when this event is not this webhook event. */
   instanceId(event: DomainEvents[T]): string | null;
-  /** What identifies the event for good (the same message redelivered gets the same event id); omitted: a fresh id. */
-  key?(event: DomainEvents[T]): string;
+  /** What identifies the event for good (the same message redelivered gets the same event id); omitted or undefined: a fresh id. */
+  key?(event: DomainEvents[T]): string | undefined;
   data(event: DomainEvents[T]): D;
 }
+
+const groupEventKey = (e: DomainEvents['groupEvent']) => (e.notificationId ? `${e.groupJid}:${e.notificationId}` : undefined);
 
 const source = <T extends keyof DomainEvents, D extends object>(topic: T, s: Omit<Source<T, D>, 'topic'>): Source<T, D> => ({ topic, ...s });
 
@@ -36,18 +38,26 @@ export const WEBHOOK_EVENT_SOURCES = {
   MESSAGE_STATUS: source('messageStatus', { instanceId: (e) => e.instanceId, key: (e) => `${e.messageId}:${e.status}`, data: (e) => e }),
   MESSAGE_EDITED: source('messageChanged', {
     instanceId: (e) => (e.kind === 'EDITED' ? e.message.instanceId : null),
-    key: (e) => `${e.message.id}:edit:${e.message.history.edits.length}`,
+    // The edit message's own id: each edit is a new event, the same edit delivered again is not.
+    key: (e) => `${e.message.id}:edit:${e.causeId ?? e.message.history.edits.length}`,
     data: (e) => e.message,
   }),
   MESSAGE_DELETED: source('messageChanged', { instanceId: (e) => (e.kind === 'DELETED' ? e.message.instanceId : null), key: (e) => `${e.message.id}:deleted`, data: (e) => e.message }),
+  MESSAGE_UPDATED: source('messageChanged', {
+    instanceId: (e) => (e.kind === 'UPDATED' ? e.message.instanceId : null),
+    // The reaction's or vote's own message id.
+    key: (e) => (e.causeId ? `${e.message.id}:${e.causeId}` : undefined),
+    data: (e) => e.message,
+  }),
   INSTANCE_STATUS: source('instanceStatus', { instanceId: (e) => e.instanceId, data: (e) => e }),
   QR: source('qrCode', { instanceId: (q) => q.instanceId, data: (q) => q }),
   INSTANCE_RESTRICTED: source('system', {
     instanceId: (e) => (e.type === 'INSTANCE_RESTRICTED' ? e.instanceId : null),
     data: (e) => ({ instanceId: e.instanceId, message: e.message, at: e.at }),
   }),
-  GROUP_PARTICIPANTS_UPDATED: source('groupEvent', { instanceId: (e) => (e.type.startsWith('PARTICIPANTS_') ? e.instanceId : null), data: (e) => e }),
-  GROUP_UPDATED: source('groupEvent', { instanceId: (e) => (e.type.startsWith('PARTICIPANTS_') ? null : e.instanceId), data: (e) => e }),
+  // WhatsApp's notification id: one notification is one change, delivered again it is the same event.
+  GROUP_PARTICIPANTS_UPDATED: source('groupEvent', { instanceId: (e) => (e.type.startsWith('PARTICIPANTS_') ? e.instanceId : null), key: groupEventKey, data: (e) => e }),
+  GROUP_UPDATED: source('groupEvent', { instanceId: (e) => (e.type.startsWith('PARTICIPANTS_') ? null : e.instanceId), key: groupEventKey, data: (e) => e }),
 } satisfies Record<WebhookEventName, { topic: keyof DomainEvents }>;
 
 /**
