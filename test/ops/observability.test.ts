@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessageReceivedDocument, SendTextDocument } from '../graphql/generated/graphql.ts';
+import { InstancesDocument, MessageReceivedDocument, SendTextDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 import { captureLogs } from '../helpers/log-capture.ts';
 import { eventually, RestClient } from '../helpers/rest-client.ts';
@@ -111,7 +111,7 @@ describe('request ids', () => {
 describe('readiness', () => {
   it('is 503 with counts while stored instances are restored, then ready', async () => {
     await gw.stop();
-    const restarted = await startTestGateway({ storage: gw.storage, logger, env: { RESTORE_CONCURRENCY: '1', RESTORE_STAGGER_MS: '3000' } });
+    const restarted = await startTestGateway({ storage: gw.storage, logger, env: { RESTORE_CONCURRENCY: '1', RESTORE_STAGGER_MS: '8000' } });
     try {
       const during = await fetch(`${restarted.url}/readyz`);
       const body = (await during.json()) as { status: string; checks: { database: string; migrations: string; restore: { total: number; done: number; finished: boolean } } };
@@ -126,6 +126,9 @@ describe('readiness', () => {
         return res.status === 200 && ((await res.json()) as typeof body);
       }, 'ready after the restore', 30_000);
       expect(ready.checks.restore).toEqual({ total: 2, done: 2, failed: 0, finished: true });
+      // The restore bounds logins in flight, not sockets opened: ready means every login has an outcome.
+      const { instances } = await restarted.http.ok(InstancesDocument, {});
+      expect(instances.map((i) => i.status)).toEqual(['ONLINE', 'ONLINE']);
       expect(lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('restore finished: 2/2 instances started'))).toBe(true);
     } finally {
       await restarted.stop();
