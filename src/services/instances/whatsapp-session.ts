@@ -1,4 +1,4 @@
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket, type proto } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
 import { watchPresence, watchStatuses } from '../messaging/index.ts';
@@ -161,6 +161,17 @@ export class WhatsAppSession {
     } finally {
       await this.hold?.release();
     }
+  }
+
+  /**
+   * A message this session sent, kept for a phone's retry receipt. Not left to Baileys' own upsert
+   * of the send: that event is dropped when the socket is replaced before it comes (it is buffered
+   * while a fresh socket catches up), and Baileys' recent-message cache forgets a message as soon as
+   * a retry finds it, even when that resend then dies with its socket; the retry receipt comes again
+   * at the next login and found nothing to re-encrypt (the fault bench's lost sends).
+   */
+  rememberSent(messageId: string, message: proto.IMessage): void {
+    this.memory.rememberSent(messageId, message);
   }
 
   /** A message handed to WhatsApp on the current socket, whose server ack is now awaited. */
