@@ -61,7 +61,7 @@ const VARIABLES = {
   WA_SANDBOX: bool.default(false),
   DEVICE_NAME: text.default('wamux'),
   PRESENCE_HEARTBEAT_SECONDS: integer(1, 86_400).default(300),
-  RESTORE_CONCURRENCY: integer(1, 1_000).default(4),
+  RESTORE_CONCURRENCY: integer(1, 1_000).default(16),
   RESTORE_STAGGER_MS: integer(0, 60_000).default(250),
   SANDBOX_PORT: integer(0, 65535).default(0),
   SANDBOX_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (the sandbox control API)' }).optional(),

@@ -11,7 +11,7 @@
  *   GET  /healthz                200 once listening
  *
  * On SIGTERM every login is written to BARE_STATE_FILE; a process started on that file restores
- * every socket by itself (8 at a time, as the bench configures wamux), which is the restart measure.
+ * every socket by itself (BARE_RESTORE_CONCURRENCY logins at a time, 8 by default), which is the restart measure.
  * The sandbox to trust comes as BARE_SANDBOX (the sandbox's JSON line).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ import { memoryAuthState, type MemoryAuthState } from './memory-auth.ts';
 import type { SandboxEndpoint } from './sandbox-process.ts';
 import { runPool } from './stats.ts';
 
-const RESTORE_CONCURRENCY = 8;
+const RESTORE_CONCURRENCY = Number(process.env.BARE_RESTORE_CONCURRENCY ?? 8);
 const sandbox = JSON.parse(process.env.BARE_SANDBOX ?? '') as SandboxEndpoint;
 const stateFile = process.env.BARE_STATE_FILE!;
 trustSandbox({ rootPublicKey: Buffer.from(sandbox.rootPublicKey, 'hex'), caCertPem: readFileSync(sandbox.caCertPath, 'utf8') });

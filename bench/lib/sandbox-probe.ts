@@ -1,3 +1,5 @@
+import { getHeapStatistics } from 'node:v8';
+
 /**
  * Preloaded (`--import`) into the sandbox child; the sandbox's own code is untouched. Two jobs:
  *
@@ -13,6 +15,8 @@ export interface MemoryProbe {
   heapUsed: number;
   external: number;
   arrayBuffers: number;
+  /** V8's compiler zones now: hundreds of MiB while PGlite's largest function is optimised after boot. */
+  compilerZones: number;
 }
 
 if (process.channel) {
@@ -25,6 +29,7 @@ if (process.channel) {
     gc?.();
     gc?.();
     const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-    process.send?.({ id: msg.id, memory: { rss, heapUsed, external, arrayBuffers } satisfies MemoryProbe });
+    const compilerZones = getHeapStatistics().malloced_memory;
+    process.send?.({ id: msg.id, memory: { rss, heapUsed, external, arrayBuffers, compilerZones } satisfies MemoryProbe });
   });
 }

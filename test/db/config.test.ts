@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       metrics: { token: undefined },
       messages: { ledger: true, queueTtlSeconds: 3600, retentionDays: 90, sendWaitMs: 15000, pacing: { ratePerMinute: 60, jitterMs: 1000, minGapPerRecipientMs: 3000 }, restrictedPauseSeconds: 3600 },
       whatsapp: { deviceName: 'wamux', presenceHeartbeatSeconds: 300 },
-      restore: { concurrency: 4, staggerMs: 250 },
+      restore: { concurrency: 16, staggerMs: 250 },
       sandbox: { enabled: false },
       media: {
         tmpDir: expect.stringMatching(/data\/tmp$/),

@@ -233,7 +233,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       rows.map((r) => r.id),
       this.deps.restore,
       progress,
-      { log: this.log, stopped: () => !!this.stopping, start: (id) => this.ensureSession(id) },
+      { log: this.log, stopped: () => !!this.stopping, start: async (id) => (await this.ensureSession(id)).loginSettled() },
     );
     progress.finished = true;
     const online = rows.filter((r) => this.sessions.get(r.id)?.online).length;

@@ -9,15 +9,20 @@ export interface RestoreProgress {
 }
 
 export interface RestorePace {
+  /** Logins in flight at once: a worker takes the next id once the last login is ONLINE or has closed. */
   concurrency: number;
   /** Pause of each worker after each start, so 500 instances do not hit WhatsApp at once. */
   staggerMs: number;
 }
 
+/** A login that neither opens nor closes within this long frees its slot (it goes on in the background). */
+const LOGIN_SLOT_MS = 30_000;
+
 /**
- * Starts every id with `start`, at most `concurrency` at a time, each worker pausing `staggerMs`
- * after each start; takes no new id once `stopped()`. A failed start is logged and counted, never
- * thrown: one broken instance does not keep the others down.
+ * Starts every id with `start` (which settles once that login has an outcome), at most
+ * `concurrency` at a time, each worker pausing `staggerMs` after each start; takes no new id once
+ * `stopped()`. A failed start is logged and counted, never thrown: one broken instance does not keep
+ * the others down.
  */
 export async function restoreEach(
   ids: string[],
@@ -31,10 +36,15 @@ export async function restoreEach(
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined && !options.stopped(); id = queue.shift()) {
       const instanceId = id;
-      await options.start(instanceId).catch((err) => {
-        progress.failed++;
-        options.log.warn({ err, instanceId }, 'restore of instance failed');
-      });
+      let slot: NodeJS.Timeout | undefined;
+      await Promise.race([
+        options.start(instanceId).catch((err) => {
+          progress.failed++;
+          options.log.warn({ err, instanceId }, 'restore of instance failed');
+        }),
+        new Promise((resolve) => (slot = setTimeout(resolve, LOGIN_SLOT_MS))),
+      ]);
+      clearTimeout(slot);
       progress.done++;
       if (Date.now() - lastLine >= 5_000 && progress.done < progress.total) {
         lastLine = Date.now();

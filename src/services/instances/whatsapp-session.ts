@@ -1,4 +1,4 @@
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type proto, type SignalKeyStore, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket, type proto } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
 import { watchPresence, watchStatuses } from '../messaging/index.ts';
@@ -49,6 +49,8 @@ export class WhatsAppSession {
   /** Serialises state callbacks so the stored status never goes backwards. */
   private stateChain: Promise<void> = Promise.resolve();
   private qrWaiters: Array<() => void> = [];
+  /** Waiting for this login to have an outcome (`loginSettled`). */
+  private settleWaiters: Array<() => void> = [];
   private incoming: Promise<void> = Promise.resolve();
   /** The account's push name as Baileys last learned it (from messages of the own phone). */
   private pushName: string | undefined;
@@ -161,7 +163,17 @@ export class WhatsAppSession {
     }
   }
 
-  /** A message handed to WhatsApp on the current socket, whose server ack is now awaited. */
+  /**
+   * A message this session sent, kept for a phone's retry receipt. Not left to Baileys' own upsert
+   * of the send: that event is dropped when the socket is replaced before it comes (it is buffered
+   * while a fresh socket catches up), and Baileys' recent-message cache forgets a message as soon as
+   * a retry finds it, even when that resend then dies with its socket; the retry receipt comes again
+   * at the next login and found nothing to re-encrypt (the fault bench's lost sends).
+   */
+  rememberSent(messageId: string, message: proto.IMessage): void {
+    this.memory.rememberSent(messageId, message);
+  }
+
   /**
    * A message sent before this session's memory began (a restart), from storage; kept in memory
    * once found, since a phone may ask again. A storage failure answers nothing, as an unknown id does.
@@ -172,6 +184,7 @@ export class WhatsAppSession {
     return message ?? undefined;
   }
 
+  /** A message handed to WhatsApp on the current socket, whose server ack is now awaited. */
   awaitServerAck(messageId: string): void {
     if (this.online) this.keeper.sent(messageId);
   }
@@ -251,6 +264,16 @@ export class WhatsAppSession {
     if (decision.status === 'LOGGED_OUT') await this.auth?.clear();
     await this.setState({ status: decision.status, lastError: decision.reason, ...(decision.status === 'LOGGED_OUT' ? { connectedAt: null } : {}) });
     this.deps.onEnded();
+  }
+
+  /**
+   * Resolves once this login has an outcome: ONLINE, closed (a retry is scheduled, or it ended) or
+   * stopped. The boot restore keeps a bounded number of logins in flight with it, not of sockets
+   * opened: 500 handshakes at once on two cores time out and come back only after their backoff.
+   */
+  loginSettled(): Promise<void> {
+    if (this.status !== 'CONNECTING' || this.stopping || this.ended) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push(resolve));
   }
 
   /** Resolves once the unpaired socket shows a QR: only then will WhatsApp accept a pairing-code request. */
@@ -335,7 +358,7 @@ export class WhatsAppSession {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       clearTimeout(this.retryTimer);
-      for (const wake of this.qrWaiters.splice(0)) wake();
+      for (const wake of [...this.qrWaiters.splice(0), ...this.settleWaiters.splice(0)]) wake();
       const sock = this.sock;
       this.sock = undefined;
       sock?.end(undefined);
@@ -356,6 +379,7 @@ export class WhatsAppSession {
 
   private setState(change: Partial<SessionSnapshot> & { status: InstanceStatus }): Promise<void> {
     this.status = change.status;
+    if (this.status !== 'CONNECTING') for (const wake of this.settleWaiters.splice(0)) wake();
     if (change.lastError !== undefined) this.lastError = change.lastError;
     for (const key of IDENTITY_KEYS) if (change[key] !== undefined) (this.identity as Record<string, unknown>)[key] = change[key];
     const snapshot: SessionSnapshot = { reconnectAttempts: this.reconnectAttempts, lastError: this.lastError, ...change };

@@ -1,4 +1,4 @@
-import { generateMessageIDV2, type AnyMessageContent, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import { generateMessageIDV2, type AnyMessageContent, type WAMessage, type WASocket, type proto } from '@whiskeysockets/baileys';
 import type { ReceivedMediaRecord } from '../../db/received-media.repository.ts';
 import { contextInfoOf, type OutboundContext } from './outbound-content.ts';
 import type { Config } from '../../config.ts';
@@ -145,7 +145,7 @@ export class MessageSender {
   private async deliver(
     { session, jid }: { session: WhatsAppSession; jid: string },
     typingMs: number | undefined,
-    send: (sock: WASocket, jid: string, options: { messageId: string }) => Promise<{ messageTimestamp?: unknown } | undefined>,
+    send: (sock: WASocket, jid: string, options: { messageId: string }) => Promise<{ messageTimestamp?: unknown; message?: proto.IMessage | null } | undefined>,
     chosenId?: string,
   ): Promise<SendResult> {
     if (typingMs && typingMs > 0) await simulateTyping(session, jid, Math.min(typingMs, 60_000));
@@ -154,13 +154,14 @@ export class MessageSender {
       // Awaited before the write: the server's ack can arrive before Baileys' send promise resolves,
       // and an ack seen before it was awaited would leave the id "unacked" and fake a dead socket.
       session.awaitServerAck(messageId);
-      let sent: { messageTimestamp?: unknown } | undefined;
+      let sent: { messageTimestamp?: unknown; message?: proto.IMessage | null } | undefined;
       try {
         sent = await send(sock, jid, { messageId });
       } catch (err) {
         session.forgetServerAck(messageId);
         throw err;
       }
+      if (sent?.message) session.rememberSent(messageId, sent.message);
       return {
         messageId,
         instanceId: session.instanceId,
