@@ -13,7 +13,7 @@ import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
-import { BroadcastService, ChatList, KindSends, LedgerBypass, MediaOutbox, measureSends, MessageLedger, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue, type MessageReceiver } from './services/messaging/index.ts';
+import { BroadcastService, ChatList, KindSends, LedgerBypass, MediaOutbox, measureSends, MessageLedger, rebuildSentMessage, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue, type MessageReceiver } from './services/messaging/index.ts';
 import { AuthService } from './services/auth/index.ts';
 import { WebhookService } from './services/webhooks/index.ts';
 import { GroupService } from './services/groups/index.ts';
@@ -128,6 +128,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authCodec,
       metrics,
       saveMedia: (ref) => receivedMedia.save(ref),
+      // Retry receipts after a restart are answered from the ledger (the sessions remember recent sends only).
+      lookupSent: (instanceId, id) => rebuildSentMessage({ repo: messageRepo, media: receivedMedia }, instanceId, id),
       receive: (inbound) => receiver.receive(inbound),
       onContacts: (instanceId, facts) => contacts.record(instanceId, facts),
       onStatus: (instanceId, report) => void receiver.onStatus(instanceId, report),

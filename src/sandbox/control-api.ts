@@ -175,6 +175,12 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
     return { read: sandbox.markRead(req.params.phone, messageIds) };
   });
 
+  // The phone lost a companion's message (its plaintext is gone) and asks that device for it again.
+  app.post<{ Params: { phone: string; id: string } }>('/phones/:phone/messages/:id/retry', async (req) => {
+    sandbox.askAgain(req.params.phone, req.params.id);
+    return { ok: true };
+  });
+
   // Presence and typing (chatstate) the phone's contacts' companions sent it.
   app.get<{ Params: { phone: string } }>('/phones/:phone/presences', async (req) => sandbox.presences(req.params.phone));
 

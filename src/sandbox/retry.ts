@@ -1,5 +1,6 @@
 import { signalAddress, type Phone } from './accounts.ts';
 import type { Connection } from './connection.ts';
+import { SandboxError } from './errors.ts';
 import { answerGroupRetry } from './group-messaging.ts';
 import { memberJid, type Group } from './groups.ts';
 import { encryptFor, serializeFor } from './messaging.ts';
@@ -95,4 +96,19 @@ export async function answerRetryReceipt(net: Network, conn: Connection, receipt
     enc.attrs.count = retry.attrs.count ?? '1';
     net.deliver(companion, stanza);
   });
+}
+
+/**
+ * The phone lost a message a companion sent it (its plaintext is gone, as after a failed decrypt
+ * or a crash before it was stored) and asks the sending device for it again, as a phone does after
+ * a failed decrypt. The receipt waits at the server while that device is offline.
+ */
+export function askAgain(net: Network, phone: Phone, messageId: string): void {
+  const index = phone.inbox.findIndex((m) => m.id === messageId && !m.group && m.fromDevice !== 0);
+  const lost = phone.inbox[index];
+  const sender = lost && net.directory.get(lost.from);
+  if (!lost || !sender?.companions.has(lost.fromDevice)) throw new SandboxError('NOT_FOUND', `${phone.phoneNumber} got no message ${messageId} from a companion`, 404);
+  phone.inbox.splice(index, 1);
+  const stanza: BinaryNode = { tag: 'message', attrs: { id: messageId, to: phone.jid, t: String(lost.timestamp) } };
+  sendRetryReceipt(net, phone, sender, lost.fromDevice, stanza, { tag: 'enc', attrs: {} });
 }

@@ -22,6 +22,7 @@ import { enterPairingCode, requirePhone, scanQr } from './pairing.ts';
 import { restoreState, snapshotState, StateFile } from './persistence.ts';
 import { fetchPhoneMedia } from './media-fetch.ts';
 import type { PrivacyTokenRecord } from './privacy-tokens.ts';
+import { askAgain } from './retry.ts';
 import { routeNode } from './router.ts';
 import { unlinkCompanion } from './unlink.ts';
 import type { proto } from './wa.ts';
@@ -311,6 +312,11 @@ export class WhatsAppSandbox {
       throw new SandboxError('INVALID_REQUEST', 'messageIds must be an array of strings');
     }
     return markRead(this.net, this.phone(phoneNumber), messageIds);
+  }
+
+  /** The phone lost a companion's message and sends that device a retry receipt for it (see retry.ts `askAgain`). */
+  askAgain(phoneNumber: string, messageId: string): void {
+    askAgain(this.net, this.phone(phoneNumber), messageId);
   }
 
   /** available / unavailable (to subscribers), composing / recording / paused (to `to`). */

@@ -213,6 +213,11 @@ export class SandboxClient {
     return this.call('POST', `/phones/${phoneNumber}/blocklist`, { action, phoneNumber: other });
   }
 
+  /** The phone lost a message a companion sent it and sends that device a retry receipt for it. */
+  async askAgain(phoneNumber: string, messageId: string): Promise<void> {
+    await this.call('POST', `/phones/${phoneNumber}/messages/${messageId}/retry`, {});
+  }
+
   fault(fault: Fault): Promise<{ affected: number }> {
     return this.call('POST', '/faults', fault);
   }

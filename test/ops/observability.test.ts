@@ -113,6 +113,8 @@ describe('readiness', () => {
     await gw.stop();
     const restarted = await startTestGateway({ storage: gw.storage, logger, env: { RESTORE_CONCURRENCY: '1', RESTORE_STAGGER_MS: '8000' } });
     try {
+      // Every stanza to the gateway's sockets 3 s late: a login takes seconds, not milliseconds.
+      await restarted.sandbox.fault({ kind: 'delay', seconds: 3 });
       const during = await fetch(`${restarted.url}/readyz`);
       const body = (await during.json()) as { status: string; checks: { database: string; migrations: string; restore: { total: number; done: number; finished: boolean } } };
       expect(during.status).toBe(503);
@@ -124,11 +126,13 @@ describe('readiness', () => {
       const ready = await eventually(async () => {
         const res = await fetch(`${restarted.url}/healthz`);
         return res.status === 200 && ((await res.json()) as typeof body);
-      }, 'ready after the restore', 30_000);
+      }, 'ready after the restore', 60_000);
       expect(ready.checks.restore).toEqual({ total: 2, done: 2, failed: 0, finished: true });
-      // The restore bounds logins in flight, not sockets opened: ready means every login has an outcome.
+      // The restore bounds logins in flight, not sockets opened: ready means every login has had its
+      // outcome, so both are ONLINE already (with sockets opened only, the second would be CONNECTING).
       const { instances } = await restarted.http.ok(InstancesDocument, {});
       expect(instances.map((i) => i.status)).toEqual(['ONLINE', 'ONLINE']);
+      await restarted.sandbox.fault({ kind: 'clear' });
       expect(lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('restore finished: 2/2 instances started'))).toBe(true);
     } finally {
       await restarted.stop();

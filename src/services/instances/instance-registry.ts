@@ -1,3 +1,4 @@
+import type { proto } from '@whiskeysockets/baileys';
 import type { Config } from '../../config.ts';
 import { createDbAuthState } from '../../db/auth-state.store.ts';
 import { KeyWriter } from '../../db/key-writer.ts';
@@ -33,6 +34,8 @@ export interface RegistryDeps {
    * Baileys sends the delivery receipt (see WhatsAppSession).
    */
   receive(message: Inbound): Promise<void>;
+  /** A message the instance sent, rebuilt from storage, for retry receipts after a restart (see SessionDeps.lookupSent). */
+  lookupSent?(instanceId: string, id: string): Promise<proto.IMessage | undefined>;
   /** What the instance's session learned about people (see ContactService). */
   onContacts?(instanceId: string, facts: ContactFacts[]): void;
   /** WhatsApp's acks and receipts for this instance's stored messages. */
@@ -310,6 +313,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       receive: (message) => this.deps.receive(message),
       onStatus: (report) => this.deps.onStatus(id, report),
       saveMedia: (ref) => this.deps.saveMedia(ref),
+      ...(this.deps.lookupSent ? { lookupSent: (messageId: string) => this.deps.lookupSent!(id, messageId) } : {}),
       onHealth: (health) => this.onHealth(id, health),
       onGroupEvent: (event) => {
         // Group notifications name members by LID and number: one more source for the contact store.

@@ -1,3 +1,4 @@
+import type { proto } from '@whiskeysockets/baileys';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
@@ -44,6 +45,11 @@ export interface SessionDeps {
   onStatus(report: StatusReport): void;
   /** Keeps what is needed to download a received media message later; awaited before the event goes out. */
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
+  /**
+   * A message this instance sent, from storage, for a retry receipt the in-memory copy cannot answer
+   * (it arrived after a restart). Undefined when it is not known.
+   */
+  lookupSent?(id: string): Promise<proto.IMessage | undefined>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
   onEnded(): void;
   /** A contact's presence or typing. */

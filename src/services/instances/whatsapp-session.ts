@@ -110,7 +110,7 @@ export class WhatsAppSession {
       userDevicesCache: memory.userDevices,
       msgRetryCounterCache: memory.msgRetryCounter,
       placeholderResendCache: memory.placeholderResends,
-      getMessage: async (key) => memory.sentMessage(key.id),
+      getMessage: async (key) => memory.sentMessage(key.id) ?? (key.id ? this.sentBefore(key.id) : undefined),
       makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted, hold: this.hold! }),
       // The first element is what the phone lists under "Linked devices".
       browser: [this.deps.deviceName, 'Chrome', '124.0.0'],
@@ -172,6 +172,16 @@ export class WhatsAppSession {
    */
   rememberSent(messageId: string, message: proto.IMessage): void {
     this.memory.rememberSent(messageId, message);
+  }
+
+  /**
+   * A message sent before this session's memory began (a restart), from storage; kept in memory
+   * once found, since a phone may ask again. A storage failure answers nothing, as an unknown id does.
+   */
+  private async sentBefore(id: string): Promise<proto.IMessage | undefined> {
+    const message = await this.deps.lookupSent?.(id).catch((err: unknown) => this.log.warn({ err, messageId: id }, 'looking up a sent message for a retry failed'));
+    if (message) this.memory.rememberSent(id, message);
+    return message ?? undefined;
   }
 
   /** A message handed to WhatsApp on the current socket, whose server ack is now awaited. */

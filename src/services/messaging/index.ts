@@ -18,6 +18,7 @@ export { resolveMediaType, stageMedia, type MediaOptions } from './media/media-s
 export { SendPacer, type PacingClock, type PacingOptions } from './send-pacer.ts';
 export { MessageSender, type MessageSenderDeps, type MessagingService } from './message-sender.ts';
 export { measureSends } from './measured-sends.ts';
+export { rebuildSentMessage } from './sent-messages.ts';
 export { normalizePhoneNumber } from './recipients.ts';
 export type * from './types.ts';
 export { EXACTLY_ONE_SENDER, hasExactlyOneSender, NUMBER_CHECK_MAX, TEXT_MAX_LENGTH } from './limits.ts';
