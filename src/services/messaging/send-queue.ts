@@ -302,16 +302,16 @@ export class SendQueue implements MessagingService {
     const outbox = (row.content.outbox ?? {}) as { to?: string; resolved?: boolean; typingMs?: number; direct?: boolean; media?: OutboxMedia; content?: OutboundContent; context?: OutboundContext };
     if (outbox.direct) {
       // A media send from before media was queued, which the process died in: its file is gone.
-      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: 'SEND_INTERRUPTED', errorMessage: 'the gateway stopped while sending this media message; send it again' });
+      await this.#d.ledger.advanceRow(row, 'FAILED', { errorCode: 'SEND_INTERRUPTED', errorMessage: 'the gateway stopped while sending this media message; send it again' });
       return true;
     }
     if (outbox.media && !(await this.#d.outbox.has(outbox.media.file))) {
-      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: 'MEDIA_GONE', errorMessage: 'the media file of this queued send is no longer in DATA_DIR/outbox; send it again' });
+      await this.#d.ledger.advanceRow(row, 'FAILED', { errorCode: 'MEDIA_GONE', errorMessage: 'the media file of this queued send is no longer in DATA_DIR/outbox; send it again' });
       return true;
     }
     if (row.status === 'SENDING') this.#log.info({ instanceId: row.instanceId, messageId: row.waId }, 're-sending a message left SENDING, under the same id');
     // Moved on meanwhile (expired, cancelled): not ours to send.
-    else if (!(await this.#d.ledger.advanceSeq(row.seq, 'SENDING', { attempts: row.attempts + 1 }))) return true;
+    else if (!(await this.#d.ledger.advanceRow(row, 'SENDING', { attempts: row.attempts + 1 }))) return true;
     try {
       const target = outbox.resolved ? { session, jid: row.chatJid } : await this.#d.sender.resolveTarget(session, outbox.to ?? row.chatJid);
       this.#handedSet(row.instanceId).add(row.seq);
@@ -324,7 +324,7 @@ export class SendQueue implements MessagingService {
       // Not handed over after all: it goes again when the instance is back.
       this.#handed.get(row.instanceId)?.delete(row.seq);
       if (err instanceof DomainError && err.code === 'INSTANCE_NOT_CONNECTED') return false;
-      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', sendFailure(err));
+      await this.#d.ledger.advanceRow(row, 'FAILED', sendFailure(err));
       return true;
     }
   }
@@ -347,14 +347,14 @@ export class SendQueue implements MessagingService {
   async expire(now = new Date()): Promise<number> {
     const stale = await this.#d.repo.queuedBefore(new Date(now.getTime() - this.#d.queueTtlSeconds * 1000));
     for (const row of stale) {
-      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: 'EXPIRED', errorMessage: `still queued after ${this.#d.queueTtlSeconds} s (SEND_QUEUE_TTL_SECONDS)` });
+      await this.#d.ledger.advanceRow(row, 'FAILED', { errorCode: 'EXPIRED', errorMessage: `still queued after ${this.#d.queueTtlSeconds} s (SEND_QUEUE_TTL_SECONDS)` });
     }
     return stale.length;
   }
 
   private async failPending(instanceId: string, code: string): Promise<void> {
     for (const row of await this.#d.repo.pendingOf(instanceId, code === 'INSTANCE_LOGGED_OUT')) {
-      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: code, errorMessage: `the instance is ${code === 'INSTANCE_LOGGED_OUT' ? 'logged out' : 'disconnected'}` });
+      await this.#d.ledger.advanceRow(row, 'FAILED', { errorCode: code, errorMessage: `the instance is ${code === 'INSTANCE_LOGGED_OUT' ? 'logged out' : 'disconnected'}` });
     }
   }
 
