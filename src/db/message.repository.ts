@@ -197,15 +197,17 @@ export class MessageRepository {
     return moved;
   }
 
-  /** The instance's next outbound message to send: QUEUED (or left SENDING by a crash), due, oldest first. */
-  async nextToSend(instanceId: string, now: Date, skip: readonly number[] = []): Promise<MessageRecord | null> {
-    const rows = await this.#select(
+  /**
+   * The instance's next outbound messages to send, at most `limit`: QUEUED (or left SENDING by a
+   * crash), due, oldest first.
+   */
+  async nextToSend(instanceId: string, now: Date, skip: readonly number[] = [], limit = 1): Promise<MessageRecord[]> {
+    return this.#select(
       `"instance_id" = ? and "direction" = 'OUTBOUND' and "status" in ('QUEUED', 'SENDING') and ("send_after" is null or "send_after" <= ?)` +
         (skip.length ? ` and "seq" not in (${placeholders(skip.length)})` : ''),
       [instanceId, now, ...skip],
-      'order by "seq" asc limit 1',
+      `order by "seq" asc limit ${Math.max(1, Math.trunc(limit))}`,
     );
-    return rows[0] ?? null;
   }
 
   /**
