@@ -44,7 +44,9 @@ export async function startSubject(kind: SubjectKind, setup: SubjectSetup): Prom
     return new BareSubject(proc, setup.control);
   }
   const ledger: Record<string, string> = kind === 'wamux-no-ledger' ? { MESSAGE_LEDGER: 'off' } : {};
-  const proc = await startGatewayProcess({ env: { ...setup.env, ...ledger, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }, nodeArgs: setup.nodeArgs });
+  // As the fault bench allows: on a loaded box a PGlite gateway's restart (WebAssembly compile, the
+  // database opened again) took longer than the default 120 s, and the whole run was lost with it.
+  const proc = await startGatewayProcess({ env: { ...setup.env, ...ledger, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }, nodeArgs: setup.nodeArgs, startTimeoutMs: 300_000 });
   const client = new GatewayClient(proc.url);
   await client.login(ADMIN.username, ADMIN.password);
   return new WamuxSubject(kind, proc, client, setup.control);
