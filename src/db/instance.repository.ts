@@ -95,6 +95,15 @@ export class InstanceRepository {
     return instances.map(toRecord);
   }
 
+  /**
+   * A session's state, in one statement: every login writes it at least twice (CONNECTING, ONLINE),
+   * and `patch`'s read, unit of work and transaction cost four round trips each time.
+   */
+  async saveSessionState(id: string, changes: Pick<InstancePatch, 'status' | 'lastError' | 'jid' | 'lid' | 'phoneNumber' | 'pushName' | 'connectedAt'>): Promise<void> {
+    const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    await this.#orm.em.fork().nativeUpdate(Instance, { id }, { ...set, updatedAt: new Date() });
+  }
+
   /** Instances with stored creds: the ones worth reconnecting when the gateway boots. */
   async listWithCreds(): Promise<InstanceRecord[]> {
     const em = this.#orm.em.fork();

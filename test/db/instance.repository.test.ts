@@ -105,6 +105,23 @@ describe('InstanceRepository', () => {
     expect(await repo.findById(created.id)).toEqual(patched);
   });
 
+  test("saveSessionState writes the session's columns in one statement and keeps the rest", async () => {
+    const created = await repo.create({ name: uniqueName(), groupLabel: 'keep' });
+    await repo.patch(created.id, { lastError: 'earlier failure', pushName: 'Ada' });
+    await clockPast(created.updatedAt);
+    const connectedAt = new Date('2026-01-02T03:04:05.000Z');
+
+    await repo.saveSessionState(created.id, { status: 'ONLINE', jid: '15551234567@s.whatsapp.net', phoneNumber: '15551234567', connectedAt, pushName: undefined });
+
+    const row = await repo.findById(created.id);
+    expect(row).toMatchObject({ status: 'ONLINE', jid: '15551234567@s.whatsapp.net', phoneNumber: '15551234567', connectedAt, pushName: 'Ada', lastError: 'earlier failure', groupLabel: 'keep' });
+    expect(row!.updatedAt.getTime()).toBeGreaterThan(created.updatedAt.getTime());
+    await repo.saveSessionState(created.id, { status: 'RECONNECTING', lastError: null });
+    expect(await repo.findById(created.id)).toMatchObject({ status: 'RECONNECTING', lastError: null, jid: '15551234567@s.whatsapp.net' });
+    // An instance deleted meanwhile: nothing to write, and no error.
+    await expect(repo.saveSessionState(randomUUID(), { status: 'ONLINE' })).resolves.toBeUndefined();
+  });
+
   test('patch and updateStatus return null for an unknown instance', async () => {
     expect(await repo.patch(randomUUID(), { pushName: 'x' })).toBeNull();
     expect(await repo.updateStatus(randomUUID(), 'ONLINE')).toBeNull();
