@@ -75,6 +75,9 @@ describe('InstanceRepository', () => {
     await repo.create({ name: uniqueName(), ownerId: 'someone-else' });
 
     expect((await repo.findAll({ ownerId: owner })).map((i) => i.id)).toEqual([first.id, second.id]);
+    // The list reads raw rows; each comes out as the same record as a read by id.
+    await repo.patch(first.id, { status: 'ONLINE', connectedAt: new Date('2026-01-02T03:04:05.000Z'), note: 'n', used: false });
+    expect(await repo.findAll({ ownerId: owner })).toEqual([await repo.findById(first.id), await repo.findById(second.id)]);
     const all = (await repo.findAll()).map((i) => i.id);
     expect(all.indexOf(first.id)).toBeLessThan(all.indexOf(second.id));
   });
