@@ -19,6 +19,8 @@ export interface LedgerDeps {
   retentionDays: number;
   /** Online sessions, for read receipts. */
   sessions: Pick<SessionSource, 'onlineSession'>;
+  /** Hears how many received messages each ledger insert stored (metrics). */
+  onInboundBatch?(rows: number): void;
 }
 
 /** What the transports read and do with stored messages. */
@@ -41,7 +43,7 @@ export class MessageLedger {
 
   constructor(deps: LedgerDeps) {
     this.#deps = deps;
-    this.#inbound = new InboundWriter(deps.repo);
+    this.#inbound = new InboundWriter(deps.repo, deps.onInboundBatch);
     this.#log = deps.logger.child({ component: 'ledger' });
   }
 
