@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InstanceStatusDocument, MessageReceivedDocument } from '../graphql/generated/graphql.ts';
+import { InstanceStatusDocument, KindMessageDocument, MessageReceivedDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 import { scrapeMetrics } from '../helpers/metrics.ts';
 import { eventually } from '../helpers/rest-client.ts';
@@ -65,6 +65,22 @@ describe('a backlog delivered at login', () => {
     await inbound.next((d) => d.messageReceived.id === reply, 30_000, 'a message after the backlog');
     expect(seen()).toHaveLength(BACKLOG);
     inbound.close();
+  }, 120_000);
+
+  // Stored several to a statement, a change must still find the message it names: an edit and a
+  // reaction right behind their target, all in one backlog, wait until the target is stored.
+  it('applies an edit and a reaction that arrive in the same backlog as their target', async () => {
+    const status = await gw.ws.subscribe(InstanceStatusDocument, { instanceId: id });
+    const [target, ...rest] = await pileUp(['typo hre', 'filler 1', 'filler 2']);
+    await gw.sandbox.sendKind(CUSTOMER, OWNER, { edit: { messageId: target!, text: 'typo here' } });
+    await gw.sandbox.sendKind(CUSTOMER, OWNER, { reaction: { messageId: target!, emoji: '👍' } });
+    await gw.sandbox.fault({ kind: 'clear' });
+    await status.next((d) => d.instanceStatus.status === 'ONLINE', 30_000, 'ONLINE with the backlog');
+    status.close();
+    const stored = async (messageId: string) => (await gw.http.ok(KindMessageDocument, { instanceId: id, id: messageId })).message;
+    await eventually(async () => (await stored(target!))?.reactions.length === 1 && (await stored(target!))?.text === 'typo here', 'the edit and the reaction applied');
+    expect(await stored(target!)).toMatchObject({ text: 'typo here', edited: true, reactions: [{ emoji: '👍' }] });
+    for (const other of rest) expect(await stored(other)).toBeTruthy();
   }, 120_000);
 
   // A trigger from outside refuses one message of the backlog (a second connection to the
