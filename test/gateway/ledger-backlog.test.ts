@@ -38,7 +38,7 @@ async function pileUp(texts: string[]): Promise<string[]> {
   return ids;
 }
 
-const inserts = async () => (await scrapeMetrics(gw.url, gw.adminToken))('wamux_inbound_insert_batch_size_count');
+const inserts = async () => (await scrapeMetrics(gw.url, gw.adminToken))('wamux_ledger_insert_batch_size_count');
 
 describe('a backlog delivered at login', () => {
   it('is stored in far fewer inserts than messages, each message published once and receipted', async () => {

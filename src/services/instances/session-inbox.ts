@@ -45,7 +45,7 @@ export class SessionInbox {
   async onMessages(messages: WAMessage[], type: string): Promise<void> {
     for (const msg of messages) {
       // Kept for a phone's retry receipt, which may come after a reconnect (see SessionMemory).
-      if (msg.key.fromMe && msg.message && msg.key.id) this.deps.memory.rememberSent(msg.key.id, msg.message);
+      if (msg.key.fromMe && msg.message && msg.key.id && msg.key.remoteJid) this.deps.memory.rememberSent(msg.key.id, { chat: msg.key.remoteJid, message: msg.message });
       // 'append' carries our own sends and messages delivered while we were offline; only the
       // latter are new to the user. History sync never comes through here.
       if (type === 'append' && msg.key.fromMe) continue;

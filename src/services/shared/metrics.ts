@@ -63,9 +63,9 @@ export class Metrics {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
     registers: [this.registry],
   });
-  readonly inboundInsertBatch = new Histogram({
-    name: 'wamux_inbound_insert_batch_size',
-    help: 'Received messages committed to the ledger together in one statement',
+  readonly ledgerInsertBatch = new Histogram({
+    name: 'wamux_ledger_insert_batch_size',
+    help: 'Messages (received and sent) committed to the ledger together in one insert',
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 500],
     registers: [this.registry],
   });
