@@ -19,5 +19,9 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    // libsignal prints every session it closes, private keys included (`Closing session: SessionEntry {…}`).
+    // The gateway routes console into its logger (src/services/shared/console-to-log.ts); tests that build
+    // services without it would put test keys into CI logs, which are no place for key material either.
+    onConsoleLog: (log) => !log.startsWith('Closing session:'),
   },
 });

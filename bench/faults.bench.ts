@@ -102,7 +102,7 @@ export const faultsBenchmark: Benchmark = {
       // libsignal reports every closed session and failed decrypt with console.* (the bare subject runs
       // here): keep stdout for the table and stderr for the progress.
       const quiet = silenceConsole();
-      let applied: { ok: number; failed: number };
+      let applied: Applied;
       try {
         applied = await runTraffic(ctx, { subjects, tallies, control, plan, settings: s });
         ctx.log(`faults: draining up to ${s.drainMs / 1000} s…`);
@@ -111,7 +111,7 @@ export const faultsBenchmark: Benchmark = {
       } finally {
         quiet();
       }
-      const rows = await collect(control, subjects, tallies, s.silentMs);
+      const rows = await collect(control, subjects, tallies, s.silentMs, applied.log);
       // The counts above stand even when the backlog phase fails.
       if (s.backlog > 0) {
         rows.push(
@@ -155,16 +155,24 @@ interface Traffic {
   settings: ReturnType<typeof settings>;
 }
 
+/** The faults as applied: how many control calls took, and each one with its time and phone (for BENCH_FAULTS_DUMP). */
+interface Applied {
+  ok: number;
+  failed: number;
+  log: Array<Record<string, unknown> & { at: number; kind: string }>;
+}
+
 /** Paced sends both ways for every subject while the plan's faults fire on time; returns how many applied. */
-async function runTraffic(ctx: BenchContext, { subjects, tallies, control, plan, settings: s }: Traffic): Promise<{ ok: number; failed: number }> {
+async function runTraffic(ctx: BenchContext, { subjects, tallies, control, plan, settings: s }: Traffic): Promise<Applied> {
   const start = Date.now();
-  const applied = { ok: 0, failed: 0 };
+  const applied: Applied = { ok: 0, failed: 0, log: [] };
   const faults = (async () => {
     for (const fault of plan) {
       const wait = start + fault.atMs - Date.now();
       if (wait > 0) await sleep(wait, ctx.signal);
       const targets = fault.target === 'network' ? [undefined] : subjects.map((x) => (fault.target === 'peer' ? x.peers : x.phones)[fault.index]);
       for (const phoneNumber of targets) {
+        applied.log.push({ at: Date.now(), ...fault.request, ...(phoneNumber ? { phoneNumber } : {}) });
         await control.fault({ ...fault.request, ...(phoneNumber ? { phoneNumber } : {}) }).then(
           () => applied.ok++,
           (err: Error) => (applied.failed++, ctx.log(`fault ${fault.request.kind} failed: ${err.message}`)),
@@ -234,7 +242,7 @@ async function readInboxes(control: FaultControl, subjects: FaultSubject[]): Pro
   return inboxes;
 }
 
-async function collect(control: FaultControl, subjects: FaultSubject[], tallies: Map<string, SubjectTally>, silentMs: number): Promise<BenchRow[]> {
+async function collect(control: FaultControl, subjects: FaultSubject[], tallies: Map<string, SubjectTally>, silentMs: number, faults: Applied['log']): Promise<BenchRow[]> {
   const stats = await control.stats();
   const inboxes = await readInboxes(control, subjects);
   const counts = new Map(
@@ -244,7 +252,12 @@ async function collect(control: FaultControl, subjects: FaultSubject[], tallies:
     }),
   );
   if (process.env.BENCH_FAULTS_DUMP) {
-    const dump = { stats, lost: Object.fromEntries([...counts].map(([name, c]) => [name, { out: c.tally.lostOut, in: c.tally.lostIn }])) };
+    const dump = {
+      subjects: Object.fromEntries(subjects.map((x) => [x.name, { phones: x.phones, peers: x.peers }])),
+      faults,
+      stats,
+      lost: Object.fromEntries([...counts].map(([name, c]) => [name, { out: c.tally.lostOut, in: c.tally.lostIn }])),
+    };
     writeFileSync(process.env.BENCH_FAULTS_DUMP, JSON.stringify(dump, null, 1));
   }
   const w = counts.get('wamux')!;
@@ -252,8 +265,8 @@ async function collect(control: FaultControl, subjects: FaultSubject[], tallies:
   const rows: BenchRow[] = [];
   const zeroBetter = new Set<keyof DirectionCounts>(['lost', 'duplicated', 'undecryptable']);
   for (const dir of ['in', 'out'] as const) {
-    for (const key of ['sent', 'refusedByApp', 'refusedByServer', 'received', 'lost', 'failedLater', 'stillQueued', 'lostBeforeServer', 'lostUndecrypted', 'duplicated', 'undecryptable', 'injectedDecryptFailures'] as const) {
-      if (dir === 'in' && ['refusedByServer', 'failedLater', 'stillQueued', 'lostBeforeServer', 'lostUndecrypted', 'injectedDecryptFailures'].includes(key)) continue;
+    for (const key of ['sent', 'refusedByApp', 'refusedByServer', 'received', 'lost', 'failedLater', 'stillQueued', 'lostBeforeServer', 'lostUndecrypted', 'duplicated', 'undecryptable', 'injectedDecryptFailures', 'sessionLostDecryptFailures'] as const) {
+      if (dir === 'in' && ['refusedByServer', 'failedLater', 'stillQueued', 'lostBeforeServer', 'lostUndecrypted', 'injectedDecryptFailures', 'sessionLostDecryptFailures'].includes(key)) continue;
       const why = dir === 'out' && key === 'refusedByApp' ? `wamux: ${w.tally.refusalReasons()}; bare: ${b.tally.refusalReasons()}` : undefined;
       rows.push(compareRow(`${dir === 'in' ? 'phones → instances' : 'instances → phones'}: ${key}`, w[dir][key] ?? 0, b[dir][key] ?? 0, zeroBetter.has(key), why));
     }

@@ -1,9 +1,12 @@
+import type { DecryptFailureRecord } from '../../src/sandbox/stats.ts';
 import { ControlClient } from './control-client.ts';
 
 /** What the server saw go wrong, by phone number (`GET /sandbox/stats`). */
 export interface SandboxStats {
   phoneDecryptFailures: Record<string, number>;
   phoneInjectedFailures: Record<string, number>;
+  phoneSessionLostFailures: Record<string, number>;
+  decryptFailureLog: DecryptFailureRecord[];
   companionRetries: Record<string, number>;
   companionNacks: Record<string, Record<string, number>>;
   refusedSends: string[];

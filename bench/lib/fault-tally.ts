@@ -27,10 +27,15 @@ export interface DirectionCounts {
   lostBeforeServer?: number;
   lostUndecrypted?: number;
   duplicated: number;
-  /** Decrypt failures that were not injected on purpose (each answered with a retry receipt). */
+  /** Decrypt failures nothing in the fault schedule explains (each answered with a retry receipt). */
   undecryptable: number;
   /** Outbound: decrypt failures a phone-decrypt-failure fault caused at the phones (the retry must recover each). */
   injectedDecryptFailures?: number;
+  /**
+   * Outbound: decrypt failures of messages sealed on a session the phone had lost (reset, reinstall)
+   * before the companion could know: WhatsApp fails those first tries too; the retry must recover each.
+   */
+  sessionLostDecryptFailures?: number;
 }
 
 /**
@@ -149,7 +154,8 @@ export class SubjectTally {
 
   /**
    * Outbound counts from the peer phones' inboxes; undecryptable = the phones' failed decrypts of
-   * this subject's messages that no fault injected (injected ones apart; lostUndecrypted: never recovered).
+   * this subject's messages that no fault explains (injected ones and those after a phone lost its
+   * session apart; lostUndecrypted: never recovered).
    */
   outbound(stats: SandboxStats, phones: readonly string[], inbox: Map<number, Set<string>>, outcome: (id: string) => SendOutcome): DirectionCounts {
     const refused = new Set(stats.refusedSends);
@@ -178,11 +184,12 @@ export class SubjectTally {
     }
     const failures = phones.reduce((sum, p) => sum + (stats.phoneDecryptFailures[p] ?? 0), 0);
     const injectedDecryptFailures = phones.reduce((sum, p) => sum + (stats.phoneInjectedFailures[p] ?? 0), 0);
+    const sessionLostDecryptFailures = phones.reduce((sum, p) => sum + (stats.phoneSessionLostFailures[p] ?? 0), 0);
     const sent = this.outSent.size;
     const lost = sent - received - refusedByServer;
     return {
       sent, refusedByApp: this.refusedOut, refusedByServer, received, lost, failedLater, stillQueued, lostBeforeServer, lostUndecrypted, duplicated,
-      undecryptable: failures - injectedDecryptFailures, injectedDecryptFailures,
+      undecryptable: failures - injectedDecryptFailures - sessionLostDecryptFailures, injectedDecryptFailures, sessionLostDecryptFailures,
     };
   }
 }

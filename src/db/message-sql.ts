@@ -86,34 +86,56 @@ export function fromRow(row: MessageRow, codec: AuthValueCodec): MessageRecord {
   };
 }
 
-export interface StatusChange {
+/** One status step of some of an instance's messages (`direction`: only rows of that direction move). */
+export interface StatusStep {
+  instanceId: string;
+  waIds: readonly string[];
   status: MessageStatus;
   at: Date;
-  errorCode?: string | null;
-  errorMessage?: string | null;
-  attempts?: number;
+  direction?: MessageDirection | undefined;
+  /** Set when given (null clears); left as they are when undefined. */
+  errorCode?: string | null | undefined;
+  errorMessage?: string | null | undefined;
+  attempts?: number | undefined;
 }
 
+/** Every step the forward check allows, `from>to`: constants of our own, written into the statement. */
+const FORWARD = MESSAGE_STATUSES.flatMap((to) => (FROM.get(to) ?? []).map((from) => `'${from}>${to}'`)).join(', ');
+const STEP_COLUMNS = '"ord", "instance_id", "wa_id", "direction", "status", "times", "set_code", "error_code", "set_message", "error_message", "attempts"';
+const STEP_VALUES = '(?::int, ?::uuid, ?::text, ?::text, ?::text, ?::jsonb, ?::boolean, ?::text, ?::boolean, ?::text, ?::int)';
+
 /**
- * One UPDATE that moves the rows matching `where` to `change.status` where that is a step forward,
- * and returns them with the status each had before. The rows are locked first (`for update`), so a
- * concurrent change is waited for and the condition checked again against what it left: a receipt
- * never overwrites a later status with an earlier one. Null when no status may move there.
+ * One UPDATE for many status steps (of any instances): each row named moves to its step's status
+ * where that is a step forward, and the rows that moved come back with the status each had before
+ * and the step (`ord`, its index in `steps`) that moved it. The rows are locked first (`for update`,
+ * in `seq` order), so a concurrent change is waited for and the condition checked again against
+ * what it left: a receipt never overwrites a later status with an earlier one. Two steps of one row
+ * must not share a statement (only one would apply): `GroupCommit`'s keys keep them apart.
  */
-export function advanceStatement(where: { sql: string; params: unknown[] }, change: StatusChange): { sql: string; params: unknown[] } | null {
-  const from = FROM.get(change.status) ?? [];
-  if (!from.length) return null;
-  const sets = ['"status" = ?', '"status_times" = m."status_times" || ?::jsonb', '"updated_at" = ?'];
-  const params: unknown[] = [change.status, JSON.stringify({ [change.status]: change.at.toISOString() }), new Date()];
-  for (const [column, value] of [['error_code', change.errorCode], ['error_message', change.errorMessage], ['attempts', change.attempts]] as const) {
-    if (value === undefined) continue;
-    sets.push(`"${column}" = ?`);
-    params.push(value);
+export function advanceStatement(steps: readonly StatusStep[], now = new Date()): { sql: string; params: unknown[] } {
+  const values: string[] = [];
+  const params: unknown[] = [];
+  for (const [ord, step] of steps.entries()) {
+    const times = JSON.stringify({ [step.status]: step.at.toISOString() });
+    for (const waId of new Set(step.waIds)) {
+      values.push(STEP_VALUES);
+      params.push(
+        ord, step.instanceId, waId, step.direction ?? null, step.status, times,
+        step.errorCode !== undefined, step.errorCode ?? null, step.errorMessage !== undefined, step.errorMessage ?? null, step.attempts ?? null,
+      );
+    }
   }
+  params.push(now);
   return {
     sql:
-      `with old as (select "seq", "status" from "message" where ${where.sql} and "status" in (${placeholders(from.length)}) for update) ` +
-      `update "message" as m set ${sets.join(', ')} from old where m."seq" = old."seq" returning m.*, old."status" as "previous"`,
-    params: [...where.params, ...from, ...params],
+      `with v (${STEP_COLUMNS}) as (values ${values.join(', ')}), ` +
+      `old as (select m."seq", m."status" as "previous", v.* from "message" m join v on m."instance_id" = v."instance_id" and m."wa_id" = v."wa_id" ` +
+      `where (v."direction" is null or m."direction" = v."direction") and m."status" || '>' || v."status" in (${FORWARD}) order by m."seq" for update of m) ` +
+      `update "message" as m set "status" = old."status", "status_times" = m."status_times" || old."times", "updated_at" = ?, ` +
+      `"error_code" = case when old."set_code" then old."error_code" else m."error_code" end, ` +
+      `"error_message" = case when old."set_message" then old."error_message" else m."error_message" end, ` +
+      `"attempts" = coalesce(old."attempts", m."attempts") ` +
+      `from old where m."seq" = old."seq" returning m.*, old."previous", old."ord"`,
+    params,
   };
 }

@@ -1,11 +1,11 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { AuthValueCodec } from './auth-value.codec.ts';
-import { advanceStatement, fromRow, INSERT_COLUMN_LIST, INSERT_COLUMNS, placeholders, type MessageRow, type StatusChange } from './message-sql.ts';
+import { advanceStatement, fromRow, INSERT_COLUMN_LIST, INSERT_COLUMNS, placeholders, type MessageRow, type StatusStep } from './message-sql.ts';
 import { Message, type MessageDirection, type MessageStatus } from './message.entity.ts';
 import type { Orm } from './orm.ts';
 
 export type { MessageDirection, MessageStatus };
-export { advances } from './message-sql.ts';
+export { advances, type StatusStep } from './message-sql.ts';
 
 /** What people wrote, encrypted at rest. Later kinds add optional fields here, not columns. */
 export interface MessageContent {
@@ -70,54 +70,59 @@ export class MessageRepository {
   /**
    * Stores a message unless the instance already has one with its WhatsApp id (inbound) or its
    * idempotency key (outbound); `created` says which happened, `record` is the stored row either way.
-   * One statement (`on conflict do nothing`); only a conflict reads the row that was there first.
    */
   async insert(message: NewMessage, at = new Date()): Promise<{ record: MessageRecord; created: boolean }> {
-    const [seq] = await this.#insertRows([message], at, 'on conflict do nothing');
-    if (seq) return { record: newRecord(message, seq.seq, at), created: true };
-    const rows = await this.#select(
-      message.idempotencyKey ? '"instance_id" = ? and ("idempotency_key" = ? or "wa_id" = ?)' : '"instance_id" = ? and "wa_id" = ?',
-      message.idempotencyKey ? [message.instanceId, message.idempotencyKey, message.waId] : [message.instanceId, message.waId],
-      'limit 1',
-    );
-    // Refused by a unique key, yet not there: deleted in between (its instance went).
-    if (!rows[0]) throw new Error(`message ${message.waId} of instance ${message.instanceId} was neither stored nor found`);
-    return { record: rows[0], created: false };
+    return (await this.insertMany([message], at))[0]!;
   }
 
   /**
-   * Stores received messages in one statement (the group commit of `InboundWriter`): rows whose
-   * instance already has their WhatsApp id are skipped, and the stored row is returned for those.
-   * Results are in the order given; a WhatsApp id given twice is stored once (the first copy).
-   * Raw SQL because this runs once per received message before its receipt: MikroORM's unit of
-   * work (entity, change set, identity map) cost more CPU than the insert itself.
+   * Stores messages of any instances and both directions in one statement (the ledger's group
+   * commit): a row whose instance already has its WhatsApp id or its idempotency key is skipped,
+   * and the row that was there is returned for it (read only then). Results are in the order
+   * given; a message given twice is stored once (the first copy). Raw SQL: this runs for every
+   * message, and MikroORM's unit of work (entity, change set, identity map) cost more CPU than it.
    */
-  async insertInbound(messages: readonly NewMessage[], at = new Date()): Promise<Array<{ record: MessageRecord; created: boolean }>> {
+  async insertMany(messages: readonly NewMessage[], at = new Date()): Promise<Array<{ record: MessageRecord; created: boolean }>> {
     if (!messages.length) return [];
-    const inserted = await this.#insertRows(messages, at, 'on conflict ("instance_id", "wa_id") do nothing');
+    const inserted = await this.#insertRows(messages, at, 'on conflict do nothing');
     const key = (instanceId: string, waId: string) => `${instanceId}\u0000${waId}`;
     const seqs = new Map(inserted.map((r) => [key(r.instance_id, r.wa_id), Number(r.seq)]));
-    const existing = new Map<string, MessageRecord>();
-    const missing = messages.filter((m) => !seqs.has(key(m.instanceId, m.waId)));
-    if (missing.length) {
-      const rows = await this.#orm.em.fork().find(Message, { $or: missing.map((m) => ({ instance: m.instanceId, waId: m.waId })) } as FilterQuery<Message>);
-      for (const row of rows) existing.set(key(row.instance as unknown as string, row.waId), this.#toRecord(row));
-    }
     const taken = new Set<string>();
-    return messages.map((m) => {
+    const created = messages.map((m) => {
       const k = key(m.instanceId, m.waId);
       const seq = seqs.get(k);
-      if (seq !== undefined && !taken.has(k)) {
-        taken.add(k);
-        const record = newRecord(m, seq, at);
-        existing.set(k, record);
-        return { record, created: true };
-      }
-      const record = existing.get(k);
-      // Skipped by the conflict clause, yet not there: deleted in between (its instance went).
-      if (!record) throw new Error(`message ${m.waId} of instance ${m.instanceId} was neither stored nor found`);
-      return { record, created: false };
+      if (seq === undefined || taken.has(k)) return null;
+      taken.add(k);
+      return newRecord(m, seq, at);
     });
+    const missing = messages.filter((_, i) => !created[i]);
+    const existing = missing.length ? await this.#existing(missing) : [];
+    return messages.map((m, i) => {
+      const record = created[i];
+      if (record) return { record, created: true };
+      const first =
+        created.find((r) => r && r.instanceId === m.instanceId && (r.waId === m.waId || (!!m.idempotencyKey && r.idempotencyKey === m.idempotencyKey))) ??
+        existing.find((r) => r.instanceId === m.instanceId && !!m.idempotencyKey && r.idempotencyKey === m.idempotencyKey) ??
+        existing.find((r) => r.instanceId === m.instanceId && r.waId === m.waId);
+      // Refused by a unique key, yet not there: deleted in between (its instance went).
+      if (!first) throw new Error(`message ${m.waId} of instance ${m.instanceId} was neither stored nor found`);
+      return { record: first, created: false };
+    });
+  }
+
+  /** The stored rows that hold these messages' WhatsApp ids or idempotency keys (one statement). */
+  #existing(messages: readonly NewMessage[]): Promise<MessageRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    for (const m of messages) {
+      where.push('("instance_id" = ? and "wa_id" = ?)');
+      params.push(m.instanceId, m.waId);
+      if (m.idempotencyKey) {
+        where.push('("instance_id" = ? and "idempotency_key" = ?)');
+        params.push(m.instanceId, m.idempotencyKey);
+      }
+    }
+    return this.#select(where.join(' or '), params, '');
   }
 
   async findByWaId(instanceId: string, waId: string): Promise<MessageRecord | null> {
@@ -171,36 +176,38 @@ export class MessageRepository {
     waIds: readonly string[],
     status: MessageStatus,
     at: Date,
-    extra: { errorCode?: string | null; errorMessage?: string | null; direction?: MessageDirection } = {},
+    extra: Pick<StatusStep, 'direction' | 'errorCode' | 'errorMessage' | 'attempts'> = {},
   ): Promise<Array<MessageRecord & { previous: MessageStatus }>> {
-    if (!waIds.length) return [];
-    const { direction, ...errors } = extra;
-    const where = {
-      sql: `"instance_id" = ? and "wa_id" in (${placeholders(waIds.length)})${direction ? ' and "direction" = ?' : ''}`,
-      params: [instanceId, ...waIds, ...(direction ? [direction] : [])],
-    };
-    return this.#advance(where, { status, at, ...errors });
+    return (await this.advanceMany([{ instanceId, waIds, status, at, ...extra }]))[0]!;
   }
 
-  /** The same as `advance` for one row the caller holds (the send queue). */
-  async advanceSeq(
-    seq: number,
-    status: MessageStatus,
-    at: Date,
-    extra: { errorCode?: string | null; errorMessage?: string | null; attempts?: number } = {},
-  ): Promise<(MessageRecord & { previous: MessageStatus }) | null> {
-    return (await this.#advance({ sql: '"seq" = ?', params: [seq] }, { status, at, ...extra }))[0] ?? null;
+  /**
+   * Many status steps (of any instances) in one statement (the ledger's group commit): for each
+   * step, the rows that moved, with the status each had before. Two steps of one row must not be
+   * given together (see `advanceStatement`).
+   */
+  async advanceMany(steps: readonly StatusStep[]): Promise<Array<Array<MessageRecord & { previous: MessageStatus }>>> {
+    const moved: Array<Array<MessageRecord & { previous: MessageStatus }>> = steps.map(() => []);
+    const named = steps.filter((s) => s.waIds.length);
+    if (!named.length) return moved;
+    const statement = advanceStatement(named);
+    const rows = await this.#orm.em.getConnection().execute<Array<MessageRow & { previous: MessageStatus; ord: number }>>(statement.sql, statement.params, 'all');
+    const index = named.map((s) => steps.indexOf(s));
+    for (const r of rows) moved[index[Number(r.ord)]!]!.push({ ...fromRow(r, this.#codec), previous: r.previous });
+    return moved;
   }
 
-  /** The instance's next outbound message to send: QUEUED (or left SENDING by a crash), due, oldest first. */
-  async nextToSend(instanceId: string, now: Date, skip: readonly number[] = []): Promise<MessageRecord | null> {
-    const rows = await this.#select(
+  /**
+   * The instance's next outbound messages to send, at most `limit`: QUEUED (or left SENDING by a
+   * crash), due, oldest first.
+   */
+  async nextToSend(instanceId: string, now: Date, skip: readonly number[] = [], limit = 1): Promise<MessageRecord[]> {
+    return this.#select(
       `"instance_id" = ? and "direction" = 'OUTBOUND' and "status" in ('QUEUED', 'SENDING') and ("send_after" is null or "send_after" <= ?)` +
         (skip.length ? ` and "seq" not in (${placeholders(skip.length)})` : ''),
       [instanceId, now, ...skip],
-      'order by "seq" asc limit 1',
+      `order by "seq" asc limit ${Math.max(1, Math.trunc(limit))}`,
     );
-    return rows[0] ?? null;
   }
 
   /**
@@ -278,13 +285,6 @@ export class MessageRepository {
   async #select(where: string, params: unknown[], tail: string): Promise<MessageRecord[]> {
     const rows = await this.#orm.em.getConnection().execute<MessageRow[]>(`select * from "message" where ${where} ${tail}`, params, 'all');
     return rows.map((r) => fromRow(r, this.#codec));
-  }
-
-  async #advance(where: { sql: string; params: unknown[] }, change: StatusChange): Promise<Array<MessageRecord & { previous: MessageStatus }>> {
-    const statement = advanceStatement(where, change);
-    if (!statement) return [];
-    const rows = await this.#orm.em.getConnection().execute<Array<MessageRow & { previous: MessageStatus }>>(statement.sql, statement.params, 'all');
-    return rows.map((r) => ({ ...fromRow(r, this.#codec), previous: r.previous }));
   }
 
   /** Inserts rows (one statement) and returns the keys of those stored; `conflict` says what a duplicate does. */

@@ -65,18 +65,9 @@ export class WebhookRepository {
     return row && record(row);
   }
 
-  /**
-   * The webhooks an event of these instances may go to: theirs, and every instance-wide one. Raw
-   * SQL: the outbox asks for every batch of events (several per send), mostly to learn there are none.
-   */
-  async forInstances(instanceIds: string[]): Promise<WebhookRecord[]> {
-    const rows = await this.#orm.em
-      .getConnection()
-      .execute<WebhookRow[]>(
-        `select * from "webhook_config" where "instance_id" is null${instanceIds.length ? ` or "instance_id" in (${instanceIds.map(() => '?').join(', ')})` : ''}`,
-        instanceIds,
-        'all',
-      );
+  /** Every webhook, as the outbox matches events against them (`WebhookDirectory` keeps them). Raw SQL, no fork. */
+  async all(): Promise<WebhookRecord[]> {
+    const rows = await this.#orm.em.getConnection().execute<WebhookRow[]>('select * from "webhook_config"', [], 'all');
     return rows.map((r) => ({
       id: r.id,
       instanceId: r.instance_id,

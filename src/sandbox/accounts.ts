@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { PrivacyTokenRecord } from './privacy-tokens.ts';
 import { SenderKeys, type SenderKeysState } from './sender-keys.ts';
 import { SignalParty, type SignalPartyState } from './signal-party.ts';
+import type { SignalLoss } from './stats.ts';
 import type { BinaryNode, proto } from './wa.ts';
 
 /** A linked device (a Baileys client) as the server knows it: the keys it registered and uploaded. */
@@ -105,6 +106,10 @@ export class Phone {
   pushName: string;
   /** Replaced when the phone gets a new identity (a reinstall: the identity-change fault). */
   signal: SignalParty;
+  /** The last time a fault made this phone lose Signal state (in memory only). */
+  signalLoss: SignalLoss | undefined;
+  /** Signal address -> when a message from that device last decrypted here (in memory only). */
+  private readonly lastDecrypted = new Map<string, number>();
   /** Group sender keys: the ones other devices distributed to this phone, and its own. */
   readonly senderKeys: SenderKeys;
   /** Group jid -> the companions (`<number>:<device>`) this phone already gave its own sender key. */
@@ -145,6 +150,19 @@ export class Phone {
 
   get lidJid(): string {
     return `${this.lid}@lid`;
+  }
+
+  decrypted(address: string): void {
+    this.lastDecrypted.set(address, Date.now());
+  }
+
+  /**
+   * The loss a failed decrypt from `address` follows: the phone lost its Signal state and nothing
+   * from that device decrypted since, so the device cannot have learned yet (undefined otherwise).
+   */
+  lossUnknownTo(address: string): SignalLoss | undefined {
+    const loss = this.signalLoss;
+    return loss && (this.lastDecrypted.get(address) ?? 0) < loss.at ? loss : undefined;
   }
 
   rememberSent(id: string, sent: SentMessage): void {

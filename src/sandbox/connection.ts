@@ -33,6 +33,8 @@ export class Connection {
   caughtUp = false;
   /** A stanza held back by the out-of-order fault, written after the next one (delivery.ts). */
   held: { node: BinaryNode; timer: NodeJS.Timeout } | undefined;
+  /** A login still catching up under the slow-catch-up fault: ends it now (delivery.ts). */
+  finishCatchUp: (() => void) | undefined;
   private readonly identity: NoiseIdentity;
   private readonly handlers: ConnectionHandlers;
   private noise: NoiseResponder | undefined;

@@ -55,6 +55,7 @@ const faultBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('stream-error'), code: z.number().int().optional(), phoneNumber: z.string().optional() }),
   z.object({ kind: z.literal('refuse-logins'), code: z.number().int().optional(), seconds: z.number().optional() }),
   z.object({ kind: z.literal('delay'), ms: z.number().optional(), seconds: z.number().optional() }),
+  z.object({ kind: z.literal('slow-catch-up'), phoneNumber: z.string().optional(), count: z.number().int().optional(), seconds: z.number().optional() }),
   ...(['drop-after-write', 'duplicate', 'out-of-order', 'drop-on-query', 'phone-decrypt-failure'] as const).map((kind) =>
     z.object({ kind: z.literal(kind), phoneNumber: z.string().optional(), count: z.number().int().optional() }),
   ),
@@ -175,9 +176,14 @@ export const sandboxControlApi: FastifyPluginAsync<{ sandbox: WhatsAppSandbox }>
     return { read: sandbox.markRead(req.params.phone, messageIds) };
   });
 
-  // The phone lost a companion's message (its plaintext is gone) and asks that device for it again.
+  // The phone lost a companion's message (its plaintext is gone) and asks that device for it again;
+  // with `device`, it asks any device for any id (as a modified client can), from its LID if asked.
   app.post<{ Params: { phone: string; id: string } }>('/phones/:phone/messages/:id/retry', async (req) => {
-    sandbox.askAgain(req.params.phone, req.params.id);
+    const ask = parse(
+      z.object({ device: z.object({ phoneNumber, deviceId: z.number().int().min(1) }).optional(), addressing: z.enum(['pn', 'lid']).optional() }),
+      req.body ?? {},
+    );
+    sandbox.askAgain(req.params.phone, req.params.id, ask);
     return { ok: true };
   });
 

@@ -48,18 +48,42 @@ function releaseHeld(conn: Connection): void {
   void conn.send(held.node);
 }
 
-/** At login: the whole unacked backlog in order, marked `offline`, then the marker Baileys waits for. */
-export function redeliverBacklog(conn: Connection, companion: Companion): void {
-  const backlog = [...companion.queue];
-  for (const node of backlog) void conn.send({ ...node, attrs: { ...node.attrs, offline: '1' } });
-  conn.caughtUp = true;
-  void conn.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: String(backlog.length) } }] });
+/**
+ * At login: the whole unacked backlog in order, marked `offline`, then the marker Baileys waits for
+ * (it holds its events back until then). Under the slow-catch-up fault the marker comes later, as
+ * after a long offline spell; what arrives meanwhile joins the backlog and is written before it.
+ */
+export function redeliverBacklog(net: Network, conn: Connection, companion: Companion): void {
+  const written = new Set<BinaryNode>();
+  const writeOffline = (nodes: BinaryNode[]) => {
+    for (const node of nodes) {
+      written.add(node);
+      void conn.send({ ...node, attrs: { ...node.attrs, offline: '1' } });
+    }
+  };
+  writeOffline([...companion.queue]);
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    conn.finishCatchUp = undefined;
+    if (conn.closed) return;
+    writeOffline(companion.queue.filter((n) => !written.has(n)));
+    conn.caughtUp = true;
+    void conn.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: String(written.size) } }] });
+  };
+  const slow = takeFault(net.faults.slowCatchUp, companion.phoneNumber);
+  const timer = slow ? setTimeout(finish, slow.ms).unref() : undefined;
+  if (!slow) return finish();
+  conn.finishCatchUp = finish;
 }
 
 /** A connection ended: a held-back stanza stays in the backlog for the next login. */
 export function forgetConnection(conn: Connection): void {
   if (conn.held) clearTimeout(conn.held.timer);
   conn.held = undefined;
+  conn.finishCatchUp?.();
 }
 
 /**

@@ -13,6 +13,11 @@ export type FaultRequest =
   | { kind: 'reject-sends'; code?: (typeof RESTRICTION_CODES)[number]; phoneNumber?: string; count?: number }
   /** The next `count` directory (usync) queries of the phone's companions cut the connection: a socket that dies under a request. */
   | { kind: 'drop-on-query'; phoneNumber?: string; count?: number }
+  /**
+   * The next `count` logins of the phone's companions take `seconds` (default 30) to catch up: the
+   * end-of-backlog marker, until which Baileys holds its events back, comes that late (or at a clear).
+   */
+  | { kind: 'slow-catch-up'; phoneNumber?: string; count?: number; seconds?: number }
   /** The phone fails to decrypt its next `count` messages from companions and asks for retries. */
   | { kind: 'phone-decrypt-failure'; phoneNumber?: string; count?: number }
   /**
@@ -75,11 +80,19 @@ export function applyFault(net: Network, request: FaultRequest): { affected: num
     case 'drop-on-query':
       net.faults.dropOnQuery.push({ kind: request.kind, phoneNumber: request.phoneNumber, remaining: countOf(request.count) });
       return { affected: 0 };
+    case 'slow-catch-up': {
+      const seconds = request.seconds ?? 30;
+      if (!(seconds >= 0 && seconds <= 3_600)) throw new SandboxError('INVALID_FAULT', 'seconds must be between 0 and 3600');
+      net.faults.slowCatchUp.push({ kind: request.kind, phoneNumber: request.phoneNumber, remaining: countOf(request.count), ms: seconds * 1000 });
+      return { affected: 0 };
+    }
     case 'reset-session':
     case 'new-identity':
       return { affected: resetPhone(net, request.phoneNumber, request.kind === 'new-identity') };
     case 'corrupt-session': {
-      const affected = phoneNamed(net, request.phoneNumber).signal.corruptSessions();
+      const phone = phoneNamed(net, request.phoneNumber);
+      const affected = phone.signal.corruptSessions();
+      phone.signalLoss = { kind: 'corrupt-session', at: Date.now() };
       net.changed();
       return { affected };
     }
@@ -88,6 +101,8 @@ export function applyFault(net: Network, request: FaultRequest): { affected: num
       net.faults.rejectSends.length = 0;
       net.faults.phoneDecryptFailures.length = 0;
       net.faults.dropOnQuery.length = 0;
+      net.faults.slowCatchUp.length = 0;
+      for (const conn of net.connections) conn.finishCatchUp?.();
       net.faults.refuseLoginsUntil = 0;
       net.faults.delayMs = 0;
       for (const conn of net.connections) conn.delayMs = 0;
@@ -99,7 +114,7 @@ export function applyFault(net: Network, request: FaultRequest): { affected: num
 
 export const FAULT_KINDS = [
   'drop', 'stream-error', 'refuse-logins', 'delay', 'drop-after-write', 'duplicate', 'out-of-order',
-  'reject-sends', 'drop-on-query', 'phone-decrypt-failure', 'reset-session', 'corrupt-session', 'new-identity', 'clear',
+  'reject-sends', 'drop-on-query', 'slow-catch-up', 'phone-decrypt-failure', 'reset-session', 'corrupt-session', 'new-identity', 'clear',
 ] as const;
 
 function countOf(count: number | undefined): number {
@@ -116,6 +131,7 @@ function countOf(count: number | undefined): number {
  */
 function resetPhone(net: Network, phoneNumber: string, newIdentity: boolean): number {
   const phone = phoneNamed(net, phoneNumber);
+  phone.signalLoss = { kind: newIdentity ? 'new-identity' : 'reset-session', at: Date.now() };
   if (!newIdentity) {
     phone.signal.forgetSessions();
     net.changed();

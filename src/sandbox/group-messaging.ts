@@ -103,7 +103,8 @@ async function receiveGroupMessageOnPhone(
   } catch (err) {
     net.decryptFailures++;
     net.lastDecryptError = err;
-    net.stats.phoneDecryptFailed(sender.phoneNumber, err);
+    const failure = { phone: phone.phoneNumber, sender: sender.phoneNumber, senderDevice, id, type: incoming.enc.attrs.type ?? 'skmsg', retryCount: Number(incoming.enc.attrs.count ?? 0) };
+    net.stats.phoneDecryptFailed({ ...failure, loss: undefined }, err);
     sendRetryReceipt(net, phone, sender, senderDevice, incoming.stanza, incoming.enc, group);
     return;
   }

@@ -48,7 +48,7 @@ export async function onClientPayload(net: Network, conn: Connection, payload: p
       creation: String(Math.floor(companion.linkedAt / 1000)),
     },
   });
-  redeliverBacklog(conn, companion);
+  redeliverBacklog(net, conn, companion);
   if (!companion.historySynced) await sendInitialHistory(net, phone, companion);
   if (!companion.appStateKeyShared) await shareAppStateKey(net, phone, companion);
   net.events.emit('login', phone, companion);

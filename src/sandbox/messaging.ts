@@ -89,21 +89,24 @@ interface Incoming {
 async function receiveOnPhone(net: Network, phone: Phone, incoming: Incoming): Promise<void> {
   const { sender, senderDevice, stanza, enc, ciphertext, t } = incoming;
   const id = stanza.attrs.id!;
+  const address = signalAddress(sender, senderDevice);
   let message: proto.IMessage;
   try {
     const plain = await serializeFor(phone, () => {
       if (takeFault(net.faults.phoneDecryptFailures, phone.phoneNumber)) throw new InjectedDecryptFailure();
-      return phone.signal.decrypt(signalAddress(sender, senderDevice), enc.attrs.type!, ciphertext);
+      return phone.signal.decrypt(address, enc.attrs.type!, ciphertext);
     });
     message = proto.Message.decode(unpadRandomMax16(plain));
   } catch (err) {
     net.decryptFailures++;
-    net.stats.phoneDecryptFailed(sender.phoneNumber, err);
+    const failure = { phone: phone.phoneNumber, sender: sender.phoneNumber, senderDevice, id, type: enc.attrs.type ?? '', retryCount: Number(enc.attrs.count ?? 0) };
+    net.stats.phoneDecryptFailed({ ...failure, loss: phone.lossUnknownTo(address) }, err);
     net.stats.remember(net.stats.undecrypted, id);
     net.lastDecryptError = err;
     if (stanza.attrs.category !== 'peer') sendRetryReceipt(net, phone, sender, senderDevice, stanza, enc);
     return;
   }
+  phone.decrypted(address);
   phone.retriesSent.delete(retryKey(id, sender, senderDevice));
   net.stats.undecrypted.delete(id);
   // The sender's own phone gets a copy of what its companion sent; it is not an incoming message.

@@ -43,6 +43,8 @@ export interface Faults {
   phoneDecryptFailures: ArmedFault<'phone-decrypt-failure'>[];
   /** Companions whose next directory (usync) queries cut their connection instead of being answered. */
   dropOnQuery: ArmedFault<'drop-on-query'>[];
+  /** Companions whose next logins take `ms` to catch up: the end-of-backlog marker comes that much later. */
+  slowCatchUp: (ArmedFault<'slow-catch-up'> & { ms: number })[];
 }
 
 /** Consumes one use of the first armed fault that applies to `phoneNumber` (and passes `accept`). */
@@ -67,7 +69,7 @@ export class Network {
   readonly connections = new Set<Connection>();
   readonly qrRefs = new Map<string, Connection>();
   readonly events = new EventEmitter<NetworkEvents>();
-  readonly faults: Faults = { refuseLoginsUntil: 0, refuseCode: 503, delayMs: 0, delivery: [], rejectSends: [], phoneDecryptFailures: [], dropOnQuery: [] };
+  readonly faults: Faults = { refuseLoginsUntil: 0, refuseCode: 503, delayMs: 0, delivery: [], rejectSends: [], phoneDecryptFailures: [], dropOnQuery: [], slowCatchUp: [] };
   /** Server-initiated iqs waiting for the client's result, by id. */
   readonly pendingIqs = new Map<string, (node: BinaryNode) => void>();
   mediaHost: (() => { hostname: string; authToken: string; maxBytes: number }) | undefined;

@@ -98,17 +98,34 @@ export async function answerRetryReceipt(net: Network, conn: Connection, receipt
   });
 }
 
+/** Whom a retry receipt asks, when it is not the device that sent the phone the message (see `askAgain`). */
+export interface RetryAsk {
+  /** Any linked device, asked for any id, whether the phone ever got that message or not (as a modified client can). */
+  device?: { phoneNumber: string; deviceId: number };
+  /** The phone's address on the receipt: its phone number (default) or its LID. */
+  addressing?: 'pn' | 'lid';
+}
+
 /**
  * The phone lost a message a companion sent it (its plaintext is gone, as after a failed decrypt
  * or a crash before it was stored) and asks the sending device for it again, as a phone does after
- * a failed decrypt. The receipt waits at the server while that device is offline.
+ * a failed decrypt. The receipt waits at the server while that device is offline. With `ask.device`
+ * it asks that device for an id it need not have had.
  */
-export function askAgain(net: Network, phone: Phone, messageId: string): void {
-  const index = phone.inbox.findIndex((m) => m.id === messageId && !m.group && m.fromDevice !== 0);
-  const lost = phone.inbox[index];
-  const sender = lost && net.directory.get(lost.from);
-  if (!lost || !sender?.companions.has(lost.fromDevice)) throw new SandboxError('NOT_FOUND', `${phone.phoneNumber} got no message ${messageId} from a companion`, 404);
-  phone.inbox.splice(index, 1);
-  const stanza: BinaryNode = { tag: 'message', attrs: { id: messageId, to: phone.jid, t: String(lost.timestamp) } };
-  sendRetryReceipt(net, phone, sender, lost.fromDevice, stanza, { tag: 'enc', attrs: {} });
+export function askAgain(net: Network, phone: Phone, messageId: string, ask: RetryAsk = {}): void {
+  let from: { sender: Phone; deviceId: number; t: number };
+  if (ask.device) {
+    const sender = net.directory.get(ask.device.phoneNumber);
+    if (!sender?.companions.has(ask.device.deviceId)) throw new SandboxError('NOT_FOUND', `no linked device ${ask.device.phoneNumber}:${ask.device.deviceId}`, 404);
+    from = { sender, deviceId: ask.device.deviceId, t: Math.floor(Date.now() / 1000) };
+  } else {
+    const index = phone.inbox.findIndex((m) => m.id === messageId && !m.group && m.fromDevice !== 0);
+    const lost = phone.inbox[index];
+    const sender = lost && net.directory.get(lost.from);
+    if (!lost || !sender?.companions.has(lost.fromDevice)) throw new SandboxError('NOT_FOUND', `${phone.phoneNumber} got no message ${messageId} from a companion`, 404);
+    phone.inbox.splice(index, 1);
+    from = { sender, deviceId: lost.fromDevice, t: lost.timestamp };
+  }
+  const stanza: BinaryNode = { tag: 'message', attrs: { id: messageId, to: ask.addressing === 'lid' ? phone.lidJid : phone.jid, t: String(from.t) } };
+  sendRetryReceipt(net, phone, from.sender, from.deviceId, stanza, { tag: 'enc', attrs: {} });
 }

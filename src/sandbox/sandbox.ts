@@ -22,7 +22,7 @@ import { enterPairingCode, requirePhone, scanQr } from './pairing.ts';
 import { restoreState, snapshotState, StateFile } from './persistence.ts';
 import { fetchPhoneMedia } from './media-fetch.ts';
 import type { PrivacyTokenRecord } from './privacy-tokens.ts';
-import { askAgain } from './retry.ts';
+import { askAgain, type RetryAsk } from './retry.ts';
 import { routeNode } from './router.ts';
 import { unlinkCompanion } from './unlink.ts';
 import type { proto } from './wa.ts';
@@ -315,8 +315,8 @@ export class WhatsAppSandbox {
   }
 
   /** The phone lost a companion's message and sends that device a retry receipt for it (see retry.ts `askAgain`). */
-  askAgain(phoneNumber: string, messageId: string): void {
-    askAgain(this.net, this.phone(phoneNumber), messageId);
+  askAgain(phoneNumber: string, messageId: string, ask?: RetryAsk): void {
+    askAgain(this.net, this.phone(phoneNumber), messageId, ask);
   }
 
   /** available / unavailable (to subscribers), composing / recording / paused (to `to`). */

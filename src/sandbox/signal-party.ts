@@ -55,7 +55,13 @@ export class SignalParty {
     const identity = this.identity;
     const signed = () => this.signedPreKey;
     this.storage = {
-      loadSession: async (id) => this.sessions.get(id),
+      // A copy, as every Signal client's store hands out: libsignal advances ratchets in place while
+      // it tries a message on each session, and keeps the result only by storing it (on success).
+      // Handing out the live record let every failed attempt spoil the session it was tried on.
+      loadSession: async (id) => {
+        const record = this.sessions.get(id);
+        return record && libsignal.SessionRecord.deserialize(record.serialize());
+      },
       storeSession: async (id, record) => {
         this.sessions.set(id, record);
       },
@@ -149,8 +155,33 @@ export class SignalParty {
   async decrypt(address: string, type: string, ciphertext: Uint8Array): Promise<Buffer> {
     const cipher = new libsignal.SessionCipher(this.storage, toAddress(address));
     if (type === 'pkmsg') return cipher.decryptPreKeyWhisperMessage(ciphertext);
-    if (type === 'msg') return cipher.decryptWhisperMessage(ciphertext);
+    if (type === 'msg') return this.decryptOnEachSession(cipher as unknown as CipherInternals, address, Buffer.from(ciphertext));
     throw new Error(`unsupported enc type ${type}`);
+  }
+
+  /**
+   * A `msg` is tried on each of the device's sessions, newest first, as libsignal does; but each try
+   * works on a copy and only the session that decrypted it changes, as in Signal's own libraries (and
+   * WhatsApp's). libsignal-node tries them in place and stores the whole record after a success, so
+   * a late message sealed on an older session would leave the newer ones it was tried on first with a
+   * stepped ratchet and closed chains: the companion's next message on them would fail.
+   */
+  private async decryptOnEachSession(cipher: CipherInternals, address: string, ciphertext: Buffer): Promise<Buffer> {
+    const record = this.sessions.get(address);
+    if (!record) throw new Error('No session record');
+    const failures: string[] = [];
+    for (const session of (record as unknown as RecordInternals).getSessions()) {
+      const trial = session.constructor.deserialize(session.serialize());
+      try {
+        const plaintext = await cipher.doDecryptWhisperMessage(ciphertext, trial);
+        trial.indexInfo.used = Date.now();
+        (record as unknown as RecordInternals).setSession(trial);
+        return plaintext;
+      } catch (err) {
+        failures.push(String((err as Error)?.message ?? err));
+      }
+    }
+    throw new Error(`No matching sessions found for message (${failures.join('; ') || 'none'})`);
   }
 
   toState(): SignalPartyState {
@@ -165,6 +196,22 @@ export class SignalParty {
       sessions,
     };
   }
+}
+
+/** libsignal's session entry as one try needs it (not exported, nor in its typings). */
+interface SessionEntryInternals {
+  serialize(): unknown;
+  indexInfo: { used: number };
+  constructor: { deserialize(data: unknown): SessionEntryInternals };
+}
+
+interface RecordInternals {
+  getSessions(): SessionEntryInternals[];
+  setSession(session: SessionEntryInternals): void;
+}
+
+interface CipherInternals {
+  doDecryptWhisperMessage(ciphertext: Buffer, session: SessionEntryInternals): Promise<Buffer>;
 }
 
 /** The parts of libsignal's SessionEntry a storage fault breaks (its typings do not expose them). */

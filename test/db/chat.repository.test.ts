@@ -42,12 +42,12 @@ describe('ChatRepository', () => {
   test('one row per chat, newest activity first; unread counts received messages not read; changes and unsent sends are not a chat message', async () => {
     const id = await newInstance();
     const [a, b, g] = [jid(1), jid(2), '120363000000000001@g.us'];
-    await messages.insertInbound([row(id, a), row(id, a), row(id, b)]);
-    const read = (await messages.insertInbound([row(id, a)]))[0]!.record;
+    await messages.insertMany([row(id, a), row(id, a), row(id, b)]);
+    const read = (await messages.insertMany([row(id, a)]))[0]!.record;
     await messages.advance(id, [read.waId], 'READ', new Date(), { direction: 'INBOUND' });
     // The account's own phone writes in g; a reaction in b comes after everything else.
-    const own = (await messages.insertInbound([row(id, g, { fromMe: true })]))[0]!.record;
-    await messages.insertInbound([row(id, b, { kind: 'REACTION' })]);
+    const own = (await messages.insertMany([row(id, g, { fromMe: true })]))[0]!.record;
+    await messages.insertMany([row(id, b, { kind: 'REACTION' })]);
     await messages.insert(row(id, a, { direction: 'OUTBOUND', fromMe: true, status: 'SCHEDULED', waId: 'LATER' }));
     await new ContactRepository(db.orm).remember(id, [{ phoneNumber: a.split('@')[0]!, pushName: 'Ana' }]);
 
@@ -68,7 +68,7 @@ describe('ChatRepository', () => {
     const id = await newInstance();
     const batch: NewMessage[] = [];
     for (let i = 0; i < 10_000; i++) batch.push(row(id, jid(i % 200), i % 3 ? {} : { direction: 'OUTBOUND', fromMe: true, status: 'SENT' }));
-    for (let i = 0; i < batch.length; i += 500) await messages.insertInbound(batch.slice(i, i + 500));
+    for (let i = 0; i < batch.length; i += 500) await messages.insertMany(batch.slice(i, i + 500));
     const seen: string[] = [];
     let below: number | null = null;
     const started = process.cpuUsage();

@@ -73,13 +73,13 @@ describe('MessageRepository', () => {
   test('status only moves forward and each step keeps its time', async () => {
     const { record } = await repo.insert({ ...inbound('ST-1'), direction: 'OUTBOUND', fromMe: true, status: 'QUEUED' });
     const t0 = new Date('2026-01-01T00:00:00Z');
-    expect(await repo.advanceSeq(record.seq, 'SENDING', t0)).toMatchObject({ status: 'SENDING' });
+    expect(await repo.advance(instanceId, [record.waId], 'SENDING', t0, { attempts: 1 })).toMatchObject([{ status: 'SENDING', previous: 'QUEUED', attempts: 1 }]);
     expect(await repo.advance(instanceId, ['ST-1'], 'READ', t0)).toHaveLength(1);
     expect(await repo.advance(instanceId, ['ST-1'], 'DELIVERED', t0)).toHaveLength(0);
     // A message WhatsApp already has cannot fail afterwards.
-    expect(await repo.advanceSeq(record.seq, 'FAILED', t0)).toBeNull();
+    expect(await repo.advance(instanceId, [record.waId], 'FAILED', t0, { errorCode: 'X', errorMessage: 'x' })).toEqual([]);
     const stored = await repo.findByWaId(instanceId, 'ST-1');
-    expect(stored?.status).toBe('READ');
+    expect(stored).toMatchObject({ status: 'READ', attempts: 1, errorCode: null, errorMessage: null });
     expect(Object.keys(stored!.statusTimes).sort()).toEqual(['QUEUED', 'READ', 'SENDING']);
   });
 

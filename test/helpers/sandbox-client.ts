@@ -2,6 +2,7 @@ import type { GroupEventRecord, ReceivedMessage } from '../../src/sandbox/accoun
 import type { GroupChange } from '../../src/sandbox/sandbox.ts';
 import type { FaultRequest } from '../../src/sandbox/faults.ts';
 import type { KindBody } from '../../src/sandbox/message-kinds.ts';
+import type { RetryAsk } from '../../src/sandbox/retry.ts';
 import type { profileView } from '../../src/sandbox/profiles.ts';
 import { EVENT_WAIT_MS } from './budget.ts';
 
@@ -49,6 +50,8 @@ export interface PhoneDevice {
   deviceId: number;
   platform: string;
   connected: boolean;
+  /** Stanzas the server holds for the device until it acks them. */
+  queued: number;
 }
 
 /** A fault as `POST /sandbox/faults` takes it. */
@@ -213,9 +216,12 @@ export class SandboxClient {
     return this.call('POST', `/phones/${phoneNumber}/blocklist`, { action, phoneNumber: other });
   }
 
-  /** The phone lost a message a companion sent it and sends that device a retry receipt for it. */
-  async askAgain(phoneNumber: string, messageId: string): Promise<void> {
-    await this.call('POST', `/phones/${phoneNumber}/messages/${messageId}/retry`, {});
+  /**
+   * The phone lost a message a companion sent it and sends that device a retry receipt for it; with
+   * `ask.device`, it asks that device for any id (as a modified client can), from its LID if asked.
+   */
+  async askAgain(phoneNumber: string, messageId: string, ask: RetryAsk = {}): Promise<void> {
+    await this.call('POST', `/phones/${phoneNumber}/messages/${messageId}/retry`, ask);
   }
 
   fault(fault: Fault): Promise<{ affected: number }> {

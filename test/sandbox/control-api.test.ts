@@ -40,7 +40,8 @@ describe('sandbox control API over HTTP', () => {
     const scan = await call('POST', '/phones/15550300001/scan', { qr });
     expect(scan).toMatchObject({ status: 200, body: { deviceId: 1 } });
     await opened;
-    expect((await call('GET', '/phones/15550300001/devices')).body).toMatchObject([{ deviceId: 1, connected: true, queued: 0 }]);
+    // `queued` counts what the device has not acked yet: what the server sent at login is acked moments after open.
+    await expect.poll(async () => (await call('GET', '/phones/15550300001/devices')).body).toMatchObject([{ deviceId: 1, connected: true, queued: 0 }]);
 
     const got = c.next('messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'via HTTP'));
     const sent = await call('POST', '/phones/15550300002/messages', { to: '15550300001', text: 'via HTTP' });

@@ -60,6 +60,37 @@ describe('the server keeps what a device has not acked', () => {
   });
 });
 
+describe('a nack is final (whatsmeow, Baileys: the device said it will never take it)', () => {
+  it('a stanza the device nacked is not delivered again at the next login', async () => {
+    const phone = newPhone();
+    const peer = newPhone();
+    const c = await t.link(phone);
+    const log = new WireLog(c);
+    await expect.poll(() => backlog(phone)).toBe(0);
+    // A message Baileys refuses outright (an \`msmsg\` it holds no secret for): a nack (495), no receipt.
+    const companion = [...t.sandbox.phone(phone).companions.values()][0]!;
+    const id = '3EB0NACKED0000000001';
+    t.sandbox.net.deliver(companion, {
+      tag: 'message',
+      attrs: { from: `${peer}@s.whatsapp.net`, id, t: String(Math.floor(Date.now() / 1000)), type: 'text' },
+      content: [{ tag: 'enc', attrs: { v: '2', type: 'msmsg' }, content: Buffer.alloc(32, 1) }],
+    });
+    await expect.poll(() => t.sandbox.net.stats.companionNacks.get(phone)?.get('495')).toBe(1);
+    expect(backlog(phone)).toBe(0);
+
+    c.end();
+    await expect.poll(() => t.sandbox.devices(phone)[0]!.connected).toBe(false);
+    const later = await t.sandbox.sendText(peer, phone, 'after the nack');
+    c.connect();
+    log.attach(c.sock);
+    // The login's backlog is written before its end marker: once that came, nothing else will.
+    await log.until(() => log.frames.find((n) => n.tag === 'ib' && n.attrs.from === 's.whatsapp.net' && Array.isArray(n.content) && n.content[0]?.tag === 'offline'), 'the end of the backlog');
+    expect(log.messageFrames(later).filter((n) => n.attrs.offline)).toHaveLength(1);
+    expect(log.messageFrames(id)).toHaveLength(1);
+    c.end();
+  });
+});
+
 describe('delivery faults', () => {
   it('duplicate delivery: two copies on the wire, one message at Baileys, both acked', async () => {
     const phone = newPhone();
@@ -90,6 +121,37 @@ describe('delivery faults', () => {
     const wire = log.frames.filter((n) => n.tag === 'message' && [first, second].includes(n.attrs.id!)).map((n) => n.attrs.id);
     expect(wire).toEqual([second, first]);
     expect(log.upsertsOf(first)[0]!.message?.conversation).toBe('first');
+    c.end();
+  });
+
+  it('slow catch-up: the end-of-backlog marker comes late, and what arrives meanwhile comes before it', async () => {
+    const phone = newPhone();
+    const peer = newPhone();
+    const c = await t.link(phone);
+    const log = new WireLog(c);
+    const offlineMarkers = () => log.frames.filter((n) => n.tag === 'ib' && Array.isArray(n.content) && n.content[0]?.tag === 'offline');
+    c.end();
+    await expect.poll(() => t.sandbox.devices(phone)[0]!.connected).toBe(false);
+    const queued = await t.sandbox.sendText(peer, phone, 'waiting offline');
+    t.sandbox.fault({ kind: 'slow-catch-up', phoneNumber: phone, seconds: 600 });
+
+    const markersBefore = offlineMarkers().length;
+    c.connect();
+    log.attach(c.sock);
+    await c.waitForOpen();
+    await log.until(() => log.messageFrames(queued).length, 'the backlog');
+    const meanwhile = await t.sandbox.sendText(peer, phone, 'arrived while catching up');
+    // The server answers what the device sends in order: its ack comes after anything written before it.
+    const sent = await c.sock.sendMessage(`${peer}@s.whatsapp.net`, { text: 'a ping' });
+    await log.until(() => log.frames.find((n) => n.tag === 'ack' && n.attrs.id === sent!.key.id), 'the server ack');
+    expect(offlineMarkers()).toHaveLength(markersBefore);
+    expect(log.messageFrames(meanwhile)).toHaveLength(0);
+
+    t.sandbox.fault({ kind: 'clear' });
+    await log.until(() => offlineMarkers().length > markersBefore, 'the end of the backlog');
+    const order = log.frames.map((n) => (n.tag === 'message' ? n.attrs.id : n.tag === 'ib' && Array.isArray(n.content) && n.content[0]?.tag === 'offline' ? 'marker' : undefined)).filter(Boolean);
+    expect(order.slice(-3)).toEqual([queued, meanwhile, 'marker']);
+    await log.until(() => log.upsertsOf(meanwhile).length, 'the message that came meanwhile');
     c.end();
   });
 

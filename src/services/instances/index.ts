@@ -6,6 +6,7 @@ export { backoffDelay, QR_CANCELLED_REASON, QR_EXPIRED_REASON, type BackoffOptio
 export { linkSandbox, type SandboxLink } from './sandbox-mode.ts';
 export type { DeviceInfo, InstanceStatus, InstanceStatusEvent, InstanceView, PairingCode, QrCode } from './types.ts';
 export type { WhatsAppSession } from './whatsapp-session.ts';
+export type { SentMessage } from './session-memory.ts';
 export { requireGroup, simulateTyping } from './session-queries.ts';
 export type { RestoreProgress } from './instance-restore.ts';
 export type { HealthState, SessionHealth } from './session-health.ts';

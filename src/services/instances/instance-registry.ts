@@ -1,4 +1,4 @@
-import type { proto } from '@whiskeysockets/baileys';
+import type { SentMessage } from './session-memory.ts';
 import type { Config } from '../../config.ts';
 import { createDbAuthState } from '../../db/auth-state.store.ts';
 import { KeyWriter } from '../../db/key-writer.ts';
@@ -35,7 +35,7 @@ export interface RegistryDeps {
    */
   receive(message: Inbound): Promise<void>;
   /** A message the instance sent, rebuilt from storage, for retry receipts after a restart (see SessionDeps.lookupSent). */
-  lookupSent?(instanceId: string, id: string): Promise<proto.IMessage | undefined>;
+  lookupSent?(instanceId: string, id: string): Promise<SentMessage | undefined>;
   /** What the instance's session learned about people (see ContactService). */
   onContacts?(instanceId: string, facts: ContactFacts[]): void;
   /** WhatsApp's acks and receipts for this instance's stored messages. */

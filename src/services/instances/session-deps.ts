@@ -1,4 +1,4 @@
-import type { proto } from '@whiskeysockets/baileys';
+import type { SentMessage } from './session-memory.ts';
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { KeyWriter } from '../../db/key-writer.ts';
 import type { Orm } from '../../db/orm.ts';
@@ -49,7 +49,7 @@ export interface SessionDeps {
    * A message this instance sent, from storage, for a retry receipt the in-memory copy cannot answer
    * (it arrived after a restart). Undefined when it is not known.
    */
-  lookupSent?(id: string): Promise<proto.IMessage | undefined>;
+  lookupSent?(id: string): Promise<SentMessage | undefined>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */
   onEnded(): void;
   /** A contact's presence or typing. */

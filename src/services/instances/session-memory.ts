@@ -1,5 +1,11 @@
 import type { PossiblyExtendedCacheStore, proto } from '@whiskeysockets/baileys';
 
+/** A message this account sent, and the chat it went to (the only one a retry receipt may get it for). */
+export interface SentMessage {
+  chat: string;
+  message: proto.IMessage;
+}
+
 /** Baileys' cache interface over a Map: entries expire after `ttlMs`, the oldest go first past `max`. */
 export class TtlCache implements PossiblyExtendedCacheStore {
   private readonly entries = new Map<string, { value: unknown; expires: number }>();
@@ -68,11 +74,11 @@ export class SessionMemory {
   /** Messages this account sent, by id, for Baileys' `getMessage` (answering retry receipts). */
   private readonly sent = new TtlCache(24 * 60 * 60_000, 5_000);
 
-  rememberSent(id: string, message: proto.IMessage): void {
-    this.sent.set(id, message);
+  rememberSent(id: string, sent: SentMessage): void {
+    this.sent.set(id, sent);
   }
 
-  sentMessage(id: string | null | undefined): proto.IMessage | undefined {
-    return id ? this.sent.get<proto.IMessage>(id) : undefined;
+  sentMessage(id: string | null | undefined): SentMessage | undefined {
+    return id ? this.sent.get<SentMessage>(id) : undefined;
   }
 }

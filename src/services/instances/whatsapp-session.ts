@@ -1,4 +1,4 @@
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WASocket, type proto } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WAMessageKey, type WASocket, type proto } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
 import { watchPresence, watchStatuses } from '../messaging/index.ts';
@@ -6,7 +6,8 @@ import { watchGroupEvents } from '../groups/index.ts';
 import { watchContacts } from '../contacts/index.ts';
 import { detachFromKeyTransactions } from './key-transaction-context.ts';
 import { toQrCode } from './qr.ts';
-import { SessionMemory } from './session-memory.ts';
+import { SessionMemory, type SentMessage } from './session-memory.ts';
+import { mayResendTo } from './retry-asker.ts';
 import { guardedSignalRepository } from './signal-guard.ts';
 import { InboundKeyHold } from './inbound-key-hold.ts';
 import type { SessionHealth } from './session-health.ts';
@@ -110,7 +111,7 @@ export class WhatsAppSession {
       userDevicesCache: memory.userDevices,
       msgRetryCounterCache: memory.msgRetryCounter,
       placeholderResendCache: memory.placeholderResends,
-      getMessage: async (key) => memory.sentMessage(key.id) ?? (key.id ? this.sentBefore(key.id) : undefined),
+      getMessage: (key) => this.resendable(sock, key),
       makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted, hold: this.hold! }),
       // The first element is what the phone lists under "Linked devices".
       browser: [this.deps.deviceName, 'Chrome', '124.0.0'],
@@ -119,6 +120,9 @@ export class WhatsAppSession {
       // Our Baileys patch (patches/): the message is in the ledger before WhatsApp hears it arrived.
       // Its decryption's key writes follow the row, stored or not (see InboundKeyHold).
       beforeMessageReceipt: (msg) => this.storeThenRelease(sock, msg),
+      // Baileys decrypts the next message while this one is stored, so a backlog delivered at login
+      // is stored many rows to a statement; each receipt still waits for its own row (our patch).
+      pipelineMessageReceipts: true,
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
     detachFromKeyTransactions(sock);
@@ -149,6 +153,8 @@ export class WhatsAppSession {
   }
 
   private async storeThenRelease(sock: WASocket, msg: WAMessage): Promise<void> {
+    // Called as soon as the message decrypted: the key writes held so far are its own.
+    const keys = this.hold!.cut();
     try {
       await this.inbox.store(msg);
     } catch (err) {
@@ -159,7 +165,7 @@ export class WhatsAppSession {
       void sock.end(Object.assign(new Error('storing a received message failed'), { output: { statusCode: DisconnectReason.connectionLost } }));
       throw err;
     } finally {
-      await this.hold?.release();
+      await this.hold!.settle(keys);
     }
   }
 
@@ -170,18 +176,31 @@ export class WhatsAppSession {
    * a retry finds it, even when that resend then dies with its socket; the retry receipt comes again
    * at the next login and found nothing to re-encrypt (the fault bench's lost sends).
    */
-  rememberSent(messageId: string, message: proto.IMessage): void {
-    this.memory.rememberSent(messageId, message);
+  rememberSent(messageId: string, sent: SentMessage): void {
+    this.memory.rememberSent(messageId, sent);
+  }
+
+  /**
+   * What Baileys re-encrypts for a retry receipt (its `getMessage`): a message this account sent,
+   * remembered or from storage, and only for the chat it was sent to (see mayResendTo).
+   */
+  private async resendable(sock: WASocket, key: WAMessageKey): Promise<proto.IMessage | undefined> {
+    if (!key.id) return undefined;
+    const sent = this.memory.sentMessage(key.id) ?? (await this.sentBefore(key.id));
+    if (!sent) return undefined;
+    if (await mayResendTo(sock.signalRepository.lidMapping, key.remoteJid, sent.chat)) return sent.message;
+    this.log.warn({ messageId: key.id, asker: key.remoteJid, participant: key.participant }, 'a retry receipt asked for a message sent to another chat: not answered');
+    return undefined;
   }
 
   /**
    * A message sent before this session's memory began (a restart), from storage; kept in memory
    * once found, since a phone may ask again. A storage failure answers nothing, as an unknown id does.
    */
-  private async sentBefore(id: string): Promise<proto.IMessage | undefined> {
-    const message = await this.deps.lookupSent?.(id).catch((err: unknown) => this.log.warn({ err, messageId: id }, 'looking up a sent message for a retry failed'));
-    if (message) this.memory.rememberSent(id, message);
-    return message ?? undefined;
+  private async sentBefore(id: string): Promise<SentMessage | undefined> {
+    const sent = await this.deps.lookupSent?.(id).catch((err: unknown) => this.log.warn({ err, messageId: id }, 'looking up a sent message for a retry failed'));
+    if (sent) this.memory.rememberSent(id, sent);
+    return sent ?? undefined;
   }
 
   /** A message handed to WhatsApp on the current socket, whose server ack is now awaited. */

@@ -1,6 +1,6 @@
 import { isJidGroup } from '@whiskeysockets/baileys';
-import { InboundWriter } from '../../db/inbound-writer.ts';
-import type { MessageContent, MessagePageQuery, MessageRecord, MessageRepository, NewMessage } from '../../db/message.repository.ts';
+import { GroupCommit } from '../../db/group-commit.ts';
+import type { MessageContent, MessagePageQuery, MessageRecord, MessageRepository, NewMessage, StatusStep } from '../../db/message.repository.ts';
 import type { EventBus } from '../shared/event-bus.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { SessionSource } from '../instances/index.ts';
@@ -10,6 +10,12 @@ import { applyChange, historyOf, pollResultsOf, reactionsOf, withReaction } from
 import type { Inbound, IncomingChange, IncomingMessage, MessageDirection, MessageKind, MessageStatus, StoredMessage } from './types.ts';
 
 const PRUNE_EVERY_MS = 3_600_000;
+// 19 values per inserted row, 11 per status step row: a few hundred rows keep one statement small.
+// Baileys hands each instance's messages over one at a time and the send queue sends one at a time
+// per instance, so a batch holds about one row per busy instance.
+const MAX_BATCH_ROWS = 500;
+
+type Moved = Array<MessageRecord & { previous: MessageStatus }>;
 
 export interface LedgerDeps {
   repo: MessageRepository;
@@ -19,6 +25,8 @@ export interface LedgerDeps {
   retentionDays: number;
   /** Online sessions, for read receipts. */
   sessions: Pick<SessionSource, 'onlineSession'>;
+  /** Hears how many messages (received and sent) each ledger insert stored (metrics). */
+  onInsertBatch?(rows: number): void;
 }
 
 /** What the transports read and do with stored messages. */
@@ -34,14 +42,31 @@ export class MessageLedger {
   readonly #log: Logger;
   #prune: NodeJS.Timeout | undefined;
   readonly #statusChains = new Map<string, Promise<void>>();
-  /** Received messages arriving together are stored in one statement (group commit). */
-  readonly #inbound: InboundWriter;
+  /** New rows, received and sent, of all instances: those arriving together are stored in one statement (group commit). */
+  readonly #inserts: GroupCommit<NewMessage, { record: MessageRecord; created: boolean }>;
+  /** Status steps of all instances, the same way; two steps of one row never share a statement. */
+  readonly #steps: GroupCommit<StatusStep, Moved>;
+  #stopping: Promise<void> | undefined;
   /** Changes to stored rows (edits, deletes, reactions, votes), one at a time per instance: each reads, then writes, a row's content. */
   readonly #changeChains = new Map<string, Promise<unknown>>();
 
   constructor(deps: LedgerDeps) {
     this.#deps = deps;
-    this.#inbound = new InboundWriter(deps.repo);
+    this.#inserts = new GroupCommit({
+      commit: (rows) => deps.repo.insertMany(rows),
+      maxBatch: MAX_BATCH_ROWS,
+      // A backlog delivered at login is handed over ten messages per turn (Baileys decrypts the next
+      // while one is stored): on PGlite, with no round trip to wait through, the first insert would
+      // otherwise be over before the second row comes.
+      gatherTurn: true,
+      onCommit: deps.onInsertBatch,
+    });
+    this.#steps = new GroupCommit({
+      commit: (steps) => deps.repo.advanceMany(steps),
+      size: (step) => Math.max(1, step.waIds.length),
+      keys: (step) => step.waIds.map((id) => `${step.instanceId}\u0000${id}`),
+      maxBatch: MAX_BATCH_ROWS,
+    });
     this.#log = deps.logger.child({ component: 'ledger' });
   }
 
@@ -58,10 +83,14 @@ export class MessageLedger {
     run();
   }
 
-  /** Ends the sweep and waits for received messages and statuses being stored. */
-  async stop(): Promise<void> {
-    clearInterval(this.#prune);
-    await Promise.all([this.#inbound.idle(), ...this.#statusChains.values(), ...this.#changeChains.values()]);
+  /** Ends the sweep and waits for messages and statuses being stored. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      clearInterval(this.#prune);
+      await Promise.all([...this.#statusChains.values(), ...this.#changeChains.values()]);
+      await Promise.all([this.#inserts.idle(), this.#steps.idle()]);
+    })();
+    return this.#stopping;
   }
 
   /** Deletes what is older than the retention period; returns how many rows went. */
@@ -79,7 +108,7 @@ export class MessageLedger {
    * instances that arrive while one insert runs share the next one.
    */
   async recordInbound(message: IncomingMessage): Promise<{ message: StoredMessage; created: boolean }> {
-    const { record, created } = await this.#inbound.write(inboundRow(message));
+    const { record, created } = await this.#inserts.write(inboundRow(message));
     const stored = toStoredMessage(record);
     if (created) this.#deps.events.publish('messageReceived', stored);
     return { message: stored, created };
@@ -174,9 +203,12 @@ export class MessageLedger {
     return next;
   }
 
-  /** Stores an outbound message (QUEUED or SCHEDULED); an existing idempotency key returns the first row. */
+  /**
+   * Stores an outbound message (QUEUED or SCHEDULED); an existing idempotency key returns the first
+   * row. Sends of all instances stored together share one insert, with received messages.
+   */
   async recordOutbound(row: NewMessage): Promise<{ message: StoredMessage; created: boolean }> {
-    const { record, created } = await this.#deps.repo.insert(row);
+    const { record, created } = await this.#inserts.write(row);
     const stored = toStoredMessage(record);
     if (created) this.publishStatus(stored);
     return { message: stored, created };
@@ -218,17 +250,25 @@ export class MessageLedger {
     return next;
   }
 
-  /** Moves the named messages forward (never backwards) and publishes what moved. */
+  /**
+   * Moves the named messages forward (never backwards) and publishes what moved, once stored. Steps
+   * of all instances taken together share one statement.
+   */
   async advance(instanceId: string, waIds: readonly string[], status: MessageStatus, at = new Date(), direction?: MessageDirection, errorCode?: string): Promise<StoredMessage[]> {
+    if (!waIds.length) return [];
     const extra = { ...(direction ? { direction } : {}), ...(errorCode ? { errorCode: `WHATSAPP_${errorCode}`, errorMessage: `WhatsApp refused the message (error ${errorCode})` } : {}) };
-    const moved = await this.#deps.repo.advance(instanceId, waIds, status, at, extra);
+    const moved = await this.#steps.write({ instanceId, waIds, status, at, ...extra });
     return moved.map((m) => this.published(m, m.previous));
   }
 
-  /** The send queue's own transitions of one row. */
-  async advanceSeq(seq: number, status: MessageStatus, extra: { errorCode?: string | null; errorMessage?: string | null; attempts?: number } = {}): Promise<StoredMessage | null> {
-    const record = await this.#deps.repo.advanceSeq(seq, status, new Date(), extra);
-    return record && this.published(record, record.previous);
+  /** The send queue's own transitions of one row (the same group commit as `advance`). */
+  async advanceRow(
+    row: Pick<MessageRecord, 'instanceId' | 'waId'>,
+    status: MessageStatus,
+    extra: Pick<StatusStep, 'errorCode' | 'errorMessage' | 'attempts'> = {},
+  ): Promise<StoredMessage | null> {
+    const [record] = await this.#steps.write({ instanceId: row.instanceId, waIds: [row.waId], status, at: new Date(), ...extra });
+    return record ? this.published(record, record.previous) : null;
   }
 
   /** Publishes a stored step: `messageStatus` always, `messageSent` when a send first reached WhatsApp. */

@@ -161,7 +161,7 @@ export class MessageSender {
         session.forgetServerAck(messageId);
         throw err;
       }
-      if (sent?.message) session.rememberSent(messageId, sent.message);
+      if (sent?.message) session.rememberSent(messageId, { chat: jid, message: sent.message });
       return {
         messageId,
         instanceId: session.instanceId,

@@ -20,6 +20,8 @@ import type { MessageStatus, NumberCheck, OutboxMedia, SendMediaInput, SendResul
 
 /** Pacing waits at least this long make the worker read its next row again (see `#drain`). */
 const RELOOK_MS = 20;
+/** Rows a worker reads at once: it sends them in order before it reads again (see `#drain`). */
+const READ_AHEAD = 16;
 /** Where a media send's kept file is no longer needed. */
 const SETTLING = new Set<MessageStatus>(['SENT', 'DELIVERED', 'READ', 'PLAYED', 'FAILED', 'CANCELLED']);
 
@@ -44,6 +46,12 @@ export interface SendQueueDeps {
   pauses: SendPauses;
 }
 
+interface Worker {
+  again: boolean;
+  reread: boolean;
+  done: Promise<void>;
+}
+
 /** What the transports do with an instance's queue beside sending. */
 export type QueueService = Pick<SendQueue, 'resumeQueue' | 'queuePause' | 'cancelMessage'>;
 
@@ -57,8 +65,11 @@ export type QueueService = Pick<SendQueue, 'resumeQueue' | 'queuePause' | 'cance
 export class SendQueue implements MessagingService {
   readonly #d: SendQueueDeps;
   readonly #log: Logger;
-  /** Instances whose worker runs, and whether it was asked to look again meanwhile. */
-  readonly #workers = new Map<string, { again: boolean; done: Promise<void> }>();
+  /**
+   * Instances whose worker runs, whether it was asked to look again meanwhile (`again`), and whether
+   * the rows it read ahead may no longer be the queue's next ones (`reread`).
+   */
+  readonly #workers = new Map<string, Worker>();
   readonly #offs: Array<() => void> = [];
   /**
    * Rows this process handed to WhatsApp and whose ack has not been stored yet, per instance: they
@@ -79,7 +90,7 @@ export class SendQueue implements MessagingService {
     this.#d = deps;
     this.#log = deps.logger.child({ component: 'send-queue' });
     this.#waiter = new SendWaiter({ events: deps.events, get: (instanceId, id) => deps.ledger.get(instanceId, id), waitMs: deps.sendWaitMs });
-    this.#scheduler = new SendScheduler({ repo: deps.repo, ledger: deps.ledger, logger: deps.logger, onDue: (instanceId) => this.kick(instanceId) });
+    this.#scheduler = new SendScheduler({ repo: deps.repo, ledger: deps.ledger, logger: deps.logger, onDue: (instanceId) => this.kick(instanceId, 'reorder') });
   }
 
   /** Workers start when an instance comes online; queued sends of one that logs out fail at once. */
@@ -88,7 +99,7 @@ export class SendQueue implements MessagingService {
       this.#d.events.on('instanceStatus', (e) => {
         if (e.status === 'ONLINE') {
           this.#handed.delete(e.instanceId);
-          this.kick(e.instanceId);
+          this.kick(e.instanceId, 'reorder');
         }
         // Scheduled sends outlive a disconnect (they expire if it is not back in time), not a logout.
         if (e.status === 'LOGGED_OUT' || e.status === 'DISCONNECTED') void this.failPending(e.instanceId, e.status === 'LOGGED_OUT' ? 'INSTANCE_LOGGED_OUT' : 'INSTANCE_DISCONNECTED');
@@ -167,7 +178,7 @@ export class SendQueue implements MessagingService {
       if (created) this.#scheduler.scheduled(sendAt);
       return message;
     }
-    this.kick(message.instanceId);
+    this.kick(message.instanceId, 'appended');
     // A paused queue sends nothing for a long while: no use waiting SEND_WAIT_MS for it.
     if (this.#d.pauses.isPaused(message.instanceId)) return message;
     return this.#waiter.wait(message, created);
@@ -227,7 +238,7 @@ export class SendQueue implements MessagingService {
 
   /** The non-waiting path for rows stored elsewhere (a broadcast's): the scheduler or the worker takes them from here. */
   queued(instanceId: string, sendAt: Date | null): void {
-    sendAt ? this.#scheduler.scheduled(sendAt) : this.kick(instanceId);
+    sendAt ? this.#scheduler.scheduled(sendAt) : this.kick(instanceId, 'appended');
   }
 
   /** The sending instance (and its session when online) for a send stored elsewhere; refuses instances not coming back. */
@@ -235,15 +246,20 @@ export class SendQueue implements MessagingService {
     return sendingInstance(this.#d.sessions, { instanceId });
   }
 
-  /** Looks at an instance's queue (again) if it is online. */
-  kick(instanceId: string): void {
+  /**
+   * Looks at an instance's queue (again) if it is online. `appended`: only rows after every stored
+   * one were added (a new send), so rows the worker read ahead are still the next ones; anything
+   * else (a scheduled row come due, the instance back online, a resume) may put older rows first.
+   */
+  kick(instanceId: string, why: 'appended' | 'reorder' = 'reorder'): void {
     if (this.#stopping) return;
     const running = this.#workers.get(instanceId);
     if (running) {
       running.again = true;
+      if (why === 'reorder') running.reread = true;
       return;
     }
-    const worker = { again: false, done: Promise.resolve() };
+    const worker: Worker = { again: false, reread: false, done: Promise.resolve() };
     this.#workers.set(instanceId, worker);
     worker.done = this.#drain(instanceId, worker)
       .catch((err) => this.#log.error({ err, instanceId }, 'send queue worker failed'))
@@ -271,19 +287,47 @@ export class SendQueue implements MessagingService {
     return this.#d.pauses.get(instanceId);
   }
 
-  async #drain(instanceId: string, worker: { again: boolean }): Promise<void> {
+  /**
+   * Sends the instance's queue in order. Rows are read READ_AHEAD at a time and sent one by one
+   * (a row cancelled or expired meanwhile is skipped: the step to SENDING is conditional); the
+   * worker reads again when they are used up or may not be the next ones any more. A read that
+   * came back short with no kick since says the queue is empty: nothing is read to learn it again.
+   */
+  async #drain(instanceId: string, worker: Worker): Promise<void> {
+    let ahead: MessageRecord[] = [];
+    let emptied = false;
     for (;;) {
-      worker.again = false;
+      if (worker.reread) {
+        worker.reread = false;
+        ahead = [];
+        emptied = false;
+      }
       // Restricted: the rows wait QUEUED; resuming kicks the queue again.
       if (this.#d.pauses.isPaused(instanceId)) return;
       const session = await this.#d.sessions.onlineSession(instanceId).catch(() => undefined);
-      const handed = this.#handed.get(instanceId) ?? new Set<number>();
-      this.#handed.set(instanceId, handed);
-      const next = session && !this.#stopping ? await this.#d.repo.nextToSend(instanceId, new Date(), [...handed]) : null;
-      if (!session || !next) {
-        if (worker.again && !this.#stopping) continue;
+      if (!session || this.#stopping) {
+        // Kicked while it looked (the instance came back meanwhile): look once more.
+        if (worker.again && !this.#stopping) {
+          worker.again = false;
+          continue;
+        }
         return;
       }
+      if (!ahead.length) {
+        if (emptied && !worker.again) return;
+        worker.again = false;
+        const handed = this.#handedSet(instanceId);
+        const rows = await this.#d.repo.nextToSend(instanceId, new Date(), [...handed], READ_AHEAD);
+        // Only QUEUED rows wait in memory: one left SENDING by a crash is re-sent as read, at once,
+        // and one behind it is read again when its turn comes.
+        ahead = rows.filter((r, i) => i === 0 || r.status === 'QUEUED');
+        emptied = rows.length < READ_AHEAD && ahead.length === rows.length;
+        if (!ahead.length) {
+          if (worker.again && !this.#stopping) continue;
+          return;
+        }
+      }
+      const next = ahead[0]!;
       // Paced: wait for the instance's (and this chat's) turn, then look again, since the queue
       // may have changed meanwhile (a cancel, an earlier row, the connection gone). After a wait
       // shorter than RELOOK_MS the row read before it goes (a cancel meanwhile still wins: the
@@ -291,8 +335,12 @@ export class SendQueue implements MessagingService {
       const wait = this.#d.pacer.waitMs(instanceId, next.chatJid);
       if (wait > 0) {
         await sleep(wait, this.#stopped.signal);
-        if (wait >= RELOOK_MS || this.#stopping) continue;
+        if (wait >= RELOOK_MS || this.#stopping) {
+          worker.reread = true;
+          continue;
+        }
       }
+      ahead.shift();
       if (!(await this.#sendOne(session, next))) return;
     }
   }
@@ -302,16 +350,16 @@ export class SendQueue implements MessagingService {
     const outbox = (row.content.outbox ?? {}) as { to?: string; resolved?: boolean; typingMs?: number; direct?: boolean; media?: OutboxMedia; content?: OutboundContent; context?: OutboundContext };
     if (outbox.direct) {
       // A media send from before media was queued, which the process died in: its file is gone.
-      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: 'SEND_INTERRUPTED', errorMessage: 'the gateway stopped while sending this media message; send it again' });
+      await this.#d.ledger.advanceRow(row, 'FAILED', { errorCode: 'SEND_INTERRUPTED', errorMessage: 'the gateway stopped while sending this media message; send it again' });
       return true;
     }
     if (outbox.media && !(await this.#d.outbox.has(outbox.media.file))) {
-      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: 'MEDIA_GONE', errorMessage: 'the media file of this queued send is no longer in DATA_DIR/outbox; send it again' });
+      await this.#d.ledger.advanceRow(row, 'FAILED', { errorCode: 'MEDIA_GONE', errorMessage: 'the media file of this queued send is no longer in DATA_DIR/outbox; send it again' });
       return true;
     }
     if (row.status === 'SENDING') this.#log.info({ instanceId: row.instanceId, messageId: row.waId }, 're-sending a message left SENDING, under the same id');
     // Moved on meanwhile (expired, cancelled): not ours to send.
-    else if (!(await this.#d.ledger.advanceSeq(row.seq, 'SENDING', { attempts: row.attempts + 1 }))) return true;
+    else if (!(await this.#d.ledger.advanceRow(row, 'SENDING', { attempts: row.attempts + 1 }))) return true;
     try {
       const target = outbox.resolved ? { session, jid: row.chatJid } : await this.#d.sender.resolveTarget(session, outbox.to ?? row.chatJid);
       this.#handedSet(row.instanceId).add(row.seq);
@@ -324,7 +372,7 @@ export class SendQueue implements MessagingService {
       // Not handed over after all: it goes again when the instance is back.
       this.#handed.get(row.instanceId)?.delete(row.seq);
       if (err instanceof DomainError && err.code === 'INSTANCE_NOT_CONNECTED') return false;
-      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', sendFailure(err));
+      await this.#d.ledger.advanceRow(row, 'FAILED', sendFailure(err));
       return true;
     }
   }
@@ -347,14 +395,14 @@ export class SendQueue implements MessagingService {
   async expire(now = new Date()): Promise<number> {
     const stale = await this.#d.repo.queuedBefore(new Date(now.getTime() - this.#d.queueTtlSeconds * 1000));
     for (const row of stale) {
-      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: 'EXPIRED', errorMessage: `still queued after ${this.#d.queueTtlSeconds} s (SEND_QUEUE_TTL_SECONDS)` });
+      await this.#d.ledger.advanceRow(row, 'FAILED', { errorCode: 'EXPIRED', errorMessage: `still queued after ${this.#d.queueTtlSeconds} s (SEND_QUEUE_TTL_SECONDS)` });
     }
     return stale.length;
   }
 
   private async failPending(instanceId: string, code: string): Promise<void> {
     for (const row of await this.#d.repo.pendingOf(instanceId, code === 'INSTANCE_LOGGED_OUT')) {
-      await this.#d.ledger.advanceSeq(row.seq, 'FAILED', { errorCode: code, errorMessage: `the instance is ${code === 'INSTANCE_LOGGED_OUT' ? 'logged out' : 'disconnected'}` });
+      await this.#d.ledger.advanceRow(row, 'FAILED', { errorCode: code, errorMessage: `the instance is ${code === 'INSTANCE_LOGGED_OUT' ? 'logged out' : 'disconnected'}` });
     }
   }
 

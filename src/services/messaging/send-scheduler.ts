@@ -86,7 +86,7 @@ export class SendScheduler {
         const due = await this.#d.repo.dueScheduled(new Date(), BATCH);
         for (const row of due) {
           // Null when it moved on meanwhile (cancelled).
-          if (await this.#d.ledger.advanceSeq(row.seq, 'QUEUED')) this.#d.onDue(row.instanceId);
+          if (await this.#d.ledger.advanceRow(row, 'QUEUED')) this.#d.onDue(row.instanceId);
         }
         if (due.length < BATCH || this.#stopped) break;
       }

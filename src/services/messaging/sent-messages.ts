@@ -1,5 +1,6 @@
 import { generateWAMessageContent, proto } from '@whiskeysockets/baileys';
 import type { MessageRepository } from '../../db/message.repository.ts';
+import type { SentMessage } from '../instances/index.ts';
 import type { MediaReferences } from './kind-sends.ts';
 import { toBaileysContent, type OutboundContent } from './outbound-content.ts';
 
@@ -18,9 +19,19 @@ export async function rebuildSentMessage(
   deps: { repo: Pick<MessageRepository, 'findByWaId'>; media: MediaReferences },
   instanceId: string,
   id: string,
-): Promise<proto.IMessage | undefined> {
+): Promise<SentMessage | undefined> {
   const row = await deps.repo.findByWaId(instanceId, id);
   if (row?.direction !== 'OUTBOUND' || NOT_SENT.has(row.status)) return undefined;
+  const message = await rebuildContent(deps, instanceId, id, row);
+  return message ? { chat: row.chatJid, message } : undefined;
+}
+
+async function rebuildContent(
+  deps: { media: MediaReferences },
+  instanceId: string,
+  id: string,
+  row: NonNullable<Awaited<ReturnType<MessageRepository['findByWaId']>>>,
+): Promise<proto.IMessage | undefined> {
   const outbox = (row.content.outbox ?? {}) as { media?: unknown; content?: OutboundContent };
   if (outbox.media || outbox.content?.type === 'media') {
     const ref = await deps.media.reference(instanceId, id);

@@ -1,12 +1,13 @@
 import type { AuthValueCodec } from '../../db/auth-value.codec.ts';
 import type { NewDelivery, WebhookOutboxRepository } from '../../db/webhook-outbox.repository.ts';
-import type { WebhookRecord, WebhookRepository } from '../../db/webhook.repository.ts';
+import type { WebhookRecord } from '../../db/webhook.repository.ts';
+import type { WebhookDirectory } from './webhook-directory.ts';
 import type { Logger } from '../shared/index.ts';
 import type { WebhookEvent } from './webhook-events.ts';
 import type { WebhookFormat } from './webhook-format.ts';
 
 export interface OutboxWriterDeps {
-  webhooks: WebhookRepository;
+  webhooks: WebhookDirectory;
   outbox: WebhookOutboxRepository;
   codec: AuthValueCodec;
   formats: ReadonlyMap<string, WebhookFormat>;
@@ -104,6 +105,8 @@ export class OutboxWriter {
         if (written) this.deps.written();
       } catch (err) {
         this.log.error({ err, queued: this.queue.length }, 'writing webhook events to the outbox failed; retrying');
+        // It may have named a webhook deleted elsewhere: the retry reads them again.
+        this.deps.webhooks.changed();
         if (!this.stopped) {
           this.retry = setTimeout(() => {
             this.retry = undefined;

@@ -10,6 +10,7 @@ import { DomainError, validationFailed, type EventBus, type Logger, type Metrics
 import { WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.ts';
 import { onWebhookEvents, toWebhookEvent, WEBHOOK_EVENTS, type WebhookEvent, type WebhookEventName } from './webhook-events.ts';
 import { WAMUX_FORMAT_NAME, wamuxFormat, type WebhookFormat } from './webhook-format.ts';
+import { WebhookDirectory } from './webhook-directory.ts';
 import { OutboxWriter } from './webhook-outbox.ts';
 import { checkWebhookUrl } from './webhook-url.ts';
 
@@ -86,6 +87,8 @@ export class WebhookService {
   private readonly outbox: WebhookOutboxRepository;
   private readonly formats: ReadonlyMap<string, WebhookFormat>;
   private readonly writer: OutboxWriter;
+  /** The webhooks the writer matches events against; told of every change made here. */
+  private readonly directory: WebhookDirectory;
   private readonly dispatcher: WebhookDispatcher;
   private unsubscribe: Array<() => void> = [];
   private catchingUp: Promise<void> | undefined;
@@ -105,8 +108,9 @@ export class WebhookService {
       formats: this.formats,
       onResult: (result) => deps.metrics?.webhookDeliveries.inc({ result }),
     });
+    this.directory = new WebhookDirectory(this.repo);
     this.writer = new OutboxWriter({
-      webhooks: this.repo,
+      webhooks: this.directory,
       outbox: this.outbox,
       codec: deps.codec,
       formats: this.formats,
@@ -145,25 +149,25 @@ export class WebhookService {
     const events = checkEvents(input.events);
     const secret = input.secret == null ? newSecret() : checkSecret(input.secret);
     if (input.instanceId) await this.requireInstance(caller, input.instanceId);
-    const row = await this.repo.create({
+    const row = await this.changing(this.repo.create({
       instanceId: input.instanceId ?? null,
       ownerId: caller.principal.userId,
       format: WAMUX_FORMAT_NAME,
       url,
       events,
       secret: this.deps.codec.encode(secret),
-    });
+    }));
     return { webhook: this.view(row), secret };
   }
 
   /** A new secret signs what is still queued too. Throws WEBHOOK_NOT_FOUND, VALIDATION_FAILED. */
   async update(caller: WebhookCaller, id: string, changes: { url?: string | null; events?: readonly string[] | null; secret?: string | null }): Promise<WebhookView> {
     await this.requireVisible(caller, id);
-    const row = await this.repo.update(id, {
+    const row = await this.changing(this.repo.update(id, {
       ...(changes.url != null ? { url: checkWebhookUrl(changes.url, this.deps.options.allowPrivateUrls) } : {}),
       ...(changes.events != null ? { events: checkEvents(changes.events) } : {}),
       ...(changes.secret != null ? { secret: this.deps.codec.encode(checkSecret(changes.secret)) } : {}),
-    });
+    }));
     if (!row) throw notFound(id);
     return this.view(row);
   }
@@ -171,7 +175,7 @@ export class WebhookService {
   /** Deletes the webhook with its queued deliveries and dead letters. Throws WEBHOOK_NOT_FOUND. */
   async delete(caller: WebhookCaller, id: string): Promise<void> {
     await this.requireVisible(caller, id);
-    if (!(await this.repo.delete(id))) throw notFound(id);
+    if (!(await this.changing(this.repo.delete(id)))) throw notFound(id);
   }
 
   /** Queued (PENDING) and given-up (FAILED) deliveries, oldest event first. Throws WEBHOOK_NOT_FOUND, VALIDATION_FAILED. */
@@ -212,9 +216,18 @@ export class WebhookService {
     const given = typeof input.secret === 'string' && input.secret !== '' ? input.secret : undefined;
     const secret = given ?? (existing ? String(this.deps.codec.decode(existing.secret)) : newSecret());
     const encoded = this.deps.codec.encode(secret);
-    if (existing) await this.repo.update(existing.id, { url, secret: encoded });
-    else await this.repo.create({ instanceId: instance.id, ownerId: instance.ownerId, format, url, events: ['MESSAGE_RECEIVED'], secret: encoded });
+    if (existing) await this.changing(this.repo.update(existing.id, { url, secret: encoded }));
+    else await this.changing(this.repo.create({ instanceId: instance.id, ownerId: instance.ownerId, format, url, events: ['MESSAGE_RECEIVED'], secret: encoded }));
     return { instanceId: instance.id, url, secret };
+  }
+
+  /** A write of webhooks: the outbox matches events against the new ones from its next batch on. */
+  private async changing<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.directory.changed();
+    }
   }
 
   /** Deliveries still owed to receivers (the outbox depth, for metrics). */
