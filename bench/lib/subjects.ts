@@ -33,6 +33,8 @@ export interface SubjectSetup {
   /** wamux: the gateway's environment; bare: where it keeps its logins over a restart. */
   env: Record<string, string>;
   nodeArgs?: string[];
+  /** wamux only: another checkout's src/main.ts on the same state (an A/B of two versions in one run). */
+  entry?: string;
 }
 
 const ADMIN = { username: 'bench', password: 'bench-password-not-secret' };
@@ -44,7 +46,7 @@ export async function startSubject(kind: SubjectKind, setup: SubjectSetup): Prom
     return new BareSubject(proc, setup.control);
   }
   const ledger: Record<string, string> = kind === 'wamux-no-ledger' ? { MESSAGE_LEDGER: 'off' } : {};
-  const proc = await startGatewayProcess({ env: { ...setup.env, ...ledger, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }, nodeArgs: setup.nodeArgs });
+  const proc = await startGatewayProcess({ env: { ...setup.env, ...ledger, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }, nodeArgs: setup.nodeArgs, entry: setup.entry });
   const client = new GatewayClient(proc.url);
   await client.login(ADMIN.username, ADMIN.password);
   return new WamuxSubject(kind, proc, client, setup.control);
