@@ -114,6 +114,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       retentionDays: config.messages.retentionDays,
       // The registry is built next; read receipts only go out once it runs.
       sessions: { onlineSession: (id) => registry.onlineSession(id) },
+      onInsertBatch: (rows) => metrics.ledgerInsertBatch.observe(rows),
     });
     undo.push(() => ledger.stop());
     // Written from the sessions' events, read by GraphQL and the legacy listing.

@@ -33,6 +33,8 @@ export interface SubjectSetup {
   /** wamux: the gateway's environment; bare: where it keeps its logins over a restart. */
   env: Record<string, string>;
   nodeArgs?: string[];
+  /** wamux only: another checkout's src/main.ts on the same state (an A/B of two versions in one run). */
+  entry?: string;
 }
 
 const ADMIN = { username: 'bench', password: 'bench-password-not-secret' };
@@ -46,7 +48,7 @@ export async function startSubject(kind: SubjectKind, setup: SubjectSetup): Prom
   const ledger: Record<string, string> = kind === 'wamux-no-ledger' ? { MESSAGE_LEDGER: 'off' } : {};
   // As the fault bench allows: on a loaded box a PGlite gateway's restart (WebAssembly compile, the
   // database opened again) took longer than the default 120 s, and the whole run was lost with it.
-  const proc = await startGatewayProcess({ env: { ...setup.env, ...ledger, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }, nodeArgs: setup.nodeArgs, startTimeoutMs: 300_000 });
+  const proc = await startGatewayProcess({ env: { ...setup.env, ...ledger, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }, nodeArgs: setup.nodeArgs, entry: setup.entry, startTimeoutMs: 300_000 });
   const client = new GatewayClient(proc.url);
   await client.login(ADMIN.username, ADMIN.password);
   return new WamuxSubject(kind, proc, client, setup.control);

@@ -47,7 +47,10 @@ export async function createDbAuthState(
   const codec = options.codec ?? bufferJsonCodec;
   const writer = options.keyWriter ?? new KeyWriter(orm);
 
-  const stored = await orm.em.fork().findOne(AuthCreds, { instance: instanceId });
+  // Raw SQL, as the key reads below: one per session start, and a restore starts hundreds.
+  const [stored] = await orm.em
+    .getConnection()
+    .execute<Array<{ value: Uint8Array }>>('select "value" from "auth_creds" where "instance_id" = ?', [instanceId], 'all');
   const creds: AuthenticationCreds = stored ? (codec.decode(stored.value) as AuthenticationCreds) : initAuthCreds();
 
   const absent = new AbsentKeys();
@@ -113,9 +116,18 @@ export async function createDbAuthState(
 
   // Writes are chained so an older snapshot can never land after a newer one when two saves race
   // over different pool connections. The chain itself never rejects; each caller gets its own result.
+  // A save that has not started yet writes `creds` as they are when it starts, so a later call joins
+  // it instead of queueing another: Baileys emits several `creds.update` in a burst at every login,
+  // each of which would otherwise encode and write the whole creds again.
   let lastSave: Promise<unknown> = Promise.resolve();
+  let notStarted: Promise<void> | undefined;
   const saveCreds = (): Promise<void> => {
-    const save = lastSave.then(() => writeCreds(orm, instanceId, codec.encode(creds)));
+    if (notStarted) return notStarted;
+    const save = lastSave.then(() => {
+      notStarted = undefined;
+      return writeCreds(orm, instanceId, codec.encode(creds));
+    });
+    notStarted = save;
     lastSave = save.catch(() => undefined);
     return save;
   };
@@ -135,12 +147,12 @@ export async function createDbAuthState(
 
 async function writeCreds(orm: Orm, instanceId: string, value: Buffer): Promise<void> {
   await orm.em
-    .fork()
-    .createQueryBuilder(AuthCreds)
-    .insert({ instance: instanceId, value, updatedAt: new Date() })
-    .onConflict('instance')
-    .merge(['value', 'updatedAt'])
-    .execute();
+    .getConnection()
+    .execute(
+      'insert into "auth_creds" ("instance_id", "value", "updated_at") values (?, ?, ?) on conflict ("instance_id") do update set "value" = excluded."value", "updated_at" = excluded."updated_at"',
+      [instanceId, value, new Date()],
+      'run',
+    );
 }
 
 /**

@@ -9,6 +9,14 @@ export interface GroupCommitOptions<T, R> {
    * for the next statement, so two changes of one row are applied one after the other, in order.
    */
   keys?(item: T): Iterable<string>;
+  /**
+   * When the queue was idle, wait one turn of the event loop before the first statement, so the
+   * items handed over in the same turn share it (with a network round trip they would share the
+   * next one anyway; in-process, as PGlite is, the first statement is over before they come).
+   */
+  gatherTurn?: boolean;
+  /** Hears of every committed statement (metrics): how many items it held. */
+  onCommit?(items: number): void;
 }
 
 interface Pending<T, R> {
@@ -21,7 +29,7 @@ interface Pending<T, R> {
  * Group commit, as `KeyWriter` does for Signal keys: every caller hands over one item and waits for
  * it to be committed; items that arrive while one statement runs go out together in the next, so
  * many callers (of all instances) share one round trip instead of taking one each. Nothing waits
- * when the queue is idle, and a caller resolves only once the statement holding its own item has
+ * when the queue is idle (unless `gatherTurn`), and a caller resolves only once the statement holding its own item has
  * committed, so whoever it tells next is told what is stored. When a batch fails (one bad item:
  * its instance was deleted), each item is retried alone, so only the bad one fails; when even that
  * fails (the database is gone), every caller is rejected, none is left waiting.
@@ -54,7 +62,7 @@ export class GroupCommit<T, R> {
       // After a commit, the callers it resolved run on before the next batch is taken: a caller's
       // next step (an instance's next receipt in its chain) then joins it instead of waiting alone
       // for the one after.
-      if (!first) await new Promise((resolve) => setImmediate(resolve));
+      if (!first || this.#o.gatherTurn) await new Promise((resolve) => setImmediate(resolve));
       if (!this.#queue.length) {
         this.#running = null;
         return;
@@ -62,10 +70,16 @@ export class GroupCommit<T, R> {
       const batch = this.#take();
       try {
         const results = await this.#o.commit(batch.map((p) => p.item));
+        this.#o.onCommit?.(batch.length);
         for (const [i, p] of batch.entries()) p.resolve(results[i]!);
       } catch (err) {
         if (batch.length === 1) batch[0]!.reject(err);
-        else for (const p of batch) await this.#o.commit([p.item]).then(([result]) => p.resolve(result!), p.reject);
+        else
+          for (const p of batch)
+            await this.#o.commit([p.item]).then(([result]) => {
+              this.#o.onCommit?.(1);
+              p.resolve(result!);
+            }, p.reject);
       }
     }
   }

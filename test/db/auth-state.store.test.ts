@@ -87,6 +87,26 @@ describe('creds', () => {
     expect((await createDbAuthState(orm, id)).state.creds.nextPreKeyId).toBe(10);
   });
 
+  test('a burst of saves writes at most twice: the one running and one more with the latest state', async () => {
+    const id = await newInstanceId();
+    const { state, saveCreds } = await createDbAuthState(orm, id);
+    const writes = await statementsOn('auth_creds', async () => {
+      const saves: Promise<void>[] = [];
+      for (let n = 1; n <= 10; n++) {
+        state.creds.nextPreKeyId = n;
+        saves.push(saveCreds());
+      }
+      await Promise.all(saves);
+    });
+
+    expect(writes.filter((line) => line.includes('insert into')).length).toBeLessThanOrEqual(2);
+    expect((await createDbAuthState(orm, id)).state.creds.nextPreKeyId).toBe(10);
+    // A save after the burst writes again.
+    state.creds.nextPreKeyId = 11;
+    await saveCreds();
+    expect((await createDbAuthState(orm, id)).state.creds.nextPreKeyId).toBe(11);
+  });
+
   test('saving creds for an unknown instance fails and stores nothing', async () => {
     const id = randomUUID();
     const { saveCreds } = await createDbAuthState(orm, id);

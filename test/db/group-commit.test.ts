@@ -42,8 +42,8 @@ const send = (instanceId: string, waId: string, key?: string): NewMessage => ({
   ...(key ? { idempotencyKey: key } : {}),
 });
 const statusUpdates = (from: number) => db.queries.slice(from).filter((q) => /\] with v .* update "message"/.test(q)).length;
-/** Insert writer as the ledger configures it, for the tests of received rows at the repository's level. */
-const newInsertWriter = () => new GroupCommit({ commit: (rows: readonly NewMessage[]) => repo.insertMany(rows), maxBatch: 500 });
+/** Insert writer at the repository's level (the ledger's also waits one turn when idle: `gatherTurn`). */
+const newInsertWriter = (gatherTurn = false) => new GroupCommit({ commit: (rows: readonly NewMessage[]) => repo.insertMany(rows), maxBatch: 500, gatherTurn });
 
 const newInstance = async () => (await new InstanceRepository(db.orm).create({ name: `iw-${randomUUID()}` })).id;
 const inserts = (from: number) => db.queries.slice(from).filter((q) => /\] insert into "message"/.test(q)).length;
@@ -75,6 +75,12 @@ describe('received rows (GroupCommit over insertMany)', () => {
     // Cursors follow the order the messages were handed over.
     const seqs = results.map((r) => r.record.seq);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    // Waiting one turn when idle (as the ledger does), the 20 handed over in one turn share one insert.
+    const gathering = newInsertWriter(true);
+    const next = db.queries.length;
+    const gathered = await Promise.all(Array.from({ length: 20 }, (_, i) => gathering.write(inbound(instances[i % 4]!, `GT-${i}`, `text ${i}`))));
+    expect(inserts(next)).toBe(1);
+    expect(gathered.every((r) => r.created)).toBe(true);
     for (const [i, r] of results.entries()) {
       const stored = await repo.findByWaId(instances[i % 4]!, `GC-${i}`);
       expect(stored).toMatchObject({ seq: r.record.seq, status: 'RECEIVED', content: { text: `text ${i}`, pushName: 'Alice' } });
@@ -167,8 +173,8 @@ describe('the ledger: sends and status steps of all instances', () => {
     const ids = Array.from({ length: 20 }, (_, i) => ({ instanceId: instances[i % 4]!, waId: `OUT-${randomUUID()}` }));
     let from = db.queries.length;
     const stored = await Promise.all(ids.map(({ instanceId, waId }) => ledger.recordOutbound(send(instanceId, waId))));
-    // The first goes alone (the writer was idle), the 19 queued behind it together.
-    expect(inserts(from)).toBe(2);
+    // Handed over in one turn: one insert (the idle writer waits that turn).
+    expect(inserts(from)).toBe(1);
     expect(stored.every((s) => s.created && s.message.status === 'QUEUED')).toBe(true);
 
     from = db.queries.length;

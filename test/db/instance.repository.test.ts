@@ -75,6 +75,9 @@ describe('InstanceRepository', () => {
     await repo.create({ name: uniqueName(), ownerId: 'someone-else' });
 
     expect((await repo.findAll({ ownerId: owner })).map((i) => i.id)).toEqual([first.id, second.id]);
+    // The list reads raw rows; each comes out as the same record as a read by id.
+    await repo.patch(first.id, { status: 'ONLINE', connectedAt: new Date('2026-01-02T03:04:05.000Z'), note: 'n', used: false });
+    expect(await repo.findAll({ ownerId: owner })).toEqual([await repo.findById(first.id), await repo.findById(second.id)]);
     const all = (await repo.findAll()).map((i) => i.id);
     expect(all.indexOf(first.id)).toBeLessThan(all.indexOf(second.id));
   });
@@ -103,6 +106,23 @@ describe('InstanceRepository', () => {
     });
     expect(patched!.updatedAt.getTime()).toBeGreaterThan(created.updatedAt.getTime());
     expect(await repo.findById(created.id)).toEqual(patched);
+  });
+
+  test("saveSessionState writes the session's columns in one statement and keeps the rest", async () => {
+    const created = await repo.create({ name: uniqueName(), groupLabel: 'keep' });
+    await repo.patch(created.id, { lastError: 'earlier failure', pushName: 'Ada' });
+    await clockPast(created.updatedAt);
+    const connectedAt = new Date('2026-01-02T03:04:05.000Z');
+
+    await repo.saveSessionState(created.id, { status: 'ONLINE', jid: '15551234567@s.whatsapp.net', phoneNumber: '15551234567', connectedAt, pushName: undefined });
+
+    const row = await repo.findById(created.id);
+    expect(row).toMatchObject({ status: 'ONLINE', jid: '15551234567@s.whatsapp.net', phoneNumber: '15551234567', connectedAt, pushName: 'Ada', lastError: 'earlier failure', groupLabel: 'keep' });
+    expect(row!.updatedAt.getTime()).toBeGreaterThan(created.updatedAt.getTime());
+    await repo.saveSessionState(created.id, { status: 'RECONNECTING', lastError: null });
+    expect(await repo.findById(created.id)).toMatchObject({ status: 'RECONNECTING', lastError: null, jid: '15551234567@s.whatsapp.net' });
+    // An instance deleted meanwhile: nothing to write, and no error.
+    await expect(repo.saveSessionState(randomUUID(), { status: 'ONLINE' })).resolves.toBeUndefined();
   });
 
   test('patch and updateStatus return null for an unknown instance', async () => {

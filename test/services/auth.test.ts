@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InstanceRepository } from '../../src/db/instance.repository.ts';
 import { AuthService, type Principal } from '../../src/services/auth/auth.service.ts';
-import { signAccessToken } from '../../src/services/auth/jwt.ts';
+import { AccessTokenVerifier, signAccessToken } from '../../src/services/auth/jwt.ts';
 import { createLogger } from '../../src/services/shared/logger.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
 
@@ -47,6 +47,18 @@ describe('AuthService', () => {
       await expect(auth.verifyToken(bad)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'invalid access token' });
     }
     await expect(auth.verifyToken(expired)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'access token expired' });
+  });
+
+  it('remembers an accepted token but still refuses it once expired, and a changed one always', () => {
+    const verifier = new AccessTokenVerifier(secret);
+    const now = Date.now();
+    const { token } = signAccessToken(secret, { sub: 'u1', role: 'USER' }, 60, now);
+    expect(verifier.verify(token, now)).toMatchObject({ ok: true, claims: { sub: 'u1' } });
+    expect(verifier.verify(token, now + 1_000)).toMatchObject({ ok: true, claims: { sub: 'u1' } });
+    const [h, p] = token.split('.');
+    expect(verifier.verify(`${h}.${p}.${'A'.repeat(43)}`, now)).toEqual({ ok: false, reason: 'signature' });
+    expect(verifier.verify(token, now + 61_000)).toEqual({ ok: false, reason: 'expired' });
+    expect(verifier.verify(token, now + 62_000)).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('rotates refresh tokens; a reused one is refused and revokes its family', async () => {

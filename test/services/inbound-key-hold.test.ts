@@ -17,6 +17,8 @@ function keys() {
 }
 
 const session = (n: number) => Buffer.from(`ratchet step ${n}`);
+/** Lets every write already under way finish: the in-memory store below resolves within the turn. */
+const settledTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 test("a decryption's key writes reach the store only when released; reads see them meanwhile", async () => {
   const { stored, hold, keys: k } = keys();
@@ -60,4 +62,51 @@ test('work a decryption leaves running writes normally once the decryption retur
   open();
   await late;
   expect(Object.keys(await stored.get('tctoken', ['peer@lid']))).toEqual(['peer@lid']);
+});
+
+// Baileys decrypts the next message while one is stored: each message's writes wait for its own row.
+test("several messages in flight: each one's key writes go out once it is stored, in decrypt order, never past a message not stored", async () => {
+  const { stored, hold, keys: k } = keys();
+  await k.set({ session: { 'peer.0': session(1) } });
+  const decrypt = (n: number) => hold.decrypting(() => k.transaction(async () => k.set({ session: { 'peer.0': session(n) }, 'pre-key': { [String(n)]: null } }), 'peer'));
+  await decrypt(2);
+  const first = hold.cut();
+  await decrypt(3);
+  const second = hold.cut();
+  expect(await hold.store.get('session', ['peer.0'])).toEqual({ 'peer.0': session(3) });
+  // The second message is stored first (its row went in an earlier statement): it waits for the first.
+  const secondWritten = hold.settle(second);
+  await settledTurn();
+  expect(await stored.get('session', ['peer.0'])).toEqual({ 'peer.0': session(1) });
+  await hold.settle(first);
+  await secondWritten;
+  expect(await stored.get('session', ['peer.0'])).toEqual({ 'peer.0': session(3) });
+});
+
+test('a message stored while a later one is not: only its own ratchet step is written', async () => {
+  const { stored, hold, keys: k } = keys();
+  const decrypt = (n: number) => hold.decrypting(() => k.transaction(async () => k.set({ session: { 'peer.0': session(n) } }), 'peer'));
+  await decrypt(2);
+  const first = hold.cut();
+  await decrypt(3);
+  const second = hold.cut();
+  await hold.settle(first);
+  expect(await stored.get('session', ['peer.0'])).toEqual({ 'peer.0': session(2) });
+  await hold.settle(second);
+  expect(await stored.get('session', ['peer.0'])).toEqual({ 'peer.0': session(3) });
+});
+
+test('a write of another kind waits until the messages decrypted before it are stored', async () => {
+  const { stored, hold, keys: k } = keys();
+  await hold.decrypting(() => k.transaction(async () => k.set({ session: { 'peer.0': session(2) } }), 'peer'));
+  const pending = hold.cut();
+  let done = false;
+  // A send to the same contact moves the ratchet again, outside any decryption.
+  const send = k.transaction(async () => k.set({ session: { 'peer.0': session(3) } }), 'peer').then(() => (done = true));
+  await settledTurn();
+  expect(done).toBe(false);
+  expect(await stored.get('session', ['peer.0'])).toEqual({});
+  await hold.settle(pending);
+  await send;
+  expect(await stored.get('session', ['peer.0'])).toEqual({ 'peer.0': session(3) });
 });

@@ -4,7 +4,7 @@ import type { Role } from '../../db/user.entity.ts';
 import type { Orm } from '../../db/orm.ts';
 import { DomainError, validationFailed, type EventBus, type Logger } from '../shared/index.ts';
 import type { AccessChange } from './access-change.ts';
-import { signAccessToken, verifyAccessToken } from './jwt.ts';
+import { AccessTokenVerifier, signAccessToken } from './jwt.ts';
 import { hashToken, isApiKey, newOpaqueToken } from './opaque-token.ts';
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
 import { API_KEY_NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.ts';
@@ -66,9 +66,11 @@ export class AuthService {
   private readonly opts: AuthOptions;
   private readonly log: Logger;
   private readonly throttle: LoginThrottle;
+  private readonly tokens: AccessTokenVerifier;
 
   constructor(opts: AuthOptions) {
     this.opts = opts;
+    this.tokens = new AccessTokenVerifier(opts.jwtSecret);
     this.throttle = new LoginThrottle(opts.failedLogins ?? new MemoryFailedLogins());
     this.accounts = new AccountRepository(opts.orm);
     this.log = opts.logger.child({ component: 'auth' });
@@ -203,7 +205,7 @@ export class AuthService {
       if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > API_KEY_TOUCH_MS) void this.accounts.touchApiKey(key.id).catch(() => undefined);
       return { userId: user.id, role: user.role, via: 'api-key', expiresAt: null, apiKeyId: key.id, sessionId: null };
     }
-    const result = verifyAccessToken(this.opts.jwtSecret, token);
+    const result = this.tokens.verify(token);
     if (!result.ok) throw unauthenticated(result.reason === 'expired' ? 'access token expired' : 'invalid access token');
     const role = result.claims.role === 'ADMIN' ? 'ADMIN' : 'USER';
     return { userId: result.claims.sub, role, via: 'jwt', expiresAt: result.claims.exp, apiKeyId: null, sessionId: typeof result.claims.sid === 'string' ? result.claims.sid : null };

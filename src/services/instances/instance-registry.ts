@@ -357,7 +357,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
     this.lastStatus.set(id, s.status);
     if (s.status === 'ONLINE' && before !== 'ONLINE') this.deps.metrics?.connects.inc();
     const { reconnectAttempts: _, ...columns } = s;
-    await this.repo.patch(id, columns);
+    await this.repo.saveSessionState(id, columns);
     this.events.publish('instanceStatus', {
       instanceId: id,
       status: s.status,

@@ -29,6 +29,10 @@ export class SessionInbox {
   private readonly deps: SessionInboxDeps;
   /** Recently stored message ids: saves the ledger a round trip when Baileys emits a message the receipt hook already stored. */
   private readonly seenIds = new Set<string>();
+  /** Resolves once every message `store` took so far was handed to the ledger (its row queued). */
+  private handedOver: Promise<void> = Promise.resolve();
+  /** Resolves once every message `store` took so far is stored (or failed). */
+  private stored: Promise<void> = Promise.resolve();
 
   constructor(deps: SessionInboxDeps) {
     this.deps = deps;
@@ -49,7 +53,14 @@ export class SessionInbox {
     }
   }
 
-  /** Into the ledger (with its media reference). Throws when the ledger could not store it. */
+  /**
+   * Into the ledger (with its media reference). Throws when the ledger could not store it.
+   *
+   * Baileys hands the next message over while this one is stored (so the ledger stores a backlog
+   * many rows to a statement): the messages of one session reach the ledger in arrival order, and a
+   * change (edit, delete, vote) or reaction only once every earlier message is stored, since it
+   * applies to a row that may be among them.
+   */
   async store(msg: WAMessage): Promise<void> {
     const id = msg.key.id;
     if (!id || this.seenIds.has(id)) return;
@@ -57,9 +68,24 @@ export class SessionInbox {
     const media = mediaReferenceOf(instanceId, msg);
     const inbound = toInbound(instanceId, msg, this.deps.selfJids(), media);
     if (!inbound) return;
-    // A failed save costs the later download, never the message itself.
-    if (media) await this.deps.saveMedia(media).catch((err) => this.deps.log.error({ err, messageId: id }, 'saving the media reference failed'));
-    await this.deps.receive(inbound);
+    const earlier = 'change' in inbound || inbound.message.details.reaction ? this.stored : this.handedOver;
+    const handed = Promise.withResolvers<void>();
+    const storing = (async () => {
+      try {
+        await earlier;
+        // A failed save costs the later download, never the message itself.
+        if (media) await this.deps.saveMedia(media).catch((err) => this.deps.log.error({ err, messageId: id }, 'saving the media reference failed'));
+        const receiving = this.deps.receive(inbound);
+        handed.resolve();
+        await receiving;
+      } finally {
+        handed.resolve();
+      }
+    })();
+    const stored = this.stored;
+    this.handedOver = handed.promise;
+    this.stored = Promise.all([stored, storing.catch(() => undefined)]).then(() => undefined);
+    await storing;
     this.remember(id);
     if ('message' in inbound && !inbound.message.fromMe) {
       const { sender } = inbound.message;

@@ -1,5 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { DEFAULT_CONNECTION_CONFIG, type SocketConfig } from '@whiskeysockets/baileys';
+import { DEFAULT_CONNECTION_CONFIG, type SignalDataSet, type SignalDataTypeMap, type SocketConfig } from '@whiskeysockets/baileys';
 import type { InboundKeyHold } from './inbound-key-hold.ts';
 import type { TtlCache } from './session-memory.ts';
 
@@ -7,7 +8,8 @@ type MakeSignalRepository = SocketConfig['makeSignalRepository'];
 
 /**
  * Baileys' Signal repository, installed through its `makeSignalRepository` option (Baileys itself is
- * not patched), with one guard it lacks: a message delivered twice is decrypted once.
+ * not patched), with two guards it lacks: a message delivered twice is decrypted once, and a
+ * message leaves alone the sessions it was only tried on (see keepTriedSessions).
  *
  * WhatsApp delivers a message again when its ack did not arrive (a connection cut right after the
  * write, or before the receipt left). The second copy is byte-identical and its message key is
@@ -20,7 +22,7 @@ type MakeSignalRepository = SocketConfig['makeSignalRepository'];
  */
 export function guardedSignalRepository(options: { decrypted: TtlCache; hold: InboundKeyHold }): MakeSignalRepository {
   return (auth, logger, pnToLid) => {
-    const repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository(auth, logger, pnToLid);
+    const repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ ...auth, keys: keepTriedSessions(auth.keys) }, logger, pnToLid);
     return {
       ...repository,
       async decryptMessage(opts) {
@@ -30,7 +32,8 @@ export function guardedSignalRepository(options: { decrypted: TtlCache; hold: In
           logger.debug({ jid: opts.jid }, 'message delivered again; reusing its plaintext');
           return seen;
         }
-        const plaintext = await options.hold.decrypting(() => repository.decryptMessage(opts));
+        const decrypt = () => repository.decryptMessage(opts);
+        const plaintext = await options.hold.decrypting(() => (opts.type === 'msg' ? trying.run(new Map(), decrypt) : decrypt()));
         options.decrypted.set(digest, plaintext);
         return plaintext;
       },
@@ -38,4 +41,72 @@ export function guardedSignalRepository(options: { decrypted: TtlCache; hold: In
       processSenderKeyDistributionMessage: (opts) => options.hold.decrypting(() => repository.processSenderKeyDistributionMessage(opts)),
     };
   };
+}
+
+/** libsignal's serialised session record (`SessionRecord.serialize()`), as the key store holds it. */
+interface StoredRecord {
+  _sessions: Record<string, { indexInfo: { used: number } }>;
+  version?: string;
+}
+
+/** Inside a `msg` decryption: the session records as it loaded them, by key-store id. */
+const trying = new AsyncLocalStorage<Map<string, StoredRecord>>();
+
+/**
+ * libsignal-node tries a `msg` on each session of the sender's record, newest first, advancing
+ * ratchets in place, and stores the whole record once one session decrypted it: the sessions it was
+ * only tried on are stored with their ratchet stepped over a foreign key and their chains closed.
+ * When the newest is the one we send on (a key fetch made it, at a reconnect or for a retry, and the
+ * contact's phone still writes on the session it knows), our next messages fail at the phone (Bad
+ * MAC) until a retry receipt brings a new session: the first-try decrypt failures of the fault
+ * benchmark. Signal's own libraries (and WhatsApp) try each session on a copy and keep only the one
+ * that decrypted; this store does the same after the fact: while a `msg` is decrypted, the records
+ * it reads are noted, and when it writes the record back, every session but the one that decrypted
+ * it (the one whose `used` time moved) is put back as it was read.
+ */
+function keepTriedSessions<K extends { get: unknown; set: unknown }>(keys: K): K {
+  return new Proxy(keys, {
+    get(target, prop) {
+      if (prop === 'get') {
+        return async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
+          const found = await (target.get as (type: T, ids: string[]) => Promise<Record<string, SignalDataTypeMap[T]>>)(type, ids);
+          const loaded = trying.getStore();
+          if (loaded && type === 'session') {
+            for (const id of ids) if (found[id] && !loaded.has(id)) loaded.set(id, structuredClone(found[id] as unknown as StoredRecord));
+          }
+          return found;
+        };
+      }
+      if (prop === 'set') {
+        return (data: SignalDataSet) => {
+          const loaded = trying.getStore();
+          const sessions = loaded && data.session ? restoreTried(data.session as Record<string, StoredRecord | null>, loaded) : undefined;
+          return (target.set as (data: SignalDataSet) => Promise<void>)(sessions ? { ...data, session: sessions as unknown as SignalDataSet['session'] } : data);
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function restoreTried(records: Record<string, StoredRecord | null>, loaded: Map<string, StoredRecord>): Record<string, StoredRecord | null> {
+  const out: Record<string, StoredRecord | null> = {};
+  for (const [id, record] of Object.entries(records)) {
+    const before = loaded.get(id)?._sessions;
+    const after = record?._sessions;
+    if (!record || !before || !after) {
+      out[id] = record;
+      continue;
+    }
+    const decrypted = Object.keys(after).filter((key) => before[key] && after[key]!.indexInfo.used !== before[key].indexInfo.used);
+    if (decrypted.length !== 1) {
+      out[id] = record;
+      continue;
+    }
+    const sessions = { ...after };
+    for (const key of Object.keys(sessions)) if (key !== decrypted[0] && before[key]) sessions[key] = before[key];
+    out[id] = { ...record, _sessions: sessions };
+  }
+  return out;
 }

@@ -120,6 +120,9 @@ export class WhatsAppSession {
       // Our Baileys patch (patches/): the message is in the ledger before WhatsApp hears it arrived.
       // Its decryption's key writes follow the row, stored or not (see InboundKeyHold).
       beforeMessageReceipt: (msg) => this.storeThenRelease(sock, msg),
+      // Baileys decrypts the next message while this one is stored, so a backlog delivered at login
+      // is stored many rows to a statement; each receipt still waits for its own row (our patch).
+      pipelineMessageReceipts: true,
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
     detachFromKeyTransactions(sock);
@@ -150,6 +153,8 @@ export class WhatsAppSession {
   }
 
   private async storeThenRelease(sock: WASocket, msg: WAMessage): Promise<void> {
+    // Called as soon as the message decrypted: the key writes held so far are its own.
+    const keys = this.hold!.cut();
     try {
       await this.inbox.store(msg);
     } catch (err) {
@@ -160,7 +165,7 @@ export class WhatsAppSession {
       void sock.end(Object.assign(new Error('storing a received message failed'), { output: { statusCode: DisconnectReason.connectionLost } }));
       throw err;
     } finally {
-      await this.hold?.release();
+      await this.hold!.settle(keys);
     }
   }
 

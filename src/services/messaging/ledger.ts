@@ -25,6 +25,8 @@ export interface LedgerDeps {
   retentionDays: number;
   /** Online sessions, for read receipts. */
   sessions: Pick<SessionSource, 'onlineSession'>;
+  /** Hears how many messages (received and sent) each ledger insert stored (metrics). */
+  onInsertBatch?(rows: number): void;
 }
 
 /** What the transports read and do with stored messages. */
@@ -50,7 +52,15 @@ export class MessageLedger {
 
   constructor(deps: LedgerDeps) {
     this.#deps = deps;
-    this.#inserts = new GroupCommit({ commit: (rows) => deps.repo.insertMany(rows), maxBatch: MAX_BATCH_ROWS });
+    this.#inserts = new GroupCommit({
+      commit: (rows) => deps.repo.insertMany(rows),
+      maxBatch: MAX_BATCH_ROWS,
+      // A backlog delivered at login is handed over ten messages per turn (Baileys decrypts the next
+      // while one is stored): on PGlite, with no round trip to wait through, the first insert would
+      // otherwise be over before the second row comes.
+      gatherTurn: true,
+      onCommit: deps.onInsertBatch,
+    });
     this.#steps = new GroupCommit({
       commit: (steps) => deps.repo.advanceMany(steps),
       size: (step) => Math.max(1, step.waIds.length),

@@ -63,6 +63,12 @@ export class Metrics {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
     registers: [this.registry],
   });
+  readonly ledgerInsertBatch = new Histogram({
+    name: 'wamux_ledger_insert_batch_size',
+    help: 'Messages (received and sent) committed to the ledger together in one insert',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 500],
+    registers: [this.registry],
+  });
   readonly keyWriteSeconds = new Histogram({
     name: 'wamux_key_write_duration_seconds',
     help: 'Time to commit one batch of Signal key writes',
