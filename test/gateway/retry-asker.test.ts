@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SendTextDocument } from '../graphql/generated/graphql.ts';
+import { EVENT_WAIT_MS } from '../helpers/budget.ts';
 import { useLinkedGateway } from '../helpers/linked-gateway.ts';
 
 // Baileys answers a retry receipt by re-encrypting what `getMessage` returns, for whoever sent the
@@ -21,14 +22,14 @@ describe('a retry receipt is answered only for the chat the message went to', ()
     const queued = async () => (await sandbox.devices(OWNER))[0]!.queued;
     // The stranger has a session with the instance, as any contact that ever wrote to it.
     await sandbox.sendText(STRANGER, OWNER, 'hello from a stranger');
-    await expect.poll(queued).toBe(0);
+    await expect.poll(queued, { timeout: EVENT_WAIT_MS }).toBe(0);
     const id = (await gw.http.ok(SendTextDocument, { input: { instanceId, to: CUSTOMER, text: 'for the customer only' } })).sendText.messageId;
     await sandbox.waitForMessage(CUSTOMER, (m) => m.id === id);
 
     for (const addressing of ['pn', 'lid'] as const) {
       await sandbox.askAgain(STRANGER, id, { device, addressing });
       // Baileys acks a retry receipt once it handled it (after any resend went out on the same socket).
-      await expect.poll(queued).toBe(0);
+      await expect.poll(queued, { timeout: EVENT_WAIT_MS }).toBe(0);
     }
     // The customer lost it and asks from its LID: the same chat, so it is answered.
     await sandbox.askAgain(CUSTOMER, id, { addressing: 'lid' });

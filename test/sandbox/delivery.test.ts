@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox } from '../helpers/sandbox.ts';
+import { EVENT_WAIT_MS } from '../helpers/budget.ts';
 import { WireLog } from '../helpers/sandbox-wire.ts';
 
 let t: Awaited<ReturnType<typeof startTestSandbox>>;
@@ -66,7 +67,7 @@ describe('a nack is final (whatsmeow, Baileys: the device said it will never tak
     const peer = newPhone();
     const c = await t.link(phone);
     const log = new WireLog(c);
-    await expect.poll(() => backlog(phone)).toBe(0);
+    await expect.poll(() => backlog(phone), { timeout: EVENT_WAIT_MS }).toBe(0);
     // A message Baileys refuses outright (an \`msmsg\` it holds no secret for): a nack (495), no receipt.
     const companion = [...t.sandbox.phone(phone).companions.values()][0]!;
     const id = '3EB0NACKED0000000001';
@@ -75,11 +76,11 @@ describe('a nack is final (whatsmeow, Baileys: the device said it will never tak
       attrs: { from: `${peer}@s.whatsapp.net`, id, t: String(Math.floor(Date.now() / 1000)), type: 'text' },
       content: [{ tag: 'enc', attrs: { v: '2', type: 'msmsg' }, content: Buffer.alloc(32, 1) }],
     });
-    await expect.poll(() => t.sandbox.net.stats.companionNacks.get(phone)?.get('495')).toBe(1);
+    await expect.poll(() => t.sandbox.net.stats.companionNacks.get(phone)?.get('495'), { timeout: EVENT_WAIT_MS }).toBe(1);
     expect(backlog(phone)).toBe(0);
 
     c.end();
-    await expect.poll(() => t.sandbox.devices(phone)[0]!.connected).toBe(false);
+    await expect.poll(() => t.sandbox.devices(phone)[0]!.connected, { timeout: EVENT_WAIT_MS }).toBe(false);
     const later = await t.sandbox.sendText(peer, phone, 'after the nack');
     c.connect();
     log.attach(c.sock);
@@ -131,7 +132,7 @@ describe('delivery faults', () => {
     const log = new WireLog(c);
     const offlineMarkers = () => log.frames.filter((n) => n.tag === 'ib' && Array.isArray(n.content) && n.content[0]?.tag === 'offline');
     c.end();
-    await expect.poll(() => t.sandbox.devices(phone)[0]!.connected).toBe(false);
+    await expect.poll(() => t.sandbox.devices(phone)[0]!.connected, { timeout: EVENT_WAIT_MS }).toBe(false);
     const queued = await t.sandbox.sendText(peer, phone, 'waiting offline');
     t.sandbox.fault({ kind: 'slow-catch-up', phoneNumber: phone, seconds: 600 });
 
