@@ -263,7 +263,12 @@ export class SendQueue implements MessagingService {
     this.#workers.set(instanceId, worker);
     worker.done = this.#drain(instanceId, worker)
       .catch((err) => this.#log.error({ err, instanceId }, 'send queue worker failed'))
-      .finally(() => this.#workers.delete(instanceId));
+      .finally(() => {
+        this.#workers.delete(instanceId);
+        // A kick that came after the worker's last look but before this line set `again` on a
+        // worker that had already decided to stop: start another, or that send waits for the next kick.
+        if (worker.again && !this.#stopping) this.kick(instanceId, worker.reread ? 'reorder' : 'appended');
+      });
   }
 
   /** Lets a queue WhatsApp restricted send again (it does by itself after SEND_RESTRICTED_PAUSE_SECONDS); false when it was not paused. */
