@@ -305,7 +305,8 @@ describe('users in Chromium', () => {
     await page.getByRole('button', { name: 'Create API key' }).click();
     const key = (await page.getByTestId('api-key').textContent())!;
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('an API key').check();
+    // By role: right after 'Sign out' the admin page may still be up, and its 'Create an API key' form matches the label too.
+    await page.getByRole('radio', { name: 'an API key' }).check();
     await page.getByLabel('API key', { exact: true }).fill(key);
     await page.getByLabel('API key', { exact: true }).press('Enter');
     await card(INSTANCE).waitFor();
