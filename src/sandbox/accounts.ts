@@ -157,6 +157,20 @@ export class Phone {
   }
 
   /**
+   * When the companion `phoneNumber`:`deviceId` last acknowledged one of this phone's messages after
+   * `since`: after a loss, any message the phone sends starts a new session, so from then on that
+   * device knew of it.
+   */
+  heardFromSince(phoneNumber: string, deviceId: number, since: number): number | undefined {
+    for (let i = this.receipts.length - 1; i >= 0; i--) {
+      const r = this.receipts[i]!;
+      if (r.timestamp <= since) return undefined;
+      if (r.from === phoneNumber && r.fromDevice === deviceId) return r.timestamp;
+    }
+    return undefined;
+  }
+
+  /**
    * The loss a failed decrypt from `address` follows: the phone lost its Signal state and nothing
    * from that device decrypted since, so the device cannot have learned yet (undefined otherwise).
    */

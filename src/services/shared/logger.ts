@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 import { currentRequestId } from './request-context.ts';
 
 export type { Logger };
@@ -23,8 +23,11 @@ export function createLogger(level: string, destination?: DestinationStream, for
   };
   // stdout unless told otherwise (tests read what would have been logged).
   if (destination) return pino(options, destination);
-  return format === 'pretty' ? pino(options, pretty({ sync: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' })) : pino(options);
+  return format === 'pretty' ? pino(options, loadPretty()({ sync: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' })) : pino(options);
 }
+
+/** pino-pretty (31 modules) only when asked for: JSON, the default, never loads it. */
+const loadPretty = (): typeof import('pino-pretty') => createRequire(import.meta.url)('pino-pretty');
 
 /** Baileys logs a great deal at info; it gets warn unless the operator asked for debug output. */
 export function baileysLogger(logger: Logger, instanceId: string): Logger {
