@@ -27,8 +27,8 @@ const parseBacklog = (text: string) => /^backlog (\w+) (\d+)$/.exec(text);
  * dropped, logins refused), `peer` sends `count` messages that WhatsApp keeps for it, then logins are
  * allowed again and the subject's CPU is measured until the last one arrived (issue 12: after a
  * reconnect, at least 0.8× bare Baileys' receive rate per core). `peer` is a phone that never wrote
- * to the subject: both subjects drain on a session the backlog itself starts, not on whatever the
- * fault phase left (bare Baileys' sessions with its peers were often spoiled by then, and its drain
+ * to the subject: both subjects drain on a session made for the backlog, not on whatever the fault
+ * phase left (bare Baileys' sessions with its peers were often spoiled by then, and its drain
  * measured the retry receipts that repaired them one message at a time).
  */
 export async function drainBacklog(ctx: BenchContext, control: FaultControl, subject: FaultSubject, peer: string, count: number, timeoutMs: number): Promise<BacklogDrain> {
@@ -41,6 +41,7 @@ export async function drainBacklog(ctx: BenchContext, control: FaultControl, sub
     else counting(slot, id, text);
   };
   try {
+    await greet(ctx, control, subject, peer);
     await control.fault({ kind: 'refuse-logins', seconds: 600, code: 503 });
     await control.fault({ kind: 'drop', phoneNumber: phone });
     for (let waited = 0; subject.isOnline(0); waited += 100) {
@@ -63,5 +64,23 @@ export async function drainBacklog(ctx: BenchContext, control: FaultControl, sub
     return { sent: count, received: arrived.size, cpuSeconds, wallSeconds: (last - start) / 1000, perCoreSecond: cpuSeconds > 0 ? arrived.size / cpuSeconds : 0, load };
   } finally {
     subject.onReceive = counting;
+  }
+}
+
+/**
+ * The subject writes to `peer` first and waits until it arrived: the phone then writes on the
+ * session the subject started, in plain `msg`s, as in a chat that is going on (a phone that wrote
+ * first would send every message of the backlog as a `pkmsg` until an answer reached it).
+ */
+async function greet(ctx: BenchContext, control: FaultControl, subject: FaultSubject, peer: string): Promise<void> {
+  for (let waited = 0; !subject.isOnline(0); waited += 100) {
+    if (waited > 120_000) throw new Error(`${subject.name}: slot 0 not online after 120 s`);
+    await sleep(100, ctx.signal);
+  }
+  const text = `backlog hello ${subject.name}`;
+  await subject.send(0, peer, text);
+  for (let waited = 0; !(await control.messages(peer)).some((m) => m.text === text); waited += 200) {
+    if (waited > 120_000) throw new Error(`${subject.name}: the greeting did not reach ${peer} in 120 s`);
+    await sleep(200, ctx.signal);
   }
 }

@@ -86,7 +86,9 @@ function keepTriedSessions<K extends { get: unknown; set: unknown }>(keys: K): K
           const found = await (target.get as (type: T, ids: string[]) => Promise<Record<string, SignalDataTypeMap[T]>>)(type, ids);
           const loaded = trying.getStore();
           if (loaded && type === 'session') {
-            for (const id of ids) if (found[id] && !loaded.has(id)) loaded.set(id, structuredClone(found[id] as unknown as StoredRecord));
+            // A record with one session has no other to put back: not copied (a copy per message was
+            // a visible share of a backlog's CPU, and the common record holds one session).
+            for (const id of ids) if (found[id] && !loaded.has(id) && hasSeveralSessions(found[id])) loaded.set(id, structuredClone(found[id] as unknown as StoredRecord));
           }
           return found;
         };
@@ -102,6 +104,14 @@ function keepTriedSessions<K extends { get: unknown; set: unknown }>(keys: K): K
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+function hasSeveralSessions(record: unknown): boolean {
+  const sessions = (record as Partial<StoredRecord>)._sessions;
+  if (!sessions) return false;
+  let n = 0;
+  for (const _ in sessions) if (++n > 1) return true;
+  return false;
 }
 
 function restoreTried(records: Record<string, StoredRecord | null>, loaded: Map<string, StoredRecord>): Record<string, StoredRecord | null> {
