@@ -5,7 +5,9 @@
  *
  *   POST /instances {phone}      a new socket; answers with its first QR (the bench scans it)
  *   POST /instances/:id/open     resolves once that socket is open
- *   POST /send {id, to, text}    sendMessage; answers with the message id
+ *   POST /send {id, to, text}    sendMessage; answers with the message id once the server acked it
+ *                                (as wamux's sendText answers at SENT: the same request → confirmed
+ *                                for both, not "written to a socket" for one of them)
  *   GET  /received               server-sent events: one line per message received
  *   GET  /online                 how many sockets are open
  *   GET  /healthz                200 once listening
@@ -16,13 +18,15 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason, generateMessageIDV2, makeCacheableSignalKeyStore, type WASocket } from '@whiskeysockets/baileys';
 import { pino } from 'pino';
 import { trustSandbox } from '../../src/sandbox/trust.ts';
 import { memoryAuthState, type MemoryAuthState } from './memory-auth.ts';
 import type { SandboxEndpoint } from './sandbox-process.ts';
 import { runPool } from './stats.ts';
 
+/** wamux's SEND_WAIT_MS default: how long a send waits for its server ack before answering anyway. */
+const SEND_WAIT_MS = 15_000;
 const RESTORE_CONCURRENCY = Number(process.env.BARE_RESTORE_CONCURRENCY ?? 8);
 const sandbox = JSON.parse(process.env.BARE_SANDBOX ?? '') as SandboxEndpoint;
 const stateFile = process.env.BARE_STATE_FILE!;
@@ -36,6 +40,8 @@ interface Instance {
   waiters: Array<(qrOrOpen: string) => void>;
   /** Phone number → JID, checked once (onWhatsApp) as wamux's NumberDirectory does before a send. */
   numbers: Map<string, Promise<string>>;
+  /** Sends whose server ack is awaited, by message id. */
+  acks: Map<string, (error?: string) => void>;
 }
 
 const instances = new Map<string, Instance>();
@@ -52,6 +58,13 @@ function connect(id: string, instance: Instance): void {
     waWebSocketUrl: sandbox.wsUrl,
   });
   instance.sock = sock;
+  sock.ws.on('CB:ack,class:message', (node: { attrs: { id?: string; error?: string } }) => {
+    const id = node.attrs.id;
+    const settle = id ? instance.acks.get(id) : undefined;
+    if (!settle) return;
+    instance.acks.delete(id!);
+    settle(node.attrs.error);
+  });
   sock.ev.on('creds.update', (update) => Object.assign(instance.auth.creds, update));
   sock.ev.on('messages.upsert', ({ messages, type }) => {
     if (type !== 'notify') return;
@@ -90,7 +103,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<unknow
   if (req.method === 'GET' && url === '/online') return { online: [...instances.values()].filter((i) => i.open).length };
   if (req.method === 'POST' && url === '/instances') {
     const { phone } = await body(req);
-    const instance: Instance = { auth: memoryAuthState(), open: false, waiters: [], numbers: new Map() };
+    const instance: Instance = { auth: memoryAuthState(), open: false, waiters: [], numbers: new Map(), acks: new Map() };
     instances.set(phone!, instance);
     const qr = next(instance);
     connect(phone!, instance);
@@ -113,8 +126,23 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<unknow
       jid = sock.onWhatsApp(to!).then((found) => found?.find((r) => r.exists)?.jid ?? `${to}@s.whatsapp.net`);
       instance.numbers.set(to!, jid);
     }
-    const sent = await sock.sendMessage(await jid, { text: text! });
-    return { messageId: sent?.key.id };
+    // Listened for before the write: the ack can come back before sendMessage resolves.
+    const messageId = generateMessageIDV2(sock.user?.id);
+    // Up to 15 s, as wamux's SEND_WAIT_MS: then the answer goes without the ack, as wamux's does.
+    let timer: NodeJS.Timeout | undefined;
+    const acked = new Promise<string | undefined>((resolve) => {
+      instance.acks.set(messageId, resolve);
+      timer = setTimeout(() => instance.acks.delete(messageId) && resolve(undefined), SEND_WAIT_MS);
+    }).finally(() => clearTimeout(timer));
+    try {
+      await sock.sendMessage(await jid, { text: text! }, { messageId });
+    } catch (err) {
+      instance.acks.delete(messageId);
+      throw err;
+    }
+    const error = await acked;
+    if (error) throw new Error(`server refused ${messageId}: ${error}`);
+    return { messageId };
   }
   if (req.method === 'GET' && url === '/received') {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -138,7 +166,7 @@ server.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1');
 // Restore: every saved login reconnects by itself, after the server answers (as wamux restores in the background).
 if (existsSync(stateFile)) {
   const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, string>;
-  for (const [id, auth] of Object.entries(saved)) instances.set(id, { auth: memoryAuthState(auth), open: false, waiters: [], numbers: new Map() });
+  for (const [id, auth] of Object.entries(saved)) instances.set(id, { auth: memoryAuthState(auth), open: false, waiters: [], numbers: new Map(), acks: new Map() });
   void runPool(instances.size, RESTORE_CONCURRENCY, async (i) => {
     const [id, instance] = [...instances][i]!;
     connect(id, instance);

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import type { BenchContext } from './benchmark.ts';
 import type { FaultControl } from './fault-control.ts';
 import type { FaultSubject } from './fault-subjects.ts';
@@ -13,6 +14,8 @@ export interface BacklogDrain {
   wallSeconds: number;
   /** Messages drained per second of the subject's own CPU. */
   perCoreSecond: number;
+  /** The box's 1-minute load average when the drain began (the subjects share the cores with everything else). */
+  load: number;
 }
 
 /** Texts of the backlog phase; the traffic phase's parser does not count them. */
@@ -20,14 +23,16 @@ export const backlogText = (subject: string, n: number) => `backlog ${subject} $
 const parseBacklog = (text: string) => /^backlog (\w+) (\d+)$/.exec(text);
 
 /**
- * The backlog phase, one subject at a time so the two do not share the CPU: slot 0 goes offline
- * (its socket dropped, logins refused), its peer phone sends `count` messages that WhatsApp keeps
- * for it, then logins are allowed again and the subject's CPU is measured until the last one
- * arrived (issue 12: after a reconnect, at least 0.8× bare Baileys' receive rate per core).
+ * One drain, one subject at a time so the two do not share the CPU: slot 0 goes offline (its socket
+ * dropped, logins refused), `peer` sends `count` messages that WhatsApp keeps for it, then logins are
+ * allowed again and the subject's CPU is measured until the last one arrived (issue 12: after a
+ * reconnect, at least 0.8× bare Baileys' receive rate per core). `peer` is a phone that never wrote
+ * to the subject: both subjects drain on a session made for the backlog, not on whatever the fault
+ * phase left (bare Baileys' sessions with its peers were often spoiled by then, and its drain
+ * measured the retry receipts that repaired them one message at a time).
  */
-export async function drainBacklog(ctx: BenchContext, control: FaultControl, subject: FaultSubject, count: number, timeoutMs: number): Promise<BacklogDrain> {
+export async function drainBacklog(ctx: BenchContext, control: FaultControl, subject: FaultSubject, peer: string, count: number, timeoutMs: number): Promise<BacklogDrain> {
   const phone = subject.phones[0]!;
-  const peer = subject.peers[0]!;
   const arrived = new Set<number>();
   const counting = subject.onReceive;
   subject.onReceive = (slot, id, text) => {
@@ -36,6 +41,7 @@ export async function drainBacklog(ctx: BenchContext, control: FaultControl, sub
     else counting(slot, id, text);
   };
   try {
+    await greet(ctx, control, subject, peer);
     await control.fault({ kind: 'refuse-logins', seconds: 600, code: 503 });
     await control.fault({ kind: 'drop', phoneNumber: phone });
     for (let waited = 0; subject.isOnline(0); waited += 100) {
@@ -44,6 +50,7 @@ export async function drainBacklog(ctx: BenchContext, control: FaultControl, sub
     }
     for (let n = 0; n < count; n += 10) await Promise.all(Array.from({ length: Math.min(10, count - n) }, (_, k) => control.sendText(peer, phone, backlogText(subject.name, n + k))));
     ctx.log(`faults: ${subject.name}: ${count} messages wait at the server; logins allowed again`);
+    const load = loadavg()[0]!;
     const before = await subject.cpuSeconds();
     const start = Date.now();
     await control.fault({ kind: 'refuse-logins', seconds: 0 });
@@ -54,8 +61,26 @@ export async function drainBacklog(ctx: BenchContext, control: FaultControl, sub
       if (arrived.size > had) last = Date.now();
     }
     const cpuSeconds = (await subject.cpuSeconds()) - before;
-    return { sent: count, received: arrived.size, cpuSeconds, wallSeconds: (last - start) / 1000, perCoreSecond: cpuSeconds > 0 ? arrived.size / cpuSeconds : 0 };
+    return { sent: count, received: arrived.size, cpuSeconds, wallSeconds: (last - start) / 1000, perCoreSecond: cpuSeconds > 0 ? arrived.size / cpuSeconds : 0, load };
   } finally {
     subject.onReceive = counting;
+  }
+}
+
+/**
+ * The subject writes to `peer` first and waits until it arrived: the phone then writes on the
+ * session the subject started, in plain `msg`s, as in a chat that is going on (a phone that wrote
+ * first would send every message of the backlog as a `pkmsg` until an answer reached it).
+ */
+async function greet(ctx: BenchContext, control: FaultControl, subject: FaultSubject, peer: string): Promise<void> {
+  for (let waited = 0; !subject.isOnline(0); waited += 100) {
+    if (waited > 120_000) throw new Error(`${subject.name}: slot 0 not online after 120 s`);
+    await sleep(100, ctx.signal);
+  }
+  const text = `backlog hello ${subject.name}`;
+  await subject.send(0, peer, text);
+  for (let waited = 0; !(await control.messages(peer)).some((m) => m.text === text); waited += 200) {
+    if (waited > 120_000) throw new Error(`${subject.name}: the greeting did not reach ${peer} in 120 s`);
+    await sleep(200, ctx.signal);
   }
 }

@@ -89,7 +89,9 @@ export class SubjectTally {
   sentIn(seq: number, slot: number, at: number, id?: string): void {
     this.inSent.set(seq, slot);
     if (id) this.inIds.set(seq, id);
-    this.waitingSince[slot] ??= at;
+    // The control call can answer after the message arrived (a busy box): it is not awaited then, and
+    // counting it would leave the slot "silent" from here to the next arrival (the end of the run).
+    if (!this.inArrivals.has(seq)) this.waitingSince[slot] ??= at;
   }
 
   /** The peer phone's send failed at the control API: never sent. */

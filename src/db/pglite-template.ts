@@ -22,7 +22,7 @@ async function pgliteVersion(): Promise<string> {
  * whose migrations changed since `npm ci` (a pull, a branch switch) must not copy a cluster that
  * lacks or half-has them — it finds no template and creates its database in place instead.
  */
-async function migrationsKey(): Promise<string> {
+export async function migrationsKey(): Promise<string> {
   const dir = join(ROOT, 'src/db/migrations');
   const hash = createHash('sha256');
   for (const name of (await readdir(dir)).sort()) hash.update(name).update('\0').update(await readFile(join(dir, name))).update('\0');

@@ -100,7 +100,9 @@ async function receiveOnPhone(net: Network, phone: Phone, incoming: Incoming): P
   } catch (err) {
     net.decryptFailures++;
     const failure = { phone: phone.phoneNumber, sender: sender.phoneNumber, senderDevice, id, type: enc.attrs.type ?? '', retryCount: Number(enc.attrs.count ?? 0) };
-    net.stats.phoneDecryptFailed({ ...failure, loss: phone.lossUnknownTo(address) }, err);
+    const loss = phone.lossUnknownTo(address);
+    const newSessionAckedAt = loss && phone.heardFromSince(sender.phoneNumber, senderDevice, loss.at);
+    net.stats.phoneDecryptFailed({ ...failure, loss, ...(newSessionAckedAt ? { newSessionAckedAt } : {}) }, err);
     net.stats.remember(net.stats.undecrypted, id);
     net.lastDecryptError = err;
     if (stanza.attrs.category !== 'peer') sendRetryReceipt(net, phone, sender, senderDevice, stanza, enc);
@@ -229,7 +231,7 @@ export async function sendFromPhone(net: Network, from: Phone, to: Phone, messag
   const id = newMessageId();
   const t = nowSeconds();
   const type = stanzaType(message);
-  from.rememberSent(id, { to: to.phoneNumber, message, t, type });
+  from.rememberSent(id, { to: to.phoneNumber, message, t, type, sentAt: Date.now() });
   // The recipient blocked the sender: it reaches only the sender's own devices.
   const delivered = !hasBlocked(to, from);
   await serializeFor(from, async () => {

@@ -5,6 +5,7 @@ import {
   SenderKeyName,
   SenderKeyRecord,
 } from '@whiskeysockets/baileys/lib/Signal/Group/index.js';
+import { BufferJSON } from '@whiskeysockets/baileys';
 import type { SenderKeyStateStructure } from '@whiskeysockets/baileys/lib/Signal/Group/sender-key-record.js';
 
 /** Serialised sender keys: `<group>::<user>::<device>` -> the record's states (Buffers inside). */
@@ -17,7 +18,14 @@ export type SenderKeysState = Record<string, SenderKeyStateStructure[]>;
 export class SenderKeys {
   private readonly records = new Map<string, SenderKeyRecord>();
   private readonly store = {
-    loadSenderKey: async (name: SenderKeyName) => this.records.get(name.toString()) ?? new SenderKeyRecord(),
+    // A copy, as the phones' 1:1 sessions (signal-party.ts): Baileys' group cipher steps the chain
+    // (or takes a skipped message key out) in place before it decrypts, and keeps the result only by
+    // storing it on success. Handing out the live record let a failed decrypt spend the key the
+    // real message (or its re-sent copy) needs.
+    loadSenderKey: async (name: SenderKeyName) => {
+      const record = this.records.get(name.toString());
+      return record ? copyOf(record) : new SenderKeyRecord();
+    },
     storeSenderKey: async (name: SenderKeyName, record: SenderKeyRecord) => {
       this.records.set(name.toString(), record);
     },
@@ -49,6 +57,10 @@ export class SenderKeys {
   toState(): SenderKeysState {
     return Object.fromEntries([...this.records].map(([name, record]) => [name, record.serialize()]));
   }
+}
+
+function copyOf(record: SenderKeyRecord): SenderKeyRecord {
+  return SenderKeyRecord.deserialize(Buffer.from(JSON.stringify(record.serialize(), BufferJSON.replacer)));
 }
 
 /** `senderAddress` is a sandbox Signal address, `<user>.<device>` (see `signalAddress`). */

@@ -34,6 +34,12 @@ export interface DecryptFailureRecord {
   cause: DecryptFailureCause;
   /** For `session-lost`: the loss it follows. */
   loss?: SignalLoss;
+  /**
+   * After a loss: when the sending device acknowledged a message the phone sent it since (which
+   * started the phone's new session). A failure after that was sealed on a session the device knew
+   * was gone: it is not counted as `session-lost` but as `unexplained`, with the loss beside it.
+   */
+  newSessionAckedAt?: number;
 }
 
 /**
@@ -62,13 +68,13 @@ export class NetworkStats {
 
   /** A phone could not decrypt a companion's message (sent by `failure.sender`). */
   phoneDecryptFailed(failure: Omit<DecryptFailureRecord, 'at' | 'error' | 'cause'>, err: unknown): void {
-    const cause: DecryptFailureCause = err instanceof InjectedDecryptFailure ? 'injected' : failure.loss ? 'session-lost' : 'unexplained';
+    const cause: DecryptFailureCause = err instanceof InjectedDecryptFailure ? 'injected' : failure.loss && !failure.newSessionAckedAt ? 'session-lost' : 'unexplained';
     this.count(this.phoneDecryptFailures, failure.sender);
     if (cause === 'injected') this.count(this.phoneInjectedFailures, failure.sender);
     if (cause === 'session-lost') this.count(this.phoneSessionLostFailures, failure.sender);
     const error = String((err as Error)?.message ?? err).slice(0, 120);
     const { loss, ...rest } = failure;
-    this.decryptFailureLog.push({ at: Date.now(), ...rest, error, cause, ...(cause === 'session-lost' ? { loss } : {}) });
+    this.decryptFailureLog.push({ at: Date.now(), ...rest, error, cause, ...(loss && cause !== 'injected' ? { loss } : {}) });
     if (this.decryptFailureLog.length > 5_000) this.decryptFailureLog.splice(0, this.decryptFailureLog.length - 5_000);
   }
 

@@ -10,7 +10,7 @@ describe('migrations', () => {
   let committed: string[];
 
   beforeAll(async () => {
-    db = await provisionTestDatabase();
+    db = await provisionTestDatabase({ empty: true });
     committed = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
   });
   afterAll(() => db.drop());

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BroadcastDocument, BroadcastProgressDocument, CancelBroadcastDocument, CreateBroadcastDocument, MessagesDocument, type CreateBroadcastInput } from '../graphql/generated/graphql.ts';
+import { BroadcastDocument, BroadcastProgressDocument, CancelBroadcastDocument, CreateBroadcastDocument, MessagesDocument, SendTextStoredDocument, type CreateBroadcastInput } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 import { mediaSamples } from '../helpers/media-samples.ts';
 import { postMultipart } from '../helpers/multipart.ts';
@@ -62,6 +62,18 @@ describe('broadcasts', () => {
     expect(broadcast).toMatchObject({ id: b.id, status: 'COMPLETED', sent: 3, delivered: 3 });
     const { messages } = await gw.http.ok(MessagesDocument, { instanceId: id, direction: 'OUTBOUND', first: 10 });
     expect(messages.edges.filter((e) => e.node.text?.startsWith('Hi ')).length).toBe(3);
+  });
+
+  it('a broadcast stored between two sends, after the queue was seen empty, goes out with them (the queue reads its rows again)', async () => {
+    // SENT: the instance's worker saw its queue empty, and the next send's worker starts from that.
+    const before = await gw.http.ok(SendTextStoredDocument, { input: { instanceId: id, to: PHONES[0]!, text: 'before the broadcast' } });
+    expect(before.sendText.message.status).toBe('SENT');
+    // Rows stored by the broadcast, not by a send call: the queue must not take itself for empty.
+    const { createBroadcast: b } = await gw.http.ok(CreateBroadcastDocument, { input: { instanceId: id, recipients: recipients(() => []), text: 'in between' } });
+    const after = await gw.http.ok(SendTextStoredDocument, { input: { instanceId: id, to: PHONES[1]!, text: 'after the broadcast' } });
+    expect(after.sendText.message.status).toBe('SENT');
+    await eventually(async () => (await gw.http.ok(BroadcastDocument, { id: b.id })).broadcast.sent === 3, 'every broadcast message SENT');
+    for (const phone of PHONES) await gw.sandbox.waitForMessage(phone, (m) => m.from === OWNER && m.text === 'in between', 30_000);
   });
 
   it('an image to three phones: received once, each phone decodes the same bytes under its own caption, and the file goes when the last one settled', async () => {

@@ -18,7 +18,7 @@ beforeAll(async () => {
   t = await startTestSandbox();
   t.sandbox.createPhone({ phoneNumber: OWNER, pushName: 'Owner' });
   t.sandbox.createPhone({ phoneNumber: CUSTOMER, pushName: 'Customer' });
-  s = startServices({ orm: db.orm, waWebSocketUrl: t.sandbox.info.wsUrl, health: { ackTimeoutMs: 1_500, checkEveryMs: 100 } });
+  s = startServices({ orm: db.orm, waWebSocketUrl: t.sandbox.info.wsUrl, health: { ackTimeoutMs: 5_000, checkEveryMs: 100 } });
 });
 afterAll(async () => {
   await s?.stop();

@@ -61,3 +61,20 @@ describe('the Signal repository keeps sessions a message was only tried on', () 
     expect((await phone.decrypt(COMPANION, next.type, next.ciphertext)).toString()).toBe('on the new session');
   });
 });
+
+describe('a message delivered again is decrypted once', () => {
+  it('a copy that comes while the first is still decrypting gets the same plaintext', async () => {
+    // WhatsApp delivers an unanswered message again at the next login, and the socket that died may
+    // still be decrypting the first copy (its key reads wait on the database): both run at once.
+    const phone = new SignalParty();
+    const { repo, hold } = companionRepository();
+    await repo.injectE2ESession({ jid: PHONE_JID, session: bundleOf(phone) });
+    const first = await repo.encryptMessage({ jid: PHONE_JID, data: Buffer.from('hello') });
+    await phone.decrypt(COMPANION, first.type, first.ciphertext);
+    const sent = await phone.encrypt(COMPANION, Buffer.from('delivered twice'));
+    expect(sent.type).toBe('msg');
+    const copies = await Promise.all([0, 1].map(() => repo.decryptMessage({ jid: PHONE_JID, type: 'msg', ciphertext: sent.ciphertext })));
+    await hold.release();
+    expect(copies.map((p) => Buffer.from(p).toString())).toEqual(['delivered twice', 'delivered twice']);
+  });
+});

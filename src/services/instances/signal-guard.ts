@@ -27,15 +27,29 @@ export function guardedSignalRepository(options: { decrypted: TtlCache; hold: In
       ...repository,
       async decryptMessage(opts) {
         const digest = createHash('sha256').update(opts.jid).update('\u0000').update(opts.type).update('\u0000').update(opts.ciphertext).digest('base64');
-        const seen = options.decrypted.get<Uint8Array>(digest);
+        // The cache holds the decryption in progress too: the copy WhatsApp delivers again at the
+        // next login can come while the socket that died is still decrypting the first (its key
+        // reads waiting on the database); decrypted a second time, its key was "used already".
+        const seen = options.decrypted.get<Uint8Array | Promise<Uint8Array>>(digest);
         if (seen) {
-          logger.debug({ jid: opts.jid }, 'message delivered again; reusing its plaintext');
-          return seen;
+          const plaintext = await Promise.resolve(seen).catch(() => undefined);
+          if (plaintext) {
+            logger.debug({ jid: opts.jid }, 'message delivered again; reusing its plaintext');
+            return plaintext;
+          }
         }
         const decrypt = () => repository.decryptMessage(opts);
-        const plaintext = await options.hold.decrypting(() => (opts.type === 'msg' ? trying.run(new Map(), decrypt) : decrypt()));
-        options.decrypted.set(digest, plaintext);
-        return plaintext;
+        const decrypting = options.hold.decrypting(() => (opts.type === 'msg' ? trying.run(new Map(), decrypt) : decrypt()));
+        options.decrypted.set(digest, decrypting);
+        try {
+          const plaintext = await decrypting;
+          options.decrypted.set(digest, plaintext);
+          return plaintext;
+        } catch (err) {
+          // A failed copy leaves nothing to reuse; a later copy tries for itself.
+          if (options.decrypted.get(digest) === decrypting) options.decrypted.del(digest);
+          throw err;
+        }
       },
       decryptGroupMessage: (opts) => options.hold.decrypting(() => repository.decryptGroupMessage(opts)),
       processSenderKeyDistributionMessage: (opts) => options.hold.decrypting(() => repository.processSenderKeyDistributionMessage(opts)),
@@ -72,7 +86,9 @@ function keepTriedSessions<K extends { get: unknown; set: unknown }>(keys: K): K
           const found = await (target.get as (type: T, ids: string[]) => Promise<Record<string, SignalDataTypeMap[T]>>)(type, ids);
           const loaded = trying.getStore();
           if (loaded && type === 'session') {
-            for (const id of ids) if (found[id] && !loaded.has(id)) loaded.set(id, structuredClone(found[id] as unknown as StoredRecord));
+            // A record with one session has no other to put back: not copied (a copy per message was
+            // a visible share of a backlog's CPU, and the common record holds one session).
+            for (const id of ids) if (found[id] && !loaded.has(id) && hasSeveralSessions(found[id])) loaded.set(id, structuredClone(found[id] as unknown as StoredRecord));
           }
           return found;
         };
@@ -88,6 +104,14 @@ function keepTriedSessions<K extends { get: unknown; set: unknown }>(keys: K): K
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+function hasSeveralSessions(record: unknown): boolean {
+  const sessions = (record as Partial<StoredRecord>)._sessions;
+  if (!sessions) return false;
+  let n = 0;
+  for (const _ in sessions) if (++n > 1) return true;
+  return false;
 }
 
 function restoreTried(records: Record<string, StoredRecord | null>, loaded: Map<string, StoredRecord>): Record<string, StoredRecord | null> {

@@ -207,11 +207,11 @@ export class MessageLedger {
    * Stores an outbound message (QUEUED or SCHEDULED); an existing idempotency key returns the first
    * row. Sends of all instances stored together share one insert, with received messages.
    */
-  async recordOutbound(row: NewMessage): Promise<{ message: StoredMessage; created: boolean }> {
+  async recordOutbound(row: NewMessage): Promise<{ message: StoredMessage; record: MessageRecord; created: boolean }> {
     const { record, created } = await this.#inserts.write(row);
     const stored = toStoredMessage(record);
     if (created) this.publishStatus(stored);
-    return { message: stored, created };
+    return { message: stored, record, created };
   }
 
   /** Publishes sends stored elsewhere in one transaction (a broadcast's rows), as `recordOutbound` does. */

@@ -49,6 +49,13 @@ export interface SendQueueDeps {
 interface Worker {
   again: boolean;
   reread: boolean;
+  /**
+   * Rows added since the worker's last read, as stored, when every row added since then is one of
+   * them (`unknown` false): the worker sends them without reading the queue to learn them.
+   */
+  appended: MessageRecord[];
+  /** A row may have been added that is not in `appended` (a broadcast's, a duplicate's): read again. */
+  unknown: boolean;
   done: Promise<void>;
 }
 
@@ -70,6 +77,12 @@ export class SendQueue implements MessagingService {
    * the rows it read ahead may no longer be the queue's next ones (`reread`).
    */
   readonly #workers = new Map<string, Worker>();
+  /**
+   * Instances whose last worker saw their queue empty, with nothing added since but through a kick
+   * that names its row: the next worker starts from those rows instead of reading the queue (at a
+   * low rate every send would otherwise read the queue once to find itself in it).
+   */
+  readonly #knownEmpty = new Set<string>();
   readonly #offs: Array<() => void> = [];
   /**
    * Rows this process handed to WhatsApp and whose ack has not been stored yet, per instance: they
@@ -168,20 +181,23 @@ export class SendQueue implements MessagingService {
       idempotencyKey: key,
       ...(sendAt ? { status: 'SCHEDULED' as const, sendAfter: sendAt } : {}),
     };
-    const { message, created } = await this.#d.ledger.recordOutbound(row);
-    return this.#result(await this.#afterRecord(message, created, sendAt));
+    const { message, record, created } = await this.#d.ledger.recordOutbound(row);
+    return this.#result(await this.#afterRecord(message, created ? record : undefined, sendAt));
   }
 
-  /** A stored send: scheduled for later, or handed to the queue and waited for (unless the queue is paused). */
-  async #afterRecord(message: StoredMessage, created: boolean, sendAt: Date | null): Promise<StoredMessage> {
+  /**
+   * A stored send: scheduled for later, or handed to the queue and waited for (unless the queue is
+   * paused). `created`: the row this call stored (undefined: an earlier call's, found by its key).
+   */
+  async #afterRecord(message: StoredMessage, created: MessageRecord | undefined, sendAt: Date | null): Promise<StoredMessage> {
     if (sendAt) {
       if (created) this.#scheduler.scheduled(sendAt);
       return message;
     }
-    this.kick(message.instanceId, 'appended');
+    this.kick(message.instanceId, 'appended', created);
     // A paused queue sends nothing for a long while: no use waiting SEND_WAIT_MS for it.
     if (this.#d.pauses.isPaused(message.instanceId)) return message;
-    return this.#waiter.wait(message, created);
+    return this.#waiter.wait(message, !!created);
   }
 
   /**
@@ -233,7 +249,7 @@ export class SendQueue implements MessagingService {
     });
     // A concurrent call with the same key stored its row first: this copy is not needed.
     if (!stored.created) await this.#d.outbox.drop(file);
-    return this.#mediaResult(await this.#afterRecord(stored.message, stored.created, sendAt));
+    return this.#mediaResult(await this.#afterRecord(stored.message, stored.created ? stored.record : undefined, sendAt));
   }
 
   /** The non-waiting path for rows stored elsewhere (a broadcast's): the scheduler or the worker takes them from here. */
@@ -250,24 +266,34 @@ export class SendQueue implements MessagingService {
    * Looks at an instance's queue (again) if it is online. `appended`: only rows after every stored
    * one were added (a new send), so rows the worker read ahead are still the next ones; anything
    * else (a scheduled row come due, the instance back online, a resume) may put older rows first.
+   * `row`: the appended row as stored, when it is the only one this kick is for.
    */
-  kick(instanceId: string, why: 'appended' | 'reorder' = 'reorder'): void {
+  kick(instanceId: string, why: 'appended' | 'reorder' = 'reorder', row?: MessageRecord): void {
     if (this.#stopping) return;
+    const known = why === 'appended' && !!row;
+    if (!known) this.#knownEmpty.delete(instanceId);
     const running = this.#workers.get(instanceId);
     if (running) {
       running.again = true;
       if (why === 'reorder') running.reread = true;
+      if (known) running.appended.push(row);
+      else running.unknown = true;
       return;
     }
-    const worker: Worker = { again: false, reread: false, done: Promise.resolve() };
+    // `again`: a fresh worker has something to look at (the queue, or the row named).
+    this.#start(instanceId, { again: true, reread: false, appended: known ? [row] : [], unknown: !known, done: Promise.resolve() });
+  }
+
+  #start(instanceId: string, worker: Worker): void {
     this.#workers.set(instanceId, worker);
     worker.done = this.#drain(instanceId, worker)
       .catch((err) => this.#log.error({ err, instanceId }, 'send queue worker failed'))
       .finally(() => {
         this.#workers.delete(instanceId);
         // A kick that came after the worker's last look but before this line set `again` on a
-        // worker that had already decided to stop: start another, or that send waits for the next kick.
-        if (worker.again && !this.#stopping) this.kick(instanceId, worker.reread ? 'reorder' : 'appended');
+        // worker that had already decided to stop: start another (with what that kick told, and
+        // `again`, so that it looks), or that send waits for the next kick.
+        if (worker.again && !this.#stopping) this.#start(instanceId, { ...worker, again: true, done: Promise.resolve() });
       });
   }
 
@@ -300,7 +326,10 @@ export class SendQueue implements MessagingService {
    */
   async #drain(instanceId: string, worker: Worker): Promise<void> {
     let ahead: MessageRecord[] = [];
-    let emptied = false;
+    // The last worker left the queue empty and every row added since is in `appended`.
+    let emptied = this.#knownEmpty.delete(instanceId) && !worker.unknown;
+    /** The highest `seq` this worker read or took: an appended row at or below it was in a read already. */
+    let lastSeq = -1;
     for (;;) {
       if (worker.reread) {
         worker.reread = false;
@@ -319,16 +348,30 @@ export class SendQueue implements MessagingService {
         return;
       }
       if (!ahead.length) {
-        if (emptied && !worker.again) return;
+        if (emptied && !worker.again && !worker.appended.length) {
+          // Left empty: the next worker need not read to learn it, unless a kick says otherwise.
+          this.#knownEmpty.add(instanceId);
+          return;
+        }
         worker.again = false;
-        const handed = this.#handedSet(instanceId);
-        const rows = await this.#d.repo.nextToSend(instanceId, new Date(), [...handed], READ_AHEAD);
-        // Only QUEUED rows wait in memory: one left SENDING by a crash is re-sent as read, at once,
-        // and one behind it is read again when its turn comes.
-        ahead = rows.filter((r, i) => i === 0 || r.status === 'QUEUED');
-        emptied = rows.length < READ_AHEAD && ahead.length === rows.length;
+        if (emptied && !worker.unknown) {
+          // Every row added since the queue was seen empty is here, as stored: no read needed.
+          ahead = worker.appended.splice(0).filter((r) => r.seq > lastSeq).sort((a, b) => a.seq - b.seq);
+        } else {
+          // This read sees every row stored so far; one a kick names from now on may be in it too (`lastSeq`).
+          worker.unknown = false;
+          worker.appended = [];
+          const handed = this.#handedSet(instanceId);
+          const rows = await this.#d.repo.nextToSend(instanceId, new Date(), [...handed], READ_AHEAD);
+          // Only QUEUED rows wait in memory: one left SENDING by a crash is re-sent as read, at once,
+          // and one behind it is read again when its turn comes.
+          ahead = rows.filter((r, i) => i === 0 || r.status === 'QUEUED');
+          emptied = rows.length < READ_AHEAD && ahead.length === rows.length;
+        }
+        lastSeq = Math.max(lastSeq, ...ahead.map((r) => r.seq));
         if (!ahead.length) {
           if (worker.again && !this.#stopping) continue;
+          if (emptied && !worker.unknown) this.#knownEmpty.add(instanceId);
           return;
         }
       }
