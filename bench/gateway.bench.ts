@@ -20,11 +20,10 @@ import type { Benchmark, BenchContext, BenchRow } from './lib/benchmark.ts';
 import { provisionBenchDatabase } from './lib/bench-database.ts';
 import { ControlClient } from './lib/control-client.ts';
 import { monotonicUs, summarizeCpuProfiles, type TimeWindow } from './lib/cpu-profile.ts';
-import { cpuBetween, mib, sampleProcess, type ProcSample } from './lib/proc-stats.ts';
-import { UNTHROTTLED_ENV } from './lib/gateway-process.ts';
+import { cpuBetween, mib, quiesce, sampleProcess, type ProcSample } from './lib/proc-stats.ts';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.ts';
 import { percentile, runPool, sleep } from './lib/stats.ts';
-import { startSubject, type Subject, type SubjectKind, type SubjectSetup } from './lib/subjects.ts';
+import { BARE_RESTORE_CONCURRENCY, bareSubjectEnv, RESTORE_CONCURRENCY, startSubject, wamuxSubjectEnv, type Subject, type SubjectKind, type SubjectSetup } from './lib/subjects.ts';
 
 const BENCH = 'gateway';
 const PEERS = 10;
@@ -37,9 +36,6 @@ const PEERS = 10;
  */
 const PACED_RATE = Number(process.env.BENCH_GATEWAY_PACED_RATE) || 20;
 const PACED_SECONDS = 10;
-/** Logins in flight at once after the restart: wamux's RESTORE_CONCURRENCY (its default), and bare's (each waits for its socket to open). */
-const RESTORE_CONCURRENCY = '16';
-const BARE_RESTORE_CONCURRENCY = 8;
 
 const instancePhone = (i: number) => `1555300${String(i).padStart(4, '0')}`;
 const peerPhone = (i: number) => `1555400${String(i).padStart(4, '0')}`;
@@ -73,18 +69,6 @@ interface Measures {
   paced: { p50: number; p99: number; ok: number; expected: number };
   trafficGrowthLive: number;
   restore: { cpuMs: number; online: number; seconds: number; readySeconds: number };
-}
-
-/** Waits until the process's CPU use drops below `idleCorePercent` (Baileys keeps working after ONLINE). */
-async function quiesce(pid: number, signal: AbortSignal, maxMs = 30_000, idleCorePercent = 5): Promise<void> {
-  const until = Date.now() + maxMs;
-  let before = await sampleProcess(pid);
-  while (Date.now() < until) {
-    await sleep(1_000, signal);
-    const now = await sampleProcess(pid);
-    if (cpuBetween(before, now).corePercent < idleCorePercent) return;
-    before = now;
-  }
 }
 
 /**
@@ -265,17 +249,9 @@ export const gatewayBenchmark: Benchmark = {
       const wamuxEnv = async (name: string) => {
         const database = await provisionBenchDatabase(process.env.BENCH_DATABASE_URL);
         if (database) databases.push(database);
-        return {
-          DATA_DIR: join(dataDir, name),
-          WA_SANDBOX: 'true',
-          ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
-          LOG_LEVEL: 'warn',
-          ...UNTHROTTLED_ENV,
-          RESTORE_CONCURRENCY,
-          RESTORE_STAGGER_MS: '0',
-        };
+        return wamuxSubjectEnv(join(dataDir, name), database);
       };
-      const bare = await measure(ctx, 'bare', { BARE_STATE_FILE: join(dataDir, 'bare-logins.json'), BARE_RESTORE_CONCURRENCY: String(BARE_RESTORE_CONCURRENCY) }, join(dataDir, 'bare'));
+      const bare = await measure(ctx, 'bare', bareSubjectEnv(join(dataDir, 'bare-logins.json')), join(dataDir, 'bare'));
       const wamux = await measure(ctx, 'wamux', await wamuxEnv('wamux'), join(dataDir, 'wamux'));
       const noLedger = await measure(ctx, 'wamux-no-ledger', await wamuxEnv('wamux-no-ledger'), join(dataDir, 'wamux-no-ledger'), 'rates');
       return rowsOf(wamux, bare, noLedger, process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite', { linkConcurrency: ctx.options.linkConcurrency, restoreConcurrency: RESTORE_CONCURRENCY });

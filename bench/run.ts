@@ -14,9 +14,10 @@ import { faultsBenchmark } from './faults.bench.ts';
 import { gatewayBenchmark } from './gateway.bench.ts';
 import { kill9Benchmark } from './kill9.bench.ts';
 import { mediaBenchmark } from './media.bench.ts';
+import { restoreBenchmark } from './restore.bench.ts';
 import { sandboxBenchmark } from './sandbox.bench.ts';
 
-const BENCHMARKS: Benchmark[] = [sandboxBenchmark, gatewayBenchmark, mediaBenchmark, faultsBenchmark, kill9Benchmark];
+const BENCHMARKS: Benchmark[] = [sandboxBenchmark, gatewayBenchmark, mediaBenchmark, faultsBenchmark, kill9Benchmark, restoreBenchmark];
 
 const USAGE = `usage: npm run bench -- [options]
   --only <name>            run one benchmark (${BENCHMARKS.map((b) => b.name).join(', ')})
@@ -33,6 +34,7 @@ const USAGE = `usage: npm run bench -- [options]
 media: BENCH_MEDIA_UPLOADS (default 50) uploads of BENCH_MEDIA_MB (default 10) MB, all at once
 gateway: BENCH_DATABASE_URL (PostgreSQL instead of PGlite), BENCH_GATEWAY_PACED_RATE (20 msgs/s of the sendText latency probe)
 faults: BENCH_FAULTS_INSTANCES (4), _SECONDS (180), _COUNT (≥ 100), _RATE (2 msgs/s each way), _SEED, _SILENT_S (15), _DRAIN_S (30), _BACKLOG (500 messages for one offline instance; 0: no backlog phase), _BACKLOG_REPS (3 drains per subject, median)
+restore (BENCH_DATABASE_URL for PostgreSQL): --instances logins restarted BENCH_RESTORE_ROUNDS (3) times each
 kill9 (PostgreSQL: BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres): BENCH_KILL9_INSTANCES (5), _INBOUND (2000), _SENDS (1000), _WINDOW (16), _DRAIN_S (900: waits while counts still move)`;
 
 function fail(message: string): never {

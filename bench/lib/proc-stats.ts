@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { sleep } from './stats.ts';
 
 /** Clock ticks per second for /proc/<pid>/stat times (100 on every common Linux; asked once). */
 const CLK_TCK = (() => {
@@ -49,3 +50,15 @@ export async function sampleAll(pids: readonly number[]): Promise<ProcSample[]> 
 
 export const sumCpu = (samples: readonly ProcSample[]) => samples.reduce((sum, s) => sum + s.cpuSeconds, 0);
 export const mib = (bytes: number) => bytes / (1024 * 1024);
+
+/** Waits until the process's CPU use drops below `idleCorePercent` (Baileys keeps working after ONLINE). */
+export async function quiesce(pid: number, signal: AbortSignal, maxMs = 30_000, idleCorePercent = 5): Promise<void> {
+  const until = Date.now() + maxMs;
+  let before = await sampleProcess(pid);
+  while (Date.now() < until) {
+    await sleep(1_000, signal);
+    const now = await sampleProcess(pid);
+    if (cpuBetween(before, now).corePercent < idleCorePercent) return;
+    before = now;
+  }
+}

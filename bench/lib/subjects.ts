@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ControlClient } from './control-client.ts';
 import { GatewayClient } from './gateway-client.ts';
-import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
+import { startGatewayProcess, UNTHROTTLED_ENV, type GatewayProcess } from './gateway-process.ts';
 import type { SandboxEndpoint } from './sandbox-process.ts';
 import { sleep } from './stats.ts';
 
@@ -36,6 +36,26 @@ export interface SubjectSetup {
   /** wamux only: another checkout's src/main.ts on the same state (an A/B of two versions in one run). */
   entry?: string;
 }
+
+/** Logins in flight after a restart: wamux's RESTORE_CONCURRENCY (its default), and bare's (each waits for its socket to open). */
+export const RESTORE_CONCURRENCY = '16';
+export const BARE_RESTORE_CONCURRENCY = 8;
+
+/** A wamux subject's environment: its own DATA_DIR, its own database when on PostgreSQL, nothing throttled. */
+export function wamuxSubjectEnv(dataDir: string, database: { url: string } | undefined): Record<string, string> {
+  return {
+    DATA_DIR: dataDir,
+    WA_SANDBOX: 'true',
+    ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
+    LOG_LEVEL: 'warn',
+    ...UNTHROTTLED_ENV,
+    RESTORE_CONCURRENCY,
+    RESTORE_STAGGER_MS: '0',
+  };
+}
+
+/** Bare Baileys' environment: where it keeps its logins over a restart. */
+export const bareSubjectEnv = (stateFile: string): Record<string, string> => ({ BARE_STATE_FILE: stateFile, BARE_RESTORE_CONCURRENCY: String(BARE_RESTORE_CONCURRENCY) });
 
 const ADMIN = { username: 'bench', password: 'bench-password-not-secret' };
 const BARE_ENTRY = fileURLToPath(new URL('./bare-gateway.ts', import.meta.url));

@@ -1,0 +1,126 @@
+/**
+ * The restore benchmark (issue 16: "500 stored instances online within 1.2× the bare-Baileys time for
+ * the same logins"): wamux and bare Baileys each link `--instances` by QR on a sandbox of their own,
+ * then are restarted BENCH_RESTORE_ROUNDS times (default 3) on their stored logins. Each round counts
+ * the CPU from serving to all online per restored login, and the wall time from spawn to all online;
+ * the table has the medians. Nothing else runs in between (no traffic), so unlike the gateway
+ * benchmark's single restart this isolates the login itself, and its rounds show the noise.
+ * `--cpu-prof <dir>` profiles each subject's last restart and prints where the restore's CPU went.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Benchmark, BenchContext, BenchRow } from './lib/benchmark.ts';
+import { provisionBenchDatabase } from './lib/bench-database.ts';
+import { ControlClient } from './lib/control-client.ts';
+import { monotonicUs, summarizeCpuProfiles } from './lib/cpu-profile.ts';
+import { quiesce, sampleProcess } from './lib/proc-stats.ts';
+import { startSandboxProcess } from './lib/sandbox-process.ts';
+import { percentile, runPool, sleep } from './lib/stats.ts';
+import { BARE_RESTORE_CONCURRENCY, bareSubjectEnv, RESTORE_CONCURRENCY, startSubject, wamuxSubjectEnv, type Subject, type SubjectKind, type SubjectSetup } from './lib/subjects.ts';
+
+const BENCH = 'restore';
+const TARGET = 1.2;
+
+const instancePhone = (i: number) => `1555500${String(i).padStart(4, '0')}`;
+
+interface Round {
+  cpuMsPerLogin: number;
+  /** From spawn to all online. */
+  seconds: number;
+  /** From spawn to serving. */
+  readySeconds: number;
+  online: number;
+}
+
+async function restoreRound(ctx: BenchContext, kind: SubjectKind, setup: SubjectSetup, linked: number, profDir: string | undefined): Promise<Round> {
+  const spawned = Date.now();
+  const subject = await startSubject(kind, { ...setup, nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [] });
+  try {
+    const ready = await sampleProcess(subject.process.pid);
+    const from = monotonicUs();
+    const deadline = Date.now() + Math.max(60_000, linked * 500);
+    let online = 0;
+    // Once a second, as the gateway benchmark: the poll is inside the measured CPU.
+    while (Date.now() < deadline && (online = await subject.online()) < linked) await sleep(1_000, ctx.signal);
+    const all = await sampleProcess(subject.process.pid);
+    const windows = [{ name: 'restore', startUs: from, endUs: monotonicUs() }];
+    await subject.close();
+    await subject.process.stop();
+    if (profDir) ctx.log(await summarizeCpuProfiles(profDir, windows, kind, kind === 'bare' ? 'bench/' : 'src/'));
+    return { cpuMsPerLogin: ((all.cpuSeconds - ready.cpuSeconds) * 1000) / linked, seconds: (all.at - spawned) / 1000, readySeconds: (ready.at - spawned) / 1000, online };
+  } finally {
+    await subject.close();
+    await subject.process.stop();
+  }
+}
+
+async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string, string>, dataDir: string, rounds: number): Promise<{ linked: number; rounds: Round[] }> {
+  const n = ctx.options.instances;
+  const sandbox = await startSandboxProcess({ state: 'memory', dataDir: join(dataDir, 'sandbox'), startTimeoutMs: 120_000 });
+  let subject: Subject | undefined;
+  try {
+    const control = new ControlClient(sandbox.endpoint.controlUrl);
+    await runPool(n, 16, (i) => control.createPhone(instancePhone(i), `Desk ${i}`), ctx.signal);
+    const setup: SubjectSetup = { sandbox: sandbox.endpoint, control, env: { ...env, SANDBOX_URL: sandbox.endpoint.controlUrl } };
+    subject = await startSubject(kind, setup);
+    ctx.log(`${kind}: linking ${n} instances…`);
+    const linked = (await runPool(n, ctx.options.linkConcurrency, (i) => subject!.link(instancePhone(i), `restore-${i}`), ctx.signal)).filter((r) => r.status === 'fulfilled').length;
+    if (linked === 0) throw new Error(`${kind}: no instance linked`);
+    await quiesce(subject.process.pid, ctx.signal);
+    await subject.close();
+    await subject.process.stop();
+    subject = undefined;
+    const profDir = ctx.options.cpuProfDir ? join(ctx.options.cpuProfDir, `restore-${kind}`) : undefined;
+    if (profDir) await mkdir(profDir, { recursive: true });
+    const results: Round[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const round = await restoreRound(ctx, kind, setup, linked, r === rounds - 1 ? profDir : undefined);
+      ctx.log(`${kind}: restore ${r + 1}/${rounds}: ${round.online}/${linked} online in ${round.seconds.toFixed(1)} s (serving after ${round.readySeconds.toFixed(1)} s), ${round.cpuMsPerLogin.toFixed(1)} ms CPU per login`);
+      results.push(round);
+    }
+    return { linked, rounds: results };
+  } finally {
+    await subject?.close();
+    await subject?.process.stop();
+    await sandbox.stop();
+  }
+}
+
+const median = (values: number[]) => percentile(values, 50);
+const list = (rounds: Round[], pick: (r: Round) => number) => rounds.map((r) => pick(r).toFixed(1)).join(', ');
+
+export const restoreBenchmark: Benchmark = {
+  name: BENCH,
+  async run(ctx) {
+    const rounds = Math.max(1, Number(process.env.BENCH_RESTORE_ROUNDS ?? 3) || 3);
+    const dataDir = await mkdtemp(join(tmpdir(), 'wamux-bench-restore-'));
+    const database = await provisionBenchDatabase(process.env.BENCH_DATABASE_URL);
+    try {
+      const bare = await measure(ctx, 'bare', bareSubjectEnv(join(dataDir, 'bare-logins.json')), join(dataDir, 'bare'), rounds);
+      const wamux = await measure(ctx, 'wamux', wamuxSubjectEnv(join(dataDir, 'wamux'), database), join(dataDir, 'wamux-run'), rounds);
+      const db = database ? 'PostgreSQL' : 'PGlite';
+      const row = (metric: string, unit: string, pick: (r: Round) => number, note: string): BenchRow => {
+        const value = median(wamux.rounds.map(pick));
+        const bareValue = median(bare.rounds.map(pick));
+        const allOnline = wamux.rounds.every((r) => r.online === wamux.linked);
+        return {
+          bench: BENCH,
+          metric,
+          value,
+          bare: bareValue,
+          unit,
+          ...(db === 'PostgreSQL' ? { target: `≤ ${TARGET}× bare`, met: allOnline && value <= TARGET * bareValue } : {}),
+          note: `${db}, ${wamux.linked} (bare ${bare.linked}) stored logins, median of ${rounds}: wamux ${list(wamux.rounds, pick)}; bare ${list(bare.rounds, pick)}; ${note}`,
+        };
+      };
+      return [
+        row('CPU per restored login', 'ms', (r) => r.cpuMsPerLogin, 'from serving to all online'),
+        row('restart → all online', 's', (r) => r.seconds, `from spawn; wamux RESTORE_CONCURRENCY=${RESTORE_CONCURRENCY}, bare ${BARE_RESTORE_CONCURRENCY} in flight; serving after wamux ${list(wamux.rounds, (r) => r.readySeconds)} s, bare ${list(bare.rounds, (r) => r.readySeconds)} s`),
+      ];
+    } finally {
+      await database?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  },
+};
