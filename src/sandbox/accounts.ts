@@ -97,6 +97,8 @@ export interface SentMessage {
   message: proto.IMessage;
   t: string;
   type: string;
+  /** When the phone sent it (ms epoch; `t` has whole seconds). */
+  sentAt?: number;
 }
 
 /** A fake phone: the account's primary device, with its own Signal identity as device 0. */
@@ -157,17 +159,18 @@ export class Phone {
   }
 
   /**
-   * When the companion `phoneNumber`:`deviceId` last acknowledged one of this phone's messages after
+   * When the companion `phoneNumber`:`deviceId` acknowledged a message this phone sent after
    * `since`: after a loss, any message the phone sends starts a new session, so from then on that
-   * device knew of it.
+   * device knew of it. (A receipt for a message sent before, on the old session, tells it nothing.)
    */
   heardFromSince(phoneNumber: string, deviceId: number, since: number): number | undefined {
+    let heard: number | undefined;
     for (let i = this.receipts.length - 1; i >= 0; i--) {
       const r = this.receipts[i]!;
-      if (r.timestamp <= since) return undefined;
-      if (r.from === phoneNumber && r.fromDevice === deviceId) return r.timestamp;
+      if (r.timestamp <= since) break;
+      if (r.from === phoneNumber && r.fromDevice === deviceId && (this.sent.get(r.messageId)?.sentAt ?? 0) > since) heard = r.timestamp;
     }
-    return undefined;
+    return heard;
   }
 
   /**

@@ -231,7 +231,7 @@ export async function sendFromPhone(net: Network, from: Phone, to: Phone, messag
   const id = newMessageId();
   const t = nowSeconds();
   const type = stanzaType(message);
-  from.rememberSent(id, { to: to.phoneNumber, message, t, type });
+  from.rememberSent(id, { to: to.phoneNumber, message, t, type, sentAt: Date.now() });
   // The recipient blocked the sender: it reaches only the sender's own devices.
   const delivered = !hasBlocked(to, from);
   await serializeFor(from, async () => {

@@ -291,9 +291,9 @@ export class SendQueue implements MessagingService {
       .finally(() => {
         this.#workers.delete(instanceId);
         // A kick that came after the worker's last look but before this line set `again` on a
-        // worker that had already decided to stop: start another (with what that kick told), or
-        // that send waits for the next kick.
-        if (worker.again && !this.#stopping) this.#start(instanceId, { ...worker, again: false, done: Promise.resolve() });
+        // worker that had already decided to stop: start another (with what that kick told, and
+        // `again`, so that it looks), or that send waits for the next kick.
+        if (worker.again && !this.#stopping) this.#start(instanceId, { ...worker, again: true, done: Promise.resolve() });
       });
   }
 
@@ -348,7 +348,7 @@ export class SendQueue implements MessagingService {
         return;
       }
       if (!ahead.length) {
-        if (emptied && !worker.again) {
+        if (emptied && !worker.again && !worker.appended.length) {
           // Left empty: the next worker need not read to learn it, unless a kick says otherwise.
           this.#knownEmpty.add(instanceId);
           return;
