@@ -19,6 +19,11 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    // Each worker runs its files one after another in one process: Baileys, PGlite, MikroORM, Yoga and
+    // the rest are evaluated once per worker, not once per file (test/services: 147 → 65 s of CPU).
+    // Every file builds its own app, database and sandbox and stops them in afterAll; the one
+    // process-wide setting tests change, the sandbox's trust (src/sandbox/trust.ts), stacks and undoes.
+    isolate: false,
     // libsignal prints every session it closes, private keys included (`Closing session: SessionEntry {…}`).
     // The gateway routes console into its logger (src/services/shared/console-to-log.ts); tests that build
     // services without it would put test keys into CI logs, which are no place for key material either.

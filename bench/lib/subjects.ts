@@ -42,9 +42,13 @@ export const RESTORE_CONCURRENCY = '16';
 export const BARE_RESTORE_CONCURRENCY = 8;
 
 /** A wamux subject's environment: its own DATA_DIR, its own database when on PostgreSQL, nothing throttled. */
+/** What `./wamux` sets for embedded PGlite: glibc gives back the memory of PGlite's one-off WebAssembly compile (see the launcher). */
+export const PGLITE_MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=131072';
+
 export function wamuxSubjectEnv(dataDir: string, database: { url: string } | undefined): Record<string, string> {
   return {
     DATA_DIR: dataDir,
+    ...(database ? {} : { GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? PGLITE_MALLOC_TUNABLES }),
     WA_SANDBOX: 'true',
     ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
     LOG_LEVEL: 'warn',

@@ -12,6 +12,7 @@ import { AuthKey } from './auth-key.entity.ts';
 import { bufferJsonCodec, type AuthValueCodec } from './auth-value.codec.ts';
 import { KeyWriter, type KeyDelete, type KeyRow } from './key-writer.ts';
 import type { Orm } from './orm.ts';
+import { rawSql } from './raw-sql.ts';
 
 export type DbAuthState = {
   state: AuthenticationState;
@@ -48,9 +49,8 @@ export async function createDbAuthState(
   const writer = options.keyWriter ?? new KeyWriter(orm);
 
   // Raw SQL, as the key reads below: one per session start, and a restore starts hundreds.
-  const [stored] = await orm.em
-    .getConnection()
-    .execute<Array<{ value: Uint8Array }>>('select "value" from "auth_creds" where "instance_id" = ?', [instanceId], 'all');
+  const sql = rawSql(orm);
+  const [stored] = await sql.all<{ value: Uint8Array }>('select "value" from "auth_creds" where "instance_id" = ?', [instanceId]);
   const creds: AuthenticationCreds = stored ? (codec.decode(stored.value) as AuthenticationCreds) : initAuthCreds();
 
   const absent = new AbsentKeys();
@@ -63,13 +63,10 @@ export async function createDbAuthState(
 
       // Raw SQL: every cache miss of every message reads here, and MikroORM's entity mapping cost more than the query.
       const rows = (
-        await orm.em
-          .getConnection()
-          .execute<Array<{ key_id: string; value: Uint8Array }>>(
-            `select "key_id", "value" from "auth_key" where "instance_id" = ? and "type" = ? and "key_id" in (${wanted.map(() => '?').join(', ')})`,
-            [instanceId, type, ...wanted],
-            'all',
-          )
+        await sql.all<{ key_id: string; value: Uint8Array }>(
+          `select "key_id", "value" from "auth_key" where "instance_id" = ? and "type" = ? and "key_id" in (${wanted.map(() => '?').join(', ')})`,
+          [instanceId, type, ...wanted],
+        )
       ).map((row) => ({ keyId: row.key_id, value: row.value }));
       const hit = new Set(rows.map((row) => row.keyId));
       // Only when no write ran meanwhile: a miss read before a write's commit must not be remembered.
@@ -146,13 +143,10 @@ export async function createDbAuthState(
 }
 
 async function writeCreds(orm: Orm, instanceId: string, value: Buffer): Promise<void> {
-  await orm.em
-    .getConnection()
-    .execute(
-      'insert into "auth_creds" ("instance_id", "value", "updated_at") values (?, ?, ?) on conflict ("instance_id") do update set "value" = excluded."value", "updated_at" = excluded."updated_at"',
-      [instanceId, value, new Date()],
-      'run',
-    );
+  await rawSql(orm).all(
+    'insert into "auth_creds" ("instance_id", "value", "updated_at") values (?, ?, ?) on conflict ("instance_id") do update set "value" = excluded."value", "updated_at" = excluded."updated_at"',
+    [instanceId, value, new Date()],
+  );
 }
 
 /**

@@ -1,5 +1,7 @@
+import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { AuthKey } from './auth-key.entity.ts';
 import type { Orm } from './orm.ts';
+import { rawSql } from './raw-sql.ts';
 
 export type KeyRow = { instance: string; type: string; keyId: string; value: Buffer };
 export type KeyDelete = { type: string; keyId: { $in: string[] } };
@@ -121,16 +123,14 @@ export class KeyWriter {
 
   /**
    * Raw SQL: this runs for every ratchet step of every instance, and MikroORM's query builder cost
-   * more CPU than the statement. Inside `em`'s transaction when one is given.
+   * more CPU than the statement (`rawSql`: prepared on PGlite). Inside `em`'s transaction when one is given.
    */
-  private async upsert(rows: KeyRow[], em = this.orm.em): Promise<void> {
+  private async upsert(rows: KeyRow[], em?: SqlEntityManager): Promise<void> {
     const values = rows.map(() => '(?, ?, ?, ?)').join(', ');
-    await em.getConnection().execute(
-      `insert into "auth_key" ("instance_id", "type", "key_id", "value") values ${values} on conflict ("instance_id", "type", "key_id") do update set "value" = excluded."value"`,
-      rows.flatMap((r) => [r.instance, r.type, r.keyId, r.value]),
-      'run',
-      em.getTransactionContext(),
-    );
+    const sql = `insert into "auth_key" ("instance_id", "type", "key_id", "value") values ${values} on conflict ("instance_id", "type", "key_id") do update set "value" = excluded."value"`;
+    const params = rows.flatMap((r) => [r.instance, r.type, r.keyId, r.value]);
+    if (em) await em.getConnection().execute(sql, params, 'run', em.getTransactionContext());
+    else await rawSql(this.orm).all(sql, params);
   }
 }
 

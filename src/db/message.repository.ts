@@ -3,6 +3,7 @@ import type { AuthValueCodec } from './auth-value.codec.ts';
 import { advanceStatement, fromRow, INSERT_COLUMN_LIST, INSERT_COLUMNS, placeholders, type MessageRow, type StatusStep } from './message-sql.ts';
 import { Message, type MessageDirection, type MessageStatus } from './message.entity.ts';
 import type { Orm } from './orm.ts';
+import { rawSql, type RawSql } from './raw-sql.ts';
 
 export type { MessageDirection, MessageStatus };
 export { advances, type StatusStep } from './message-sql.ts';
@@ -61,10 +62,12 @@ export interface MessagePageQuery {
 export class MessageRepository {
   readonly #orm: Orm;
   readonly #codec: AuthValueCodec;
+  readonly #sql: RawSql;
 
   constructor(orm: Orm, codec: AuthValueCodec) {
     this.#orm = orm;
     this.#codec = codec;
+    this.#sql = rawSql(orm);
   }
 
   /**
@@ -191,7 +194,7 @@ export class MessageRepository {
     const named = steps.filter((s) => s.waIds.length);
     if (!named.length) return moved;
     const statement = advanceStatement(named);
-    const rows = await this.#orm.em.getConnection().execute<Array<MessageRow & { previous: MessageStatus; ord: number }>>(statement.sql, statement.params, 'all');
+    const rows = await this.#sql.all<MessageRow & { previous: MessageStatus; ord: number }>(statement.sql, statement.params);
     const index = named.map((s) => steps.indexOf(s));
     for (const r of rows) moved[index[Number(r.ord)]!]!.push({ ...fromRow(r, this.#codec), previous: r.previous });
     return moved;
@@ -283,7 +286,7 @@ export class MessageRepository {
   }
 
   async #select(where: string, params: unknown[], tail: string): Promise<MessageRecord[]> {
-    const rows = await this.#orm.em.getConnection().execute<MessageRow[]>(`select * from "message" where ${where} ${tail}`, params, 'all');
+    const rows = await this.#sql.all<MessageRow>(`select * from "message" where ${where} ${tail}`, params);
     return rows.map((r) => fromRow(r, this.#codec));
   }
 
@@ -295,9 +298,7 @@ export class MessageRepository {
       this.#codec.encode(m.content), m.quotedId, m.waTimestamp, m.status, JSON.stringify({ [m.status]: at.toISOString() }), 0, at, at,
       m.idempotencyKey ?? null, m.sendAfter ?? null,
     ]);
-    return this.#orm.em
-      .getConnection()
-      .execute(`insert into "message" (${INSERT_COLUMN_LIST}) values ${values} ${conflict} returning "seq", "instance_id", "wa_id"`, params, 'all');
+    return this.#sql.all(`insert into "message" (${INSERT_COLUMN_LIST}) values ${values} ${conflict} returning "seq", "instance_id", "wa_id"`, params);
   }
 
   #toRecord(row: Message): MessageRecord {

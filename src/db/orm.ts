@@ -8,6 +8,7 @@ import { MikroORM as PostgreSqlMikroORM, type AbstractSqlDriver, type SqlEntityM
 import type { DatabaseConfig } from '../config.ts';
 import { entities } from './entities.ts';
 import { seedFromTemplate } from './pglite-template.ts';
+import { usePreparedStatements } from './raw-sql.ts';
 
 /** The ORM as the rest of the app sees it: the same SQL API whichever driver is underneath. */
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
@@ -86,11 +87,14 @@ export async function initOrm(database: DatabaseConfig, opts: CreateOrmOptions =
     await mkdir(database.dataDir, { recursive: true });
     // With a real `dataDir` MikroORM treats `dbName` as a database inside that cluster, which
     // the migrator creates on first start.
-    return await PgliteMikroORM.init({
+    const orm = await PgliteMikroORM.init({
       ...common,
       dbName: PGLITE_DB_NAME,
       driverOptions: { dataDir: database.dataDir, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])] },
     });
+    // Asked for on first use: on a first boot the database exists only once the migrator made it.
+    usePreparedStatements(orm, () => orm.em.getConnection().getNativeClient());
+    return orm;
   }
   return await PostgreSqlMikroORM.init({ ...common, clientUrl: database.url });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Orm } from './orm.ts';
+import { rawSql } from './raw-sql.ts';
 import { WebhookDelivery, WebhookWatermark } from './webhook.entity.ts';
 
 export interface NewDelivery {
@@ -137,7 +138,7 @@ export class WebhookOutboxRepository {
   async claimDue(limit: number, leaseMs: number, skip: ReadonlySet<string>): Promise<ClaimedDelivery[]> {
     const now = new Date();
     const skipped = [...skip];
-    const due = await this.run(
+    const due = await rawSql(this.#orm).all<Row>(
       `select d.id, d.webhook_id, d.instance_id, d.event_id, d.ordered, d.seq, d.body, d.attempts, w.url, w.format, w.secret
          from webhook_delivery d join webhook_config w on w.id = d.webhook_id
         where d.next_attempt_at <= ?
