@@ -336,8 +336,12 @@ export class SendQueue implements MessagingService {
         ahead = [];
         emptied = false;
       }
-      // Restricted: the rows wait QUEUED; resuming kicks the queue again.
-      if (this.#d.pauses.isPaused(instanceId)) return;
+      // Restricted: the rows wait QUEUED; resuming kicks the queue again (a kick meanwhile is not
+      // kept: with `again` left set, the worker would be started again and again while paused).
+      if (this.#d.pauses.isPaused(instanceId)) {
+        worker.again = false;
+        return;
+      }
       const session = await this.#d.sessions.onlineSession(instanceId).catch(() => undefined);
       if (!session || this.#stopping) {
         // Kicked while it looked (the instance came back meanwhile): look once more.
