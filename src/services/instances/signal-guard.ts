@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { DEFAULT_CONNECTION_CONFIG, type SignalDataSet, type SignalDataTypeMap, type SocketConfig } from '@whiskeysockets/baileys';
 import type { InboundKeyHold } from './inbound-key-hold.ts';
+import type { SessionRecords } from './session-records.ts';
 import type { TtlCache } from './session-memory.ts';
 
 type MakeSignalRepository = SocketConfig['makeSignalRepository'];
@@ -18,13 +19,19 @@ type MakeSignalRepository = SocketConfig['makeSignalRepository'];
  * counter, the copy is recognised instead: the plaintext of recent ciphertexts is kept (per account,
  * across sockets) and handed to Baileys again, which then acks it as delivered; the session's
  * seen-ids filter keeps it from being reported twice. Each decryption runs under `hold`, which keeps
- * its key writes back until the ledger stored the message (see InboundKeyHold).
+ * its key writes back until the ledger stored the message (see InboundKeyHold). Session records are
+ * read and written through `sessions`, and 1:1 encryptions and decryptions of one address take turns
+ * there (see SessionRecords): `auth.keys` must be built on `sessions.store`.
  */
-export function guardedSignalRepository(options: { decrypted: TtlCache; hold: InboundKeyHold }): MakeSignalRepository {
+export function guardedSignalRepository(options: { decrypted: TtlCache; hold: InboundKeyHold; sessions: SessionRecords }): MakeSignalRepository {
   return (auth, logger, pnToLid) => {
-    const repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ ...auth, keys: keepTriedSessions(auth.keys) }, logger, pnToLid);
+    const keys = keepTriedSessions(options.sessions.repositoryKeys(auth.keys));
+    const repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ ...auth, keys }, logger, pnToLid);
+    const inTurn = <T>(jid: string, work: () => Promise<T>) =>
+      options.sessions.inTurn(repository.jidToSignalProtocolAddress(jid), work, () => logger.warn({ jid }, 'Signal session busy past the turn timeout; going ahead'));
     return {
       ...repository,
+      encryptMessage: async (opts) => inTurn(opts.jid, () => repository.encryptMessage(opts)),
       async decryptMessage(opts) {
         const digest = createHash('sha256').update(opts.jid).update('\u0000').update(opts.type).update('\u0000').update(opts.ciphertext).digest('base64');
         // The cache holds the decryption in progress too: the copy WhatsApp delivers again at the
@@ -39,7 +46,7 @@ export function guardedSignalRepository(options: { decrypted: TtlCache; hold: In
           }
         }
         const decrypt = () => repository.decryptMessage(opts);
-        const decrypting = options.hold.decrypting(() => (opts.type === 'msg' ? trying.run(new Map(), decrypt) : decrypt()));
+        const decrypting = inTurn(opts.jid, () => options.hold.decrypting(() => (opts.type === 'msg' ? trying.run(new Map(), decrypt) : decrypt())));
         options.decrypted.set(digest, decrypting);
         try {
           const plaintext = await decrypting;

@@ -10,6 +10,7 @@ import { SessionMemory, type SentMessage } from './session-memory.ts';
 import { mayResendTo } from './retry-asker.ts';
 import { guardedSignalRepository } from './signal-guard.ts';
 import { InboundKeyHold } from './inbound-key-hold.ts';
+import { SessionRecords } from './session-records.ts';
 import type { SessionHealth } from './session-health.ts';
 import { SessionHealthKeeper } from './session-health-keeper.ts';
 import { SessionInbox } from './session-inbox.ts';
@@ -37,6 +38,7 @@ export class WhatsAppSession {
   private auth: DbAuthState | undefined;
   private keys: SignalKeyStore | undefined;
   private hold: InboundKeyHold | undefined;
+  private sessions: SessionRecords | undefined;
   /** Whether the ONLINE socket really passes messages, and what is done when it does not. */
   private readonly keeper: SessionHealthKeeper;
   private readonly inbox: SessionInbox;
@@ -95,7 +97,9 @@ export class WhatsAppSession {
     // One key cache for the session, not one per socket: a reconnect starts warm.
     // An incoming message's ratchet step is committed only once the ledger holds the message.
     this.hold = new InboundKeyHold(this.auth.state.keys);
-    this.keys = makeCacheableSignalKeyStore(this.hold.store, baileysLogger(this.deps.logger, this.instanceId));
+    // Session records stay in step between a send's key transaction and a decryption's.
+    this.sessions = new SessionRecords(makeCacheableSignalKeyStore(this.hold.store, baileysLogger(this.deps.logger, this.instanceId)));
+    this.keys = this.sessions.store;
     await this.setState({ status: this.hasCreds ? 'CONNECTING' : 'QR_PENDING' });
     this.openSocket();
   }
@@ -112,7 +116,7 @@ export class WhatsAppSession {
       msgRetryCounterCache: memory.msgRetryCounter,
       placeholderResendCache: memory.placeholderResends,
       getMessage: (key) => this.resendable(sock, key),
-      makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted, hold: this.hold! }),
+      makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted, hold: this.hold!, sessions: this.sessions! }),
       // The first element is what the phone lists under "Linked devices".
       browser: [this.deps.deviceName, 'Chrome', '124.0.0'],
       markOnlineOnConnect: false,

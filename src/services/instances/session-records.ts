@@ -1,0 +1,160 @@
+import type { SignalDataSet, SignalDataTypeMap, SignalKeyStore } from '@whiskeysockets/baileys';
+
+/** How long an encryption or decryption waits for the one before it on the same address. */
+const TURN_TIMEOUT_MS = 5_000;
+
+/** One write of a session record through the repository's view. */
+interface Written {
+  readonly id: string;
+  /** libsignal's serialised record, or null (the record was deleted). */
+  readonly value: object | null;
+  /** A later write of the record exists: it was made from this one or a newer one. */
+  superseded: boolean;
+}
+
+/**
+ * Keeps an account's Signal session records in step across Baileys' key transactions.
+ *
+ * Baileys runs a send in a key transaction keyed by the account (`relayMessage`) and a decryption
+ * in one keyed by the sender (addTransactionCapability); each reads a session record into its own
+ * snapshot and writes the whole record back when it commits. A send whose transaction read the
+ * record (its session check) before the contact's new-session message was decrypted encrypted on
+ * the old session, and its commit, later than the decryption's, put the old record back over the
+ * new one: the contact failed that send ("No matching sessions") and every send after it until a
+ * retry receipt started yet another session (`test/services/send-decrypt-race.test.ts`; the failed
+ * first tries after a reset-session in the fault benchmark).
+ *
+ * libsignal itself already runs one read-modify-write of a record at a time per address (its job
+ * queue); what broke it were the snapshots and the commits' order. So session records do not live
+ * in transaction snapshots here: the repository's view (`repositoryKeys`) reads the newest record
+ * written by any transaction, committed or not, else the store below the transactions, and every
+ * write is noted as the newest; the transactions still commit it (batched, at their end, and a
+ * decryption's under InboundKeyHold's rules). At commit (`store`, below the transactions), a record
+ * that a later write has superseded is left out: the later write was made from it (or from a newer
+ * one), so its commit carries this one's changes. A transaction that rolls back after writing a
+ * record leaves the write visible (libsignal stores a record only once it en- or decrypted; the
+ * only cost is a ratchet step of a message never sent) and the next write of the record commits it.
+ *
+ * `inTurn` orders encryptions and decryptions of one address by when they were called: a send
+ * made while the contact's message on a new session is being decrypted waits for it and is sealed
+ * on the new session, instead of reaching libsignal's queue first (the decryption has its identity
+ * check and transaction to pass before) and being sealed on a session the contact has dropped.
+ * Only the encryption itself waits, never a send's key fetch, and no longer than TURN_TIMEOUT_MS:
+ * past it the two run as libsignal queues them, which the records above keep consistent.
+ */
+export class SessionRecords {
+  /** The store under Baileys' transactions (its cache over the database). */
+  readonly #inner: SignalKeyStore;
+  /** Records written and not committed yet (or whose commit is still being written), by id. */
+  readonly #latest = new Map<string, Written>();
+  /** What the transactions hold for each write: the record itself, or a mark for a deletion. */
+  readonly #byValue = new WeakMap<object, Written>();
+  readonly #turns = new Map<string, Promise<void>>();
+
+  constructor(inner: SignalKeyStore) {
+    this.#inner = inner;
+  }
+
+  /** The store to give Baileys (`auth.keys`): its transactions commit through it. */
+  readonly store: SignalKeyStore = {
+    get: (type, ids) => this.#inner.get(type, ids),
+    set: (data) => {
+      const session = data.session as Record<string, object | null> | undefined;
+      if (!session) return this.#inner.set(data);
+      const out: Record<string, object | null> = {};
+      const committed: Written[] = [];
+      for (const [id, value] of Object.entries(session)) {
+        const written = value ? this.#byValue.get(value) : undefined;
+        if (!written) {
+          // Written past the repository's view: it is the newest there is.
+          this.#supersede(id);
+          this.#latest.delete(id);
+          out[id] = value;
+        } else if (!written.superseded) {
+          out[id] = written.value;
+          committed.push(written);
+        }
+      }
+      const rest: SignalDataSet = { ...data, session: out as SignalDataSet['session'] };
+      if (!Object.keys(out).length) delete rest.session;
+      if (!Object.keys(rest).length) return Promise.resolve();
+      // Called before any await: the store below writes in call order, so two commits of one record
+      // land in the order of their writes.
+      return Promise.resolve(this.#inner.set(rest)).then(() => {
+        // Reads find it below now (the cache over the database has it).
+        for (const w of committed) if (this.#latest.get(w.id) === w) this.#latest.delete(w.id);
+      });
+    },
+    clear: async () => {
+      this.#latest.clear();
+      await this.#inner.clear?.();
+    },
+  };
+
+  /** The key store Baileys' Signal repository works on: `keys` (its transactions) for all but sessions. */
+  repositoryKeys<K extends SignalKeyStore>(keys: K): K {
+    const get = async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]): Promise<{ [id: string]: SignalDataTypeMap[T] }> => {
+      if (type !== 'session') return keys.get(type, ids);
+      const found: Record<string, unknown> = {};
+      const rest: string[] = [];
+      for (const id of ids) {
+        const written = this.#latest.get(id);
+        if (!written) rest.push(id);
+        else if (written.value) found[id] = written.value;
+      }
+      // Past the transaction's snapshot: what any transaction committed since it began counts.
+      if (rest.length) Object.assign(found, await this.#inner.get(type, rest));
+      return found as { [id: string]: SignalDataTypeMap[T] };
+    };
+    const set = (data: SignalDataSet) => {
+      const session = data.session as Record<string, object | null> | undefined;
+      if (!session) return keys.set(data);
+      const marked: Record<string, object> = {};
+      for (const [id, value] of Object.entries(session)) {
+        const written: Written = { id, value: value ?? null, superseded: false };
+        // A deletion is a null, which cannot be told from another; the transaction holds a mark.
+        const held = value ?? {};
+        this.#supersede(id);
+        this.#latest.set(id, written);
+        this.#byValue.set(held, written);
+        marked[id] = held;
+      }
+      return keys.set({ ...data, session: marked as unknown as SignalDataSet['session'] });
+    };
+    return new Proxy(keys, {
+      get(target, prop) {
+        if (prop === 'get') return get;
+        if (prop === 'set') return set;
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
+  /** Runs `work` (an encryption or decryption for `address`) after the ones called before it. */
+  async inTurn<T>(address: string, work: () => Promise<T>, onLate?: () => void): Promise<T> {
+    const before = this.#turns.get(address);
+    const done = Promise.withResolvers<void>();
+    this.#turns.set(address, done.promise);
+    try {
+      if (before && !(await settledWithin(before, TURN_TIMEOUT_MS))) onLate?.();
+      return await work();
+    } finally {
+      done.resolve();
+      if (this.#turns.get(address) === done.promise) this.#turns.delete(address);
+    }
+  }
+
+  #supersede(id: string): void {
+    const previous = this.#latest.get(id);
+    if (previous) previous.superseded = true;
+  }
+}
+
+function settledWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([promise.then(() => true), late]).finally(() => clearTimeout(timer));
+}
