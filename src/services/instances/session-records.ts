@@ -50,9 +50,11 @@ export class SessionRecords {
   /** What the transactions hold for each write: the record itself, or a mark for a deletion. */
   readonly #byValue = new WeakMap<object, Written>();
   readonly #turns = new Map<string, Promise<void>>();
+  readonly #turnTimeoutMs: number;
 
-  constructor(inner: SignalKeyStore) {
+  constructor(inner: SignalKeyStore, options: { turnTimeoutMs?: number } = {}) {
     this.#inner = inner;
+    this.#turnTimeoutMs = options.turnTimeoutMs ?? TURN_TIMEOUT_MS;
   }
 
   /** The store to give Baileys (`auth.keys`): its transactions commit through it. */
@@ -137,7 +139,7 @@ export class SessionRecords {
     const done = Promise.withResolvers<void>();
     this.#turns.set(address, done.promise);
     try {
-      if (before && !(await settledWithin(before, TURN_TIMEOUT_MS))) onLate?.();
+      if (before && !(await settledWithin(before, this.#turnTimeoutMs))) onLate?.();
       return await work();
     } finally {
       done.resolve();
