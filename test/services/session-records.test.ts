@@ -9,12 +9,17 @@ import { memoryAuthState } from '../helpers/memory-auth.ts';
 const logger = pino({ level: 'silent' });
 const ID = '15550380001.0';
 
+/** The repository's view, typed for the stand-in records. */
+interface RecordView {
+  get(type: 'session', ids: string[]): Promise<Record<string, unknown>>;
+  set(data: { session: Record<string, object | null> }): Promise<void>;
+}
+
 function stack(turnTimeoutMs?: number) {
   const { state } = memoryAuthState();
   const records = new SessionRecords(makeCacheableSignalKeyStore(state.keys, logger), { turnTimeoutMs });
   const keys = addTransactionCapability(records.store, logger, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
-  // biome-ignore lint/suspicious/noExplicitAny: the stand-in record is not libsignal's type
-  const view = records.repositoryKeys(keys) as any;
+  const view = records.repositoryKeys(keys) as unknown as RecordView;
   return { records, keys, view, stored: async () => (await state.keys.get('session', [ID]))[ID] as unknown };
 }
 
