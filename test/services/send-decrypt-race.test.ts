@@ -62,7 +62,7 @@ async function companionWithSession(phone: SignalParty) {
   const encrypt = (text: string) => repo.encryptMessage({ jid: PHONE_JID, data: Buffer.from(text) });
   /** What the phone reads of a message the companion sealed. */
   const atPhone = async (sealed: { type: string; ciphertext: Uint8Array }) => (await phone.decrypt(COMPANION, sealed.type, sealed.ciphertext)).toString();
-  return { repo, keys, hold, phoneResets, decrypt, encrypt, atPhone };
+  return { repo, keys, hold, sessions, phoneResets, decrypt, encrypt, atPhone };
 }
 
 describe('a send that crosses the contact’s new session', () => {
@@ -120,6 +120,26 @@ describe('a send that crosses the contact’s new session', () => {
     await hold.release();
     // Sealed on the session the phone lost: its retry receipt is what recovers it (as at WhatsApp).
     await expect(atPhone(early)).rejects.toThrow();
+    expect(await atPhone(await encrypt('after both'))).toBe('after both');
+  });
+
+  it('made after the new session reached the socket, before its decryption began, waits for it', async () => {
+    const phone = new SignalParty();
+    const { repo, keys, hold, sessions, phoneResets, decrypt, encrypt, atPhone } = await companionWithSession(phone);
+    const fresh = await phoneResets();
+
+    // Baileys decrypts a socket's messages one after another: this one waits while a send is made.
+    sessions.expectDecryption(repo, { tag: 'message', attrs: { from: PHONE_JID, id: 'A1' }, content: [{ tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: fresh.ciphertext }] });
+    const sealing = Promise.withResolvers<void>();
+    const send = keys.transaction(() => {
+      sealing.resolve();
+      return encrypt('crossing');
+    }, 'me');
+    await sealing.promise;
+    expect(await decrypt(fresh.ciphertext)).toBe('on a new session');
+    const crossing = await send;
+    await hold.release();
+    expect(await atPhone(crossing)).toBe('crossing');
     expect(await atPhone(await encrypt('after both'))).toBe('after both');
   });
 });

@@ -1,4 +1,5 @@
-import type { SignalDataSet, SignalDataTypeMap, SignalKeyStore } from '@whiskeysockets/baileys';
+import { createHash } from 'node:crypto';
+import { type BinaryNode, isPnUser, type SignalDataSet, type SignalDataTypeMap, type SignalKeyStore, type SignalRepositoryWithLIDStore } from '@whiskeysockets/baileys';
 
 /** How long an encryption or decryption waits for the one before it on the same address. */
 const TURN_TIMEOUT_MS = 5_000;
@@ -40,7 +41,11 @@ interface Written {
  * on the new session, instead of reaching libsignal's queue first (the decryption has its identity
  * check and transaction to pass before) and being sealed on a session the contact has dropped.
  * Only the encryption itself waits, never a send's key fetch, and no longer than TURN_TIMEOUT_MS:
- * past it the two run as libsignal queues them, which the records above keep consistent.
+ * past it the two run as libsignal queues them, which the records above keep consistent. A message
+ * that starts a session takes its turn when it reaches the socket (`expectDecryption`), not when
+ * Baileys gets round to decrypting it (its messages wait for each other, and for the ledger, in
+ * one queue per socket): a send made in between waits for it too. Turns are keyed by the record's
+ * address (a contact's PN and LID name one record), as libsignal's storage resolves it.
  */
 export class SessionRecords {
   /** The store under Baileys' transactions (its cache over the database). */
@@ -50,6 +55,8 @@ export class SessionRecords {
   /** What the transactions hold for each write: the record itself, or a mark for a deletion. */
   readonly #byValue = new WeakMap<object, Written>();
   readonly #turns = new Map<string, Promise<void>>();
+  /** Messages that start a session, arrived and not decrypted yet, by ciphertext digest: their turn's end. */
+  readonly #expected = new Map<string, () => void>();
   readonly #turnTimeoutMs: number;
 
   constructor(inner: SignalKeyStore, options: { turnTimeoutMs?: number } = {}) {
@@ -134,7 +141,46 @@ export class SessionRecords {
   }
 
   /** Runs `work` (an encryption or decryption for `address`) after the ones called before it. */
-  async inTurn<T>(address: string, work: () => Promise<T>, onLate?: () => void): Promise<T> {
+  async inTurn<T>(address: string | Promise<string>, work: () => Promise<T>, onLate?: () => void): Promise<T> {
+    const key = await address;
+    return this.#inTurn(key, work, onLate);
+  }
+
+  /**
+   * Takes the turn of a 1:1 message that starts a session (a pkmsg) as it arrives, until it is
+   * decrypted: its decryption claims the turn (`claimExpected`), and it ends at TURN_TIMEOUT_MS if
+   * the decryption never comes (the socket died first; the copy delivered again claims nothing).
+   */
+  expectDecryption(repository: SignalRepositoryWithLIDStore, stanza: BinaryNode): void {
+    if (!Array.isArray(stanza.content) || !stanza.attrs.from) return;
+    for (const child of stanza.content) {
+      if (child.tag !== 'enc' || child.attrs.type !== 'pkmsg' || !(child.content instanceof Uint8Array)) continue;
+      const digest = ciphertextDigest(child.content);
+      if (this.#expected.has(digest)) continue; // a copy delivered again: the first one's turn covers it
+      const decrypted = Promise.withResolvers<void>();
+      const timer = setTimeout(decrypted.resolve, this.#turnTimeoutMs);
+      timer.unref();
+      this.#expected.set(digest, decrypted.resolve);
+      const sender = stanza.attrs.participant ?? stanza.attrs.from;
+      void this.inTurn(turnKey(repository, sender), () => decrypted.promise)
+        .catch(() => undefined)
+        .finally(() => {
+          clearTimeout(timer);
+          if (this.#expected.get(digest) === decrypted.resolve) this.#expected.delete(digest);
+        });
+    }
+  }
+
+  /** The turn taken for this ciphertext when it arrived (its decryption runs in it), if any: call to end it. */
+  claimExpected(ciphertext: Uint8Array): (() => void) | undefined {
+    if (!this.#expected.size) return undefined;
+    const digest = ciphertextDigest(ciphertext);
+    const end = this.#expected.get(digest);
+    this.#expected.delete(digest);
+    return end;
+  }
+
+  async #inTurn<T>(address: string, work: () => Promise<T>, onLate?: () => void): Promise<T> {
     const before = this.#turns.get(address);
     const done = Promise.withResolvers<void>();
     this.#turns.set(address, done.promise);
@@ -151,6 +197,16 @@ export class SessionRecords {
     const previous = this.#latest.get(id);
     if (previous) previous.superseded = true;
   }
+}
+
+/** The address a turn is keyed by: libsignal's storage keeps a contact's record under its LID when known. */
+export async function turnKey(repository: SignalRepositoryWithLIDStore, jid: string): Promise<string> {
+  const lid = isPnUser(jid) ? await repository.lidMapping.getLIDForPN(jid) : null;
+  return repository.jidToSignalProtocolAddress(lid ?? jid);
+}
+
+function ciphertextDigest(ciphertext: Uint8Array): string {
+  return createHash('sha256').update(ciphertext).digest('base64');
 }
 
 function settledWithin(promise: Promise<void>, ms: number): Promise<boolean> {

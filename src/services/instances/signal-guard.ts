@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { DEFAULT_CONNECTION_CONFIG, type SignalDataSet, type SignalDataTypeMap, type SocketConfig } from '@whiskeysockets/baileys';
 import type { InboundKeyHold } from './inbound-key-hold.ts';
-import type { SessionRecords } from './session-records.ts';
+import { type SessionRecords, turnKey } from './session-records.ts';
 import type { TtlCache } from './session-memory.ts';
 
 type MakeSignalRepository = SocketConfig['makeSignalRepository'];
@@ -28,7 +28,7 @@ export function guardedSignalRepository(options: { decrypted: TtlCache; hold: In
     const keys = keepTriedSessions(options.sessions.repositoryKeys(auth.keys));
     const repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ ...auth, keys }, logger, pnToLid);
     const inTurn = <T>(jid: string, work: () => Promise<T>) =>
-      options.sessions.inTurn(repository.jidToSignalProtocolAddress(jid), work, () => logger.warn({ jid }, 'Signal session busy past the turn timeout; going ahead'));
+      options.sessions.inTurn(turnKey(repository, jid), work, () => logger.warn({ jid }, 'Signal session busy past the turn timeout; going ahead'));
     return {
       ...repository,
       encryptMessage: async (opts) => inTurn(opts.jid, () => repository.encryptMessage(opts)),
@@ -39,6 +39,7 @@ export function guardedSignalRepository(options: { decrypted: TtlCache; hold: In
         // reads waiting on the database); decrypted a second time, its key was "used already".
         const seen = options.decrypted.get<Uint8Array | Promise<Uint8Array>>(digest);
         if (seen) {
+          if (opts.type === 'pkmsg') options.sessions.claimExpected(opts.ciphertext)?.();
           const plaintext = await Promise.resolve(seen).catch(() => undefined);
           if (plaintext) {
             logger.debug({ jid: opts.jid }, 'message delivered again; reusing its plaintext');
@@ -46,7 +47,10 @@ export function guardedSignalRepository(options: { decrypted: TtlCache; hold: In
           }
         }
         const decrypt = () => repository.decryptMessage(opts);
-        const decrypting = inTurn(opts.jid, () => options.hold.decrypting(() => (opts.type === 'msg' ? trying.run(new Map(), decrypt) : decrypt())));
+        const run = () => options.hold.decrypting(() => (opts.type === 'msg' ? trying.run(new Map(), decrypt) : decrypt()));
+        // A pkmsg took its turn when it reached the socket (SessionRecords.expectDecryption).
+        const expected = opts.type === 'pkmsg' ? options.sessions.claimExpected(opts.ciphertext) : undefined;
+        const decrypting = expected ? run().finally(expected) : inTurn(opts.jid, run);
         options.decrypted.set(digest, decrypting);
         try {
           const plaintext = await decrypting;

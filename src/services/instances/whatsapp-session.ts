@@ -1,4 +1,4 @@
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WAMessageKey, type WASocket, type proto } from '@whiskeysockets/baileys';
+import makeWASocket, { type BinaryNode, DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WAMessageKey, type WASocket, type proto } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
 import { watchPresence, watchStatuses } from '../messaging/index.ts';
@@ -130,6 +130,9 @@ export class WhatsAppSession {
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
     detachFromKeyTransactions(sock);
+    // A message that starts a session is waited for by sends from the moment it arrives (SessionRecords).
+    const sessions = this.sessions!;
+    sock.ws.on('CB:message', (stanza: BinaryNode) => sessions.expectDecryption(sock.signalRepository, stanza));
     this.sock = sock;
     this.qrShown = 0;
     sock.ev.on('creds.update', (update) => {
