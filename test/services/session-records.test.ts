@@ -60,13 +60,21 @@ describe('session records across key transactions', () => {
     expect(await reading).toEqual([{ v: 1 }, { v: 2 }]);
   });
 
-  it('a turn held past the timeout lets the next one go ahead, and says so', async () => {
+  it('a send waits for a decryption of its contact no longer than the timeout, and says so', async () => {
     const { records } = stack(20);
     const never = Promise.withResolvers<void>();
-    void records.inTurn(ID, () => never.promise);
+    void records.decrypting(Promise.resolve(ID), () => never.promise);
     let late = false;
-    expect(await records.inTurn(ID, async () => 'ran', () => (late = true))).toBe('ran');
+    expect(await records.afterDecryptions(Promise.resolve(ID), async () => 'sealed', () => (late = true))).toBe('sealed');
     expect(late).toBe(true);
+    never.resolve();
+  });
+
+  it('a decryption waits for nothing, not even for one of its contact begun before it', async () => {
+    const { records } = stack(60_000);
+    const never = Promise.withResolvers<void>();
+    void records.decrypting(Promise.resolve(ID), () => never.promise);
+    expect(await records.decrypting(Promise.resolve(ID), async () => 'decrypted')).toBe('decrypted');
     never.resolve();
   });
 });

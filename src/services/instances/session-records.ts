@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type BinaryNode, isPnUser, type SignalDataSet, type SignalDataTypeMap, type SignalKeyStore, type SignalRepositoryWithLIDStore } from '@whiskeysockets/baileys';
 
-/** How long an encryption or decryption waits for the one before it on the same address. */
+/** How long an encryption waits for the decryptions of its address before it. */
 const TURN_TIMEOUT_MS = 5_000;
 
 /** One write of a session record through the repository's view. */
@@ -36,16 +36,16 @@ interface Written {
  * record leaves the write visible (libsignal stores a record only once it en- or decrypted; the
  * only cost is a ratchet step of a message never sent) and the next write of the record commits it.
  *
- * `inTurn` orders encryptions and decryptions of one address by when they were called: a send
- * made while the contact's message on a new session is being decrypted waits for it and is sealed
- * on the new session, instead of reaching libsignal's queue first (the decryption has its identity
- * check and transaction to pass before) and being sealed on a session the contact has dropped.
- * Only the encryption itself waits, never a send's key fetch, and no longer than TURN_TIMEOUT_MS:
- * past it the two run as libsignal queues them, which the records above keep consistent. A message
- * that starts a session takes its turn when it reaches the socket (`expectDecryption`), not when
- * Baileys gets round to decrypting it (its messages wait for each other, and for the ledger, in
- * one queue per socket): a send made in between waits for it too. Turns are keyed by the record's
- * address (a contact's PN and LID name one record), as libsignal's storage resolves it.
+ * An encryption waits for the decryptions of its address begun before it (`afterDecryptions`,
+ * `decrypting`): a send made while the contact's message on a new session is being decrypted is
+ * sealed on the new session, instead of reaching libsignal's queue first (the decryption has its
+ * identity check and transaction to pass before) and being sealed on a session the contact has
+ * dropped. A message that starts a session counts from when it reaches the socket
+ * (`expectDecryption`), not from when Baileys gets round to decrypting it (a socket's messages wait
+ * for each other, and for the ledger, in one queue): a send made in between waits for it too. Only
+ * the encryption itself waits, never a send's key fetch, and no longer than TURN_TIMEOUT_MS: past it
+ * the two run as libsignal queues them, which the records above keep consistent. Addresses are the
+ * record's (a contact's PN and LID name one record), as libsignal's storage resolves them.
  */
 export class SessionRecords {
   /** The store under Baileys' transactions (its cache over the database). */
@@ -54,7 +54,8 @@ export class SessionRecords {
   readonly #latest = new Map<string, Written>();
   /** What the transactions hold for each write: the record itself, or a mark for a deletion. */
   readonly #byValue = new WeakMap<object, Written>();
-  readonly #turns = new Map<string, Promise<void>>();
+  /** Decryptions begun or arrived and not ended, by address. */
+  readonly #decrypting = new Map<string, Set<Promise<void>>>();
   /** Messages that start a session, arrived and not decrypted yet, by ciphertext digest: their turn's end. */
   readonly #expected = new Map<string, () => void>();
   readonly #turnTimeoutMs: number;
@@ -140,38 +141,58 @@ export class SessionRecords {
     });
   }
 
-  /** Runs `work` (an encryption or decryption for `address`) after the ones called before it. */
-  async inTurn<T>(address: string | Promise<string>, work: () => Promise<T>, onLate?: () => void): Promise<T> {
-    const key = await address;
-    return this.#inTurn(key, work, onLate);
+  /**
+   * Runs an encryption for `address` once the decryptions of it that were begun, or had arrived,
+   * before it have ended (at most TURN_TIMEOUT_MS; `onLate` is told when that ran out).
+   */
+  async afterDecryptions<T>(address: Promise<string>, work: () => Promise<T>, onLate?: () => void): Promise<T> {
+    const pending = this.#decrypting.get(await address);
+    if (pending?.size && !(await settledWithin(Promise.all(pending).then(() => undefined), this.#turnTimeoutMs))) onLate?.();
+    return work();
   }
 
   /**
-   * Takes the turn of a 1:1 message that starts a session (a pkmsg) as it arrives, until it is
-   * decrypted: its decryption claims the turn (`claimExpected`), and it ends at TURN_TIMEOUT_MS if
-   * the decryption never comes (the socket died first; the copy delivered again claims nothing).
+   * Runs a decryption of `address`; encryptions called meanwhile wait for it. It waits for nothing
+   * itself: a decryption waiting for a send that waits for it would stall until the timeout, and it
+   * needs no order with sends (libsignal's queue and the records above keep the record whole).
+   */
+  async decrypting<T>(address: Promise<string>, work: () => Promise<T>): Promise<T> {
+    const done = Promise.withResolvers<void>();
+    this.#pending(await address, done.promise);
+    try {
+      return await work();
+    } finally {
+      done.resolve();
+    }
+  }
+
+  /**
+   * A 1:1 message that starts a session (a pkmsg) reached the socket: sends to its sender wait until
+   * it is decrypted (its decryption ends the wait, `claimExpected`), or TURN_TIMEOUT_MS if that never
+   * comes (the socket died first; the copy delivered again claims the same wait).
    */
   expectDecryption(repository: SignalRepositoryWithLIDStore, stanza: BinaryNode): void {
     if (!Array.isArray(stanza.content) || !stanza.attrs.from) return;
     for (const child of stanza.content) {
       if (child.tag !== 'enc' || child.attrs.type !== 'pkmsg' || !(child.content instanceof Uint8Array)) continue;
       const digest = ciphertextDigest(child.content);
-      if (this.#expected.has(digest)) continue; // a copy delivered again: the first one's turn covers it
+      if (this.#expected.has(digest)) continue; // a copy delivered again: the first one's wait covers it
       const decrypted = Promise.withResolvers<void>();
       const timer = setTimeout(decrypted.resolve, this.#turnTimeoutMs);
       timer.unref();
       this.#expected.set(digest, decrypted.resolve);
-      const sender = stanza.attrs.participant ?? stanza.attrs.from;
-      void this.inTurn(turnKey(repository, sender), () => decrypted.promise)
-        .catch(() => undefined)
-        .finally(() => {
-          clearTimeout(timer);
-          if (this.#expected.get(digest) === decrypted.resolve) this.#expected.delete(digest);
-        });
+      void decrypted.promise.then(() => {
+        clearTimeout(timer);
+        if (this.#expected.get(digest) === decrypted.resolve) this.#expected.delete(digest);
+      });
+      turnKey(repository, stanza.attrs.participant ?? stanza.attrs.from).then(
+        (address) => this.#pending(address, decrypted.promise),
+        () => decrypted.resolve(),
+      );
     }
   }
 
-  /** The turn taken for this ciphertext when it arrived (its decryption runs in it), if any: call to end it. */
+  /** The wait registered for this ciphertext when it arrived, if any: call to end it. */
   claimExpected(ciphertext: Uint8Array): (() => void) | undefined {
     if (!this.#expected.size) return undefined;
     const digest = ciphertextDigest(ciphertext);
@@ -180,17 +201,14 @@ export class SessionRecords {
     return end;
   }
 
-  async #inTurn<T>(address: string, work: () => Promise<T>, onLate?: () => void): Promise<T> {
-    const before = this.#turns.get(address);
-    const done = Promise.withResolvers<void>();
-    this.#turns.set(address, done.promise);
-    try {
-      if (before && !(await settledWithin(before, this.#turnTimeoutMs))) onLate?.();
-      return await work();
-    } finally {
-      done.resolve();
-      if (this.#turns.get(address) === done.promise) this.#turns.delete(address);
-    }
+  #pending(address: string, decryption: Promise<void>): void {
+    let pending = this.#decrypting.get(address);
+    if (!pending) this.#decrypting.set(address, (pending = new Set()));
+    pending.add(decryption);
+    void decryption.then(() => {
+      pending.delete(decryption);
+      if (!pending.size && this.#decrypting.get(address) === pending) this.#decrypting.delete(address);
+    });
   }
 
   #supersede(id: string): void {

@@ -20,18 +20,17 @@ type MakeSignalRepository = SocketConfig['makeSignalRepository'];
  * across sockets) and handed to Baileys again, which then acks it as delivered; the session's
  * seen-ids filter keeps it from being reported twice. Each decryption runs under `hold`, which keeps
  * its key writes back until the ledger stored the message (see InboundKeyHold). Session records are
- * read and written through `sessions`, and 1:1 encryptions and decryptions of one address take turns
- * there (see SessionRecords): `auth.keys` must be built on `sessions.store`.
+ * read and written through `sessions`, and 1:1 encryptions wait there for the decryptions of their address
+ * begun before them (see SessionRecords): `auth.keys` must be built on `sessions.store`.
  */
 export function guardedSignalRepository(options: { decrypted: TtlCache; hold: InboundKeyHold; sessions: SessionRecords }): MakeSignalRepository {
   return (auth, logger, pnToLid) => {
     const keys = keepTriedSessions(options.sessions.repositoryKeys(auth.keys));
     const repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ ...auth, keys }, logger, pnToLid);
-    const inTurn = <T>(jid: string, work: () => Promise<T>) =>
-      options.sessions.inTurn(turnKey(repository, jid), work, () => logger.warn({ jid }, 'Signal session busy past the turn timeout; going ahead'));
     return {
       ...repository,
-      encryptMessage: async (opts) => inTurn(opts.jid, () => repository.encryptMessage(opts)),
+      encryptMessage: async (opts) =>
+        options.sessions.afterDecryptions(turnKey(repository, opts.jid), () => repository.encryptMessage(opts), () => logger.warn({ jid: opts.jid }, 'a decryption of this contact ran past the wait; encrypting anyway')),
       async decryptMessage(opts) {
         const digest = createHash('sha256').update(opts.jid).update('\u0000').update(opts.type).update('\u0000').update(opts.ciphertext).digest('base64');
         // The cache holds the decryption in progress too: the copy WhatsApp delivers again at the
@@ -48,9 +47,9 @@ export function guardedSignalRepository(options: { decrypted: TtlCache; hold: In
         }
         const decrypt = () => repository.decryptMessage(opts);
         const run = () => options.hold.decrypting(() => (opts.type === 'msg' ? trying.run(new Map(), decrypt) : decrypt()));
-        // A pkmsg took its turn when it reached the socket (SessionRecords.expectDecryption).
+        // Sends to the contact wait for it (a pkmsg's wait began when it reached the socket).
         const expected = opts.type === 'pkmsg' ? options.sessions.claimExpected(opts.ciphertext) : undefined;
-        const decrypting = expected ? run().finally(expected) : inTurn(opts.jid, run);
+        const decrypting = expected ? run().finally(expected) : options.sessions.decrypting(turnKey(repository, opts.jid), run);
         options.decrypted.set(digest, decrypting);
         try {
           const plaintext = await decrypting;
