@@ -11,7 +11,7 @@
  * `silentMs` ago had not arrived. Sized by BENCH_FAULTS_* (defaults: 4 instances, 180 s, ≥ 100 faults).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trustSandbox } from '../src/sandbox/trust.ts';
@@ -23,6 +23,8 @@ import { faultText, parseFaultText, SubjectTally, type DirectionCounts } from '.
 import { WamuxSubject } from './lib/fault-wamux.ts';
 import { drainBacklog, type BacklogDrain } from './lib/fault-backlog.ts';
 import { provisionBenchDatabase } from './lib/bench-database.ts';
+import { summarizeCpuProfiles, type TimeWindow } from './lib/cpu-profile.ts';
+import { PGLITE_MALLOC_TUNABLES } from './lib/subjects.ts';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.ts';
 import { percentile, sleep } from './lib/stats.ts';
 
@@ -62,7 +64,11 @@ export const faultsBenchmark: Benchmark = {
     const subjects: FaultSubject[] = [];
     let untrust = () => {};
     let database: Awaited<ReturnType<typeof provisionBenchDatabase>>;
+    // --cpu-prof <dir>: the wamux gateway is profiled into <dir>/faults-wamux, cut by backlog drain.
+    const profDir = ctx.options.cpuProfDir ? join(ctx.options.cpuProfDir, 'faults-wamux') : undefined;
+    const drainWindows: TimeWindow[] = [];
     try {
+      if (profDir) await mkdir(profDir, { recursive: true });
       // A database of its own on the PostgreSQL server, dropped after: a run never meets an earlier one's instances.
       database = await provisionBenchDatabase(process.env.BENCH_DATABASE_URL);
       sandbox = await startSandboxProcess({ state: 'memory', dataDir: join(dataDir, 'sandbox') });
@@ -77,8 +83,9 @@ export const faultsBenchmark: Benchmark = {
           DATA_DIR: join(dataDir, 'gateway'),
           WA_SANDBOX: 'true',
           SANDBOX_URL: endpoint.controlUrl,
-          ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : {}),
+          ...(database ? { DATABASE_URL: database.url, JWT_SECRET: 'b'.repeat(64), SECRETS_KEY: 'c'.repeat(64) } : { GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? PGLITE_MALLOC_TUNABLES }),
         },
+        profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
       );
       const bare = new BareSubject(
         slots.map((i) => phoneOf(15556000000, i)),
@@ -117,7 +124,7 @@ export const faultsBenchmark: Benchmark = {
       // The counts above stand even when the backlog phase fails.
       if (s.backlog > 0) {
         rows.push(
-          ...(await backlogRows(ctx, control, subjects, s.backlog, s.backlogReps).catch((err: unknown) => [
+          ...(await backlogRows(ctx, control, subjects, s.backlog, s.backlogReps, drainWindows).catch((err: unknown) => [
             { bench: BENCH, metric: 'backlog drained after a reconnect', value: 0, unit: 'msgs/s', met: false, note: `failed: ${String((err as Error)?.message ?? err)}` },
           ])),
         );
@@ -139,6 +146,7 @@ export const faultsBenchmark: Benchmark = {
       throw err;
     } finally {
       for (const subject of subjects) await subject.stop().catch(() => undefined);
+      if (profDir) ctx.log(await summarizeCpuProfiles(profDir, drainWindows, 'wamux', 'src/').catch((err: unknown) => `no wamux profile: ${String(err)}`));
       await database?.drop().catch((err: unknown) => ctx.log(`dropping the bench database failed: ${String(err)}`));
       await sandbox?.stop();
       untrust();
@@ -299,7 +307,7 @@ async function collect(control: FaultControl, subjects: FaultSubject[], tallies:
  * bare, wamux; …) so a load that changes meanwhile falls on both, each from a fresh peer phone;
  * the rate is the median per core-second (target ≥ 0.8× bare's median), every drain in the note.
  */
-async function backlogRows(ctx: BenchContext, control: FaultControl, subjects: FaultSubject[], count: number, reps: number): Promise<BenchRow[]> {
+async function backlogRows(ctx: BenchContext, control: FaultControl, subjects: FaultSubject[], count: number, reps: number, windows: TimeWindow[]): Promise<BenchRow[]> {
   const quiet = silenceConsole();
   const drained = new Map<string, BacklogDrain[]>(subjects.map((x) => [x.name, []]));
   try {
@@ -308,7 +316,9 @@ async function backlogRows(ctx: BenchContext, control: FaultControl, subjects: F
       for (const subject of order) {
         const peer = `1555900${subjects.indexOf(subject)}${String(rep).padStart(3, '0')}`;
         await control.createPhone(peer, `Backlog ${peer.slice(-4)}`);
-        drained.get(subject.name)!.push(await drainBacklog(ctx, control, subject, peer, count, 180_000));
+        const drain = await drainBacklog(ctx, control, subject, peer, count, 180_000);
+        drained.get(subject.name)!.push(drain);
+        if (subject.name === 'wamux') windows.push({ name: `backlog drain ${rep + 1}`, startUs: drain.startUs, endUs: drain.endUs });
       }
     }
   } finally {

@@ -30,7 +30,7 @@ const USAGE = `usage: npm run bench -- [options]
   --paced-rate <n>         msgs/s of the latency probe            BENCH_PACED_RATE   (default 200)
   --timeout <s>            limit for the whole run                BENCH_TIMEOUT_S    (default 600)
   --sandbox-state <s>      memory (default) | disk = npm run sandbox  BENCH_SANDBOX_STATE
-  --cpu-prof <dir>         profile the sandbox child (sandbox) and wamux and bare (gateway) into <dir>  BENCH_CPU_PROF
+  --cpu-prof <dir>         profile the sandbox child (sandbox), wamux and bare (gateway), wamux (restore; faults: its backlog drains) into <dir>  BENCH_CPU_PROF
 media: BENCH_MEDIA_UPLOADS (default 50) uploads of BENCH_MEDIA_MB (default 10) MB, all at once
 gateway: BENCH_DATABASE_URL (PostgreSQL instead of PGlite), BENCH_GATEWAY_PACED_RATE (20 msgs/s of the sendText latency probe)
 faults: BENCH_FAULTS_INSTANCES (4), _SECONDS (180), _COUNT (≥ 100), _RATE (2 msgs/s each way), _SEED, _SILENT_S (15), _DRAIN_S (30), _BACKLOG (500 messages for one offline instance; 0: no backlog phase), _BACKLOG_REPS (3 drains per subject, median)

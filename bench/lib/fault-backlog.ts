@@ -2,6 +2,7 @@ import { loadavg } from 'node:os';
 import type { BenchContext } from './benchmark.ts';
 import type { FaultControl } from './fault-control.ts';
 import type { FaultSubject } from './fault-subjects.ts';
+import { monotonicUs } from './cpu-profile.ts';
 import { sleep } from './stats.ts';
 
 /** What one subject did with a backlog that piled up while its instance was offline. */
@@ -16,6 +17,9 @@ export interface BacklogDrain {
   perCoreSecond: number;
   /** The box's 1-minute load average when the drain began (the subjects share the cores with everything else). */
   load: number;
+  /** The measured span on the monotonic clock (µs), to cut a CPU profile by. */
+  startUs: number;
+  endUs: number;
 }
 
 /** Texts of the backlog phase; the traffic phase's parser does not count them. */
@@ -53,6 +57,7 @@ export async function drainBacklog(ctx: BenchContext, control: FaultControl, sub
     const load = loadavg()[0]!;
     const before = await subject.cpuSeconds();
     const start = Date.now();
+    const startUs = monotonicUs();
     await control.fault({ kind: 'refuse-logins', seconds: 0 });
     let last = start;
     while (arrived.size < count && Date.now() - start < timeoutMs) {
@@ -61,7 +66,8 @@ export async function drainBacklog(ctx: BenchContext, control: FaultControl, sub
       if (arrived.size > had) last = Date.now();
     }
     const cpuSeconds = (await subject.cpuSeconds()) - before;
-    return { sent: count, received: arrived.size, cpuSeconds, wallSeconds: (last - start) / 1000, perCoreSecond: cpuSeconds > 0 ? arrived.size / cpuSeconds : 0, load };
+    const endUs = monotonicUs();
+    return { sent: count, received: arrived.size, cpuSeconds, wallSeconds: (last - start) / 1000, perCoreSecond: cpuSeconds > 0 ? arrived.size / cpuSeconds : 0, load, startUs, endUs };
   } finally {
     subject.onReceive = counting;
   }

@@ -38,10 +38,12 @@ export class WamuxSubject implements FaultSubject {
   private readonly sends = new Map<string, { status: string; code: string | undefined }>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly env: Record<string, string>;
+  private readonly nodeArgs: string[];
 
-  constructor(phones: string[], peers: string[], env: Record<string, string>) {
+  constructor(phones: string[], peers: string[], env: Record<string, string>, nodeArgs: string[] = []) {
     this.phones = phones;
     this.peers = peers;
+    this.nodeArgs = nodeArgs;
     // The sandbox's reject-sends fault refuses one send, where WhatsApp's restriction lasts hours:
     // the queue's pause after it (an hour by default) is shortened to match.
     this.env = wamuxBenchEnv({ SEND_RESTRICTED_PAUSE_SECONDS: '5', ...env });
@@ -53,7 +55,7 @@ export class WamuxSubject implements FaultSubject {
   }
 
   async link(control: FaultControl, signal: AbortSignal): Promise<void> {
-    this.gateway = await startGatewayProcess({ env: this.env, startTimeoutMs: 300_000 });
+    this.gateway = await startGatewayProcess({ env: this.env, nodeArgs: this.nodeArgs, startTimeoutMs: 300_000 });
     const client = (this.client = new GatewayClient(this.gateway.url));
     await client.login(ADMIN.username, ADMIN.password);
     this.unsubscribe.push(

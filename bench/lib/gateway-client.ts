@@ -11,6 +11,16 @@ export class GatewayClient {
     this.url = url;
   }
 
+  /** The bearer token of the last login (a JWT), for another client of a restarted gateway on the same state. */
+  get accessToken(): string {
+    return this.token;
+  }
+
+  /** Uses a token from an earlier login instead of logging in. */
+  useToken(token: string): void {
+    this.token = token;
+  }
+
   async login(username: string, password: string): Promise<void> {
     const data = await this.request<{ login: { accessToken: string } }>(
       'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }',

@@ -25,6 +25,8 @@ export interface Subject {
   online(): Promise<number>;
   /** Ends the bench's connections (not the process). */
   close(): Promise<void>;
+  /** wamux: the bench's access token, good for a restart on the same state (see SubjectSetup.accessToken). */
+  readonly accessToken?: string;
 }
 
 export interface SubjectSetup {
@@ -35,6 +37,12 @@ export interface SubjectSetup {
   nodeArgs?: string[];
   /** wamux only: another checkout's src/main.ts on the same state (an A/B of two versions in one run). */
   entry?: string;
+  /**
+   * wamux only: a token from an earlier process on the same state, used instead of logging in. A
+   * restart is measured from the moment it listens, and a login's password hash (scrypt, ≈ 0.1 s of
+   * CPU) would count as restore.
+   */
+  accessToken?: string;
 }
 
 /** Logins in flight after a restart: wamux's RESTORE_CONCURRENCY (its default), and bare's (each waits for its socket to open). */
@@ -55,6 +63,8 @@ export function wamuxSubjectEnv(dataDir: string, database: { url: string } | und
     ...UNTHROTTLED_ENV,
     RESTORE_CONCURRENCY,
     RESTORE_STAGGER_MS: '0',
+    // The bench's token outlives restarts (SubjectSetup.accessToken); a 500-instance run takes over an hour.
+    JWT_ACCESS_TTL: '1d',
   };
 }
 
@@ -74,7 +84,8 @@ export async function startSubject(kind: SubjectKind, setup: SubjectSetup): Prom
   // database opened again) took longer than the default 120 s, and the whole run was lost with it.
   const proc = await startGatewayProcess({ env: { ...setup.env, ...ledger, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }, nodeArgs: setup.nodeArgs, entry: setup.entry, startTimeoutMs: 300_000 });
   const client = new GatewayClient(proc.url);
-  await client.login(ADMIN.username, ADMIN.password);
+  if (setup.accessToken) client.useToken(setup.accessToken);
+  else await client.login(ADMIN.username, ADMIN.password);
   return new WamuxSubject(kind, proc, client, setup.control);
 }
 
@@ -135,6 +146,10 @@ class WamuxSubject implements Subject {
     const stop = this.client.subscribe<{ messageReceived: { id: string } }>('subscription { messageReceived { id } }', {}, onMessage);
     await sleep(200); // no subscribe acknowledgement in graphql-ws either
     return stop;
+  }
+
+  get accessToken(): string {
+    return this.client.accessToken;
   }
 
   async online(): Promise<number> {

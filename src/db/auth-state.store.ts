@@ -1,4 +1,5 @@
 import {
+  BufferJSON,
   initAuthCreds,
   proto,
   type AuthenticationCreds,
@@ -115,14 +116,22 @@ export async function createDbAuthState(
   // over different pool connections. The chain itself never rejects; each caller gets its own result.
   // A save that has not started yet writes `creds` as they are when it starts, so a later call joins
   // it instead of queueing another: Baileys emits several `creds.update` in a burst at every login,
-  // each of which would otherwise encode and write the whole creds again.
+  // each of which would otherwise encode and write the whole creds again. And a save of creds equal
+  // to the stored ones writes nothing (`written`: the stored row as Baileys' JSON, undefined when
+  // unknown): at a restored login the burst carries what was read, an encryption and a round trip
+  // for every instance of a restore.
+  let written: string | undefined = stored ? JSON.stringify(creds, BufferJSON.replacer) : undefined;
   let lastSave: Promise<unknown> = Promise.resolve();
   let notStarted: Promise<void> | undefined;
   const saveCreds = (): Promise<void> => {
     if (notStarted) return notStarted;
-    const save = lastSave.then(() => {
+    const save = lastSave.then(async () => {
       notStarted = undefined;
-      return writeCreds(orm, instanceId, codec.encode(creds));
+      const json = JSON.stringify(creds, BufferJSON.replacer);
+      if (json === written) return;
+      written = undefined;
+      await writeCreds(orm, instanceId, codec.encode(creds));
+      written = json;
     });
     notStarted = save;
     lastSave = save.catch(() => undefined);
@@ -131,6 +140,7 @@ export async function createDbAuthState(
 
   const clear = async (): Promise<void> => {
     absent.reset();
+    written = undefined;
     await writer.inOrder(() =>
       orm.em.fork().transactional(async (em) => {
         await em.nativeDelete(AuthKey, { instance: instanceId });

@@ -10,6 +10,7 @@ import { createMaskError } from '../schema/errors.ts';
 import { buildSchema } from '../schema/index.ts';
 import { protectSchema } from '../schema/permissions.ts';
 import { costLimitPlugins } from './graphql-cost-limits.ts';
+import { answerJsonPost } from './graphql-json-post.ts';
 import { hasNulByte, nulByteError, rejectNulBytes } from './nul-bytes.ts';
 import { useStreamingMultipart } from './graphql-multipart.ts';
 import { authError, baseUrlOf } from './auth-error.ts';
@@ -102,11 +103,12 @@ export function mountGraphQL(
     };
   };
 
+  const maskError = createMaskError(log);
   const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }, Context>({
     schema: protectedSchema,
     graphqlEndpoint: GRAPHQL_PATH,
     context: (init) => context(init as Parameters<typeof context>[0]),
-    maskedErrors: { maskError: createMaskError(log) },
+    maskedErrors: { maskError },
     renderGraphiQL: renderWamuxGraphiQL,
     graphiql: options.graphiql ? { subscriptionsProtocol: 'WS', title: 'wamux' } : false,
     landingPage: false,
@@ -151,6 +153,7 @@ export function mountGraphQL(
       // (and a GraphQL error body) instead of Fastify's bare 404.
       method: ['GET', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'],
       handler: async (req, reply) => {
+        if (await answerJsonPost(yoga, maskError, req, reply)) return reply;
         const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply });
         response.headers.forEach((value, key) => void reply.header(key, value));
         reply.status(response.status);

@@ -107,6 +107,32 @@ describe('creds', () => {
     expect((await createDbAuthState(orm, id)).state.creds.nextPreKeyId).toBe(11);
   });
 
+  test('a save of creds equal to the stored ones writes nothing; a change, a reload or a failed write does not hide the next', async () => {
+    const id = await newInstanceId();
+    const first = await createDbAuthState(orm, id);
+    first.state.creds.nextPreKeyId = 5;
+    await first.saveCreds();
+    // Unchanged since its own write.
+    expect(await statementsOn('auth_creds', () => first.saveCreds())).toHaveLength(0);
+
+    // Unchanged since it was read (a restored login's `creds.update` burst), then changed.
+    const reloaded = await createDbAuthState(orm, id);
+    expect(await statementsOn('auth_creds', () => reloaded.saveCreds())).toHaveLength(0);
+    reloaded.state.creds.nextPreKeyId = 6;
+    expect(await statementsOn('auth_creds', () => reloaded.saveCreds())).toHaveLength(1);
+    expect((await createDbAuthState(orm, id)).state.creds.nextPreKeyId).toBe(6);
+
+    // A write that failed is tried again by the next save of the same creds.
+    const gone = await createDbAuthState(orm, randomUUID());
+    await expect(gone.saveCreds()).rejects.toThrow(/foreign key/i);
+    await expect(gone.saveCreds()).rejects.toThrow(/foreign key/i);
+
+    // After clear() (logout) the same creds are written again.
+    await reloaded.clear();
+    await reloaded.saveCreds();
+    expect(await countCreds(id)).toBe(1);
+  });
+
   test('saving creds for an unknown instance fails and stores nothing', async () => {
     const id = randomUUID();
     const { saveCreds } = await createDbAuthState(orm, id);
