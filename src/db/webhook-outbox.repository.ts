@@ -95,8 +95,9 @@ export class WebhookOutboxRepository {
     if (!rows.length && receivedUpTo === undefined) return;
     const watermark = `insert into webhook_watermark (name, seq) values (?, ?) on conflict (name) do update set seq = greatest(webhook_watermark.seq, excluded.seq)`;
     // The watermark alone (no webhook wants these messages, the common case): one statement, no transaction around it.
+    // Raw SQL (`rawSql`: prepared on PGlite): with no webhooks this runs after every batch of received messages.
     if (!rows.length) {
-      await this.#orm.em.getConnection().execute(watermark, [RECEIVED, receivedUpTo], 'run');
+      await rawSql(this.#orm).all(watermark, [RECEIVED, receivedUpTo]);
       return;
     }
     await this.#orm.em.fork().transactional(async (em) => {

@@ -22,6 +22,22 @@ describe('rawSql', () => {
     }
   });
 
+  test('rows, nulls and every column type come back as the driver itself reads them', async () => {
+    const instance = await newInstance();
+    await rawSql(db.orm).all(upsertKey, [instance, 'session', 'n.0', Buffer.from('abc')]);
+    // Several rows, a null, text with multi-byte characters, a bigint, a boolean, json, a timestamp, bytes.
+    const select = `select "key_id", "value", null::text as "none", 'ünï ✓' || ? as "text", 9007199254740993::bigint as "big", ? = 'x' as "flag", '{"a":[1,2]}'::jsonb as "json", now() as "at" from "auth_key" where "instance_id" = ? order by "key_id"`;
+    await rawSql(db.orm).all(upsertKey, [instance, 'session', 'n.1', Buffer.alloc(0)]);
+    const raw = await rawSql(db.orm).all<Record<string, unknown>>(select, ['ß', 'x', instance]);
+    const viaOrm = await db.orm.em.getConnection().execute<Array<Record<string, unknown>>>(select, ['ß', 'x', instance], 'all');
+    expect(raw).toHaveLength(2);
+    expect(raw.map((r) => ({ ...r, value: Buffer.from(r.value as Uint8Array).toString('hex'), at: undefined }))).toEqual(
+      viaOrm.map((r) => ({ ...r, value: Buffer.from(r.value as Uint8Array).toString('hex'), at: undefined })),
+    );
+    expect(typeof raw[0]!.at).toBe(typeof viaOrm[0]!.at);
+    expect(raw[0]!.text).toBe('ünï ✓ß');
+  });
+
   test('a failed statement rejects, and it and others run afterwards', async () => {
     const sql = rawSql(db.orm);
     const instance = await newInstance();
