@@ -3,6 +3,7 @@ import { AuthCreds } from './auth-creds.entity.ts';
 import { Instance, type InstanceStatus } from './instance.entity.ts';
 import type { Orm } from './orm.ts';
 import { isUuid } from './ids.ts';
+import { rawSql } from './raw-sql.ts';
 
 /** A detached copy of an instance row; changing it changes nothing in the database. */
 export type InstanceRecord = Readonly<{
@@ -81,7 +82,7 @@ export class InstanceRepository {
   async findById(id: string): Promise<InstanceRecord | null> {
     if (!isUuid(id)) return null;
     // Raw SQL, as findAll: every instance-scoped request and every login reads its row.
-    const [row] = await this.#orm.em.getConnection().execute<InstanceRow[]>(`select ${INSTANCE_COLUMNS} from "instance" where "id" = ?`, [id], 'all');
+    const [row] = await rawSql(this.#orm).all<InstanceRow>(`select ${INSTANCE_COLUMNS} from "instance" where "id" = ?`, [id]);
     return row ? fromRow(row) : null;
   }
 
@@ -94,9 +95,7 @@ export class InstanceRepository {
     // Raw SQL: every `instances` query and every metrics scrape reads every row, and MikroORM's
     // entity hydration of hundreds of rows cost several times the query itself.
     const byOwner = filter.ownerId !== undefined;
-    const rows = await this.#orm.em
-      .getConnection()
-      .execute<InstanceRow[]>(`select ${INSTANCE_COLUMNS} from "instance"${byOwner ? ' where "owner_id" = ?' : ''} order by "created_at" asc, "id" asc`, byOwner ? [filter.ownerId] : [], 'all');
+    const rows = await rawSql(this.#orm).all<InstanceRow>(`select ${INSTANCE_COLUMNS} from "instance"${byOwner ? ' where "owner_id" = ?' : ''} order by "created_at" asc, "id" asc`, byOwner ? [filter.ownerId] : []);
     return rows.map(fromRow);
   }
 
@@ -105,8 +104,8 @@ export class InstanceRepository {
    * and `patch`'s read, unit of work and transaction cost four round trips each time.
    */
   async saveSessionState(id: string, changes: Pick<InstancePatch, 'status' | 'lastError' | 'jid' | 'lid' | 'phoneNumber' | 'pushName' | 'connectedAt'>): Promise<void> {
-    // Raw SQL: MikroORM's nativeUpdate (a fork, a query builder) cost ≈ 2 ms of CPU per call, a
-    // measurable share of a restored login's own work (restore benchmark profile, 60 logins).
+    // Raw SQL (rawSql): MikroORM's nativeUpdate (a fork, a query builder) cost ≈ 2 ms of CPU per
+    // call, a measurable share of a restored login's own work (restore benchmark profile, 60 logins).
     const set: string[] = [];
     const params: unknown[] = [];
     for (const [key, value] of Object.entries(changes)) {
@@ -114,7 +113,7 @@ export class InstanceRepository {
       set.push(`"${SESSION_COLUMNS[key as keyof typeof SESSION_COLUMNS]}" = ?`);
       params.push(value);
     }
-    await this.#orm.em.getConnection().execute(`update "instance" set ${[...set, '"updated_at" = ?'].join(', ')} where "id" = ?`, [...params, new Date(), id], 'run');
+    await rawSql(this.#orm).all(`update "instance" set ${[...set, '"updated_at" = ?'].join(', ')} where "id" = ?`, [...params, new Date(), id]);
   }
 
   /** Instances with stored creds: the ones worth reconnecting when the gateway boots. */

@@ -8,7 +8,7 @@ import { MikroORM as PostgreSqlMikroORM, type AbstractSqlDriver, type SqlEntityM
 import type { DatabaseConfig } from '../config.ts';
 import { entities } from './entities.ts';
 import { seedFromTemplate } from './pglite-template.ts';
-import { usePreparedStatements } from './raw-sql.ts';
+import { useBindParameters, usePreparedStatements } from './raw-sql.ts';
 
 /** The ORM as the rest of the app sees it: the same SQL API whichever driver is underneath. */
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
@@ -96,7 +96,9 @@ export async function initOrm(database: DatabaseConfig, opts: CreateOrmOptions =
     usePreparedStatements(orm, () => orm.em.getConnection().getNativeClient());
     return orm;
   }
-  return await PostgreSqlMikroORM.init({ ...common, clientUrl: database.url });
+  const orm = await PostgreSqlMikroORM.init({ ...common, clientUrl: database.url });
+  useBindParameters(orm, () => orm.em.getConnection().getNativeClient());
+  return orm;
 }
 
 /** One statement on the PostgreSQL database named in `url` (create or drop a database), through the app's driver. */

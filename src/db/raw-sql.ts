@@ -7,13 +7,16 @@ import type { Orm } from './orm.ts';
  * Signal key reads and writes, the webhook dispatcher's read): SQL with `?` placeholders, rows as
  * the driver parses them.
  *
- * On PostgreSQL this is MikroORM's `execute`. On PGlite, where every statement costs the gateway's
- * own CPU, MikroORM's way is dear: it writes the parameters into the SQL text (a Signal session of a
- * few KB becomes a hex literal for PostgreSQL to lex), and PGlite then parses and plans that text,
- * and makes six calls into WebAssembly, each time. Here each statement is prepared once under a name
- * and then only bound and executed, in one call, with byte values passed as they are (binary) and
- * read back with Node's hex decoder instead of PGlite's byte-by-byte one: 2–4× less CPU per
- * statement (measured in a scratch bench on this box).
+ * MikroORM's `execute` writes the parameters into the SQL text (its formatter walks the statement
+ * and escapes each value; a Signal session of a few KB becomes a hex literal for PostgreSQL to lex).
+ * On PostgreSQL the statement goes to `pg` with its parameters apart instead (bind parameters, on
+ * MikroORM's own pool): in the restore benchmark's profile MikroORM's formatting and wrapping were
+ * ≈ 1 ms of CPU per restored login. On PGlite, where every statement costs the gateway's own CPU,
+ * PGlite also parses and plans that text, and makes six calls into WebAssembly, each time. There
+ * each statement is prepared once under a name and then only bound and executed, in one call, with
+ * byte values passed as they are (binary) and read back with Node's hex decoder instead of PGlite's
+ * byte-by-byte one: 2–4× less CPU per statement (measured in a scratch bench on this box).
+ * Statements are logged as MikroORM logs its own (`debug`), which the tests that count statements read.
  */
 export interface RawSql {
   /** Runs one statement outside any transaction and returns its rows (none for a statement without RETURNING). */
@@ -30,6 +33,29 @@ export function rawSql(orm: Orm): RawSql {
     rawSqls.set(orm, sql);
   }
   return sql;
+}
+
+/** What of a `pg` Pool this needs (pg ships no types of its own). */
+interface PgPool {
+  query<T>(text: string, values: unknown[]): Promise<{ rows: T[] }>;
+}
+
+/** Makes `orm` run its hot statements on the `pg` pool underneath, with bind parameters. */
+export function useBindParameters(orm: Orm, pool: () => Promise<unknown>): void {
+  const logger = orm.config.getLogger();
+  rawSqls.set(orm, {
+    all: async <T extends object>(sql: string, params: readonly unknown[] = []) => {
+      const started = Date.now();
+      try {
+        const { rows } = await ((await pool()) as PgPool).query<T>(numbered(sql), params.map(param));
+        if (logger.isEnabled('query')) logger.logQuery({ query: sql, params: [...params], took: Date.now() - started, results: rows.length, level: 'info' });
+        return rows;
+      } catch (err) {
+        if (logger.isEnabled('query')) logger.logQuery({ query: sql, params: [...params], took: Date.now() - started, level: 'error' });
+        throw err;
+      }
+    },
+  });
 }
 
 /** Makes `orm` run its hot statements through named prepared statements on the PGlite underneath. */
@@ -53,7 +79,7 @@ export function usePreparedStatements(orm: Orm, pglite: () => Promise<PGlite>): 
 // least recently used are closed beyond this many.
 const MAX_PREPARED = 200;
 
-/** One parameter as PostgreSQL's text format spells it; bytes go as they are (binary format, bytea only). */
+/** One parameter as PostgreSQL's text format spells it; bytes go as they are (PGlite: binary format, bytea only; pg: hex). */
 function param(value: unknown): string | Uint8Array | null {
   if (value == null) return null;
   if (value instanceof Uint8Array) return value;

@@ -4,7 +4,7 @@ import { InstanceRepository } from '../../src/db/instance.repository.ts';
 import { rawSql } from '../../src/db/raw-sql.ts';
 import { useLoggedTestOrm } from '../helpers/db.ts';
 
-// The hot statements' runner: on PGlite, named prepared statements outside MikroORM; on PostgreSQL, MikroORM's execute.
+// The hot statements' runner: on PGlite, named prepared statements outside MikroORM; on PostgreSQL, pg with bind parameters.
 const db = useLoggedTestOrm();
 
 const newInstance = async () => (await new InstanceRepository(db.orm).create({ name: `raw-${randomUUID()}` })).id;

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SignalParty } from '../../src/sandbox/signal-party.ts';
 import { InboundKeyHold } from '../../src/services/instances/inbound-key-hold.ts';
+import { SessionRecords } from '../../src/services/instances/session-records.ts';
 import { TtlCache } from '../../src/services/instances/session-memory.ts';
 import { guardedSignalRepository } from '../../src/services/instances/signal-guard.ts';
 import { memoryAuthState } from '../helpers/memory-auth.ts';
@@ -16,8 +17,9 @@ const COMPANION = '15550350002_1.1';
 function companionRepository(): { repo: SignalRepositoryWithLIDStore; hold: InboundKeyHold } {
   const { state } = memoryAuthState();
   const hold = new InboundKeyHold(state.keys);
-  const keys = addTransactionCapability(makeCacheableSignalKeyStore(hold.store, logger), logger, { maxCommitRetries: 3, delayBetweenTriesMs: 10 });
-  const make = guardedSignalRepository({ decrypted: new TtlCache(60_000, 100), hold });
+  const sessions = new SessionRecords(makeCacheableSignalKeyStore(hold.store, logger));
+  const keys = addTransactionCapability(sessions.store, logger, { maxCommitRetries: 3, delayBetweenTriesMs: 10 });
+  const make = guardedSignalRepository({ decrypted: new TtlCache(60_000, 100), hold, sessions });
   return { repo: make({ creds: state.creds, keys }, logger, async () => []), hold };
 }
 

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { DEFAULT_CONNECTION_CONFIG, type SignalDataSet, type SignalDataTypeMap, type SocketConfig } from '@whiskeysockets/baileys';
 import type { InboundKeyHold } from './inbound-key-hold.ts';
+import { type SessionRecords, turnKey } from './session-records.ts';
 import type { TtlCache } from './session-memory.ts';
 
 type MakeSignalRepository = SocketConfig['makeSignalRepository'];
@@ -18,13 +19,18 @@ type MakeSignalRepository = SocketConfig['makeSignalRepository'];
  * counter, the copy is recognised instead: the plaintext of recent ciphertexts is kept (per account,
  * across sockets) and handed to Baileys again, which then acks it as delivered; the session's
  * seen-ids filter keeps it from being reported twice. Each decryption runs under `hold`, which keeps
- * its key writes back until the ledger stored the message (see InboundKeyHold).
+ * its key writes back until the ledger stored the message (see InboundKeyHold). Session records are
+ * read and written through `sessions`, and 1:1 encryptions wait there for the decryptions of their address
+ * begun before them (see SessionRecords): `auth.keys` must be built on `sessions.store`.
  */
-export function guardedSignalRepository(options: { decrypted: TtlCache; hold: InboundKeyHold }): MakeSignalRepository {
+export function guardedSignalRepository(options: { decrypted: TtlCache; hold: InboundKeyHold; sessions: SessionRecords }): MakeSignalRepository {
   return (auth, logger, pnToLid) => {
-    const repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ ...auth, keys: keepTriedSessions(auth.keys) }, logger, pnToLid);
+    const keys = keepTriedSessions(options.sessions.repositoryKeys(auth.keys));
+    const repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ ...auth, keys }, logger, pnToLid);
     return {
       ...repository,
+      encryptMessage: async (opts) =>
+        options.sessions.afterDecryptions(turnKey(repository, opts.jid), () => repository.encryptMessage(opts), () => logger.warn({ jid: opts.jid }, 'a decryption of this contact ran past the wait; encrypting anyway')),
       async decryptMessage(opts) {
         const digest = createHash('sha256').update(opts.jid).update('\u0000').update(opts.type).update('\u0000').update(opts.ciphertext).digest('base64');
         // The cache holds the decryption in progress too: the copy WhatsApp delivers again at the
@@ -32,6 +38,7 @@ export function guardedSignalRepository(options: { decrypted: TtlCache; hold: In
         // reads waiting on the database); decrypted a second time, its key was "used already".
         const seen = options.decrypted.get<Uint8Array | Promise<Uint8Array>>(digest);
         if (seen) {
+          if (opts.type === 'pkmsg') options.sessions.claimExpected(opts.ciphertext)?.();
           const plaintext = await Promise.resolve(seen).catch(() => undefined);
           if (plaintext) {
             logger.debug({ jid: opts.jid }, 'message delivered again; reusing its plaintext');
@@ -39,7 +46,10 @@ export function guardedSignalRepository(options: { decrypted: TtlCache; hold: In
           }
         }
         const decrypt = () => repository.decryptMessage(opts);
-        const decrypting = options.hold.decrypting(() => (opts.type === 'msg' ? trying.run(new Map(), decrypt) : decrypt()));
+        const run = () => options.hold.decrypting(() => (opts.type === 'msg' ? trying.run(new Map(), decrypt) : decrypt()));
+        // Sends to the contact wait for it (a pkmsg's wait began when it reached the socket).
+        const expected = opts.type === 'pkmsg' ? options.sessions.claimExpected(opts.ciphertext) : undefined;
+        const decrypting = expected ? run().finally(expected) : options.sessions.decrypting(turnKey(repository, opts.jid), run);
         options.decrypted.set(digest, decrypting);
         try {
           const plaintext = await decrypting;

@@ -1,4 +1,4 @@
-import makeWASocket, { DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WAMessageKey, type WASocket, type proto } from '@whiskeysockets/baileys';
+import makeWASocket, { type BinaryNode, DisconnectReason, makeCacheableSignalKeyStore, type ConnectionState, type SignalKeyStore, type WAMessage, type WAMessageKey, type WASocket, type proto } from '@whiskeysockets/baileys';
 import { createDbAuthState, type DbAuthState } from '../../db/auth-state.store.ts';
 import { DomainError, instanceNotConnected, invalidState, baileysLogger, type Logger } from '../shared/index.ts';
 import { watchPresence, watchStatuses } from '../messaging/index.ts';
@@ -10,6 +10,7 @@ import { SessionMemory, type SentMessage } from './session-memory.ts';
 import { mayResendTo } from './retry-asker.ts';
 import { guardedSignalRepository } from './signal-guard.ts';
 import { InboundKeyHold } from './inbound-key-hold.ts';
+import { SessionRecords } from './session-records.ts';
 import type { SessionHealth } from './session-health.ts';
 import { SessionHealthKeeper } from './session-health-keeper.ts';
 import { SessionInbox } from './session-inbox.ts';
@@ -39,6 +40,7 @@ export class WhatsAppSession {
   private auth: DbAuthState | undefined;
   private keys: SignalKeyStore | undefined;
   private hold: InboundKeyHold | undefined;
+  private sessions: SessionRecords | undefined;
   /** Whether the ONLINE socket really passes messages, and what is done when it does not. */
   private readonly keeper: SessionHealthKeeper;
   private readonly inbox: SessionInbox;
@@ -98,7 +100,9 @@ export class WhatsAppSession {
     // One key cache for the session, not one per socket: a reconnect starts warm.
     // An incoming message's ratchet step is committed only once the ledger holds the message.
     this.hold = new InboundKeyHold(this.auth.state.keys);
-    this.keys = makeCacheableSignalKeyStore(this.hold.store, this.baileysLog);
+    // Session records stay in step between a send's key transaction and a decryption's.
+    this.sessions = new SessionRecords(makeCacheableSignalKeyStore(this.hold.store, this.baileysLog));
+    this.keys = this.sessions.store;
     await this.setState({ status: this.hasCreds ? 'CONNECTING' : 'QR_PENDING' });
     this.openSocket();
   }
@@ -115,7 +119,7 @@ export class WhatsAppSession {
       msgRetryCounterCache: memory.msgRetryCounter,
       placeholderResendCache: memory.placeholderResends,
       getMessage: (key) => this.resendable(sock, key),
-      makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted, hold: this.hold! }),
+      makeSignalRepository: guardedSignalRepository({ decrypted: memory.decrypted, hold: this.hold!, sessions: this.sessions! }),
       // The first element is what the phone lists under "Linked devices".
       browser: [this.deps.deviceName, 'Chrome', '124.0.0'],
       markOnlineOnConnect: false,
@@ -129,6 +133,9 @@ export class WhatsAppSession {
       ...(this.deps.waWebSocketUrl ? { waWebSocketUrl: this.deps.waWebSocketUrl } : {}),
     });
     detachFromKeyTransactions(sock);
+    // A message that starts a session is waited for by sends from the moment it arrives (SessionRecords).
+    const sessions = this.sessions!;
+    sock.ws.on('CB:message', (stanza: BinaryNode) => sessions.expectDecryption(sock.signalRepository, stanza));
     this.sock = sock;
     this.qrShown = 0;
     sock.ev.on('creds.update', (update) => {
