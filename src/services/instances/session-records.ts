@@ -56,7 +56,7 @@ export class SessionRecords {
   readonly #byValue = new WeakMap<object, Written>();
   /** Decryptions begun or arrived and not ended, by address. */
   readonly #decrypting = new Map<string, Set<Promise<void>>>();
-  /** Messages that start a session, arrived and not decrypted yet, by ciphertext digest: their turn's end. */
+  /** Messages that start a session, arrived and not decrypted yet, by ciphertext digest: what ends their wait. */
   readonly #expected = new Map<string, () => void>();
   readonly #turnTimeoutMs: number;
 
