@@ -83,6 +83,24 @@ test("several messages in flight: each one's key writes go out once it is stored
   expect(await stored.get('session', ['peer.0'])).toEqual({ 'peer.0': session(3) });
 });
 
+test('messages stored together write their keys once, with the last ratchet step', async () => {
+  const { stored, hold, keys: k } = keys();
+  const writes: unknown[] = [];
+  const set = stored.set.bind(stored);
+  stored.set = (data) => (writes.push(data), set(data));
+  const decrypt = (n: number) => hold.decrypting(() => k.transaction(async () => k.set({ session: { 'peer.0': session(n) }, 'pre-key': { [String(n)]: null } }), 'peer'));
+  const chunks = [];
+  for (const n of [2, 3, 4]) {
+    await decrypt(n);
+    chunks.push(hold.cut());
+  }
+  // The ledger's statement held all three: they are settled in one turn.
+  await Promise.all(chunks.map((c) => hold.settle(c)));
+  expect(writes).toHaveLength(1);
+  expect((writes[0] as { session: unknown }).session).toEqual({ 'peer.0': session(4) });
+  expect(await stored.get('session', ['peer.0'])).toEqual({ 'peer.0': session(4) });
+});
+
 test('a message stored while a later one is not: only its own ratchet step is written', async () => {
   const { stored, hold, keys: k } = keys();
   const decrypt = (n: number) => hold.decrypting(() => k.transaction(async () => k.set({ session: { 'peer.0': session(n) } }), 'peer'));
