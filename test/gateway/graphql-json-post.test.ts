@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plainJsonPost } from '../../src/http/graphql-json-post.ts';
-import { InstanceDocument, MeDocument } from '../graphql/generated/graphql.ts';
+import { InstanceDocument, InstancesDocument, MeDocument, SendTextDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 
 // A query or mutation POSTed as JSON skips Yoga's Fetch-API pipeline (src/http/graphql-json-post.ts).
@@ -13,7 +13,12 @@ afterAll(async () => {
   await gw?.close();
 });
 
-const SEND_TEXT = 'mutation ($input: SendTextInput!) { sendText(input: $input) { messageId } }';
+const SEND_TEXT = SendTextDocument.toString();
+/** A document of two operations, one picked by `operationName`. */
+const TWO_OPERATIONS = `${MeDocument.toString()}\n${InstancesDocument.toString()}`;
+// Deliberately invalid documents: the one names a field the schema lacks, the other is cut off.
+const DOES_NOT_VALIDATE = '{ nope }';
+const DOES_NOT_PARSE = '{ me {';
 /** Chosen by Yoga's own processors as application/json too, but not one the short path takes. */
 const YOGA_ONLY_ACCEPT = 'text/plain, application/json';
 
@@ -32,9 +37,9 @@ const cases: Case[] = [
   { name: 'an input the validation plugin refuses (empty text)', body: { query: SEND_TEXT, variables: { input: { instanceId: 'no-such-instance', to: '15550001111', text: '' } } }, authorized: true, short: true },
   { name: 'a required variable left out', body: { query: InstanceDocument.toString() }, authorized: true, short: true },
   { name: 'a variable of the wrong type', body: { query: SEND_TEXT, variables: { input: 'text' } }, authorized: true, short: true },
-  { name: 'an operation picked by name', body: { query: `query A { me { id } } query B { me { username } }`, operationName: 'B' }, authorized: true, short: true },
-  { name: 'a document that does not validate', body: { query: '{ nope }' }, authorized: true, short: true },
-  { name: 'a document that does not parse', body: { query: '{ me {' }, authorized: true, short: true },
+  { name: 'an operation picked by name', body: { query: TWO_OPERATIONS, operationName: 'Instances' }, authorized: true, short: true },
+  { name: 'a document that does not validate', body: { query: DOES_NOT_VALIDATE }, authorized: true, short: true },
+  { name: 'a document that does not parse', body: { query: DOES_NOT_PARSE }, authorized: true, short: true },
   { name: 'an unknown operation name', body: { query: MeDocument.toString(), operationName: 'Nope' }, authorized: true, short: true },
   { name: 'a NUL byte in the variables', body: { query: SEND_TEXT, variables: { input: { instanceId: 'x', to: '1', text: 'a\u0000b' } } }, authorized: true, short: false },
   { name: 'an unexpected parameter', body: { query: MeDocument.toString(), nope: 1 }, authorized: true, short: false },
@@ -54,7 +59,7 @@ describe('GraphQL over HTTP: JSON POSTs answered without the Fetch-API pipeline'
   it('takes plain POSTed JSON answered as JSON, and leaves everything else to Yoga', () => {
     const req = (body: unknown, headers: Record<string, string> = {}, method = 'POST') => ({ method, headers: { 'content-type': 'application/json', ...headers }, body });
     for (const c of cases) expect(!!plainJsonPost(req(c.body)), c.name).toBe(c.short);
-    const query = { query: '{ me { id } }' };
+    const query = { query: MeDocument.toString() };
     expect(plainJsonPost(req(query, { accept: 'application/graphql-response+json' }))?.mediaType).toBe('application/graphql-response+json');
     expect(plainJsonPost(req(query, { accept: '*/*' }))?.mediaType).toBe('application/json');
     expect(plainJsonPost(req(query, { accept: 'application/json; charset=utf-8' }))?.mediaType).toBe('application/json');
@@ -64,7 +69,7 @@ describe('GraphQL over HTTP: JSON POSTs answered without the Fetch-API pipeline'
     expect(plainJsonPost(req(query, { 'content-type': 'application/graphql' }))).toBeUndefined();
     expect(plainJsonPost(req(query, {}, 'GET'))).toBeUndefined();
     expect(plainJsonPost(req([query]))).toBeUndefined();
-    expect(plainJsonPost(req({ query: '{ me { id } }', variables: [1] }))).toBeUndefined();
+    expect(plainJsonPost(req({ ...query, variables: [1] }))).toBeUndefined();
     // A subscription passes this check and is handed to Yoga once parsed (it answers */* with a stream).
   });
 
