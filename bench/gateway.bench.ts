@@ -2,7 +2,7 @@
  * The gateway benchmark: wamux (src/main.ts in its own process, keys in its database, driven through
  * its public GraphQL API) beside its floor, bare Baileys configured the same way with keys in memory
  * (lib/bare-gateway.ts, its own process, driven through a thin HTTP front), in the same run. Each
- * subject gets a fresh sandbox process and the same traffic: link by QR, sends with `window` in
+ * subject gets a fresh sandbox process and the same traffic: link by QR, a warm-up, sends with `window` in
  * flight, receives from peer phones, sends paced at 20 msg/s (each answered at its server ack), a
  * restart. Every row prints wamux, bare and the ratio, with the issue's target for the ratio. A third subject, wamux with its message
  * ledger off (MESSAGE_LEDGER=off, a database of its own of the same kind), runs the same links,
@@ -35,6 +35,13 @@ const PEERS = 10;
  * 0.17 s on a quiet box, seconds under load), so the row measured queueing, not the send.
  */
 const PACED_RATE = Number(process.env.BENCH_GATEWAY_PACED_RATE) || 20;
+/**
+ * Messages each way sent before the measured sends and receives and not counted
+ * (BENCH_GATEWAY_WARMUP, 0: none): the first messages of a process pay for V8 compiling the hot
+ * path and each pair's first Signal session, for both subjects, and inside a 1,000-message window
+ * that one-off cost moved the ratios by ±0.2 from run to run. The rates are a running gateway's.
+ */
+const WARMUP = Number(process.env.BENCH_GATEWAY_WARMUP ?? 200);
 const PACED_SECONDS = 10;
 
 const instancePhone = (i: number) => `1555300${String(i).padStart(4, '0')}`;
@@ -147,6 +154,11 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
     if (ids.length === 0) throw new Error(`${kind}: no instance linked${firstError(results)}`);
     if (process.env.BENCH_HEAP_SNAPSHOT && kind === 'wamux') process.kill(pid, 'SIGUSR2');
 
+    if (WARMUP > 0) {
+      ctx.log(`${kind}: warming up with ${WARMUP} texts each way (not counted)…`);
+      await runPool(WARMUP, window, (i) => subject!.sendText(ids[i % ids.length]!, peerPhone(i % PEERS), `warm-up ${i}`), ctx.signal);
+      await quiesce(pid, ctx.signal);
+    }
     ctx.log(`${kind}: sending ${messages} texts…`);
     const s0 = await sampleProcess(pid);
     const sendsFrom = monotonicUs();
@@ -156,10 +168,21 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
 
     await quiesce(pid, ctx.signal);
     ctx.log(`${kind}: receiving ${messages} texts…`);
+    // Counts what arrives after `seen` was last reset; `allSeen` ends the wait at `awaited`.
     let seen = 0;
+    let awaited = WARMUP;
     let allSeen!: () => void;
-    const done = new Promise<void>((resolve) => (allSeen = resolve));
-    const stopInbox = await subject.onReceived(() => ++seen === messages && allSeen());
+    let done = new Promise<void>((resolve) => (allSeen = resolve));
+    const stopInbox = await subject.onReceived(() => ++seen === awaited && allSeen());
+    if (WARMUP > 0) {
+      const warmed = await runPool(WARMUP, window, (i) => control.sendText(peerPhone(i % PEERS), instancePhone(i % n), `warm-up in ${i}`), ctx.signal);
+      awaited = warmed.filter((r) => r.status === 'fulfilled').length;
+      if (seen < awaited) await Promise.race([done, sleep(60_000, ctx.signal)]);
+      await quiesce(pid, ctx.signal);
+    }
+    seen = 0;
+    awaited = messages;
+    done = new Promise<void>((resolve) => (allSeen = resolve));
     const r0 = await sampleProcess(pid);
     const receivesFrom = monotonicUs();
     const pushed = await runPool(messages, window, (i) => control.sendText(peerPhone(i % PEERS), instancePhone(i % n), `inbound ${i}`), ctx.signal);
