@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -19,6 +19,7 @@ import { authenticate } from '../services/auth/index.ts';
 import type { Services } from '../services/index.ts';
 import type { Logger } from '../services/shared/index.ts';
 import { closeWebSockets, type UpgradeRoute } from './websocket-upgrades.ts';
+import { WsOperationOrder } from './ws-operation-order.ts';
 import { rateLimitedReply, writeUpgradeReply } from './error-replies.ts';
 import { acceptRequestId, runWithRequestId } from '../services/shared/index.ts';
 
@@ -41,12 +42,16 @@ export const GRAPHQL_PATH = '/graphql';
 export const MAX_OPERATIONS_PER_SOCKET = 100;
 /** How long WebSocket clients get to answer a close frame at shutdown before they are cut off. */
 const WS_CLOSE_GRACE_MS = 1_000;
+/** Longest a subscription's setup holds back the operations sent after it on its socket. */
+const WS_SUBSCRIBE_SETUP_WAIT_MS = 10_000;
 
 /** Yoga's enveloped execute/subscribe, handed to graphql-ws through `rootValue` (the Yoga recipe). */
 type EnvelopedRoot = {
   execute: (args: ExecutionArgs) => OperationResult;
   subscribe: (args: ExecutionArgs) => OperationResult;
   requestId: string;
+  /** Lets the socket's later operations start (see WsOperationOrder); called once subscribe settled. */
+  setupDone?: () => void;
 };
 
 export interface GraphQLServer {
@@ -165,6 +170,7 @@ export function mountGraphQL(
 
   // Without maxPayload `ws` buffers frames of up to 100 MiB before graphql-ws sees (and authenticates) them.
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxWsFrameBytes });
+  const order = new WsOperationOrder(WS_SUBSCRIBE_SETUP_WAIT_MS);
   useServer(
     {
       // graphql-ws' default, stated because clients rely on it (README): no connection_init within 3 s → 4408.
@@ -176,8 +182,17 @@ export function mountGraphQL(
       },
       // Each graphql-ws operation runs under its own request id, so its log lines can be told apart.
       execute: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).execute(args)),
-      subscribe: (args) => runWithRequestId((args.rootValue as EnvelopedRoot).requestId, () => (args.rootValue as EnvelopedRoot).subscribe(args)),
+      subscribe: async (args) => {
+        const root = args.rootValue as EnvelopedRoot;
+        try {
+          return await runWithRequestId(root.requestId, () => root.subscribe(args));
+        } finally {
+          root.setupDone?.();
+        }
+      },
       onSubscribe: async (ctx, _id, payload) => {
+        // Taken before anything else, synchronously: the subscriptions sent before this operation.
+        const earlier = order.earlier(ctx);
         // graphql-ws has registered this operation already, so the count includes it.
         if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
           return [new GraphQLError(`at most ${MAX_OPERATIONS_PER_SOCKET} operations may run at once on one socket; complete some first`, { extensions: { code: 'RATE_LIMITED' } })];
@@ -201,23 +216,32 @@ export function mountGraphQL(
           if (err instanceof GraphQLError) return [err];
           throw err;
         }
-        const contextValue = (await contextFactory()) as Context;
-        // The token may have expired (or the key been revoked) since the socket opened.
-        if (!contextValue.principal || !(await deps.auth.stillValid(contextValue.principal))) {
-          return [
-            new GraphQLError(contextValue.authError?.message ?? 'credential expired or revoked: reconnect with a fresh one', {
-              extensions: { code: 'UNAUTHENTICATED' },
-            }),
-          ];
+        // Still synchronous: a later operation must find this subscription pending.
+        const setupDone = getOperationAST(document, payload.operationName)?.operation === 'subscription' ? order.hold(ctx) : undefined;
+        try {
+          await earlier;
+          const contextValue = (await contextFactory()) as Context;
+          // The token may have expired (or the key been revoked) since the socket opened.
+          if (!contextValue.principal || !(await deps.auth.stillValid(contextValue.principal))) {
+            setupDone?.();
+            return [
+              new GraphQLError(contextValue.authError?.message ?? 'credential expired or revoked: reconnect with a fresh one', {
+                extensions: { code: 'UNAUTHENTICATED' },
+              }),
+            ];
+          }
+          return {
+            schema,
+            document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            contextValue,
+            rootValue: { execute, subscribe, requestId: acceptRequestId(undefined), setupDone } satisfies EnvelopedRoot,
+          };
+        } catch (err) {
+          setupDone?.();
+          throw err;
         }
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue,
-          rootValue: { execute, subscribe, requestId: acceptRequestId(undefined) } satisfies EnvelopedRoot,
-        };
       },
     },
     wss,

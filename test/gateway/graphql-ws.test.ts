@@ -1,7 +1,7 @@
 import { createClient, type Client, type ClientOptions, type FormattedExecutionResult, type Message } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateInstanceDocument, DeleteInstanceDocument, MeDocument, QrCodeDocument, SystemEventsDocument } from '../graphql/generated/graphql.ts';
+import { ConnectInstanceDocument, CreateInstanceDocument, DeleteInstanceDocument, InstanceStatusDocument, MeDocument, QrCodeDocument, SystemEventsDocument } from '../graphql/generated/graphql.ts';
 import { startTestGateway, type TestGateway } from '../helpers/app.ts';
 
 // The GraphQL over WebSocket protocol (graphql-transport-ws) as the gateway speaks it: with the
@@ -83,9 +83,9 @@ function rawSocket(protocol = PROTOCOL) {
       }
     },
     /** Opens and initialises with the admin's token; resolves at connection_ack. */
-    async init(): Promise<void> {
+    async init(token = gw.adminToken): Promise<void> {
       await this.opened;
-      this.send({ type: 'connection_init', payload: { authorization: `Bearer ${gw.adminToken}` } });
+      this.send({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
       await this.next((m) => m.type === 'connection_ack');
     },
   };
@@ -187,6 +187,29 @@ describe('operations', () => {
     raw.send({ type: 'subscribe', id: 'dup', payload: { query: SystemEventsDocument.toString() } });
     raw.send({ type: 'subscribe', id: 'dup', payload: { query: SystemEventsDocument.toString() } });
     expect((await raw.closed).code).toBe(4409);
+  });
+
+  it('a client that subscribes to status, then queries on the same socket, then connects, sees the change from CREATED', async () => {
+    // graphql-ws has no "subscribed" message: a client that subscribes, then reads or acts on the
+    // same socket, relies on the server starting its operations in the order sent (the rule itself:
+    // ws-operation-order.test.ts). A user's instance subscription is checked against the database
+    // before it attaches; `me` is not. The first change names the stored status it left.
+    const token = await gw.createUserToken('ws-order-user');
+    const asUser = gw.http.as(token);
+    for (let round = 0; round < 5; round++) {
+      const instanceId = (await asUser.ok(CreateInstanceDocument, { name: `ws-order-${round}` })).createInstance.id;
+      const raw = rawSocket();
+      await raw.init(token);
+      raw.send({ type: 'subscribe', id: 'status', payload: { query: InstanceStatusDocument.toString(), variables: { instanceId } } });
+      raw.send({ type: 'subscribe', id: 'me', payload: { query: MeDocument.toString() } });
+      await raw.next((m) => m.type === 'complete' && m.id === 'me');
+      await asUser.ok(ConnectInstanceDocument, { id: instanceId });
+      // The change itself, not the status the subscription reads as its first event.
+      type Status = { data: { instanceStatus: { status: string; previous: string } } };
+      await raw.next((m) => m.type === 'next' && m.id === 'status' && (m.payload as Status).data.instanceStatus.previous === 'CREATED' && (m.payload as Status).data.instanceStatus.status !== 'CREATED');
+      await asUser.ok(DeleteInstanceDocument, { id: instanceId });
+      raw.ws.close();
+    }
   });
 
   it('stops delivering to a subscription once the client sends complete', async () => {

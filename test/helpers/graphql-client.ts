@@ -158,9 +158,9 @@ export class WsGraphQLClient {
 
   /**
    * Subscribes and resolves once the server is listening: graphql-ws has no "subscribed"
-   * acknowledgement, so a query on the same socket serves as the barrier. The server handles a
-   * socket's messages in order and a subscription attaches to the event bus before any I/O, while
-   * the query needs a database read, so by the time the query answers, the subscription is live.
+   * acknowledgement, so a query on the same socket serves as the barrier. The server starts an
+   * operation only once the subscriptions sent before it on its socket are set up
+   * (src/http/ws-operation-order.ts), so by the time the query answers, the subscription is live.
    */
   async subscribe<R, V>(document: TypedDocumentString<R, V>, variables?: V): Promise<Subscription<R>> {
     const sub = this.send(document, variables);

@@ -126,20 +126,20 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   }
 
   async connect(id: string): Promise<InstanceView> {
-    await this.requireRow(id);
+    const row = await this.requireRow(id);
     this.assertRunning();
     if (this.loggingOut.has(id)) throw invalidState('instance is logging out; connect again once it is LOGGED_OUT', { instanceId: id });
-    await this.ensureSession(id);
+    await this.ensureSession(id, row.status);
     return this.get(id);
   }
 
   async requestPairingCode(id: string, phoneNumber: string): Promise<PairingCode> {
     const digits = normalizePhoneNumber(String(phoneNumber ?? ''));
     if (!digits) throw validationFailed('phoneNumber must be in international form, country code first', { field: 'phoneNumber' });
-    await this.requireRow(id);
+    const row = await this.requireRow(id);
     this.assertRunning();
     if (this.loggingOut.has(id)) throw invalidState('instance is logging out', { instanceId: id });
-    const session = await this.ensureSession(id);
+    const session = await this.ensureSession(id, row.status);
     const code = await session.requestPairingCode(digits);
     return { instanceId: id, code };
   }
@@ -233,7 +233,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       rows.map((r) => r.id),
       this.deps.restore,
       progress,
-      { log: this.log, stopped: () => !!this.stopping, start: async (id) => (await this.ensureSession(id)).loginSettled() },
+      { log: this.log, stopped: () => !!this.stopping, start: async (id) => (await this.ensureSession(id, 'CONNECTING')).loginSettled() },
     );
     progress.finished = true;
     const online = rows.filter((r) => this.sessions.get(r.id)?.online).length;
@@ -288,9 +288,11 @@ export class InstanceRegistry implements InstanceService, SessionSource {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  private ensureSession(id: string): Promise<WhatsAppSession> {
+  /** `stored`: the status subscribers last saw, the `previous` of the session's first status event. */
+  private ensureSession(id: string, stored: InstanceStatus): Promise<WhatsAppSession> {
     const existing = this.sessions.get(id);
     if (existing) return Promise.resolve(existing);
+    if (!this.lastStatus.has(id)) this.lastStatus.set(id, stored);
     let inflight = this.starting.get(id);
     if (!inflight) {
       inflight = this.startSession(id).finally(() => this.starting.delete(id));
