@@ -59,6 +59,10 @@ describe('instance health', () => {
     await t.sandbox.scanQr(OWNER, await qr);
     await online;
     await expectMessagesFlow(id, 'before');
+    // Twice: the customer's first reply starts a session of its own (a pkmsg, and the contact's LID
+    // learnt from it), and a send right after could still need a query to WhatsApp (a prekey or
+    // device fetch), which the silence below would time out instead of leaving a send unacked.
+    await expectMessagesFlow(id, 'before, again');
     expect((await s.registry.get(id)).health).toMatchObject({ state: 'OK', reason: null });
 
     // WhatsApp goes silent on the open socket: everything it would send (acks included) waits 30 s.
