@@ -1,4 +1,6 @@
 import { addTransactionCapability, Curve, generateSignalPubKey, makeCacheableSignalKeyStore, type SignalRepositoryWithLIDStore } from '@whiskeysockets/baileys';
+import { once } from 'node:events';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SignalParty } from '../../src/sandbox/signal-party.ts';
@@ -141,5 +143,35 @@ describe('a send that crosses the contact’s new session', () => {
     await hold.release();
     expect(await atPhone(crossing)).toBe('crossing');
     expect(await atPhone(await encrypt('after both'))).toBe('after both');
+  });
+
+  it('made while the new session waits unread in the socket, waits for it', async () => {
+    const phone = new SignalParty();
+    const { repo, keys, hold, sessions, phoneResets, decrypt, encrypt, atPhone } = await companionWithSession(phone);
+    const fresh = await phoneResets();
+    // A real socket: its bytes are read only when the event loop polls, while a send whose every
+    // step resolves at once (PGlite's statements, these in-memory keys) never gets there on its own.
+    const arrived = Promise.withResolvers<void>();
+    const server = createServer((conn) =>
+      conn.once('data', () => {
+        sessions.expectDecryption(repo, { tag: 'message', attrs: { from: PHONE_JID, id: 'A2' }, content: [{ tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: fresh.ciphertext }] });
+        arrived.resolve();
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await once(client, 'connect');
+    try {
+      await new Promise<void>((resolve) => client.write('pkmsg', () => resolve()));
+      const send = keys.transaction(() => encrypt('crossing'), 'me');
+      await arrived.promise;
+      expect(await decrypt(fresh.ciphertext)).toBe('on a new session');
+      const crossing = await send;
+      await hold.release();
+      expect(await atPhone(crossing)).toBe('crossing');
+    } finally {
+      client.destroy();
+      server.close();
+    }
   });
 });

@@ -58,6 +58,8 @@ export class SessionRecords {
   readonly #decrypting = new Map<string, Set<Promise<void>>>();
   /** Messages that start a session, arrived and not decrypted yet, by ciphertext digest: what ends their wait. */
   readonly #expected = new Map<string, () => void>();
+  /** Arrivals of such messages whose address is being resolved: encryptions wait for these too. */
+  readonly #resolving = new Set<Promise<void>>();
   readonly #turnTimeoutMs: number;
 
   constructor(inner: SignalKeyStore, options: { turnTimeoutMs?: number } = {}) {
@@ -146,7 +148,17 @@ export class SessionRecords {
    * before it have ended (at most TURN_TIMEOUT_MS; `onLate` is told when that ran out).
    */
   async afterDecryptions<T>(address: Promise<string>, work: () => Promise<T>, onLate?: () => void): Promise<T> {
-    const pending = this.#decrypting.get(await address);
+    // First the socket is read: a send whose every step resolves without returning to the event
+    // loop (PGlite's statements run in this thread) would otherwise be sealed while the contact's
+    // pkmsg sits unread in the socket's buffer. Two immediates have a poll phase between them
+    // whichever phase this runs in, and an arrival read there is registered before the check below
+    // (Baileys decodes an uncompressed frame without leaving the callback).
+    await nextImmediate();
+    await nextImmediate();
+    const key = await address;
+    // Arrivals whose address is still being resolved (a LID lookup) may be this one's.
+    if (this.#resolving.size) await settledWithin(Promise.all(this.#resolving).then(() => undefined), this.#turnTimeoutMs);
+    const pending = this.#decrypting.get(key);
     if (pending?.size && !(await settledWithin(Promise.all(pending).then(() => undefined), this.#turnTimeoutMs))) onLate?.();
     return work();
   }
@@ -185,10 +197,12 @@ export class SessionRecords {
         clearTimeout(timer);
         if (this.#expected.get(digest) === decrypted.resolve) this.#expected.delete(digest);
       });
-      turnKey(repository, stanza.attrs.participant ?? stanza.attrs.from).then(
+      const resolving = turnKey(repository, stanza.attrs.participant ?? stanza.attrs.from).then(
         (address) => this.#pending(address, decrypted.promise),
         () => decrypted.resolve(),
       );
+      this.#resolving.add(resolving);
+      void resolving.then(() => this.#resolving.delete(resolving));
     }
   }
 
@@ -222,6 +236,8 @@ export async function turnKey(repository: SignalRepositoryWithLIDStore, jid: str
   const lid = isPnUser(jid) ? await repository.lidMapping.getLIDForPN(jid) : null;
   return repository.jidToSignalProtocolAddress(lid ?? jid);
 }
+
+const nextImmediate = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function ciphertextDigest(ciphertext: Uint8Array): string {
   return createHash('sha256').update(ciphertext).digest('base64');
