@@ -10,7 +10,7 @@ import {
 } from '@whiskeysockets/baileys';
 import { AuthCreds } from './auth-creds.entity.ts';
 import { AuthKey } from './auth-key.entity.ts';
-import { bufferJsonCodec, type AuthValueCodec } from './auth-value.codec.ts';
+import { bufferJsonCodec, toJson, type AuthValueCodec } from './auth-value.codec.ts';
 import { KeyWriter, type KeyDelete, type KeyRow } from './key-writer.ts';
 import type { Orm } from './orm.ts';
 import { rawSql } from './raw-sql.ts';
@@ -52,7 +52,8 @@ export async function createDbAuthState(
   // Raw SQL, as the key reads below: one per session start, and a restore starts hundreds.
   const sql = rawSql(orm);
   const [stored] = await sql.all<{ value: Uint8Array }>('select "value" from "auth_creds" where "instance_id" = ?', [instanceId]);
-  const creds: AuthenticationCreds = stored ? (codec.decode(stored.value) as AuthenticationCreds) : initAuthCreds();
+  const storedJson = stored ? codec.decodeJson(stored.value) : undefined;
+  const creds: AuthenticationCreds = storedJson ? (JSON.parse(storedJson, BufferJSON.reviver) as AuthenticationCreds) : initAuthCreds();
 
   const absent = new AbsentKeys();
   const keys: SignalKeyStore = {
@@ -120,17 +121,19 @@ export async function createDbAuthState(
   // to the stored ones writes nothing (`written`: the stored row as Baileys' JSON, undefined when
   // unknown): at a restored login the burst carries what was read, an encryption and a round trip
   // for every instance of a restore.
-  let written: string | undefined = stored ? JSON.stringify(creds, BufferJSON.replacer) : undefined;
+  // The stored text itself: the creds parsed from it turn back into the same text (`toJson`), unless
+  // another version wrote it, and then the first save writes them once.
+  let written: string | undefined = storedJson;
   let lastSave: Promise<unknown> = Promise.resolve();
   let notStarted: Promise<void> | undefined;
   const saveCreds = (): Promise<void> => {
     if (notStarted) return notStarted;
     const save = lastSave.then(async () => {
       notStarted = undefined;
-      const json = JSON.stringify(creds, BufferJSON.replacer);
+      const json = toJson(creds);
       if (json === written) return;
       written = undefined;
-      await writeCreds(orm, instanceId, codec.encode(creds));
+      await writeCreds(orm, instanceId, codec.encodeJson(json));
       written = json;
     });
     notStarted = save;
