@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import type { Benchmark, BenchContext, BenchRow } from './lib/benchmark.ts';
 import { provisionBenchDatabase } from './lib/bench-database.ts';
 import { ControlClient } from './lib/control-client.ts';
-import { monotonicUs, summarizeCpuProfiles } from './lib/cpu-profile.ts';
-import { quiesce, sampleProcess } from './lib/proc-stats.ts';
+import { quiesce } from './lib/proc-stats.ts';
+import { restoreRound, type RestoreRound } from './lib/restore-round.ts';
 import { startSandboxProcess } from './lib/sandbox-process.ts';
-import { percentile, runPool, sleep } from './lib/stats.ts';
+import { percentile, runPool } from './lib/stats.ts';
 import { BARE_RESTORE_CONCURRENCY, bareSubjectEnv, RESTORE_CONCURRENCY, startSubject, wamuxSubjectEnv, type Subject, type SubjectKind, type SubjectSetup } from './lib/subjects.ts';
 
 const BENCH = 'restore';
@@ -25,37 +25,7 @@ const TARGET = 1.2;
 
 const instancePhone = (i: number) => `1555500${String(i).padStart(4, '0')}`;
 
-interface Round {
-  cpuMsPerLogin: number;
-  /** From spawn to all online. */
-  seconds: number;
-  /** From spawn to listening. */
-  readySeconds: number;
-  online: number;
-}
-
-async function restoreRound(ctx: BenchContext, kind: SubjectKind, setup: SubjectSetup, linked: number, profDir: string | undefined): Promise<Round> {
-  const spawned = Date.now();
-  const subject = await startSubject(kind, { ...setup, nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [] });
-  try {
-    const ready = subject.process.listening;
-    // The same moment on the profile's clock.
-    const from = monotonicUs() - (Date.now() - ready.at) * 1000;
-    const deadline = Date.now() + Math.max(60_000, linked * 500);
-    let online = 0;
-    // Once a second, as the gateway benchmark: the poll is inside the measured CPU.
-    while (Date.now() < deadline && (online = await subject.online()) < linked) await sleep(1_000, ctx.signal);
-    const all = await sampleProcess(subject.process.pid);
-    const windows = [{ name: 'restore', startUs: from, endUs: monotonicUs() }];
-    await subject.close();
-    await subject.process.stop();
-    if (profDir) ctx.log(await summarizeCpuProfiles(profDir, windows, kind, kind === 'bare' ? 'bench/' : 'src/'));
-    return { cpuMsPerLogin: ((all.cpuSeconds - ready.cpuSeconds) * 1000) / linked, seconds: (all.at - spawned) / 1000, readySeconds: (ready.at - spawned) / 1000, online };
-  } finally {
-    await subject.close();
-    await subject.process.stop();
-  }
-}
+type Round = RestoreRound;
 
 async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string, string>, dataDir: string, rounds: number): Promise<{ linked: number; rounds: Round[] }> {
   const n = ctx.options.instances;

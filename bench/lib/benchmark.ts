@@ -6,6 +6,8 @@ export interface BenchRow {
   value: number;
   /** The same measure of bare Baileys in the same run, when the row compares against it (value ÷ bare is printed). */
   bare?: number;
+  /** The ratio to print instead of value ÷ bare (e.g. the median of per-round ratios, which the medians' quotient is not). */
+  ratio?: number;
   unit: string;
   /** Human-readable target, e.g. "≥ 1000". */
   target?: string;

@@ -64,8 +64,8 @@ function top(map: Map<string, number>, busy: number, n: number, filter: (key: st
     .map(([k, us]) => `${((100 * us) / busy).toFixed(1).padStart(5)}%  ${k}`);
 }
 
-/** Self and inclusive time per function, and self time per area, for the samples inside a window. */
-function summarizeWindow(profile: CpuProfile, window: TimeWindow | undefined, srcFolder: string): string {
+/** Self and inclusive time per function, and self time per area, for the samples inside the spans of a window (undefined: all). */
+function summarizeWindow(profile: CpuProfile, name: string, spans: readonly TimeWindow[] | undefined, srcFolder: string): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -76,7 +76,7 @@ function summarizeWindow(profile: CpuProfile, window: TimeWindow | undefined, sr
   let idle = 0;
   for (const [i, id] of profile.samples.entries()) {
     t += profile.timeDeltas[i] ?? 0;
-    if (window && (t < window.startUs || t > window.endUs)) continue;
+    if (spans && !spans.some((w) => t >= w.startUs && t <= w.endUs)) continue;
     const dt = profile.timeDeltas[i + 1] ?? 0;
     total += dt;
     if (IDLE.has(byId.get(id)!.callFrame.functionName)) idle += dt;
@@ -105,9 +105,8 @@ function summarizeWindow(profile: CpuProfile, window: TimeWindow | undefined, sr
     for (const a of areasOnStack) inclusiveByArea.set(a, (inclusiveByArea.get(a) ?? 0) + us);
   }
 
-  const name = window?.name ?? 'whole run';
   return [
-    `  ${name}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages are of busy time)`,
+    `  ${spans && spans.length > 1 ? `${name} (${spans.length} spans)` : name}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages are of busy time)`,
     '    self time by area:',
     ...top(selfByArea, busy, 10).map((l) => `      ${l}`),
     '    time with the area on the stack (nested areas overlap):',
@@ -121,7 +120,8 @@ function summarizeWindow(profile: CpuProfile, window: TimeWindow | undefined, sr
 
 /**
  * Reads the newest .cpuprofile in `dir` (the sandbox's, or `label`'s, written when it exits) and
- * summarises each window, listing the functions under `srcFolder` by inclusive time.
+ * summarises each window, listing the functions under `srcFolder` by inclusive time. Windows of the
+ * same name (a phase repeated in rounds) are summarised together.
  */
 export async function summarizeCpuProfiles(dir: string, windows: readonly TimeWindow[], label = 'sandbox', srcFolder = 'src/sandbox/'): Promise<string> {
   // Kept next to the profile, so it can be cut again by phase (e.g. in Chrome DevTools) after the run.
@@ -131,5 +131,6 @@ export async function summarizeCpuProfiles(dir: string, windows: readonly TimeWi
   if (!latest) return `no .cpuprofile in ${dir} (did the ${label} exit cleanly?)`;
   const newest = latest.f;
   const profile = JSON.parse(await readFile(join(dir, newest), 'utf8')) as CpuProfile;
-  return [`${label} CPU profile ${join(dir, newest)}`, summarizeWindow(profile, undefined, srcFolder), ...windows.map((w) => summarizeWindow(profile, w, srcFolder))].join('\n');
+  const byName = Map.groupBy(windows, (w) => w.name);
+  return [`${label} CPU profile ${join(dir, newest)}`, summarizeWindow(profile, 'whole run', undefined, srcFolder), ...[...byName].map(([name, spans]) => summarizeWindow(profile, name, spans, srcFolder))].join('\n');
 }

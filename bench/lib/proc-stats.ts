@@ -53,12 +53,22 @@ export const mib = (bytes: number) => bytes / (1024 * 1024);
 
 /** Waits until the process's CPU use drops below `idleCorePercent` (Baileys keeps working after ONLINE). */
 export async function quiesce(pid: number, signal: AbortSignal, maxMs = 30_000, idleCorePercent = 5): Promise<void> {
+  await quiesceAll([pid], signal, maxMs, idleCorePercent);
+}
+
+/**
+ * Waits until every process's CPU use is below `idleCorePercent` over the same second; false when
+ * `maxMs` went by first. The gateway bench measures one subject while the others sit beside it,
+ * so none may still be finishing its last window (a receipt queue, a sandbox delivering).
+ */
+export async function quiesceAll(pids: readonly number[], signal: AbortSignal, maxMs = 30_000, idleCorePercent = 5): Promise<boolean> {
   const until = Date.now() + maxMs;
-  let before = await sampleProcess(pid);
+  let before = await Promise.all(pids.map(sampleProcess));
   while (Date.now() < until) {
     await sleep(1_000, signal);
-    const now = await sampleProcess(pid);
-    if (cpuBetween(before, now).corePercent < idleCorePercent) return;
+    const now = await Promise.all(pids.map(sampleProcess));
+    if (now.every((s, i) => cpuBetween(before[i]!, s).corePercent < idleCorePercent)) return true;
     before = now;
   }
+  return false;
 }

@@ -7,7 +7,11 @@ function formatValue(value: number): string {
   return value.toFixed(2);
 }
 
-const ratio = (r: BenchRow) => (r.bare === undefined ? '' : r.bare > 0 && Number.isFinite(r.value / r.bare) ? `${(r.value / r.bare).toFixed(2)}×` : 'n/a');
+const ratio = (r: BenchRow) => {
+  if (r.bare === undefined) return '';
+  const value = r.ratio ?? (r.bare > 0 ? r.value / r.bare : Number.NaN);
+  return Number.isFinite(value) ? `${value.toFixed(2)}×` : 'n/a';
+};
 
 /**
  * A plain-text table: one line per row, columns padded, the target and whether it is met at the end.

@@ -240,6 +240,17 @@ export class MessageRepository {
   }
 
   /**
+   * Instances with no outbound message QUEUED or SENDING: nothing to send, whenever they come online
+   * (one look at boot instead of one per instance as each comes back; the status index answers it).
+   */
+  async instancesWithEmptyQueue(): Promise<string[]> {
+    const rows = await this.#sql.all<{ id: string }>(
+      `select "id" from "instance" i where not exists (select 1 from "message" m where m."status" in ('QUEUED', 'SENDING') and m."instance_id" = i."id" and m."direction" = 'OUTBOUND')`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
    * Outbound messages still QUEUED that were due before `cutoff` (SEND_QUEUE_TTL_SECONDS): accepted
    * then, or scheduled for then (a scheduled send's time in the queue starts at its `sendAfter`).
    */
