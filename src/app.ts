@@ -167,8 +167,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       pauses,
     });
     // Listening before restore: each instance's queue starts when it comes online.
-    sendQueue.start();
     undo.push(() => sendQueue.stop());
+    await sendQueue.start();
     // MESSAGE_LEDGER=off (benchmarks only) decides here, and only here: texts and media go straight to
     // Baileys and received messages are published unstored, so the benchmark can show what the ledger costs.
     const bypass = config.messages.ledger ? undefined : new LedgerBypass({ sender, ledger, events });

@@ -10,10 +10,11 @@ import {
 } from '@whiskeysockets/baileys';
 import { AuthCreds } from './auth-creds.entity.ts';
 import { AuthKey } from './auth-key.entity.ts';
-import { bufferJsonCodec, type AuthValueCodec } from './auth-value.codec.ts';
+import { bufferJsonCodec, toJson, type AuthValueCodec } from './auth-value.codec.ts';
 import { KeyWriter, type KeyDelete, type KeyRow } from './key-writer.ts';
 import type { Orm } from './orm.ts';
-import { rawSql } from './raw-sql.ts';
+import { LOGIN_KEYS_KEPT_MS, loginKeys, type KeyRef } from './login-keys.ts';
+import { rawSql, type RawSql } from './raw-sql.ts';
 
 export type DbAuthState = {
   state: AuthenticationState;
@@ -52,13 +53,33 @@ export async function createDbAuthState(
   // Raw SQL, as the key reads below: one per session start, and a restore starts hundreds.
   const sql = rawSql(orm);
   const [stored] = await sql.all<{ value: Uint8Array }>('select "value" from "auth_creds" where "instance_id" = ?', [instanceId]);
-  const creds: AuthenticationCreds = stored ? (codec.decode(stored.value) as AuthenticationCreds) : initAuthCreds();
+  const storedJson = stored ? codec.decodeJson(stored.value) : undefined;
+  const creds: AuthenticationCreds = storedJson ? (JSON.parse(storedJson, BufferJSON.reviver) as AuthenticationCreds) : initAuthCreds();
 
   const absent = new AbsentKeys();
+  // Protobuf-typed values must come back as message instances, as Baileys' own stores do.
+  const decodeKey = <T extends KeyType>(type: T, bytes: Uint8Array) => {
+    const value = codec.decode(bytes);
+    return (type === 'app-state-sync-key' ? proto.Message.AppStateSyncKeyData.fromObject(value as Record<string, unknown>) : value) as SignalDataTypeMap[T];
+  };
+  // What the login will ask for, read now in one statement (see loginKeys): each taken once by `get`
+  // unless a write of it came first; those not stored are known absent.
+  const early = stored ? await readAhead(sql, instanceId, loginKeys(creds), absent) : new Map<string, Uint8Array>();
+  if (early.size) setTimeout(() => early.clear(), LOGIN_KEYS_KEPT_MS).unref();
+
   const keys: SignalKeyStore = {
     async get<T extends KeyType>(type: T, ids: string[]) {
       const found: { [id: string]: SignalDataTypeMap[T] } = {};
-      const wanted = ids.filter((id) => !absent.has(type, id));
+      let wanted = ids.filter((id) => !absent.has(type, id));
+      if (early.size && wanted.length) {
+        wanted = wanted.filter((id) => {
+          const bytes = early.get(keyRef(type, id));
+          if (!bytes) return true;
+          early.delete(keyRef(type, id));
+          found[id] = decodeKey(type, bytes);
+          return false;
+        });
+      }
       if (wanted.length === 0) return found;
       const asOf = absent.snapshot(type);
 
@@ -72,15 +93,7 @@ export async function createDbAuthState(
       const hit = new Set(rows.map((row) => row.keyId));
       // Only when no write ran meanwhile: a miss read before a write's commit must not be remembered.
       if (absent.unchangedSince(type, asOf)) for (const id of wanted) if (!hit.has(id)) absent.add(type, id);
-      for (const row of rows) {
-        const value = codec.decode(row.value);
-        // Protobuf-typed values must come back as message instances, as Baileys' own stores do.
-        found[row.keyId] = (
-          type === 'app-state-sync-key'
-            ? proto.Message.AppStateSyncKeyData.fromObject(value as Record<string, unknown>)
-            : value
-        ) as SignalDataTypeMap[T];
-      }
+      for (const row of rows) found[row.keyId] = decodeKey(type, row.value);
       return found;
     },
 
@@ -91,6 +104,7 @@ export async function createDbAuthState(
         const deletedIds: string[] = [];
         for (const [keyId, value] of Object.entries(entries ?? {})) {
           absent.delete(type, keyId);
+          early.delete(keyRef(type, keyId));
           if (value == null) deletedIds.push(keyId);
           else upserts.push({ instance: instanceId, type, keyId, value: codec.encode(value) });
         }
@@ -108,6 +122,7 @@ export async function createDbAuthState(
 
     async clear() {
       absent.reset();
+      early.clear();
       await writer.inOrder(async () => void (await orm.em.fork().nativeDelete(AuthKey, { instance: instanceId })));
     },
   };
@@ -120,17 +135,19 @@ export async function createDbAuthState(
   // to the stored ones writes nothing (`written`: the stored row as Baileys' JSON, undefined when
   // unknown): at a restored login the burst carries what was read, an encryption and a round trip
   // for every instance of a restore.
-  let written: string | undefined = stored ? JSON.stringify(creds, BufferJSON.replacer) : undefined;
+  // The stored text itself: the creds parsed from it turn back into the same text (`toJson`), unless
+  // another version wrote it, and then the first save writes them once.
+  let written: string | undefined = storedJson;
   let lastSave: Promise<unknown> = Promise.resolve();
   let notStarted: Promise<void> | undefined;
   const saveCreds = (): Promise<void> => {
     if (notStarted) return notStarted;
     const save = lastSave.then(async () => {
       notStarted = undefined;
-      const json = JSON.stringify(creds, BufferJSON.replacer);
+      const json = toJson(creds);
       if (json === written) return;
       written = undefined;
-      await writeCreds(orm, instanceId, codec.encode(creds));
+      await writeCreds(orm, instanceId, codec.encodeJson(json));
       written = json;
     });
     notStarted = save;
@@ -140,6 +157,7 @@ export async function createDbAuthState(
 
   const clear = async (): Promise<void> => {
     absent.reset();
+    early.clear();
     written = undefined;
     await writer.inOrder(() =>
       orm.em.fork().transactional(async (em) => {
@@ -150,6 +168,21 @@ export async function createDbAuthState(
   };
 
   return { state: { creds, keys }, saveCreds, clear };
+}
+
+const keyRef = (type: string, id: string) => `${type}\u0000${id}`;
+
+/** Reads `refs` in one statement: the stored ones' bytes by `keyRef`; the others are added to `absent`. */
+async function readAhead(sql: RawSql, instanceId: string, refs: readonly KeyRef[], absent: AbsentKeys): Promise<Map<string, Uint8Array>> {
+  const found = new Map<string, Uint8Array>();
+  if (refs.length === 0) return found;
+  const rows = await sql.all<{ type: string; key_id: string; value: Uint8Array }>(
+    `select "type", "key_id", "value" from "auth_key" where "instance_id" = ? and ("type", "key_id") in (${refs.map(() => '(?, ?)').join(', ')})`,
+    [instanceId, ...refs.flatMap((r) => [r.type, r.id])],
+  );
+  for (const row of rows) found.set(keyRef(row.type, row.key_id), row.value);
+  for (const r of refs) if (!found.has(keyRef(r.type, r.id))) absent.add(r.type, r.id);
+  return found;
 }
 
 async function writeCreds(orm: Orm, instanceId: string, value: Buffer): Promise<void> {

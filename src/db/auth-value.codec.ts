@@ -8,13 +8,25 @@ import { BufferJSON } from '@whiskeysockets/baileys';
 export type AuthValueCodec = {
   encode(value: unknown): Buffer;
   decode(bytes: Uint8Array): unknown;
+  /**
+   * The same with the value's JSON text (Baileys' form, `toJson`): the creds store compares that
+   * text with what it last stored, and encoding the value again would stringify it twice.
+   */
+  encodeJson(json: string): Buffer;
+  decodeJson(bytes: Uint8Array): string;
 };
 
-/** Baileys' own JSON form: Buffers and Uint8Arrays become `{ type: 'Buffer', data: base64 }`. */
+/** A value as the codecs store it: Baileys' JSON, Buffers and Uint8Arrays as `{ type: 'Buffer', data: base64 }`. */
+export const toJson = (value: unknown): string => JSON.stringify(value, BufferJSON.replacer);
+const fromJson = (json: string): unknown => JSON.parse(json, BufferJSON.reviver);
+const utf8 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+
+/** Baileys' own JSON form, as UTF-8. */
 export const bufferJsonCodec: AuthValueCodec = {
-  encode: (value) => Buffer.from(JSON.stringify(value, BufferJSON.replacer), 'utf8'),
-  decode: (bytes) =>
-    JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), BufferJSON.reviver),
+  encode: (value) => Buffer.from(toJson(value), 'utf8'),
+  decode: (bytes) => fromJson(utf8(bytes)),
+  encodeJson: (json) => Buffer.from(json, 'utf8'),
+  decodeJson: utf8,
 };
 
 const MAGIC = Buffer.from('WMX1');
@@ -52,21 +64,24 @@ export const isEncrypted = (bytes: Uint8Array) => bytes.length > MAGIC.length &&
 export function encryptedCodec(key: Buffer, inner: AuthValueCodec = bufferJsonCodec): AuthValueCodec {
   if (key.length !== 32) throw new Error('the secrets key must be 32 bytes');
   const ivs = new IvPool();
+  const seal = (plain: Buffer) => {
+    const iv = ivs.next();
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]);
+  };
+  const open = (bytes: Uint8Array) => {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const iv = buf.subarray(MAGIC.length, MAGIC.length + IV_BYTES);
+    const tag = buf.subarray(MAGIC.length + IV_BYTES, MAGIC.length + IV_BYTES + TAG_BYTES);
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(buf.subarray(MAGIC.length + IV_BYTES + TAG_BYTES)), decipher.final()]);
+  };
   return {
-    encode(value) {
-      const iv = ivs.next();
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(inner.encode(value)), cipher.final()]);
-      return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]);
-    },
-    decode(bytes) {
-      if (!isEncrypted(bytes)) return inner.decode(bytes);
-      const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const iv = buf.subarray(MAGIC.length, MAGIC.length + IV_BYTES);
-      const tag = buf.subarray(MAGIC.length + IV_BYTES, MAGIC.length + IV_BYTES + TAG_BYTES);
-      const decipher = createDecipheriv('aes-256-gcm', key, iv);
-      decipher.setAuthTag(tag);
-      return inner.decode(Buffer.concat([decipher.update(buf.subarray(MAGIC.length + IV_BYTES + TAG_BYTES)), decipher.final()]));
-    },
+    encode: (value) => seal(inner.encode(value)),
+    decode: (bytes) => inner.decode(isEncrypted(bytes) ? open(bytes) : bytes),
+    encodeJson: (json) => seal(inner.encodeJson(json)),
+    decodeJson: (bytes) => inner.decodeJson(isEncrypted(bytes) ? open(bytes) : bytes),
   };
 }

@@ -58,9 +58,6 @@ export interface MessageRow {
 const date = (v: Date | string | null): Date | null => (v == null ? null : v instanceof Date ? v : new Date(v));
 
 export function fromRow(row: MessageRow, codec: AuthValueCodec): MessageRecord {
-  const stored = typeof row.status_times === 'string' ? (JSON.parse(row.status_times) as Record<string, string>) : (row.status_times ?? {});
-  const statusTimes: Partial<Record<MessageStatus, Date>> = {};
-  for (const [k, v] of Object.entries(stored)) if (v) statusTimes[k as MessageStatus] = new Date(v);
   return {
     seq: Number(row.seq),
     instanceId: row.instance_id,
@@ -76,7 +73,7 @@ export function fromRow(row: MessageRow, codec: AuthValueCodec): MessageRecord {
     quotedId: row.quoted_id,
     waTimestamp: date(row.wa_timestamp),
     status: row.status,
-    statusTimes,
+    statusTimes: statusTimesOf(row.status_times),
     errorCode: row.error_code,
     errorMessage: row.error_message,
     idempotencyKey: row.idempotency_key,
@@ -105,6 +102,28 @@ const STEP_COLUMNS = '"ord", "instance_id", "wa_id", "direction", "status", "tim
 const STEP_VALUES = '(?::int, ?::uuid, ?::text, ?::text, ?::text, ?::jsonb, ?::boolean, ?::text, ?::boolean, ?::text, ?::int)';
 
 /**
+ * What a step changed, for rows whose other columns the caller holds: a whole row back costs more
+ * than the step itself on PGlite (the encrypted content, timestamps and the rest written out as text
+ * by PostgreSQL, parsed and decrypted again in JavaScript).
+ */
+const STEP_RETURNING = 'm."seq", m."instance_id", m."wa_id", m."status", m."status_times", m."error_code", m."error_message", m."attempts"';
+
+/** The columns a step returns with `returning: 'step'`. */
+export type StepRow = Pick<MessageRow, 'seq' | 'instance_id' | 'wa_id' | 'status' | 'status_times' | 'error_code' | 'error_message' | 'attempts'>;
+
+/** `record` with a step's columns (`returning: 'step'`) applied. */
+export function withStep(record: MessageRecord, row: StepRow): MessageRecord {
+  return { ...record, status: row.status, statusTimes: statusTimesOf(row.status_times), errorCode: row.error_code, errorMessage: row.error_message, attempts: Number(row.attempts) };
+}
+
+function statusTimesOf(stored: MessageRow['status_times']): Partial<Record<MessageStatus, Date>> {
+  const times = typeof stored === 'string' ? (JSON.parse(stored) as Record<string, string>) : (stored ?? {});
+  const statusTimes: Partial<Record<MessageStatus, Date>> = {};
+  for (const [k, v] of Object.entries(times)) if (v) statusTimes[k as MessageStatus] = new Date(v);
+  return statusTimes;
+}
+
+/**
  * One UPDATE for many status steps (of any instances): each row named moves to its step's status
  * where that is a step forward, and the rows that moved come back with the status each had before
  * and the step (`ord`, its index in `steps`) that moved it. The rows are locked first (`for update`,
@@ -112,7 +131,7 @@ const STEP_VALUES = '(?::int, ?::uuid, ?::text, ?::text, ?::text, ?::jsonb, ?::b
  * what it left: a receipt never overwrites a later status with an earlier one. Two steps of one row
  * must not share a statement (only one would apply): `GroupCommit`'s keys keep them apart.
  */
-export function advanceStatement(steps: readonly StatusStep[], now = new Date()): { sql: string; params: unknown[] } {
+export function advanceStatement(steps: readonly StatusStep[], now = new Date(), returning: 'row' | 'step' = 'row'): { sql: string; params: unknown[] } {
   const values: string[] = [];
   const params: unknown[] = [];
   for (const [ord, step] of steps.entries()) {
@@ -135,7 +154,7 @@ export function advanceStatement(steps: readonly StatusStep[], now = new Date())
       `"error_code" = case when old."set_code" then old."error_code" else m."error_code" end, ` +
       `"error_message" = case when old."set_message" then old."error_message" else m."error_message" end, ` +
       `"attempts" = coalesce(old."attempts", m."attempts") ` +
-      `from old where m."seq" = old."seq" returning m.*, old."previous", old."ord"`,
+      `from old where m."seq" = old."seq" returning ${returning === 'row' ? 'm.*' : STEP_RETURNING}, old."previous", old."ord"`,
     params,
   };
 }

@@ -1,8 +1,9 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { AuthValueCodec } from './auth-value.codec.ts';
-import { advanceStatement, fromRow, INSERT_COLUMN_LIST, INSERT_COLUMNS, placeholders, type MessageRow, type StatusStep } from './message-sql.ts';
+import { advanceStatement, fromRow, INSERT_COLUMN_LIST, INSERT_COLUMNS, placeholders, withStep, type MessageRow, type StatusStep, type StepRow } from './message-sql.ts';
 import { Message, type MessageDirection, type MessageStatus } from './message.entity.ts';
 import type { Orm } from './orm.ts';
+import { OutboundRowCache } from './outbound-row-cache.ts';
 import { rawSql, type RawSql } from './raw-sql.ts';
 
 export type { MessageDirection, MessageStatus };
@@ -63,6 +64,8 @@ export class MessageRepository {
   readonly #orm: Orm;
   readonly #codec: AuthValueCodec;
   readonly #sql: RawSql;
+  /** Sends on their way, so their status steps need not read their rows back. */
+  readonly #sending = new OutboundRowCache();
 
   constructor(orm: Orm, codec: AuthValueCodec) {
     this.#orm = orm;
@@ -96,7 +99,9 @@ export class MessageRepository {
       const seq = seqs.get(k);
       if (seq === undefined || taken.has(k)) return null;
       taken.add(k);
-      return newRecord(m, seq, at);
+      const record = newRecord(m, seq, at);
+      this.#sending.put(record);
+      return record;
     });
     const missing = messages.filter((_, i) => !created[i]);
     const existing = missing.length ? await this.#existing(missing) : [];
@@ -193,10 +198,28 @@ export class MessageRepository {
     const moved: Array<Array<MessageRecord & { previous: MessageStatus }>> = steps.map(() => []);
     const named = steps.filter((s) => s.waIds.length);
     if (!named.length) return moved;
+    const index = named.map((s) => steps.indexOf(s));
+    // Sends on their way (the common case: a send's own steps) take back only what the step changed.
+    if (named.every((s) => s.waIds.every((id) => this.#sending.has(s.instanceId, id)))) {
+      const statement = advanceStatement(named, new Date(), 'step');
+      const rows = await this.#sql.all<StepRow & { previous: MessageStatus; ord: number }>(statement.sql, statement.params);
+      for (const r of rows) {
+        const held = this.#sending.get(r.instance_id, r.wa_id);
+        // Dropped meanwhile (its content changed, or it was cancelled): read whole.
+        const record = held ? withStep(held, r) : await this.findBySeq(Number(r.seq));
+        if (!record) continue;
+        this.#sending.put(record);
+        moved[index[Number(r.ord)]!]!.push({ ...record, previous: r.previous });
+      }
+      return moved;
+    }
     const statement = advanceStatement(named);
     const rows = await this.#sql.all<MessageRow & { previous: MessageStatus; ord: number }>(statement.sql, statement.params);
-    const index = named.map((s) => steps.indexOf(s));
-    for (const r of rows) moved[index[Number(r.ord)]!]!.push({ ...fromRow(r, this.#codec), previous: r.previous });
+    for (const r of rows) {
+      const record = fromRow(r, this.#codec);
+      this.#sending.put(record);
+      moved[index[Number(r.ord)]!]!.push({ ...record, previous: r.previous });
+    }
     return moved;
   }
 
@@ -205,12 +228,26 @@ export class MessageRepository {
    * crash), due, oldest first.
    */
   async nextToSend(instanceId: string, now: Date, skip: readonly number[] = [], limit = 1): Promise<MessageRecord[]> {
-    return this.#select(
+    const rows = await this.#select(
       `"instance_id" = ? and "direction" = 'OUTBOUND' and "status" in ('QUEUED', 'SENDING') and ("send_after" is null or "send_after" <= ?)` +
         (skip.length ? ` and "seq" not in (${placeholders(skip.length)})` : ''),
       [instanceId, now, ...skip],
       `order by "seq" asc limit ${Math.max(1, Math.trunc(limit))}`,
     );
+    // About to be sent: their steps follow.
+    for (const row of rows) this.#sending.put(row);
+    return rows;
+  }
+
+  /**
+   * Instances with no outbound message QUEUED or SENDING: nothing to send, whenever they come online
+   * (one look at boot instead of one per instance as each comes back; the status index answers it).
+   */
+  async instancesWithEmptyQueue(): Promise<string[]> {
+    const rows = await this.#sql.all<{ id: string }>(
+      `select "id" from "instance" i where not exists (select 1 from "message" m where m."status" in ('QUEUED', 'SENDING') and m."instance_id" = i."id" and m."direction" = 'OUTBOUND')`,
+    );
+    return rows.map((r) => r.id);
   }
 
   /**
@@ -250,7 +287,9 @@ export class MessageRepository {
     const row = await em.findOne(Message, { seq });
     if (!row) return null;
     await em.nativeUpdate(Message, { seq }, { content: this.#codec.encode(content), updatedAt: new Date() });
-    return { ...this.#toRecord(row), content };
+    const record = { ...this.#toRecord(row), content };
+    this.#sending.put(record);
+    return record;
   }
 
   /** SCHEDULED messages whose time has come, oldest due first. */
@@ -273,6 +312,7 @@ export class MessageRepository {
     const em = this.#orm.em.fork();
     const row = await em.findOne(Message, { instance: instanceId, waId, direction: 'OUTBOUND' });
     if (!row || (row.status !== 'SCHEDULED' && row.status !== 'QUEUED')) return { record: row && this.#toRecord(row), cancelled: false };
+    this.#sending.drop(instanceId, waId);
     const previous = row.status;
     const statusTimes = { ...row.statusTimes, CANCELLED: at.toISOString() };
     const n = await em.nativeUpdate(Message, { seq: row.seq, status: previous }, { status: 'CANCELLED', statusTimes, updatedAt: new Date() });
@@ -282,6 +322,7 @@ export class MessageRepository {
 
   /** Retention: drops messages stored before `cutoff`; returns how many. */
   async deleteOlderThan(cutoff: Date): Promise<number> {
+    this.#sending.clear();
     return this.#orm.em.fork().nativeDelete(Message, { createdAt: { $lt: cutoff } });
   }
 

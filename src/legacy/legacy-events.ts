@@ -69,7 +69,8 @@ export class LegacyEventTranslator {
     const wasLinking = this.linking.delete(id);
     switch (e.status) {
       case 'ONLINE': {
-        const view = await this.instances.get(id).catch(() => null);
+        // The live session has both at ONLINE: no read of the row for every login (a restore makes hundreds).
+        const view = this.instances.liveIdentity(id) ?? (await this.instances.get(id).catch(() => null));
         const connectedAt = view?.connectedAt ?? e.at;
         this.connectedAt.set(id, connectedAt);
         const online = out('INSTANCE_STATUS_CHANGED', { phone_number: view?.phoneNumber ?? '', status: 'online', is_connected: true, connected_at: connectedAt.toISOString() });

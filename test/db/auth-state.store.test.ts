@@ -369,6 +369,52 @@ describe('keys', () => {
   });
 });
 
+describe('the keys of a login, read ahead', () => {
+  /** A linked account's stored state: creds naming its device, and the keys Baileys reads at its login (its privacy-token index not among them). */
+  async function linkedAccount() {
+    const id = await newInstanceId();
+    const first = await createDbAuthState(orm, id);
+    first.state.creds.me = { id: '15551230000:2@s.whatsapp.net', name: 'Ada' };
+    first.state.creds.nextPreKeyId = 31;
+    await first.saveCreds();
+    await first.state.keys.set({
+      session: { '15551230000.2': { _sessions: { a: 1 } } as never },
+      'pre-key': { '30': { public: bytes(32), private: bytes(32) } },
+      'lid-mapping': { '15551230000': '987654321' },
+    });
+    return id;
+  }
+
+  test('one statement as the session starts; then the login asks for each without a query, and for the missing one too', async () => {
+    const id = await linkedAccount();
+    let store: Awaited<ReturnType<typeof createDbAuthState>> | undefined;
+    expect(await statementsOn('auth_key', async () => (store = await createDbAuthState(orm, id)))).toHaveLength(1);
+    const keys = store!.state.keys;
+    const reads = await statementsOn('auth_key', async () => {
+      expect(await keys.get('session', ['15551230000.2'])).toEqual({ '15551230000.2': { _sessions: { a: 1 } } });
+      expect((await keys.get('pre-key', ['30']))['30']?.public).toHaveLength(32);
+      expect(await keys.get('lid-mapping', ['15551230000'])).toEqual({ '15551230000': '987654321' });
+      expect(await keys.get('tctoken', ['__index'])).toEqual({});
+    });
+    expect(reads).toHaveLength(0);
+    // Each is taken once: asked again (Baileys' cache above forgot it), it is read.
+    expect(await statementsOn('auth_key', async () => keys.get('session', ['15551230000.2']))).toHaveLength(1);
+  });
+
+  test('a key written before the login asks for it comes back as written, not as read ahead', async () => {
+    const id = await linkedAccount();
+    const { keys } = (await createDbAuthState(orm, id)).state;
+    await keys.set({ session: { '15551230000.2': { _sessions: { b: 2 } } as never }, 'lid-mapping': { '15551230000': null } });
+    expect(await keys.get('session', ['15551230000.2'])).toEqual({ '15551230000.2': { _sessions: { b: 2 } } });
+    expect(await keys.get('lid-mapping', ['15551230000'])).toEqual({});
+  });
+
+  test('an unlinked instance reads nothing ahead', async () => {
+    const id = await newInstanceId();
+    expect(await statementsOn('auth_key', () => createDbAuthState(orm, id))).toHaveLength(0);
+  });
+});
+
 describe('clearing', () => {
   test('clear() removes the creds and every key but keeps the instance', async () => {
     const id = await newInstanceId();

@@ -15,16 +15,24 @@ const stored = async (instance: string) =>
 const inserts = (from: number) => db.queries.slice(from).filter((q) => /\] insert into "auth_key"/.test(q)).length;
 
 describe('KeyWriter', () => {
-  test('writes that queue up while one runs go out together, each resolving once committed', async () => {
+  test('writes handed over in one turn, or while one runs, go out together, each resolving once committed', async () => {
     const writer = new KeyWriter(db.orm);
     const instances = await Promise.all(Array.from({ length: 5 }, newInstance));
     const from = db.queries.length;
     await Promise.all(
       Array.from({ length: 40 }, (_, i) => writer.write({ instanceId: instances[i % 5]!, upserts: [row(instances[i % 5]!, `peer${i}.0`)], deletes: [] })),
     );
-    // The first goes alone (the queue was idle), the 39 that queued behind it in one statement.
-    expect(inserts(from)).toBe(2);
+    // The first waits one turn (the queue was idle): all 40 share its statement.
+    expect(inserts(from)).toBe(1);
     for (const id of instances) expect(Object.keys(await stored(id))).toHaveLength(8);
+    // One more while that turn is awaited, then 10 while its statement runs: 2 statements.
+    const next = db.queries.length;
+    const first = writer.write({ instanceId: instances[0]!, upserts: [row(instances[0]!, 'late.0')], deletes: [] });
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = Array.from({ length: 10 }, (_, i) => writer.write({ instanceId: instances[1]!, upserts: [row(instances[1]!, `later${i}.0`)], deletes: [] }));
+    await Promise.all([first, ...rest]);
+    expect(inserts(next)).toBe(2);
+    expect(Object.keys(await stored(instances[1]!))).toHaveLength(18);
   });
 
   test('a key written twice in one batch keeps the later value', async () => {

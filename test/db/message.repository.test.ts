@@ -83,6 +83,23 @@ describe('MessageRepository', () => {
     expect(Object.keys(stored!.statusTimes).sort()).toEqual(['QUEUED', 'READ', 'SENDING']);
   });
 
+  // A send's steps return only what they changed and take the rest from the row as stored: what
+  // they hand back must still be the row as a read sees it, a content change in between included.
+  test('every step of a send returns the row as stored, with a content change between steps', async () => {
+    const { record } = await repo.insert({ ...inbound('CACHE-1', 'before'), direction: 'OUTBOUND', fromMe: true, status: 'QUEUED', idempotencyKey: 'cache-1' });
+    const read = async () => ({ ...(await repo.findByWaId(instanceId, 'CACHE-1'))!, previous: expect.any(String) });
+    const [sending] = await repo.advance(instanceId, [record.waId], 'SENDING', new Date('2026-01-01T00:00:01Z'), { attempts: 1 });
+    expect(sending).toEqual(await read());
+    expect(sending).toMatchObject({ status: 'SENDING', previous: 'QUEUED', attempts: 1, idempotencyKey: 'cache-1' });
+    await repo.updateContent(record.seq, { ...record.content, text: 'after' });
+    const [sent] = await repo.advance(instanceId, [record.waId], 'SENT', new Date('2026-01-01T00:00:02Z'));
+    expect(sent).toEqual(await read());
+    expect(sent).toMatchObject({ status: 'SENT', previous: 'SENDING', content: { text: 'after' } });
+    const [delivered] = await repo.advance(instanceId, [record.waId], 'DELIVERED', new Date('2026-01-01T00:00:03Z'));
+    expect(delivered).toEqual(await read());
+    expect(Object.keys(delivered!.statusTimes).sort()).toEqual(['DELIVERED', 'QUEUED', 'SENDING', 'SENT']);
+  });
+
   test('pages by chat and direction in both orders', async () => {
     const chat = `1555${randomUUID().replace(/\D/g, '').slice(0, 7)}@s.whatsapp.net`;
     const seqs: number[] = [];

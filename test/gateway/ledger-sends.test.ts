@@ -13,6 +13,31 @@ const send = (text: string, idempotencyKey?: string) =>
   linked.gw.http.ok(SendTextStoredDocument, { input: { instanceId: linked.id, to: CUSTOMER, text, ...(idempotencyKey ? { idempotencyKey } : {}) } });
 const copiesAtPhone = async (messageId: string) => (await linked.gw.sandbox.messages(CUSTOMER)).filter((m) => m.id === messageId).length;
 
+/** Cuts the instance's connection with logins refused for 60 s; resolves RECONNECTING, with its status and message status subscriptions. */
+async function takeAway() {
+  const status = await linked.gw.ws.subscribe(InstanceStatusDocument, { instanceId: linked.id });
+  const statuses = await linked.gw.ws.subscribe(MessageStatusDocument, { instanceId: linked.id });
+  await linked.gw.sandbox.fault({ kind: 'refuse-logins', seconds: 60 });
+  await linked.gw.sandbox.fault({ kind: 'drop', phoneNumber: OWNER });
+  await status.next((d) => d.instanceStatus.status === 'RECONNECTING');
+  return { status, statuses };
+}
+
+/**
+ * Sends `texts` while the instance is away. Each call waits up to SEND_WAIT_MS for SENT, so they are
+ * not awaited one by one: the next goes once the previous one is stored QUEUED, which fixes their
+ * order without sitting out each wait.
+ */
+async function queueInOrder(statuses: Awaited<ReturnType<typeof takeAway>>['statuses'], texts: string[]) {
+  const calls: Array<ReturnType<typeof send>> = [];
+  const ids: string[] = [];
+  for (const text of texts) {
+    calls.push(send(text));
+    ids.push((await statuses.next((d) => d.messageStatus.message.text === text && d.messageStatus.status === 'QUEUED', undefined, `${text} QUEUED`)).messageStatus.messageId);
+  }
+  return { calls, ids };
+}
+
 describe('sends through the ledger', () => {
   it('stores each step of a send before reporting it: QUEUED, SENDING, SENT on the server ack', async () => {
     const statuses = await linked.gw.ws.subscribe(MessageStatusDocument, { instanceId: linked.id });
@@ -56,20 +81,8 @@ describe('sends through the ledger', () => {
   });
 
   it('accepts sends while RECONNECTING (QUEUED), delivers them in order once back; the phone reads them: SENT, DELIVERED, READ', async () => {
-    const status = await linked.gw.ws.subscribe(InstanceStatusDocument, { instanceId: linked.id });
-    const statuses = await linked.gw.ws.subscribe(MessageStatusDocument, { instanceId: linked.id });
-    await linked.gw.sandbox.fault({ kind: 'refuse-logins', seconds: 60 });
-    await linked.gw.sandbox.fault({ kind: 'drop', phoneNumber: OWNER });
-    await status.next((d) => d.instanceStatus.status === 'RECONNECTING');
-    // Each call waits up to SEND_WAIT_MS for SENT, so they are not awaited one by one: the next goes
-    // once the previous one is stored QUEUED, which fixes their order without sitting out each wait.
-    const calls: Array<ReturnType<typeof send>> = [];
-    const ids: string[] = [];
-    for (const text of ['queued 1', 'queued 2', 'queued 3']) {
-      calls.push(send(text));
-      const { messageStatus } = await statuses.next((d) => d.messageStatus.message.text === text && d.messageStatus.status === 'QUEUED', undefined, `${text} QUEUED`);
-      ids.push(messageStatus.messageId);
-    }
+    const { status, statuses } = await takeAway();
+    const { calls, ids } = await queueInOrder(statuses, ['queued 1', 'queued 2', 'queued 3']);
     await linked.gw.sandbox.fault({ kind: 'clear' });
     await status.next((d) => d.instanceStatus.status === 'ONLINE', 30_000, 'ONLINE again');
     expect((await Promise.all(calls)).map((r) => r.sendText.messageId)).toEqual(ids);
@@ -155,6 +168,22 @@ describe('sends through the ledger', () => {
     expect(await copiesAtPhone(messageId)).toBe(1);
     statuses.close();
     status.close();
+  }, 120_000);
+
+  it('sends still QUEUED when the gateway stops go out after the restart, in order, once', async () => {
+    const { status, statuses } = await takeAway();
+    const { calls, ids } = await queueInOrder(statuses, ['stored 1', 'stored 2']);
+    // Answered as stored once SEND_WAIT_MS is over: a call still open would hold the stop up.
+    expect((await Promise.all(calls)).map((r) => r.sendText.message.status)).toEqual(['QUEUED', 'QUEUED']);
+    statuses.close();
+    status.close();
+    // The new process has only the rows to go by: nothing kicks these queues but the instance coming online.
+    const gw = await linked.restart();
+    await gw.sandbox.fault({ kind: 'clear' });
+    await gw.waitForStatus(linked.id, 'ONLINE', 30_000);
+    await gw.sandbox.waitForMessage(CUSTOMER, (m) => m.id === ids.at(-1), 30_000);
+    const inbox = (await gw.sandbox.messages(CUSTOMER)).filter((m) => ids.includes(m.id));
+    expect(inbox.map((m) => m.text)).toEqual(['stored 1', 'stored 2']);
   }, 120_000);
 
   it('the same idempotency key after a gateway restart returns the first message and sends nothing', async () => {

@@ -7,7 +7,8 @@ import type { InstanceStatus, InstanceStatusEvent } from '../../src/services/ins
 // The transitions the sandbox cannot produce quickly (a QR left unscanned for minutes, a ban):
 // the translation is a function of the event sequence, checked here on its own.
 const ID = '11111111-1111-1111-1111-111111111111';
-const instances = { get: async () => ({ id: ID, phoneNumber: '15550000001', connectedAt: new Date('2026-01-01T00:00:00Z') }) } as unknown as InstanceService;
+// No live session here: the translator falls back to reading the instance.
+const instances = { liveIdentity: () => undefined, get: async () => ({ id: ID, phoneNumber: '15550000001', connectedAt: new Date('2026-01-01T00:00:00Z') }) } as unknown as InstanceService;
 
 function run(statuses: Array<[InstanceStatus, string?]>) {
   const t = new LegacyEventTranslator(instances, { doubleWrapIncoming: true });

@@ -50,6 +50,9 @@ export interface RegistryDeps {
   health?: Partial<HealthPolicy> & { checkEveryMs?: number };
 }
 
+/** Stored statuses the restore's `markConnecting` leaves as CONNECTING. */
+const MARKED_CONNECTING: ReadonlySet<InstanceStatus> = new Set(['ONLINE', 'RECONNECTING', 'CONNECTING']);
+
 /**
  * Owns every live session. In-flight maps make connect/logout idempotent under concurrency: a double
  * connect, or a connect during logout, never produces a second socket. State is re-checked after each await.
@@ -63,6 +66,12 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   private readonly starting = new Map<string, Promise<WhatsAppSession>>();
   private readonly loggingOut = new Map<string, Promise<void>>();
   private readonly lastStatus = new Map<string, InstanceStatus>();
+  /**
+   * Instances the restore found stored as CONNECTING with no error (after `markConnecting`), taken
+   * by their next state: a restored session's first state is that same CONNECTING, and writing it
+   * again was one statement per restored login.
+   */
+  private readonly storedConnecting = new Set<string>();
   /** One queue for every instance's Signal key writes: concurrent ratchet steps share statements. */
   private readonly keyWriter: KeyWriter;
   private readonly stopRounds: () => void;
@@ -99,6 +108,12 @@ export class InstanceRegistry implements InstanceService, SessionSource {
     // Hot path of every send's quota check: a live session exists only under a stored id.
     if (this.sessions.has(id)) return id;
     return (await this.repo.findById(id))?.id;
+  }
+
+  liveIdentity(id: string): { phoneNumber: string | null; connectedAt: Date | null } | undefined {
+    const { phoneNumber, connectedAt } = this.sessions.get(id)?.identity ?? {};
+    // Only both known: `get` overlays the stored row with what the session knows.
+    return phoneNumber !== undefined && connectedAt !== undefined ? { phoneNumber, connectedAt } : undefined;
   }
 
   currentQr(id: string): QrCode | null {
@@ -205,6 +220,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
     else await session?.stop();
     this.sessions.delete(id);
     this.lastStatus.delete(id);
+    this.storedConnecting.delete(id);
     await this.repo.delete(id);
     this.system('INSTANCE_DELETED', `instance ${id} deleted`, id);
   }
@@ -226,7 +242,10 @@ export class InstanceRegistry implements InstanceService, SessionSource {
     const progress = this.restoreState;
     progress.total = rows.length;
     // Their stored status is the previous process's; a session started meanwhile writes its own.
-    await this.repo.markConnecting(rows.filter((r) => !this.sessions.has(r.id) && !this.starting.has(r.id)).map((r) => r.id));
+    const idle = (id: string) => !this.sessions.has(id) && !this.starting.has(id);
+    await this.repo.markConnecting(rows.filter((r) => idle(r.id)).map((r) => r.id));
+    // Only where no session of this process ever wrote a state (each sets `lastStatus` first): the row is as marked.
+    for (const r of rows) if (MARKED_CONNECTING.has(r.status) && r.lastError === null && !this.lastStatus.has(r.id)) this.storedConnecting.add(r.id);
     this.system('RESTORE_STARTED', `restoring ${rows.length} instance(s)`, null);
     if (rows.length) this.log.info({ total: rows.length }, `restoring ${rows.length} stored instance(s)`);
     await restoreEach(
@@ -359,7 +378,8 @@ export class InstanceRegistry implements InstanceService, SessionSource {
     this.lastStatus.set(id, s.status);
     if (s.status === 'ONLINE' && before !== 'ONLINE') this.deps.metrics?.connects.inc();
     const { reconnectAttempts: _, ...columns } = s;
-    await this.repo.saveSessionState(id, columns);
+    const stored = this.storedConnecting.delete(id) && s.status === 'CONNECTING' && s.lastError === null && Object.keys(columns).every((k) => k === 'status' || k === 'lastError');
+    if (!stored) await this.repo.saveSessionState(id, columns);
     this.events.publish('instanceStatus', {
       instanceId: id,
       status: s.status,

@@ -23,6 +23,11 @@ export interface InstanceService {
   requestPairingCode(id: string, phoneNumber: string): Promise<PairingCode>;
   /** Stops QR linking in progress (status DISCONNECTED); false when the instance was not showing QR codes. */
   cancelLinking(id: string): Promise<boolean>;
+  /**
+   * The account's phone number and connection time as this process's live session holds them (what
+   * `get` would show for them), without a read; undefined when it holds none.
+   */
+  liveIdentity(id: string): { phoneNumber: string | null; connectedAt: Date | null } | undefined;
   /** The QR code being shown for linking, if any. */
   currentQr(id: string): QrCode | null;
   /** The next three throw INSTANCE_NOT_FOUND, INSTANCE_NOT_CONNECTED. */

@@ -78,11 +78,14 @@ export class SendQueue implements MessagingService {
    */
   readonly #workers = new Map<string, Worker>();
   /**
-   * Instances whose last worker saw their queue empty, with nothing added since but through a kick
-   * that names its row: the next worker starts from those rows instead of reading the queue (at a
-   * low rate every send would otherwise read the queue once to find itself in it).
+   * Instances whose last worker (or the boot's look, `start`) saw their queue empty, with nothing
+   * added since but through a kick that names its row: the next worker starts from those rows
+   * instead of reading the queue (at a low rate every send would otherwise read the queue once to
+   * find itself in it).
    */
   readonly #knownEmpty = new Set<string>();
+  /** Instances kicked while the boot's look at every queue runs (see `start`): what it saw of them may be old. */
+  #kickedMeanwhile: Set<string> | undefined;
   readonly #offs: Array<() => void> = [];
   /**
    * Rows this process handed to WhatsApp and whose ack has not been stored yet, per instance: they
@@ -106,13 +109,19 @@ export class SendQueue implements MessagingService {
     this.#scheduler = new SendScheduler({ repo: deps.repo, ledger: deps.ledger, logger: deps.logger, onDue: (instanceId) => this.kick(instanceId, 'reorder') });
   }
 
-  /** Workers start when an instance comes online; queued sends of one that logs out fail at once. */
-  start(): void {
+  /**
+   * Workers start when an instance comes online; queued sends of one that logs out fail at once.
+   * Resolves once it knows which queues are empty: an instance whose queue is empty, with nothing
+   * added since and no send awaiting its ack, is not read when it comes online (a restore brings
+   * hundreds online at once).
+   */
+  async start(): Promise<void> {
     this.#offs.push(
       this.#d.events.on('instanceStatus', (e) => {
         if (e.status === 'ONLINE') {
+          const awaitingAcks = this.#handed.get(e.instanceId)?.size ?? 0;
           this.#handed.delete(e.instanceId);
-          this.kick(e.instanceId, 'reorder');
+          if (awaitingAcks > 0 || !this.#knownEmpty.has(e.instanceId)) this.kick(e.instanceId, 'reorder');
         }
         // Scheduled sends outlive a disconnect (they expire if it is not back in time), not a logout.
         if (e.status === 'LOGGED_OUT' || e.status === 'DISCONNECTED') void this.failPending(e.instanceId, e.status === 'LOGGED_OUT' ? 'INSTANCE_LOGGED_OUT' : 'INSTANCE_DISCONNECTED');
@@ -133,6 +142,19 @@ export class SendQueue implements MessagingService {
     }, every);
     this.#expiry.unref();
     this.#scheduler.start();
+    await this.#learnEmptyQueues();
+  }
+
+  async #learnEmptyQueues(): Promise<void> {
+    const kicked = (this.#kickedMeanwhile = new Set());
+    try {
+      for (const id of await this.#d.repo.instancesWithEmptyQueue()) if (!kicked.has(id)) this.#knownEmpty.add(id);
+    } catch (err) {
+      // Nothing known: every instance's queue is read when it comes online, as it is without this.
+      this.#log.warn({ err }, 'looking for empty send queues failed');
+    } finally {
+      this.#kickedMeanwhile = undefined;
+    }
   }
 
   async stop(): Promise<void> {
@@ -269,6 +291,7 @@ export class SendQueue implements MessagingService {
    * `row`: the appended row as stored, when it is the only one this kick is for.
    */
   kick(instanceId: string, why: 'appended' | 'reorder' = 'reorder', row?: MessageRecord): void {
+    this.#kickedMeanwhile?.add(instanceId);
     if (this.#stopping) return;
     const known = why === 'appended' && !!row;
     if (!known) this.#knownEmpty.delete(instanceId);
