@@ -56,8 +56,9 @@ const PACED_SECONDS = 10;
 /** Boot, the memory with nothing linked, n/2 linked, n linked, and the warm-up; the rig stays up. */
 async function prepare(ctx: BenchContext, rig: GatewayRig): Promise<Measures> {
   const n = ctx.options.instances;
-  const emptySample = await rig.sample();
   const empty = await rig.memory();
+  // After the GC, as every RSS reading here: what the process holds at rest.
+  const emptySample = await rig.sample();
   ctx.log(`${rig.kind}: linking ${n} instances…`);
   const linkStart = await rig.sample();
   const halfSize = Math.floor(n / 2);
