@@ -22,8 +22,12 @@ export interface GatewayProcess {
   outputTail(): string;
   /** Settles when the process is gone, with how it ended. */
   exited: Promise<string>;
-  /** Live memory after a full GC (the preloaded sandbox-probe.ts works for any child). */
-  memory(timeoutMs?: number): Promise<MemoryProbe>;
+  /**
+   * Live memory after a full GC (the preloaded sandbox-probe.ts works for any child), by default
+   * followed by V8's last-resort GC (`thorough`: see there). Not while waiting for a compile to end:
+   * a memory-reducing GC could drop the compile's work.
+   */
+  memory(timeoutMs?: number, thorough?: boolean): Promise<MemoryProbe>;
   /** SIGTERM (the gateway's own ordered shutdown), SIGKILL after `graceMs`. Idempotent. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -118,7 +122,7 @@ export async function startGatewayProcess(options: { env: Record<string, string>
     await sleep(100);
   }
   let probes = 0;
-  const memory = (timeoutMs = 30_000) =>
+  const memory = (timeoutMs = 30_000, thorough = true) =>
     new Promise<MemoryProbe>((resolve, reject) => {
       const id = ++probes;
       const onMessage = (msg: { id?: number; memory?: MemoryProbe }) => {
@@ -129,7 +133,7 @@ export async function startGatewayProcess(options: { env: Record<string, string>
       };
       const timer = setTimeout(() => (child.off('message', onMessage), reject(new Error('the gateway did not answer the memory probe'))), timeoutMs);
       child.on('message', onMessage);
-      child.send({ id, probe: 'memory' });
+      child.send({ id, probe: 'memory', thorough });
     });
   return { pid: child.pid!, url, listening, outputTail, exited, stop, memory };
 }

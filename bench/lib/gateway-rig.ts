@@ -68,7 +68,7 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
  */
 async function compilesDone(proc: GatewayProcess, signal: AbortSignal): Promise<void> {
   const until = Date.now() + 180_000;
-  while (Date.now() < until && (await proc.memory()).compilerZones > 64 * 1024 * 1024) await sleep(2_000, signal);
+  while (Date.now() < until && (await proc.memory(30_000, false)).compilerZones > 64 * 1024 * 1024) await sleep(2_000, signal);
 }
 
 export class GatewayRig {
@@ -153,7 +153,7 @@ export class GatewayRig {
   async memory(): Promise<MemoryReading> {
     const probe = await this.running.process.memory();
     const { rssBytes } = await this.sample();
-    this.ctx.log(`${this.kind}: ${this.ids.length} linked: heap ${mib(probe.heapUsed).toFixed(1)} + external ${mib(probe.external).toFixed(1)} MiB (array buffers ${mib(probe.arrayBuffers).toFixed(1)}), RSS ${mib(rssBytes).toFixed(0)} MiB`);
+    this.ctx.log(`${this.kind}: ${this.ids.length} linked: heap ${mib(probe.heapUsed).toFixed(1)} (code ${mib(probe.codeUsed).toFixed(1)}; ${mib(probe.regularHeapUsed).toFixed(1)} before the last-resort GC) + external ${mib(probe.external).toFixed(1)} MiB (array buffers ${mib(probe.arrayBuffers).toFixed(1)}), RSS ${mib(rssBytes).toFixed(0)} MiB`);
     return { n: this.ids.length, rss: rssBytes, live: probe.heapUsed + probe.external };
   }
 
