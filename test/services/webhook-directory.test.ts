@@ -34,6 +34,28 @@ describe('WebhookDirectory', () => {
     await Promise.all([wide, ofA, ofB].map((h) => repo.delete(h.id)));
   });
 
+  test('says an event may be wanted unless the webhooks as last read hold none for its type and instance', async () => {
+    const hooks = [{ ...hook('instance-a'), id: 'a', events: ['MESSAGE_STATUS'] }];
+    const directory = new WebhookDirectory({ all: async () => hooks as never }, 60_000);
+    // Nothing read yet: unsure.
+    expect(directory.mayWant('MESSAGE_SENT', 'instance-b')).toBe(true);
+    await directory.forInstances([]);
+    expect(directory.mayWant('MESSAGE_STATUS', 'instance-a')).toBe(true);
+    expect(directory.mayWant('MESSAGE_STATUS', 'instance-b')).toBe(false);
+    expect(directory.mayWant('MESSAGE_SENT', 'instance-a')).toBe(false);
+    // A change made here: unsure until read again, and then the new hook counts.
+    hooks.push({ ...hook(null), id: 'wide', events: ['MESSAGE_SENT'] });
+    directory.changed();
+    expect(directory.mayWant('MESSAGE_STATUS', 'instance-b')).toBe(true);
+    await directory.forInstances([]);
+    expect(directory.mayWant('MESSAGE_SENT', 'instance-b')).toBe(true);
+    expect(directory.mayWant('MESSAGE_STATUS', 'instance-b')).toBe(false);
+    // An old read (past the TTL, here at once): unsure.
+    const stale = new WebhookDirectory({ all: async () => [] }, -1);
+    await stale.forInstances([]);
+    expect(stale.mayWant('MESSAGE_SENT', 'instance-a')).toBe(true);
+  });
+
   test('read again once its time is up', async () => {
     const directory = new WebhookDirectory(new WebhookRepository(db.orm), 0);
     const from = db.queries.length;

@@ -79,12 +79,19 @@ export function toWebhookEvent<K extends WebhookEventName>(type: K, event: Domai
   return { id: eventId(instanceId, type, s.key?.(event)), type, instanceId, at: new Date(), data: s.data(event) } as WebhookEvent;
 }
 
-/** Subscribes to every source; returns the unsubscribers. Listeners only hand the event over (no I/O). */
-export function onWebhookEvents(bus: EventBus, listener: (event: WebhookEvent) => void): Array<() => void> {
-  return (Object.keys(WEBHOOK_EVENT_SOURCES) as WebhookEventName[]).map((type) =>
-    bus.on(WEBHOOK_EVENT_SOURCES[type].topic, (event) => {
+/**
+ * Subscribes to every source; returns the unsubscribers. Listeners only hand the event over (no I/O).
+ * `wanted`: whether an event of this type and instance may go anywhere; when it says no, the
+ * webhook event is not made.
+ */
+export function onWebhookEvents(bus: EventBus, listener: (event: WebhookEvent) => void, wanted: (type: WebhookEventName, instanceId: string) => boolean = () => true): Array<() => void> {
+  return (Object.keys(WEBHOOK_EVENT_SOURCES) as WebhookEventName[]).map((type) => {
+    const s = WEBHOOK_EVENT_SOURCES[type] as unknown as Source<keyof DomainEvents, object>;
+    return bus.on(WEBHOOK_EVENT_SOURCES[type].topic, (event) => {
+      const instanceId = s.instanceId(event as never);
+      if (!instanceId || !wanted(type, instanceId)) return;
       const webhookEvent = toWebhookEvent(type, event as never);
       if (webhookEvent) listener(webhookEvent);
-    }),
-  );
+    });
+  });
 }

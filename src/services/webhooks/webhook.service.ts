@@ -129,7 +129,8 @@ export class WebhookService {
   start(): void {
     if (this.unsubscribe.length || this.stopping) return;
     this.writer.hold();
-    this.unsubscribe = onWebhookEvents(this.deps.events, (event) => this.writer.add(event));
+    // A received message always goes to the writer: its cursor is the outbox's watermark, webhooks or not.
+    this.unsubscribe = onWebhookEvents(this.deps.events, (event) => this.writer.add(event), (type, instanceId) => type === 'MESSAGE_RECEIVED' || this.directory.mayWant(type, instanceId));
     this.dispatcher.start();
     this.catchingUp = this.catchUp();
   }
