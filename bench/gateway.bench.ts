@@ -57,7 +57,6 @@ const PACED_SECONDS = 10;
 async function prepare(ctx: BenchContext, rig: GatewayRig): Promise<Measures> {
   const n = ctx.options.instances;
   const empty = await rig.memory();
-  // After the GC, as every RSS reading here: what the process holds at rest.
   const emptySample = await rig.sample();
   ctx.log(`${rig.kind}: linking ${n} instances…`);
   const linkStart = await rig.sample();
@@ -79,7 +78,7 @@ async function prepare(ctx: BenchContext, rig: GatewayRig): Promise<Measures> {
   }
   return {
     kind: rig.kind,
-    emptyRss: emptySample.rssBytes,
+    emptyRss: empty.rss,
     emptyPeakRss: emptySample.peakRssBytes,
     emptyLive: empty.live,
     linked: rig.ids.length,

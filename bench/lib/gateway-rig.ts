@@ -149,10 +149,13 @@ export class GatewayRig {
     return sampleProcess(this.pid);
   }
 
-  /** Live heap + external after a full GC, and RSS, with `ids.length` linked. */
+  /**
+   * Live heap + external after V8's last-resort GC, and RSS after the regular GCs before it (as these
+   * rows read it before; the last-resort GC gives memory back), with `ids.length` linked.
+   */
   async memory(): Promise<MemoryReading> {
     const probe = await this.running.process.memory();
-    const { rssBytes } = await this.sample();
+    const rssBytes = probe.regularRss;
     this.ctx.log(`${this.kind}: ${this.ids.length} linked: heap ${mib(probe.heapUsed).toFixed(1)} (code ${mib(probe.codeUsed).toFixed(1)}; ${mib(probe.regularHeapUsed).toFixed(1)} before the last-resort GC) + external ${mib(probe.external).toFixed(1)} MiB (array buffers ${mib(probe.arrayBuffers).toFixed(1)}), RSS ${mib(rssBytes).toFixed(0)} MiB`);
     return { n: this.ids.length, rss: rssBytes, live: probe.heapUsed + probe.external };
   }

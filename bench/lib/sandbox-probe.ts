@@ -26,6 +26,8 @@ export interface MemoryProbe {
   codeUsed: number;
   /** heapUsed after the two regular GCs, before the last-resort one (`thorough` only). */
   regularHeapUsed: number;
+  /** RSS after the two regular GCs: the last-resort one also gives memory back (RSS with nothing connected 176 against 231-241 MiB for wamux on PostgreSQL, 108 against 120 for bare). */
+  regularRss: number;
 }
 
 const CODE_SPACES = /^(code|trusted|code_large_object|trusted_large_object)_space$/;
@@ -39,13 +41,13 @@ if (process.channel) {
     // Twice: the first pass can leave objects with finalizers for the second.
     gc?.();
     gc?.();
-    const regularHeapUsed = process.memoryUsage().heapUsed;
+    const { heapUsed: regularHeapUsed, rss: regularRss } = process.memoryUsage();
     if (msg.thorough) gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
     const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
     const compilerZones = getHeapStatistics().malloced_memory;
     const codeUsed = getHeapSpaceStatistics()
       .filter((s) => CODE_SPACES.test(s.space_name))
       .reduce((sum, s) => sum + s.space_used_size, 0);
-    process.send?.({ id: msg.id, memory: { rss, heapUsed, external, arrayBuffers, compilerZones, codeUsed, regularHeapUsed } satisfies MemoryProbe });
+    process.send?.({ id: msg.id, memory: { rss, heapUsed, external, arrayBuffers, compilerZones, codeUsed, regularHeapUsed, regularRss } satisfies MemoryProbe });
   });
 }
