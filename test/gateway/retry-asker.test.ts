@@ -32,8 +32,9 @@ describe('a retry receipt is answered only for the chat the message went to', ()
       await expect.poll(queued, { timeout: EVENT_WAIT_MS }).toBe(0);
     }
     // The customer lost it and asks from its LID: the same chat, so it is answered.
+    // askAgain drops the message from the phone's inbox before the receipt leaves, so what arrives
+    // now is the copy sent again (it may be back before another look at the inbox could be made).
     await sandbox.askAgain(CUSTOMER, id, { addressing: 'lid' });
-    expect((await sandbox.messages(CUSTOMER)).some((m) => m.id === id)).toBe(false);
     const again = await sandbox.waitForMessage(CUSTOMER, (m) => m.id === id);
     expect(again.text).toBe('for the customer only');
     // The instance answered the customer after the stranger's receipts, on the same socket: had it
