@@ -78,7 +78,7 @@ async function prepare(ctx: BenchContext, rig: GatewayRig): Promise<Measures> {
   }
   return {
     kind: rig.kind,
-    emptyRss: empty.rss,
+    emptyRss: emptySample.rssBytes,
     emptyPeakRss: emptySample.peakRssBytes,
     emptyLive: empty.live,
     linked: rig.ids.length,

@@ -26,7 +26,7 @@ export interface MemoryProbe {
   codeUsed: number;
   /** heapUsed after the two regular GCs, before the last-resort one (`thorough` only). */
   regularHeapUsed: number;
-  /** RSS after the two regular GCs: the last-resort one also gives memory back (RSS with nothing connected 176 against 231-241 MiB for wamux on PostgreSQL, 108 against 120 for bare). */
+  /** RSS after the two regular GCs: the last-resort one also gives memory back (wamux with nothing connected on PostgreSQL 230 before it, 176 after). */
   regularRss: number;
 }
 
