@@ -86,10 +86,22 @@ export class MessageSender {
     send: (sock: WASocket, jid: string, options: { messageId: string }) => Promise<WAMessage | undefined>,
     messageId: string,
   ): Promise<SendResult> {
-    let sent: WAMessage | undefined;
-    const result = await this.deliver(target, typingMs, async (sock, jid, options) => (sent = await send(sock, jid, options)), messageId);
-    const ref = sent && this.deps.keepMedia ? mediaReferenceOf(target.session.instanceId, sent) : undefined;
-    if (ref) await this.deps.keepMedia!(ref).catch((err: unknown) => this.deps.logger?.warn({ err, messageId }, 'keeping the reference of sent media failed'));
+    let keeping: Promise<void> | undefined;
+    const result = await this.deliver(
+      target,
+      typingMs,
+      async (sock, jid, options) => {
+        const sent = await send(sock, jid, options);
+        // Kept from the moment Baileys returns the message, not after the rest of the send: its SENT
+        // can be reported meanwhile, and a forward of it right after must find the reference (the
+        // store's reads wait for a save under way).
+        const ref = sent && this.deps.keepMedia ? mediaReferenceOf(target.session.instanceId, sent) : undefined;
+        if (ref) keeping = this.deps.keepMedia!(ref).catch((err: unknown) => this.deps.logger?.warn({ err, messageId }, 'keeping the reference of sent media failed'));
+        return sent;
+      },
+      messageId,
+    );
+    await keeping;
     return result;
   }
 

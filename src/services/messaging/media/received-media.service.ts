@@ -29,6 +29,8 @@ export class ReceivedMediaService {
   private readonly repo: ReceivedMediaRepository;
   private readonly instances: InstanceRepository;
   private readonly hosts: MediaHosts;
+  /** Saves under way, by instance and message: a read of one waits for it (a forward right after a send). */
+  private readonly saving = new Map<string, Promise<void>>();
   private sweep: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -41,11 +43,20 @@ export class ReceivedMediaService {
 
   /** Idempotent: WhatsApp may deliver the same message twice. */
   save(ref: ReceivedMediaRecord): Promise<void> {
-    return this.repo.save(ref);
+    const key = `${ref.instanceId}\u0000${ref.messageId}`;
+    const saving = this.repo.save(ref);
+    const settled = saving.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.saving.set(key, settled);
+    void settled.then(() => this.saving.get(key) === settled && this.saving.delete(key));
+    return saving;
   }
 
-  /** The stored reference of a media message (received, or sent here), or null. */
-  reference(instanceId: string, messageId: string): Promise<ReceivedMediaRecord | null> {
+  /** The stored reference of a media message (received, or sent here), or null; once a save of it under way has ended. */
+  async reference(instanceId: string, messageId: string): Promise<ReceivedMediaRecord | null> {
+    await this.saving.get(`${instanceId}\u0000${messageId}`);
     return this.repo.find(instanceId, messageId);
   }
 
