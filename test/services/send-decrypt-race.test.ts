@@ -64,7 +64,10 @@ async function companionWithSession(phone: SignalParty) {
   const encrypt = (text: string) => repo.encryptMessage({ jid: PHONE_JID, data: Buffer.from(text) });
   /** What the phone reads of a message the companion sealed. */
   const atPhone = async (sealed: { type: string; ciphertext: Uint8Array }) => (await phone.decrypt(COMPANION, sealed.type, sealed.ciphertext)).toString();
-  return { repo, keys, hold, sessions, phoneResets, decrypt, encrypt, atPhone };
+  /** The phone's pkmsg reached the instance's socket (what WhatsAppSession tells SessionRecords on `CB:message`). */
+  const arrives = (id: string, ciphertext: Uint8Array) =>
+    sessions.expectDecryption(repo, { tag: 'message', attrs: { from: PHONE_JID, id }, content: [{ tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: ciphertext }] });
+  return { repo, keys, hold, arrives, phoneResets, decrypt, encrypt, atPhone };
 }
 
 describe('a send that crosses the contact’s new session', () => {
@@ -127,11 +130,11 @@ describe('a send that crosses the contact’s new session', () => {
 
   it('made after the new session reached the socket, before its decryption began, waits for it', async () => {
     const phone = new SignalParty();
-    const { repo, keys, hold, sessions, phoneResets, decrypt, encrypt, atPhone } = await companionWithSession(phone);
+    const { keys, hold, arrives, phoneResets, decrypt, encrypt, atPhone } = await companionWithSession(phone);
     const fresh = await phoneResets();
 
     // Baileys decrypts a socket's messages one after another: this one waits while a send is made.
-    sessions.expectDecryption(repo, { tag: 'message', attrs: { from: PHONE_JID, id: 'A1' }, content: [{ tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: fresh.ciphertext }] });
+    arrives('A1', fresh.ciphertext);
     const sealing = Promise.withResolvers<void>();
     const send = keys.transaction(() => {
       sealing.resolve();
@@ -147,14 +150,14 @@ describe('a send that crosses the contact’s new session', () => {
 
   it('made while the new session waits unread in the socket, waits for it', async () => {
     const phone = new SignalParty();
-    const { repo, keys, hold, sessions, phoneResets, decrypt, encrypt, atPhone } = await companionWithSession(phone);
+    const { keys, hold, arrives, phoneResets, decrypt, encrypt, atPhone } = await companionWithSession(phone);
     const fresh = await phoneResets();
     // A real socket: its bytes are read only when the event loop polls, while a send whose every
     // step resolves at once (PGlite's statements, these in-memory keys) never gets there on its own.
     const arrived = Promise.withResolvers<void>();
     const server = createServer((conn) =>
       conn.once('data', () => {
-        sessions.expectDecryption(repo, { tag: 'message', attrs: { from: PHONE_JID, id: 'A2' }, content: [{ tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: fresh.ciphertext }] });
+        arrives('A2', fresh.ciphertext);
         arrived.resolve();
       }),
     );
