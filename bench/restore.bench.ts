@@ -27,7 +27,17 @@ const instancePhone = (i: number) => `1555500${String(i).padStart(4, '0')}`;
 
 type Round = RestoreRound;
 
-async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string, string>, dataDir: string, rounds: number): Promise<{ linked: number; rounds: Round[] }> {
+/**
+ * BENCH_RESTORE_AB_ENTRY: another checkout's src/main.ts (its node_modules beside it), restarted
+ * in turn with this one on the same stored logins, each round in the other order; its rows are the
+ * "(B)" ones. Both must read the same database schema.
+ */
+const AB_ENTRY = process.env.BENCH_RESTORE_AB_ENTRY || undefined;
+/** BENCH_RESTORE_AB_ENV: `NAME=value` pairs, space-separated, set for the B side only (with or without another entry: RESTORE_CONCURRENCY=8). */
+const AB_ENV = Object.fromEntries((process.env.BENCH_RESTORE_AB_ENV ?? '').split(/\s+/).filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+const AB = !!AB_ENTRY || Object.keys(AB_ENV).length > 0;
+
+async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string, string>, dataDir: string, rounds: number): Promise<{ linked: number; rounds: Round[]; other: Round[] }> {
   const n = ctx.options.instances;
   const sandbox = await startSandboxProcess({ state: 'memory', dataDir: join(dataDir, 'sandbox'), startTimeoutMs: 120_000 });
   let subject: Subject | undefined;
@@ -47,12 +57,17 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
     const profDir = ctx.options.cpuProfDir ? join(ctx.options.cpuProfDir, `restore-${kind}`) : undefined;
     if (profDir) await mkdir(profDir, { recursive: true });
     const results: Round[] = [];
+    const other: Round[] = [];
     for (let r = 0; r < rounds; r++) {
-      const round = await restoreRound(ctx, kind, setup, linked, r === rounds - 1 ? profDir : undefined);
-      ctx.log(`${kind}: restore ${r + 1}/${rounds}: ${round.online}/${linked} online in ${round.seconds.toFixed(1)} s (listening after ${round.readySeconds.toFixed(1)} s), ${round.cpuMsPerLogin.toFixed(1)} ms CPU per login`);
-      results.push(round);
+      // An A/B: every round restarts this wamux and the B side, in turn, on the same state.
+      for (const b of kind === 'wamux' && AB ? (r % 2 ? [true, false] : [false, true]) : [false]) {
+        const side = b ? { ...setup, entry: AB_ENTRY, env: { ...setup.env, ...AB_ENV } } : setup;
+        const round = await restoreRound(ctx, kind, side, linked, !b && r === rounds - 1 ? profDir : undefined);
+        ctx.log(`${kind}${b ? ' (B)' : ''}: restore ${r + 1}/${rounds}: ${round.online}/${linked} online in ${round.seconds.toFixed(1)} s (listening after ${round.readySeconds.toFixed(1)} s), ${round.cpuMsPerLogin.toFixed(1)} ms CPU per login (main thread ${round.mainCpuMsPerLogin.toFixed(1)})`);
+        (b ? other : results).push(round);
+      }
     }
-    return { linked, rounds: results };
+    return { linked, rounds: results, other };
   } finally {
     await subject?.close();
     await subject?.process.stop();
@@ -73,10 +88,10 @@ export const restoreBenchmark: Benchmark = {
       const bare = await measure(ctx, 'bare', bareSubjectEnv(join(dataDir, 'bare-logins.json')), join(dataDir, 'bare'), rounds);
       const wamux = await measure(ctx, 'wamux', wamuxSubjectEnv(join(dataDir, 'wamux'), database), join(dataDir, 'wamux-run'), rounds);
       const db = database ? 'PostgreSQL' : 'PGlite';
-      const row = (metric: string, unit: string, pick: (r: Round) => number, note: string): BenchRow => {
-        const value = median(wamux.rounds.map(pick));
+      const row = (metric: string, unit: string, pick: (r: Round) => number, note: string, subject = wamux.rounds): BenchRow => {
+        const value = median(subject.map(pick));
         const bareValue = median(bare.rounds.map(pick));
-        const allOnline = wamux.rounds.every((r) => r.online === wamux.linked);
+        const allOnline = subject.every((r) => r.online === wamux.linked);
         return {
           bench: BENCH,
           metric,
@@ -84,13 +99,14 @@ export const restoreBenchmark: Benchmark = {
           bare: bareValue,
           unit,
           ...(db === 'PostgreSQL' ? { target: `≤ ${TARGET}× bare`, met: allOnline && value <= TARGET * bareValue } : {}),
-          note: `${db}, ${wamux.linked} (bare ${bare.linked}) stored logins, median of ${rounds}: wamux ${list(wamux.rounds, pick)}; bare ${list(bare.rounds, pick)}; ${note}`,
+          note: `${db}, ${wamux.linked} (bare ${bare.linked}) stored logins, median of ${rounds}: wamux ${list(subject, pick)}; bare ${list(bare.rounds, pick)}; ${note}`,
         };
       };
-      return [
-        row('CPU per restored login', 'ms', (r) => r.cpuMsPerLogin, 'from listening to all online'),
-        row('restart → all online', 's', (r) => r.seconds, `from spawn; wamux RESTORE_CONCURRENCY=${RESTORE_CONCURRENCY}, bare ${BARE_RESTORE_CONCURRENCY} in flight; listening after wamux ${list(wamux.rounds, (r) => r.readySeconds)} s, bare ${list(bare.rounds, (r) => r.readySeconds)} s`),
+      const rows = (subject: Round[], suffix: string) => [
+        row(`CPU per restored login${suffix}`, 'ms', (r) => r.cpuMsPerLogin, `from listening to all online; main thread wamux ${list(subject, (r) => r.mainCpuMsPerLogin)}, bare ${list(bare.rounds, (r) => r.mainCpuMsPerLogin)}`, subject),
+        row(`restart → all online${suffix}`, 's', (r) => r.seconds, `from spawn; wamux RESTORE_CONCURRENCY=${RESTORE_CONCURRENCY}, bare ${BARE_RESTORE_CONCURRENCY} in flight; listening after wamux ${list(subject, (r) => r.readySeconds)} s, bare ${list(bare.rounds, (r) => r.readySeconds)} s`, subject),
       ];
+      return [...rows(wamux.rounds, ''), ...(wamux.other.length ? rows(wamux.other, ' (B)') : [])];
     } finally {
       await database?.drop();
       await rm(dataDir, { recursive: true, force: true });

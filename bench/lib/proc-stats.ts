@@ -19,6 +19,11 @@ export interface ProcSample {
   peakRssBytes: number;
   /** User + system CPU time since the process started. */
   cpuSeconds: number;
+  /**
+   * Of that, the main thread's (JavaScript and what it waits on synchronously); the rest is V8's
+   * helper threads (concurrent GC, background compiles) and libuv's pool.
+   */
+  mainCpuSeconds: number;
 }
 
 /**
@@ -26,13 +31,21 @@ export interface ProcSample {
  * pays nothing for being measured. CPU has CLK_TCK resolution (10 ms), fine over phases of seconds.
  */
 export async function sampleProcess(pid: number): Promise<ProcSample> {
-  const [status, stat] = await Promise.all([readFile(`/proc/${pid}/status`, 'utf8'), readFile(`/proc/${pid}/stat`, 'utf8')]);
+  const [status, stat, mainStat] = await Promise.all([
+    readFile(`/proc/${pid}/status`, 'utf8'),
+    readFile(`/proc/${pid}/stat`, 'utf8'),
+    // The main thread's id is the process's.
+    readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8'),
+  ]);
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { at: Date.now(), rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), cpuSeconds: statCpuSeconds(stat), mainCpuSeconds: statCpuSeconds(mainStat) };
+}
+
+/** utime + stime of a /proc stat line. */
+function statCpuSeconds(stat: string): number {
   // The command name (field 2) may contain spaces and parentheses: split after its closing one.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return { at: Date.now(), rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), cpuSeconds: (utime + stime) / CLK_TCK };
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
 /** CPU and wall time between two samples, and the share of one core that makes. */

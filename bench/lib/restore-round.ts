@@ -11,6 +11,8 @@ import { startSubject, type SubjectKind, type SubjectSetup } from './subjects.ts
 
 export interface RestoreRound {
   cpuMsPerLogin: number;
+  /** Of `cpuMsPerLogin`, the main thread's (the rest: V8's GC and compiler threads, libuv's pool). */
+  mainCpuMsPerLogin: number;
   /** From spawn to all online. */
   seconds: number;
   /** From spawn to listening. */
@@ -41,6 +43,7 @@ export async function restoreRound(ctx: BenchContext, kind: SubjectKind, setup: 
     if (profDir) ctx.log(await summarizeCpuProfiles(profDir, windows, kind, kind === 'bare' ? 'bench/' : 'src/'));
     return {
       cpuMsPerLogin: ((all.cpuSeconds - ready.cpuSeconds) * 1000) / linked,
+      mainCpuMsPerLogin: ((all.mainCpuSeconds - ready.mainCpuSeconds) * 1000) / linked,
       seconds: (all.at - spawned) / 1000,
       readySeconds: (ready.at - spawned) / 1000,
       servingSeconds: (serving - spawned) / 1000,
