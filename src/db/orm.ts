@@ -1,9 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import type { MikroORM, Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import { MikroORM as PostgreSqlMikroORM, type AbstractSqlDriver, type SqlEntityManager } from '@mikro-orm/postgresql';
 import type { DatabaseConfig } from '../config.ts';
 import { entities } from './entities.ts';
@@ -87,6 +85,8 @@ export async function initOrm(database: DatabaseConfig, opts: CreateOrmOptions =
     await mkdir(database.dataDir, { recursive: true });
     // With a real `dataDir` MikroORM treats `dbName` as a database inside that cluster, which
     // the migrator creates on first start.
+    // Loaded only when PGlite is the database: a gateway on PostgreSQL never needs them.
+    const [{ PGlite }, { MikroORM: PgliteMikroORM }] = await Promise.all([import('@electric-sql/pglite'), import('@mikro-orm/pglite')]);
     const orm = await PgliteMikroORM.init({
       ...common,
       dbName: PGLITE_DB_NAME,

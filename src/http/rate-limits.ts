@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { MemoryFailedLogins, type FailedLoginStore } from '../services/auth/index.ts';
 import { ExpiringMemoryStore } from './rate-limit-store.ts';
 import { RedisFailedLogins } from './failed-login-store.ts';
@@ -63,7 +63,9 @@ export class RateLimits {
 
   constructor(options: RateLimitOptions) {
     this.options = options;
-    this.redis = options.redisUrl ? new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, keyPrefix: options.redisKeyPrefix ?? 'wamux:' }) : undefined;
+    // ioredis is loaded only when configured: ≈ 50 modules and ≈ 25 ms of CPU at every boot
+    // (before the gateway listens and restores anything) for a client most deployments never make.
+    this.redis = options.redisUrl ? new (require('ioredis') as typeof import('ioredis')).Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, keyPrefix: options.redisKeyPrefix ?? 'wamux:' }) : undefined;
     this.store = this.redis ? new RedisStore(this.redis) : new ExpiringMemoryStore();
     this.failedLogins = this.redis ? new RedisFailedLogins(this.redis) : new MemoryFailedLogins();
     this.limiter = getGraphQLRateLimiter({ identifyContext: (ctx: { identity: string }) => ctx.identity, store: this.store, formatError: () => 'limited' });
