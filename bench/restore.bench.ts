@@ -63,7 +63,7 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
       for (const b of kind === 'wamux' && AB ? (r % 2 ? [true, false] : [false, true]) : [false]) {
         const side = b ? { ...setup, entry: AB_ENTRY, env: { ...setup.env, ...AB_ENV } } : setup;
         const round = await restoreRound(ctx, kind, side, linked, !b && r === rounds - 1 ? profDir : undefined);
-        ctx.log(`${kind}${b ? ' (B)' : ''}: restore ${r + 1}/${rounds}: ${round.online}/${linked} online in ${round.seconds.toFixed(1)} s (listening after ${round.readySeconds.toFixed(1)} s), ${round.cpuMsPerLogin.toFixed(1)} ms CPU per login (main thread ${round.mainCpuMsPerLogin.toFixed(1)})`);
+        ctx.log(`${kind}${b ? ' (B)' : ''}: restore ${r + 1}/${rounds}: ${round.online}/${linked} online in ${round.seconds.toFixed(2)} s (listening after ${round.readySeconds.toFixed(2)} s), ${round.cpuMsPerLogin.toFixed(1)} ms CPU per login (main thread ${round.mainCpuMsPerLogin.toFixed(1)})`);
         (b ? other : results).push(round);
       }
     }
@@ -76,7 +76,8 @@ async function measure(ctx: BenchContext, kind: SubjectKind, env: Record<string,
 }
 
 const median = (values: number[]) => percentile(values, 50);
-const list = (rounds: Round[], pick: (r: Round) => number) => rounds.map((r) => pick(r).toFixed(1)).join(', ');
+// Seconds to the hundredth: an A/B of boot changes moves them by less than a tenth.
+const list = (rounds: Round[], pick: (r: Round) => number, digits = 1) => rounds.map((r) => pick(r).toFixed(digits)).join(', ');
 
 export const restoreBenchmark: Benchmark = {
   name: BENCH,
@@ -99,12 +100,12 @@ export const restoreBenchmark: Benchmark = {
           bare: bareValue,
           unit,
           ...(db === 'PostgreSQL' ? { target: `≤ ${TARGET}× bare`, met: allOnline && value <= TARGET * bareValue } : {}),
-          note: `${db}, ${wamux.linked} (bare ${bare.linked}) stored logins, median of ${rounds}: wamux ${list(subject, pick)}; bare ${list(bare.rounds, pick)}; ${note}`,
+          note: `${db}, ${wamux.linked} (bare ${bare.linked}) stored logins, median of ${rounds}: wamux ${list(subject, pick, unit === 's' ? 2 : 1)}; bare ${list(bare.rounds, pick, unit === 's' ? 2 : 1)}; ${note}`,
         };
       };
       const rows = (subject: Round[], suffix: string) => [
         row(`CPU per restored login${suffix}`, 'ms', (r) => r.cpuMsPerLogin, `from listening to all online; main thread wamux ${list(subject, (r) => r.mainCpuMsPerLogin)}, bare ${list(bare.rounds, (r) => r.mainCpuMsPerLogin)}`, subject),
-        row(`restart → all online${suffix}`, 's', (r) => r.seconds, `from spawn; wamux RESTORE_CONCURRENCY=${RESTORE_CONCURRENCY}, bare ${BARE_RESTORE_CONCURRENCY} in flight; listening after wamux ${list(subject, (r) => r.readySeconds)} s, bare ${list(bare.rounds, (r) => r.readySeconds)} s`, subject),
+        row(`restart → all online${suffix}`, 's', (r) => r.seconds, `from spawn; wamux RESTORE_CONCURRENCY=${(suffix && AB_ENV.RESTORE_CONCURRENCY) || RESTORE_CONCURRENCY}, bare ${BARE_RESTORE_CONCURRENCY} in flight; listening after wamux ${list(subject, (r) => r.readySeconds, 2)} s, bare ${list(bare.rounds, (r) => r.readySeconds, 2)} s`, subject),
       ];
       return [...rows(wamux.rounds, ''), ...(wamux.other.length ? rows(wamux.other, ' (B)') : [])];
     } finally {
