@@ -50,11 +50,33 @@ function routineAsInfo(logger: Logger): Logger {
   // routing and calls whichever method the level gave it.
   let levelError: Logger['error'] = logger.error;
   const error = (obj: object, ...rest: [string]) => (isRoutine(obj) ? wrapped.info(obj, ...rest) : levelError.call(wrapped, obj, ...rest));
+  // Baileys reads `level` for every frame it sends or receives (to decide on trace output), and
+  // pino's getter looks it up through symbols on a chain of prototypes that differs per session:
+  // ≈ 0.6 % of a send's CPU. The label is kept here; setting it still goes through pino's setter.
+  const pinoLevel = levelAccessor(logger);
+  let label = logger.level;
   Object.defineProperties(wrapped, {
+    level: {
+      get: () => label,
+      set: (level: string) => {
+        pinoLevel.set!.call(wrapped, level);
+        label = pinoLevel.get!.call(wrapped) as string;
+      },
+      configurable: true,
+    },
     error: { get: () => error, set: (fn: Logger['error']) => void (levelError = fn), configurable: true },
     child: { value: lazyChildren(wrapped, (bindings) => routineAsInfo(logger.child(bindings, { level: wrapped.level }))), writable: true, configurable: true },
   });
   return wrapped;
+}
+
+/** pino's own `level` accessor (on its prototype). */
+function levelAccessor(logger: Logger): PropertyDescriptor {
+  for (let o: object | null = logger; o; o = Object.getPrototypeOf(o) as object | null) {
+    const found = Object.getOwnPropertyDescriptor(o, 'level');
+    if (found?.get && found.set) return found;
+  }
+  throw new Error("pino's level accessor not found");
 }
 
 const LINE_METHODS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
