@@ -29,6 +29,7 @@ const USAGE = `usage: npm run bench -- [options]
   --link-concurrency <n>   pairings in flight per worker          BENCH_LINK_CONCURRENCY (default 8)
   --paced-rate <n>         msgs/s of the latency probe            BENCH_PACED_RATE   (default 200)
   --timeout <s>            limit for the whole run                BENCH_TIMEOUT_S    (default 600)
+  --heap-sample <dir>      gateway: sample both subjects' allocations in each send and receive window into <dir> (rows: KiB per message; sampling slows both, so rates are not comparable)  BENCH_HEAP_SAMPLE
   --sandbox-state <s>      memory (default) | disk = npm run sandbox  BENCH_SANDBOX_STATE
   --cpu-prof <dir>         profile the sandbox child (sandbox), wamux and bare (gateway), wamux (restore; faults: its backlog drains) into <dir>  BENCH_CPU_PROF
 media: BENCH_MEDIA_UPLOADS (default 50) uploads of BENCH_MEDIA_MB (default 10) MB, all at once
@@ -56,6 +57,7 @@ function readOptions(): { options: BenchOptions; only: string | undefined } {
       'paced-rate': { type: 'string' },
       timeout: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'heap-sample': { type: 'string' },
       'sandbox-state': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -88,6 +90,7 @@ function readOptions(): { options: BenchOptions; only: string | undefined } {
       timeoutMs: int('timeout', 'BENCH_TIMEOUT_S', 600, 10, 3_600) * 1000,
       sandboxState,
       cpuProfDir: (values['cpu-prof'] as string | undefined) ?? (process.env.BENCH_CPU_PROF || undefined),
+      heapSampleDir: (values['heap-sample'] as string | undefined) ?? (process.env.BENCH_HEAP_SAMPLE || undefined),
     },
   };
 }

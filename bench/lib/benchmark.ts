@@ -37,6 +37,8 @@ export interface BenchOptions {
   sandboxState: SandboxState;
   /** When set, the sandbox child (sandbox bench) and both gateway subjects run with --cpu-prof into this directory, summarised by phase. */
   cpuProfDir: string | undefined;
+  /** When set, the gateway bench samples each subject's allocations in every send and receive window into this directory (rows: KiB allocated per message). */
+  heapSampleDir: string | undefined;
 }
 
 export interface BenchContext {

@@ -30,6 +30,8 @@ export interface GatewayProcess {
   memory(timeoutMs?: number, thorough?: boolean): Promise<MemoryProbe>;
   /** SIGTERM (the gateway's own ordered shutdown), SIGKILL after `graceMs`. Idempotent. */
   stop(graceMs?: number): Promise<void>;
+  /** Starts sampling allocations (the probe's `heap`), or stops and writes the profile to `file`. */
+  heap(action: 'start' | 'stop', file?: string): Promise<void>;
 }
 
 /**
@@ -122,20 +124,24 @@ export async function startGatewayProcess(options: { env: Record<string, string>
     await sleep(100);
   }
   let probes = 0;
-  const memory = (timeoutMs = 30_000, thorough = true) =>
-    new Promise<MemoryProbe>((resolve, reject) => {
+  /** One request to the preloaded probe, answered by the message with its id. */
+  const ask = <T>(request: Record<string, unknown>, answer: (msg: Record<string, unknown>) => T | undefined, timeoutMs: number) =>
+    new Promise<T>((resolve, reject) => {
       const id = ++probes;
-      const onMessage = (msg: { id?: number; memory?: MemoryProbe }) => {
-        if (msg?.id !== id || !msg.memory) return;
+      const onMessage = (msg: Record<string, unknown>) => {
+        const value = msg?.id === id ? answer(msg) : undefined;
+        if (value === undefined) return;
         clearTimeout(timer);
         child.off('message', onMessage);
-        resolve(msg.memory);
+        resolve(value);
       };
-      const timer = setTimeout(() => (child.off('message', onMessage), reject(new Error('the gateway did not answer the memory probe'))), timeoutMs);
+      const timer = setTimeout(() => (child.off('message', onMessage), reject(new Error(`the gateway did not answer the ${String(request.probe)} probe`))), timeoutMs);
       child.on('message', onMessage);
-      child.send({ id, probe: 'memory', thorough });
+      child.send({ id, ...request });
     });
-  return { pid: child.pid!, url, listening, outputTail, exited, stop, memory };
+  const memory = (timeoutMs = 30_000, thorough = true) => ask<MemoryProbe>({ probe: 'memory', thorough }, (msg) => msg.memory as MemoryProbe | undefined, timeoutMs);
+  const heap = (action: 'start' | 'stop', file?: string) => ask<true>({ probe: 'heap', action, file }, (msg) => (msg.heap ? true : undefined), 60_000).then(() => undefined);
+  return { pid: child.pid!, url, listening, outputTail, exited, stop, memory, heap };
 }
 
 /** Whether a TCP connection to the loopback port is accepted now (the kernel answers for a listening socket, however busy its process). */

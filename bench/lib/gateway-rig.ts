@@ -9,6 +9,7 @@ import type { BenchContext } from './benchmark.ts';
 import { ControlClient } from './control-client.ts';
 import { monotonicUs, summarizeCpuProfiles, type TimeWindow } from './cpu-profile.ts';
 import type { GatewayProcess } from './gateway-process.ts';
+import { summarizeHeapProfile } from './heap-profile.ts';
 import { cpuBetween, mib, quiesce, sampleProcess, type ProcSample } from './proc-stats.ts';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process.ts';
 import { percentile, runPool, sleep } from './stats.ts';
@@ -23,6 +24,8 @@ export interface Rate {
   expected: number;
   perCore: number;
   note: string;
+  /** With --heap-sample: bytes the subject allocated per message in the window. */
+  allocatedPerMessage?: number;
 }
 
 /** What one reading of a subject's memory holds: RSS from /proc, live heap + external after a full GC. */
@@ -85,6 +88,8 @@ export class GatewayRig {
   private stopInbox: (() => void) | undefined;
   /** Messages received since `expectReceived` last reset the count, and what ends its wait. */
   private received = 0;
+  /** Heap profiles written so far (--heap-sample), for their file names. */
+  private heapSamples = 0;
   private awaited = Number.POSITIVE_INFINITY;
   private allReceived: () => void = () => undefined;
 
@@ -206,16 +211,41 @@ export class GatewayRig {
 
   /** One measured window of `count` sends, `window` in flight. */
   async sends(count: number): Promise<Rate> {
+    const sampled = await this.sampleHeap('sends');
     const s0 = await this.sample();
     const from = monotonicUs();
     const sent = await this.sendAll(count, 'bench');
     this.windows.push({ name: 'sends', startUs: from, endUs: monotonicUs() });
-    return rate(sent.filter((r) => r.status === 'fulfilled').length, count, s0, await this.sample(), this.ctx.options.window, sent);
+    const ok = sent.filter((r) => r.status === 'fulfilled').length;
+    const result = rate(ok, count, s0, await this.sample(), this.ctx.options.window, sent);
+    return { ...result, ...(await sampled(ok)) };
+  }
+
+  /**
+   * With --heap-sample: starts sampling the subject's allocations; the function returned stops it,
+   * logs the top allocators and gives the bytes per message of the window.
+   */
+  private async sampleHeap(phase: 'sends' | 'receives'): Promise<(messages: number) => Promise<Partial<Rate>>> {
+    const dir = this.ctx.options.heapSampleDir;
+    if (!dir) return async () => ({});
+    await mkdir(dir, { recursive: true });
+    const gateway = this.running.process;
+    await gateway.heap('start');
+    return async (messages) => {
+      const file = join(dir, `${this.kind}-${phase}-${++this.heapSamples}.heapprofile`);
+      await gateway.heap('stop', file);
+      const { bytes, top } = await summarizeHeapProfile(file);
+      const perMessage = bytes / Math.max(1, messages);
+      const kib = (b: number) => (b / 1024).toFixed(1);
+      this.ctx.log(`${this.kind} ${phase}: ${kib(perMessage)} KiB allocated per message (${file}); most: ${top.map((t) => `${kib(t.bytes / Math.max(1, messages))} ${t.frame}`).join(' · ')}`);
+      return { allocatedPerMessage: perMessage };
+    };
   }
 
   /** One measured window: `count` texts from the peers, until all arrived (or the time is up). */
   async receives(count: number): Promise<Rate> {
     const all = this.expectReceived(count);
+    const sampled = await this.sampleHeap('receives');
     const r0 = await this.sample();
     const from = monotonicUs();
     const pushed = await this.pushAll(count, 'inbound');
@@ -223,7 +253,8 @@ export class GatewayRig {
     if (expected < count) this.awaited = expected;
     if (this.received < this.awaited) await within(all, Math.max(60_000, count * 20));
     this.windows.push({ name: 'receives', startUs: from, endUs: monotonicUs() });
-    return rate(this.received, expected, r0, await this.sample(), this.ctx.options.window, pushed);
+    const result = rate(this.received, expected, r0, await this.sample(), this.ctx.options.window, pushed);
+    return { ...result, ...(await sampled(this.received)) };
   }
 
   /** sendText at `perSecond` (open loop) for `count` texts: request → answer latencies. */

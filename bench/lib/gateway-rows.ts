@@ -84,6 +84,13 @@ export function rowsOf(
       note: `median of ${rounds} interleaved rounds; ${note}; ${rateNote('wamux', w[phase])}; ${rateNote('bare', b[phase])}`,
     });
   };
+  // With --heap-sample: garbage per message, wamux beside bare (no target: it explains the rates).
+  const allocationRow = (metric: string, phase: 'sends' | 'receives'): BenchRow[] => {
+    const kib = (m: Measures) => m[phase].map((r) => (r.allocatedPerMessage ?? Number.NaN) / 1024);
+    if (!kib(w).every(Number.isFinite) || !kib(b).every(Number.isFinite)) return [];
+    const { ratio, note } = paired(kib(w), kib(b));
+    return [row(metric, 'KiB', median(kib(w)), median(kib(b)), { ratio, note: `V8's sampling heap profiler, objects collected by GC included; ${note}; wamux ${fixed(kib(w), 1)}, bare ${fixed(kib(b), 1)}` })];
+  };
   // The same two rates with MESSAGE_LEDGER=off: value ÷ bare is wamux without its ledger; the note
   // gives ledger on ÷ off, what the ledger costs (no row, no queue, no insert before the receipt).
   const ledgerOffRow = (metric: string, phase: 'sends' | 'receives', off: Measures): BenchRow => {
@@ -111,6 +118,8 @@ export function rowsOf(
     row('link time, all instances', 's', w.linkSeconds, b.linkSeconds, { note: `QR shown → scanned → ONLINE, ${linkConcurrency} at a time, wall clock` }),
     rateRow('sends per core-second', 'sends', t.sends),
     rateRow('receives per core-second', 'receives', t.receives),
+    ...allocationRow('allocated per send', 'sends'),
+    ...allocationRow('allocated per received message', 'receives'),
     ...(n ? [ledgerOffRow('sends per core-second, ledger off', 'sends', n), ledgerOffRow('receives per core-second, ledger off', 'receives', n)] : []),
     row('CPU per restored login', 'ms', median(w.restores.map((r) => r.cpuMsPerLogin)), median(b.restores.map((r) => r.cpuMsPerLogin)), {
       ratio: restoreCpu.ratio,

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 /**
@@ -12,6 +14,10 @@ import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
  *   bare-Baileys gateway with 10 linked read 34.0 MiB of heap over ten probes in a minute, and
  *   29.7 MiB right after a heap snapshot; V8's memory reducer does the same by itself when a process
  *   idles, so whether it had run between two readings made a per-instance slope 677 or 61 KiB.
+ *
+ * - Allocation sampling (`heap`, start then stop into a file): V8's sampling heap profiler over a
+ *   window, keeping objects either GC has already collected, so the profile is what the window
+ *   allocated rather than what survived it (see bench/lib/heap-profile.ts).
  *
  * The channel is unref'd so it never keeps an otherwise finished process alive.
  */
@@ -35,7 +41,22 @@ const CODE_SPACES = /^(code|trusted|code_large_object|trusted_large_object)_spac
 if (process.channel) {
   process.channel.unref();
   process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
-  process.on('message', (msg: { id?: number; probe?: string; thorough?: boolean }) => {
+  let sampling: Session | undefined;
+  const heap = async (msg: { id?: number; action?: string; file?: string }) => {
+    if (msg.action === 'start' && !sampling) {
+      sampling = new Session();
+      sampling.connect();
+      await sampling.post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    } else if (msg.action === 'stop' && sampling && msg.file) {
+      const { profile } = await sampling.post('HeapProfiler.stopSampling');
+      sampling.disconnect();
+      sampling = undefined;
+      await writeFile(msg.file, JSON.stringify(profile));
+    }
+    process.send?.({ id: msg.id, heap: true });
+  };
+  process.on('message', (msg: { id?: number; probe?: string; thorough?: boolean; action?: string; file?: string }) => {
+    if (msg?.probe === 'heap') return void heap(msg);
     if (msg?.probe !== 'memory') return;
     const gc = (globalThis as { gc?: (options?: { type: 'major'; execution: 'sync'; flavor: 'regular' | 'last-resort' }) => void }).gc;
     // Twice: the first pass can leave objects with finalizers for the second.

@@ -10,7 +10,7 @@ import {
 } from '@whiskeysockets/baileys';
 import { AuthCreds } from './auth-creds.entity.ts';
 import { AuthKey } from './auth-key.entity.ts';
-import { bufferJsonCodec, toJson, type AuthValueCodec } from './auth-value.codec.ts';
+import { bufferJsonCodec, sessionJson, toJson, type AuthValueCodec } from './auth-value.codec.ts';
 import { KeyWriter, type KeyDelete, type KeyRow } from './key-writer.ts';
 import type { Orm } from './orm.ts';
 import { LOGIN_KEYS_KEPT_MS, loginKeys, type KeyRef } from './login-keys.ts';
@@ -106,7 +106,7 @@ export async function createDbAuthState(
           absent.delete(type, keyId);
           early.delete(keyRef(type, keyId));
           if (value == null) deletedIds.push(keyId);
-          else upserts.push({ instance: instanceId, type, keyId, value: codec.encode(value) });
+          else upserts.push({ instance: instanceId, type, keyId, value: type === 'session' ? codec.encodeJson(sessionJson(value)) : codec.encode(value) });
         }
         if (deletedIds.length > 0) deletes.push({ type, keyId: { $in: deletedIds } });
       }

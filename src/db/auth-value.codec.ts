@@ -19,6 +19,20 @@ export type AuthValueCodec = {
 /** A value as the codecs store it: Baileys' JSON, Buffers and Uint8Arrays as `{ type: 'Buffer', data: base64 }`. */
 export const toJson = (value: unknown): string => JSON.stringify(value, BufferJSON.replacer);
 const fromJson = (json: string): unknown => JSON.parse(json, BufferJSON.reviver);
+
+/**
+ * `toJson` of a Signal session record (libsignal's `serialize()`: strings and numbers only), the
+ * same text made without Baileys' replacer: JSON.stringify calls a replacer for every value and
+ * leaves its fast path for it, and a session is written at every send and every received message
+ * (≈ 1 % of a PostgreSQL send's CPU was this JSON). Should a record hold bytes after all, they
+ * show in the text and the value takes the replacer's way.
+ */
+export function sessionJson(value: unknown): string {
+  if (value instanceof Uint8Array) return toJson(value);
+  const json = JSON.stringify(value);
+  // A Buffer inside shows as its toJSON's `"type":"Buffer"`, any other Uint8Array as `{"0":…`.
+  return json.includes('"type":"Buffer"') || json.includes('{"0":') ? toJson(value) : json;
+}
 const utf8 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 
 /** Baileys' own JSON form, as UTF-8. */

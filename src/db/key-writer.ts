@@ -1,7 +1,7 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { AuthKey } from './auth-key.entity.ts';
 import type { Orm } from './orm.ts';
-import { rawSql } from './raw-sql.ts';
+import { byRowCount, rawSql } from './raw-sql.ts';
 
 export type KeyRow = { instance: string; type: string; keyId: string; value: Buffer };
 export type KeyDelete = { type: string; keyId: { $in: string[] } };
@@ -130,13 +130,18 @@ export class KeyWriter {
    * more CPU than the statement (`rawSql`: prepared on PGlite). Inside `em`'s transaction when one is given.
    */
   private async upsert(rows: KeyRow[], em?: SqlEntityManager): Promise<void> {
-    const values = rows.map(() => '(?, ?, ?, ?)').join(', ');
-    const sql = `insert into "auth_key" ("instance_id", "type", "key_id", "value") values ${values} on conflict ("instance_id", "type", "key_id") do update set "value" = excluded."value"`;
+    const sql = upsertTexts(rows.length);
     const params = rows.flatMap((r) => [r.instance, r.type, r.keyId, r.value]);
     if (em) await em.getConnection().execute(sql, params, 'run', em.getTransactionContext());
     else await rawSql(this.orm).all(sql, params);
   }
 }
+
+const upsertTexts = byRowCount(
+  (rows) =>
+    `insert into "auth_key" ("instance_id", "type", "key_id", "value") values ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')} ` +
+    'on conflict ("instance_id", "type", "key_id") do update set "value" = excluded."value"',
+);
 
 const mergeable = (w: Pending) => !w.run && w.deletes.length === 0 && w.upserts.length <= MAX_STATEMENT_ROWS;
 

@@ -1,6 +1,7 @@
 import type { AuthValueCodec } from './auth-value.codec.ts';
 import { MESSAGE_STATUSES, type MessageDirection, type MessageStatus } from './message.entity.ts';
 import type { MessageContent, MessageRecord } from './message.repository.ts';
+import { byRowCount } from './raw-sql.ts';
 
 // The ledger's hot statements as raw SQL: every send and every receipt runs a few of them, and
 // MikroORM's unit of work (entity, change set, identity map, query builder) cost more CPU than the
@@ -132,12 +133,12 @@ function statusTimesOf(stored: MessageRow['status_times']): Partial<Record<Messa
  * must not share a statement (only one would apply): `GroupCommit`'s keys keep them apart.
  */
 export function advanceStatement(steps: readonly StatusStep[], now = new Date(), returning: 'row' | 'step' = 'row'): { sql: string; params: unknown[] } {
-  const values: string[] = [];
+  let rows = 0;
   const params: unknown[] = [];
   for (const [ord, step] of steps.entries()) {
     const times = JSON.stringify({ [step.status]: step.at.toISOString() });
     for (const waId of new Set(step.waIds)) {
-      values.push(STEP_VALUES);
+      rows++;
       params.push(
         ord, step.instanceId, waId, step.direction ?? null, step.status, times,
         step.errorCode !== undefined, step.errorCode ?? null, step.errorMessage !== undefined, step.errorMessage ?? null, step.attempts ?? null,
@@ -145,16 +146,17 @@ export function advanceStatement(steps: readonly StatusStep[], now = new Date(),
     }
   }
   params.push(now);
-  return {
-    sql:
-      `with v (${STEP_COLUMNS}) as (values ${values.join(', ')}), ` +
-      `old as (select m."seq", m."status" as "previous", v.* from "message" m join v on m."instance_id" = v."instance_id" and m."wa_id" = v."wa_id" ` +
-      `where (v."direction" is null or m."direction" = v."direction") and m."status" || '>' || v."status" in (${FORWARD}) order by m."seq" for update of m) ` +
-      `update "message" as m set "status" = old."status", "status_times" = m."status_times" || old."times", "updated_at" = ?, ` +
-      `"error_code" = case when old."set_code" then old."error_code" else m."error_code" end, ` +
-      `"error_message" = case when old."set_message" then old."error_message" else m."error_message" end, ` +
-      `"attempts" = coalesce(old."attempts", m."attempts") ` +
-      `from old where m."seq" = old."seq" returning ${returning === 'row' ? 'm.*' : STEP_RETURNING}, old."previous", old."ord"`,
-    params,
-  };
+  return { sql: (returning === 'row' ? advanceRowTexts : advanceStepTexts)(rows), params };
 }
+
+const advanceText = (returning: 'row' | 'step') => (rows: number) =>
+  `with v (${STEP_COLUMNS}) as (values ${Array.from({ length: rows }, () => STEP_VALUES).join(', ')}), ` +
+  `old as (select m."seq", m."status" as "previous", v.* from "message" m join v on m."instance_id" = v."instance_id" and m."wa_id" = v."wa_id" ` +
+  `where (v."direction" is null or m."direction" = v."direction") and m."status" || '>' || v."status" in (${FORWARD}) order by m."seq" for update of m) ` +
+  `update "message" as m set "status" = old."status", "status_times" = m."status_times" || old."times", "updated_at" = ?, ` +
+  `"error_code" = case when old."set_code" then old."error_code" else m."error_code" end, ` +
+  `"error_message" = case when old."set_message" then old."error_message" else m."error_message" end, ` +
+  `"attempts" = coalesce(old."attempts", m."attempts") ` +
+  `from old where m."seq" = old."seq" returning ${returning === 'row' ? 'm.*' : STEP_RETURNING}, old."previous", old."ord"`;
+const advanceRowTexts = byRowCount(advanceText('row'));
+const advanceStepTexts = byRowCount(advanceText('step'));

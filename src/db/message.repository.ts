@@ -4,7 +4,7 @@ import { advanceStatement, fromRow, INSERT_COLUMN_LIST, INSERT_COLUMNS, placehol
 import { Message, type MessageDirection, type MessageStatus } from './message.entity.ts';
 import type { Orm } from './orm.ts';
 import { OutboundRowCache } from './outbound-row-cache.ts';
-import { rawSql, type RawSql } from './raw-sql.ts';
+import { byRowCount, rawSql, type RawSql } from './raw-sql.ts';
 
 export type { MessageDirection, MessageStatus };
 export { advances, type StatusStep } from './message-sql.ts';
@@ -59,6 +59,12 @@ export interface MessagePageQuery {
   order: 'asc' | 'desc';
 }
 
+const insertTexts = byRowCount(
+  (rows) =>
+    `insert into "message" (${INSERT_COLUMN_LIST}) values ${Array.from({ length: rows }, () => `(${placeholders(INSERT_COLUMNS.length)})`).join(', ')} ` +
+    'on conflict do nothing returning "seq", "instance_id", "wa_id"',
+);
+
 /** The ledger's rows. Every verb runs on its own fork; content is encoded and decoded here. */
 export class MessageRepository {
   readonly #orm: Orm;
@@ -90,7 +96,7 @@ export class MessageRepository {
    */
   async insertMany(messages: readonly NewMessage[], at = new Date()): Promise<Array<{ record: MessageRecord; created: boolean }>> {
     if (!messages.length) return [];
-    const inserted = await this.#insertRows(messages, at, 'on conflict do nothing');
+    const inserted = await this.#insertRows(messages, at);
     const key = (instanceId: string, waId: string) => `${instanceId}\u0000${waId}`;
     const seqs = new Map(inserted.map((r) => [key(r.instance_id, r.wa_id), Number(r.seq)]));
     const taken = new Set<string>();
@@ -331,15 +337,14 @@ export class MessageRepository {
     return rows.map((r) => fromRow(r, this.#codec));
   }
 
-  /** Inserts rows (one statement) and returns the keys of those stored; `conflict` says what a duplicate does. */
-  #insertRows(messages: readonly NewMessage[], at: Date, conflict: string): Promise<Array<{ seq: string | number; instance_id: string; wa_id: string }>> {
-    const values = messages.map(() => `(${placeholders(INSERT_COLUMNS.length)})`).join(', ');
+  /** Inserts rows (one statement) and returns the keys of those stored; a duplicate is left out. */
+  #insertRows(messages: readonly NewMessage[], at: Date): Promise<Array<{ seq: string | number; instance_id: string; wa_id: string }>> {
     const params = messages.flatMap((m) => [
       m.instanceId, m.waId, m.direction, m.fromMe, m.chatJid, m.senderJid, m.senderLid, m.senderPhone, m.kind,
       this.#codec.encode(m.content), m.quotedId, m.waTimestamp, m.status, JSON.stringify({ [m.status]: at.toISOString() }), 0, at, at,
       m.idempotencyKey ?? null, m.sendAfter ?? null,
     ]);
-    return this.#sql.all(`insert into "message" (${INSERT_COLUMN_LIST}) values ${values} ${conflict} returning "seq", "instance_id", "wa_id"`, params);
+    return this.#sql.all(insertTexts(messages.length), params);
   }
 
   #toRecord(row: Message): MessageRecord {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { MemoryFailedLogins, type FailedLoginStore } from '../services/auth/index.ts';
-import { ExpiringMemoryStore } from './rate-limit-store.ts';
+import { MemoryQuotaLog } from './rate-limit-store.ts';
 import { RedisFailedLogins } from './failed-login-store.ts';
 import { sendErrorReply, type ErrorReply } from './error-replies.ts';
 
@@ -20,6 +20,10 @@ const { getGraphQLRateLimiter, RedisStore } = require('graphql-rate-limit') as {
 const LocalStore = require('@fastify/rate-limit/store/LocalStore') as new (continueExceeding: boolean, exponentialBackoff: boolean) => {
   incr(key: string, cb: (err: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number): void;
 };
+
+/** Every operation quota counts the calls of the last minute. */
+const QUOTA_WINDOW = '1m';
+const QUOTA_WINDOW_MS = 60_000;
 
 export interface RateLimitOptions {
   /** Per-address HTTP limit: a token bucket refilled at perSecond with room for burst. */
@@ -53,22 +57,26 @@ export interface Limited {
  */
 export class RateLimits {
   readonly options: RateLimitOptions;
-  /** The graphql-rate-limit store (Redis when REDIS_URL is set). */
-  readonly store: object;
   /** Failed logins per account (Redis when REDIS_URL is set), for the auth service. */
   readonly failedLogins: FailedLoginStore;
   private readonly redis: Redis | undefined;
   private readonly addressStore = new LocalStore(false, false);
-  private readonly limiter: ReturnType<typeof getGraphQLRateLimiter>;
+  /** Counts a call against a quota; true when it is over. In memory, or in Redis with REDIS_URL. */
+  private readonly countCall: (key: { identity: string; operation: LimitedOperation }, quota: { max: number; window: string }) => Promise<boolean>;
 
   constructor(options: RateLimitOptions) {
     this.options = options;
     // ioredis is loaded only when configured: ≈ 50 modules and ≈ 25 ms of CPU at every boot
     // (before the gateway listens and restores anything) for a client most deployments never make.
     this.redis = options.redisUrl ? new (require('ioredis') as typeof import('ioredis')).Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, keyPrefix: options.redisKeyPrefix ?? 'wamux:' }) : undefined;
-    this.store = this.redis ? new RedisStore(this.redis) : new ExpiringMemoryStore();
     this.failedLogins = this.redis ? new RedisFailedLogins(this.redis) : new MemoryFailedLogins();
-    this.limiter = getGraphQLRateLimiter({ identifyContext: (ctx: { identity: string }) => ctx.identity, store: this.store, formatError: () => 'limited' });
+    if (this.redis) {
+      const limiter = getGraphQLRateLimiter({ identifyContext: (ctx: { identity: string }) => ctx.identity, store: new RedisStore(this.redis), formatError: () => 'limited' });
+      this.countCall = async ({ identity, operation }, quota) => !!(await limiter({ parent: undefined, args: {}, context: { identity }, info: { fieldName: operation } }, quota));
+    } else {
+      const log = new MemoryQuotaLog();
+      this.countCall = async ({ identity, operation }, quota) => log.take(`${identity}:${operation}`, quota.max, QUOTA_WINDOW_MS);
+    }
   }
 
   /**
@@ -105,7 +113,7 @@ export class RateLimits {
   /** What the GraphQL rule uses for the same operation. */
   quota(operation: LimitedOperation): { max: number; window: string } {
     const max = { login: this.options.loginPerMinute, refreshToken: this.options.loginPerMinute, send: this.options.sendPerMinute, checkNumbers: this.options.checkNumbersPerMinute }[operation];
-    return { max, window: '1m' };
+    return { max, window: QUOTA_WINDOW };
   }
 
   /**
@@ -114,8 +122,7 @@ export class RateLimits {
    */
   async consume(operation: LimitedOperation, identity: string): Promise<Limited | null> {
     const quota = this.quota(operation);
-    const limited = await this.limiter({ parent: undefined, args: {}, context: { identity }, info: { fieldName: operation } }, quota);
-    return limited ? { retryAfterSeconds: 60, max: quota.max } : null;
+    return (await this.countCall({ identity, operation }, quota)) ? { retryAfterSeconds: 60, max: quota.max } : null;
   }
 
   async close(): Promise<void> {

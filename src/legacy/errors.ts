@@ -92,6 +92,8 @@ const DEFAULT: Record<DomainErrorCode, Mapping> = {
   MESSAGE_NOT_FORWARDABLE: (e) => m(400, e.message, 'MESSAGE_NOT_FORWARDABLE'),
   BROADCAST_NOT_FOUND: m(404, 'Broadcast not found', 'BROADCAST_NOT_FOUND'),
   RATE_LIMITED: (e) => m(429, e.message, 'RATE_LIMITED'),
+  // Only a GraphQL subscription ends this way; no REST route meets it.
+  SUBSCRIPTION_OVERFLOW: (e) => m(503, e.message, 'SUBSCRIPTION_OVERFLOW'),
 };
 
 const SCOPED: Record<Exclude<ErrorScope, 'default'>, Partial<Record<DomainErrorCode, Mapping>>> = {

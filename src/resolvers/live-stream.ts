@@ -1,10 +1,12 @@
 import type { Context } from '../schema/builder.ts';
 import { watchAccess } from '../services/auth/index.ts';
+import { DomainError } from '../services/shared/index.ts';
 
 /**
- * Yielded in place of an event once the subscriber lost access (see `watch`): the subscription's
- * `resolve` throws its error (`orLost`), so the client gets one FORBIDDEN or UNAUTHENTICATED error,
- * and then the stream completes.
+ * Yielded in place of an event once the stream must end with an error: the subscriber lost access
+ * (see `watch`), or fell too far behind its source (the event bus' SUBSCRIPTION_OVERFLOW). The
+ * subscription's `resolve` throws it (`orLost`), so the client gets one error with its code in the
+ * stream's last `next`, and then the stream completes; the socket and its other operations go on.
  */
 export class AccessLost {
   readonly error: Error;
@@ -78,6 +80,13 @@ export function liveStream<T>(
     lost = error;
     wakeLost?.();
   });
+  // A source that ends with a domain error (SUBSCRIPTION_OVERFLOW) ends the stream the way a loss
+  // of access does; anything else is a fault and stays one.
+  const endedBy = (err: unknown): 'lost' => {
+    if (!(err instanceof DomainError)) throw err;
+    lost ??= err;
+    return 'lost';
+  };
   const onAbort = () => void end();
   if (options.signal.aborted) void end();
   else options.signal.addEventListener('abort', onAbort, { once: true });
@@ -89,7 +98,7 @@ export function liveStream<T>(
     for (;;) {
       // A quiet source must not hold the loss back: whichever comes first.
       const lostNow = new Promise<'lost'>((resolve) => (wakeLost = () => resolve('lost')));
-      const result = await Promise.race([source.next(), lostNow]);
+      const result = await Promise.race([source.next().catch(endedBy), lostNow]);
       wakeLost = undefined;
       if (lost) return deliverLost();
       if (result === 'lost' || result.done || ended) return done;

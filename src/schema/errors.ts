@@ -47,6 +47,7 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
   BAD_USER_INPUT: 'An argument failed validation; `extensions.issues` lists each problem with its path.',
   BAD_REQUEST: 'The HTTP request is not a GraphQL request this endpoint accepts (e.g. a mutation over GET, a missing `query` parameter); the HTTP status says which.',
   RATE_LIMITED: 'Too many requests from this address, logins from this address or failed ones for this account, sends or number checks for this instance; `extensions.retryAfterSeconds` says when to try again.',
+  SUBSCRIPTION_OVERFLOW: 'The subscription fell too far behind the events it follows (`extensions.maxBuffered` undelivered) and was ended rather than skip any unnoticed: subscribe again; `messageReceived` with `after` (the last `cursor` you received) replays what was stored meanwhile.',
   GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax.',
   GRAPHQL_VALIDATION_FAILED: 'The document does not match the schema.',
   INTERNAL_SERVER_ERROR: 'Something unexpected failed on the server; details are in its log, not in the response.',

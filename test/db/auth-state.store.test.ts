@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { proto, type AuthenticationCreds, type SignalDataSet } from '@whiskeysockets/baileys';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { SessionRecord } from 'libsignal';
 import { AuthCreds } from '../../src/db/auth-creds.entity.ts';
 import { AuthKey } from '../../src/db/auth-key.entity.ts';
 import { AbsentKeys, createDbAuthState } from '../../src/db/auth-state.store.ts';
+import { sessionJson, toJson } from '../../src/db/auth-value.codec.ts';
 import { InstanceRepository } from '../../src/db/instance.repository.ts';
 import type { Orm } from '../../src/db/orm.ts';
 import { createTestOrm, type TestOrm } from '../helpers/db.ts';
@@ -457,3 +459,24 @@ function normalise(value: unknown): unknown {
   }
   return value;
 }
+
+describe('a session record as stored', () => {
+  // libsignal's serialize(): what Baileys hands the store for every send and received message.
+  const b64 = (n: number) => randomBytes(n).toString('base64');
+  const chain = (type: number) => ({ chainKey: { counter: 3, key: b64(32) }, chainType: type, messageKeys: { 1: b64(32), 2: b64(32) } });
+  const entry = () => ({
+    registrationId: 4242,
+    currentRatchet: { ephemeralKeyPair: { pubKey: b64(33), privKey: b64(32) }, lastRemoteEphemeralKey: b64(33), previousCounter: 2, rootKey: b64(32) },
+    indexInfo: { baseKey: b64(33), baseKeyType: 2, closed: -1, used: 1_700_000_000_000, created: 1_700_000_000_000, remoteIdentityKey: b64(33) },
+    _chains: { [b64(33)]: chain(1), [b64(33)]: chain(2) },
+    pendingPreKey: { signedKeyId: 7, preKeyId: 9, baseKey: b64(33) },
+  });
+  const record = SessionRecord.deserialize({ _sessions: { [b64(33)]: entry(), [b64(33)]: entry() }, version: 'v1' } as never).serialize();
+
+  test("is the text Baileys' replacer makes, for bytes inside too", () => {
+    expect(sessionJson(record)).toBe(toJson(record));
+    for (const odd of [{ ...record, extra: randomBytes(8) }, { ...record, extra: new Uint8Array([1, 2, 3]) }, { ...record, extra: { type: 'Buffer', data: [1, 2] } }, new Uint8Array([4, 5]), randomBytes(4)]) {
+      expect(sessionJson(odd)).toBe(toJson(odd));
+    }
+  });
+});

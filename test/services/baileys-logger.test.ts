@@ -28,6 +28,29 @@ describe("Baileys' logger", () => {
     ]);
   });
 
+  it("a child's lines carry its bindings and its parent's level, and its own level once set", () => {
+    const { logger, lines } = capture('debug');
+    const log = baileysLogger(logger, 'inst-3');
+    log.level = 'warn';
+    // Baileys takes one of these per message sent (generateWAMessage), most of which never write.
+    const child = log.child({ msgId: 'm-1' });
+    expect(child.level).toBe('warn');
+    child.debug('below the level');
+    child.warn({ at: 1 }, 'a warning');
+    child.error({ fullErrorNode: { attrs: { code: '515' } } }, 'routine, hidden at warn');
+    log.child({ msgId: 'm-2' }).child({ step: 'encrypt' }).error('nested');
+    const verbose = log.child({ msgId: 'm-3' });
+    verbose.level = 'debug';
+    verbose.debug('its own level');
+    log.debug('the parent stays at warn');
+    expect(child.bindings()).toMatchObject({ msgId: 'm-1' });
+    expect(lines.map((l) => [l.level, l.msg, l.instanceId, (l as { msgId?: string }).msgId, (l as { step?: string }).step])).toEqual([
+      [40, 'a warning', 'inst-3', 'm-1', undefined],
+      [50, 'nested', 'inst-3', 'm-2', 'encrypt'],
+      [20, 'its own level', 'inst-3', 'm-3', undefined],
+    ]);
+  });
+
   it('follows a level change, and keeps moving the 515 to info across it', () => {
     const { logger, lines } = capture('debug');
     const log = baileysLogger(logger, 'inst-2');

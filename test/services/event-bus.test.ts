@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, EventBus } from '../../src/services/shared/index.ts';
+import { createLogger, DomainError, EventBus } from '../../src/services/shared/index.ts';
 
 const at = new Date('2026-01-01T00:00:00Z');
 const event = { type: 'RESTORE_STARTED' as const, message: 'x', instanceId: null, at };
@@ -39,5 +39,35 @@ describe('EventBus', () => {
     bus.on('system', () => new Promise<void>((resolve) => setImmediate(resolve)).then(() => (settled = true)));
     bus.publish('system', event);
     expect(settled).toBe(false);
+  });
+
+  it('ends a subscriber that falls maxBuffered events behind with SUBSCRIPTION_OVERFLOW, after what it had buffered', async () => {
+    const bus = new EventBus(createLogger('silent'));
+    const events = bus.subscribe('system', () => true, 3);
+    for (let i = 0; i < 5; i++) bus.publish('system', { ...event, message: `e${i}` });
+    // The oldest are never dropped: the subscriber reads the first three, in order, then the error.
+    const read = [];
+    for (let i = 0; i < 3; i++) read.push((await events.next()).value?.message);
+    expect(read).toEqual(['e0', 'e1', 'e2']);
+    const error = await events.next().then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'SUBSCRIPTION_OVERFLOW', details: { maxBuffered: 3 } });
+    expect(bus.listenerCount()).toBe(0);
+    expect(await events.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('never overflows a subscriber that keeps up, however many events pass', async () => {
+    const bus = new EventBus(createLogger('silent'));
+    const events = bus.subscribe('system', () => true, 3);
+    for (let i = 0; i < 10; i++) {
+      const next = events.next();
+      bus.publish('system', { ...event, message: `e${i}` });
+      expect((await next).value?.message).toBe(`e${i}`);
+    }
+    expect(bus.listenerCount()).toBe(1);
+    await events.return?.();
   });
 });

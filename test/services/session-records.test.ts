@@ -65,7 +65,7 @@ describe('session records across key transactions', () => {
     const never = Promise.withResolvers<void>();
     void records.decrypting(Promise.resolve(ID), () => never.promise);
     let late = false;
-    expect(await records.afterDecryptions(Promise.resolve(ID), async () => 'sealed', () => (late = true))).toBe('sealed');
+    expect(await records.afterDecryptions(() => Promise.resolve(ID), async () => 'sealed', () => (late = true))).toBe('sealed');
     expect(late).toBe(true);
     never.resolve();
   });

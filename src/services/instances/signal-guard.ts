@@ -30,7 +30,7 @@ export function guardedSignalRepository(options: { decrypted: TtlCache; hold: In
     return {
       ...repository,
       encryptMessage: async (opts) =>
-        options.sessions.afterDecryptions(turnKey(repository, opts.jid), () => repository.encryptMessage(opts), () => logger.warn({ jid: opts.jid }, 'a decryption of this contact ran past the wait; encrypting anyway')),
+        options.sessions.afterDecryptions(() => turnKey(repository, opts.jid), () => repository.encryptMessage(opts), () => logger.warn({ jid: opts.jid }, 'a decryption of this contact ran past the wait; encrypting anyway')),
       async decryptMessage(opts) {
         const digest = createHash('sha256').update(opts.jid).update('\u0000').update(opts.type).update('\u0000').update(opts.ciphertext).digest('base64');
         // The cache holds the decryption in progress too: the copy WhatsApp delivers again at the

@@ -35,6 +35,7 @@ export const DOMAIN_ERROR_CODES = [
   'MESSAGE_NOT_EDITABLE',
   'MESSAGE_NOT_FORWARDABLE',
   'RATE_LIMITED',
+  'SUBSCRIPTION_OVERFLOW',
 ] as const;
 
 /** The stable codes clients match on (GraphQL `extensions.code`, the REST envelope). */

@@ -1,4 +1,5 @@
 import type { DomainEvents } from './domain-events.ts';
+import { DomainError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -9,8 +10,10 @@ import type { Logger } from './logger.ts';
 type Listener<T> = (event: T) => unknown;
 
 /**
- * Typed in-process pub/sub. Subscribers get an async iterator with a bounded buffer: a slow
- * consumer loses its oldest undelivered events rather than growing memory without limit.
+ * Typed in-process pub/sub. Subscribers get an async iterator with a bounded buffer: a consumer
+ * that falls `maxBuffered` events behind is cut off rather than grow memory without limit, and
+ * told so (SUBSCRIPTION_OVERFLOW once it has read what was buffered), never skipped past events
+ * unnoticed: a backlog of thousands delivered at a login publishes faster than a slow client reads.
  * Listeners are isolated: one that throws (or rejects) is logged and the others still get the event,
  * so a broken consumer cannot abort the rest of a Baileys batch or the session that published it.
  */
@@ -49,17 +52,26 @@ export class EventBus {
     const buffer: DomainEvents[K][] = [];
     let wake: ((r: IteratorResult<DomainEvents[K]>) => void) | undefined;
     let done = false;
+    let overflowed = false;
     const off = this.on(topic, (event) => {
-      if (done || !filter(event)) return;
+      if (done || overflowed || !filter(event)) return;
       if (wake) {
         const w = wake;
         wake = undefined;
         w({ value: event, done: false });
         return;
       }
-      buffer.push(event);
-      if (buffer.length > maxBuffered) buffer.shift();
+      if (buffer.length < maxBuffered) return void buffer.push(event);
+      // Everything up to here is still delivered, in order; nothing after it.
+      overflowed = true;
+      off();
     });
+    const overflow = () =>
+      new DomainError(
+        'SUBSCRIPTION_OVERFLOW',
+        `this subscription fell more than ${maxBuffered} events behind and was ended, so that no event is missed unnoticed: subscribe again (with \`after\`, where the subscription takes it, from the last cursor you received)`,
+        { maxBuffered },
+      );
     const finish = (): IteratorResult<DomainEvents[K]> => {
       done = true;
       off();
@@ -72,6 +84,10 @@ export class EventBus {
       next: () => {
         if (buffer.length) return Promise.resolve({ value: buffer.shift()!, done: false });
         if (done) return Promise.resolve({ value: undefined, done: true });
+        if (overflowed) {
+          finish();
+          return Promise.reject(overflow());
+        }
         return new Promise((resolve) => (wake = resolve));
       },
       return: () => Promise.resolve(finish()),
