@@ -82,7 +82,9 @@ export class LegacyWebSockets {
     this.unsubscribe = [
       events.on('qrCode', (qr) => this.broadcast(() => this.translator.qr(qr))),
       events.on('instanceStatus', (e) => this.broadcast(() => this.translator.status(e))),
-      events.on('messageReceived', (m) => this.broadcast(() => this.translator.message(m))),
+      // A message frame is made only for someone to read it (statuses and QR codes are translated
+      // regardless: the translator follows their transitions). Every received message passes here.
+      events.on('messageReceived', (m) => this.clients.size > 0 && this.broadcast(() => this.translator.message(m))),
       events.on('system', (e) => {
         if (e.type === 'INSTANCE_DELETED' && e.instanceId) this.translator.forget(e.instanceId);
       }),
