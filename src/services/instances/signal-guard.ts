@@ -89,29 +89,36 @@ const trying = new AsyncLocalStorage<Map<string, StoredRecord>>();
  * it (the one whose `used` time moved) is put back as it was read.
  */
 function keepTriedSessions<K extends { get: unknown; set: unknown }>(keys: K): K {
+  const target = keys;
+  // Made once: Baileys looks `get` and `set` up for every key read and write.
+  const get = async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
+    const found = await (target.get as (type: T, ids: string[]) => Promise<Record<string, SignalDataTypeMap[T]>>)(type, ids);
+    const loaded = trying.getStore();
+    if (loaded && type === 'session') {
+      // A record with one session has no other to put back: not copied (a copy per message was
+      // a visible share of a backlog's CPU, and the common record holds one session).
+      for (const id of ids) if (found[id] && !loaded.has(id) && hasSeveralSessions(found[id])) loaded.set(id, structuredClone(found[id] as unknown as StoredRecord));
+    }
+    return found;
+  };
+  const set = (data: SignalDataSet) => {
+    const loaded = trying.getStore();
+    const sessions = loaded && data.session ? restoreTried(data.session as Record<string, StoredRecord | null>, loaded) : undefined;
+    return (target.set as (data: SignalDataSet) => Promise<void>)(sessions ? { ...data, session: sessions as unknown as SignalDataSet['session'] } : data);
+  };
+  // The rest is the store's own, bound to it; a method the store replaces later is bound afresh.
+  const bound = new Map<PropertyKey, { fn: (...args: unknown[]) => unknown; bound: unknown }>();
   return new Proxy(keys, {
-    get(target, prop) {
-      if (prop === 'get') {
-        return async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
-          const found = await (target.get as (type: T, ids: string[]) => Promise<Record<string, SignalDataTypeMap[T]>>)(type, ids);
-          const loaded = trying.getStore();
-          if (loaded && type === 'session') {
-            // A record with one session has no other to put back: not copied (a copy per message was
-            // a visible share of a backlog's CPU, and the common record holds one session).
-            for (const id of ids) if (found[id] && !loaded.has(id) && hasSeveralSessions(found[id])) loaded.set(id, structuredClone(found[id] as unknown as StoredRecord));
-          }
-          return found;
-        };
-      }
-      if (prop === 'set') {
-        return (data: SignalDataSet) => {
-          const loaded = trying.getStore();
-          const sessions = loaded && data.session ? restoreTried(data.session as Record<string, StoredRecord | null>, loaded) : undefined;
-          return (target.set as (data: SignalDataSet) => Promise<void>)(sessions ? { ...data, session: sessions as unknown as SignalDataSet['session'] } : data);
-        };
-      }
+    get(_target, prop) {
+      if (prop === 'get') return get;
+      if (prop === 'set') return set;
       const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const known = bound.get(prop);
+      if (known?.fn === value) return known.bound;
+      const fresh = value.bind(target);
+      bound.set(prop, { fn: value as (...args: unknown[]) => unknown, bound: fresh });
+      return fresh;
     },
   });
 }
