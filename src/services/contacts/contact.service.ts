@@ -60,6 +60,9 @@ export class ContactService {
   /** Queues facts for the instance's store; never throws (a failed write is logged: contacts are re-sent at every login). */
   record(instanceId: string, facts: ContactFacts[]): void {
     if (!facts.length) return;
+    // Nothing queued for the instance: the notes are current, and facts they already hold need no
+    // turn of the chain (every received message repeats its sender's facts).
+    if (!this.writing.has(instanceId) && !facts.some((f) => this.#changes(instanceId, f))) return;
     const next = (this.writing.get(instanceId) ?? Promise.resolve())
       .then(() => this.#remember(instanceId, facts))
       .catch((err) => this.log.warn({ err, instanceId }, 'storing contacts failed'));
@@ -73,12 +76,7 @@ export class ContactService {
   async #remember(instanceId: string, facts: ContactFacts[]): Promise<void> {
     const note = (key: string) => `${instanceId}\u0000${key}`;
     // Checked here, inside the instance's chain: the notes are up to date with every earlier write.
-    const fresh = facts.filter((f) => {
-      const rows = contactKeys(f).map((k) => this.#rows.get(note(k)));
-      const row = rows[0];
-      if (!row || rows.some((r) => r !== row)) return true;
-      return Object.entries(pick(f)).some(([field, value]) => row[field as keyof ContactFields] !== value);
-    });
+    const fresh = facts.filter((f) => this.#changes(instanceId, f));
     if (!fresh.length) return;
     for (const result of await this.repo.remember(instanceId, fresh)) {
       if (!result) continue;
@@ -86,6 +84,14 @@ export class ContactService {
       for (const key of contactKeys(result.row)) this.#rows.set(note(key), result.row);
     }
     while (this.#rows.size > WRITTEN_MAX) this.#rows.delete(this.#rows.keys().next().value!);
+  }
+
+  /** Whether a fact may change the row the notes hold for it (no row noted, keys on different rows, or a field that differs). */
+  #changes(instanceId: string, fact: ContactFacts): boolean {
+    const rows = contactKeys(fact).map((k) => this.#rows.get(`${instanceId}\u0000${k}`));
+    const row = rows[0];
+    if (!row || rows.some((r) => r !== row)) return true;
+    return Object.entries(pick(fact)).some(([field, value]) => row[field as keyof ContactFields] !== value);
   }
 
   /** Resolves when what was queued so far is written (tests, shutdown). */
