@@ -11,6 +11,7 @@ import { graphiqlAssetsRoute } from './http/graphiql-assets.route.ts';
 import { consoleRoutes } from './http/console.route.ts';
 import { encryptedCodec } from './db/auth-value.codec.ts';
 import { encryptLegacyAuthRows } from './db/encrypt-legacy-rows.ts';
+import { PgliteVacuum } from './db/pglite-vacuum.ts';
 import { linkSandbox, InstanceRegistry, type SandboxLink } from './services/instances/index.ts';
 import { createLogger, EventBus, resolveSecrets, type Logger } from './services/shared/index.ts';
 import { BroadcastService, ChatList, KindSends, LedgerBypass, MediaOutbox, measureSends, MessageLedger, rebuildSentMessage, MessageSender, ReceivedMediaService, SendPacer, SendPauses, SendQueue, type MessageReceiver } from './services/messaging/index.ts';
@@ -70,6 +71,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const orm = await createOrm(config.database, { logger: (message) => ormLog.info(message), progress: (message) => log.info(message) });
     undo.push(() => orm.close());
     log.info({ database: config.database.kind }, 'database ready (migrations applied)');
+    // PGlite is a single-user backend without autovacuum: the gateway vacuums it (a server has its own).
+    const vacuum = config.database.kind === 'pglite' ? new PgliteVacuum(orm, log.child({ component: 'database' })) : undefined;
+    if (vacuum) undo.push(() => vacuum.stop());
 
     const secrets = await resolveSecrets(config, log);
     const authCodec = encryptedCodec(secrets.secretsKey);
@@ -191,7 +195,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     undo.push(() => webhooks.stop());
 
-    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, chats: new ChatList({ chats: new ChatRepository(orm), messages: messageRepo }), kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry, media: receivedMedia }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, profiles: new ProfileService({ sessions: registry, media: config.media }), broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events, media: config.media, outbox }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir });
+    return await assemble({ config, log, orm, rateLimits, services: { instances: registry, messages, queue: sendQueue, ledger, chats: new ChatList({ chats: new ChatRepository(orm), messages: messageRepo }), kinds: new KindSends({ queue: sendQueue, ledger, sessions: registry, media: receivedMedia }), receivedMedia, events, auth, webhooks, groups: new GroupService({ sessions: registry }), contacts, profiles: new ProfileService({ sessions: registry, media: config.media }), broadcasts: new BroadcastService({ repo: new BroadcastRepository(orm, authCodec), ledger, queue: sendQueue, events, media: config.media, outbox }) }, registry, ledger, sendQueue, webhooks, sandbox, metrics, firstBoot, releaseDataDir, vacuum });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'));
     throw err;
@@ -213,6 +217,7 @@ interface Parts {
   metrics: Metrics;
   firstBoot: App['firstBoot'];
   releaseDataDir: (() => Promise<void> | void) | undefined;
+  vacuum: PgliteVacuum | undefined;
 }
 
 async function assemble(parts: Parts): Promise<App> {
@@ -284,6 +289,7 @@ async function assemble(parts: Parts): Promise<App> {
     webhooks.start();
     services.receivedMedia.start();
     ledger.start();
+    parts.vacuum?.start();
     const host = ['0.0.0.0', '::'].includes(config.server.host) ? 'localhost' : config.server.host;
     // Reconnecting stored instances can take a while (concurrency + stagger); the gateway is
     // usable meanwhile, and each instance shows its own progress.
@@ -312,6 +318,7 @@ async function assemble(parts: Parts): Promise<App> {
     await step('stopping the media sweep', () => services.receivedMedia.stop());
     await step('stopping the message retention sweep', () => ledger.stop());
     await step('stopping webhook delivery (undelivered ones stay in the outbox)', () => webhooks.stop());
+    if (parts.vacuum) await step('stopping the embedded database\'s vacuum', () => parts.vacuum?.stop());
     if (sandbox) await step('stopping the sandbox', () => sandbox.stop());
     await step('closing the database', () => orm.close());
     if (parts.releaseDataDir) await step('releasing DATA_DIR', parts.releaseDataDir);
