@@ -10,6 +10,9 @@ const LEGACY_LIST_MAX = 20_000;
 /** Contact keys whose row is remembered (`ContactService.#rows`); the oldest go first. */
 const WRITTEN_MAX = 20_000;
 
+/** The notes' key of one contact key (number or LID) of an instance. */
+const noteKey = (instanceId: string, key: string) => `${instanceId}\u0000${key}`;
+
 function toView(r: ContactRecord): ContactView {
   const jid = r.phoneNumber ? `${r.phoneNumber}@s.whatsapp.net` : r.lid!;
   return {
@@ -74,7 +77,7 @@ export class ContactService {
 
   /** Writes the facts that may change something, and notes the rows they left. */
   async #remember(instanceId: string, facts: ContactFacts[]): Promise<void> {
-    const note = (key: string) => `${instanceId}\u0000${key}`;
+    const note = (key: string) => noteKey(instanceId, key);
     // Checked here, inside the instance's chain: the notes are up to date with every earlier write.
     const fresh = facts.filter((f) => this.#changes(instanceId, f));
     if (!fresh.length) return;
@@ -88,7 +91,7 @@ export class ContactService {
 
   /** Whether a fact may change the row the notes hold for it (no row noted, keys on different rows, or a field that differs). */
   #changes(instanceId: string, fact: ContactFacts): boolean {
-    const rows = contactKeys(fact).map((k) => this.#rows.get(`${instanceId}\u0000${k}`));
+    const rows = contactKeys(fact).map((k) => this.#rows.get(noteKey(instanceId, k)));
     const row = rows[0];
     if (!row || rows.some((r) => r !== row)) return true;
     return Object.entries(pick(fact)).some(([field, value]) => row[field as keyof ContactFields] !== value);
