@@ -89,10 +89,9 @@ const trying = new AsyncLocalStorage<Map<string, StoredRecord>>();
  * it (the one whose `used` time moved) is put back as it was read.
  */
 function keepTriedSessions<K extends { get: unknown; set: unknown }>(keys: K): K {
-  const target = keys;
   // Made once: Baileys looks `get` and `set` up for every key read and write.
   const get = async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
-    const found = await (target.get as (type: T, ids: string[]) => Promise<Record<string, SignalDataTypeMap[T]>>)(type, ids);
+    const found = await (keys.get as (type: T, ids: string[]) => Promise<Record<string, SignalDataTypeMap[T]>>)(type, ids);
     const loaded = trying.getStore();
     if (loaded && type === 'session') {
       // A record with one session has no other to put back: not copied (a copy per message was
@@ -104,12 +103,12 @@ function keepTriedSessions<K extends { get: unknown; set: unknown }>(keys: K): K
   const set = (data: SignalDataSet) => {
     const loaded = trying.getStore();
     const sessions = loaded && data.session ? restoreTried(data.session as Record<string, StoredRecord | null>, loaded) : undefined;
-    return (target.set as (data: SignalDataSet) => Promise<void>)(sessions ? { ...data, session: sessions as unknown as SignalDataSet['session'] } : data);
+    return (keys.set as (data: SignalDataSet) => Promise<void>)(sessions ? { ...data, session: sessions as unknown as SignalDataSet['session'] } : data);
   };
   // The rest is the store's own, bound to it; a method the store replaces later is bound afresh.
   const bound = new Map<PropertyKey, { fn: (...args: unknown[]) => unknown; bound: unknown }>();
   return new Proxy(keys, {
-    get(_target, prop) {
+    get(target, prop) {
       if (prop === 'get') return get;
       if (prop === 'set') return set;
       const value = Reflect.get(target, prop, target) as unknown;
