@@ -133,8 +133,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authCodec,
       metrics,
       saveMedia: (ref) => receivedMedia.save(ref),
-      // Retry receipts after a restart are answered from the ledger (the sessions remember recent sends only).
-      lookupSent: (instanceId, id) => rebuildSentMessage({ repo: messageRepo, media: receivedMedia }, instanceId, id),
+      // Retry receipts for all but the most recent sends, and after a restart, are answered from the
+      // ledger. With MESSAGE_LEDGER=off nothing is there: the sessions hold a day of sends themselves.
+      ...(config.messages.ledger ? { lookupSent: (instanceId: string, id: string) => rebuildSentMessage({ repo: messageRepo, media: receivedMedia }, instanceId, id) } : {}),
       receive: (inbound) => receiver.receive(inbound),
       onContacts: (instanceId, facts) => contacts.record(instanceId, facts),
       onStatus: (instanceId, report) => void receiver.onStatus(instanceId, report),

@@ -47,7 +47,8 @@ export interface SessionDeps {
   saveMedia(ref: ReceivedMediaRecord): Promise<void>;
   /**
    * A message this instance sent, from storage, for a retry receipt the in-memory copy cannot answer
-   * (it arrived after a restart). Undefined when it is not known.
+   * (it arrived after a restart, or the send is older than the recent ones the session holds: with
+   * this given, it holds only those, SENT_RECENT). Undefined when it is not known.
    */
   lookupSent?(id: string): Promise<SentMessage | undefined>;
   /** The session reached a terminal state (logged out, replaced, QR expired) and released everything. */

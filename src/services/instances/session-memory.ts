@@ -54,6 +54,14 @@ export class TtlCache implements PossiblyExtendedCacheStore {
 }
 
 /**
+ * The sends a session holds in memory when storage has them all: a text's message is ≈ 0.7 KB
+ * there, so a day of 5,000 per account was ≈ 3.5 MB per busy instance, gigabytes at a few hundred.
+ * Phones ask for a message again within seconds of getting it (or at their next login, which
+ * storage answers).
+ */
+export const SENT_RECENT = { ttlMs: 10 * 60_000, max: 500 };
+
+/**
  * What one account remembers across its sockets. Baileys builds these per socket unless they are
  * passed in, and a socket lives only until the next reconnect. Per socket, every reconnect:
  * - forgets every contact's device list, so the first send to each contact asks for it again, and
@@ -72,7 +80,16 @@ export class SessionMemory {
   /** Plaintexts of recently decrypted ciphertexts, for messages delivered twice (see signal-guard.ts). */
   readonly decrypted = new TtlCache(60 * 60_000, 2_000);
   /** Messages this account sent, by id, for Baileys' `getMessage` (answering retry receipts). */
-  private readonly sent = new TtlCache(24 * 60 * 60_000, 5_000);
+  private readonly sent: TtlCache;
+
+  /**
+   * `storedSends`: the sends are kept in storage too (the ledger), so only the recent ones, where
+   * retry receipts come, are held here; older ones are read back when asked for. Without it,
+   * everything a phone may still ask for is held: a day, up to 5,000 per account.
+   */
+  constructor(opts: { storedSends: boolean }) {
+    this.sent = opts.storedSends ? new TtlCache(SENT_RECENT.ttlMs, SENT_RECENT.max) : new TtlCache(24 * 60 * 60_000, 5_000);
+  }
 
   rememberSent(id: string, sent: SentMessage): void {
     this.sent.set(id, sent);

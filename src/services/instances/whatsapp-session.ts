@@ -45,7 +45,7 @@ export class WhatsAppSession {
   private readonly keeper: SessionHealthKeeper;
   private readonly inbox: SessionInbox;
   /** Caches Baileys would otherwise rebuild with every socket (see SessionMemory). */
-  private readonly memory = new SessionMemory();
+  private readonly memory: SessionMemory;
   private sock: WASocket | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private qrShown = 0;
@@ -70,6 +70,7 @@ export class WhatsAppSession {
     this.instanceId = deps.instanceId;
     this.log = deps.logger.child({ instanceId: deps.instanceId });
     this.baileysLog = baileysLogger(deps.logger, deps.instanceId);
+    this.memory = new SessionMemory({ storedSends: !!deps.lookupSent });
     this.keeper = new SessionHealthKeeper({ log: this.log, policy: deps.healthPolicy, onHealth: deps.onHealth });
     this.inbox = new SessionInbox({
       instanceId: deps.instanceId,
