@@ -14,12 +14,12 @@ const logger = pino({ level: 'silent' });
 const PHONE_JID = '15550350001@s.whatsapp.net';
 const COMPANION = '15550350002_1.1';
 
-function companionRepository(): { repo: SignalRepositoryWithLIDStore; hold: InboundKeyHold } {
+function companionRepository(decrypted = new TtlCache(60_000, 100)): { repo: SignalRepositoryWithLIDStore; hold: InboundKeyHold } {
   const { state } = memoryAuthState();
   const hold = new InboundKeyHold(state.keys);
   const sessions = new SessionRecords(makeCacheableSignalKeyStore(hold.store, logger));
   const keys = addTransactionCapability(sessions.store, logger, { maxCommitRetries: 3, delayBetweenTriesMs: 10 });
-  const make = guardedSignalRepository({ decrypted: new TtlCache(60_000, 100), hold, sessions });
+  const make = guardedSignalRepository({ decrypted, hold, sessions });
   return { repo: make({ creds: state.creds, keys }, logger, async () => []), hold };
 }
 
@@ -78,5 +78,32 @@ describe('a message delivered again is decrypted once', () => {
     const copies = await Promise.all([0, 1].map(() => repo.decryptMessage({ jid: PHONE_JID, type: 'msg', ciphertext: sent.ciphertext })));
     await hold.release();
     expect(copies.map((p) => Buffer.from(p).toString())).toEqual(['delivered twice', 'delivered twice']);
+  });
+
+  it('keeps the plaintext for a later copy in memory of its own, not in a slab of the shared buffer pool', async () => {
+    const phone = new SignalParty();
+    // What the guard caches: the decryption in progress, then its result.
+    const cached: unknown[] = [];
+    const decrypted = new (class extends TtlCache {
+      override set<T>(key: string, value: T): void {
+        cached.push(value);
+        super.set(key, value);
+      }
+    })(60_000, 100);
+    const { repo, hold } = companionRepository(decrypted);
+    await repo.injectE2ESession({ jid: PHONE_JID, session: bundleOf(phone) });
+    const first = await repo.encryptMessage({ jid: PHONE_JID, data: Buffer.from('hello') });
+    await phone.decrypt(COMPANION, first.type, first.ciphertext);
+    const sent = await phone.encrypt(COMPANION, Buffer.from('kept for an hour'));
+    const plain = await repo.decryptMessage({ jid: PHONE_JID, type: 'msg', ciphertext: sent.ciphertext });
+    await hold.release();
+    // libsignal's plaintext is a view into a pool slab (Buffer.concat): cached as it is, it would keep the slab.
+    expect(plain.buffer.byteLength).toBeGreaterThan(plain.byteLength);
+    const kept = cached.at(-1) as Uint8Array;
+    expect(Buffer.from(kept!).toString()).toBe('kept for an hour');
+    expect(kept!.buffer.byteLength).toBe(kept!.byteLength);
+    // The copy is what a later delivery gets.
+    const again = await repo.decryptMessage({ jid: PHONE_JID, type: 'msg', ciphertext: sent.ciphertext });
+    expect(Buffer.from(again).toString()).toBe('kept for an hour');
   });
 });
