@@ -73,7 +73,7 @@ export function guardedSignalRepository(options: { decrypted: TtlCache; hold: In
  * above held 18 MB of slabs after the gateway bench's traffic on 10 instances (288 slabs, up to one
  * per cached message).
  */
-export function ownCopy(bytes: Uint8Array): Uint8Array {
+function ownCopy(bytes: Uint8Array): Uint8Array {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
