@@ -35,7 +35,7 @@ const USAGE = `usage: npm run bench -- [options]
 media: BENCH_MEDIA_UPLOADS (default 50) uploads of BENCH_MEDIA_MB (default 10) MB, all at once
 gateway: BENCH_DATABASE_URL (PostgreSQL instead of PGlite), BENCH_GATEWAY_PACED_RATE (20 msgs/s of the sendText latency probe), BENCH_GATEWAY_WARMUP (200 messages each way before the measured ones, not counted; 0: none),
   BENCH_GATEWAY_ROUNDS (3 interleaved rounds of --messages sends and receives per subject, and 3 restarts each; medians), BENCH_GATEWAY_LEDGER_OFF (1: also wamux with MESSAGE_LEDGER=off; 0: not)
-faults: BENCH_FAULTS_INSTANCES (4), _SECONDS (180), _COUNT (≥ 100), _RATE (2 msgs/s each way), _SEED, _SILENT_S (15), _DRAIN_S (30), _BACKLOG (500 messages for one offline instance; 0: no backlog phase), _BACKLOG_REPS (3 drains per subject, median)
+faults: BENCH_FAULTS_INSTANCES (4), _SECONDS (180), _COUNT (≥ 100), _RATE (2 msgs/s each way), _SEED, _SILENT_S (15), _DRAIN_S (30), _BACKLOG (500 messages for one offline instance; 0: no backlog phase), _BACKLOG_REPS (3 drains per subject, median), _BACKLOG_WARMUP (1 drain per subject first, not counted)
 restore (BENCH_DATABASE_URL for PostgreSQL): --instances logins restarted BENCH_RESTORE_ROUNDS (3) times each
 kill9 (PostgreSQL: BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres): BENCH_KILL9_INSTANCES (5), _INBOUND (2000), _SENDS (1000), _WINDOW (16), _DRAIN_S (900: waits while counts still move)`;
 
