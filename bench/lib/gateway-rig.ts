@@ -116,8 +116,11 @@ export class GatewayRig {
       const profDir = ctx.options.cpuProfDir ? join(ctx.options.cpuProfDir, kind) : undefined;
       if (profDir) await mkdir(profDir, { recursive: true });
       rig = new GatewayRig(ctx, kind, sandbox, setup, profDir);
-      // BENCH_HEAP_SNAPSHOT=<dir>: heap snapshots of wamux linked and idle, and after the traffic (SIGUSR2).
-      const snapshots = kind === 'wamux' && process.env.BENCH_HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HEAP_SNAPSHOT}`] : [];
+      // BENCH_HEAP_SNAPSHOT=<dir>: heap snapshots of each subject linked and idle, and after the traffic
+      // (SIGUSR2), into <dir>/<kind>: what one holds more than the other is found by comparing them.
+      const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT ? join(process.env.BENCH_HEAP_SNAPSHOT, kind) : undefined;
+      if (snapshotDir) await mkdir(snapshotDir, { recursive: true });
+      const snapshots = snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : [];
       rig.subject = await startSubject(kind, { ...setup, nodeArgs: [...snapshots, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])] });
       ctx.log(`${kind}: pid ${rig.subject.process.pid} at ${rig.subject.process.url}, sandbox pid ${sandbox.pid}`);
       await quiesce(rig.subject.process.pid, ctx.signal);
@@ -273,9 +276,9 @@ export class GatewayRig {
     return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), ok: latencies.length, expected: count };
   }
 
-  /** BENCH_HEAP_SNAPSHOT: a heap snapshot of wamux now. */
+  /** BENCH_HEAP_SNAPSHOT: a heap snapshot of the subject now. */
   snapshot(): void {
-    if (process.env.BENCH_HEAP_SNAPSHOT && this.kind === 'wamux') process.kill(this.pid, 'SIGUSR2');
+    if (process.env.BENCH_HEAP_SNAPSHOT) process.kill(this.pid, 'SIGUSR2');
   }
 
   /** Stops the subject process (not the sandbox: a restart comes back to it); with --cpu-prof, summarises its windows. */
