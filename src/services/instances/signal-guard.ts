@@ -107,9 +107,13 @@ function keepTriedSessions<K extends { get: unknown; set: unknown }>(keys: K): K
     const found = await (keys.get as (type: T, ids: string[]) => Promise<Record<string, SignalDataTypeMap[T]>>)(type, ids);
     const loaded = trying.getStore();
     if (loaded && type === 'session') {
-      // A record with one session has no other to put back: not copied (a copy per message was
-      // a visible share of a backlog's CPU, and the common record holds one session).
-      for (const id of ids) if (found[id] && !loaded.has(id) && hasSeveralSessions(found[id])) loaded.set(id, structuredClone(found[id] as unknown as StoredRecord));
+      // Kept as read, not copied: what the store hands out is libsignal's serialised record, which
+      // libsignal never changes (`SessionRecord.deserialize` builds objects of its own from it, and
+      // a write stores a new `serialize()`), and nothing here changes one in place (restoreTried
+      // builds a new record). A copy per message was ≈ 3 % of a received message's CPU and more of
+      // its garbage in the gateway bench, whose records hold two sessions or more. A record with one
+      // session has no other to put back: not kept.
+      for (const id of ids) if (found[id] && !loaded.has(id) && hasSeveralSessions(found[id])) loaded.set(id, found[id] as unknown as StoredRecord);
     }
     return found;
   };
