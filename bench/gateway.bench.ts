@@ -143,6 +143,7 @@ export const gatewayBenchmark: Benchmark = {
 
       const pacedCount = Math.min(messages, PACED_RATE * PACED_SECONDS);
       for (const rig of [wamux, bare]) {
+        await Promise.all(rigs.map((r) => r.collectSandboxGarbage()));
         await quietBefore(ctx, rigs, `${rig.kind} paced`);
         ctx.log(`${rig.kind}: ${pacedCount} texts paced at ${PACED_RATE}/s…`);
         m(rig).paced = await rig.paced(pacedCount, PACED_RATE);
