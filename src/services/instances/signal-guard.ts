@@ -108,9 +108,10 @@ function keepTriedSessions<K extends { get: unknown; set: unknown }>(keys: K): K
     const loaded = trying.getStore();
     if (loaded && type === 'session') {
       // Kept as read, not copied: what the store hands out is libsignal's serialised record, which
-      // libsignal never changes (`SessionRecord.deserialize` builds objects of its own from it, and
-      // a write stores a new `serialize()`), and nothing here changes one in place (restoreTried
-      // builds a new record). A copy per message was ≈ 3 % of a received message's CPU and more of
+      // libsignal does not change (`SessionRecord.deserialize` builds objects of its own from it, and
+      // a write stores a new `serialize()`; only a record of an older format is migrated in place,
+      // and a session put back should be migrated too), and nothing here changes one in place
+      // (restoreTried builds a new record). A copy per message was ≈ 3 % of a received message's CPU and more of
       // its garbage in the gateway bench, whose records hold two sessions or more. A record with one
       // session has no other to put back: not kept.
       for (const id of ids) if (found[id] && !loaded.has(id) && hasSeveralSessions(found[id])) loaded.set(id, found[id] as unknown as StoredRecord);
