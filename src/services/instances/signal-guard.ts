@@ -111,9 +111,9 @@ function keepTriedSessions<K extends { get: unknown; set: unknown }>(keys: K): K
       // libsignal does not change (`SessionRecord.deserialize` builds objects of its own from it, and
       // a write stores a new `serialize()`; only a record of an older format is migrated in place,
       // and a session put back should be migrated too), and nothing here changes one in place
-      // (restoreTried builds a new record). A copy per message was ≈ 3 % of a received message's CPU and more of
-      // its garbage in the gateway bench, whose records hold two sessions or more. A record with one
-      // session has no other to put back: not kept.
+      // (restoreTried builds a new record). A copy per message was ≈ 3 % of a received message's
+      // CPU and more of its garbage in the gateway bench, whose records hold two sessions or more.
+      // A record with one session has no other to put back: not kept.
       for (const id of ids) if (found[id] && !loaded.has(id) && hasSeveralSessions(found[id])) loaded.set(id, found[id] as unknown as StoredRecord);
     }
     return found;
