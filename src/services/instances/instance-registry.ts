@@ -64,7 +64,7 @@ export class InstanceRegistry implements InstanceService, SessionSource {
   private readonly repo: InstanceRepository;
   private readonly sessions = new Map<string, WhatsAppSession>();
   private readonly starting = new Map<string, Promise<WhatsAppSession>>();
-  private readonly loggingOut = new Map<string, Promise<void>>();
+  private readonly loggingOut = new Map<string, Promise<InstanceView>>();
   private readonly lastStatus = new Map<string, InstanceStatus>();
   /**
    * Instances the restore found stored as CONNECTING with no error (after `markConnecting`), taken
@@ -189,14 +189,16 @@ export class InstanceRegistry implements InstanceService, SessionSource {
       const run = (async () => {
         await this.requireRow(id);
         await this.runLogout(id);
+        // Read while the logout is still registered (connects are refused meanwhile): the answer is
+        // the state this logout left, not that of a connect that came right after it.
+        return this.get(id);
       })();
       inflight = run.finally(() => {
         if (this.loggingOut.get(id) === inflight) this.loggingOut.delete(id);
       });
       this.loggingOut.set(id, inflight);
     }
-    await inflight;
-    return this.get(id);
+    return inflight;
   }
 
   private async runLogout(id: string): Promise<void> {
